@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+
+namespace ExecutorGen;
+
+/// <summary>
+/// A snapshot of an executor's counters and gauges. Counts are lifetime totals. At any moment,
+/// <c>Submitted = Completed + DeadLettered + Dropped + Cancelled + QueueDepth + in flight</c>, and after
+/// shutdown the in-flight term is zero and the queued term is the report's unprocessed count.
+/// </summary>
+public sealed record ExecutorMetrics
+{
+    /// <summary>Requests accepted.</summary>
+    public long Submitted { get; init; }
+
+    /// <summary>Requests whose handler completed successfully.</summary>
+    public long Completed { get; init; }
+
+    /// <summary>Failed attempts (a request retried three times and then dead-lettered counts 3).</summary>
+    public long Failed { get; init; }
+
+    /// <summary>Requests refused (never accepted): full under <see cref="QueueFullMode.Reject"/> or <c>TrySubmit</c>, or shutting down.</summary>
+    public long Rejected { get; init; }
+
+    /// <summary>Accepted requests shed by <see cref="QueueFullMode.DropOldest"/> or <see cref="QueueFullMode.DropNewest"/>.</summary>
+    public long Dropped { get; init; }
+
+    /// <summary>Attempts re-run after a failure.</summary>
+    public long Retried { get; init; }
+
+    /// <summary>Requests whose last attempt failed, whether or not a dead-letter sink is configured.</summary>
+    public long DeadLettered { get; init; }
+
+    /// <summary>Running requests cancelled by a <see cref="ShutdownMode.Cancel"/> shutdown.</summary>
+    public long Cancelled { get; init; }
+
+    /// <summary>Exceptions thrown by the dead-letter sink (each caught; the worker carried on).</summary>
+    public long DeadLetterSinkFailures { get; init; }
+
+    /// <summary>Requests accepted and not yet started.</summary>
+    public long QueueDepth { get; init; }
+
+    /// <summary>The capacity in force.</summary>
+    public int Capacity { get; init; }
+
+    /// <summary>Number of workers.</summary>
+    public int WorkerCount { get; init; }
+
+    /// <summary>Workers running a request now.</summary>
+    public int BusyWorkers { get; init; }
+
+    /// <summary>Per-worker figures, indexed by worker id.</summary>
+    public IReadOnlyList<WorkerMetrics> Workers { get; init; } = Array.Empty<WorkerMetrics>();
+
+    /// <summary>Time from acceptance to start.</summary>
+    public LatencySummary QueueTime { get; init; } = LatencySummary.Empty;
+
+    /// <summary>Time from start to the end of the last attempt (backoff included).</summary>
+    public LatencySummary ProcessingTime { get; init; } = LatencySummary.Empty;
+
+    /// <summary>Accepted requests per second over the last few seconds.</summary>
+    public double ArrivalRate { get; init; }
+
+    /// <summary>Finished requests (completed or dead-lettered) per second over the last few seconds.</summary>
+    public double CompletionRate { get; init; }
+
+    /// <summary>The backpressure state when the snapshot was taken.</summary>
+    public BackpressureState Backpressure { get; init; } = BackpressureState.Inactive;
+}
+
+/// <summary>One worker's figures.</summary>
+/// <param name="Id">The worker's index, from 0.</param>
+/// <param name="Processed">Requests this worker finished (completed or dead-lettered).</param>
+/// <param name="Failed">Failed attempts on this worker.</param>
+/// <param name="Busy">Whether the worker is running a request now.</param>
+/// <param name="LastActivity">When the worker last started or finished a request; <see langword="null"/> if never.</param>
+public sealed record WorkerMetrics(int Id, long Processed, long Failed, bool Busy, DateTimeOffset? LastActivity);
+
+/// <summary>Percentiles of a latency distribution (histogram estimates, within about 10 %; <see cref="Max"/> is exact).</summary>
+/// <param name="Count">How many samples.</param>
+/// <param name="P50">Median.</param>
+/// <param name="P90">90th percentile.</param>
+/// <param name="P99">99th percentile.</param>
+/// <param name="Max">Largest sample.</param>
+public sealed record LatencySummary(long Count, TimeSpan P50, TimeSpan P90, TimeSpan P99, TimeSpan Max)
+{
+    /// <summary>No samples.</summary>
+    public static LatencySummary Empty { get; } = new(0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+}

@@ -1,0 +1,74 @@
+using System;
+
+namespace ExecutorGen;
+
+/// <summary>
+/// Settings of a generated executor. The executor copies them when it is constructed; changing an
+/// instance afterwards has no effect on executors already built from it.
+/// </summary>
+public sealed class ExecutorOptions
+{
+    /// <summary>
+    /// Number of workers. Default: <see cref="Environment.ProcessorCount"/>, right for CPU-bound
+    /// handlers. Handlers that mostly await I/O are usually better served by two to four times that,
+    /// bounded by what the resources they call (connections, rate limits) can take.
+    /// </summary>
+    public int WorkerCount { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Requests accepted and not yet started, over all keys, before <see cref="FullMode"/> applies.
+    /// Default (<see langword="null"/>): 1,024 × <see cref="WorkerCount"/>.
+    /// </summary>
+    public int? Capacity { get; set; }
+
+    /// <summary>What happens to a request that arrives when <see cref="Capacity"/> is reached. Default: <see cref="QueueFullMode.Wait"/>.</summary>
+    public QueueFullMode FullMode { get; set; } = QueueFullMode.Wait;
+
+    /// <summary>How keyed requests are scheduled. Default: <see cref="Ordering.PerKey"/>.</summary>
+    public Ordering Ordering { get; set; } = Ordering.PerKey;
+
+    /// <summary>Attempts per request, the first included. Default 1: no retry.</summary>
+    public int MaxAttempts { get; set; } = 1;
+
+    /// <summary>
+    /// Delay before the first retry; each further retry doubles it, with up to 20 % random jitter.
+    /// Default: 100 ms. A retry runs on the same worker before the key's next request, so per-key order holds.
+    /// </summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Where requests whose last attempt failed are sent. Optional: they are counted either way.</summary>
+    public IDeadLetterSink? DeadLetters { get; set; }
+
+    /// <summary>Queue fill (0–1] at or above which backpressure becomes active. Default 0.8.</summary>
+    public double HighWatermark { get; set; } = 0.8;
+
+    /// <summary>Queue fill [0–1) under which queue-fill backpressure clears again (hysteresis). Default 0.6.</summary>
+    public double LowWatermark { get; set; } = 0.6;
+
+    /// <summary>The capacity in force: <see cref="Capacity"/>, or 1,024 × <see cref="WorkerCount"/> when unset.</summary>
+    public int EffectiveCapacity => Capacity ?? checked(1024 * Math.Max(1, WorkerCount));
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (WorkerCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(WorkerCount), WorkerCount, "WorkerCount must be at least 1.");
+        if (Capacity is < 1)
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "Capacity must be at least 1.");
+        if (!Enum.IsDefined(typeof(QueueFullMode), FullMode))
+            throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "Unknown QueueFullMode.");
+        if (FullMode is QueueFullMode.DropOldest or QueueFullMode.DropNewest)
+            throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode,
+                "QueueFullMode.DropOldest and DropNewest are not supported by this version; use Wait or Reject.");
+        if (!Enum.IsDefined(typeof(Ordering), Ordering))
+            throw new ArgumentOutOfRangeException(nameof(Ordering), Ordering, "Unknown Ordering.");
+        if (MaxAttempts < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "MaxAttempts must be at least 1.");
+        if (RetryBackoff < TimeSpan.Zero || RetryBackoff > TimeSpan.FromHours(1))
+            throw new ArgumentOutOfRangeException(nameof(RetryBackoff), RetryBackoff, "RetryBackoff must be between zero and one hour.");
+        if (!(HighWatermark > 0 && HighWatermark <= 1))
+            throw new ArgumentOutOfRangeException(nameof(HighWatermark), HighWatermark, "HighWatermark must be in (0, 1].");
+        if (!(LowWatermark >= 0 && LowWatermark < HighWatermark))
+            throw new ArgumentOutOfRangeException(nameof(LowWatermark), LowWatermark, "LowWatermark must be in [0, HighWatermark).");
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ExecutorGen.Runtime;
+
+/// <summary>
+/// The generated, typed half of an executor: what the hand-written engine needs to know about a
+/// request envelope. Implemented by a generated struct, so calls are devirtualised and nothing boxes.
+/// </summary>
+/// <typeparam name="TKey">The partition key type shared by the handlers of one class.</typeparam>
+/// <typeparam name="TEnvelope">The generated request envelope (a struct union of all handlers' arguments).</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IRequestDispatcher<TKey, TEnvelope>
+{
+    /// <summary>Gets the request's partition key; <see langword="false"/> for a handler without <c>PartitionBy</c>.</summary>
+    bool TryGetKey(in TEnvelope envelope, out TKey key);
+
+    /// <summary>
+    /// Runs the request's handler once. On success it sets the result of <paramref name="completion"/>
+    /// (present for <c>InvokeAsync</c>); on failure it throws (synchronously or through the returned task).
+    /// </summary>
+    ValueTask DispatchAsync(in TEnvelope envelope, IRequestCompletion? completion, CancellationToken cancellationToken);
+
+    /// <summary>The handler method's name.</summary>
+    string GetHandlerName(in TEnvelope envelope);
+
+    /// <summary>The handler's arguments, in order, without the cancellation token (for reports and dead letters).</summary>
+    object?[] GetArguments(in TEnvelope envelope);
+}

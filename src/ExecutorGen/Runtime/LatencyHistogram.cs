@@ -1,0 +1,97 @@
+using System;
+using System.Threading;
+
+namespace ExecutorGen.Runtime;
+
+/// <summary>
+/// A lock-free log-linear histogram of durations in microseconds: exact below 16 µs, then 16 buckets
+/// per power of two (relative error under 6.25 %). Recording is one interlocked increment plus, rarely,
+/// a compare-exchange for the maximum.
+/// </summary>
+internal sealed class LatencyHistogram
+{
+    private const int SubBuckets = 16;
+    private const int SubBucketBits = 4;
+    private const int MaxExponent = 42; // 2^42 µs ≈ 51 days; longer samples land in the last bucket
+    private readonly long[] _counts = new long[(MaxExponent - SubBucketBits + 2) * SubBuckets];
+    private long _count;
+    private long _maxTicks;
+
+    public void Record(long stopwatchTicks)
+    {
+        if (stopwatchTicks < 0)
+            stopwatchTicks = 0;
+        long micros = (long)(stopwatchTicks * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency));
+        Interlocked.Increment(ref _counts[BucketOf(micros)]);
+        Interlocked.Increment(ref _count);
+
+        long max = Volatile.Read(ref _maxTicks);
+        while (stopwatchTicks > max)
+        {
+            long seen = Interlocked.CompareExchange(ref _maxTicks, stopwatchTicks, max);
+            if (seen == max)
+                break;
+            max = seen;
+        }
+    }
+
+    public LatencySummary Summarize()
+    {
+        var counts = new long[_counts.Length];
+        long total = 0;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            counts[i] = Volatile.Read(ref _counts[i]);
+            total += counts[i];
+        }
+        if (total == 0)
+            return LatencySummary.Empty;
+
+        var max = TimeSpan.FromSeconds(Volatile.Read(ref _maxTicks) / (double)System.Diagnostics.Stopwatch.Frequency);
+        return new LatencySummary(
+            total,
+            Min(Percentile(counts, total, 0.50), max),
+            Min(Percentile(counts, total, 0.90), max),
+            Min(Percentile(counts, total, 0.99), max),
+            max);
+    }
+
+    internal static int BucketOf(long micros)
+    {
+        if (micros < SubBuckets)
+            return (int)micros;
+        int exponent = 63 - LeadingZeroCount((ulong)micros); // ≥ 4
+        if (exponent > MaxExponent)
+            return (MaxExponent - SubBucketBits + 2) * SubBuckets - 1;
+        int sub = (int)((micros >> (exponent - SubBucketBits)) & (SubBuckets - 1));
+        return (exponent - SubBucketBits + 1) * SubBuckets + sub;
+    }
+
+    /// <summary>The midpoint of a bucket, in microseconds.</summary>
+    internal static double MidpointOf(int bucket)
+    {
+        if (bucket < SubBuckets)
+            return bucket;
+        int exponent = bucket / SubBuckets + SubBucketBits - 1;
+        int sub = bucket % SubBuckets;
+        double width = Math.Pow(2, exponent - SubBucketBits);
+        return Math.Pow(2, exponent) + (sub + 0.5) * width;
+    }
+
+    private static TimeSpan Percentile(long[] counts, long total, double quantile)
+    {
+        long rank = Math.Max(1, (long)Math.Ceiling(total * quantile));
+        long seen = 0;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            seen += counts[i];
+            if (seen >= rank)
+                return TimeSpan.FromTicks((long)(MidpointOf(i) * (TimeSpan.TicksPerMillisecond / 1000.0)));
+        }
+        return TimeSpan.Zero;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static int LeadingZeroCount(ulong value) => System.Numerics.BitOperations.LeadingZeroCount(value);
+}

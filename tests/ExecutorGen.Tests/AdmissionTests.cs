@@ -1,0 +1,195 @@
+namespace ExecutorGen.Tests;
+
+public class AdmissionTests
+{
+    /// <summary>An engine with one worker held busy by a first request until <see cref="Release"/>.</summary>
+    private sealed class BlockedEngine
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public BlockedEngine(ExecutorOptions options)
+        {
+            Engine = Engines.Create(options);
+        }
+
+        public ExecutorGen.Runtime.ExecutorEngine<string, Work, WorkDispatcher> Engine { get; }
+
+        public async Task BlockAsync()
+        {
+            await Engine.SubmitAsync(Engines.Work("blocker", -1, async (w, _) =>
+            {
+                _started.SetResult();
+                await _gate.Task;
+                return w.Id;
+            }), default);
+            await _started.Task;
+        }
+
+        public void Release() => _gate.TrySetResult();
+    }
+
+    [Fact]
+    public async Task Reject_refuses_at_capacity_and_counts_the_refusals()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 4, FullMode = QueueFullMode.Reject });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+
+        for (int i = 0; i < 4; i++)
+            Assert.True(engine.TrySubmit(Engines.Work("k", i, () => { })));
+        Assert.False(engine.TrySubmit(Engines.Work("k", 4, () => { })));
+        var error = await Assert.ThrowsAsync<RequestRejectedException>(async () => await engine.SubmitAsync(Engines.Work("k", 5, () => { }), default));
+        Assert.Equal(RejectionReason.Full, error.Reason);
+        await Assert.ThrowsAsync<RequestRejectedException>(() => engine.InvokeAsync<int>(Engines.Work("k", 6, () => { }), default));
+
+        var metrics = engine.GetMetrics();
+        Assert.Equal(3, metrics.Rejected);
+        Assert.Equal(4, metrics.QueueDepth);
+        Assert.Equal(5, metrics.Submitted);
+        Assert.Equal(1, metrics.BusyWorkers);
+
+        blocked.Release();
+        var report = await engine.ShutdownAsync();
+        Assert.Equal(5, report.Completed);
+        Engines.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
+    public async Task Wait_holds_the_submitter_until_a_slot_frees_and_TrySubmit_never_waits()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 2, FullMode = QueueFullMode.Wait });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        await engine.SubmitAsync(Engines.Work("k", 1, () => { }), default);
+        await engine.SubmitAsync(Engines.Work("k", 2, () => { }), default);
+
+        var waiting = engine.SubmitAsync(Engines.Work("k", 3, () => { }), default).AsTask();
+        Assert.False(engine.TrySubmit(Engines.Work("k", 4, () => { })));
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        blocked.Release();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+        Assert.Equal(4, metrics.Completed);
+        Assert.Equal(1, metrics.Rejected);
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task A_waiting_submitter_can_cancel_and_is_not_counted_as_rejected()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 1 });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        await engine.SubmitAsync(Engines.Work("k", 1, () => { }), default);
+
+        using var cancellation = new CancellationTokenSource();
+        var waiting = engine.SubmitAsync(Engines.Work("k", 2, () => { }), cancellation.Token).AsTask();
+        cancellation.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+
+        blocked.Release();
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+        Assert.Equal(0, metrics.Rejected);
+        Assert.Equal(2, metrics.Completed);
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task Shutdown_refuses_waiting_and_new_submitters()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 1 });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        await engine.SubmitAsync(Engines.Work("k", 1, () => { }), default);
+        var waiting = engine.SubmitAsync(Engines.Work("k", 2, () => { }), default).AsTask();
+
+        var shutdown = engine.ShutdownAsync();
+        var error = await Assert.ThrowsAsync<RequestRejectedException>(() => waiting);
+        Assert.Equal(RejectionReason.ShuttingDown, error.Reason);
+        Assert.False(engine.TrySubmit(Engines.Work("k", 3, () => { })));
+        await Assert.ThrowsAsync<RequestRejectedException>(async () => await engine.SubmitAsync(Engines.Work("k", 4, () => { }), default));
+
+        blocked.Release();
+        var report = await shutdown;
+        var metrics = engine.GetMetrics();
+        Assert.Equal(2, metrics.Completed);
+        Assert.Equal(3, metrics.Rejected);
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task Backpressure_turns_on_at_the_high_watermark_and_off_under_the_low_one()
+    {
+        var events = new List<BackpressureChangedEventArgs>();
+        var eventSeen = new SemaphoreSlim(0);
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 10, HighWatermark = 0.8, LowWatermark = 0.3 });
+        var engine = blocked.Engine;
+        engine.BackpressureChanged += (_, e) => { lock (events) events.Add(e); eventSeen.Release(); };
+        engine.BackpressureChanged += (_, _) => throw new InvalidOperationException("a broken subscriber");
+        await blocked.BlockAsync();
+
+        for (int i = 0; i < 7; i++)
+            await engine.SubmitAsync(Engines.Work("k", i, () => { }), default);
+        Assert.False(engine.Backpressure.IsActive);
+        await engine.SubmitAsync(Engines.Work("k", 7, () => { }), default);
+        Assert.True(engine.Backpressure.IsActive);
+        Assert.Equal(BackpressureReason.QueueFill, engine.Backpressure.Reasons);
+        Assert.Equal(0.8, engine.Backpressure.QueueFill, 3);
+        Assert.True(await eventSeen.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(engine.GetMetrics().Backpressure.IsActive);
+
+        blocked.Release();
+        Assert.True(await eventSeen.WaitAsync(TimeSpan.FromSeconds(10)));
+        await engine.ShutdownAsync();
+        Assert.False(engine.Backpressure.IsActive);
+        lock (events)
+        {
+            Assert.Equal(2, events.Count);
+            Assert.True(events[0].Current.IsActive);
+            Assert.False(events[0].Previous.IsActive);
+            Assert.False(events[1].Current.IsActive);
+            Assert.True(events[1].Previous.IsActive);
+            Assert.True(events[1].Current.QueueFill < 0.3);
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(ExecutorOptions.WorkerCount))]
+    [InlineData(nameof(ExecutorOptions.Capacity))]
+    [InlineData(nameof(ExecutorOptions.MaxAttempts))]
+    [InlineData(nameof(ExecutorOptions.RetryBackoff))]
+    [InlineData(nameof(ExecutorOptions.HighWatermark))]
+    [InlineData(nameof(ExecutorOptions.LowWatermark))]
+    [InlineData(nameof(ExecutorOptions.FullMode))]
+    [InlineData(nameof(ExecutorOptions.Ordering))]
+    public void Invalid_options_are_refused_with_the_option_named(string option)
+    {
+        var options = new ExecutorOptions();
+        switch (option)
+        {
+            case nameof(ExecutorOptions.WorkerCount): options.WorkerCount = 0; break;
+            case nameof(ExecutorOptions.Capacity): options.Capacity = 0; break;
+            case nameof(ExecutorOptions.MaxAttempts): options.MaxAttempts = 0; break;
+            case nameof(ExecutorOptions.RetryBackoff): options.RetryBackoff = TimeSpan.FromMilliseconds(-1); break;
+            case nameof(ExecutorOptions.HighWatermark): options.HighWatermark = 1.5; break;
+            case nameof(ExecutorOptions.LowWatermark): options.LowWatermark = 0.9; break;
+            case nameof(ExecutorOptions.FullMode): options.FullMode = QueueFullMode.DropOldest; break;
+            case nameof(ExecutorOptions.Ordering): options.Ordering = (Ordering)42; break;
+        }
+        var error = Assert.ThrowsAny<ArgumentException>(() => Engines.Create(options));
+        Assert.Equal(option, error.ParamName);
+    }
+
+    [Fact]
+    public void Default_capacity_is_1024_per_worker()
+    {
+        Assert.Equal(3 * 1024, new ExecutorOptions { WorkerCount = 3 }.EffectiveCapacity);
+        Assert.Equal(5, new ExecutorOptions { WorkerCount = 3, Capacity = 5 }.EffectiveCapacity);
+        Assert.Equal(Environment.ProcessorCount, new ExecutorOptions().WorkerCount);
+    }
+}

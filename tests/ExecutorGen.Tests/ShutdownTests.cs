@@ -1,0 +1,193 @@
+namespace ExecutorGen.Tests;
+
+public class ShutdownTests
+{
+    [Fact]
+    public async Task Drain_runs_every_accepted_request_then_stops_every_worker()
+    {
+        int ran = 0;
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 4 });
+        for (int i = 0; i < 5_000; i++)
+        {
+            await engine.SubmitAsync(Engines.Work("k" + (i % 100), i, async (w, _) =>
+            {
+                if (w.Id % 500 == 0)
+                    await Task.Delay(1);
+                Interlocked.Increment(ref ran);
+                return w.Id;
+            }), default);
+        }
+        var report = await engine.DisposeAndReportAsync();
+
+        Assert.Equal(5_000, Volatile.Read(ref ran));
+        Assert.Equal(5_000, report.Completed);
+        Assert.Empty(report.Unprocessed);
+        Assert.False(report.TimedOut);
+        Assert.True(engine.WorkersStopped);
+        Engines.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
+    public async Task Cancel_cancels_running_handlers_and_returns_every_request_that_never_started()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1 });
+        await engine.SubmitAsync(Engines.Work("alice", 0, async (w, token) =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return w.Id;
+        }), default);
+        await started.Task;
+        var pending = new List<Task<int>>();
+        for (int i = 1; i <= 10; i++)
+            pending.Add(engine.InvokeAsync<int>(Engines.Work(i % 2 == 0 ? "alice" : null, i, () => { }), default));
+
+        var report = await engine.ShutdownAsync(ShutdownMode.Cancel);
+        var metrics = engine.GetMetrics();
+
+        Assert.Equal(10, report.Unprocessed.Count);
+        Assert.Equal(Enumerable.Range(1, 10), report.Unprocessed.Select(r => (int)r.Arguments[0]!).Order());
+        var unprocessed = report.Unprocessed.Single(r => (int)r.Arguments[0]! == 2);
+        Assert.Equal("Work", unprocessed.Handler);
+        Assert.Equal("alice", unprocessed.Key);
+        Assert.Null(report.Unprocessed.Single(r => (int)r.Arguments[0]! == 1).Key);
+        Assert.Equal(1, metrics.Cancelled);
+        Assert.Equal(0, metrics.Completed);
+        Assert.All(pending, task => Assert.True(task.IsCanceled));
+        Assert.True(engine.WorkersStopped);
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task Shutdown_is_idempotent_and_later_calls_return_the_first_report()
+    {
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2 });
+        await engine.SubmitAsync(Engines.Work("k", 1, () => { }), default);
+        var first = engine.ShutdownAsync(ShutdownMode.Drain);
+        var second = engine.ShutdownAsync(ShutdownMode.Cancel, TimeSpan.Zero);
+        Assert.Same(await first, await second);
+        await engine.DisposeAsync();
+        Assert.Same(await first, await engine.ShutdownAsync());
+    }
+
+    [Fact]
+    public async Task A_drain_that_times_out_cancels_handlers_and_reports_what_never_started()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        CancellationToken seen = default;
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1 });
+        await engine.SubmitAsync(Engines.Work("k", 0, async (w, token) =>
+        {
+            seen = token;
+            started.SetResult();
+            await release.Task; // ignores its token on purpose
+            return w.Id;
+        }), default);
+        await started.Task;
+        for (int i = 1; i <= 3; i++)
+            await engine.SubmitAsync(Engines.Work("k", i, () => { }), default);
+
+        var report = await engine.ShutdownAsync(ShutdownMode.Drain, TimeSpan.FromMilliseconds(100));
+
+        Assert.True(report.TimedOut);
+        Assert.True(seen.IsCancellationRequested);
+        Assert.Equal(3, report.Unprocessed.Count);
+        release.SetResult();
+        await WaitUntil(() => engine.WorkersStopped);
+        var metrics = engine.GetMetrics();
+        Assert.Equal(1, metrics.Completed); // the straggler finished after the report
+        Assert.Equal(metrics.Submitted, metrics.Completed + report.Unprocessed.Count);
+    }
+
+    [Fact]
+    public async Task Bad_shutdown_arguments_are_refused_by_name()
+    {
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1 });
+        // Argument errors are thrown synchronously, before shutdown begins.
+        Assert.Equal("mode", ThrownSynchronously(() => engine.ShutdownAsync((ShutdownMode)9)).ParamName);
+        Assert.Equal("timeout", ThrownSynchronously(() => engine.ShutdownAsync(timeout: TimeSpan.FromSeconds(-2))).ParamName);
+        Assert.False(engine.GetMetrics().Backpressure.IsActive);
+        Assert.True(engine.TrySubmit(Engines.Work("k", 1, () => { })));
+        await engine.ShutdownAsync();
+    }
+
+    [Fact]
+    public async Task Shutdown_racing_submitters_loses_and_duplicates_nothing()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            var mode = round % 2 == 0 ? ShutdownMode.Drain : ShutdownMode.Cancel;
+            var executions = new int[40_000];
+            var engine = Engines.Create(new ExecutorOptions { WorkerCount = 3, Capacity = 256, Ordering = round % 3 == 0 ? Ordering.Unordered : Ordering.PerPartition });
+            int accepted = 0, refused = 0;
+            var producers = Enumerable.Range(0, 4).Select(p => Task.Run(async () =>
+            {
+                for (int i = p; i < executions.Length; i += 4)
+                {
+                    int id = i;
+                    var work = Engines.Work("k" + (id % 37), id, () => Interlocked.Increment(ref executions[id]));
+                    try
+                    {
+                        if (id % 2 == 0)
+                            await engine.SubmitAsync(work, default);
+                        else if (!engine.TrySubmit(work))
+                        {
+                            Interlocked.Increment(ref refused);
+                            continue;
+                        }
+                        Interlocked.Increment(ref accepted);
+                    }
+                    catch (RequestRejectedException)
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                }
+            })).ToArray();
+            await Task.Delay(round % 5);
+            var report = await engine.ShutdownAsync(mode);
+            await Task.WhenAll(producers);
+            var metrics = engine.GetMetrics();
+
+            Assert.All(executions, count => Assert.InRange(count, 0, 1));
+            var unprocessed = report.Unprocessed.Select(r => (int)r.Arguments[0]!).ToHashSet();
+            Assert.Equal(report.Unprocessed.Count, unprocessed.Count);
+            Assert.All(unprocessed, id => Assert.Equal(0, executions[id]));
+            Assert.Equal(accepted, metrics.Submitted);
+            Assert.Equal(refused, metrics.Rejected);
+            Assert.Equal(executions.Sum(), metrics.Completed);
+            Assert.True(engine.WorkersStopped);
+            Engines.AssertBalanced(metrics, report);
+        }
+    }
+
+    private static ArgumentOutOfRangeException ThrownSynchronously(Func<Task> call)
+    {
+        try
+        {
+            call();
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            return exception;
+        }
+        throw new Xunit.Sdk.XunitException("Expected a synchronous ArgumentOutOfRangeException.");
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (int i = 0; i < 500 && !condition(); i++)
+            await Task.Delay(10);
+        Assert.True(condition());
+    }
+}
+
+internal static class EngineExtensions
+{
+    public static async Task<ShutdownReport> DisposeAndReportAsync(this ExecutorGen.Runtime.ExecutorEngine<string, Work, WorkDispatcher> engine)
+    {
+        await engine.DisposeAsync();
+        return await engine.ShutdownAsync();
+    }
+}
