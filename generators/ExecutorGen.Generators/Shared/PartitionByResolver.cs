@@ -109,12 +109,12 @@ internal static class PartitionByResolver
         {
             foreach (var member in current.GetMembers(name))
             {
-                if (member.IsStatic || member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+                if (member.IsStatic || member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
                     continue;
                 switch (member)
                 {
                     case IPropertySymbol { IsIndexer: false, GetMethod: not null } property
-                        when property.GetMethod.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected):
+                        when property.GetMethod.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal):
                         return property.Type;
                     case IFieldSymbol field:
                         return field.Type;
@@ -140,7 +140,7 @@ internal static class PartitionByResolver
                 foreach (var member in current.GetMembers())
                 {
                     if (member.IsStatic || member.IsImplicitlyDeclared || !member.CanBeReferencedByName
-                        || member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected)
+                        || member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
                         continue;
                     if (member is IPropertySymbol { IsIndexer: false, GetMethod: not null } or IFieldSymbol && seen.Add(member.Name))
                         names.Add(member.Name);

@@ -1,0 +1,228 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using ExecutorGen.Generators.Model;
+using ExecutorGen.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ExecutorGen.Generators;
+
+public sealed partial class ExecutorGenerator
+{
+    /// <summary>
+    /// Turns symbols into the equatable model. Anything it cannot generate for (broken code included) yields
+    /// <see langword="null"/> parts rather than throwing; diagnostics for these cases are reported elsewhere.
+    /// </summary>
+    internal static class Parser
+    {
+        private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        private static readonly SymbolDisplayFormat s_signatureFormat = SymbolDisplayFormat.FullyQualifiedFormat;
+
+        private static readonly SymbolDisplayFormat s_namespaceFormat = SymbolDisplayFormat.FullyQualifiedFormat
+            .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
+
+        public static HandlerCandidate? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method
+                || method.ContainingType is not { TypeKind: not TypeKind.Error } type
+                || method.Name.Length == 0
+                || context.Attributes.IsEmpty)
+            {
+                return null;
+            }
+
+            var handlerClass = ParseClass(type, cancellationToken);
+            var handler = handlerClass is null ? null : ParseHandler(method, context.Attributes[0]);
+            return new HandlerCandidate(type.ToDisplayString(s_signatureFormat), handlerClass, handler);
+        }
+
+        private static HandlerClassModel? ParseClass(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            // Generic and file-local handler classes are not supported yet (a diagnostic comes later).
+            if (type.TypeKind != TypeKind.Class || type.Arity > 0 || type.IsFileLocal || type.Name.Length == 0)
+                return null;
+            if (AccessibilityKeyword(type.DeclaredAccessibility) is not { } accessibility)
+                return null;
+
+            var containingTypes = ImmutableArray.CreateBuilder<ContainingTypeModel>();
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                // The executor is declared inside the containing types, so each must be partial.
+                if (!IsPartial(outer, cancellationToken) || TypeKeyword(outer) is not { } keyword)
+                    return null;
+                containingTypes.Insert(0, new ContainingTypeModel(keyword, NameWithTypeParameters(outer)));
+            }
+
+            var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing
+                ? containing.ToDisplayString(s_namespaceFormat)
+                : null;
+            return new HandlerClassModel(
+                type.ToDisplayString(s_typeFormat),
+                ns,
+                new EquatableArray<ContainingTypeModel>(containingTypes.ToImmutable()),
+                Escape(type.Name),
+                accessibility,
+                type.IsStatic);
+        }
+
+        private static HandlerModel? ParseHandler(IMethodSymbol method, AttributeData attribute)
+        {
+            // Generic, ref-returning, varargs or explicitly implemented handlers are not supported (diagnostic later).
+            if (method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || method.ReturnsByRef
+                || method.ReturnsByRefReadonly || method.IsVararg || !method.ExplicitInterfaceImplementations.IsEmpty)
+            {
+                return null;
+            }
+
+            // The executor is a sibling of the handler class: it can call public and internal methods only.
+            string? accessibility = method.DeclaredAccessibility switch
+            {
+                Accessibility.Public => "public",
+                Accessibility.Internal or Accessibility.ProtectedOrInternal => "internal",
+                _ => null,
+            };
+            if (accessibility is null)
+                return null;
+
+            int count = PartitionByResolver.RequestParameterCount(method);
+            bool takesToken = count < method.Parameters.Length;
+            if (takesToken && method.Parameters[count].RefKind != RefKind.None)
+                return null;
+
+            var parameters = ImmutableArray.CreateBuilder<ParameterModel>(count);
+            for (int i = 0; i < count; i++)
+            {
+                var parameter = method.Parameters[i];
+                if (parameter.RefKind != RefKind.None || parameter.Name.Length == 0 || !IsStorable(parameter.Type))
+                    return null;
+                parameters.Add(new ParameterModel(
+                    parameter.Name,
+                    parameter.Type.ToDisplayString(s_typeFormat),
+                    parameter.Type.ToDisplayString(s_signatureFormat)));
+            }
+
+            if (!TryParseReturn(method.ReturnType, out var returnKind, out var resultType))
+                return null;
+            if (!TryParseKey(method, attribute, out var key))
+                return null;
+
+            return new HandlerModel(
+                method.Name,
+                accessibility,
+                method.IsStatic,
+                returnKind,
+                resultType,
+                new EquatableArray<ParameterModel>(parameters.MoveToImmutable()),
+                takesToken,
+                key);
+        }
+
+        private static bool TryParseReturn(ITypeSymbol type, out ReturnKind kind, out string? resultType)
+        {
+            kind = ReturnKind.Void;
+            resultType = null;
+            if (type.SpecialType == SpecialType.System_Void)
+                return true;
+
+            if (type is INamedTypeSymbol named && IsTasksNamespace(named.ContainingNamespace)
+                && named.Name is "Task" or "ValueTask" && named.Arity <= 1)
+            {
+                if (named.Arity == 0)
+                {
+                    kind = named.Name == "Task" ? ReturnKind.Task : ReturnKind.ValueTask;
+                    return true;
+                }
+                kind = named.Name == "Task" ? ReturnKind.TaskOfT : ReturnKind.ValueTaskOfT;
+                type = named.TypeArguments[0];
+            }
+            else
+            {
+                kind = ReturnKind.Value;
+            }
+
+            if (!IsStorable(type))
+                return false;
+            resultType = type.ToDisplayString(s_typeFormat);
+            return true;
+        }
+
+        private static bool TryParseKey(IMethodSymbol method, AttributeData attribute, out KeyModel? key)
+        {
+            key = null;
+            // A PartitionBy that does not bind (half-typed code) must not be read as "unordered".
+            if (attribute.NamedArguments.Any(a => a.Key == PartitionByResolver.PartitionByPropertyName && a.Value.Kind == TypedConstantKind.Error))
+                return false;
+
+            var resolution = PartitionByResolver.Resolve(method, PartitionByResolver.GetPartitionBy(attribute));
+            switch (resolution.Kind)
+            {
+                case PartitionByResolutionKind.None:
+                    return true;
+                case PartitionByResolutionKind.Parameter or PartitionByResolutionKind.Member when resolution.KeyType is { } keyType && IsStorable(keyType):
+                    var parameterType = method.Parameters[resolution.ParameterIndex].Type;
+                    key = new KeyModel(
+                        resolution.ParameterIndex,
+                        resolution.Kind == PartitionByResolutionKind.Member ? resolution.MemberName : null,
+                        keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_typeFormat),
+                        resolution.Kind == PartitionByResolutionKind.Member && IsAnnotatedReference(parameterType),
+                        IsAnnotatedReference(keyType));
+                    return true;
+                default:
+                    return false; // EXG100 (analyzer) reports a PartitionBy that names nothing.
+            }
+        }
+
+        /// <summary>Whether a value of the type can live in an envelope field and be a generic argument.</summary>
+        private static bool IsStorable(ITypeSymbol type) => type switch
+        {
+            IErrorTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol => false,
+            { IsRefLikeType: true } => false,
+            IArrayTypeSymbol array => IsStorable(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.All(IsStorable),
+            _ => true,
+        };
+
+        private static bool IsAnnotatedReference(ITypeSymbol type) =>
+            type.NullableAnnotation == NullableAnnotation.Annotated && !type.IsValueType;
+
+        private static bool IsTasksNamespace(INamespaceSymbol? ns) =>
+            ns is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
+        private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+            type.DeclaringSyntaxReferences.Any(reference =>
+                reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+        private static string? TypeKeyword(INamedTypeSymbol type) => type.TypeKind switch
+        {
+            TypeKind.Class => type.IsRecord ? "record" : "class",
+            TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+            TypeKind.Interface => "interface",
+            _ => null,
+        };
+
+        private static string NameWithTypeParameters(INamedTypeSymbol type) =>
+            type.Arity == 0
+                ? Escape(type.Name)
+                : Escape(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => Escape(p.Name))) + ">";
+
+        private static string? AccessibilityKeyword(Accessibility accessibility) => accessibility switch
+        {
+            Accessibility.Public => "public",
+            Accessibility.Internal => "internal",
+            Accessibility.Private => "private",
+            Accessibility.Protected => "protected",
+            Accessibility.ProtectedOrInternal => "protected internal",
+            Accessibility.ProtectedAndInternal => "private protected",
+            _ => null,
+        };
+
+        /// <summary>Prefixes <c>@</c> to a name that is a C# keyword.</summary>
+        internal static string Escape(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+    }
+}

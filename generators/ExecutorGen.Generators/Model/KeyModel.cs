@@ -1,0 +1,9 @@
+namespace ExecutorGen.Generators.Model;
+
+/// <summary>Where a keyed handler's partition key is read from.</summary>
+/// <param name="ParameterIndex">The parameter holding the key, or whose member holds it.</param>
+/// <param name="MemberName">The property or field of that parameter; <see langword="null"/> when the parameter is the key.</param>
+/// <param name="Type">The key type, fully qualified, without a nullable reference annotation.</param>
+/// <param name="SuppressParameterNull">The parameter's type is nullable-annotated (its member is read with <c>!</c>).</param>
+/// <param name="SuppressKeyNull">The key expression is nullable-annotated (assigned to the key with <c>!</c>).</param>
+internal sealed record KeyModel(int ParameterIndex, string? MemberName, string Type, bool SuppressParameterNull, bool SuppressKeyNull);

@@ -1,0 +1,14 @@
+namespace ExecutorGen.Generators;
+
+/// <summary>Names of the generator's incremental steps, for tests that assert what was cached.</summary>
+public static class TrackingNames
+{
+    /// <summary>One <see cref="Model.HandlerCandidate"/> per <c>[RequestHandler]</c> method.</summary>
+    public const string Handlers = nameof(Handlers);
+
+    /// <summary>All handler candidates of the compilation, collected for grouping.</summary>
+    public const string CollectedHandlers = nameof(CollectedHandlers);
+
+    /// <summary>One <see cref="Model.ExecutorModel"/> per handler class that an executor is generated for.</summary>
+    public const string Executors = nameof(Executors);
+}

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Basic.Reference.Assemblies;
+using ExecutorGen.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ExecutorGen.Generators.Tests;
+
+/// <summary>Compiles test sources against .NET reference assemblies and the ExecutorGen runtime, and runs the generator.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly ImmutableArray<MetadataReference> s_references = Net100.References.All
+        .Cast<MetadataReference>()
+        .Append(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location))
+        .ToImmutableArray();
+
+    public static CSharpParseOptions ParseOptions(LanguageVersion languageVersion = LanguageVersion.Latest) =>
+        new(languageVersion, DocumentationMode.Diagnose);
+
+    public static CSharpCompilation CreateCompilation(
+        string[] sources,
+        LanguageVersion languageVersion = LanguageVersion.Latest,
+        NullableContextOptions nullable = NullableContextOptions.Enable,
+        OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
+    {
+        var parseOptions = ParseOptions(languageVersion);
+        return CSharpCompilation.Create(
+            "TestAssembly",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"Source{i}.cs")),
+            s_references,
+            new CSharpCompilationOptions(outputKind, nullableContextOptions: nullable, warningLevel: 9999));
+    }
+
+    public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new ExecutorGenerator().AsSourceGenerator() },
+            parseOptions: parseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator once; returns the compilation with generated sources and the driver's diagnostics.</summary>
+    public static (Compilation Output, GeneratorRunResult Result, ImmutableArray<Diagnostic> DriverDiagnostics) Run(CSharpCompilation compilation)
+    {
+        var driver = CreateDriver((CSharpParseOptions)compilation.SyntaxTrees.First().Options)
+            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return (output, driver.GetRunResult().Results.Single(), diagnostics);
+    }
+
+    public static (Compilation Output, GeneratorRunResult Result, ImmutableArray<Diagnostic> DriverDiagnostics) Run(
+        string source,
+        LanguageVersion languageVersion = LanguageVersion.Latest,
+        NullableContextOptions nullable = NullableContextOptions.Enable) =>
+        Run(CreateCompilation(new[] { source }, languageVersion, nullable));
+
+    /// <summary>
+    /// Every diagnostic of the compilation, except missing XML comments on the test's own (hand-written) public types.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> CompilationDiagnostics(Compilation compilation) =>
+        compilation.GetDiagnostics()
+            .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == false))
+            .ToImmutableArray();
+
+    public static string GeneratedSource(GeneratorRunResult result, string hintName) =>
+        result.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
+}
