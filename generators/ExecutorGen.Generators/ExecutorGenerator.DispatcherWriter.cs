@@ -54,8 +54,10 @@ public sealed partial class ExecutorGenerator
                         continue;
                     var parameter = _executor.Handlers[i].Parameters[key.ParameterIndex];
                     string source = "envelope." + Emitter.FieldName(i, parameter);
+                    if (key.GuardParameterNull)
+                        source = $"({source} ?? throw new global::System.ArgumentNullException(\"{parameter.Name}\"))";
                     if (key.MemberName is not null)
-                        source += (key.SuppressParameterNull ? "!." : ".") + Parser.Escape(key.MemberName);
+                        source += "." + Parser.Escape(key.MemberName);
                     _w.WriteLine($"case {i}:");
                     _w.Indent();
                     _w.WriteLine($"key = {source}{(key.SuppressKeyNull ? "!" : "")};");

@@ -168,7 +168,7 @@ public sealed partial class ExecutorGenerator
                         resolution.ParameterIndex,
                         resolution.Kind == PartitionByResolutionKind.Member ? resolution.MemberName : null,
                         keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_typeFormat),
-                        resolution.Kind == PartitionByResolutionKind.Member && IsAnnotatedReference(parameterType),
+                        resolution.Kind == PartitionByResolutionKind.Member && !parameterType.IsValueType,
                         IsAnnotatedReference(keyType));
                     return true;
                 default:

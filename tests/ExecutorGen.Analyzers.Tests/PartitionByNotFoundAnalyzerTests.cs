@@ -89,6 +89,39 @@ public class PartitionByNotFoundAnalyzerTests
         """ + Types).RunAsync();
 
     [Fact]
+    public Task Candidates_are_exactly_the_names_that_resolve()
+    {
+        // Total has a private getter and Secret is private: neither may be offered, since neither resolves.
+        var test = new Test("""
+            using ExecutorGen;
+
+            class Handlers
+            {
+                [RequestHandler(PartitionBy = {|#0:"Customer"|})]
+                public void Place(Order order) { }
+            }
+            """ + Types);
+        test.ExpectedDiagnostics.Add(new DiagnosticResult(DiagnosticDescriptors.PartitionByNotFound)
+            .WithLocation(0)
+            .WithArguments("Customer", "Place", "order, CustomerId, Region, Id"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Member_inherited_from_an_extended_interface_resolves() => new Test("""
+        using ExecutorGen;
+
+        public interface IKeyed { string Key { get; } }
+        public interface ICommand : IKeyed { int Attempt { get; } }
+
+        class Handlers
+        {
+            [RequestHandler(PartitionBy = nameof(IKeyed.Key))]
+            public void Run(ICommand command) { }
+        }
+        """).RunAsync();
+
+    [Fact]
     public Task Cancellation_token_parameter_is_reported()
     {
         var test = new Test("""

@@ -163,6 +163,17 @@ public class GeneratedExecutorTests
     }
 
     [Fact]
+    public async Task A_null_request_whose_member_is_the_key_is_refused_by_parameter_name()
+    {
+        await using var executor = new SessionHandlersExecutor(new SessionHandlers(1), new ExecutorOptions { WorkerCount = 1, Capacity = 1 });
+        var error = await Assert.ThrowsAsync<ArgumentNullException>(async () => await executor.SubmitAsync((UpdateRequest)null!));
+        Assert.Equal("request", error.ParamName);
+        Assert.Throws<ArgumentNullException>(() => executor.TrySubmit((UpdateRequest)null!));
+        Assert.Equal(0, executor.GetMetrics().Submitted);
+        Assert.True(executor.TrySubmitLogin(0)); // the refused requests took no capacity
+    }
+
+    [Fact]
     public void A_null_handler_instance_is_refused_by_name()
     {
         var error = Assert.Throws<ArgumentNullException>(() => new SessionHandlersExecutor(null!));

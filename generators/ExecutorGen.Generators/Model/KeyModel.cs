@@ -4,6 +4,6 @@ namespace ExecutorGen.Generators.Model;
 /// <param name="ParameterIndex">The parameter holding the key, or whose member holds it.</param>
 /// <param name="MemberName">The property or field of that parameter; <see langword="null"/> when the parameter is the key.</param>
 /// <param name="Type">The key type, fully qualified, without a nullable reference annotation.</param>
-/// <param name="SuppressParameterNull">The parameter's type is nullable-annotated (its member is read with <c>!</c>).</param>
+/// <param name="GuardParameterNull">The key is a member of a parameter that can be null (not a value type): a null request is refused with an <see cref="System.ArgumentNullException"/> naming the parameter.</param>
 /// <param name="SuppressKeyNull">The key expression is nullable-annotated (assigned to the key with <c>!</c>).</param>
-internal sealed record KeyModel(int ParameterIndex, string? MemberName, string Type, bool SuppressParameterNull, bool SuppressKeyNull);
+internal sealed record KeyModel(int ParameterIndex, string? MemberName, string Type, bool GuardParameterNull, bool SuppressKeyNull);

@@ -105,21 +105,10 @@ internal static class PartitionByResolver
 
     private static ITypeSymbol? FindMember(ITypeSymbol type, string name)
     {
-        for (var current = type; current is not null; current = current.BaseType)
+        foreach (var (memberName, memberType) in ReadableMembers(type))
         {
-            foreach (var member in current.GetMembers(name))
-            {
-                if (member.IsStatic || member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
-                    continue;
-                switch (member)
-                {
-                    case IPropertySymbol { IsIndexer: false, GetMethod: not null } property
-                        when property.GetMethod.DeclaredAccessibility is not (Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal):
-                        return property.Type;
-                    case IFieldSymbol field:
-                        return field.Type;
-                }
-            }
+            if (memberName == name)
+                return memberType;
         }
         return null;
     }
@@ -135,18 +124,53 @@ internal static class PartitionByResolver
         }
         if (count == 1)
         {
-            for (var current = method.Parameters[0].Type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            foreach (var (memberName, _) in ReadableMembers(method.Parameters[0].Type))
             {
-                foreach (var member in current.GetMembers())
-                {
-                    if (member.IsStatic || member.IsImplicitlyDeclared || !member.CanBeReferencedByName
-                        || member.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
-                        continue;
-                    if (member is IPropertySymbol { IsIndexer: false, GetMethod: not null } or IFieldSymbol && seen.Add(member.Name))
-                        names.Add(member.Name);
-                }
+                if (seen.Add(memberName))
+                    names.Add(memberName);
             }
         }
         return names.ToImmutable();
     }
+
+    /// <summary>
+    /// Every member a key can be read from, nearest declaration first: instance fields and non-indexer
+    /// properties with a getter that code outside the type can call, declared on the type, its base
+    /// classes, or (for an interface) the interfaces it extends. Lookup and candidates both use this, so
+    /// a name offered as a candidate always resolves.
+    /// </summary>
+    private static IEnumerable<(string Name, ITypeSymbol Type)> ReadableMembers(ITypeSymbol type)
+    {
+        foreach (var declaring in TypeAndAncestors(type))
+        {
+            foreach (var member in declaring.GetMembers())
+            {
+                if (member.IsStatic || !member.CanBeReferencedByName || !IsVisibleOutside(member.DeclaredAccessibility))
+                    continue;
+                switch (member)
+                {
+                    case IPropertySymbol { IsIndexer: false, GetMethod: { } getter } property when IsVisibleOutside(getter.DeclaredAccessibility):
+                        yield return (property.Name, property.Type);
+                        break;
+                    case IFieldSymbol field:
+                        yield return (field.Name, field.Type);
+                        break;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<ITypeSymbol> TypeAndAncestors(ITypeSymbol type)
+    {
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            yield return current;
+        if (type.TypeKind == TypeKind.Interface)
+        {
+            foreach (var extended in type.AllInterfaces)
+                yield return extended;
+        }
+    }
+
+    private static bool IsVisibleOutside(Accessibility accessibility) =>
+        accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;
 }

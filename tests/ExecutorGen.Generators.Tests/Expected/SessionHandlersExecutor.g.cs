@@ -170,7 +170,7 @@ namespace Sample
                         key = envelope.H0_userId;
                         return true;
                     case 1:
-                        key = envelope.H1_request.UserId;
+                        key = (envelope.H1_request ?? throw new global::System.ArgumentNullException("request")).UserId;
                         return true;
                     case 2:
                         key = envelope.H2_userId;
