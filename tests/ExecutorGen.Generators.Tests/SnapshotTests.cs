@@ -1,6 +1,7 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
+using System.Linq;
+using System.Reflection;
 using ExecutorGen.Generators;
 using Xunit;
 
@@ -17,7 +18,7 @@ public class SnapshotTests
         string actual = GeneratorHarness.GeneratedSource(result, "Sample.SessionHandlersExecutor.g.cs")
             .Replace(typeof(ExecutorGenerator).Assembly.GetName().Version!.ToString(), VersionPlaceholder);
 
-        string path = Path.Combine(SourceDirectory(), "Expected", "SessionHandlersExecutor.g.cs");
+        string path = Path.Combine(SnapshotDirectory(), "SessionHandlersExecutor.g.cs");
         if (Environment.GetEnvironmentVariable("EXECUTORGEN_UPDATE_SNAPSHOTS") == "1")
             File.WriteAllText(path, actual);
 
@@ -25,5 +26,7 @@ public class SnapshotTests
         Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
     }
 
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // Set by the project file. Not [CallerFilePath]: CI builds map source paths to "/_/" (ContinuousIntegrationBuild).
+    private static string SnapshotDirectory() =>
+        typeof(SnapshotTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SnapshotDirectory").Value!;
 }
