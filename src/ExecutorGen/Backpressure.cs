@@ -12,20 +12,30 @@ public enum BackpressureReason
     /// <summary>Queue fill reached <see cref="ExecutorOptions.HighWatermark"/> and has not yet fallen under <see cref="ExecutorOptions.LowWatermark"/>.</summary>
     QueueFill = 1,
 
-    /// <summary>Queue-time p99 over its threshold (evaluated by a later version).</summary>
+    /// <summary>Queue-time p99 over the last <see cref="ExecutorOptions.BackpressureWindow"/> above <see cref="ExecutorOptions.LatencyThreshold"/>.</summary>
     Latency = 2,
 
-    /// <summary>Busy workers over 90 % (evaluated by a later version).</summary>
+    /// <summary>Average share of busy workers over the window at or above <see cref="ExecutorOptions.SaturationThreshold"/>.</summary>
     Saturation = 4,
 
-    /// <summary>Arrival rate above completion rate over a window (evaluated by a later version).</summary>
+    /// <summary>Arrivals outpaced completions over the window, in at least 80 % of its samples (a trend, not a burst).</summary>
     ArrivalRate = 8,
 }
 
 /// <summary>Whether an executor asks its producers to slow down, why, and the measured values.</summary>
 /// <param name="Reasons">The reasons that hold; <see cref="BackpressureReason.None"/> when inactive.</param>
 /// <param name="QueueFill">Queue depth / capacity when the state was evaluated.</param>
-public sealed record BackpressureState(BackpressureReason Reasons, double QueueFill)
+/// <param name="QueueTimeP99">Queue-time p99 over the last full window.</param>
+/// <param name="Saturation">Average share of busy workers over the last window.</param>
+/// <param name="ArrivalRate">Accepted requests per second over the last window.</param>
+/// <param name="CompletionRate">Finished requests per second over the last window.</param>
+public sealed record BackpressureState(
+    BackpressureReason Reasons,
+    double QueueFill,
+    TimeSpan QueueTimeP99 = default,
+    double Saturation = 0,
+    double ArrivalRate = 0,
+    double CompletionRate = 0)
 {
     /// <summary>No backpressure.</summary>
     public static BackpressureState Inactive { get; } = new(BackpressureReason.None, 0);
@@ -49,4 +59,25 @@ public sealed class BackpressureChangedEventArgs : EventArgs
 
     /// <summary>The state after the change.</summary>
     public BackpressureState Current { get; }
+}
+
+/// <summary>Data of the <c>WorkerStuck</c> event: a handler has run longer than <see cref="ExecutorOptions.StuckAfter"/>.</summary>
+public sealed class WorkerStuckEventArgs : EventArgs
+{
+    /// <summary>Creates the event data.</summary>
+    public WorkerStuckEventArgs(int workerId, TimeSpan runningFor, bool replacementStarted)
+    {
+        WorkerId = workerId;
+        RunningFor = runningFor;
+        ReplacementStarted = replacementStarted;
+    }
+
+    /// <summary>The stuck worker.</summary>
+    public int WorkerId { get; }
+
+    /// <summary>How long its handler had been running when it was reported.</summary>
+    public TimeSpan RunningFor { get; }
+
+    /// <summary>Whether a replacement worker was started to keep serving the other keys.</summary>
+    public bool ReplacementStarted { get; }
 }

@@ -22,6 +22,23 @@ public enum DeadLetterReason
 {
     /// <summary>Every attempt failed.</summary>
     Failed,
+
+    /// <summary>Shed by <see cref="QueueFullMode.DropOldest"/> or <see cref="QueueFullMode.DropNewest"/> before it ran.</summary>
+    Dropped,
+}
+
+/// <summary>What happens to a key's later requests after one of its requests is dead-lettered.</summary>
+public enum DeadLetterPolicy
+{
+    /// <summary>The key's next request runs as usual.</summary>
+    ContinueKey,
+
+    /// <summary>
+    /// The key is paused: its queued and later requests wait (holding capacity) until <c>ResumeKey</c> is
+    /// called, so that, say, a <c>logout</c> never runs after its <c>login</c> failed. A drain leaves paused
+    /// requests unprocessed (they are in the shutdown report).
+    /// </summary>
+    PauseKey,
 }
 
 /// <summary>A request the executor could not complete.</summary>
@@ -37,4 +54,26 @@ public sealed record DeadLetter(
     IReadOnlyList<object?> Arguments,
     Exception? Exception,
     int Attempts,
-    DeadLetterReason Reason);
+    DeadLetterReason Reason)
+{
+    internal IDeadLetterReplay? Replay { get; init; }
+
+    /// <summary>Whether <see cref="ReplayAsync"/> can submit the request again (letters made by an executor can).</summary>
+    public bool CanReplay => Replay is not null;
+
+    /// <summary>
+    /// Submits the request again, as a new request, into the executor that gave up on it (with
+    /// <c>SubmitAsync</c> semantics: waits for room under <see cref="QueueFullMode.Wait"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The letter was not made by an executor.</exception>
+    /// <exception cref="RequestRejectedException">The executor refused it (full or shutting down).</exception>
+    public ValueTask ReplayAsync(CancellationToken cancellationToken = default) =>
+        (Replay ?? throw new InvalidOperationException("This dead letter was not made by an executor and cannot be replayed."))
+            .SubmitAsync(cancellationToken);
+}
+
+/// <summary>How a dead letter re-submits its request (implemented by the engine).</summary>
+internal interface IDeadLetterReplay
+{
+    ValueTask SubmitAsync(CancellationToken cancellationToken);
+}

@@ -49,6 +49,18 @@ public sealed record ExecutorMetrics
     /// <summary>Workers running a request now.</summary>
     public int BusyWorkers { get; init; }
 
+    /// <summary>Workers whose handler has run longer than <see cref="ExecutorOptions.StuckAfter"/>.</summary>
+    public int StuckWorkers { get; init; }
+
+    /// <summary>Worker loops restarted after a fault in the engine itself (their in-flight request was retried).</summary>
+    public long WorkerRestarts { get; init; }
+
+    /// <summary>Keys paused after a dead letter under <see cref="DeadLetterPolicy.PauseKey"/>.</summary>
+    public int PausedKeys { get; init; }
+
+    /// <summary>The keys with the most queued requests, most first (at most five): where a hot key shows.</summary>
+    public IReadOnlyList<KeyBacklog> HotKeys { get; init; } = Array.Empty<KeyBacklog>();
+
     /// <summary>Per-worker figures, indexed by worker id.</summary>
     public IReadOnlyList<WorkerMetrics> Workers { get; init; } = Array.Empty<WorkerMetrics>();
 
@@ -68,13 +80,22 @@ public sealed record ExecutorMetrics
     public BackpressureState Backpressure { get; init; } = BackpressureState.Inactive;
 }
 
+/// <summary>A key and how many of its requests are queued.</summary>
+/// <param name="Key">The partition key (<see langword="null"/> for the null key).</param>
+/// <param name="Queued">Its queued requests, not counting one running.</param>
+public sealed record KeyBacklog(object? Key, int Queued);
+
 /// <summary>One worker's figures.</summary>
-/// <param name="Id">The worker's index, from 0.</param>
-/// <param name="Processed">Requests this worker finished (completed or dead-lettered).</param>
+/// <param name="Id">The worker's index, from 0 (replacements for stuck workers follow the configured ones).</param>
+/// <param name="Processed">Requests this worker finished (completed, dead-lettered or cancelled).</param>
 /// <param name="Failed">Failed attempts on this worker.</param>
 /// <param name="Busy">Whether the worker is running a request now.</param>
 /// <param name="LastActivity">When the worker last started or finished a request; <see langword="null"/> if never.</param>
-public sealed record WorkerMetrics(int Id, long Processed, long Failed, bool Busy, DateTimeOffset? LastActivity);
+public sealed record WorkerMetrics(int Id, long Processed, long Failed, bool Busy, DateTimeOffset? LastActivity)
+{
+    /// <summary>Whether its running handler has exceeded <see cref="ExecutorOptions.StuckAfter"/>.</summary>
+    public bool IsStuck { get; init; }
+}
 
 /// <summary>Percentiles of a latency distribution (histogram estimates, within about 10 %; <see cref="Max"/> is exact).</summary>
 /// <param name="Count">How many samples.</param>

@@ -36,14 +36,53 @@ public sealed class ExecutorOptions
     /// </summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Where requests whose last attempt failed are sent. Optional: they are counted either way.</summary>
+    /// <summary>
+    /// Most requests one key may have queued (not counting the one running); at the limit
+    /// <see cref="FullMode"/> applies as if the executor were full, so one hot key cannot take the whole
+    /// <see cref="Capacity"/>. Default (<see langword="null"/>): no per-key limit.
+    /// </summary>
+    public int? MaxQueuedPerKey { get; set; }
+
+    /// <summary>Where requests whose last attempt failed, or that were shed, are sent. Optional: they are counted either way.</summary>
     public IDeadLetterSink? DeadLetters { get; set; }
+
+    /// <summary>
+    /// What happens to a key's later requests after one of its requests is dead-lettered. Default:
+    /// <see cref="ExecutorGen.DeadLetterPolicy.ContinueKey"/>.
+    /// </summary>
+    public DeadLetterPolicy DeadLetterPolicy { get; set; } = DeadLetterPolicy.ContinueKey;
 
     /// <summary>Queue fill (0–1] at or above which backpressure becomes active. Default 0.8.</summary>
     public double HighWatermark { get; set; } = 0.8;
 
     /// <summary>Queue fill [0–1) under which queue-fill backpressure clears again (hysteresis). Default 0.6.</summary>
     public double LowWatermark { get; set; } = 0.6;
+
+    /// <summary>Queue-time p99 over the backpressure window above which backpressure is signalled. Default: 5 s.</summary>
+    public TimeSpan LatencyThreshold { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Average share of busy workers over the backpressure window at or above which backpressure is signalled. Default 0.9.</summary>
+    public double SaturationThreshold { get; set; } = 0.9;
+
+    /// <summary>
+    /// The window over which the time-based backpressure signals (latency, saturation, arrival rate above
+    /// completion rate) are measured; a burst shorter than it raises none of them. Default: 5 s.
+    /// </summary>
+    public TimeSpan BackpressureWindow { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a handler may run before its worker is reported stuck (<see cref="ExecutorMetrics.StuckWorkers"/>,
+    /// the <c>WorkerStuck</c> event). Under <see cref="Ordering.PerKey"/> and <see cref="Ordering.Unordered"/> a
+    /// replacement worker then serves the other keys until the stuck handler returns. Default: 30 s;
+    /// <see langword="null"/> turns detection off.
+    /// </summary>
+    public TimeSpan? StuckAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Runs each worker on a dedicated, named thread instead of the thread pool: for handlers that block
+    /// (synchronous I/O, locks), which would otherwise starve the pool. Default: <see langword="false"/>.
+    /// </summary>
+    public bool DedicatedThreads { get; set; }
 
     /// <summary>The capacity in force: <see cref="Capacity"/>, or 1,024 × <see cref="WorkerCount"/> when unset.</summary>
     public int EffectiveCapacity => Capacity ?? checked(1024 * Math.Max(1, WorkerCount));
@@ -57,9 +96,6 @@ public sealed class ExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "Capacity must be at least 1.");
         if (!Enum.IsDefined(typeof(QueueFullMode), FullMode))
             throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "Unknown QueueFullMode.");
-        if (FullMode is QueueFullMode.DropOldest or QueueFullMode.DropNewest)
-            throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode,
-                "QueueFullMode.DropOldest and DropNewest are not supported by this version; use Wait or Reject.");
         if (!Enum.IsDefined(typeof(Ordering), Ordering))
             throw new ArgumentOutOfRangeException(nameof(Ordering), Ordering, "Unknown Ordering.");
         if (MaxAttempts < 1)
@@ -70,5 +106,17 @@ public sealed class ExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(HighWatermark), HighWatermark, "HighWatermark must be in (0, 1].");
         if (!(LowWatermark >= 0 && LowWatermark < HighWatermark))
             throw new ArgumentOutOfRangeException(nameof(LowWatermark), LowWatermark, "LowWatermark must be in [0, HighWatermark).");
+        if (MaxQueuedPerKey is < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxQueuedPerKey), MaxQueuedPerKey, "MaxQueuedPerKey must be at least 1.");
+        if (!Enum.IsDefined(typeof(DeadLetterPolicy), DeadLetterPolicy))
+            throw new ArgumentOutOfRangeException(nameof(DeadLetterPolicy), DeadLetterPolicy, "Unknown DeadLetterPolicy.");
+        if (LatencyThreshold <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(LatencyThreshold), LatencyThreshold, "LatencyThreshold must be positive.");
+        if (!(SaturationThreshold > 0 && SaturationThreshold <= 1))
+            throw new ArgumentOutOfRangeException(nameof(SaturationThreshold), SaturationThreshold, "SaturationThreshold must be in (0, 1].");
+        if (BackpressureWindow < TimeSpan.FromMilliseconds(10) || BackpressureWindow > TimeSpan.FromHours(1))
+            throw new ArgumentOutOfRangeException(nameof(BackpressureWindow), BackpressureWindow, "BackpressureWindow must be between 10 ms and one hour.");
+        if (StuckAfter is { } stuckAfter && (stuckAfter < TimeSpan.FromMilliseconds(10) || stuckAfter > TimeSpan.FromDays(1)))
+            throw new ArgumentOutOfRangeException(nameof(StuckAfter), StuckAfter, "StuckAfter must be between 10 ms and one day, or null.");
     }
 }

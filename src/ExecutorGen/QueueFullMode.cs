@@ -9,9 +9,18 @@ public enum QueueFullMode
     /// <summary>The request is refused: <c>SubmitAsync</c> throws <see cref="RequestRejectedException"/>; <c>TrySubmit</c> returns <see langword="false"/>.</summary>
     Reject,
 
-    /// <summary>The oldest queued request is shed to make room. Not supported yet: the constructor throws.</summary>
+    /// <summary>
+    /// The oldest queued request is shed to make room (at a <see cref="ExecutorOptions.MaxQueuedPerKey"/> limit: that
+    /// key's oldest). The shed request is counted as <see cref="ExecutorMetrics.Dropped"/>, sent to the dead-letter
+    /// sink with <see cref="DeadLetterReason.Dropped"/>, and its <c>InvokeAsync</c> task faults with a
+    /// <see cref="RequestRejectedException"/> whose reason is <see cref="RejectionReason.Dropped"/>.
+    /// </summary>
     DropOldest,
 
-    /// <summary>The incoming request is shed. Not supported yet: the constructor throws.</summary>
+    /// <summary>
+    /// The incoming request is shed: <c>TrySubmit</c> returns <see langword="false"/>, <c>SubmitAsync</c> completes
+    /// (the request is in the dead-letter sink, not lost), <c>InvokeAsync</c> faults as for <see cref="DropOldest"/>.
+    /// Counted as <see cref="ExecutorMetrics.Dropped"/>, not as rejected.
+    /// </summary>
     DropNewest,
 }

@@ -19,9 +19,12 @@ public sealed class RequestRejectedException : Exception
 
     /// <summary>Creates the exception for a reason.</summary>
     public RequestRejectedException(RejectionReason reason)
-        : base(reason == RejectionReason.ShuttingDown
-            ? "The request was not accepted: the executor is shutting down."
-            : "The request was not accepted: the executor is at capacity.")
+        : base(reason switch
+        {
+            RejectionReason.ShuttingDown => "The request was not accepted: the executor is shutting down.",
+            RejectionReason.Dropped => "The request was shed by the executor's full mode before it ran; it went to the dead-letter sink.",
+            _ => "The request was not accepted: the executor is at capacity.",
+        })
     {
         Reason = reason;
     }
@@ -38,4 +41,7 @@ public enum RejectionReason
 
     /// <summary>Shutdown had begun.</summary>
     ShuttingDown,
+
+    /// <summary>Accepted, then shed by <see cref="QueueFullMode.DropOldest"/> or <see cref="QueueFullMode.DropNewest"/> (seen by <c>InvokeAsync</c> callers).</summary>
+    Dropped,
 }

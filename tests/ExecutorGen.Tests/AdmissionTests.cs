@@ -178,7 +178,7 @@ public class AdmissionTests
             case nameof(ExecutorOptions.RetryBackoff): options.RetryBackoff = TimeSpan.FromMilliseconds(-1); break;
             case nameof(ExecutorOptions.HighWatermark): options.HighWatermark = 1.5; break;
             case nameof(ExecutorOptions.LowWatermark): options.LowWatermark = 0.9; break;
-            case nameof(ExecutorOptions.FullMode): options.FullMode = QueueFullMode.DropOldest; break;
+            case nameof(ExecutorOptions.FullMode): options.FullMode = (QueueFullMode)42; break;
             case nameof(ExecutorOptions.Ordering): options.Ordering = (Ordering)42; break;
         }
         var error = Assert.ThrowsAny<ArgumentException>(() => Engines.Create(options));

@@ -1,67 +1,97 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 
 namespace ExecutorGen.Runtime;
 
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
+    private const int HotKeyCount = 5;
+
     private readonly LatencyHistogram _queueTime = new();
     private readonly LatencyHistogram _processingTime = new();
     private readonly RateMeter _arrivals = new();
     private readonly RateMeter _completions = new();
-    private readonly BackpressureNotifier _notifier;
-    private readonly double _highWatermark;
-    private readonly double _lowWatermark;
+    private readonly BackpressureMonitor _backpressure;
+    private readonly EventDispatcher _events;
 
     private long _submitted;
     private long _completed;
     private long _failed;
     private long _rejected;
+    private long _dropped;
     private long _retried;
     private long _deadLettered;
     private long _cancelled;
     private long _deadLetterSinkFailures;
-    private long _queued;
-    private int _busy;
-    private int _queueFillActive;
-    private readonly object _backpressureLock = new();
+    private int _queued; // guarded by _lock; read without it for snapshots
+    private bool _queueFillHolds; // guarded by _lock
+    private BackpressureState _backpressureState = BackpressureState.Inactive; // replaced under _lock
 
-    /// <summary>Raised, on a thread-pool thread and in order, when <see cref="Backpressure"/> turns on or off.</summary>
+    /// <summary>Raised, on a thread-pool thread and in order, when <see cref="Backpressure"/> turns on or off or its reasons change.</summary>
     public event EventHandler<BackpressureChangedEventArgs>? BackpressureChanged
     {
-        add => _notifier.Changed += value;
-        remove => _notifier.Changed -= value;
+        add => _events.BackpressureChanged += value;
+        remove => _events.BackpressureChanged -= value;
     }
 
-    /// <summary>The current backpressure state.</summary>
-    public BackpressureState Backpressure => CurrentBackpressure(Volatile.Read(ref _queueFillActive) == 1);
+    /// <summary>Raised, on a thread-pool thread, when a handler has run longer than <see cref="ExecutorOptions.StuckAfter"/>.</summary>
+    public event EventHandler<WorkerStuckEventArgs>? WorkerStuck
+    {
+        add => _events.WorkerStuck += value;
+        remove => _events.WorkerStuck -= value;
+    }
 
-    /// <summary>A snapshot of the executor's counters, gauges and per-worker figures.</summary>
+    /// <summary>The current backpressure state (its queue fill is the current one).</summary>
+    public BackpressureState Backpressure =>
+        Volatile.Read(ref _backpressureState) with { QueueFill = Volatile.Read(ref _queued) / (double)_capacity };
+
+    /// <summary>A snapshot of the executor's counters, gauges, per-worker figures and hot keys.</summary>
     public ExecutorMetrics GetMetrics()
     {
-        var workers = new WorkerMetrics[_workers.Length];
-        for (int i = 0; i < workers.Length; i++)
-            workers[i] = _workers[i].Snapshot();
+        WorkerMetrics[] workers;
+        KeyBacklog[] hotKeys;
+        int stuck, paused, busy;
+        lock (_lock)
+        {
+            workers = new WorkerMetrics[_workers.Count];
+            stuck = 0;
+            for (int i = 0; i < workers.Length; i++)
+            {
+                workers[i] = _workers[i].Snapshot();
+                if (_workers[i].IsStuck)
+                    stuck++;
+            }
+            hotKeys = HotKeysLocked();
+            paused = _pausedKeys;
+            busy = _running;
+        }
 
         // Outcomes are read before Submitted so that a snapshot never shows more finished than accepted.
         long completed = Volatile.Read(ref _completed);
         long deadLettered = Volatile.Read(ref _deadLettered);
         long cancelled = Volatile.Read(ref _cancelled);
+        long dropped = Volatile.Read(ref _dropped);
         return new ExecutorMetrics
         {
             Completed = completed,
             DeadLettered = deadLettered,
             Cancelled = cancelled,
+            Dropped = dropped,
             Failed = Volatile.Read(ref _failed),
             Retried = Volatile.Read(ref _retried),
             Rejected = Volatile.Read(ref _rejected),
-            Dropped = 0, // nothing is shed until the drop modes exist (ExecutorOptions.Validate refuses them)
             DeadLetterSinkFailures = Volatile.Read(ref _deadLetterSinkFailures),
             Submitted = Volatile.Read(ref _submitted),
-            QueueDepth = Math.Max(0, Volatile.Read(ref _queued)),
+            QueueDepth = Volatile.Read(ref _queued),
             Capacity = _capacity,
-            WorkerCount = _workers.Length,
-            BusyWorkers = Math.Max(0, Volatile.Read(ref _busy)),
+            WorkerCount = _workerCount,
+            BusyWorkers = busy,
+            StuckWorkers = stuck,
+            WorkerRestarts = Volatile.Read(ref _workerRestarts),
+            PausedKeys = paused,
+            HotKeys = hotKeys,
             Workers = workers,
             QueueTime = _queueTime.Summarize(),
             ProcessingTime = _processingTime.Summarize(),
@@ -71,41 +101,86 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         };
     }
 
-    /// <summary>
-    /// Queue-fill backpressure with hysteresis: on at the high watermark, off only under the low one.
-    /// The hot path only reads a flag; a transition takes a lock so that each is announced exactly once
-    /// and the announcements are queued in the order the transitions happened.
-    /// </summary>
-    private void OnQueueDepthChanged(long depth)
+    private void RecordQueueTime(long stopwatchTicks)
     {
-        if (depth >= _highWatermark)
-        {
-            if (Volatile.Read(ref _queueFillActive) == 0)
-                SetQueueFill(active: true);
-        }
-        else if (depth < _lowWatermark && Volatile.Read(ref _queueFillActive) == 1)
-        {
-            SetQueueFill(active: false);
-        }
+        _queueTime.Record(stopwatchTicks);
+        _backpressure.RecordQueueTime(stopwatchTicks);
     }
 
-    private void SetQueueFill(bool active)
+    /// <summary>The keys with the longest backlogs (a scan of the live lanes: only keys with work have one).</summary>
+    private KeyBacklog[] HotKeysLocked()
     {
-        lock (_backpressureLock)
+        var top = new List<Lane<TKey, TEnvelope>>(HotKeyCount + 1);
+        void Consider(Lane<TKey, TEnvelope> lane)
         {
-            // Re-checked under the lock: the depth may have moved back since the caller looked.
-            long depth = Volatile.Read(ref _queued);
-            bool wanted = active ? depth >= _highWatermark && !_stopped : depth < _lowWatermark || _stopped;
-            if (!wanted || (_queueFillActive == 1) == active)
+            if (lane.Count == 0 || (top.Count == HotKeyCount && lane.Count <= top[top.Count - 1].Count))
                 return;
-            Volatile.Write(ref _queueFillActive, active ? 1 : 0);
-            _notifier.Post(CurrentBackpressure(!active), CurrentBackpressure(active));
+            int at = top.FindIndex(l => l.Count < lane.Count);
+            top.Insert(at < 0 ? top.Count : at, lane);
+            if (top.Count > HotKeyCount)
+                top.RemoveAt(HotKeyCount);
+        }
+        foreach (var lane in _lanes.Values)
+            Consider(lane);
+        if (_nullKeyLane is not null)
+            Consider(_nullKeyLane);
+        return top.ConvertAll(l => new KeyBacklog(l.IsNullKey ? null : l.Key, l.Count)).ToArray();
+    }
+
+    /// <summary>Re-judges queue fill after a queue change; the hot path only compares two numbers.</summary>
+    private void OnQueueDepthChangedLocked()
+    {
+        bool holds = _state != EngineState.Stopped && _backpressure.QueueFillHolds(_queueFillHolds, _queued);
+        if (holds != _queueFillHolds)
+        {
+            _queueFillHolds = holds;
+            PublishBackpressureLocked();
         }
     }
 
-    /// <summary>After shutdown backpressure is off for good.</summary>
-    private void ClearBackpressure() => SetQueueFill(active: false);
+    /// <summary>Builds the state from the current reasons and announces it if the reasons changed.</summary>
+    private void PublishBackpressureLocked()
+    {
+        var reasons = _backpressure.TimedReasons | (_queueFillHolds ? BackpressureReason.QueueFill : BackpressureReason.None);
+        var previous = _backpressureState;
+        var current = new BackpressureState(
+            reasons,
+            _queued / (double)_capacity,
+            _backpressure.QueueTimeP99,
+            _backpressure.Saturation,
+            _backpressure.ArrivalRate,
+            _backpressure.CompletionRate);
+        Volatile.Write(ref _backpressureState, current);
+        if (previous.Reasons != reasons)
+            _events.PostBackpressureChanged(previous, current);
+    }
 
-    private BackpressureState CurrentBackpressure(bool queueFill) =>
-        new(queueFill ? BackpressureReason.QueueFill : BackpressureReason.None, Math.Max(0, Volatile.Read(ref _queued)) / (double)_capacity);
+    private Timer StartTimer(ExecutorOptions options)
+    {
+        var interval = _backpressure.SampleInterval;
+        if (_stuckAfter is { } stuckAfter && stuckAfter.Ticks / 4 < interval.Ticks)
+            interval = TimeSpan.FromTicks(Math.Max(stuckAfter.Ticks / 4, TimeSpan.TicksPerMillisecond));
+        _ticksPerSample = Math.Max(1, (int)Math.Round(_backpressure.SampleInterval.Ticks / (double)interval.Ticks));
+        // The timer holds the engine weakly: an executor that is dropped without shutdown can still be collected.
+        return new Timer(static state =>
+        {
+            if (((WeakReference<ExecutorEngine<TKey, TEnvelope, TDispatcher>>)state!).TryGetTarget(out var engine))
+                engine.OnTimer();
+        }, new WeakReference<ExecutorEngine<TKey, TEnvelope, TDispatcher>>(this), interval, interval);
+    }
+
+    private void OnTimer()
+    {
+        lock (_lock)
+        {
+            if (_state == EngineState.Stopped)
+                return;
+            SuperviseLocked(Stopwatch.GetTimestamp());
+            if (++_ticks % _ticksPerSample != 0)
+                return;
+            long finished = Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
+            _backpressure.Sample(Volatile.Read(ref _submitted), finished, _running);
+            PublishBackpressureLocked();
+        }
+    }
 }

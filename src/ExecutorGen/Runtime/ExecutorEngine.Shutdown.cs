@@ -1,24 +1,41 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace ExecutorGen.Runtime;
 
+/// <summary>The engine's life: Running → Draining or Cancelling (intake closed) → Stopped.</summary>
+internal enum EngineState
+{
+    Running,
+    Draining,
+    Cancelling,
+    Stopped,
+}
+
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
+    private readonly List<UnprocessedRequest> _unprocessed = new(); // guarded by _lock
+    private readonly Timer _timer;
+    private EngineState _state; // guarded by _lock
     private TaskCompletionSource<ShutdownReport>? _shutdown;
-    private volatile bool _stopped;
 
-    /// <summary>Whether every worker has ended (for tests of clean shutdown).</summary>
-    internal bool WorkersStopped => Array.TrueForAll(_workerTasks, task => task.IsCompleted);
+    /// <summary>Whether every worker loop has ended (for tests of clean shutdown).</summary>
+    internal bool WorkersStopped
+    {
+        get
+        {
+            lock (_lock)
+                return _workers.TrueForAll(worker => worker.Completion.IsCompleted);
+        }
+    }
 
     /// <summary>
-    /// Stops the executor. New requests are refused from the first call on. <see cref="ShutdownMode.Drain"/>
-    /// runs every accepted request; <see cref="ShutdownMode.Cancel"/> cancels the token of running handlers
-    /// and returns every accepted request that has not started. Idempotent: later calls return the first
-    /// call's report, whatever their arguments.
+    /// Stops the executor. New requests are refused from the first call on (waiting submitters too).
+    /// <see cref="ShutdownMode.Drain"/> runs every accepted request; <see cref="ShutdownMode.Cancel"/> cancels
+    /// the token of running handlers and returns every accepted request that has not started. Idempotent:
+    /// later calls return the first call's report, whatever their arguments.
     /// </summary>
     /// <param name="mode">Drain or Cancel.</param>
     /// <param name="timeout">
@@ -55,20 +72,31 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     private async Task<ShutdownReport> ShutdownCoreAsync(ShutdownMode mode, TimeSpan? timeout)
     {
-        _stopping = true;
-        Cancel(_acceptingStopped);
+        var toCancel = new List<IRequestCompletion>();
+        SubmitWaiter<TKey, TEnvelope>[] refused;
+        Task workers;
+        lock (_lock)
+        {
+            // From here on admission answers Closed, and no replacement worker starts.
+            _state = mode == ShutdownMode.Cancel ? EngineState.Cancelling : EngineState.Draining;
+            refused = new SubmitWaiter<TKey, TEnvelope>[_waiters.Count];
+            _waiters.CopyTo(refused, 0);
+            _waiters.Clear();
+            if (mode == ShutdownMode.Cancel)
+                RemoveAllQueuedLocked(toCancel);
+            WakeAllIfStoppingAndDoneLocked();
+            workers = Task.WhenAll(_workers.ConvertAll(worker => worker.Completion));
+        }
+        foreach (var waiter in refused)
+        {
+            waiter.Registration.Unregister();
+            CountRejected();
+            waiter.Admitted.TrySetException(new RequestRejectedException(RejectionReason.ShuttingDown));
+        }
         if (mode == ShutdownMode.Cancel)
-            CancelQueued();
-
-        // After this no write can succeed, so the set of accepted requests is final.
-        foreach (var queue in DistinctQueues())
-            queue.Writer.TryComplete();
-
-        if (mode == ShutdownMode.Cancel)
-            DrainQueues();
+            CancelHandlers(toCancel);
 
         bool timedOut = false;
-        var workers = Task.WhenAll(_workerTasks);
         if (timeout is { } limit && limit != Timeout.InfiniteTimeSpan)
         {
             using var delayCancellation = new CancellationTokenSource();
@@ -76,9 +104,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             delayCancellation.Cancel();
             if (first != workers)
             {
+                // Escalate: nothing queued starts any more, running handlers are asked to stop.
                 timedOut = true;
-                CancelQueued();
-                DrainQueues();
+                lock (_lock)
+                {
+                    _state = EngineState.Cancelling;
+                    RemoveAllQueuedLocked(toCancel);
+                }
+                CancelHandlers(toCancel);
             }
         }
         else
@@ -86,49 +119,138 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             await workers.ConfigureAwait(false);
         }
 
-        // A worker that had just taken a request when queued requests were cancelled decides it (runs it or
-        // reports it unprocessed) before it stops counting it as queued; wait for those few instructions so
-        // the report below misses nothing. Only a timed-out shutdown can get here with workers still alive.
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _queued) != 0)
-            spinner.SpinOnce();
-
-        _stopped = true;
-        ClearBackpressure();
-        return new ShutdownReport(Volatile.Read(ref _completed), _unprocessed.ToArray(), timedOut);
-    }
-
-    /// <summary>From now on no queued request starts, and running handlers see their token cancelled.</summary>
-    private void CancelQueued()
-    {
-        _cancelQueued = true;
-        Cancel(_handlersCancelled);
-    }
-
-    private void DrainQueues()
-    {
-        foreach (var queue in DistinctQueues())
+        ShutdownReport report;
+        lock (_lock)
         {
-            while (queue.Reader.TryRead(out var entry))
-            {
-                ReportUnprocessed(entry);
-                OnDequeued();
-            }
+            // What is left is held by paused keys (a drain does not resume them).
+            RemoveAllQueuedLocked(toCancel);
+            _state = EngineState.Stopped;
+            _backpressure.Clear();
+            _queueFillHolds = false;
+            PublishBackpressureLocked();
+            report = new ShutdownReport(Volatile.Read(ref _completed), _unprocessed.ToArray(), timedOut);
         }
+        foreach (var completion in toCancel)
+            completion.TrySetCanceled();
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        return report;
     }
 
-    private IEnumerable<Channel<Entry>> DistinctQueues() =>
-        _ordering == Ordering.Unordered ? new[] { _queues[0] } : _queues;
-
-    private static void Cancel(CancellationTokenSource source)
+    private void CancelHandlers(List<IRequestCompletion> toCancel)
     {
         try
         {
-            source.Cancel();
+            _handlersCancelled.Cancel();
         }
         catch (AggregateException)
         {
             // A callback a handler registered on its token threw; that must not stop the shutdown.
+        }
+        foreach (var completion in toCancel)
+            completion.TrySetCanceled();
+        toCancel.Clear();
+    }
+
+    /// <summary>Moves every queued request into the unprocessed list; their callers' tasks are cancelled by the caller.</summary>
+    private void RemoveAllQueuedLocked(List<IRequestCompletion> toCancel)
+    {
+        // Oldest first, so each lane gives up its requests from the head, in order.
+        for (var request = _oldest; request is not null;)
+        {
+            var next = request.Newer;
+            _unprocessed.Add(new UnprocessedRequest(
+                _dispatcher.GetHandlerName(request.Envelope),
+                request.HasKey ? request.Key : null,
+                _dispatcher.GetArguments(request.Envelope)));
+            if (request.Completion is not null)
+                toCancel.Add(request.Completion);
+            UnlinkQueuedLocked(request);
+            if (request.Lane is { } lane)
+            {
+                lane.TakeHead();
+                RecycleLocked(request);
+            }
+            else
+            {
+                request.State = RequestState.Removed;
+            }
+            request = next;
+        }
+
+        foreach (var queue in _ready)
+        {
+            while (queue.Count > 0)
+            {
+                var item = queue.Dequeue();
+                if (item.Lane is { } lane)
+                {
+                    lane.State = LaneState.Idle;
+                    ReleaseLaneIfUnusedLocked(lane);
+                }
+                else if (item.Request!.State == RequestState.Removed)
+                {
+                    RecycleLocked(item.Request);
+                }
+            }
+        }
+
+        // Paused lanes are now empty; they are released unless a request of theirs is still running.
+        var paused = new List<Lane<TKey, TEnvelope>>();
+        foreach (var lane in _lanes.Values)
+        {
+            if (lane.Paused)
+                paused.Add(lane);
+        }
+        if (_nullKeyLane is { Paused: true })
+            paused.Add(_nullKeyLane);
+        foreach (var lane in paused)
+        {
+            lane.Paused = false;
+            ReleaseLaneIfUnusedLocked(lane);
+        }
+        _pausedKeys = 0;
+        OnQueueDepthChangedLocked();
+        WakeAllIfStoppingAndDoneLocked();
+    }
+
+    /// <summary>Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends.</summary>
+    private void WakeAllIfStoppingAndDoneLocked()
+    {
+        if (_state == EngineState.Running || _running != 0)
+            return;
+        foreach (var idle in _idle)
+        {
+            while (idle.Count > 0)
+                idle.Pop().Signal.Set();
+        }
+    }
+
+    /// <summary>Puts a request that a faulted worker had taken back at the head of its lane (or ready queue).</summary>
+    private void RequeueAtHeadLocked(QueuedRequest<TKey, TEnvelope> request)
+    {
+        request.State = RequestState.Queued;
+        request.Newer = _oldest;
+        if (_oldest is null)
+            _newest = request;
+        else
+            _oldest.Older = request;
+        _oldest = request;
+        _queued++;
+
+        if (request.Lane is { } lane)
+        {
+            request.NextInLane = lane.Head;
+            lane.Head = request;
+            if (lane.Tail is null)
+                lane.Tail = request;
+            lane.Count++;
+            lane.State = LaneState.Idle;
+            if (!lane.Paused)
+                MakeReadyLocked(lane);
+        }
+        else
+        {
+            MakeReadyLocked(request);
         }
     }
 }

@@ -1,51 +1,206 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace ExecutorGen.Runtime;
 
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
-    /// <summary>
-    /// A worker: takes its queue's requests in order and runs each to its outcome before the next, so
-    /// requests routed to one worker keep their submission order (retries included). It ends when its
-    /// queue is completed and empty. Nothing a handler does can end it: every call is isolated.
-    /// </summary>
-    private async Task RunWorkerAsync(WorkerState worker, ChannelReader<Entry> reader)
+    private readonly List<WorkerState> _workers = new();
+    private readonly CancellationTokenSource _handlersCancelled = new();
+    private long _workerRestarts;
+
+    /// <summary>Test hook: called at named points of a worker's loop, to inject faults into the engine itself.</summary>
+    internal Action<string>? FaultInjector { get; set; }
+
+    private enum Outcome
     {
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        Completed,
+        DeadLettered,
+        Cancelled,
+    }
+
+    private void StartWorkerLocked(bool isReplacement)
+    {
+        int id = _workers.Count;
+        // Replacements serve the shared queue; under PerPartition worker i serves queue i.
+        int queue = _ready.Length == 1 ? 0 : id;
+        var worker = new WorkerState(id, queue, _dedicatedThreads, isReplacement);
+        _workers.Add(worker);
+        if (!_dedicatedThreads)
         {
-            while (reader.TryRead(out var entry))
+            worker.Completion = Task.Run(() => SuperviseAsync(worker));
+            return;
+        }
+
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        worker.Completion = done.Task;
+        var thread = new Thread(() =>
+        {
+            try
             {
-                // The decision to start or to report unprocessed is made before the request leaves the
-                // queue count, so shutdown can wait for every dequeued request to be decided (see ShutdownCoreAsync).
-                if (_cancelQueued)
+                Supervise(worker);
+            }
+            finally
+            {
+                done.TrySetResult(true);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"{_name} worker {id}",
+        };
+        thread.Start();
+    }
+
+    /// <summary>Runs an async worker's loop, restarting it after a fault in the engine itself.</summary>
+    private async Task SuperviseAsync(WorkerState worker)
+    {
+        while (true)
+        {
+            QueuedRequest<TKey, TEnvelope>? current = null;
+            bool outcomeRecorded = false;
+            try
+            {
+                while (true)
                 {
-                    ReportUnprocessed(entry);
-                    OnDequeued();
-                    continue;
+                    current = null;
+                    outcomeRecorded = false;
+                    var step = NextStep(worker, out current);
+                    if (step == Step.Exit)
+                        return;
+                    if (step == Step.Wait)
+                    {
+                        await worker.Signal.WaitAsync().ConfigureAwait(false);
+                        continue;
+                    }
+                    FaultInjector?.Invoke("taken");
+                    var outcome = await ExecuteAsync(worker, current!).ConfigureAwait(false);
+                    outcomeRecorded = true;
+                    FaultInjector?.Invoke("executed");
+                    Finish(current!, outcome);
                 }
-                OnDequeued();
-                await ExecuteAsync(worker, entry).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                RecoverFromFault(worker, current, outcomeRecorded);
             }
         }
     }
 
-    private void OnDequeued()
+    /// <summary>The same loop for a worker on a dedicated thread: waits and handlers block that thread.</summary>
+    private void Supervise(WorkerState worker)
     {
-        long depth = Interlocked.Decrement(ref _queued);
-        _slots.Release();
-        OnQueueDepthChanged(depth);
+        while (true)
+        {
+            QueuedRequest<TKey, TEnvelope>? current = null;
+            bool outcomeRecorded = false;
+            try
+            {
+                while (true)
+                {
+                    current = null;
+                    outcomeRecorded = false;
+                    var step = NextStep(worker, out current);
+                    if (step == Step.Exit)
+                        return;
+                    if (step == Step.Wait)
+                    {
+                        worker.Signal.Wait();
+                        continue;
+                    }
+                    FaultInjector?.Invoke("taken");
+                    var execution = ExecuteAsync(worker, current!);
+                    var outcome = execution.IsCompleted ? execution.Result : execution.AsTask().GetAwaiter().GetResult();
+                    outcomeRecorded = true;
+                    FaultInjector?.Invoke("executed");
+                    Finish(current!, outcome);
+                }
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                RecoverFromFault(worker, current, outcomeRecorded);
+            }
+        }
     }
 
-    private async ValueTask ExecuteAsync(WorkerState worker, Entry entry)
+    private enum Step
+    {
+        Run,
+        Wait,
+        Exit,
+    }
+
+    private Step NextStep(WorkerState worker, out QueuedRequest<TKey, TEnvelope>? request)
+    {
+        lock (_lock)
+        {
+            request = null;
+            if (worker.IsReplacement && !ReplacementStillNeededLocked())
+            {
+                worker.IsRetired = true;
+                // It may have been woken for work: hand that wake-up on, or the work would wait for a later one.
+                if (_ready[worker.ReadyQueue].Count > 0)
+                    WakeOneLocked(worker.ReadyQueue);
+                return Step.Exit;
+            }
+            if (TryTakeLocked(worker, out var taken))
+            {
+                request = taken;
+                return Step.Run;
+            }
+            if (_state != EngineState.Running && _running == 0)
+            {
+                worker.IsRetired = true;
+                return Step.Exit;
+            }
+            _idle[worker.ReadyQueue].Push(worker);
+            return Step.Wait;
+        }
+    }
+
+    private void Finish(QueuedRequest<TKey, TEnvelope> request, Outcome outcome)
+    {
+        lock (_lock)
+            FinishLocked(request, outcome == Outcome.DeadLettered);
+    }
+
+    /// <summary>
+    /// A fault in the engine's own code (never a handler's: those are caught per call) ended a worker's loop.
+    /// The loop restarts; a request it had taken but not finished is put back at the head of its lane, so
+    /// it runs again, in order, and is never lost. One that had finished is only released.
+    /// </summary>
+    private void RecoverFromFault(WorkerState worker, QueuedRequest<TKey, TEnvelope>? request, bool outcomeRecorded)
+    {
+        Interlocked.Increment(ref _workerRestarts);
+        if (request is null)
+            return;
+        if (worker.IsBusy)
+            worker.Finished();
+        lock (_lock)
+        {
+            if (outcomeRecorded)
+            {
+                FinishLocked(request, deadLettered: false);
+                return;
+            }
+            _running--;
+            RequeueAtHeadLocked(request);
+            WakeAllIfStoppingAndDoneLocked();
+        }
+    }
+
+    /// <summary>
+    /// Runs one request to its outcome: every attempt isolated, retries after backoff on the same worker (so
+    /// the key waits for its retry while other keys go on), then completed, dead-lettered or cancelled.
+    /// </summary>
+    private async ValueTask<Outcome> ExecuteAsync(WorkerState worker, QueuedRequest<TKey, TEnvelope> request)
     {
         long started = Stopwatch.GetTimestamp();
-        _queueTime.Record(started - entry.EnqueuedAt);
-        worker.Started();
-        Interlocked.Increment(ref _busy);
+        RecordQueueTime(started - request.EnqueuedAt);
+        worker.Started(started);
         var cancellationToken = _handlersCancelled.Token;
         try
         {
@@ -54,9 +209,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 Exception failure;
                 try
                 {
-                    await _dispatcher.DispatchAsync(entry.Envelope, entry.Completion, cancellationToken).ConfigureAwait(false);
+                    await _dispatcher.DispatchAsync(request.Envelope, request.Completion, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _completed);
-                    return;
+                    return Outcome.Completed;
                 }
                 catch (Exception exception)
                 {
@@ -64,24 +219,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 }
 
                 if (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
-                {
-                    MarkCancelled(entry);
-                    return;
-                }
+                    return Cancelled(request);
 
                 Interlocked.Increment(ref _failed);
                 worker.AttemptFailed();
                 if (attempt >= _maxAttempts)
                 {
-                    await DeadLetterAsync(entry, failure, attempt).ConfigureAwait(false);
-                    return;
+                    await DeadLetterAsync(request, failure, attempt).ConfigureAwait(false);
+                    return Outcome.DeadLettered;
                 }
                 if (cancellationToken.IsCancellationRequested || !await BackoffAsync(attempt, cancellationToken).ConfigureAwait(false))
-                {
-                    // A Cancel shutdown arrived while the request still had attempts left.
-                    MarkCancelled(entry);
-                    return;
-                }
+                    return Cancelled(request); // a Cancel shutdown arrived while attempts were left
                 Interlocked.Increment(ref _retried);
             }
         }
@@ -89,9 +237,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             _processingTime.Record(Stopwatch.GetTimestamp() - started);
             _completions.Record();
-            Interlocked.Decrement(ref _busy);
             worker.Finished();
         }
+    }
+
+    private Outcome Cancelled(QueuedRequest<TKey, TEnvelope> request)
+    {
+        Interlocked.Increment(ref _cancelled);
+        request.Completion?.TrySetCanceled();
+        return Outcome.Cancelled;
     }
 
     /// <summary>Waits before the next attempt: the base delay doubled per retry, plus up to 20 % jitter.</summary>
@@ -112,28 +266,31 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    private void MarkCancelled(in Entry entry)
-    {
-        Interlocked.Increment(ref _cancelled);
-        entry.Completion?.TrySetCanceled();
-    }
-
-    private async ValueTask DeadLetterAsync(Entry entry, Exception failure, int attempts)
+    private async ValueTask DeadLetterAsync(QueuedRequest<TKey, TEnvelope> request, Exception failure, int attempts)
     {
         Interlocked.Increment(ref _deadLettered);
-        entry.Completion?.TrySetException(failure);
+        request.Completion?.TrySetException(failure);
+        var letter = LetterFor(request.Envelope, request.HasKey, request.Key, DeadLetterReason.Failed, failure, attempts);
+        if (letter is not null)
+            await WriteDeadLetterAsync(letter).ConfigureAwait(false);
+    }
+
+    /// <summary>A dead letter for the sink, or <see langword="null"/> when there is no sink (nothing to allocate).</summary>
+    private DeadLetter? LetterFor(in TEnvelope envelope, bool hasKey, TKey key, DeadLetterReason reason, Exception? failure = null, int attempts = 0)
+    {
         if (_deadLetters is null)
-            return;
+            return null;
+        return new DeadLetter(_dispatcher.GetHandlerName(envelope), hasKey ? key : null, _dispatcher.GetArguments(envelope), failure, attempts, reason)
+        {
+            Replay = new Replay(this, envelope),
+        };
+    }
+
+    private async ValueTask WriteDeadLetterAsync(DeadLetter letter)
+    {
         try
         {
-            var letter = new DeadLetter(
-                _dispatcher.GetHandlerName(entry.Envelope),
-                entry.HasKey ? entry.Key : null,
-                _dispatcher.GetArguments(entry.Envelope),
-                failure,
-                attempts,
-                DeadLetterReason.Failed);
-            await _deadLetters.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
+            await _deadLetters!.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -141,12 +298,32 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    private void ReportUnprocessed(in Entry entry)
+    /// <summary>Finishes a shed request outside the lock: its caller learns why, the sink gets the letter.</summary>
+    private void Deliver(in Shed shed)
     {
-        _unprocessed.Enqueue(new UnprocessedRequest(
-            _dispatcher.GetHandlerName(entry.Envelope),
-            entry.HasKey ? entry.Key : null,
-            _dispatcher.GetArguments(entry.Envelope)));
-        entry.Completion?.TrySetCanceled();
+        if (!shed.Happened)
+            return;
+        shed.Completion?.TrySetException(new RequestRejectedException(RejectionReason.Dropped));
+        if (shed.Letter is not null)
+        {
+            var writing = WriteDeadLetterAsync(shed.Letter);
+            if (!writing.IsCompleted)
+                _ = writing.AsTask(); // it observes its own failure; the submitter does not wait for the sink
+        }
+    }
+
+    /// <summary>Re-submits a dead letter's request into this engine (see <see cref="DeadLetter.ReplayAsync"/>).</summary>
+    private sealed class Replay : IDeadLetterReplay
+    {
+        private readonly ExecutorEngine<TKey, TEnvelope, TDispatcher> _engine;
+        private readonly TEnvelope _envelope;
+
+        public Replay(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, TEnvelope envelope)
+        {
+            _engine = engine;
+            _envelope = envelope;
+        }
+
+        public ValueTask SubmitAsync(CancellationToken cancellationToken) => _engine.SubmitAsync(_envelope, cancellationToken);
     }
 }

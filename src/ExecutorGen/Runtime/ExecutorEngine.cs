@@ -1,18 +1,21 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Threading;
-using System.Threading.Channels;
 using System.Threading.Tasks;
 
 namespace ExecutorGen.Runtime;
 
 /// <summary>
-/// The hand-written engine behind every generated executor: admission against a global capacity,
-/// routing by partition key, async workers, failure isolation with retries and dead letters, metrics,
-/// backpressure and shutdown. Generated executors are thin typed wrappers over it.
+/// The hand-written engine behind every generated executor: admission against a global capacity (and an
+/// optional per-key limit), per-key lanes scheduled onto workers, failure isolation with retries and dead
+/// letters, supervision, metrics, backpressure and shutdown. Generated executors are thin typed wrappers.
 /// </summary>
+/// <remarks>
+/// One lock guards the scheduling state (lanes, ready queues, idle workers, waiters, the queued list); it
+/// is held only for a few pointer moves per request and never while user code runs. Handlers, sinks and
+/// event subscribers are always called outside it.
+/// </remarks>
 /// <typeparam name="TKey">The partition key type.</typeparam>
 /// <typeparam name="TEnvelope">The generated request envelope.</typeparam>
 /// <typeparam name="TDispatcher">The generated dispatcher; a struct, so its calls are devirtualised.</typeparam>
@@ -22,77 +25,61 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 {
     private readonly TDispatcher _dispatcher;
     private readonly string _name;
+    private readonly int _workerCount;
     private readonly int _capacity;
+    private readonly int? _maxQueuedPerKey;
     private readonly QueueFullMode _fullMode;
     private readonly Ordering _ordering;
     private readonly int _maxAttempts;
     private readonly TimeSpan _retryBackoff;
     private readonly IDeadLetterSink? _deadLetters;
+    private readonly bool _pauseKeyOnDeadLetter;
+    private readonly bool _dedicatedThreads;
 
-    // Queue i is read by worker i. Under Ordering.Unordered every slot holds the same shared queue.
-    private readonly Channel<Entry>[] _queues;
-    private readonly WorkerState[] _workers;
-    private readonly Task[] _workerTasks;
-
-    // One slot per accepted request that has not started: taken at admission, given back at dequeue.
-    private readonly SemaphoreSlim _slots;
-
-    // Cancelled when shutdown begins: wakes submitters waiting for a slot so they are refused.
-    private readonly CancellationTokenSource _acceptingStopped = new();
-
-    // Cancelled by a Cancel shutdown (or a timed-out Drain): the token every handler receives.
-    private readonly CancellationTokenSource _handlersCancelled = new();
-
-    private readonly ConcurrentQueue<UnprocessedRequest> _unprocessed = new();
-    private int _roundRobin;
-
-    // Set (before _handlersCancelled is cancelled) when queued requests must no longer start.
-    private volatile bool _cancelQueued;
-    private volatile bool _stopping;
+    private readonly object _lock = new();
 
     /// <summary>Creates the engine and starts its workers.</summary>
     /// <param name="dispatcher">The generated dispatcher.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults. Validated and copied.</param>
-    /// <param name="executorName">The executor's name, for metrics and diagnostics.</param>
-    /// <param name="eventSender">The <c>sender</c> of <c>BackpressureChanged</c> (the generated executor).</param>
+    /// <param name="executorName">The executor's name, for metrics, thread names and diagnostics.</param>
+    /// <param name="eventSender">The <c>sender</c> of the executor's events (the generated executor).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the exception names it.</exception>
     public ExecutorEngine(TDispatcher dispatcher, ExecutorOptions? options, string executorName, object? eventSender = null)
     {
         options ??= new ExecutorOptions();
         options.Validate();
         _dispatcher = dispatcher;
         _name = executorName ?? throw new ArgumentNullException(nameof(executorName));
+        _workerCount = options.WorkerCount;
         _capacity = options.EffectiveCapacity;
+        _maxQueuedPerKey = options.MaxQueuedPerKey;
         _fullMode = options.FullMode;
         _ordering = options.Ordering;
         _maxAttempts = options.MaxAttempts;
         _retryBackoff = options.RetryBackoff;
         _deadLetters = options.DeadLetters;
-        _highWatermark = options.HighWatermark * _capacity;
-        _lowWatermark = options.LowWatermark * _capacity;
-        _notifier = new BackpressureNotifier(eventSender ?? this);
-        _slots = new SemaphoreSlim(_capacity, _capacity);
+        _pauseKeyOnDeadLetter = options.DeadLetterPolicy == DeadLetterPolicy.PauseKey;
+        _dedicatedThreads = options.DedicatedThreads;
+        _stuckAfter = options.StuckAfter;
+        _events = new EventDispatcher(eventSender ?? this);
 
-        int workerCount = options.WorkerCount;
-        _queues = new Channel<Entry>[workerCount];
-        _workers = new WorkerState[workerCount];
-        _workerTasks = new Task[workerCount];
-        Channel<Entry>? shared = _ordering == Ordering.Unordered ? NewQueue() : null;
-        for (int i = 0; i < workerCount; i++)
+        // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
+        int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
+        _ready = new Queue<ReadyItem<TKey, TEnvelope>>[readyQueues];
+        _idle = new Stack<WorkerState>[readyQueues];
+        for (int i = 0; i < readyQueues; i++)
         {
-            _queues[i] = shared ?? NewQueue();
-            _workers[i] = new WorkerState(i);
-        }
-        for (int i = 0; i < workerCount; i++)
-        {
-            var worker = _workers[i];
-            var reader = _queues[i].Reader;
-            _workerTasks[i] = Task.Run(() => RunWorkerAsync(worker, reader));
+            _ready[i] = new Queue<ReadyItem<TKey, TEnvelope>>();
+            _idle[i] = new Stack<WorkerState>();
         }
 
-        // Capacity is enforced by _slots, so the queues themselves are unbounded. SingleReader is false
-        // because shutdown drains queues concurrently with their workers.
-        static Channel<Entry> NewQueue() =>
-            Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+        _backpressure = new BackpressureMonitor(options, _workerCount);
+        lock (_lock)
+        {
+            for (int i = 0; i < _workerCount; i++)
+                StartWorkerLocked(isReplacement: false);
+        }
+        _timer = StartTimer(options);
     }
 
     /// <summary>The executor's name.</summary>
@@ -104,18 +91,27 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     public ValueTask SubmitAsync(TEnvelope envelope, CancellationToken cancellationToken) =>
         AdmitAsync(envelope, null, cancellationToken);
 
-    /// <summary>Accepts a request if that needs no waiting; <see langword="false"/> when full or shutting down.</summary>
+    /// <summary>
+    /// Accepts a request if that needs no waiting. <see langword="false"/> when it was not queued: full under
+    /// <see cref="QueueFullMode.Wait"/> or <see cref="QueueFullMode.Reject"/>, shed under
+    /// <see cref="QueueFullMode.DropNewest"/>, or shutting down.
+    /// </summary>
     public bool TrySubmit(TEnvelope envelope)
     {
+        // The key is read before any state changes: a key getter that throws (a null request, say) is
+        // the caller's error, reported to the caller, and must leave nothing behind.
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        if (_stopping || !_slots.Wait(0))
+        Admission admission;
+        Shed shed = default;
+        lock (_lock)
         {
-            CountRejected();
-            return false;
+            admission = AdmitLocked(envelope, hasKey, key, null, mayWait: false, ref shed);
         }
-        if (Enqueue(envelope, hasKey, key, null))
+        Deliver(shed);
+        if (admission == Admission.Accepted)
             return true;
-        CountRejected();
+        if (admission is Admission.Closed or Admission.Refused)
+            CountRejected();
         return false;
     }
 
@@ -125,7 +121,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 
     /// <summary>
     /// Accepts a request and completes with its handler's result, or faults with the handler's own
-    /// exception once its attempts are used up; cancelled if shutdown stops it before it runs.
+    /// exception once its attempts are used up; cancelled if shutdown stops it before or while it runs.
     /// </summary>
     public Task<TResult> InvokeAsync<TResult>(TEnvelope envelope, CancellationToken cancellationToken)
     {
@@ -142,6 +138,27 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         }
     }
 
+    /// <summary>
+    /// Resumes a key paused after a dead letter (<see cref="DeadLetterPolicy.PauseKey"/>): its queued requests
+    /// run again, in order. <see langword="false"/> when the key was not paused.
+    /// </summary>
+    public bool ResumeKey(TKey key)
+    {
+        lock (_lock)
+        {
+            var lane = FindLaneLocked(key);
+            if (lane is null || !lane.Paused)
+                return false;
+            lane.Paused = false;
+            _pausedKeys--;
+            if (lane.Head is not null)
+                MakeReadyLocked(lane);
+            else
+                ReleaseLaneIfUnusedLocked(lane);
+            return true;
+        }
+    }
+
     /// <summary>Same as <see cref="ShutdownAsync"/> with <see cref="ShutdownMode.Drain"/> and no timeout.</summary>
     public async ValueTask DisposeAsync() => await ShutdownAsync(ShutdownMode.Drain).ConfigureAwait(false);
 
@@ -149,98 +166,68 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     {
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask(Task.FromCanceled(cancellationToken));
-        // The key is read before a slot is taken: a key getter that throws (a null request, say) is the
-        // caller's error, reported to the caller, and must not leak a slot.
+
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        if (_stopping)
-            return Refuse(RejectionReason.ShuttingDown);
-        if (_slots.Wait(0))
-            return Enqueue(envelope, hasKey, key, completion) ? default : Refuse(RejectionReason.ShuttingDown);
-        if (_fullMode == QueueFullMode.Reject)
-            return Refuse(RejectionReason.Full);
-        return WaitForSlotAsync(envelope, hasKey, key, completion, cancellationToken);
-    }
-
-    private async ValueTask WaitForSlotAsync(TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, CancellationToken cancellationToken)
-    {
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _acceptingStopped.Token))
+        Admission admission;
+        Shed shed = default;
+        SubmitWaiter<TKey, TEnvelope>? waiter = null;
+        lock (_lock)
         {
-            try
+            admission = AdmitLocked(envelope, hasKey, key, completion, mayWait: true, ref shed);
+            if (admission == Admission.MustWait)
             {
-                await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
+                waiter = new SubmitWaiter<TKey, TEnvelope>(envelope, hasKey, key, completion);
+                waiter.Node = _waiters.AddLast(waiter);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
+        }
+        Deliver(shed);
+
+        switch (admission)
+        {
+            case Admission.Accepted:
+            case Admission.ShedIncoming:
+                return default;
+            case Admission.MustWait:
+                return WaitForRoomAsync(waiter!, cancellationToken);
+            default:
                 CountRejected();
-                throw new RequestRejectedException(RejectionReason.ShuttingDown);
-            }
+                return new ValueTask(Task.FromException(new RequestRejectedException(
+                    admission == Admission.Closed ? RejectionReason.ShuttingDown : RejectionReason.Full)));
         }
-        if (!Enqueue(envelope, hasKey, key, completion))
+    }
+
+    private async ValueTask WaitForRoomAsync(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
         {
-            CountRejected();
-            throw new RequestRejectedException(RejectionReason.ShuttingDown);
+            waiter.Registration = cancellationToken.Register(static state =>
+            {
+                var (engine, waiting, token) = ((ExecutorEngine<TKey, TEnvelope, TDispatcher>, SubmitWaiter<TKey, TEnvelope>, CancellationToken))state!;
+                engine.CancelWaiter(waiting, token);
+            }, (this, waiter, cancellationToken));
         }
+        await waiter.Admitted.Task.ConfigureAwait(false);
     }
 
-    private ValueTask Refuse(RejectionReason reason)
+    private void CancelWaiter(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
     {
-        CountRejected();
-        return new ValueTask(Task.FromException(new RequestRejectedException(reason)));
-    }
-
-    /// <summary>
-    /// Queues a request whose slot is already held. Acceptance is decided by the queue write alone:
-    /// it fails only once shutdown has completed the queues, and then the slot is given back.
-    /// </summary>
-    private bool Enqueue(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion)
-    {
-        var queue = _queues[SelectWorker(hasKey, key)];
-
-        // Counted before the write so that a worker can never finish a request that is not yet counted.
-        Interlocked.Increment(ref _submitted);
-        long depth = Interlocked.Increment(ref _queued);
-        if (queue.Writer.TryWrite(new Entry(envelope, key, hasKey, completion, Stopwatch.GetTimestamp())))
+        lock (_lock)
         {
-            _arrivals.Record();
-            OnQueueDepthChanged(depth);
-            return true;
+            if (waiter.Node?.List is null)
+                return; // admitted or refused already
+            _waiters.Remove(waiter.Node);
         }
-
-        Interlocked.Decrement(ref _submitted);
-        Interlocked.Decrement(ref _queued);
-        _slots.Release();
-        return false;
-    }
-
-    private int SelectWorker(bool hasKey, TKey key)
-    {
-        int workers = _queues.Length;
-        if (workers == 1 || _ordering == Ordering.Unordered)
-            return 0;
-        // Ordering.PerKey runs as PerPartition in this version: same guarantee, key pinned to one worker.
-        if (hasKey)
-            return PartitionHash.Bucket(key, workers);
-        return (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)workers);
+        waiter.Admitted.TrySetCanceled(cancellationToken);
     }
 
     private void CountRejected() => Interlocked.Increment(ref _rejected);
 
-    /// <summary>A queued request.</summary>
-    private readonly struct Entry
+    private enum Admission
     {
-        public Entry(TEnvelope envelope, TKey key, bool hasKey, IRequestCompletion? completion, long enqueuedAt)
-        {
-            Envelope = envelope;
-            Key = key;
-            HasKey = hasKey;
-            Completion = completion;
-            EnqueuedAt = enqueuedAt;
-        }
-
-        public TEnvelope Envelope { get; }
-        public TKey Key { get; }
-        public bool HasKey { get; }
-        public IRequestCompletion? Completion { get; }
-        public long EnqueuedAt { get; }
+        Accepted,
+        MustWait,
+        Refused,
+        ShedIncoming,
+        Closed,
     }
 }

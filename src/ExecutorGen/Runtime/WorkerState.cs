@@ -1,30 +1,67 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace ExecutorGen.Runtime;
 
-/// <summary>One worker's live figures; written by its worker only, read by metric snapshots.</summary>
+/// <summary>
+/// One worker: its wake-up signal, the ready queue it serves, and its live figures. Figures are written by
+/// the worker itself (and the supervisor's stuck flag by the engine under its lock); snapshots read them
+/// without locks.
+/// </summary>
 internal sealed class WorkerState
 {
     private long _processed;
     private long _failed;
-    private int _busy;
+    private long _runningSince; // Stopwatch timestamp of the running request's start; 0 when idle
     private long _lastActivityUtcTicks;
 
-    public WorkerState(int id) => Id = id;
+    public WorkerState(int id, int readyQueue, bool blocking, bool isReplacement)
+    {
+        Id = id;
+        ReadyQueue = readyQueue;
+        Signal = new WorkerSignal(blocking);
+        IsReplacement = isReplacement;
+    }
 
     public int Id { get; }
 
-    public void Started()
+    public int ReadyQueue { get; }
+
+    public WorkerSignal Signal { get; }
+
+    /// <summary>Started by the supervisor in place of a stuck worker; retires when no longer needed.</summary>
+    public bool IsReplacement { get; }
+
+    /// <summary>Completes when the worker's loop has ended.</summary>
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    /// <summary>Reported stuck and not yet back (guarded by the engine lock).</summary>
+    public bool IsStuck { get; set; }
+
+    /// <summary>Ended: retired replacement or shut down (guarded by the engine lock).</summary>
+    public bool IsRetired { get; set; }
+
+    public bool IsBusy => Volatile.Read(ref _runningSince) != 0;
+
+    /// <summary>How long the current request has been running; zero when idle.</summary>
+    public TimeSpan RunningFor(long now)
     {
-        Volatile.Write(ref _busy, 1);
+        long since = Volatile.Read(ref _runningSince);
+        return since == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((now - since) / (double)Stopwatch.Frequency);
+    }
+
+    public void Started(long timestamp)
+    {
+        Volatile.Write(ref _runningSince, timestamp == 0 ? 1 : timestamp);
         Touch();
     }
 
     public void Finished()
     {
         Interlocked.Increment(ref _processed);
-        Volatile.Write(ref _busy, 0);
+        Volatile.Write(ref _runningSince, 0);
         Touch();
     }
 
@@ -37,8 +74,11 @@ internal sealed class WorkerState
             Id,
             Volatile.Read(ref _processed),
             Volatile.Read(ref _failed),
-            Volatile.Read(ref _busy) == 1,
-            last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero));
+            IsBusy,
+            last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero))
+        {
+            IsStuck = IsStuck,
+        };
     }
 
     private void Touch() => Volatile.Write(ref _lastActivityUtcTicks, DateTime.UtcNow.Ticks);

@@ -1,0 +1,115 @@
+using System;
+using System.Threading;
+
+namespace ExecutorGen.Runtime;
+
+/// <summary>
+/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is checked on every queue change, with
+/// hysteresis. The time-based signals are sampled on the engine's timer, ten samples per
+/// <see cref="ExecutorOptions.BackpressureWindow"/>, and judged over a full window, so a burst shorter than
+/// the window raises none of them. Not thread-safe: the engine calls it under its lock (except
+/// <see cref="RecordQueueTime"/>, which is lock-free).
+/// </summary>
+internal sealed class BackpressureMonitor
+{
+    public const int SamplesPerWindow = 10;
+
+    private readonly double _highQueue;
+    private readonly double _lowQueue;
+    private readonly TimeSpan _latencyThreshold;
+    private readonly double _saturationThreshold;
+    private readonly int _workerCount;
+    private readonly double _sampleSeconds;
+
+    private readonly long[] _arrivals = new long[SamplesPerWindow];
+    private readonly long[] _completions = new long[SamplesPerWindow];
+    private readonly double[] _busy = new double[SamplesPerWindow];
+    private int _samples;
+    private long _lastArrivals;
+    private long _lastCompletions;
+
+    private LatencyHistogram _windowQueueTime = new();
+    private TimeSpan _windowP99;
+    private bool _haveWindowP99;
+
+    public BackpressureMonitor(ExecutorOptions options, int workerCount)
+    {
+        int capacity = options.EffectiveCapacity;
+        _highQueue = options.HighWatermark * capacity;
+        _lowQueue = options.LowWatermark * capacity;
+        _latencyThreshold = options.LatencyThreshold;
+        _saturationThreshold = options.SaturationThreshold;
+        _workerCount = workerCount;
+        SampleInterval = TimeSpan.FromTicks(Math.Max(options.BackpressureWindow.Ticks / SamplesPerWindow, TimeSpan.TicksPerMillisecond));
+        _sampleSeconds = SampleInterval.TotalSeconds;
+    }
+
+    public TimeSpan SampleInterval { get; }
+
+    /// <summary>The time-based reasons and the values measured over the last full window.</summary>
+    public BackpressureReason TimedReasons { get; private set; }
+
+    public TimeSpan QueueTimeP99 => _windowP99;
+
+    public double Saturation { get; private set; }
+
+    public double ArrivalRate { get; private set; }
+
+    public double CompletionRate { get; private set; }
+
+    public void RecordQueueTime(long stopwatchTicks) => Volatile.Read(ref _windowQueueTime).Record(stopwatchTicks);
+
+    /// <summary>Queue fill with hysteresis: on at the high watermark, off only under the low one.</summary>
+    public bool QueueFillHolds(bool holdsNow, int queued) => holdsNow ? queued >= _lowQueue : queued >= _highQueue;
+
+    /// <summary>Takes one sample and re-judges the time-based reasons.</summary>
+    public void Sample(long arrivalsTotal, long completionsTotal, int busyWorkers)
+    {
+        int slot = _samples % SamplesPerWindow;
+        _arrivals[slot] = arrivalsTotal - _lastArrivals;
+        _completions[slot] = completionsTotal - _lastCompletions;
+        _busy[slot] = Math.Min(1.0, busyWorkers / (double)_workerCount);
+        _lastArrivals = arrivalsTotal;
+        _lastCompletions = completionsTotal;
+        _samples++;
+
+        if (_samples % SamplesPerWindow == 0)
+        {
+            var finished = Interlocked.Exchange(ref _windowQueueTime, new LatencyHistogram());
+            var summary = finished.Summarize();
+            _windowP99 = summary.P99;
+            _haveWindowP99 = summary.Count > 0;
+        }
+        if (_samples < SamplesPerWindow)
+            return; // no full window yet: nothing is judged on a partial one
+
+        long arrivals = 0, completions = 0;
+        int outpaced = 0;
+        double busy = 0;
+        for (int i = 0; i < SamplesPerWindow; i++)
+        {
+            arrivals += _arrivals[i];
+            completions += _completions[i];
+            busy += _busy[i];
+            if (_arrivals[i] > _completions[i])
+                outpaced++;
+        }
+        double windowSeconds = _sampleSeconds * SamplesPerWindow;
+        ArrivalRate = arrivals / windowSeconds;
+        CompletionRate = completions / windowSeconds;
+        Saturation = busy / SamplesPerWindow;
+
+        var reasons = BackpressureReason.None;
+        if (Saturation >= _saturationThreshold)
+            reasons |= BackpressureReason.Saturation;
+        // A trend, not a spike: arrivals ahead over the window and in at least 8 of its 10 samples.
+        if (arrivals > completions && outpaced >= SamplesPerWindow * 8 / 10)
+            reasons |= BackpressureReason.ArrivalRate;
+        if (_haveWindowP99 && _windowP99 > _latencyThreshold)
+            reasons |= BackpressureReason.Latency;
+        TimedReasons = reasons;
+    }
+
+    /// <summary>After shutdown nothing holds.</summary>
+    public void Clear() => TimedReasons = BackpressureReason.None;
+}

@@ -1,0 +1,332 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace ExecutorGen.Runtime;
+
+// The scheduling state and every operation on it. All of it is guarded by _lock; methods named *Locked
+// must be called with the lock held. Invariants, kept by the methods below:
+//  - a queued request is in exactly one place to be started from: its lane, or (unordered) a ready queue;
+//    and in the all-queued list, oldest first, so the oldest queued request is always its lane's head;
+//  - a lane is in at most one ready queue slot, and is Ready or Running, never both: one request per key
+//    runs at a time, in lane (= submission) order, whichever worker takes it;
+//  - _queued counts the requests in state Queued; admission keeps it at or below the capacity;
+//  - an idle worker is in its queue's idle stack exactly while it waits, so a wake-up is never lost.
+public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
+{
+    private const int MaxPooledLanes = 4096;
+
+    // A null key never reaches the dictionary (it has its own lane), so TKey needs no notnull constraint,
+    // which would keep nullable key types out of generated executors.
+#pragma warning disable CS8714
+    private readonly Dictionary<TKey, Lane<TKey, TEnvelope>> _lanes = new();
+#pragma warning restore CS8714
+    private readonly Queue<ReadyItem<TKey, TEnvelope>>[] _ready;
+    private readonly Stack<WorkerState>[] _idle;
+    private readonly LinkedList<SubmitWaiter<TKey, TEnvelope>> _waiters = new();
+    private readonly Stack<QueuedRequest<TKey, TEnvelope>> _requestPool = new();
+    private readonly Stack<Lane<TKey, TEnvelope>> _lanePool = new();
+    private Lane<TKey, TEnvelope>? _nullKeyLane;
+    private QueuedRequest<TKey, TEnvelope>? _oldest, _newest;
+    private int _running;
+    private int _pausedKeys;
+    private uint _unkeyedRoundRobin;
+
+    /// <summary>A request shed by the full mode, to be finished outside the lock.</summary>
+    private readonly struct Shed
+    {
+        public Shed(DeadLetter? letter, IRequestCompletion? completion)
+        {
+            Letter = letter;
+            Completion = completion;
+            Happened = true;
+        }
+
+        public bool Happened { get; }
+        public DeadLetter? Letter { get; }
+        public IRequestCompletion? Completion { get; }
+    }
+
+    private Admission AdmitLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, bool mayWait, ref Shed shed)
+    {
+        if (_state != EngineState.Running)
+            return Admission.Closed;
+
+        var lane = hasKey && _ordering != Ordering.Unordered ? FindLaneLocked(key) : null;
+        bool keyFull = lane is not null && lane.Count >= _maxQueuedPerKey;
+        bool full = _queued >= _capacity;
+        if (!full && !keyFull && _waiters.Count == 0)
+        {
+            EnqueueLocked(envelope, hasKey, key, completion);
+            return Admission.Accepted;
+        }
+        if (!full && !keyFull)
+        {
+            // Waiters exist but are held by their own key's limit: this request may pass them, unless it
+            // shares a key with one of them (it would overtake that key's earlier request).
+            if (!WaiterHoldsKeyLocked(hasKey, key))
+            {
+                EnqueueLocked(envelope, hasKey, key, completion);
+                return Admission.Accepted;
+            }
+        }
+
+        switch (_fullMode)
+        {
+            case QueueFullMode.Wait:
+                return mayWait ? Admission.MustWait : Admission.Refused;
+            case QueueFullMode.Reject:
+                return Admission.Refused;
+            case QueueFullMode.DropNewest:
+                Interlocked.Increment(ref _submitted);
+                Interlocked.Increment(ref _dropped);
+                shed = new Shed(LetterFor(envelope, hasKey, key, DeadLetterReason.Dropped), completion);
+                return Admission.ShedIncoming;
+            default: // DropOldest: the key's oldest at its limit, else the oldest of all.
+                shed = ShedQueuedLocked(keyFull ? lane!.Head! : _oldest!);
+                EnqueueLocked(envelope, hasKey, key, completion);
+                return Admission.Accepted;
+        }
+    }
+
+    private bool WaiterHoldsKeyLocked(bool hasKey, TKey key)
+    {
+        if (!hasKey)
+            return false;
+        var comparer = EqualityComparer<TKey>.Default;
+        for (var node = _waiters.First; node is not null; node = node.Next)
+        {
+            if (node.Value.HasKey && comparer.Equals(node.Value.Key, key))
+                return true;
+        }
+        return false;
+    }
+
+    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion)
+    {
+        var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest<TKey, TEnvelope>();
+        request.Envelope = envelope;
+        request.HasKey = hasKey;
+        request.Key = key;
+        request.Completion = completion;
+        request.EnqueuedAt = Stopwatch.GetTimestamp();
+        request.State = RequestState.Queued;
+
+        request.Older = _newest;
+        if (_newest is null)
+            _oldest = request;
+        else
+            _newest.Newer = request;
+        _newest = request;
+        _queued++;
+        Interlocked.Increment(ref _submitted);
+        _arrivals.Record();
+
+        if (!hasKey || _ordering == Ordering.Unordered)
+            MakeReadyLocked(request);
+        else
+        {
+            var lane = GetOrCreateLaneLocked(key);
+            lane.Append(request);
+            if (lane.State == LaneState.Idle && !lane.Paused)
+                MakeReadyLocked(lane);
+        }
+        OnQueueDepthChangedLocked();
+    }
+
+    /// <summary>Takes a queued request out (the oldest of its lane) and prepares its dead letter.</summary>
+    private Shed ShedQueuedLocked(QueuedRequest<TKey, TEnvelope> victim)
+    {
+        UnlinkQueuedLocked(victim);
+        Interlocked.Increment(ref _dropped);
+        var shed = new Shed(LetterFor(victim.Envelope, victim.HasKey, victim.Key, DeadLetterReason.Dropped), victim.Completion);
+        if (victim.Lane is { } lane)
+        {
+            Debug.Assert(lane.Head == victim, "the oldest queued request is its lane's head");
+            lane.TakeHead();
+            ReleaseLaneIfUnusedLocked(lane);
+            RecycleLocked(victim);
+        }
+        else
+        {
+            victim.State = RequestState.Removed; // still in a ready queue, which frees it
+        }
+        return shed;
+    }
+
+    /// <summary>Takes the next request for a worker: the head of the first ready lane, or an unordered request.</summary>
+    private bool TryTakeLocked(WorkerState worker, out QueuedRequest<TKey, TEnvelope> request)
+    {
+        var queue = _ready[worker.ReadyQueue];
+        while (queue.Count > 0)
+        {
+            var item = queue.Dequeue();
+            if (item.Lane is { } lane)
+            {
+                if (lane.Head is null || lane.Paused)
+                {
+                    // Emptied by DropOldest, or paused, while it waited in the queue.
+                    lane.State = LaneState.Idle;
+                    ReleaseLaneIfUnusedLocked(lane);
+                    continue;
+                }
+                request = lane.TakeHead();
+                lane.State = LaneState.Running;
+            }
+            else
+            {
+                request = item.Request!;
+                if (request.State == RequestState.Removed)
+                {
+                    RecycleLocked(request);
+                    continue;
+                }
+            }
+
+            UnlinkQueuedLocked(request);
+            request.State = RequestState.Running;
+            _running++;
+            AdmitWaitersLocked();
+            OnQueueDepthChangedLocked();
+            return true;
+        }
+        request = null!;
+        return false;
+    }
+
+    /// <summary>A request has finished: its lane moves on (or pauses, or is released) and the request is pooled.</summary>
+    private void FinishLocked(QueuedRequest<TKey, TEnvelope> request, bool deadLettered)
+    {
+        _running--;
+        if (request.Lane is { } lane)
+        {
+            if (deadLettered && _pauseKeyOnDeadLetter && !lane.Paused)
+            {
+                lane.Paused = true;
+                _pausedKeys++;
+            }
+            lane.State = LaneState.Idle;
+            if (lane.Head is not null && !lane.Paused)
+                MakeReadyLocked(lane);
+            else
+                ReleaseLaneIfUnusedLocked(lane);
+        }
+        RecycleLocked(request);
+        WakeAllIfStoppingAndDoneLocked();
+    }
+
+    /// <summary>Admits waiting submitters, oldest first, while there is room (each key's limit included).</summary>
+    private void AdmitWaitersLocked()
+    {
+        var node = _waiters.First;
+        while (node is not null && _queued < _capacity)
+        {
+            var next = node.Next;
+            var waiter = node.Value;
+            var lane = waiter.HasKey && _ordering != Ordering.Unordered ? FindLaneLocked(waiter.Key) : null;
+            if (lane is null || !(lane.Count >= _maxQueuedPerKey))
+            {
+                _waiters.Remove(node);
+                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, waiter.Completion);
+                waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback
+                waiter.Admitted.TrySetResult(true); // continuations run asynchronously, not under the lock
+            }
+            node = next;
+        }
+    }
+
+    private void MakeReadyLocked(Lane<TKey, TEnvelope> lane)
+    {
+        lane.State = LaneState.Ready;
+        _ready[lane.ReadyQueue].Enqueue(new ReadyItem<TKey, TEnvelope>(lane));
+        WakeOneLocked(lane.ReadyQueue);
+    }
+
+    /// <summary>An unordered request is ready at once: in the shared queue, or round-robin under PerPartition.</summary>
+    private void MakeReadyLocked(QueuedRequest<TKey, TEnvelope> request)
+    {
+        int queue = _ready.Length == 1 ? 0 : (int)(_unkeyedRoundRobin++ % (uint)_ready.Length);
+        _ready[queue].Enqueue(new ReadyItem<TKey, TEnvelope>(request));
+        WakeOneLocked(queue);
+    }
+
+    private void WakeOneLocked(int queue)
+    {
+        if (_idle[queue].Count > 0)
+            _idle[queue].Pop().Signal.Set();
+    }
+
+    private void UnlinkQueuedLocked(QueuedRequest<TKey, TEnvelope> request)
+    {
+        if (request.Older is null)
+            _oldest = request.Newer;
+        else
+            request.Older.Newer = request.Newer;
+        if (request.Newer is null)
+            _newest = request.Older;
+        else
+            request.Newer.Older = request.Older;
+        request.Older = request.Newer = null;
+        _queued--;
+    }
+
+    private Lane<TKey, TEnvelope>? FindLaneLocked(TKey key)
+    {
+        if (key is null)
+            return _nullKeyLane;
+        return _lanes.TryGetValue(key, out var lane) ? lane : null;
+    }
+
+    private Lane<TKey, TEnvelope> GetOrCreateLaneLocked(TKey key)
+    {
+        if (FindLaneLocked(key) is { } existing)
+            return existing;
+
+        var lane = _lanePool.Count > 0 ? _lanePool.Pop() : new Lane<TKey, TEnvelope>();
+        lane.Key = key;
+        lane.ReadyQueue = _ready.Length == 1 ? 0 : PartitionHash.Bucket(key, _ready.Length);
+        // All null keys share one lane (a Dictionary cannot hold a null key): they run in order, like any key.
+        if (key is null)
+        {
+            lane.IsNullKey = true;
+            _nullKeyLane = lane;
+        }
+        else
+        {
+            _lanes.Add(key, lane);
+        }
+        return lane;
+    }
+
+    /// <summary>A lane with nothing queued, nothing running and no pause is forgotten, so keys never accumulate.</summary>
+    private void ReleaseLaneIfUnusedLocked(Lane<TKey, TEnvelope> lane)
+    {
+        if (lane.Head is not null || lane.Paused || lane.State != LaneState.Idle)
+            return;
+        if (lane.IsNullKey)
+            _nullKeyLane = null;
+        else
+            _lanes.Remove(lane.Key);
+        lane.Clear();
+        if (_lanePool.Count < MaxPooledLanes)
+            _lanePool.Push(lane);
+    }
+
+    private void RecycleLocked(QueuedRequest<TKey, TEnvelope> request)
+    {
+        request.Clear();
+        // Live requests never exceed capacity plus one per worker, so neither does the pool.
+        if (_requestPool.Count < _capacity + _workerCount)
+            _requestPool.Push(request);
+    }
+
+    /// <summary>Lanes and lane count, for tests of bounded memory.</summary>
+    internal int LaneCount
+    {
+        get
+        {
+            lock (_lock)
+                return _lanes.Count + (_nullKeyLane is null ? 0 : 1);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Threading;
+
+namespace ExecutorGen.Runtime;
+
+public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
+{
+    private readonly TimeSpan? _stuckAfter;
+    private int _ticks;
+    private int _ticksPerSample = 1;
+
+    /// <summary>
+    /// Marks workers whose handler has run longer than <c>StuckAfter</c> (and unmarks them once it returns).
+    /// With a shared ready queue a replacement worker starts for each stuck one, so the other keys keep the
+    /// full worker capacity; it retires once the stuck worker is back. Under PerPartition the stuck worker's
+    /// keys wait for it by design (their order pins them to it); the other partitions are unaffected.
+    /// </summary>
+    private void SuperviseLocked(long now)
+    {
+        if (_stuckAfter is not { } stuckAfter)
+            return;
+        int count = _workers.Count;
+        for (int i = 0; i < count; i++)
+        {
+            var worker = _workers[i];
+            if (worker.IsRetired)
+                continue;
+            var runningFor = worker.RunningFor(now);
+            if (!worker.IsStuck && runningFor > stuckAfter)
+            {
+                worker.IsStuck = true;
+                bool replace = _ready.Length == 1 && _state == EngineState.Running;
+                if (replace)
+                    StartWorkerLocked(isReplacement: true);
+                _events.PostWorkerStuck(new WorkerStuckEventArgs(worker.Id, runningFor, replace));
+            }
+            else if (worker.IsStuck && runningFor <= stuckAfter)
+            {
+                worker.IsStuck = false;
+            }
+        }
+    }
+
+    /// <summary>A replacement is needed while fewer than WorkerCount workers are live and not stuck.</summary>
+    private bool ReplacementStillNeededLocked()
+    {
+        int healthy = 0;
+        foreach (var worker in _workers)
+        {
+            if (!worker.IsRetired && !worker.IsStuck)
+                healthy++;
+        }
+        return healthy <= _workerCount;
+    }
+}

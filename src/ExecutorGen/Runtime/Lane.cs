@@ -1,0 +1,84 @@
+namespace ExecutorGen.Runtime;
+
+/// <summary>Whether a lane is waiting in a ready queue, running one of its requests, or neither.</summary>
+internal enum LaneState
+{
+    Idle,
+    Ready,
+    Running,
+}
+
+/// <summary>
+/// The queued requests of one partition key, in submission order. At most one of them runs at a time:
+/// a lane is in a ready queue or running, never both, which is what keeps per-key order whatever
+/// worker takes it. A lane exists only while it holds or runs requests (or is paused), so memory is
+/// bounded by the requests held, not by the number of keys ever seen. Guarded by the engine's lock.
+/// </summary>
+internal sealed class Lane<TKey, TEnvelope>
+{
+    public TKey Key = default!;
+    public bool IsNullKey;
+    public QueuedRequest<TKey, TEnvelope>? Head, Tail;
+    public int Count;
+    public LaneState State;
+
+    /// <summary>Held after a dead letter under <see cref="DeadLetterPolicy.PauseKey"/>, until resumed.</summary>
+    public bool Paused;
+
+    /// <summary>The ready queue this lane joins: the worker's own under PerPartition, else the shared one.</summary>
+    public int ReadyQueue;
+
+    public void Append(QueuedRequest<TKey, TEnvelope> request)
+    {
+        request.Lane = this;
+        request.NextInLane = null;
+        if (Tail is null)
+            Head = request;
+        else
+            Tail.NextInLane = request;
+        Tail = request;
+        Count++;
+    }
+
+    public QueuedRequest<TKey, TEnvelope> TakeHead()
+    {
+        var head = Head!;
+        Head = head.NextInLane;
+        if (Head is null)
+            Tail = null;
+        head.NextInLane = null;
+        Count--;
+        return head;
+    }
+
+    public void Clear()
+    {
+        Key = default!;
+        IsNullKey = false;
+        Head = Tail = null;
+        Count = 0;
+        State = LaneState.Idle;
+        Paused = false;
+        ReadyQueue = 0;
+    }
+}
+
+/// <summary>An entry of a ready queue: a lane with work, or an unordered request.</summary>
+internal readonly struct ReadyItem<TKey, TEnvelope>
+{
+    public ReadyItem(Lane<TKey, TEnvelope> lane)
+    {
+        Lane = lane;
+        Request = null;
+    }
+
+    public ReadyItem(QueuedRequest<TKey, TEnvelope> request)
+    {
+        Lane = null;
+        Request = request;
+    }
+
+    public Lane<TKey, TEnvelope>? Lane { get; }
+
+    public QueuedRequest<TKey, TEnvelope>? Request { get; }
+}

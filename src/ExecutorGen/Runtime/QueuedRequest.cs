@@ -1,0 +1,53 @@
+namespace ExecutorGen.Runtime;
+
+/// <summary>Where a <see cref="QueuedRequest{TKey, TEnvelope}"/> is in its life.</summary>
+internal enum RequestState
+{
+    /// <summary>In the pool, holding nothing.</summary>
+    Free,
+
+    /// <summary>Accepted and waiting to start.</summary>
+    Queued,
+
+    /// <summary>Taken by a worker.</summary>
+    Running,
+
+    /// <summary>Shed or reported unprocessed while still referenced by a ready queue, which skips and frees it.</summary>
+    Removed,
+}
+
+/// <summary>
+/// An accepted request, from admission until it finishes. Pooled by the engine, so a warmed executor
+/// allocates none per request. Every field is guarded by the engine's lock, except the request data a
+/// worker reads after taking it (then no other thread touches the object).
+/// </summary>
+internal sealed class QueuedRequest<TKey, TEnvelope>
+{
+    public TEnvelope Envelope = default!;
+    public TKey Key = default!;
+    public bool HasKey;
+    public IRequestCompletion? Completion;
+    public long EnqueuedAt;
+    public RequestState State;
+
+    /// <summary>The key's lane; <see langword="null"/> for an unordered request.</summary>
+    public Lane<TKey, TEnvelope>? Lane;
+
+    /// <summary>The next request of the same lane (FIFO).</summary>
+    public QueuedRequest<TKey, TEnvelope>? NextInLane;
+
+    /// <summary>Neighbours in the engine's list of all queued requests, oldest first (for DropOldest and Cancel).</summary>
+    public QueuedRequest<TKey, TEnvelope>? Older, Newer;
+
+    public void Clear()
+    {
+        Envelope = default!;
+        Key = default!;
+        HasKey = false;
+        Completion = null;
+        Lane = null;
+        NextInLane = null;
+        Older = Newer = null;
+        State = RequestState.Free;
+    }
+}
