@@ -200,6 +200,20 @@ public sealed partial class ExecutorGenerator
                 _w.WriteLine("remove => this._engine.BackpressureChanged -= value;");
                 _w.CloseBrace();
                 _w.WriteLine();
+                _w.WriteLine("/// <summary>Occurs when a handler has run longer than <see cref=\"global::ExecutorGen.ExecutorOptions.StuckAfter\"/>; the sender is this executor.</summary>");
+                _w.OpenBrace("public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck");
+                _w.WriteLine("add => this._engine.WorkerStuck += value;");
+                _w.WriteLine("remove => this._engine.WorkerStuck -= value;");
+                _w.CloseBrace();
+                if (_executor.KeyType != Grouping.NoPartitionKeyType)
+                {
+                    _w.WriteLine();
+                    _w.WriteLine("/// <summary>Resumes a key paused after a dead letter (<see cref=\"global::ExecutorGen.DeadLetterPolicy.PauseKey\"/>): its queued requests run again, in order.</summary>");
+                    _w.WriteLine("/// <param name=\"key\">The partition key.</param>");
+                    _w.WriteLine("/// <returns><see langword=\"false\"/> when the key was not paused.</returns>");
+                    _w.WriteLine($"public bool ResumeKey({_executor.KeyType} key) => this._engine.ResumeKey(key);");
+                }
+                _w.WriteLine();
                 _w.WriteLine("/// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>");
                 _w.WriteLine("/// <param name=\"mode\"><see cref=\"global::ExecutorGen.ShutdownMode.Drain\"/> runs every accepted request first; <see cref=\"global::ExecutorGen.ShutdownMode.Cancel\"/> returns the queued ones unprocessed.</param>");
                 _w.WriteLine("/// <param name=\"timeout\">How long to wait for the workers; <see langword=\"null\"/> waits as long as it takes.</param>");

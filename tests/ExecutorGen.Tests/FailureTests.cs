@@ -10,17 +10,6 @@ public class FailureTests
         public Boom(int id) : base("boom " + id) { }
     }
 
-    private sealed class ListSink : IDeadLetterSink
-    {
-        public ConcurrentQueue<DeadLetter> Letters { get; } = new();
-
-        public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
-        {
-            Letters.Enqueue(letter);
-            return default;
-        }
-    }
-
     private sealed class ThrowingSink : IDeadLetterSink
     {
         public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken) => throw new InvalidOperationException("sink down");

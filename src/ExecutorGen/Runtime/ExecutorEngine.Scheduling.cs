@@ -21,7 +21,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 #pragma warning disable CS8714
     private readonly Dictionary<TKey, Lane<TKey, TEnvelope>> _lanes = new();
 #pragma warning restore CS8714
-    private readonly Queue<ReadyItem<TKey, TEnvelope>>[] _ready;
+    private readonly ReadyQueue<TKey, TEnvelope>[] _ready;
     private readonly Stack<WorkerState>[] _idle;
     private readonly LinkedList<SubmitWaiter<TKey, TEnvelope>> _waiters = new();
     private readonly Stack<QueuedRequest<TKey, TEnvelope>> _requestPool = new();
@@ -31,6 +31,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private int _running;
     private int _pausedKeys;
     private uint _unkeyedRoundRobin;
+    private long _arrivalSequence;
 
     /// <summary>A request shed by the full mode, to be finished outside the lock.</summary>
     private readonly struct Shed
@@ -110,6 +111,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         request.Key = key;
         request.Completion = completion;
         request.EnqueuedAt = Stopwatch.GetTimestamp();
+        request.Sequence = ++_arrivalSequence;
         request.State = RequestState.Queued;
 
         request.Older = _newest;
@@ -238,7 +240,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private void MakeReadyLocked(Lane<TKey, TEnvelope> lane)
     {
         lane.State = LaneState.Ready;
-        _ready[lane.ReadyQueue].Enqueue(new ReadyItem<TKey, TEnvelope>(lane));
+        _ready[lane.ReadyQueue].Enqueue(new ReadyItem<TKey, TEnvelope>(lane), lane.Head!.Sequence);
         WakeOneLocked(lane.ReadyQueue);
     }
 
@@ -246,7 +248,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private void MakeReadyLocked(QueuedRequest<TKey, TEnvelope> request)
     {
         int queue = _ready.Length == 1 ? 0 : (int)(_unkeyedRoundRobin++ % (uint)_ready.Length);
-        _ready[queue].Enqueue(new ReadyItem<TKey, TEnvelope>(request));
+        _ready[queue].Enqueue(new ReadyItem<TKey, TEnvelope>(request), request.Sequence);
         WakeOneLocked(queue);
     }
 

@@ -65,11 +65,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 
         // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
         int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
-        _ready = new Queue<ReadyItem<TKey, TEnvelope>>[readyQueues];
+        _ready = new ReadyQueue<TKey, TEnvelope>[readyQueues];
         _idle = new Stack<WorkerState>[readyQueues];
         for (int i = 0; i < readyQueues; i++)
         {
-            _ready[i] = new Queue<ReadyItem<TKey, TEnvelope>>();
+            _ready[i] = new ReadyQueue<TKey, TEnvelope>(byArrival: _ordering == Ordering.PerPartition);
             _idle[i] = new Stack<WorkerState>();
         }
 

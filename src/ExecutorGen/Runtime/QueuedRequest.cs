@@ -28,6 +28,9 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
     public bool HasKey;
     public IRequestCompletion? Completion;
     public long EnqueuedAt;
+
+    /// <summary>Arrival order among all requests of the engine.</summary>
+    public long Sequence;
     public RequestState State;
 
     /// <summary>The key's lane; <see langword="null"/> for an unordered request.</summary>

@@ -128,6 +128,18 @@ namespace Sample
             remove => this._engine.BackpressureChanged -= value;
         }
 
+        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
+        {
+            add => this._engine.WorkerStuck += value;
+            remove => this._engine.WorkerStuck -= value;
+        }
+
+        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <param name="key">The partition key.</param>
+        /// <returns><see langword="false"/> when the key was not paused.</returns>
+        public bool ResumeKey(string key) => this._engine.ResumeKey(key);
+
         /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
         /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
         /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>

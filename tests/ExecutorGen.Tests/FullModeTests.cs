@@ -1,0 +1,120 @@
+namespace ExecutorGen.Tests;
+
+public class FullModeTests
+{
+    private static Work Noop(string key, int id) => Engines.Work(key, id, () => { });
+
+    [Fact]
+    public async Task DropOldest_sheds_the_oldest_queued_request_to_the_dead_letter_sink()
+    {
+        var sink = new ListSink();
+        var ran = new List<int>();
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 3, FullMode = QueueFullMode.DropOldest, DeadLetters = sink });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        var first = engine.InvokeAsync<int>(Engines.Work("a", 1, () => { lock (ran) ran.Add(1); }), default);
+        for (int id = 2; id <= 5; id++)
+        {
+            int captured = id;
+            Assert.True(engine.TrySubmit(Engines.Work("k" + (id % 2), id, () => { lock (ran) ran.Add(captured); })));
+        }
+
+        var error = await Assert.ThrowsAsync<RequestRejectedException>(() => first);
+        Assert.Equal(RejectionReason.Dropped, error.Reason);
+        blocked.Release();
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+
+        Assert.Equal(new[] { 3, 4, 5 }, ran.Order()); // different keys: no order among them
+        Assert.Equal(2, metrics.Dropped);
+        Assert.Equal(0, metrics.Rejected);
+        Assert.Equal(new[] { 1, 2 }, sink.Letters.Select(l => (int)l.Arguments[0]!));
+        Assert.All(sink.Letters, l => Assert.Equal(DeadLetterReason.Dropped, l.Reason));
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task DropNewest_sheds_the_incoming_request_and_TrySubmit_says_so()
+    {
+        var sink = new ListSink();
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 2, FullMode = QueueFullMode.DropNewest, DeadLetters = sink });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        Assert.True(engine.TrySubmit(Noop("a", 1)));
+        Assert.True(engine.TrySubmit(Noop("a", 2)));
+        Assert.False(engine.TrySubmit(Noop("a", 3)));
+        await engine.SubmitAsync(Noop("a", 4), default); // completes: the request is in the sink, not lost
+        var invoked = engine.InvokeAsync<int>(Noop("a", 5), default);
+        Assert.Equal(RejectionReason.Dropped, (await Assert.ThrowsAsync<RequestRejectedException>(() => invoked)).Reason);
+
+        blocked.Release();
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+        Assert.Equal(3, metrics.Dropped);
+        Assert.Equal(0, metrics.Rejected);
+        Assert.Equal(3, metrics.Completed);
+        Assert.Equal(new[] { 3, 4, 5 }, sink.Letters.Select(l => (int)l.Arguments[0]!));
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task A_per_key_limit_refuses_a_hot_key_while_other_keys_still_get_in()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 100, MaxQueuedPerKey = 3, FullMode = QueueFullMode.Reject });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        for (int i = 0; i < 3; i++)
+            Assert.True(engine.TrySubmit(Noop("hot", i)));
+        Assert.False(engine.TrySubmit(Noop("hot", 3)));
+        await Assert.ThrowsAsync<RequestRejectedException>(async () => await engine.SubmitAsync(Noop("hot", 4), default));
+        Assert.True(engine.TrySubmit(Noop("cold", 5)));
+
+        blocked.Release();
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+        Assert.Equal(2, metrics.Rejected);
+        Assert.Equal(5, metrics.Completed);
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task Waiting_on_a_per_key_limit_does_not_hold_up_other_keys_and_keeps_the_keys_order()
+    {
+        var ran = new List<string>();
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 100, MaxQueuedPerKey = 2, FullMode = QueueFullMode.Wait });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        Work Record(string key, int id) => Engines.Work(key, id, () => { lock (ran) ran.Add(key + id); });
+        await engine.SubmitAsync(Record("hot", 1), default);
+        await engine.SubmitAsync(Record("hot", 2), default);
+        var waiting = engine.SubmitAsync(Record("hot", 3), default).AsTask();
+        Assert.False(engine.TrySubmit(Record("hot", 4))); // may not pass the waiting request of its own key
+        await engine.SubmitAsync(Record("cold", 1), default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(waiting.IsCompleted);
+
+        blocked.Release();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        await engine.ShutdownAsync();
+        var hot = ran.Where(r => r.StartsWith("hot")).ToArray();
+        Assert.Equal(new[] { "hot1", "hot2", "hot3" }, hot);
+        Assert.Contains("cold1", ran);
+    }
+
+    [Fact]
+    public async Task DropOldest_at_a_per_key_limit_sheds_that_keys_oldest()
+    {
+        var sink = new ListSink();
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 100, MaxQueuedPerKey = 2, FullMode = QueueFullMode.DropOldest, DeadLetters = sink });
+        await blocked.BlockAsync();
+        var engine = blocked.Engine;
+        Assert.True(engine.TrySubmit(Noop("other", 0)));
+        for (int i = 1; i <= 4; i++)
+            Assert.True(engine.TrySubmit(Noop("hot", i)));
+        blocked.Release();
+        var report = await engine.ShutdownAsync();
+
+        Assert.Equal(new[] { 1, 2 }, sink.Letters.Select(l => (int)l.Arguments[0]!));
+        Assert.All(sink.Letters, l => Assert.Equal("hot", l.Key));
+        Engines.AssertBalanced(engine.GetMetrics(), report);
+    }
+}
