@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+
+namespace ExecutorGen.Tests;
+
+[Collection(nameof(TimingSensitive))]
+public class SupervisionTests
+{
+    [Fact]
+    public async Task A_stuck_handler_is_reported_and_the_other_keys_keep_every_worker()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stuckEvents = new ConcurrentQueue<WorkerStuckEventArgs>();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, StuckAfter = TimeSpan.FromMilliseconds(100) });
+        engine.WorkerStuck += (_, e) => stuckEvents.Enqueue(e);
+        var stuck = new[] { "a", "b" }.Select(key => engine.InvokeAsync<int>(Engines.Work(key, 0, async (w, _) =>
+        {
+            await release.Task;
+            return w.Id;
+        }), default)).ToArray();
+
+        // Both workers are held; the supervisor starts replacements, so other keys still run.
+        var others = Enumerable.Range(1, 20).Select(i => engine.InvokeAsync<int>(Engines.Work("other-" + i, i, () => { }), default)).ToArray();
+        await Task.WhenAll(others).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var metrics = engine.GetMetrics();
+        Assert.Equal(2, metrics.StuckWorkers);
+        Assert.Equal(2, metrics.Workers.Count(w => w.IsStuck));
+        Assert.True(metrics.Workers.Count >= 4);
+        await WaitUntil(() => stuckEvents.Count == 2);
+        Assert.All(stuckEvents, e => Assert.True(e.ReplacementStarted && e.RunningFor >= TimeSpan.FromMilliseconds(100)));
+
+        release.SetResult();
+        await Task.WhenAll(stuck);
+        await WaitUntil(() => engine.GetMetrics().StuckWorkers == 0);
+        var report = await engine.ShutdownAsync();
+        Assert.True(engine.WorkersStopped);
+        Engines.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Theory]
+    [InlineData("taken")]
+    [InlineData("executed")]
+    public async Task A_worker_loop_that_faults_in_the_engine_restarts_and_loses_or_repeats_nothing(string faultPoint)
+    {
+        const int Count = 2_000;
+        var successes = new int[Count];
+        var order = new ConcurrentDictionary<string, List<int>>();
+        int faults = 0;
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 3 });
+        engine.FaultInjector = point =>
+        {
+            if (point == faultPoint && Interlocked.Increment(ref faults) % 97 == 0)
+                throw new InvalidOperationException("injected engine fault at " + point);
+        };
+        for (int i = 0; i < Count; i++)
+        {
+            int id = i;
+            string key = "k" + (i % 10);
+            await engine.SubmitAsync(Engines.Work(key, id, () =>
+            {
+                Interlocked.Increment(ref successes[id]);
+                var seen = order.GetOrAdd(key, _ => new List<int>());
+                lock (seen) seen.Add(id);
+            }), default);
+        }
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+
+        Assert.True(metrics.WorkerRestarts >= Count / 97 - 1, $"only {metrics.WorkerRestarts} restarts");
+        Assert.All(successes, count => Assert.Equal(1, count));
+        Assert.All(order.Values, ids => Assert.Equal(ids.Order(), ids));
+        Assert.Equal(Count, metrics.Completed);
+        Engines.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task Dedicated_threads_run_blocking_handlers_on_named_threads_and_end_at_shutdown()
+    {
+        var threadNames = new ConcurrentBag<string?>();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, DedicatedThreads = true });
+        for (int i = 0; i < 200; i++)
+        {
+            await engine.SubmitAsync(Engines.Work("k" + (i % 4), i, () =>
+            {
+                Thread.Sleep(1);
+                threadNames.Add(Thread.CurrentThread.Name);
+            }), default);
+        }
+        Assert.Equal(7, await engine.InvokeAsync<int>(Engines.Work("k0", 7, (w, _) => new ValueTask<int>(w.Id)), default));
+        var report = await engine.ShutdownAsync();
+
+        Assert.All(threadNames, name => Assert.StartsWith("Tests.WorkExecutor worker ", name));
+        Assert.Equal(200 + 1, report.Completed);
+        Assert.True(engine.WorkersStopped);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (int i = 0; i < 1_000 && !condition(); i++)
+            await Task.Delay(10);
+        Assert.True(condition());
+    }
+}
