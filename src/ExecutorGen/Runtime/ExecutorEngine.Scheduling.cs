@@ -274,7 +274,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     private Lane<TKey, TEnvelope>? FindLaneLocked(TKey key)
     {
-        if (key is null)
+        if (IsNull(key))
             return _nullKeyLane;
         return _lanes.TryGetValue(key, out var lane) ? lane : null;
     }
@@ -288,7 +288,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         lane.Key = key;
         lane.ReadyQueue = _ready.Length == 1 ? 0 : PartitionHash.Bucket(key, _ready.Length);
         // All null keys share one lane (a Dictionary cannot hold a null key): they run in order, like any key.
-        if (key is null)
+        if (IsNull(key))
         {
             lane.IsNullKey = true;
             _nullKeyLane = lane;
@@ -313,6 +313,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         if (_lanePool.Count < MaxPooledLanes)
             _lanePool.Push(lane);
     }
+
+    /// <summary>
+    /// A null test that never boxes: for a value-type key the JIT drops it entirely (a plain <c>key is null</c>
+    /// boxes the key in code the JIT has not optimised, which showed as an allocation per request).
+    /// </summary>
+    private static bool IsNull(TKey key) => !typeof(TKey).IsValueType && key is null;
 
     private void RecycleLocked(QueuedRequest<TKey, TEnvelope> request)
     {

@@ -29,10 +29,13 @@ internal static class PartitionHash
         if (typeof(TKey) == typeof(char)) return Mix((char)(object)key!);
         if (typeof(TKey) == typeof(bool)) return Mix((bool)(object)key! ? 1UL : 0UL);
         if (typeof(TKey) == typeof(Guid)) return HashGuid((Guid)(object)key!);
-        if (key is null) return 0;
-        if (key is string text) return HashString(text);
+        if (!typeof(TKey).IsValueType)
+        {
+            if (key is null) return 0;
+            if (key is string text) return HashString(text);
+        }
         if (typeof(TKey).IsEnum) return HashEnum(key);
-        return Mix((uint)EqualityComparer<TKey>.Default.GetHashCode(key));
+        return Mix((uint)EqualityComparer<TKey>.Default.GetHashCode(key!));
     }
 
     /// <summary>Lamping and Veach's jump consistent hash: growing the bucket count moves the fewest keys.</summary>

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+
+namespace ExecutorGen.Tests;
+
+[Collection(nameof(TimingSensitive))]
+public class BackpressureSignalTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(300);
+
+    [Fact]
+    public async Task Sustained_overload_raises_backpressure_and_it_clears_after()
+    {
+        var events = new ConcurrentQueue<BackpressureChangedEventArgs>();
+        var blocked = new BlockedEngine(new ExecutorOptions
+        {
+            WorkerCount = 1,
+            Capacity = 100_000,
+            BackpressureWindow = Window,
+            LatencyThreshold = TimeSpan.FromMilliseconds(100),
+        });
+        var engine = blocked.Engine;
+        engine.BackpressureChanged += (_, e) => events.Enqueue(e);
+        await blocked.BlockAsync();
+
+        // Arrivals keep outpacing completions (none) with the only worker busy, until the signal is raised.
+        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        int id = 0;
+        var started = DateTime.UtcNow;
+        while (!engine.Backpressure.Reasons.HasFlag(BackpressureReason.ArrivalRate | BackpressureReason.Saturation) && DateTime.UtcNow < limit)
+        {
+            Assert.True(engine.TrySubmit(Engines.Work("k" + id % 10, id++, () => { })));
+            await Task.Delay(5);
+        }
+        var raised = engine.Backpressure;
+        // The trend must hold in 8 of a window's 10 samples; allow one sample of timer jitter.
+        Assert.True(DateTime.UtcNow - started >= Window * 0.7, "raised before the trend had lasted most of a window");
+        Assert.True(raised.Reasons.HasFlag(BackpressureReason.Saturation), raised.ToString());
+        Assert.True(raised.Reasons.HasFlag(BackpressureReason.ArrivalRate), raised.ToString());
+        Assert.False(raised.Reasons.HasFlag(BackpressureReason.QueueFill));
+        Assert.True(raised.Saturation >= 0.9);
+        Assert.True(raised.ArrivalRate > raised.CompletionRate);
+
+        blocked.Release(); // the backlog drains and arrivals stop
+        await WaitUntil(() => !engine.Backpressure.IsActive, Window * 10);
+        Assert.True(engine.GetMetrics().Backpressure.Reasons == BackpressureReason.None);
+        await engine.ShutdownAsync();
+        await WaitUntil(() => events.Any(e => !e.Current.IsActive), Window * 10);
+        Assert.Contains(events, e => e.Current.Reasons.HasFlag(BackpressureReason.ArrivalRate));
+    }
+
+    [Fact]
+    public async Task A_burst_shorter_than_the_window_raises_nothing()
+    {
+        var events = new ConcurrentQueue<BackpressureChangedEventArgs>();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 100_000, BackpressureWindow = Window });
+        engine.BackpressureChanged += (_, e) => events.Enqueue(e);
+        await Task.Delay(Window * 1.2); // a full window of calm first
+
+        for (int i = 0; i < 2_000; i++)
+            Assert.True(engine.TrySubmit(Engines.Work("k" + i % 50, i, () => { })));
+        await Task.Delay(Window * 2.5);
+
+        Assert.Empty(events);
+        Assert.False(engine.Backpressure.IsActive);
+        await engine.ShutdownAsync();
+    }
+
+    [Fact]
+    public async Task Queue_time_p99_over_the_threshold_raises_latency()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions
+        {
+            WorkerCount = 1,
+            Capacity = 100_000,
+            BackpressureWindow = Window,
+            LatencyThreshold = TimeSpan.FromMilliseconds(20),
+            SaturationThreshold = 1.0,
+        });
+        var engine = blocked.Engine;
+        await blocked.BlockAsync();
+        for (int i = 0; i < 50; i++)
+            Assert.True(engine.TrySubmit(Engines.Work("k", i, () => Thread.Sleep(2))));
+        await Task.Delay(100);
+        blocked.Release(); // each of them waited over 100 ms in the queue
+
+        await WaitUntil(() => engine.Backpressure.Reasons.HasFlag(BackpressureReason.Latency), Window * 10);
+        Assert.True(engine.Backpressure.QueueTimeP99 > TimeSpan.FromMilliseconds(20));
+        await engine.ShutdownAsync();
+        Assert.False(engine.Backpressure.IsActive);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (!condition() && DateTime.UtcNow < until)
+            await Task.Delay(10);
+        Assert.True(condition());
+    }
+}
