@@ -140,6 +140,12 @@ public class AdmissionTests
     [InlineData(nameof(ExecutorOptions.LowWatermark))]
     [InlineData(nameof(ExecutorOptions.FullMode))]
     [InlineData(nameof(ExecutorOptions.Ordering))]
+    [InlineData(nameof(ExecutorOptions.MaxQueuedPerKey))]
+    [InlineData(nameof(ExecutorOptions.DeadLetterPolicy))]
+    [InlineData(nameof(ExecutorOptions.LatencyThreshold))]
+    [InlineData(nameof(ExecutorOptions.SaturationThreshold))]
+    [InlineData(nameof(ExecutorOptions.BackpressureWindow))]
+    [InlineData(nameof(ExecutorOptions.StuckAfter))]
     public void Invalid_options_are_refused_with_the_option_named(string option)
     {
         var options = new ExecutorOptions();
@@ -153,6 +159,12 @@ public class AdmissionTests
             case nameof(ExecutorOptions.LowWatermark): options.LowWatermark = 0.9; break;
             case nameof(ExecutorOptions.FullMode): options.FullMode = (QueueFullMode)42; break;
             case nameof(ExecutorOptions.Ordering): options.Ordering = (Ordering)42; break;
+            case nameof(ExecutorOptions.MaxQueuedPerKey): options.MaxQueuedPerKey = 0; break;
+            case nameof(ExecutorOptions.DeadLetterPolicy): options.DeadLetterPolicy = (DeadLetterPolicy)7; break;
+            case nameof(ExecutorOptions.LatencyThreshold): options.LatencyThreshold = TimeSpan.Zero; break;
+            case nameof(ExecutorOptions.SaturationThreshold): options.SaturationThreshold = 0; break;
+            case nameof(ExecutorOptions.BackpressureWindow): options.BackpressureWindow = TimeSpan.FromMilliseconds(1); break;
+            case nameof(ExecutorOptions.StuckAfter): options.StuckAfter = TimeSpan.Zero; break;
         }
         var error = Assert.ThrowsAny<ArgumentException>(() => Engines.Create(options));
         Assert.Equal(option, error.ParamName);
