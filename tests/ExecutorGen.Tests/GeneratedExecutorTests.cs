@@ -84,7 +84,12 @@ public sealed class GatedHandlers
     }
 
     [RequestHandler(PartitionBy = nameof(ShipRequest.OrderId))]
-    public void Ship(ShipRequest request) => Shipped++;
+    public void Ship(ShipRequest request)
+    {
+        if (request.Method == "fail")
+            throw new InvalidOperationException("cannot ship");
+        Shipped++;
+    }
 }
 
 public class GeneratedExecutorTests
@@ -171,6 +176,21 @@ public class GeneratedExecutorTests
         Assert.Throws<ArgumentNullException>(() => executor.TrySubmit((UpdateRequest)null!));
         Assert.Equal(0, executor.GetMetrics().Submitted);
         Assert.True(executor.TrySubmitLogin(0)); // the refused requests took no capacity
+    }
+
+    [Fact]
+    public async Task A_generated_executor_pauses_a_failed_key_and_resumes_it_by_its_typed_key()
+    {
+        var handlers = new GatedHandlers();
+        var executor = new GatedHandlersExecutor(handlers, new ExecutorOptions { WorkerCount = 1, DeadLetterPolicy = DeadLetterPolicy.PauseKey });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => executor.InvokeShipAsync(new ShipRequest(4, "fail")));
+        await executor.SubmitAsync(new ShipRequest(4, "later"));
+        Assert.Equal(1, executor.GetMetrics().PausedKeys);
+        Assert.Equal(0, handlers.Shipped);
+
+        Assert.True(executor.ResumeKey(4));
+        await executor.ShutdownAsync();
+        Assert.Equal(1, handlers.Shipped);
     }
 
     [Fact]
