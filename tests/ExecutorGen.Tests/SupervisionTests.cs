@@ -18,7 +18,8 @@ public class SupervisionTests
             return w.Id;
         }), default)).ToArray();
 
-        // Both workers are held; the supervisor starts replacements, so other keys still run.
+        // Both workers are held and reported; the supervisor has started replacements, so other keys still run.
+        await WaitUntil(() => engine.GetMetrics().StuckWorkers == 2);
         var others = Enumerable.Range(1, 20).Select(i => engine.InvokeAsync<int>(Engines.Work("other-" + i, i, () => { }), default)).ToArray();
         await Task.WhenAll(others).WaitAsync(TimeSpan.FromSeconds(10));
 

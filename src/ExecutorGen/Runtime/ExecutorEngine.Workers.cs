@@ -61,13 +61,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         while (true)
         {
             QueuedRequest<TKey, TEnvelope>? current = null;
-            bool outcomeRecorded = false;
+            Outcome? outcome = null;
             try
             {
                 while (true)
                 {
                     current = null;
-                    outcomeRecorded = false;
+                    outcome = null;
                     var step = NextStep(worker, out current);
                     if (step == Step.Exit)
                         return;
@@ -77,15 +77,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         continue;
                     }
                     FaultInjector?.Invoke("taken");
-                    var outcome = await ExecuteAsync(worker, current!).ConfigureAwait(false);
-                    outcomeRecorded = true;
+                    outcome = await ExecuteAsync(worker, current!).ConfigureAwait(false);
                     FaultInjector?.Invoke("executed");
-                    Finish(current!, outcome);
+                    Finish(current!, outcome.Value);
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                RecoverFromFault(worker, current, outcomeRecorded);
+                RecoverFromFault(worker, current, outcome);
             }
         }
     }
@@ -96,13 +95,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         while (true)
         {
             QueuedRequest<TKey, TEnvelope>? current = null;
-            bool outcomeRecorded = false;
+            Outcome? outcome = null;
             try
             {
                 while (true)
                 {
                     current = null;
-                    outcomeRecorded = false;
+                    outcome = null;
                     var step = NextStep(worker, out current);
                     if (step == Step.Exit)
                         return;
@@ -113,15 +112,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     }
                     FaultInjector?.Invoke("taken");
                     var execution = ExecuteAsync(worker, current!);
-                    var outcome = execution.IsCompleted ? execution.Result : execution.AsTask().GetAwaiter().GetResult();
-                    outcomeRecorded = true;
+                    outcome = execution.IsCompleted ? execution.Result : execution.AsTask().GetAwaiter().GetResult();
                     FaultInjector?.Invoke("executed");
-                    Finish(current!, outcome);
+                    Finish(current!, outcome.Value);
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                RecoverFromFault(worker, current, outcomeRecorded);
+                RecoverFromFault(worker, current, outcome);
             }
         }
     }
@@ -161,10 +159,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
+    /// <summary>
+    /// Books the outcome, then tells an <c>InvokeAsync</c> caller of a dead letter: by the time the caller
+    /// sees the handler's exception, the key has moved on or been paused, and the metrics show it.
+    /// </summary>
     private void Finish(QueuedRequest<TKey, TEnvelope> request, Outcome outcome)
     {
+        var completion = request.Completion;
+        var failure = request.Failure;
         lock (_lock)
             FinishLocked(request, outcome == Outcome.DeadLettered);
+        if (outcome == Outcome.DeadLettered)
+            completion?.TrySetException(failure!);
     }
 
     /// <summary>
@@ -172,20 +178,20 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// The loop restarts; a request it had taken but not finished is put back at the head of its lane, so
     /// it runs again, in order, and is never lost. One that had finished is only released.
     /// </summary>
-    private void RecoverFromFault(WorkerState worker, QueuedRequest<TKey, TEnvelope>? request, bool outcomeRecorded)
+    private void RecoverFromFault(WorkerState worker, QueuedRequest<TKey, TEnvelope>? request, Outcome? outcome)
     {
         Interlocked.Increment(ref _workerRestarts);
         if (request is null)
             return;
+        if (outcome is { } booked)
+        {
+            Finish(request, booked);
+            return;
+        }
         if (worker.IsBusy)
             worker.Finished();
         lock (_lock)
         {
-            if (outcomeRecorded)
-            {
-                FinishLocked(request, deadLettered: false);
-                return;
-            }
             _running--;
             RequeueAtHeadLocked(request);
             WakeAllIfStoppingAndDoneLocked();
@@ -269,7 +275,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private async ValueTask DeadLetterAsync(QueuedRequest<TKey, TEnvelope> request, Exception failure, int attempts)
     {
         Interlocked.Increment(ref _deadLettered);
-        request.Completion?.TrySetException(failure);
+        request.Failure = failure; // the caller's task faults once the outcome is booked (Finish)
         var letter = LetterFor(request.Envelope, request.HasKey, request.Key, DeadLetterReason.Failed, failure, attempts);
         if (letter is not null)
             await WriteDeadLetterAsync(letter).ConfigureAwait(false);

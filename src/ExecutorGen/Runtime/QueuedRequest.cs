@@ -1,3 +1,5 @@
+using System;
+
 namespace ExecutorGen.Runtime;
 
 /// <summary>Where a <see cref="QueuedRequest{TKey, TEnvelope}"/> is in its life.</summary>
@@ -33,6 +35,9 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
     public long Sequence;
     public RequestState State;
 
+    /// <summary>The last attempt's exception, once the request is dead-lettered.</summary>
+    public Exception? Failure;
+
     /// <summary>The key's lane; <see langword="null"/> for an unordered request.</summary>
     public Lane<TKey, TEnvelope>? Lane;
 
@@ -48,6 +53,7 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
         Key = default!;
         HasKey = false;
         Completion = null;
+        Failure = null;
         Lane = null;
         NextInLane = null;
         Older = Newer = null;
