@@ -31,7 +31,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         _workers.Add(worker);
         if (!_dedicatedThreads)
         {
-            worker.Completion = Task.Run(() => SuperviseAsync(worker));
+            worker.Completion = Task.Run(() => SuperviseAsync(worker, blocking: false));
             return;
         }
 
@@ -41,7 +41,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             try
             {
-                Supervise(worker);
+                SuperviseAsync(worker, blocking: true).GetAwaiter().GetResult();
             }
             finally
             {
@@ -55,8 +55,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         thread.Start();
     }
 
-    /// <summary>Runs an async worker's loop, restarting it after a fault in the engine itself.</summary>
-    private async Task SuperviseAsync(WorkerState worker)
+    /// <summary>
+    /// Runs a worker's loop, restarting it after a fault in the engine itself. A <paramref name="blocking"/>
+    /// worker (a dedicated thread) never yields: it blocks while idle and while a handler is pending, so its
+    /// whole loop, handlers included, stays on its own thread.
+    /// </summary>
+    private async Task SuperviseAsync(WorkerState worker, bool blocking)
     {
         while (true)
         {
@@ -73,46 +77,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         return;
                     if (step == Step.Wait)
                     {
-                        await worker.Signal.WaitAsync().ConfigureAwait(false);
-                        continue;
-                    }
-                    FaultInjector?.Invoke("taken");
-                    outcome = await ExecuteAsync(worker, current!).ConfigureAwait(false);
-                    FaultInjector?.Invoke("executed");
-                    Finish(current!, outcome.Value);
-                }
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                RecoverFromFault(worker, current, outcome);
-            }
-        }
-    }
-
-    /// <summary>The same loop for a worker on a dedicated thread: waits and handlers block that thread.</summary>
-    private void Supervise(WorkerState worker)
-    {
-        while (true)
-        {
-            QueuedRequest<TKey, TEnvelope>? current = null;
-            Outcome? outcome = null;
-            try
-            {
-                while (true)
-                {
-                    current = null;
-                    outcome = null;
-                    var step = NextStep(worker, out current);
-                    if (step == Step.Exit)
-                        return;
-                    if (step == Step.Wait)
-                    {
-                        worker.Signal.Wait();
+                        if (blocking)
+                            worker.Signal.Wait();
+                        else
+                            await worker.Signal.WaitAsync().ConfigureAwait(false);
                         continue;
                     }
                     FaultInjector?.Invoke("taken");
                     var execution = ExecuteAsync(worker, current!);
-                    outcome = execution.IsCompleted ? execution.Result : execution.AsTask().GetAwaiter().GetResult();
+                    outcome = blocking && !execution.IsCompleted
+                        ? execution.AsTask().GetAwaiter().GetResult()
+                        : await execution.ConfigureAwait(false);
                     FaultInjector?.Invoke("executed");
                     Finish(current!, outcome.Value);
                 }
