@@ -23,4 +23,125 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "PartitionBy must name a parameter of the handler, or a readable instance property or field of its single request parameter. A trailing CancellationToken is not a request parameter.",
         helpLinkUri: HelpLinkBase + "EXG100.md");
+
+    /// <summary>EXG101: <c>PartitionBy</c> names more than one thing.</summary>
+    public static readonly DiagnosticDescriptor PartitionByAmbiguous = new(
+        id: "EXG101",
+        title: "PartitionBy is ambiguous",
+        messageFormat: "PartitionBy \"{0}\" on handler '{1}' is ambiguous: it matches {2}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "PartitionBy must name exactly one parameter, or one member of the single request parameter. A name that matches a parameter and a member, or members of two unrelated interfaces, is refused rather than guessed.",
+        helpLinkUri: HelpLinkBase + "EXG101.md");
+
+    /// <summary>EXG102: the keyed handlers of one class have different key types.</summary>
+    public static readonly DiagnosticDescriptor KeyTypesDiffer = new(
+        id: "EXG102",
+        title: "Handlers of one class partition by different key types",
+        messageFormat: "Handler '{0}' partitions by {1} but handler '{2}' of '{3}' partitions by {4}; the handlers of a class share one key space, so their keys must have the same type",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "All handlers of a class run on one executor with one key space: a user's Login, Update and Logout are ordered together. Their partition keys must therefore have the same type.",
+        helpLinkUri: HelpLinkBase + "EXG102.md");
+
+    /// <summary>EXG103: a handler method the executor cannot call through a queued request.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedHandler = new(
+        id: "EXG103",
+        title: "Handler method cannot be queued",
+        messageFormat: "Handler '{0}' cannot be run by an executor: {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A request is stored in a queue and run later on a worker, so a handler cannot be generic or take ref, out, in, pointer or ref struct parameters, and cannot return by reference.",
+        helpLinkUri: HelpLinkBase + "EXG103.md");
+
+    /// <summary>EXG104: the executor cannot reach the handler.</summary>
+    public static readonly DiagnosticDescriptor InaccessibleHandler = new(
+        id: "EXG104",
+        title: "Handler is not accessible to its executor",
+        messageFormat: "Handler '{0}' {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The executor is generated beside the handler class, in another file: it can call public and internal handlers of a class that is not file-local.",
+        helpLinkUri: HelpLinkBase + "EXG104.md");
+
+    /// <summary>EXG105: a containing type of the handler class is not partial.</summary>
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
+        id: "EXG105",
+        title: "Type containing a handler class must be partial",
+        messageFormat: "Handler class '{0}' {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "For a handler class nested in other types, the executor is nested beside it, so every containing type must be declared partial.",
+        helpLinkUri: HelpLinkBase + "EXG105.md");
+
+    /// <summary>EXG106: the handler type is generic or not a class.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedHandlerClass = new(
+        id: "EXG106",
+        title: "Handler type is generic or not a class",
+        messageFormat: "Handler type '{0}' {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "An executor is generated for a non-generic class (including records and static classes). A generic class would need one executor per type argument; a struct would be copied into the executor.",
+        helpLinkUri: HelpLinkBase + "EXG106.md");
+
+    /// <summary>EXG107: the executor's name is taken.</summary>
+    public static readonly DiagnosticDescriptor ExecutorNameCollision = new(
+        id: "EXG107",
+        title: "Executor name is already taken",
+        messageFormat: "No executor is generated for '{0}': {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The executor of class X is the sealed partial class XExecutor beside X. A type or member of that name that is not a non-static partial class would collide with it.",
+        helpLinkUri: HelpLinkBase + "EXG107.md");
+
+    /// <summary>EXG108: two handlers would get the same generated members.</summary>
+    public static readonly DiagnosticDescriptor DuplicateHandlerMembers = new(
+        id: "EXG108",
+        title: "Two handlers would generate the same members",
+        messageFormat: "Handlers '{0}' and '{1}' of '{2}' both generate Submit{3}Async, TrySubmit{3} and Invoke{3}Async with parameters ({4}); rename one of them",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Each handler H gets SubmitHAsync, TrySubmitH and InvokeHAsync, with a trailing Async dropped from H. Two handlers with the same such name and the same request parameter types would get members that collide.",
+        helpLinkUri: HelpLinkBase + "EXG108.md");
+
+    /// <summary>EXG109: plain overloads are omitted because two handlers share request types.</summary>
+    public static readonly DiagnosticDescriptor SharedHandlerSignature = new(
+        id: "EXG109",
+        title: "Handlers share request types: only named members are generated",
+        messageFormat: "Handlers '{0}' and '{1}' of '{2}' take the same request types ({3}), so '{0}' gets only Submit{4}Async, TrySubmit{4} and Invoke{4}Async, not the plain SubmitAsync, TrySubmit and InvokeAsync overloads",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "The plain SubmitAsync/TrySubmit/InvokeAsync overloads are told apart by parameter types. Where two handlers share them, those overloads would collide, so only the named members are generated.",
+        helpLinkUri: HelpLinkBase + "EXG109.md");
+
+    /// <summary>EXG110: the key type compares by reference.</summary>
+    public static readonly DiagnosticDescriptor KeyWithoutValueEquality = new(
+        id: "EXG110",
+        title: "Partition key type has no value equality",
+        messageFormat: "The partition key of handler '{0}' has type '{1}', which compares by reference: two equal-looking keys are different keys, so their requests are not ordered together",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Requests are ordered per key by the key's Equals and GetHashCode. A class that overrides neither compares by reference identity, so per-key order only holds for the very same instance. Use a string, a number, a Guid, an enum, a record or a struct.",
+        helpLinkUri: HelpLinkBase + "EXG110.md");
+
+    /// <summary>EXG111: the key can be null.</summary>
+    public static readonly DiagnosticDescriptor NullableKey = new(
+        id: "EXG111",
+        title: "Partition key can be null",
+        messageFormat: "The partition key of handler '{0}' can be null ({1}): every request with a null key shares one lane and runs one at a time, in order",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A null key is a key like any other: all null keys share one lane, ordered like any key, so they run one at a time. Make the key non-nullable, or suppress the warning if that is intended.",
+        helpLinkUri: HelpLinkBase + "EXG111.md");
 }

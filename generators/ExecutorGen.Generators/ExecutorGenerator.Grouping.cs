@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using ExecutorGen.Generators.Model;
+using ExecutorGen.Shared;
 
 namespace ExecutorGen.Generators;
 
@@ -39,25 +40,23 @@ public sealed partial class ExecutorGenerator
 
         private static ExecutorModel? BuildExecutor(List<HandlerCandidate> group)
         {
-            // Unsupported class or handler: skipped as a whole (diagnostics come in a later issue).
+            // Unsupported class or handler: skipped as a whole; an analyzer says why (EXG100-EXG107).
             if (group[0].Class is not { } handlerClass || group.Any(c => c.Handler is null))
                 return null;
 
             var handlers = group.Select(c => c.Handler!).ToImmutableArray();
+            var shapes = handlers
+                .Select(h => new HandlerShape(h.Name, string.Join(",", h.Parameters.Select(p => p.SignatureType)), h.Key?.SignatureType))
+                .ToArray();
 
-            // Keyed handlers share one key space, so they must agree on the key type (diagnostic later).
-            var keyTypes = handlers.Where(h => h.Key is not null).Select(h => h.Key!.Type).Distinct().ToList();
-            if (keyTypes.Count > 1)
-                return null;
-
-            // Same name and same request parameter types: the Submit{Name}Async members would clash (diagnostic later).
-            var signatures = handlers.Select(h => h.BaseName + "(" + string.Join(",", h.Parameters.Select(p => p.SignatureType)) + ")");
-            if (signatures.Distinct().Count() != handlers.Length)
+            // Keyed handlers share one key space, so they must agree on the key type (EXG102); two handlers
+            // with the same base name and request types would get clashing Submit{Name}Async members (EXG108).
+            if (HandlerRules.KeyTypeConflicts(shapes).Any() || HandlerRules.NamedMemberCollisions(shapes).Any())
                 return null;
 
             return new ExecutorModel(
                 handlerClass,
-                keyTypes.Count == 1 ? keyTypes[0] : NoPartitionKeyType,
+                handlers.FirstOrDefault(h => h.Key is not null)?.Key!.Type ?? NoPartitionKeyType,
                 new EquatableArray<HandlerModel>(handlers));
         }
     }

@@ -20,8 +20,6 @@ public sealed partial class ExecutorGenerator
         private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        private static readonly SymbolDisplayFormat s_signatureFormat = SymbolDisplayFormat.FullyQualifiedFormat;
-
         private static readonly SymbolDisplayFormat s_namespaceFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 
@@ -37,13 +35,13 @@ public sealed partial class ExecutorGenerator
 
             var handlerClass = ParseClass(type, cancellationToken);
             var handler = handlerClass is null ? null : ParseHandler(method, context.Attributes[0]);
-            return new HandlerCandidate(type.ToDisplayString(s_signatureFormat), handlerClass, handler);
+            return new HandlerCandidate(type.ToDisplayString(HandlerRules.SignatureFormat), handlerClass, handler);
         }
 
         private static HandlerClassModel? ParseClass(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            // Generic and file-local handler classes are not supported yet (a diagnostic comes later).
-            if (type.TypeKind != TypeKind.Class || type.Arity > 0 || type.IsFileLocal || type.Name.Length == 0)
+            // Whatever HandlerRules rejects, an analyzer reports (EXG104-EXG107): skipped, never half-generated.
+            if (type.Name.Length == 0 || HandlerRules.CheckClass(type, cancellationToken).IsViolation)
                 return null;
             if (AccessibilityKeyword(type.DeclaredAccessibility) is not { } accessibility)
                 return null;
@@ -51,8 +49,8 @@ public sealed partial class ExecutorGenerator
             var containingTypes = ImmutableArray.CreateBuilder<ContainingTypeModel>();
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                // The executor is declared inside the containing types, so each must be partial.
-                if (!IsPartial(outer, cancellationToken) || TypeKeyword(outer) is not { } keyword)
+                // The executor is declared inside the containing types (CheckClass made sure each is partial).
+                if (TypeKeyword(outer) is not { } keyword)
                     return null;
                 containingTypes.Insert(0, new ContainingTypeModel(keyword, NameWithTypeParameters(outer)));
             }
@@ -71,22 +69,12 @@ public sealed partial class ExecutorGenerator
 
         private static HandlerModel? ParseHandler(IMethodSymbol method, AttributeData attribute)
         {
-            // Generic, ref-returning, varargs or explicitly implemented handlers are not supported (diagnostic later).
-            if (method.MethodKind != MethodKind.Ordinary || method.IsGenericMethod || method.ReturnsByRef
-                || method.ReturnsByRefReadonly || method.IsVararg || !method.ExplicitInterfaceImplementations.IsEmpty)
-            {
+            // Generic, by-ref, pointer, ref struct, private... (EXG103, EXG104): skipped, and reported by an analyzer.
+            if (HandlerRules.CheckMethod(method).IsViolation)
                 return null;
-            }
 
             // The executor is a sibling of the handler class: it can call public and internal methods only.
-            string? accessibility = method.DeclaredAccessibility switch
-            {
-                Accessibility.Public => "public",
-                Accessibility.Internal or Accessibility.ProtectedOrInternal => "internal",
-                _ => null,
-            };
-            if (accessibility is null)
-                return null;
+            string accessibility = method.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
 
             int count = PartitionByResolver.RequestParameterCount(method);
             bool takesToken = count < method.Parameters.Length;
@@ -102,7 +90,7 @@ public sealed partial class ExecutorGenerator
                 parameters.Add(new ParameterModel(
                     parameter.Name,
                     parameter.Type.ToDisplayString(s_typeFormat),
-                    parameter.Type.ToDisplayString(s_signatureFormat)));
+                    parameter.Type.ToDisplayString(HandlerRules.SignatureFormat)));
             }
 
             if (!TryParseReturn(method.ReturnType, out var returnKind, out var resultType))
@@ -169,10 +157,11 @@ public sealed partial class ExecutorGenerator
                         resolution.Kind == PartitionByResolutionKind.Member ? resolution.MemberName : null,
                         keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_typeFormat),
                         resolution.Kind == PartitionByResolutionKind.Member && !parameterType.IsValueType,
-                        IsAnnotatedReference(keyType));
+                        IsAnnotatedReference(keyType),
+                        keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(HandlerRules.SignatureFormat));
                     return true;
                 default:
-                    return false; // EXG100 (analyzer) reports a PartitionBy that names nothing.
+                    return false; // EXG100 / EXG101 (analyzers) report a PartitionBy that names nothing, or several things.
             }
         }
 
@@ -191,11 +180,6 @@ public sealed partial class ExecutorGenerator
 
         private static bool IsTasksNamespace(INamespaceSymbol? ns) =>
             ns is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
-
-        private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-            type.DeclaringSyntaxReferences.Any(reference =>
-                reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
-                && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
 
         private static string? TypeKeyword(INamedTypeSymbol type) => type.TypeKind switch
         {

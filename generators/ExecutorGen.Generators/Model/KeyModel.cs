@@ -6,4 +6,5 @@ namespace ExecutorGen.Generators.Model;
 /// <param name="Type">The key type, fully qualified, without a nullable reference annotation.</param>
 /// <param name="GuardParameterNull">The key is a member of a parameter that can be null (not a value type): a null request is refused with an <see cref="System.ArgumentNullException"/> naming the parameter.</param>
 /// <param name="SuppressKeyNull">The key expression is nullable-annotated (assigned to the key with <c>!</c>).</param>
-internal sealed record KeyModel(int ParameterIndex, string? MemberName, string Type, bool GuardParameterNull, bool SuppressKeyNull);
+/// <param name="SignatureType">The key type as the CLR sees it, for comparing the key types of a class's handlers (EXG102).</param>
+internal sealed record KeyModel(int ParameterIndex, string? MemberName, string Type, bool GuardParameterNull, bool SuppressKeyNull, string SignatureType);

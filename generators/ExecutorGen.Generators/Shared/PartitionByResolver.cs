@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
@@ -18,6 +19,12 @@ internal enum PartitionByResolutionKind
 
     /// <summary>It names nothing the key can be read from.</summary>
     NotFound,
+
+    /// <summary>
+    /// It names more than one thing: a parameter and a member of the single request parameter, or members
+    /// of two unrelated interfaces the request type extends (EXG101).
+    /// </summary>
+    Ambiguous,
 }
 
 /// <summary>The outcome of resolving <c>PartitionBy</c> on one handler method.</summary>
@@ -47,7 +54,10 @@ internal readonly struct PartitionByResolution
 
     public ITypeSymbol? KeyType { get; }
 
-    /// <summary>For <see cref="PartitionByResolutionKind.NotFound"/>: the names it could have been.</summary>
+    /// <summary>
+    /// For <see cref="PartitionByResolutionKind.NotFound"/>: the names it could have been; for
+    /// <see cref="PartitionByResolutionKind.Ambiguous"/>: the things it matches ("parameter 'id'", "member 'IA.Id'").
+    /// </summary>
     public ImmutableArray<string> Candidates { get; }
 }
 
@@ -90,27 +100,58 @@ internal static class PartitionByResolver
             return new PartitionByResolution(PartitionByResolutionKind.None);
 
         int count = RequestParameterCount(method);
+        int parameterIndex = -1;
         for (int i = 0; i < count; i++)
         {
-            var parameter = method.Parameters[i];
-            if (parameter.Name == partitionBy)
-                return new PartitionByResolution(PartitionByResolutionKind.Parameter, i, keyType: parameter.Type);
+            if (method.Parameters[i].Name == partitionBy)
+            {
+                parameterIndex = i;
+                break;
+            }
         }
 
-        if (count == 1 && FindMember(method.Parameters[0].Type, partitionBy) is { } memberType)
-            return new PartitionByResolution(PartitionByResolutionKind.Member, 0, partitionBy, memberType);
+        var matches = count == 1 ? FindMembers(method.Parameters[0].Type, partitionBy) : ImmutableArray<(ITypeSymbol Declaring, ITypeSymbol Type)>.Empty;
+        if ((parameterIndex >= 0 ? 1 : 0) + matches.Length > 1)
+        {
+            var found = ImmutableArray.CreateBuilder<string>();
+            if (parameterIndex >= 0)
+                found.Add($"parameter '{partitionBy}'");
+            foreach (var (declaring, _) in matches)
+                found.Add($"member '{declaring.Name}.{partitionBy}'");
+            return new PartitionByResolution(PartitionByResolutionKind.Ambiguous, parameterIndex, candidates: found.ToImmutable());
+        }
+        if (parameterIndex >= 0)
+            return new PartitionByResolution(PartitionByResolutionKind.Parameter, parameterIndex, keyType: method.Parameters[parameterIndex].Type);
+        if (matches.Length == 1)
+            return new PartitionByResolution(PartitionByResolutionKind.Member, 0, partitionBy, matches[0].Type);
 
         return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(method, count));
     }
 
-    private static ITypeSymbol? FindMember(ITypeSymbol type, string name)
+    /// <summary>
+    /// The members a name finds, nearest first: one, except when unrelated interfaces both declare it
+    /// (C# itself calls such an access ambiguous). A class member hides base members of the same name.
+    /// </summary>
+    private static ImmutableArray<(ITypeSymbol Declaring, ITypeSymbol Type)> FindMembers(ITypeSymbol type, string name)
     {
-        foreach (var (memberName, memberType) in ReadableMembers(type))
+        var found = ImmutableArray.CreateBuilder<(ITypeSymbol Declaring, ITypeSymbol Type)>();
+        foreach (var (memberName, memberType, declaring) in ReadableMembersWithOwner(type))
         {
-            if (memberName == name)
-                return memberType;
+            if (memberName != name)
+                continue;
+            if (declaring.TypeKind != TypeKind.Interface || SymbolEqualityComparer.Default.Equals(declaring, type))
+                return ImmutableArray.Create((declaring, memberType));
+            // An interface member is hidden by one of an interface that extends its declaring interface.
+            if (found.Any(e => e.Declaring.AllInterfaces.Contains((INamedTypeSymbol)declaring, SymbolEqualityComparer.Default)))
+                continue;
+            for (int k = found.Count - 1; k >= 0; k--)
+            {
+                if (declaring.AllInterfaces.Contains((INamedTypeSymbol)found[k].Declaring, SymbolEqualityComparer.Default))
+                    found.RemoveAt(k);
+            }
+            found.Add((declaring, memberType));
         }
-        return null;
+        return found.ToImmutable();
     }
 
     private static ImmutableArray<string> Candidates(IMethodSymbol method, int count)
@@ -141,6 +182,12 @@ internal static class PartitionByResolver
     /// </summary>
     private static IEnumerable<(string Name, ITypeSymbol Type)> ReadableMembers(ITypeSymbol type)
     {
+        foreach (var (name, memberType, _) in ReadableMembersWithOwner(type))
+            yield return (name, memberType);
+    }
+
+    private static IEnumerable<(string Name, ITypeSymbol Type, ITypeSymbol Declaring)> ReadableMembersWithOwner(ITypeSymbol type)
+    {
         foreach (var declaring in TypeAndAncestors(type))
         {
             foreach (var member in declaring.GetMembers())
@@ -150,10 +197,10 @@ internal static class PartitionByResolver
                 switch (member)
                 {
                     case IPropertySymbol { IsIndexer: false, GetMethod: { } getter } property when IsVisibleOutside(getter.DeclaredAccessibility):
-                        yield return (property.Name, property.Type);
+                        yield return (property.Name, property.Type, declaring);
                         break;
                     case IFieldSymbol field:
-                        yield return (field.Name, field.Type);
+                        yield return (field.Name, field.Type, declaring);
                         break;
                 }
             }

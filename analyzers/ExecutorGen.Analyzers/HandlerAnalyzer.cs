@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using ExecutorGen.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// Base of the EXG1xx analyzers: finds <c>[RequestHandler]</c> methods and the classes declaring them and hands
+/// them to the rule. The rules themselves live in the shared <see cref="HandlerRules"/> and
+/// <see cref="PartitionByResolver"/>, which the generator uses to decide what it skips.
+/// </summary>
+public abstract class HandlerAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public sealed override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var attributeType = start.Compilation.GetTypeByMetadataName(PartitionByResolver.AttributeMetadataName);
+            if (attributeType is null)
+                return;
+            start.RegisterSymbolAction(symbol =>
+            {
+                if (symbol.Symbol is IMethodSymbol method && HandlerAttribute(method, attributeType) is { } attribute)
+                    AnalyzeHandler(symbol, method, attribute);
+            }, SymbolKind.Method);
+            start.RegisterSymbolAction(symbol =>
+            {
+                if (symbol.Symbol is not INamedTypeSymbol type)
+                    return;
+                var handlers = Handlers(type, attributeType);
+                if (!handlers.IsEmpty)
+                    AnalyzeHandlerClass(symbol, type, handlers);
+            }, SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>Called for each <c>[RequestHandler]</c> method.</summary>
+    private protected virtual void AnalyzeHandler(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute)
+    {
+    }
+
+    /// <summary>Called for each type declaring at least one <c>[RequestHandler]</c> method, with them in declaration order.</summary>
+    private protected virtual void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
+    {
+    }
+
+    private static AttributeData? HandlerAttribute(IMethodSymbol method, INamedTypeSymbol attributeType) =>
+        method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
+
+    private static ImmutableArray<(IMethodSymbol, AttributeData)> Handlers(INamedTypeSymbol type, INamedTypeSymbol attributeType)
+    {
+        var handlers = ImmutableArray.CreateBuilder<(IMethodSymbol, AttributeData)>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol method && HandlerAttribute(method, attributeType) is { } attribute)
+                handlers.Add((method, attribute));
+        }
+        return handlers.ToImmutable();
+    }
+
+    /// <summary>
+    /// The handler's key type when its <c>PartitionBy</c> resolves, else <see langword="null"/>; also
+    /// <see langword="null"/> when a request parameter's type is unresolved (the compiler already reports it).
+    /// </summary>
+    private protected static ITypeSymbol? ResolvedKeyType(IMethodSymbol method, AttributeData attribute)
+    {
+        if (PartitionByResolver.GetPartitionBy(attribute) is not { } partitionBy || HasErrorParameter(method))
+            return null;
+        var resolution = PartitionByResolver.Resolve(method, partitionBy);
+        return resolution.Kind is PartitionByResolutionKind.Parameter or PartitionByResolutionKind.Member ? resolution.KeyType : null;
+    }
+
+    private protected static bool HasErrorParameter(IMethodSymbol method)
+    {
+        int count = PartitionByResolver.RequestParameterCount(method);
+        for (int i = 0; i < count; i++)
+        {
+            if (method.Parameters[i].Type.TypeKind == TypeKind.Error)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The <c>PartitionBy</c> argument's expression, else the attribute, else the method name.</summary>
+    private protected static Location PartitionByLocation(AttributeData attribute, IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax syntax)
+        {
+            var argument = syntax.ArgumentList?.Arguments
+                .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == PartitionByResolver.PartitionByPropertyName);
+            return argument?.Expression.GetLocation() ?? syntax.GetLocation();
+        }
+        return NameLocation(method);
+    }
+
+    /// <summary>Where a symbol's name is declared (the first declaration of a partial type), or nowhere.</summary>
+    private protected static Location NameLocation(ISymbol symbol) =>
+        symbol.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None;
+
+    private protected static IReadOnlyList<HandlerShape> Shapes(ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers) =>
+        handlers.Select(h => HandlerRules.Shape(h.Method, ResolvedKeyType(h.Method, h.Attribute))).ToArray();
+
+    /// <summary>The handlers an executor could be generated from, as far as class-wide rules go: each passes the per-method rules.</summary>
+    private protected static ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> Callable(ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers) =>
+        handlers.Where(h => !HandlerRules.CheckMethod(h.Method).IsViolation && !HasErrorParameter(h.Method)).ToImmutableArray();
+
+    /// <summary>A type for a message: short, with nullable annotations.</summary>
+    private protected static string Display(ITypeSymbol type) =>
+        type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
+}

@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using ExecutorGen.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>Reports EXG101: <c>PartitionBy</c> matches a parameter and a member, or members of two unrelated interfaces.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PartitionByAmbiguousAnalyzer : HandlerAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.PartitionByAmbiguous);
+
+    private protected override void AnalyzeHandler(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute)
+    {
+        if (PartitionByResolver.GetPartitionBy(attribute) is not { } partitionBy || HasErrorParameter(method))
+            return;
+        var resolution = PartitionByResolver.Resolve(method, partitionBy);
+        if (resolution.Kind != PartitionByResolutionKind.Ambiguous)
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.PartitionByAmbiguous,
+            PartitionByLocation(attribute, method, context.CancellationToken),
+            partitionBy,
+            method.Name,
+            string.Join(" and ", resolution.Candidates)));
+    }
+}
