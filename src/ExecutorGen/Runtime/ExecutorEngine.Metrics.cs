@@ -171,16 +171,24 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     private void OnTimer()
     {
-        lock (_lock)
+        try
         {
-            if (_state == EngineState.Stopped)
-                return;
-            SuperviseLocked(Stopwatch.GetTimestamp());
-            if (++_ticks % _ticksPerSample != 0)
-                return;
-            long finished = Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
-            _backpressure.Sample(Volatile.Read(ref _submitted), finished, _running);
-            PublishBackpressureLocked();
+            lock (_lock)
+            {
+                if (_state == EngineState.Stopped)
+                    return;
+                SuperviseLocked(Stopwatch.GetTimestamp());
+                if (++_ticks % _ticksPerSample != 0)
+                    return;
+                long finished = Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
+                _backpressure.Sample(Volatile.Read(ref _submitted), finished, _running);
+                PublishBackpressureLocked();
+            }
+        }
+        catch (Exception)
+        {
+            // An exception escaping a timer callback ends the process. A missed tick only delays supervision
+            // and backpressure by one period, so the next tick simply tries again.
         }
     }
 }

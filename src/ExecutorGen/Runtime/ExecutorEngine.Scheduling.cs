@@ -174,6 +174,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 }
                 request = lane.TakeHead();
                 lane.State = LaneState.Running;
+                if (FaultReleaseKeyEarly && lane.Head is not null)
+                    MakeReadyLocked(lane); // the deliberate bug the schedule-exploration tests must catch
             }
             else
             {
@@ -327,6 +329,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         if (_requestPool.Count < _capacity + _workerCount)
             _requestPool.Push(request);
     }
+
+    /// <summary>
+    /// Test-only fault: lets a key's next request start before the running one finishes (breaking per-key
+    /// order), so that tests can prove they catch that class of bug. Never set outside tests.
+    /// </summary>
+    internal bool FaultReleaseKeyEarly { get; set; }
 
     /// <summary>Lanes and lane count, for tests of bounded memory.</summary>
     internal int LaneCount

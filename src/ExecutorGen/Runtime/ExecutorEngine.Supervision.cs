@@ -41,6 +41,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
+    /// <summary>Runs one supervision pass as of <paramref name="now"/> (a Stopwatch timestamp), for tests.</summary>
+    internal void SuperviseAt(long now)
+    {
+        lock (_lock)
+            SuperviseLocked(now);
+    }
+
     /// <summary>A replacement is needed while fewer than WorkerCount workers are live and not stuck.</summary>
     private bool ReplacementStillNeededLocked()
     {
