@@ -3,15 +3,20 @@ using System.Collections.Concurrent;
 namespace ExecutorGen.Tests;
 
 /// <summary>
-/// Over a million requests across every Ordering × QueueFullMode, with handlers that fail at random: the
-/// accounting balances, every accepted request has exactly one outcome, nothing succeeds twice, and under
-/// PerKey and PerPartition a key's requests never overlap and start in submission order.
+/// Over two million requests across every Ordering × QueueFullMode, with faults injected into the handlers
+/// (random exceptions, handlers that hang past StuckAfter, slow ones) and, for some combinations, a shutdown
+/// while the producers are still submitting: the accounting balances, every accepted request has exactly
+/// one outcome, nothing succeeds twice, under PerKey and PerPartition a key's requests never overlap and
+/// start in submission order, and no worker is left running. Set EXECUTORGEN_SOAK_MINUTES to repeat each
+/// combination for that many minutes (a soak run); CI runs one pass.
 /// </summary>
 public class StressTests
 {
-    private const int Producers = 4;
-    private const int KeysPerProducer = 16;
-    private const int RequestsPerCombination = 90_000; // × 12 combinations = 1,080,000
+    private const int Producers = 6;
+    private const int KeysPerProducer = 12;
+    private const int RequestsPerCombination = 170_000; // × 12 combinations = 2,040,000
+    private const int HangEvery = 50_000; // a few handlers per combination hang past StuckAfter
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(20);
 
     private sealed class Outcomes : IDeadLetterSink
     {
@@ -30,28 +35,42 @@ public class StressTests
         }
     }
 
-    public static TheoryData<Ordering, QueueFullMode, ShutdownMode> Combinations()
+    public static TheoryData<Ordering, QueueFullMode, ShutdownMode, bool> Combinations()
     {
-        var data = new TheoryData<Ordering, QueueFullMode, ShutdownMode>();
+        var data = new TheoryData<Ordering, QueueFullMode, ShutdownMode, bool>();
         int i = 0;
         foreach (var ordering in new[] { Ordering.PerKey, Ordering.PerPartition, Ordering.Unordered })
         {
             foreach (var mode in new[] { QueueFullMode.Wait, QueueFullMode.Reject, QueueFullMode.DropOldest, QueueFullMode.DropNewest })
-                data.Add(ordering, mode, i++ % 3 == 2 ? ShutdownMode.Cancel : ShutdownMode.Drain);
+            {
+                data.Add(ordering, mode, i % 3 == 2 ? ShutdownMode.Cancel : ShutdownMode.Drain, i % 2 == 1);
+                i++;
+            }
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Combinations))]
-    public async Task Accounting_order_and_uniqueness_hold_under_load_with_failures(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown)
+    public async Task Accounting_order_and_uniqueness_hold_under_load_with_injected_faults(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
+    {
+        var soakUntil = DateTime.UtcNow + TimeSpan.FromMinutes(
+            double.TryParse(Environment.GetEnvironmentVariable("EXECUTORGEN_SOAK_MINUTES"), out double minutes) ? minutes : 0);
+        do
+        {
+            await RunOnce(ordering, fullMode, shutdown, shutdownWhileSubmitting);
+        }
+        while (DateTime.UtcNow < soakUntil);
+    }
+
+    private static async Task RunOnce(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
     {
         int keys = Producers * KeysPerProducer;
         var outcomes = new Outcomes(RequestsPerCombination);
         var successes = new int[RequestsPerCombination];
         var lastStarted = new int[keys];
         var running = new int[keys];
-        int orderViolations = 0, overlaps = 0, refusedBySubmitter = 0;
+        int orderViolations = 0, overlaps = 0, refusedBySubmitter = 0, hangs = 0, thrown = 0;
         bool keyed = ordering != Ordering.Unordered;
 
         var engine = Engines.Create(new ExecutorOptions
@@ -63,6 +82,7 @@ public class StressTests
             MaxAttempts = 2,
             RetryBackoff = TimeSpan.Zero,
             DeadLetters = outcomes,
+            StuckAfter = StuckAfter,
         });
 
         var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
@@ -71,7 +91,7 @@ public class StressTests
             for (int n = p; n < RequestsPerCombination; n += Producers)
             {
                 int id = n, key = p * KeysPerProducer + (n / Producers) % KeysPerProducer;
-                var work = Engines.Work("key-" + key, id, () =>
+                var work = Engines.Work("key-" + key, id, async (w, cancellationToken) =>
                 {
                     if (keyed)
                     {
@@ -80,11 +100,32 @@ public class StressTests
                         if (lastStarted[key] > id)
                             Interlocked.Increment(ref orderViolations);
                         lastStarted[key] = id;
-                        Volatile.Write(ref running[key], 0);
                     }
-                    if (Random.Shared.Next(100) < 3)
-                        throw new InvalidOperationException("random failure of " + id);
+                    try
+                    {
+                        int fault = Random.Shared.Next(1000);
+                        if (id % HangEvery == HangEvery - 1)
+                        {
+                            Interlocked.Increment(ref hangs);
+                            await Task.Delay(StuckAfter * 4, cancellationToken); // hangs past StuckAfter
+                        }
+                        else if (fault < 10)
+                        {
+                            Thread.SpinWait(5_000); // slow
+                        }
+                        else if (fault < 40)
+                        {
+                            Interlocked.Increment(ref thrown);
+                            throw new InvalidOperationException("random failure of " + id);
+                        }
+                    }
+                    finally
+                    {
+                        if (keyed)
+                            Volatile.Write(ref running[key], 0);
+                    }
                     Interlocked.Increment(ref successes[id]);
+                    return id;
                 });
                 try
                 {
@@ -99,8 +140,12 @@ public class StressTests
                 }
             }
         })).ToArray();
-        await Task.WhenAll(producers);
+        if (shutdownWhileSubmitting)
+            await Task.Delay(Random.Shared.Next(5, 60));
+        else
+            await Task.WhenAll(producers);
         var report = await engine.ShutdownAsync(shutdown);
+        await Task.WhenAll(producers);
         var metrics = engine.GetMetrics();
 
         Assert.True(engine.WorkersStopped);
@@ -112,8 +157,14 @@ public class StressTests
         for (int id = 0; id < RequestsPerCombination; id++)
             Assert.InRange(successes[id] + outcomes.PerRequest[id], 0, 1);
 
-        Assert.Equal(refusedBySubmitter, metrics.Rejected);
+        // Under DropNewest a false TrySubmit is a shed, or a refusal once shutdown began: only the exceptions are sure refusals.
+        if (fullMode == QueueFullMode.DropNewest)
+            Assert.InRange(refusedBySubmitter, 0, metrics.Rejected);
+        else
+            Assert.Equal(refusedBySubmitter, metrics.Rejected);
         Assert.Equal(RequestsPerCombination, metrics.Submitted + metrics.Rejected);
+        Assert.Equal(thrown, metrics.Failed);
+        Assert.InRange(hangs, 0, RequestsPerCombination / HangEvery);
         Assert.Equal(successes.Sum(), metrics.Completed);
         Assert.Equal(outcomes.Failed, metrics.DeadLettered);
         Assert.Equal(outcomes.Dropped, metrics.Dropped);
