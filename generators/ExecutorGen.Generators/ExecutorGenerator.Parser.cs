@@ -41,9 +41,12 @@ public sealed partial class ExecutorGenerator
         private static HandlerClassModel? ParseClass(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             // Whatever HandlerRules rejects, an analyzer reports (EXG104-EXG107): skipped, never half-generated.
-            if (type.Name.Length == 0 || HandlerRules.CheckClass(type, cancellationToken).IsViolation)
+            if (!IsNameable(type) || HandlerRules.CheckClass(type, cancellationToken).IsViolation)
                 return null;
             if (AccessibilityKeyword(type.DeclaredAccessibility) is not { } accessibility)
+                return null;
+            // A namespace-level "private class" is an error the compiler reports; the executor must not repeat it.
+            if (type.ContainingType is null && accessibility is not ("public" or "internal"))
                 return null;
 
             var containingTypes = ImmutableArray.CreateBuilder<ContainingTypeModel>();
@@ -171,9 +174,24 @@ public sealed partial class ExecutorGenerator
             IErrorTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol => false,
             { IsRefLikeType: true } => false,
             IArrayTypeSymbol array => IsStorable(array.ElementType),
-            INamedTypeSymbol named => named.TypeArguments.All(IsStorable),
+            INamedTypeSymbol named => IsNameable(named) && named.TypeArguments.All(IsStorable),
             _ => true,
         };
+
+        /// <summary>
+        /// Whether generated code can name the type: broken code puts stray members in the compiler's
+        /// implicit <c>&lt;invalid-global-code&gt;</c> type, which no source can refer to; a file-local type
+        /// can only be named in its own file.
+        /// </summary>
+        private static bool IsNameable(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsImplicitlyDeclared || current.IsFileLocal || !SyntaxFacts.IsValidIdentifier(current.Name))
+                    return false;
+            }
+            return true;
+        }
 
         private static bool IsAnnotatedReference(ITypeSymbol type) =>
             type.NullableAnnotation == NullableAnnotation.Annotated && !type.IsValueType;

@@ -100,4 +100,91 @@ internal static class Sources
             }
         }
         """;
+
+    /// <summary>
+    /// The shapes of issue 4 in one file-scoped namespace: class, record, struct and record-struct requests
+    /// (inherited members too), instance and static handlers, a partial class, classes nested in a static
+    /// class, and keys of type string, long, Guid, an enum and a record struct.
+    /// </summary>
+    public const string AllShapes = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        namespace AllShapes;
+
+        public enum Tier { Bronze, Silver, Gold }
+
+        public abstract class RequestBase { public string UserId { get; set; } = ""; }
+        public sealed class ChargeRequest : RequestBase { public int Amount { get; set; } }
+        public sealed record DepositRequest(string UserId, int Amount);
+        public struct TouchRequest { public string UserId; public int Count; }
+        public readonly record struct CloseRequest(string UserId, string Reason);
+        public readonly record struct TenantKey(int Region, int Tenant);
+
+        /// <summary>Instance handlers; one string key space over every kind of request.</summary>
+        public sealed class Accounts
+        {
+            [RequestHandler(PartitionBy = "userId")]
+            public Task Open(string userId, Tier tier) => Task.CompletedTask;
+
+            [RequestHandler(PartitionBy = nameof(DepositRequest.UserId))]
+            public int Deposit(DepositRequest request) => request.Amount;
+
+            [RequestHandler(PartitionBy = nameof(ChargeRequest.UserId))]
+            public Task<int> Charge(ChargeRequest request, CancellationToken cancellationToken) => Task.FromResult(-request.Amount);
+
+            [RequestHandler(PartitionBy = nameof(TouchRequest.UserId))]
+            public void Touch(TouchRequest request) { }
+
+            [RequestHandler(PartitionBy = nameof(CloseRequest.UserId))]
+            public ValueTask<string> Close(CloseRequest request) => new ValueTask<string>(request.Reason);
+
+            [RequestHandler]
+            public void Audit(string message) { }
+        }
+
+        /// <summary>A static class: static handlers, a Guid key.</summary>
+        public static class Counters
+        {
+            [RequestHandler(PartitionBy = "id")]
+            public static long Increment(Guid id, long by) => by;
+
+            [RequestHandler(PartitionBy = "id")]
+            public static ValueTask Reset(Guid id) => default;
+        }
+
+        /// <summary>A partial class; a record-struct key.</summary>
+        public partial class Tenants
+        {
+            [RequestHandler(PartitionBy = "key")]
+            public void Provision(TenantKey key) { }
+        }
+
+        public partial class Tenants
+        {
+            [RequestHandler(PartitionBy = "key")]
+            public Task Retire(TenantKey key, string reason) => Task.CompletedTask;
+        }
+
+        /// <summary>Nested in a static partial class; enum and long keys; mixed static and instance handlers.</summary>
+        public static partial class Catalog
+        {
+            internal sealed class ByTier
+            {
+                [RequestHandler(PartitionBy = "tier")]
+                public Tier Promote(Tier tier) => tier == Tier.Gold ? tier : tier + 1;
+
+                [RequestHandler(PartitionBy = "tier")]
+                public static string Describe(Tier tier, int level) => tier + "/" + level;
+            }
+
+            public sealed record ById
+            {
+                [RequestHandler(PartitionBy = "id")]
+                public long Get(long id) => id;
+            }
+        }
+        """;
 }
