@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Collections.Concurrent;
 
 namespace ExecutorGen.Tests;
@@ -12,6 +13,10 @@ namespace ExecutorGen.Tests;
 /// </summary>
 public class StressTests
 {
+    private readonly ITestOutputHelper _output;
+
+    public StressTests(ITestOutputHelper output) => _output = output;
+
     private const int Producers = 6;
     private const int KeysPerProducer = 12;
     private const int RequestsPerCombination = 170_000; // × 12 combinations = 2,040,000
@@ -63,7 +68,7 @@ public class StressTests
         while (DateTime.UtcNow < soakUntil);
     }
 
-    private static async Task RunOnce(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
+    private async Task RunOnce(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
     {
         int keys = Producers * KeysPerProducer;
         var outcomes = new Outcomes(RequestsPerCombination);
@@ -164,6 +169,8 @@ public class StressTests
             Assert.Equal(refusedBySubmitter, metrics.Rejected);
         Assert.Equal(RequestsPerCombination, metrics.Submitted + metrics.Rejected);
         Assert.Equal(thrown, metrics.Failed);
+        _output.WriteLine($"{ordering}/{fullMode}/{shutdown}: requests {metrics.Submitted + metrics.Rejected}, completed {metrics.Completed}, " +
+            $"thrown {thrown}, hangs {hangs}, dropped {metrics.Dropped}, rejected {metrics.Rejected}, cancelled {metrics.Cancelled}, unprocessed {report.Unprocessed.Count}");
         Assert.InRange(hangs, 0, RequestsPerCombination / HangEvery);
         Assert.Equal(successes.Sum(), metrics.Completed);
         Assert.Equal(outcomes.Failed, metrics.DeadLettered);
