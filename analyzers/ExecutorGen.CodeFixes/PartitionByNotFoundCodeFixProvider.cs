@@ -64,6 +64,9 @@ public sealed class PartitionByNotFoundCodeFixProvider : CodeFixProvider
     /// <summary>The expression naming a candidate, in the most rename-safe form the code allows.</summary>
     private static ExpressionSyntax Replacement(string name, IMethodSymbol method, AttributeArgumentSyntax argument, SemanticModel model)
     {
+        // A dotted path ("Customer.Id") has no nameof form: nameof(Order.Customer.Id) is just "Id".
+        if (name.IndexOf('.') >= 0)
+            return Literal(name);
         if (method.Parameters.Any(p => p.Name == name))
         {
             // The language lets nameof in a method's attribute see its parameters from C# 11 on. Compilers

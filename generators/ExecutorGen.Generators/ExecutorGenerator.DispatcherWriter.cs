@@ -56,8 +56,15 @@ public sealed partial class ExecutorGenerator
                     string source = "envelope." + Emitter.FieldName(i, parameter);
                     if (key.GuardParameterNull)
                         source = $"({source} ?? throw new global::System.ArgumentNullException(\"{parameter.Name}\"))";
-                    if (key.MemberName is not null)
-                        source += "." + Parser.Escape(key.MemberName);
+                    // A dotted path checks each reference-typed step before reading the next member from it.
+                    string readable = parameter.Name;
+                    for (int step = 0; step < key.Path.Length; step++)
+                    {
+                        source += "." + Parser.Escape(key.Path[step].Name);
+                        readable += "." + key.Path[step].Name;
+                        if (key.Path[step].MayBeNull && step < key.Path.Length - 1)
+                            source = $"({source} ?? throw new global::System.ArgumentException(\"{readable} is null, so the partition key cannot be read.\", \"{parameter.Name}\"))";
+                    }
                     _w.WriteLine($"case {i}:");
                     _w.Indent();
                     _w.WriteLine($"key = {source}{(key.SuppressKeyNull ? "!" : "")};");

@@ -155,11 +155,12 @@ public sealed partial class ExecutorGenerator
                     return true;
                 case PartitionByResolutionKind.Parameter or PartitionByResolutionKind.Member when resolution.KeyType is { } keyType && IsStorable(keyType):
                     var parameterType = method.Parameters[resolution.ParameterIndex].Type;
+                    var path = resolution.MemberPath.Select(m => new KeyStepModel(m.Name, m.Type.IsReferenceType)).ToImmutableArray();
                     key = new KeyModel(
                         resolution.ParameterIndex,
-                        resolution.Kind == PartitionByResolutionKind.Member ? resolution.MemberName : null,
+                        new EquatableArray<KeyStepModel>(path),
                         keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_typeFormat),
-                        resolution.Kind == PartitionByResolutionKind.Member && !parameterType.IsValueType,
+                        !path.IsEmpty && !parameterType.IsValueType,
                         IsAnnotatedReference(keyType),
                         keyType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(HandlerRules.SignatureFormat));
                     return true;

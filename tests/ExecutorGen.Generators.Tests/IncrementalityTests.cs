@@ -68,7 +68,7 @@ public class IncrementalityTests
 
         var outputs = result.TrackedSteps[TrackingNames.Executors].SelectMany(s => s.Outputs).ToList();
         Assert.Single(outputs, o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Equal(5, outputs.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+        Assert.Equal(6, outputs.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public class SnapshotTests
     [InlineData(nameof(Sources.Shapes), "Shapes.Generic_T_.InnerExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.AccountsExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.CountersExecutor.g.cs")]
+    [InlineData(nameof(Sources.AllShapes), "AllShapes.OrdersExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.TenantsExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.Catalog.ByTierExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.Catalog.ByIdExecutor.g.cs")]

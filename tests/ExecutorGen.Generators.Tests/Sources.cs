@@ -168,6 +168,23 @@ internal static class Sources
             public Task Retire(TenantKey key, string reason) => Task.CompletedTask;
         }
 
+        public sealed record Customer(string Id, string Name);
+        public sealed record OrderRequest(Customer Customer, int Sequence);
+        public struct ShipRequest { public Customer Customer; public int Weight; }
+
+        /// <summary>Dotted PartitionBy paths through a request member, and through one of several parameters.</summary>
+        public sealed class Orders
+        {
+            [RequestHandler(PartitionBy = "Customer.Id")]
+            public int Place(OrderRequest order) => order.Sequence;
+
+            [RequestHandler(PartitionBy = "ship.Customer.Id")]
+            public Task Ship(ShipRequest ship, int priority) => Task.CompletedTask;
+
+            [RequestHandler(PartitionBy = "customerId")]
+            public void Cancel(string customerId) { }
+        }
+
         /// <summary>Nested in a static partial class; enum and long keys; mixed static and instance handlers.</summary>
         public static partial class Catalog
         {

@@ -35,13 +35,17 @@ internal readonly struct PartitionByResolution
         int parameterIndex = -1,
         string? memberName = null,
         ITypeSymbol? keyType = null,
-        ImmutableArray<string> candidates = default)
+        ImmutableArray<string> candidates = default,
+        ImmutableArray<(string Name, ITypeSymbol Type)> memberPath = default)
     {
         Kind = kind;
         ParameterIndex = parameterIndex;
         MemberName = memberName;
         KeyType = keyType;
         Candidates = candidates.IsDefault ? ImmutableArray<string>.Empty : candidates;
+        MemberPath = !memberPath.IsDefault ? memberPath
+            : memberName is not null && keyType is not null ? ImmutableArray.Create((memberName, keyType))
+            : ImmutableArray<(string, ITypeSymbol)>.Empty;
     }
 
     public PartitionByResolutionKind Kind { get; }
@@ -49,8 +53,14 @@ internal readonly struct PartitionByResolution
     /// <summary>The parameter holding the key, or the single request parameter whose member holds it.</summary>
     public int ParameterIndex { get; }
 
-    /// <summary>The property or field name for <see cref="PartitionByResolutionKind.Member"/>.</summary>
+    /// <summary>The property or field name for <see cref="PartitionByResolutionKind.Member"/>; the dotted path for a path.</summary>
     public string? MemberName { get; }
+
+    /// <summary>
+    /// The members read, in order, from the parameter to the key, with their types: one for a member of the
+    /// request, several for a dotted path (<c>"Customer.Id"</c>), none when the parameter itself is the key.
+    /// </summary>
+    public ImmutableArray<(string Name, ITypeSymbol Type)> MemberPath { get; }
 
     public ITypeSymbol? KeyType { get; }
 
@@ -98,6 +108,8 @@ internal static class PartitionByResolver
     {
         if (partitionBy is null)
             return new PartitionByResolution(PartitionByResolutionKind.None);
+        if (partitionBy.IndexOf('.') >= 0)
+            return ResolvePath(method, partitionBy);
 
         int count = RequestParameterCount(method);
         int parameterIndex = -1;
@@ -126,6 +138,48 @@ internal static class PartitionByResolver
             return new PartitionByResolution(PartitionByResolutionKind.Member, 0, partitionBy, matches[0].Type);
 
         return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(method, count));
+    }
+
+    /// <summary>
+    /// A dotted path, <c>"Customer.Id"</c> or <c>"order.Customer.Id"</c>: the first name resolves like a plain
+    /// <c>PartitionBy</c> (a parameter, or a member of the single request parameter); each next one is a
+    /// readable member of the type before it. Candidates for a name that is not found are the full paths
+    /// that would have resolved at that point.
+    /// </summary>
+    private static PartitionByResolution ResolvePath(IMethodSymbol method, string partitionBy)
+    {
+        string[] segments = partitionBy.Split('.');
+        int count = RequestParameterCount(method);
+        if (System.Array.Exists(segments, s => s.Length == 0))
+            return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(method, count));
+
+        var head = Resolve(method, segments[0]);
+        if (head.Kind is PartitionByResolutionKind.NotFound or PartitionByResolutionKind.Ambiguous || head.KeyType is null)
+            return head;
+
+        var path = ImmutableArray.CreateBuilder<(string Name, ITypeSymbol Type)>();
+        path.AddRange(head.MemberPath);
+        var current = head.KeyType;
+        string prefix = segments[0];
+        for (int i = 1; i < segments.Length; i++)
+        {
+            var matches = FindMembers(current, segments[i]);
+            if (matches.Length == 0)
+            {
+                var candidates = ReadableMembers(current).Select(m => prefix + "." + m.Name).Distinct().ToImmutableArray();
+                return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: candidates);
+            }
+            if (matches.Length > 1)
+            {
+                var found = matches.Select(m => $"member '{m.Declaring.Name}.{segments[i]}'").ToImmutableArray();
+                return new PartitionByResolution(PartitionByResolutionKind.Ambiguous, head.ParameterIndex, candidates: found);
+            }
+            current = matches[0].Type;
+            path.Add((segments[i], current));
+            prefix += "." + segments[i];
+        }
+        var members = path.ToImmutable();
+        return new PartitionByResolution(head.Kind, head.ParameterIndex, string.Join(".", members.Select(m => m.Name)), current, memberPath: members);
     }
 
     /// <summary>

@@ -118,3 +118,25 @@ public sealed class Nullables
         Log.Enqueue($"{userId ?? "null"}:{sequence}");
     }
 }
+
+public sealed record Customer(string Id, string Name);
+
+public sealed record OrderRequest(Customer Customer, int Sequence);
+
+/// <summary>Dotted PartitionBy paths: through the request's members, and through one of several parameters.</summary>
+public sealed class Orders
+{
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    [RequestHandler(PartitionBy = "Customer.Id")]
+    public async Task<int> Place(OrderRequest order)
+    {
+        if (order.Sequence % 4 == 0)
+            await Task.Yield();
+        Log.Enqueue($"{order.Customer.Id}:place:{order.Sequence}");
+        return order.Sequence;
+    }
+
+    [RequestHandler(PartitionBy = "customer.Id")]
+    public void Ship(Customer customer, int sequence) => Log.Enqueue($"{customer.Id}:ship:{sequence}");
+}

@@ -107,4 +107,40 @@ public class ShapeRuntimeTests
         var nulls = handlers.Log.Where(l => l.StartsWith("null:", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(':')[1])).ToList();
         Assert.Equal(Enumerable.Range(0, 30).Select(i => i * 2), nulls);
     }
+
+    [Fact]
+    public async Task A_dotted_path_key_orders_requests_of_equal_customers_across_handlers()
+    {
+        var handlers = new Orders();
+        await using (var executor = new OrdersExecutor(handlers, Options))
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                // A new Customer instance each time: the key is its Id, not the instance.
+                var customer = new Customer("c" + (i % 4), "name");
+                if (i % 2 == 0)
+                    await executor.SubmitAsync(new OrderRequest(customer, i));
+                else
+                    await executor.SubmitAsync(customer, i);
+            }
+            Assert.Equal(99, await executor.InvokePlaceAsync(new OrderRequest(new Customer("c0", "n"), 99)));
+        }
+
+        for (int c = 0; c < 4; c++)
+        {
+            var sequences = handlers.Log.Where(l => l.StartsWith($"c{c}:", StringComparison.Ordinal)).Select(l => int.Parse(l.Split(':')[2])).ToList();
+            Assert.Equal(sequences.OrderBy(n => n), sequences);
+        }
+    }
+
+    [Fact]
+    public async Task A_null_along_a_dotted_path_refuses_the_request_by_name()
+    {
+        await using var executor = new OrdersExecutor(new Orders(), Options);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await executor.SubmitAsync(new OrderRequest(null!, 1)));
+        Assert.Contains("order.Customer is null", error.Message);
+        Assert.Equal("order", error.ParamName);
+        Assert.Throws<ArgumentNullException>(() => executor.TrySubmit(null!, 1));
+    }
 }
