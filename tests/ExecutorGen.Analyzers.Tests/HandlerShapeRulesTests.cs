@@ -47,6 +47,26 @@ public class HandlerShapeRulesTests
         }
         """).RunAsync();
 
+    [Fact]
+    public Task EXG103_pointer_parameters_are_reported()
+    {
+        var test = new AnalyzerTest<UnsupportedHandlerAnalyzer>("""
+            using ExecutorGen;
+
+            public unsafe class Handlers
+            {
+                [RequestHandler]
+                public void Get(int* {|EXG103:value|}) { }
+
+                [RequestHandler]
+                public void Call(delegate*<int, void> {|EXG103:callback|}) { }
+            }
+            """);
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectCompilationOptions(
+            projectId, ((Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!).WithAllowUnsafe(true)));
+        return test.RunAsync();
+    }
+
     [Theory]
     [InlineData("public void Get(int a, string b, System.Threading.CancellationToken token) { }")]
     [InlineData("public static int Get(int[] values, (int, string) pair) => 0;")]

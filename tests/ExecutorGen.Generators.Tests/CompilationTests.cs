@@ -107,6 +107,53 @@ public class CompilationTests
         }
     }
 
+    [Theory]
+    [InlineData("byte")]
+    [InlineData("sbyte")]
+    [InlineData("short")]
+    [InlineData("ushort")]
+    [InlineData("int")]
+    [InlineData("uint")]
+    [InlineData("long")]
+    [InlineData("ulong")]
+    [InlineData("nint")]
+    [InlineData("char")]
+    [InlineData("System.Guid")]
+    [InlineData("System.DayOfWeek")]
+    [InlineData("string")]
+    [InlineData("Key")]
+    [InlineData("RecordKey")]
+    [InlineData("int?")]
+    public void Every_supported_key_type_compiles_as_the_engine_key(string keyType)
+    {
+        string source = $$"""
+            using ExecutorGen;
+
+            namespace N
+            {
+                public readonly record struct Key(int Region, int Id);
+                public sealed record RecordKey(string Tenant);
+                public sealed record Request({{keyType}} Id, int Value);
+
+                public class Handlers
+                {
+                    [RequestHandler(PartitionBy = "key")]
+                    public void ByParameter({{keyType}} key, int value) { }
+
+                    [RequestHandler(PartitionBy = nameof(Request.Id))]
+                    public int ByMember(Request request) => request.Value;
+                }
+            }
+            """;
+        var (output, result, driverDiagnostics) = GeneratorHarness.Run(source);
+
+        Assert.Empty(driverDiagnostics);
+        string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("ExecutorEngine<", generated);
+        Assert.DoesNotContain("NoPartitionKey", generated);
+        Assert.Empty(GeneratorHarness.CompilationDiagnostics(output));
+    }
+
     [Fact]
     public void Nullable_annotations_on_parameters_keys_and_results_compile_without_warnings()
     {
