@@ -57,6 +57,22 @@ public class AnalyzerAgreementTests
         Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
     }
 
+    [Theory]
+    [InlineData("public class K { } public class H { [RequestHandler(PartitionBy = \"k\")] public void Get(K k) { } }", "EXG110")]
+    [InlineData("#nullable enable\npublic class H { [RequestHandler(PartitionBy = \"k\")] public void Get(string? k) { } }", "EXG111")]
+    [InlineData("public class H { [RequestHandler] public void A(int a) { } [RequestHandler] public void B(int b) { } }", "EXG109")]
+    public async Task Warnings_and_infos_do_not_stop_the_executor(string code, string expectedId)
+    {
+        var (output, result, _) = GeneratorHarness.Run(Usings + code);
+        var (diagnostics, exceptions) = await AnalyzerHarness.RunAsync(output);
+
+        Assert.Single(result.GeneratedSources);
+        Assert.Empty(exceptions);
+        Assert.All(diagnostics, d => Assert.Equal(expectedId, d.Id));
+        Assert.NotEmpty(diagnostics);
+        Assert.Empty(GeneratorHarness.CompilationDiagnostics(output).Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
     [Fact]
     public async Task A_user_partial_executor_merges_with_the_generated_one()
     {
