@@ -84,6 +84,12 @@ public sealed class ExecutorOptions
     /// </summary>
     public bool DedicatedThreads { get; set; }
 
+    /// <summary>
+    /// Where the executor's <c>ExecutorGen</c> meter comes from (dependency injection provides one); when
+    /// <see langword="null"/>, a process-wide meter named <c>ExecutorGen</c> is used.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>The capacity in force: <see cref="Capacity"/>, or 1,024 × <see cref="WorkerCount"/> when unset.</summary>
     public int EffectiveCapacity => Capacity ?? checked(1024 * Math.Max(1, WorkerCount));
 

@@ -155,7 +155,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _events.PostBackpressureChanged(previous, current);
     }
 
-    private Timer StartTimer(ExecutorOptions options)
+    private Timer StartTimer()
     {
         var interval = _backpressure.SampleInterval;
         if (_stuckAfter is { } stuckAfter && stuckAfter.Ticks / 4 < interval.Ticks)

@@ -36,19 +36,21 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>A request shed by the full mode, to be finished outside the lock.</summary>
     private readonly struct Shed
     {
-        public Shed(DeadLetter? letter, IRequestCompletion? completion)
+        public Shed(string handler, DeadLetter? letter, IRequestCompletion? completion)
         {
+            Handler = handler;
             Letter = letter;
             Completion = completion;
             Happened = true;
         }
 
         public bool Happened { get; }
+        public string Handler { get; }
         public DeadLetter? Letter { get; }
         public IRequestCompletion? Completion { get; }
     }
 
-    private Admission AdmitLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, bool mayWait, ref Shed shed)
+    private Admission AdmitLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, bool mayWait, ref Shed shed)
     {
         if (_state != EngineState.Running)
             return Admission.Closed;
@@ -58,7 +60,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         bool full = _queued >= _capacity;
         if (!full && !keyFull && _waiters.Count == 0)
         {
-            EnqueueLocked(envelope, hasKey, key, completion);
+            EnqueueLocked(envelope, hasKey, key, completion, parent);
             return Admission.Accepted;
         }
         if (!full && !keyFull)
@@ -67,7 +69,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             // shares a key with one of them (it would overtake that key's earlier request).
             if (!WaiterHoldsKeyLocked(hasKey, key))
             {
-                EnqueueLocked(envelope, hasKey, key, completion);
+                EnqueueLocked(envelope, hasKey, key, completion, parent);
                 return Admission.Accepted;
             }
         }
@@ -81,11 +83,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             case QueueFullMode.DropNewest:
                 Interlocked.Increment(ref _submitted);
                 Interlocked.Increment(ref _dropped);
-                shed = new Shed(LetterFor(envelope, hasKey, key, DeadLetterReason.Dropped), completion);
+                shed = new Shed(_dispatcher.GetHandlerName(envelope), LetterFor(envelope, hasKey, key, DeadLetterReason.Dropped), completion);
                 return Admission.ShedIncoming;
             default: // DropOldest: the key's oldest at its limit, else the oldest of all.
                 shed = ShedQueuedLocked(keyFull ? lane!.Head! : _oldest!);
-                EnqueueLocked(envelope, hasKey, key, completion);
+                EnqueueLocked(envelope, hasKey, key, completion, parent);
                 return Admission.Accepted;
         }
     }
@@ -103,13 +105,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return false;
     }
 
-    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion)
+    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent)
     {
         var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest<TKey, TEnvelope>();
         request.Envelope = envelope;
         request.HasKey = hasKey;
         request.Key = key;
         request.Completion = completion;
+        request.Parent = parent;
         request.EnqueuedAt = Stopwatch.GetTimestamp();
         request.Sequence = ++_arrivalSequence;
         request.State = RequestState.Queued;
@@ -141,7 +144,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     {
         UnlinkQueuedLocked(victim);
         Interlocked.Increment(ref _dropped);
-        var shed = new Shed(LetterFor(victim.Envelope, victim.HasKey, victim.Key, DeadLetterReason.Dropped), victim.Completion);
+        var shed = new Shed(
+            _dispatcher.GetHandlerName(victim.Envelope),
+            LetterFor(victim.Envelope, victim.HasKey, victim.Key, DeadLetterReason.Dropped),
+            victim.Completion);
         if (victim.Lane is { } lane)
         {
             Debug.Assert(lane.Head == victim, "the oldest queued request is its lane's head");
@@ -231,7 +237,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             if (lane is null || !(lane.Count >= _maxQueuedPerKey))
             {
                 _waiters.Remove(node);
-                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, waiter.Completion);
+                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, waiter.Completion, waiter.Parent);
                 waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback
                 waiter.Admitted.TrySetResult(true); // continuations run asynchronously, not under the lock
             }

@@ -90,7 +90,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         foreach (var waiter in refused)
         {
             waiter.Registration.Unregister();
-            CountRejected();
+            CountRejected(waiter.Envelope);
             waiter.Admitted.TrySetException(new RequestRejectedException(RejectionReason.ShuttingDown));
         }
         if (mode == ShutdownMode.Cancel)
@@ -133,6 +133,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         foreach (var completion in toCancel)
             completion.TrySetCanceled();
         await _timer.DisposeAsync().ConfigureAwait(false);
+        _telemetry.Unregister(this);
         return report;
     }
 

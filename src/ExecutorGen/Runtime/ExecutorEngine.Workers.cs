@@ -180,7 +180,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private async ValueTask<Outcome> ExecuteAsync(WorkerState worker, QueuedRequest<TKey, TEnvelope> request)
     {
         long started = Stopwatch.GetTimestamp();
+        string handler = _dispatcher.GetHandlerName(request.Envelope);
         RecordQueueTime(started - request.EnqueuedAt);
+        RecordSeconds(_telemetry.QueueTime, started - request.EnqueuedAt, handler);
         worker.Started(started);
         var cancellationToken = _handlersCancelled.Token;
         try
@@ -188,35 +190,47 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             for (int attempt = 1; ; attempt++)
             {
                 Exception failure;
+                var activity = StartAttemptActivity(request, handler, attempt);
                 try
                 {
                     await _dispatcher.DispatchAsync(request.Envelope, request.Completion, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _completed);
+                    Record(_telemetry.Completed, handler);
                     return Outcome.Completed;
                 }
                 catch (Exception exception)
                 {
                     failure = exception;
+                    MarkFailed(activity, exception);
+                }
+                finally
+                {
+                    activity?.Dispose();
                 }
 
                 if (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
                     return Cancelled(request);
 
                 Interlocked.Increment(ref _failed);
+                Record(_telemetry.Failed, handler);
                 worker.AttemptFailed();
                 if (attempt >= _maxAttempts)
                 {
                     await DeadLetterAsync(request, failure, attempt).ConfigureAwait(false);
+                    Record(_telemetry.DeadLettered, handler);
                     return Outcome.DeadLettered;
                 }
                 if (cancellationToken.IsCancellationRequested || !await BackoffAsync(attempt, cancellationToken).ConfigureAwait(false))
                     return Cancelled(request); // a Cancel shutdown arrived while attempts were left
                 Interlocked.Increment(ref _retried);
+                Record(_telemetry.Retried, handler);
             }
         }
         finally
         {
-            _processingTime.Record(Stopwatch.GetTimestamp() - started);
+            long elapsed = Stopwatch.GetTimestamp() - started;
+            _processingTime.Record(elapsed);
+            RecordSeconds(_telemetry.Duration, elapsed, handler);
             _completions.Record();
             worker.Finished();
         }
@@ -284,6 +298,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     {
         if (!shed.Happened)
             return;
+        Record(_telemetry.Dropped, shed.Handler);
         shed.Completion?.TrySetException(new RequestRejectedException(RejectionReason.Dropped));
         if (shed.Letter is not null)
         {

@@ -62,6 +62,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _dedicatedThreads = options.DedicatedThreads;
         _stuckAfter = options.StuckAfter;
         _events = new EventDispatcher(eventSender ?? this);
+        _telemetry = ExecutorTelemetry.For(options.MeterFactory);
 
         // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
         int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
@@ -74,12 +75,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         }
 
         _backpressure = new BackpressureMonitor(options, _workerCount);
-        lock (_lock)
+        // Workers and the timer must not inherit the constructing code's async-local state (its Activity above
+        // all, which would become the parent of every execution), so they start without its ExecutionContext.
+        using (ExecutionContext.SuppressFlow())
         {
-            for (int i = 0; i < _workerCount; i++)
-                StartWorkerLocked(isReplacement: false);
+            lock (_lock)
+            {
+                for (int i = 0; i < _workerCount; i++)
+                    StartWorkerLocked(isReplacement: false);
+            }
+            _timer = StartTimer();
         }
-        _timer = StartTimer(options);
+        _telemetry.Register(this);
     }
 
     /// <summary>The executor's name.</summary>
@@ -101,18 +108,16 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // The key is read before any state changes: a key getter that throws (a null request, say) is
         // the caller's error, reported to the caller, and must leave nothing behind.
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
+        var parent = CaptureParent();
         Admission admission;
         Shed shed = default;
         lock (_lock)
         {
-            admission = AdmitLocked(envelope, hasKey, key, null, mayWait: false, ref shed);
+            admission = AdmitLocked(envelope, hasKey, key, null, parent, mayWait: false, ref shed);
         }
         Deliver(shed);
-        if (admission == Admission.Accepted)
-            return true;
-        if (admission is Admission.Closed or Admission.Refused)
-            CountRejected();
-        return false;
+        RecordAdmission(admission, envelope);
+        return admission == Admission.Accepted;
     }
 
     /// <summary>Accepts a request and completes when its void-like handler has run.</summary>
@@ -168,19 +173,21 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             return new ValueTask(Task.FromCanceled(cancellationToken));
 
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
+        var parent = CaptureParent();
         Admission admission;
         Shed shed = default;
         SubmitWaiter<TKey, TEnvelope>? waiter = null;
         lock (_lock)
         {
-            admission = AdmitLocked(envelope, hasKey, key, completion, mayWait: true, ref shed);
+            admission = AdmitLocked(envelope, hasKey, key, completion, parent, mayWait: true, ref shed);
             if (admission == Admission.MustWait)
             {
-                waiter = new SubmitWaiter<TKey, TEnvelope>(envelope, hasKey, key, completion);
+                waiter = new SubmitWaiter<TKey, TEnvelope>(envelope, hasKey, key, completion, parent);
                 waiter.Node = _waiters.AddLast(waiter);
             }
         }
         Deliver(shed);
+        RecordAdmission(admission, envelope);
 
         switch (admission)
         {
@@ -190,9 +197,26 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             case Admission.MustWait:
                 return WaitForRoomAsync(waiter!, cancellationToken);
             default:
-                CountRejected();
                 return new ValueTask(Task.FromException(new RequestRejectedException(
                     admission == Admission.Closed ? RejectionReason.ShuttingDown : RejectionReason.Full)));
+        }
+    }
+
+    /// <summary>Counts a refusal, and reports the admission to the meter (outside the lock: listeners are user code).</summary>
+    private void RecordAdmission(Admission admission, in TEnvelope envelope)
+    {
+        switch (admission)
+        {
+            case Admission.Accepted:
+                Record(_telemetry.Submitted, envelope);
+                break;
+            case Admission.ShedIncoming:
+                Record(_telemetry.Submitted, envelope); // and Dropped, by Deliver
+                break;
+            case Admission.Closed:
+            case Admission.Refused:
+                CountRejected(envelope);
+                break;
         }
     }
 
@@ -207,6 +231,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             }, (this, waiter, cancellationToken));
         }
         await waiter.Admitted.Task.ConfigureAwait(false);
+        Record(_telemetry.Submitted, waiter.Envelope);
     }
 
     private void CancelWaiter(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
@@ -220,7 +245,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         waiter.Admitted.TrySetCanceled(cancellationToken);
     }
 
-    private void CountRejected() => Interlocked.Increment(ref _rejected);
+    private void CountRejected(in TEnvelope envelope)
+    {
+        Interlocked.Increment(ref _rejected);
+        Record(_telemetry.Rejected, envelope);
+    }
 
     private enum Admission
     {

@@ -29,6 +29,9 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
     public TKey Key = default!;
     public bool HasKey;
     public IRequestCompletion? Completion;
+
+    /// <summary>The submitter's activity, captured at submit while a trace listener was present.</summary>
+    public System.Diagnostics.ActivityContext Parent;
     public long EnqueuedAt;
 
     /// <summary>Arrival order among all requests of the engine.</summary>
@@ -53,6 +56,7 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
         Key = default!;
         HasKey = false;
         Completion = null;
+        Parent = default;
         Failure = null;
         Lane = null;
         NextInLane = null;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -11,18 +12,20 @@ namespace ExecutorGen.Runtime;
 /// </summary>
 internal sealed class SubmitWaiter<TKey, TEnvelope>
 {
-    public SubmitWaiter(TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion)
+    public SubmitWaiter(TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent)
     {
         Envelope = envelope;
         HasKey = hasKey;
         Key = key;
         Completion = completion;
+        Parent = parent;
     }
 
     public TEnvelope Envelope { get; }
     public bool HasKey { get; }
     public TKey Key { get; }
     public IRequestCompletion? Completion { get; }
+    public ActivityContext Parent { get; }
 
     /// <summary>Completes true when admitted; faults when refused at shutdown; cancels with the caller's token.</summary>
     public TaskCompletionSource<bool> Admitted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

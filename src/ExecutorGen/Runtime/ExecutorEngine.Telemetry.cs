@@ -1,0 +1,65 @@
+using System;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading;
+
+namespace ExecutorGen.Runtime;
+
+public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IGaugeSource
+{
+    private readonly ExecutorTelemetry _telemetry;
+
+    string IGaugeSource.Name => _name;
+
+    (int QueueDepth, int BusyWorkers, bool Backpressure) IGaugeSource.ReadGauges() =>
+        (Volatile.Read(ref _queued), Math.Max(0, Volatile.Read(ref _running)), Volatile.Read(ref _backpressureState).IsActive);
+
+    /// <summary>The submitter's activity, when anyone listens to the ExecutorGen activity source (else nothing to carry).</summary>
+    private static ActivityContext CaptureParent() =>
+        ExecutorTelemetry.ActivitySource.HasListeners() && Activity.Current is { } current ? current.Context : default;
+
+    /// <summary>One activity per attempt: kind Consumer, child of the submitter's activity, named after the handler.</summary>
+    private Activity? StartAttemptActivity(QueuedRequest<TKey, TEnvelope> request, string handler, int attempt)
+    {
+        if (!ExecutorTelemetry.ActivitySource.HasListeners())
+            return null;
+        var activity = ExecutorTelemetry.ActivitySource.StartActivity(handler, ActivityKind.Consumer, request.Parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("executorgen.executor", _name);
+            activity.SetTag("executorgen.handler", handler);
+            activity.SetTag("executorgen.attempt", attempt);
+        }
+        return activity;
+    }
+
+    private static void MarkFailed(Activity? activity, Exception failure)
+    {
+        if (activity is null)
+            return;
+        activity.SetStatus(ActivityStatusCode.Error, failure.Message);
+        if (activity.IsAllDataRequested)
+            activity.SetTag("exception.type", failure.GetType().FullName);
+    }
+
+    private void Record(Counter<long> counter, in TEnvelope envelope)
+    {
+        if (counter.Enabled)
+            counter.Add(1, Tags(_dispatcher.GetHandlerName(envelope)));
+    }
+
+    private void Record(Counter<long> counter, string handler)
+    {
+        if (counter.Enabled)
+            counter.Add(1, Tags(handler));
+    }
+
+    private void RecordSeconds(Histogram<double> histogram, long stopwatchTicks, string handler)
+    {
+        if (histogram.Enabled)
+            histogram.Record(stopwatchTicks / (double)Stopwatch.Frequency, Tags(handler));
+    }
+
+    // TagList holds up to eight tags inline and both values are strings that already exist: no allocation.
+    private TagList Tags(string handler) => new() { { "executor", _name }, { "handler", handler } };
+}
