@@ -7,7 +7,8 @@ namespace ExecutorGen.Generators;
 
 /// <summary>
 /// Generates one <c>{HandlerClass}Executor</c> per class with <c>[RequestHandler]</c> methods: typed submit and
-/// invoke methods over the runtime's <c>ExecutorEngine</c>, with a generated envelope and dispatcher.
+/// invoke methods over the runtime's <c>ExecutorEngine</c>, with a generated envelope and dispatcher; and, when
+/// the compilation references ExecutorGen.Hosting, a <c>services.Add{HandlerClass}Executor()</c> registration.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class ExecutorGenerator : IIncrementalGenerator
@@ -32,5 +33,20 @@ public sealed partial class ExecutorGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(executors, static (context, executor) =>
             context.AddSource(Emitter.HintName(executor), Emitter.Emit(executor)));
+
+        // With ExecutorGen.Hosting referenced, each executor also gets services.Add{Class}Executor(). The
+        // compilation changes on every edit; the bool it is reduced to does not, so the combined step stays cached.
+        var hostingReferenced = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(HostingEmitter.MarkerMetadataName) is not null)
+            .WithTrackingName(TrackingNames.HostingReferenced);
+
+        var hostedExecutors = executors
+            .Combine(hostingReferenced)
+            .Where(static pair => pair.Right && HostingEmitter.CanRegister(pair.Left))
+            .Select(static (pair, _) => pair.Left)
+            .WithTrackingName(TrackingNames.HostedExecutors);
+
+        context.RegisterSourceOutput(hostedExecutors, static (context, executor) =>
+            context.AddSource(HostingEmitter.HintName(executor), HostingEmitter.Emit(executor)));
     }
 }

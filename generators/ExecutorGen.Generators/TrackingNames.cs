@@ -11,4 +11,10 @@ public static class TrackingNames
 
     /// <summary>One <see cref="Model.ExecutorModel"/> per handler class that an executor is generated for.</summary>
     public const string Executors = nameof(Executors);
+
+    /// <summary>Whether the compilation references ExecutorGen.Hosting (its marker type is present).</summary>
+    public const string HostingReferenced = nameof(HostingReferenced);
+
+    /// <summary>The executors that get a DI registration method (ExecutorGen.Hosting referenced, top-level handler class).</summary>
+    public const string HostedExecutors = nameof(HostedExecutors);
 }
