@@ -1,8 +1,9 @@
 using ExecutorGen;
 using UserSessions;
 
-// Pushes login → updates → logout for many users through the generated executor, prints live
-// progress, then checks that every user's requests ran in order. Exit code 0 only when they did.
+// Pushes login → updates → logout for many users through the generated executor, shows it live (a terminal
+// dashboard, or plain progress lines when output is redirected), then checks that every user's requests ran in
+// order. Exit code 0 only when they did.
 const int Users = 2_000;
 const int UpdatesPerUser = 3;
 int total = Users * (UpdatesPerUser + 2);
@@ -10,38 +11,17 @@ int total = Users * (UpdatesPerUser + 2);
 var handlers = new SessionHandlers();
 var options = new ExecutorOptions { WorkerCount = 8, Capacity = 1_000 };
 await using var executor = new SessionHandlersExecutor(handlers, options);
-executor.BackpressureChanged += (_, e) =>
-    Console.WriteLine($"  backpressure {(e.Current.IsActive ? "ON" : "off")} ({e.Current.Reasons}, queue {e.Current.QueueFill:P0})");
+var dashboard = new Dashboard(executor, total + 1, live: !Console.IsOutputRedirected);
 
 Console.WriteLine($"UserSessions: {Users:N0} users, {total:N0} requests, {options.WorkerCount} workers, capacity {options.Capacity:N0}");
-using var progress = new CancellationTokenSource();
-var printer = PrintProgressAsync(executor, total, progress.Token);
-
-// Interleave users so that many keys are in flight at once; each user's own requests stay in order.
-for (int round = 0; round < UpdatesPerUser + 2; round++)
-{
-    for (int user = 0; user < Users; user++)
-    {
-        string userId = "user-" + user;
-        if (round == 0)
-            await executor.SubmitAsync(userId);
-        else if (round <= UpdatesPerUser)
-            await executor.SubmitAsync(new UpdateRequest(userId, round, "change " + round));
-        else
-            await executor.SubmitAsync(new LogoutRequest(userId));
-    }
-}
-
-// InvokeAsync waits for the handler and returns its result.
-int entries = await executor.InvokeAsync(new UpdateRequest("user-0", UpdatesPerUser + 1, "after logout"));
+var workload = RunWorkloadAsync(executor);
+await dashboard.RunAsync(workload);
+int entries = await workload;
 Console.WriteLine($"InvokeAsync returned: user-0 now has {entries} history entries");
 
 var report = await executor.ShutdownAsync(ShutdownMode.Drain);
-progress.Cancel();
-await printer;
-
 var metrics = executor.GetMetrics();
-PrintLine(metrics, total + 1);
+Console.WriteLine(Dashboard.PlainLine(metrics, total + 1));
 Console.WriteLine($"Shutdown: completed {report.Completed:N0}, unprocessed {report.Unprocessed.Count}, timed out {report.TimedOut}");
 Console.WriteLine($"Queue time p50 {metrics.QueueTime.P50.TotalMilliseconds:F2} ms, p99 {metrics.QueueTime.P99.TotalMilliseconds:F2} ms; " +
                   $"processing p99 {metrics.ProcessingTime.P99.TotalMilliseconds:F2} ms");
@@ -67,23 +47,23 @@ Console.WriteLine(ok
     : $"FAILED: {outOfOrder} users out of order; completed {metrics.Completed:N0} of {total + 1:N0}.");
 return ok ? 0 : 1;
 
-static async Task PrintProgressAsync(SessionHandlersExecutor executor, int total, CancellationToken cancellationToken)
+// Interleave users so that many keys are in flight at once; each user's own requests stay in order.
+static async Task<int> RunWorkloadAsync(SessionHandlersExecutor executor)
 {
-    try
+    for (int round = 0; round < UpdatesPerUser + 2; round++)
     {
-        while (true)
+        for (int user = 0; user < Users; user++)
         {
-            await Task.Delay(250, cancellationToken);
-            PrintLine(executor.GetMetrics(), total);
+            string userId = "user-" + user;
+            if (round == 0)
+                await executor.SubmitAsync(userId);
+            else if (round <= UpdatesPerUser)
+                await executor.SubmitAsync(new UpdateRequest(userId, round, "change " + round));
+            else
+                await executor.SubmitAsync(new LogoutRequest(userId));
         }
     }
-    catch (OperationCanceledException)
-    {
-    }
-}
 
-static void PrintLine(ExecutorMetrics m, int total)
-{
-    string workers = string.Join(" ", m.Workers.Select(w => $"{w.Id}:{w.Processed}"));
-    Console.WriteLine($"  processed {m.Completed + m.DeadLettered,6:N0}/{total:N0}  queue {m.QueueDepth,5:N0}  busy {m.BusyWorkers}/{m.WorkerCount}  per worker [{workers}]");
+    // InvokeAsync waits for the handler and returns its result.
+    return await executor.InvokeAsync(new UpdateRequest("user-0", UpdatesPerUser + 1, "after logout"));
 }
