@@ -8,6 +8,9 @@ internal static class DiagnosticDescriptors
     /// <summary>The category of rules about misusing ExecutorGen's attributes (<c>EXG1xx</c>).</summary>
     public const string UsageCategory = "ExecutorGen.Usage";
 
+    /// <summary>The category of rules about code that runs on several threads at once (<c>EXG0xx</c>).</summary>
+    public const string ConcurrencyCategory = "ExecutorGen.Concurrency";
+
     private const string HelpLinkBase = "https://github.com/executorgen/executorgen/blob/main/docs/rules/";
 
     /// <summary>Diagnostic property: the comma-separated names the <c>PartitionBy</c> could have named.</summary>
@@ -144,4 +147,70 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "A null key is a key like any other: all null keys share one lane, ordered like any key, so they run one at a time. Make the key non-nullable, or suppress the warning if that is intended.",
         helpLinkUri: HelpLinkBase + "EXG111.md");
+
+    /// <summary>EXG002: an exception thrown by a worker body is lost or kills the process.</summary>
+    public static readonly DiagnosticDescriptor ExceptionEscapesWorker = new(
+        id: "EXG002",
+        title: "Exception can escape a worker",
+        messageFormat: "An exception thrown in {0} is not caught: {1}; wrap the body in try/catch (Exception)",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "An exception escaping a thread body, a thread-pool item, a timer callback or an async void method terminates the process; one escaping a fire-and-forget task is silently lost. Catch Exception at the top of the body and report it.",
+        helpLinkUri: HelpLinkBase + "EXG002.md");
+
+    /// <summary>EXG004: a blocking wait with neither a timeout nor a cancellation token in worker code.</summary>
+    public static readonly DiagnosticDescriptor BlockingWaitWithoutTimeout = new(
+        id: "EXG004",
+        title: "Blocking wait without timeout or cancellation in worker code",
+        messageFormat: "'{0}' in {1} blocks a worker with no timeout and no cancellation token; pass one, or await instead",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A worker blocked forever holds its thread and its lane: shutdown cannot finish and the queue behind it stalls. Give every blocking wait a timeout or a CancellationToken, or await the task.",
+        helpLinkUri: HelpLinkBase + "EXG004.md");
+
+    /// <summary>EXG005: a hash code reduced with % or Math.Abs can be negative or throw.</summary>
+    public static readonly DiagnosticDescriptor NegativeHashRouting = new(
+        id: "EXG005",
+        title: "Hash routing can go negative",
+        messageFormat: "{0}",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "GetHashCode returns negative values, so hash % n is negative for about half the keys and indexes out of range; Math.Abs(hash) throws OverflowException for int.MinValue. Use (int)((uint)hash % (uint)n).",
+        helpLinkUri: HelpLinkBase + "EXG005.md");
+
+    /// <summary>EXG006: a plain bool field used as a stop flag by a worker loop.</summary>
+    public static readonly DiagnosticDescriptor UnsynchronizedStopFlag = new(
+        id: "EXG006",
+        title: "Unsynchronized stop flag",
+        messageFormat: "Field '{0}' is written in '{1}' and read by the loop in {2} with no volatile, Volatile or lock: the loop may never see the change; make it volatile or use a CancellationToken",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The JIT may hoist a plain field read out of a loop, so a worker loop can spin forever after another thread sets its stop flag. Mark the field volatile, read it with Volatile.Read, or better, loop on a CancellationToken.",
+        helpLinkUri: HelpLinkBase + "EXG006.md");
+
+    /// <summary>EXG007: a started local thread that is never joined, stored, or made background.</summary>
+    public static readonly DiagnosticDescriptor ThreadNeverJoined = new(
+        id: "EXG007",
+        title: "Thread started and never joined",
+        messageFormat: "Thread '{0}' is started in '{1}' but never joined, stored or made a background thread: nothing waits for it or sees it end, and it keeps the process alive",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A foreground thread nobody joins keeps running after its creator is done, keeps the process from exiting, and its end (or failure) is never observed. Join it, keep it in a field to join at shutdown, or set IsBackground = true.",
+        helpLinkUri: HelpLinkBase + "EXG007.md");
+
+    /// <summary>EXG008: a handler that catches every exception and does not rethrow.</summary>
+    public static readonly DiagnosticDescriptor HandlerSwallowsExceptions = new(
+        id: "EXG008",
+        title: "Handler swallows every exception",
+        messageFormat: "Handler '{0}' catches every exception and does not rethrow: the executor sees success, so failures skip retries, dead letters and failure metrics",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "The executor catches what a handler throws, and counts, retries or dead-letters it. A handler that catches Exception around its whole body and carries on hides its failures from all of that. Catch only what you can handle, or rethrow.",
+        helpLinkUri: HelpLinkBase + "EXG008.md");
 }

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// Reports EXG005 on <c>hash % n</c> where the hash is signed (a <c>GetHashCode()</c> result, or a variable named
+/// like a hash used as an index), and on <c>Math.Abs(hash)</c>.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property set when the <c>(int)((uint)hash % (uint)n)</c> fix applies (both operands are int).</summary>
+    public const string FixableProperty = "Fixable";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.NegativeHashRouting);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            var math = start.Compilation.GetTypeByMetadataName("System.Math");
+            start.RegisterOperationAction(c => AnalyzeRemainder(c), OperationKind.Binary);
+            if (math is not null)
+                start.RegisterOperationAction(c => AnalyzeAbs(c, math), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeRemainder(OperationAnalysisContext context)
+    {
+        var remainder = (IBinaryOperation)context.Operation;
+        if (remainder.OperatorKind != BinaryOperatorKind.Remainder
+            || !IsSigned(remainder.LeftOperand.Type) || remainder.Type is null
+            || remainder.RightOperand is IInvalidOperation || remainder.RightOperand.Type is null or { TypeKind: TypeKind.Error })
+        {
+            return;
+        }
+        var hash = Hash(Operations.WithoutConversions(remainder.LeftOperand));
+        if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder))
+            return;
+        if (hash == HashKind.Named && !UsedAsIndex(remainder))
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.NegativeHashRouting,
+            remainder.Syntax.GetLocation(),
+            Fixable(remainder.LeftOperand, remainder.RightOperand),
+            $"'{remainder.Syntax}' is negative when the hash is: GetHashCode may return any int, so the remainder can index out of range; use (int)((uint)hash % (uint)n)"));
+    }
+
+    private static void AnalyzeAbs(OperationAnalysisContext context, INamedTypeSymbol math)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (invocation.TargetMethod.Name != "Abs" || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, math)
+            || invocation.Arguments.Length != 1 || !IsSigned(invocation.Arguments[0].Value.Type)
+            || Hash(Operations.WithoutConversions(invocation.Arguments[0].Value)) == HashKind.None)
+        {
+            return;
+        }
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (Operations.ParentWithoutConversions(invocation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder } parent
+            && Operations.WithoutConversions(parent.LeftOperand) == invocation)
+        {
+            properties = Fixable(invocation.Arguments[0].Value, parent.RightOperand);
+        }
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.NegativeHashRouting,
+            invocation.Syntax.GetLocation(),
+            properties,
+            $"'{invocation.Syntax}' throws OverflowException when the hash is int.MinValue; use (int)((uint)hash % (uint)n)"));
+    }
+
+    private enum HashKind
+    {
+        None,
+        /// <summary>A <c>GetHashCode()</c> call or a local initialized from one: negative for about half the values.</summary>
+        Computed,
+        /// <summary>A variable whose name says it is a hash.</summary>
+        Named,
+    }
+
+    private static HashKind Hash(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation when IsHashMethod(invocation.TargetMethod):
+                return HashKind.Computed;
+            case ILocalReferenceOperation local:
+                if (InitializedFromHash(local))
+                    return HashKind.Computed;
+                return NamedHash(local.Local.Name);
+            case IParameterReferenceOperation parameter:
+                return NamedHash(parameter.Parameter.Name);
+            case IFieldReferenceOperation field:
+                return NamedHash(field.Field.Name);
+            case IPropertyReferenceOperation property when !property.Property.IsIndexer:
+                return NamedHash(property.Property.Name);
+            default:
+                return HashKind.None;
+        }
+    }
+
+    private static bool IsHashMethod(IMethodSymbol method) =>
+        method.Name == "GetHashCode"
+        || method.ContainingType is { Name: "HashCode", ContainingNamespace.Name: "System" } && method.Name is "Combine" or "ToHashCode";
+
+    private static HashKind NamedHash(string name) =>
+        name.IndexOf("hash", StringComparison.OrdinalIgnoreCase) >= 0 ? HashKind.Named : HashKind.None;
+
+    /// <summary><c>int h = key.GetHashCode();</c> in the same block, never assigned again being too costly to check: the initializer decides.</summary>
+    private static bool InitializedFromHash(ILocalReferenceOperation reference)
+    {
+        if (reference.SemanticModel is not { } model)
+            return false;
+        foreach (var syntaxReference in reference.Local.DeclaringSyntaxReferences)
+        {
+            if (syntaxReference.SyntaxTree != model.SyntaxTree
+                || syntaxReference.GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
+            {
+                continue;
+            }
+            var operation = model.GetOperation(value);
+            if (operation is not null && Operations.WithoutConversions(operation) is IInvocationOperation invocation && IsHashMethod(invocation.TargetMethod))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool IsSigned(ITypeSymbol? type) =>
+        type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_SByte;
+
+    private static bool InsideAbs(IOperation operation) =>
+        Operations.ParentWithoutConversions(operation) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Abs" } };
+
+    /// <summary><c>hash % 2 == 0</c> samples or alternates: the sign does not matter.</summary>
+    private static bool ComparedWithZero(IOperation operation) =>
+        Operations.ParentWithoutConversions(operation) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+        && (IsZero(comparison.LeftOperand) || IsZero(comparison.RightOperand));
+
+    private static bool IsZero(IOperation operation) =>
+        operation.ConstantValue is { HasValue: true, Value: { } value } && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) == 0 && value is not bool;
+
+    /// <summary>An array index, an indexer argument, or stored (a local, a return) where it becomes one.</summary>
+    private static bool UsedAsIndex(IOperation operation) => Operations.ParentWithoutConversions(operation) switch
+    {
+        IArrayElementReferenceOperation element => element.Indices.Any(i => Operations.WithoutConversions(i) == operation),
+        IArgumentOperation { Parent: IPropertyReferenceOperation { Property.IsIndexer: true } } => true,
+        IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ElementAt" or "ElementAtOrDefault" } } => true,
+        IVariableInitializerOperation or IReturnOperation or ISimpleAssignmentOperation => true,
+        _ => false,
+    };
+
+    private static ImmutableDictionary<string, string?> Fixable(IOperation hash, IOperation divisor) =>
+        hash.Type?.SpecialType == SpecialType.System_Int32 && Operations.WithoutConversions(divisor).Type?.SpecialType == SpecialType.System_Int32
+            ? ImmutableDictionary<string, string?>.Empty.Add(FixableProperty, "true")
+            : ImmutableDictionary<string, string?>.Empty;
+}

@@ -1,0 +1,297 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>The types the concurrency rules recognize, resolved once per compilation; any may be missing.</summary>
+internal sealed class ConcurrencySymbols
+{
+    public ConcurrencySymbols(Compilation compilation)
+    {
+        RequestHandlerAttribute = compilation.GetTypeByMetadataName("ExecutorGen.RequestHandlerAttribute");
+        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
+        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+        TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
+        Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
+        Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
+        Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
+        Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
+        SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
+        BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
+        Math = compilation.GetTypeByMetadataName("System.Math");
+        Exception = compilation.GetTypeByMetadataName("System.Exception");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+    }
+
+    public INamedTypeSymbol? RequestHandlerAttribute { get; }
+    public INamedTypeSymbol? Thread { get; }
+    public INamedTypeSymbol? ThreadPool { get; }
+    public INamedTypeSymbol? Task { get; }
+    public INamedTypeSymbol? TaskOfT { get; }
+    public INamedTypeSymbol? TaskFactory { get; }
+    public INamedTypeSymbol? TaskFactoryOfT { get; }
+    public INamedTypeSymbol? Parallel { get; }
+    public INamedTypeSymbol? Timer { get; }
+    public INamedTypeSymbol? Monitor { get; }
+    public INamedTypeSymbol? Volatile { get; }
+    public INamedTypeSymbol? Interlocked { get; }
+    public INamedTypeSymbol? SemaphoreSlim { get; }
+    public INamedTypeSymbol? WaitHandle { get; }
+    public INamedTypeSymbol? BlockingCollection { get; }
+    public INamedTypeSymbol? Math { get; }
+    public INamedTypeSymbol? Exception { get; }
+    public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? TimeSpan { get; }
+
+    public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
+        type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
+
+    public static bool IsOrDerives(ITypeSymbol? type, INamedTypeSymbol? expected)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (Is(current, expected))
+                return true;
+        }
+        return false;
+    }
+
+    public bool IsHandler(IMethodSymbol method) =>
+        RequestHandlerAttribute is not null && method.GetAttributes().Any(a => Is(a.AttributeClass, RequestHandlerAttribute));
+
+    /// <summary>
+    /// What kind of worker a delegate passed to <paramref name="target"/> becomes, or <see langword="null"/> when
+    /// <paramref name="target"/> does not run delegates on other threads.
+    /// </summary>
+    public StarterKind? Starter(IMethodSymbol target)
+    {
+        var type = target.ContainingType;
+        if (target.MethodKind == MethodKind.Constructor)
+        {
+            if (Is(type, Thread))
+                return StarterKind.Thread;
+            if (Is(type, Timer))
+                return StarterKind.Timer;
+            return null;
+        }
+        switch (target.Name)
+        {
+            case "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when Is(type, ThreadPool):
+                return StarterKind.ThreadPool;
+            case "Run" when Is(type, Task):
+            case "StartNew" when Is(type, TaskFactory) || Is(type, TaskFactoryOfT):
+                return StarterKind.Task;
+            case "For" or "ForEach" or "ForEachAsync" or "Invoke" when Is(type, Parallel):
+                return StarterKind.Parallel;
+            default:
+                return null;
+        }
+    }
+}
+
+/// <summary>How a worker body is started.</summary>
+internal enum StarterKind
+{
+    Thread,
+    ThreadPool,
+    Task,
+    Parallel,
+    Timer,
+}
+
+/// <summary>
+/// Which code of a type is worker code: its <c>[RequestHandler]</c> methods, the delegates it passes to
+/// <c>new Thread</c>, the thread pool, <c>Task.Run</c>, <c>StartNew</c>, <c>Parallel</c> or a <c>Timer</c>,
+/// and the methods of the same type those call. Rules record findings per region (a method, or a lambda
+/// handed to a starter); at the end of the type only the findings in worker regions are reported.
+/// </summary>
+internal sealed class WorkerRegions
+{
+    private readonly INamedTypeSymbol _type;
+    private readonly ConcurrencySymbols _symbols;
+    private readonly ConcurrentDictionary<ISymbol, string> _entries = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<ISymbol>> _calls = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentBag<(ISymbol Region, Func<string, Diagnostic?> Create)> _findings = new();
+
+    public WorkerRegions(INamedTypeSymbol type, ConcurrencySymbols symbols)
+    {
+        _type = type;
+        _symbols = symbols;
+    }
+
+    /// <summary>
+    /// Walks one operation block of <paramref name="method"/>, telling <paramref name="visit"/> each operation and
+    /// the region it belongs to.
+    /// </summary>
+    public void Walk(IMethodSymbol method, IOperation root, Action<IOperation, ISymbol> visit)
+    {
+        if (_symbols.IsHandler(method))
+            _entries.TryAdd(method, $"handler '{method.Name}'");
+        var stack = new Stack<(IOperation Operation, ISymbol Region)>();
+        stack.Push((root, method));
+        while (stack.Count > 0)
+        {
+            var (operation, region) = stack.Pop();
+            switch (operation)
+            {
+                case IAnonymousFunctionOperation lambda when StarterOf(lambda) is { } starter:
+                    region = lambda.Symbol;
+                    _entries.TryAdd(region, $"the {Describe(starter)} in '{method.Name}'");
+                    break;
+                case IMethodReferenceOperation reference when StarterOf(reference) is { } starter
+                    && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingType?.OriginalDefinition, _type):
+                    _entries.TryAdd(reference.Method.OriginalDefinition, $"'{reference.Method.Name}', run by the {Describe(starter)} in '{method.Name}'");
+                    break;
+                case IInvocationOperation invocation
+                    when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _type):
+                    _calls.GetOrAdd(region, _ => new ConcurrentBag<ISymbol>()).Add(invocation.TargetMethod.OriginalDefinition);
+                    break;
+            }
+            visit(operation, region);
+            foreach (var child in operation.ChildOperations)
+                stack.Push((child, region));
+        }
+    }
+
+    /// <summary>Records a diagnostic to report if <paramref name="region"/> turns out to be worker code; it gets the entry point's description.</summary>
+    public void Add(ISymbol region, Func<string, Diagnostic?> create) => _findings.Add((region, create));
+
+    /// <summary>Reports the findings in worker regions.</summary>
+    public void Report(SymbolAnalysisContext context)
+    {
+        var reached = WorkerEntries();
+        foreach (var (region, create) in _findings)
+        {
+            if (reached.TryGetValue(region, out string? entry) && create(entry) is { } diagnostic)
+                context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    /// <summary>Each worker region with a description of the entry point it is reached from.</summary>
+    public Dictionary<ISymbol, string> WorkerEntries()
+    {
+        var reached = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+        var queue = new Queue<ISymbol>();
+        foreach (var entry in _entries)
+        {
+            reached[entry.Key] = entry.Value;
+            queue.Enqueue(entry.Key);
+        }
+        while (queue.Count > 0)
+        {
+            var region = queue.Dequeue();
+            if (!_calls.TryGetValue(region, out var callees))
+                continue;
+            foreach (var callee in callees)
+            {
+                if (!reached.ContainsKey(callee))
+                {
+                    reached[callee] = reached[region];
+                    queue.Enqueue(callee);
+                }
+            }
+        }
+        return reached;
+    }
+
+    /// <summary>The starter a delegate is handed to, if it is an argument of one.</summary>
+    public StarterKind? StarterOf(IOperation function)
+    {
+        var parent = function.Parent;
+        if (parent is IDelegateCreationOperation)
+            parent = parent.Parent;
+        while (parent is IConversionOperation)
+            parent = parent.Parent;
+        if (parent is not IArgumentOperation argument)
+            return null;
+        return argument.Parent switch
+        {
+            IInvocationOperation invocation => _symbols.Starter(invocation.TargetMethod),
+            IObjectCreationOperation { Constructor: { } constructor } => _symbols.Starter(constructor),
+            _ => null,
+        };
+    }
+
+    private static string Describe(StarterKind starter) => starter switch
+    {
+        StarterKind.Thread => "thread started",
+        StarterKind.ThreadPool => "thread-pool item queued",
+        StarterKind.Task => "task started",
+        StarterKind.Parallel => "parallel loop body",
+        _ => "timer callback",
+    };
+
+    /// <summary>Registers per-type worker analysis (the caller configures generated code and concurrency): <paramref name="visit"/> sees every operation of the type's members.</summary>
+    public static void Register(AnalysisContext context, Func<ConcurrencySymbols, bool> applies, Action<WorkerRegions, IOperation, ISymbol> visit)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            var symbols = new ConcurrencySymbols(start.Compilation);
+            if (!applies(symbols))
+                return;
+            start.RegisterSymbolStartAction(typeStart =>
+            {
+                if (typeStart.Symbol is not INamedTypeSymbol type)
+                    return;
+                var regions = new WorkerRegions(type, symbols);
+                typeStart.RegisterOperationBlockAction(block =>
+                {
+                    if (block.OwningSymbol is not IMethodSymbol method)
+                        return;
+                    foreach (var root in block.OperationBlocks)
+                        regions.Walk(method, root, (operation, region) => visit(regions, operation, region));
+                });
+                typeStart.RegisterSymbolEndAction(regions.Report);
+            }, SymbolKind.NamedType);
+        });
+    }
+
+    public ConcurrencySymbols Symbols => _symbols;
+
+    private object? _state;
+
+    /// <summary>One object of rule-specific facts for this type, created on first use.</summary>
+    public T State<T>() where T : class, new()
+    {
+        if (_state is null)
+            System.Threading.Interlocked.CompareExchange(ref _state, new T(), null);
+        return (T)_state;
+    }
+}
+
+/// <summary>Small operation helpers shared by the concurrency rules.</summary>
+internal static class Operations
+{
+    public static IOperation WithoutConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+            operation = conversion.Operand;
+        return operation;
+    }
+
+    public static IOperation? ParentWithoutConversions(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation or IParenthesizedOperation)
+            parent = parent.Parent;
+        return parent;
+    }
+
+    public static bool HasArgumentOfType(IInvocationOperation invocation, params INamedTypeSymbol?[] types) =>
+        invocation.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && types.Any(t => ConcurrencySymbols.Is(a.Value.Type, t)));
+
+    public static ImmutableArray<IArgumentOperation> ExplicitArguments(IInvocationOperation invocation) =>
+        invocation.Arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue).ToImmutableArray();
+}
