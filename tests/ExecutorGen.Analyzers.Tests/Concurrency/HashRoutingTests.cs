@@ -1,0 +1,141 @@
+using System.Threading.Tasks;
+using Xunit;
+using FixTest = ExecutorGen.Analyzers.Tests.CodeFixTest<
+    ExecutorGen.Analyzers.HashRoutingAnalyzer,
+    ExecutorGen.CodeFixes.HashRoutingCodeFixProvider>;
+using Test = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.HashRoutingAnalyzer>;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+public class HashRoutingTests
+{
+    private static string Router(string members) => $$"""
+        using System;
+        using System.Collections.Generic;
+
+        class Router
+        {
+            private readonly List<string>[] _lanes = new List<string>[8];
+            private readonly int _count = 8;
+
+        {{members}}
+        }
+        """;
+
+    private static Task Verify(string members) => new Test(Router(members)).RunAsync();
+
+    // Must flag.
+
+    [Fact]
+    public Task GetHashCode_modulo_as_array_index() => Verify("""
+            public List<string> Lane(string key) => _lanes[{|EXG005:key.GetHashCode() % _lanes.Length|}];
+        """);
+
+    [Fact]
+    public Task GetHashCode_modulo_returned() => Verify("""
+            public int Shard(object key) => {|EXG005:key.GetHashCode() % _count|};
+        """);
+
+    [Fact]
+    public Task Local_initialized_from_GetHashCode() => Verify("""
+            public int Shard(string key)
+            {
+                int h = key.GetHashCode();
+                return {|EXG005:h % _count|};
+            }
+        """);
+
+    [Fact]
+    public Task Comparer_and_HashCode_Combine() => Verify("""
+            public int A(string key) => {|EXG005:EqualityComparer<string>.Default.GetHashCode(key) % _count|};
+            public int B(string a, int b) => {|EXG005:HashCode.Combine(a, b) % _count|};
+        """);
+
+    [Fact]
+    public Task Variable_named_hash_used_as_index() => Verify("""
+            public List<string> Lane(int keyHash) => _lanes[{|EXG005:keyHash % _lanes.Length|}];
+        """);
+
+    [Fact]
+    public Task Math_Abs_of_a_hash() => Verify("""
+            public int A(string key) => {|EXG005:Math.Abs(key.GetHashCode())|} % _count;
+            public int B(int hash) { int positive = {|EXG005:Math.Abs(hash)|}; return positive; }
+        """);
+
+    // Must not flag.
+
+    [Fact]
+    public Task Unsigned_remainder_is_fine() => Verify("""
+            public int A(string key) => (int)((uint)key.GetHashCode() % (uint)_count);
+            public uint B(uint hash) => hash % 8u;
+        """);
+
+    [Fact]
+    public Task Masked_sign_bit_is_fine() => Verify("""
+            public int Shard(string key) => (key.GetHashCode() & 0x7FFFFFFF) % _count;
+        """);
+
+    [Fact]
+    public Task Abs_of_the_remainder_is_fine() => Verify("""
+            public int Shard(string key) => Math.Abs(key.GetHashCode() % _count);
+        """);
+
+    [Fact]
+    public Task Parity_test_does_not_care_about_sign() => Verify("""
+            public bool Sampled(string key) => key.GetHashCode() % 2 == 0;
+            public bool Other(string key) => 0 != key.GetHashCode() % 16;
+        """);
+
+    [Fact]
+    public Task Non_hash_modulo_and_Abs_are_fine() => Verify("""
+            public int A(int index) => _lanes.Length == 0 ? 0 : index % _lanes.Length;
+            public int B(int delta) => Math.Abs(delta);
+            public double C(double hashRatio) => Math.Abs(hashRatio);
+        """);
+
+    [Fact]
+    public Task Named_hash_not_used_as_an_index_is_fine() => Verify("""
+            public bool Odd(int hashCount) => hashCount % 2 > 0;
+        """);
+
+    // Code fix.
+
+    [Fact]
+    public Task Fix_rewrites_the_remainder_unsigned() => new FixTest(
+        Router("""
+                public List<string> Lane(string key) => _lanes[{|EXG005:key.GetHashCode() % _lanes.Length|}];
+            """),
+        Router("""
+                public List<string> Lane(string key) => _lanes[(int)((uint)key.GetHashCode() % (uint)_lanes.Length)];
+            """)).RunAsync();
+
+    [Fact]
+    public Task Fix_replaces_Math_Abs_and_the_remainder() => new FixTest(
+        Router("""
+                public int Shard(string key) => {|EXG005:Math.Abs(key.GetHashCode())|} % (_count + 1);
+            """),
+        Router("""
+                public int Shard(string key) => (int)((uint)key.GetHashCode() % (uint)(_count + 1));
+            """)).RunAsync();
+
+    [Fact]
+    public Task Fix_all_in_document() => new FixTest(
+        Router("""
+                public int A(string key) => {|EXG005:key.GetHashCode() % _count|};
+                public int B(string key) => {|EXG005:key.GetHashCode() % _count|} + 1;
+            """),
+        Router("""
+                public int A(string key) => (int)((uint)key.GetHashCode() % (uint)_count);
+                public int B(string key) => (int)((uint)key.GetHashCode() % (uint)_count) + 1;
+            """)).RunAsync();
+
+    [Fact]
+    public Task No_fix_for_a_long_hash_or_Abs_alone()
+    {
+        string source = Router("""
+                public long A(long hash, long n) => _lanes[{|EXG005:hash % n|}].Count;
+                public int B(int hash) => {|EXG005:Math.Abs(hash)|};
+            """);
+        return new FixTest(source, source).RunAsync();
+    }
+}
