@@ -5,7 +5,8 @@ namespace ExecutorGen.Hosting;
 
 /// <summary>
 /// An executor's log: dead letters, backpressure changes, stuck workers and shutdown, each kind rate-limited
-/// (<see cref="LogRateLimiter"/>); every rate-limited message says how many of its kind were suppressed before it.
+/// (<see cref="LogRateLimiter"/>); once a kind may be logged again, a <c>MessagesSuppressed</c> warning first
+/// says how many of it were held back.
 /// </summary>
 internal sealed partial class ExecutorLog
 {
@@ -30,12 +31,12 @@ internal sealed partial class ExecutorLog
     {
         if (letter.Reason == DeadLetterReason.Dropped)
         {
-            if (_logger.IsEnabled(LogLevel.Warning) && _limiter.TryAcquire(DroppedId, out long suppressed))
-                RequestDropped(_logger, _executor, letter.Handler, letter.Key, suppressed);
+            if (_logger.IsEnabled(LogLevel.Warning) && Acquire(DroppedId, "RequestDropped"))
+                RequestDropped(_logger, _executor, letter.Handler, letter.Key);
         }
-        else if (_logger.IsEnabled(LogLevel.Error) && _limiter.TryAcquire(FailedId, out long suppressed))
+        else if (_logger.IsEnabled(LogLevel.Error) && Acquire(FailedId, "RequestFailed"))
         {
-            RequestFailed(_logger, _executor, letter.Handler, letter.Key, letter.Attempts, suppressed, letter.Exception);
+            RequestFailed(_logger, _executor, letter.Handler, letter.Key, letter.Attempts, letter.Exception);
         }
     }
 
@@ -44,20 +45,33 @@ internal sealed partial class ExecutorLog
         var state = e.Current;
         if (state.IsActive)
         {
-            if (_logger.IsEnabled(LogLevel.Warning) && _limiter.TryAcquire(BackpressureOnId, out long suppressed))
+            if (_logger.IsEnabled(LogLevel.Warning) && Acquire(BackpressureOnId, "BackpressureOn"))
                 BackpressureOn(_logger, _executor, state.Reasons, Math.Round(state.QueueFill * 100), state.QueueTimeP99.TotalMilliseconds,
-                    Math.Round(state.Saturation * 100), suppressed);
+                    Math.Round(state.Saturation * 100));
         }
-        else if (_logger.IsEnabled(LogLevel.Information) && _limiter.TryAcquire(BackpressureOffId, out long suppressed))
+        else if (_logger.IsEnabled(LogLevel.Information) && Acquire(BackpressureOffId, "BackpressureOff"))
         {
-            BackpressureOff(_logger, _executor, suppressed);
+            BackpressureOff(_logger, _executor);
         }
     }
 
     public void WorkerStuck(WorkerStuckEventArgs e)
     {
-        if (_logger.IsEnabled(LogLevel.Warning) && _limiter.TryAcquire(WorkerStuckId, out long suppressed))
-            WorkerStuck(_logger, _executor, e.WorkerId, e.RunningFor, e.ReplacementStarted, suppressed);
+        if (_logger.IsEnabled(LogLevel.Warning) && Acquire(WorkerStuckId, "WorkerStuck"))
+            WorkerStuck(_logger, _executor, e.WorkerId, e.RunningFor, e.ReplacementStarted);
+    }
+
+    /// <summary>
+    /// Whether a message of this kind may be logged now; when some of its kind were held back since the last one,
+    /// says so first (once, with their count), so the log shows what the limit left out.
+    /// </summary>
+    private bool Acquire(int kind, string name)
+    {
+        if (!_limiter.TryAcquire(kind, out long suppressed))
+            return false;
+        if (suppressed > 0)
+            Suppressed(_logger, _executor, suppressed, name, _limiter.Limit, _limiter.Interval);
+        return true;
     }
 
     public void ShutDown(ShutdownReport report) =>
@@ -66,24 +80,28 @@ internal sealed partial class ExecutorLog
     public void DrainIncomplete(long queued) => DrainIncomplete(_logger, _executor, queued);
 
     [LoggerMessage(EventId = FailedId, EventName = "RequestFailed", Level = LogLevel.Error,
-        Message = "Executor {Executor}: a {Handler} request for key {Key} failed after {Attempts} attempt(s) and was dead-lettered ({Suppressed} similar messages suppressed before this one)")]
-    private static partial void RequestFailed(ILogger logger, string executor, string handler, object? key, int attempts, long suppressed, Exception? exception);
+        Message = "Executor {Executor}: a {Handler} request for key {Key} failed after {Attempts} attempt(s) and was dead-lettered")]
+    private static partial void RequestFailed(ILogger logger, string executor, string handler, object? key, int attempts, Exception? exception);
 
     [LoggerMessage(EventId = DroppedId, EventName = "RequestDropped", Level = LogLevel.Warning,
-        Message = "Executor {Executor}: a {Handler} request for key {Key} was shed because the executor was full ({Suppressed} similar messages suppressed before this one)")]
-    private static partial void RequestDropped(ILogger logger, string executor, string handler, object? key, long suppressed);
+        Message = "Executor {Executor}: a {Handler} request for key {Key} was shed because the executor was full")]
+    private static partial void RequestDropped(ILogger logger, string executor, string handler, object? key);
 
     [LoggerMessage(EventId = BackpressureOnId, EventName = "BackpressureOn", Level = LogLevel.Warning,
-        Message = "Executor {Executor}: backpressure on ({Reasons}; queue fill {QueueFillPercent} %, queue-time p99 {QueueTimeP99Ms} ms, saturation {SaturationPercent} %) ({Suppressed} similar messages suppressed before this one)")]
-    private static partial void BackpressureOn(ILogger logger, string executor, BackpressureReason reasons, double queueFillPercent, double queueTimeP99Ms, double saturationPercent, long suppressed);
+        Message = "Executor {Executor}: backpressure on ({Reasons}; queue fill {QueueFillPercent} %, queue-time p99 {QueueTimeP99Ms} ms, saturation {SaturationPercent} %)")]
+    private static partial void BackpressureOn(ILogger logger, string executor, BackpressureReason reasons, double queueFillPercent, double queueTimeP99Ms, double saturationPercent);
 
     [LoggerMessage(EventId = BackpressureOffId, EventName = "BackpressureOff", Level = LogLevel.Information,
-        Message = "Executor {Executor}: backpressure off ({Suppressed} similar messages suppressed before this one)")]
-    private static partial void BackpressureOff(ILogger logger, string executor, long suppressed);
+        Message = "Executor {Executor}: backpressure off")]
+    private static partial void BackpressureOff(ILogger logger, string executor);
 
     [LoggerMessage(EventId = WorkerStuckId, EventName = "WorkerStuck", Level = LogLevel.Warning,
-        Message = "Executor {Executor}: worker {WorkerId} has been running one handler for {RunningFor}; replacement worker started: {ReplacementStarted} ({Suppressed} similar messages suppressed before this one)")]
-    private static partial void WorkerStuck(ILogger logger, string executor, int workerId, TimeSpan runningFor, bool replacementStarted, long suppressed);
+        Message = "Executor {Executor}: worker {WorkerId} has been running one handler for {RunningFor}; replacement worker started: {ReplacementStarted}")]
+    private static partial void WorkerStuck(ILogger logger, string executor, int workerId, TimeSpan runningFor, bool replacementStarted);
+
+    [LoggerMessage(EventId = 8, EventName = "MessagesSuppressed", Level = LogLevel.Warning,
+        Message = "Executor {Executor}: {Count} {Kind} messages were suppressed (at most {Limit} per {Interval} are logged)")]
+    private static partial void Suppressed(ILogger logger, string executor, long count, string kind, int limit, TimeSpan interval);
 
     [LoggerMessage(EventId = 6, EventName = "ShutDown", Level = LogLevel.Information,
         Message = "Executor {Executor} shut down: {Completed} completed over its lifetime, {Unprocessed} unprocessed, timed out: {TimedOut}")]

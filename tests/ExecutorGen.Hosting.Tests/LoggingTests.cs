@@ -51,14 +51,17 @@ public class LoggingTests
         for (int i = 0; i < LogRateLimiter.DefaultLimit + 5; i++)
             await Assert.ThrowsAsync<InvalidOperationException>(() => executor.InvokeFailAsync("order-" + i, i));
         Assert.Equal(LogRateLimiter.DefaultLimit, HostTestKit.Logs(host).GetSnapshot().Count(r => r.Id.Name == "RequestFailed"));
+        Assert.DoesNotContain(HostTestKit.Logs(host).GetSnapshot(), r => r.Id.Name == "MessagesSuppressed");
         Assert.Equal(LogRateLimiter.DefaultLimit + 5, executor.GetMetrics().DeadLettered);
 
         time.Advance(LogRateLimiter.DefaultInterval);
         await Assert.ThrowsAsync<InvalidOperationException>(() => executor.InvokeFailAsync("order-last", 0));
-        var records = HostTestKit.Logs(host).GetSnapshot().Where(r => r.Id.Name == "RequestFailed").ToList();
-        Assert.Equal(LogRateLimiter.DefaultLimit + 1, records.Count);
+        var records = HostTestKit.Logs(host).GetSnapshot().Where(r => r.Id.Name is "RequestFailed" or "MessagesSuppressed").ToList();
+        Assert.Equal(LogRateLimiter.DefaultLimit + 2, records.Count);
+        Assert.Equal("MessagesSuppressed", records[^2].Id.Name);
+        Assert.Contains("5 RequestFailed messages were suppressed", records[^2].Message);
+        Assert.Equal("RequestFailed", records[^1].Id.Name);
         Assert.Contains("key order-last", records[^1].Message);
-        Assert.Contains("(5 similar messages suppressed before this one)", records[^1].Message);
         await host.StopAsync();
     }
 
