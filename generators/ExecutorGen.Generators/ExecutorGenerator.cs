@@ -42,7 +42,7 @@ public sealed partial class ExecutorGenerator : IIncrementalGenerator
 
         var hostedExecutors = executors
             .Combine(hostingReferenced)
-            .Where(static pair => pair.Right && HostingEmitter.CanRegister(pair.Left))
+            .Where(static pair => pair.Right)
             .Select(static (pair, _) => pair.Left)
             .WithTrackingName(TrackingNames.HostedExecutors);
 

@@ -15,6 +15,6 @@ public static class TrackingNames
     /// <summary>Whether the compilation references ExecutorGen.Hosting (its marker type is present).</summary>
     public const string HostingReferenced = nameof(HostingReferenced);
 
-    /// <summary>The executors that get a DI registration method (ExecutorGen.Hosting referenced, top-level handler class).</summary>
+    /// <summary>The executors that get hosting code: all of them once ExecutorGen.Hosting is referenced.</summary>
     public const string HostedExecutors = nameof(HostedExecutors);
 }

@@ -98,6 +98,7 @@ public class GeneratorHostingTests
     [InlineData("Sample.SessionHandlersExecutor.Hosting.g.cs")]
     [InlineData("Sample.PairsExecutor.Hosting.g.cs")]
     [InlineData("GlobalHandlersExecutor.Hosting.g.cs")]
+    [InlineData("Sample.Outer.NestedExecutor.Hosting.g.cs")]
     public void The_registration_matches_the_expected_source(string hintName)
     {
         var (_, result) = Run(Compile(hosting: true));
@@ -122,7 +123,7 @@ public class GeneratorHostingTests
 
         Assert.DoesNotContain(without.GeneratedSources, s => s.HintName.EndsWith(".Hosting.g.cs", StringComparison.Ordinal));
         var hostingFiles = with.GeneratedSources.Where(s => s.HintName.EndsWith(".Hosting.g.cs", StringComparison.Ordinal)).Select(s => s.HintName);
-        Assert.Equal(new[] { "GlobalHandlersExecutor.Hosting.g.cs", "Sample.PairsExecutor.Hosting.g.cs", "Sample.SessionHandlersExecutor.Hosting.g.cs" }, hostingFiles.OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { "GlobalHandlersExecutor.Hosting.g.cs", "Sample.Outer.NestedExecutor.Hosting.g.cs", "Sample.PairsExecutor.Hosting.g.cs", "Sample.SessionHandlersExecutor.Hosting.g.cs" }, hostingFiles.OrderBy(n => n, StringComparer.Ordinal));
         foreach (var executor in without.GeneratedSources)
             Assert.Equal(executor.SourceText.ToString(), with.GeneratedSources.Single(s => s.HintName == executor.HintName).SourceText.ToString());
     }
@@ -154,8 +155,9 @@ public class GeneratorHostingTests
         Assert.Equal(Accessibility.Internal, output.GetTypeByMetadataName("Sample.PairsExecutorServiceCollectionExtensions")!.DeclaredAccessibility);
         var executor = output.GetTypeByMetadataName("Sample.SessionHandlersExecutor")!;
         Assert.Contains(executor.AllInterfaces, i => i.ToDisplayString() == "ExecutorGen.Hosting.IHostedExecutor");
-        // A nested handler class gets its executor but no registration method (register it with ExecutorHosting.AddExecutor).
-        Assert.NotNull(output.GetTypeByMetadataName("Sample.Outer+NestedExecutor"));
+        // A nested handler class's executor implements IHostedExecutor but gets no registration method (register it with ExecutorHosting.AddExecutor).
+        var nested = output.GetTypeByMetadataName("Sample.Outer+NestedExecutor")!;
+        Assert.Contains(nested.AllInterfaces, i => i.ToDisplayString() == "ExecutorGen.Hosting.IHostedExecutor");
         Assert.DoesNotContain(output.SyntaxTrees, t => t.ToString().Contains("AddNestedExecutor", StringComparison.Ordinal));
     }
 
@@ -185,7 +187,7 @@ public class GeneratorHostingTests
         var result = driver.RunGenerators(compilation.AddReferences(s_hosting)).GetRunResult().Results.Single();
 
         Assert.Contains(result.TrackedSteps[TrackingNames.HostingReferenced].SelectMany(r => r.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Equal(3, result.GeneratedSources.Count(s => s.HintName.EndsWith(".Hosting.g.cs", StringComparison.Ordinal)));
+        Assert.Equal(4, result.GeneratedSources.Count(s => s.HintName.EndsWith(".Hosting.g.cs", StringComparison.Ordinal)));
     }
 
     private static string SnapshotDirectory() =>

@@ -75,6 +75,21 @@ public class RegistrationTests
     }
 
     [Fact]
+    public async Task A_nested_handler_class_registers_with_ExecutorHosting_AddExecutor()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<Inventory.Stock>();
+        ExecutorHosting.AddExecutor(services, "Stock", options => options.WorkerCount = 1,
+            (provider, options) => new Inventory.StockExecutor(provider.GetRequiredService<Inventory.Stock>(), options));
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<Inventory.StockExecutor>().InvokeAsync("sku-1");
+        Assert.Equal(1, provider.GetRequiredService<Inventory.Stock>().Reserved);
+        Assert.Single(provider.GetServices<IHostedService>().OfType<ExecutorHostedService<Inventory.StockExecutor>>());
+        Assert.Equal("Stock", Assert.Single(provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations).Name);
+    }
+
+    [Fact]
     public async Task Options_bind_from_the_Executors_section_of_the_class()
     {
         var builder = HostTestKit.CreateBuilder();

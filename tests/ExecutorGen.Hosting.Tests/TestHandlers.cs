@@ -50,3 +50,15 @@ public static class Audit
     [RequestHandler]
     public static void Record(string message) => Interlocked.Increment(ref Count);
 }
+
+/// <summary>A handler class nested in another type: no generated Add method, registered with ExecutorHosting.AddExecutor.</summary>
+public static partial class Inventory
+{
+    public sealed class Stock
+    {
+        public int Reserved;
+
+        [RequestHandler(PartitionBy = nameof(sku))]
+        public void Reserve(string sku) => Interlocked.Increment(ref Reserved);
+    }
+}
