@@ -148,6 +148,20 @@ internal static class DiagnosticDescriptors
         description: "A null key is a key like any other: all null keys share one lane, ordered like any key, so they run one at a time. Make the key non-nullable, or suppress the warning if that is intended.",
         helpLinkUri: HelpLinkBase + "EXG111.md");
 
+    /// <summary>Diagnostic property of EXG001: Increment, Decrement, Add or Subtract when an Interlocked call can replace the statement.</summary>
+    public const string InterlockedProperty = "Interlocked";
+
+    /// <summary>EXG001: shared state modified in worker code without synchronization.</summary>
+    public static readonly DiagnosticDescriptor UnguardedSharedState = new(
+        id: "EXG001",
+        title: "Unguarded shared state",
+        messageFormat: "{0} '{1}' is modified in {2} without lock, Monitor, Interlocked or a semaphore{3}",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Worker code runs on several threads at once: one handler instance serves every worker. A write or read-modify-write (++, +=, List.Add, a dictionary indexer set) of a static field, a field of that instance or a variable captured by a parallel body races and loses updates. Guard it with lock, use Interlocked, or use a thread-safe type.",
+        helpLinkUri: HelpLinkBase + "EXG001.md");
+
     /// <summary>EXG002: an exception thrown by a worker body is lost or kills the process.</summary>
     public static readonly DiagnosticDescriptor ExceptionEscapesWorker = new(
         id: "EXG002",

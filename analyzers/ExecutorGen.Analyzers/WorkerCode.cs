@@ -122,6 +122,7 @@ internal sealed class WorkerRegions
     private readonly INamedTypeSymbol _type;
     private readonly ConcurrencySymbols _symbols;
     private readonly ConcurrentDictionary<ISymbol, string> _entries = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, byte> _concurrentEntries = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<ISymbol>> _calls = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentBag<(ISymbol Region, Func<string, Diagnostic?> Create)> _findings = new();
 
@@ -138,7 +139,10 @@ internal sealed class WorkerRegions
     public void Walk(IMethodSymbol method, IOperation root, Action<IOperation, ISymbol> visit)
     {
         if (_symbols.IsHandler(method))
+        {
             _entries.TryAdd(method, $"handler '{method.Name}'");
+            _concurrentEntries.TryAdd(method, 0);
+        }
         var stack = new Stack<(IOperation Operation, ISymbol Region)>();
         stack.Push((root, method));
         while (stack.Count > 0)
@@ -149,10 +153,14 @@ internal sealed class WorkerRegions
                 case IAnonymousFunctionOperation lambda when StarterOf(lambda) is { } starter:
                     region = lambda.Symbol;
                     _entries.TryAdd(region, $"the {Describe(starter)} in '{method.Name}'");
+                    if (starter == StarterKind.Parallel || InsideLoop(lambda))
+                        _concurrentEntries.TryAdd(region, 0);
                     break;
                 case IMethodReferenceOperation reference when StarterOf(reference) is { } starter
                     && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingType?.OriginalDefinition, _type):
                     _entries.TryAdd(reference.Method.OriginalDefinition, $"'{reference.Method.Name}', run by the {Describe(starter)} in '{method.Name}'");
+                    if (starter == StarterKind.Parallel || InsideLoop(reference))
+                        _concurrentEntries.TryAdd(reference.Method.OriginalDefinition, 0);
                     break;
                 case IInvocationOperation invocation
                     when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _type):
@@ -179,12 +187,38 @@ internal sealed class WorkerRegions
         }
     }
 
+    /// <summary>
+    /// The regions that run on several threads at once: handlers, parallel loop bodies, bodies started in a loop,
+    /// and the methods they call.
+    /// </summary>
+    public HashSet<ISymbol> ConcurrentRegions()
+    {
+        var entries = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+        foreach (var entry in _concurrentEntries)
+            entries[entry.Key] = "";
+        return new HashSet<ISymbol>(Reach(entries).Keys, SymbolEqualityComparer.Default);
+    }
+
+    private static bool InsideLoop(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation)
+                return true;
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return false;
+        }
+        return false;
+    }
+
     /// <summary>Each worker region with a description of the entry point it is reached from.</summary>
-    public Dictionary<ISymbol, string> WorkerEntries()
+    public Dictionary<ISymbol, string> WorkerEntries() => Reach(new Dictionary<ISymbol, string>(_entries, SymbolEqualityComparer.Default));
+
+    private Dictionary<ISymbol, string> Reach(Dictionary<ISymbol, string> entries)
     {
         var reached = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
         var queue = new Queue<ISymbol>();
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
         {
             reached[entry.Key] = entry.Value;
             queue.Enqueue(entry.Key);
