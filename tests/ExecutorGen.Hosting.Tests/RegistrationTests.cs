@@ -90,6 +90,55 @@ public class RegistrationTests
     }
 
     [Fact]
+    public async Task The_executor_takes_its_meter_from_the_containers_IMeterFactory_unless_one_is_configured()
+    {
+        var factory = new RecordingMeterFactory();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<System.Diagnostics.Metrics.IMeterFactory>(factory);
+        services.AddOrderHandlersExecutor();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<OrderHandlersExecutor>();
+            Assert.Contains("ExecutorGen", factory.Created);
+            Assert.Null(provider.GetRequiredService<IOptionsMonitor<ExecutorOptions>>().Get("OrderHandlers").MeterFactory);
+        }
+
+        var configured = new RecordingMeterFactory();
+        factory.Created.Clear();
+        services.AddOrderHandlersExecutor(options => options.MeterFactory = configured);
+        await using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<OrderHandlersExecutor>();
+            Assert.Contains("ExecutorGen", configured.Created);
+            Assert.Empty(factory.Created);
+        }
+    }
+
+    private sealed class RecordingMeterFactory : System.Diagnostics.Metrics.IMeterFactory
+    {
+        private readonly List<System.Diagnostics.Metrics.Meter> _meters = new();
+
+        public List<string> Created { get; } = new();
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            lock (_meters)
+            {
+                Created.Add(options.Name);
+                var meter = new System.Diagnostics.Metrics.Meter(options.Name, options.Version, options.Tags, scope: this);
+                _meters.Add(meter);
+                return meter;
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+                meter.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Options_bind_from_the_Executors_section_of_the_class()
     {
         var builder = HostTestKit.CreateBuilder();
