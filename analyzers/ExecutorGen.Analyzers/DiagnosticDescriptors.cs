@@ -173,6 +173,18 @@ internal static class DiagnosticDescriptors
         description: "An exception escaping a thread body, a thread-pool item, a timer callback or an async void method terminates the process; one escaping a fire-and-forget task is silently lost. Catch Exception at the top of the body and report it.",
         helpLinkUri: HelpLinkBase + "EXG002.md");
 
+    /// <summary>EXG003: two locks taken nested in opposite orders.</summary>
+    public static readonly DiagnosticDescriptor LockOrderInversion = new(
+        id: "EXG003",
+        title: "Lock-order inversion",
+        messageFormat: "Locks '{0}' and '{1}' are taken in opposite orders: '{0}' then '{1}' in '{2}', '{1}' then '{0}' in '{3}'; two threads running both can deadlock",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A thread holding A and waiting for B and a thread holding B and waiting for A wait forever. Take nested locks in one global order everywhere, or use a single lock.",
+        helpLinkUri: HelpLinkBase + "EXG003.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>EXG004: a blocking wait with neither a timeout nor a cancellation token in worker code.</summary>
     public static readonly DiagnosticDescriptor BlockingWaitWithoutTimeout = new(
         id: "EXG004",
