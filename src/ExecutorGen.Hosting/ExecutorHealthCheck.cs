@@ -33,7 +33,8 @@ internal sealed class ExecutorHealthCheck<TExecutor> : IHealthCheck
         };
 
         HealthCheckResult result;
-        if (_host.ShutdownStarted)
+        // Shut down by the host or by application code calling ShutdownAsync itself.
+        if (_host.ShutdownStarted || metrics.State != ExecutorState.Running)
             result = HealthCheckResult.Unhealthy($"Executor {_host.Name} is shut down.", data: data);
         else if (metrics.WorkerCount > 0 && metrics.StuckWorkers >= metrics.WorkerCount)
             result = HealthCheckResult.Unhealthy($"Executor {_host.Name} has lost its workers: all {metrics.WorkerCount} are stuck.", data: data);

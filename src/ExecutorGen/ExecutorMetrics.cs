@@ -78,6 +78,22 @@ public sealed record ExecutorMetrics
 
     /// <summary>The backpressure state when the snapshot was taken.</summary>
     public BackpressureState Backpressure { get; init; } = BackpressureState.Inactive;
+
+    /// <summary>Where the executor is in its life: accepting, shutting down (intake closed), or stopped.</summary>
+    public ExecutorState State { get; init; }
+}
+
+/// <summary>Where an executor is in its life.</summary>
+public enum ExecutorState
+{
+    /// <summary>Accepting requests.</summary>
+    Running,
+
+    /// <summary><c>ShutdownAsync</c> has been called: intake is closed, accepted work is draining or being cancelled.</summary>
+    ShuttingDown,
+
+    /// <summary>Shut down: no worker runs (unless the shutdown timed out).</summary>
+    Stopped,
 }
 
 /// <summary>A key and how many of its requests are queued.</summary>

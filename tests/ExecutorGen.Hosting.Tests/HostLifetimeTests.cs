@@ -89,6 +89,20 @@ public class HostLifetimeTests
     }
 
     [Fact]
+    public async Task Health_is_unhealthy_once_application_code_shuts_the_executor_down_itself()
+    {
+        var builder = HostTestKit.CreateBuilder();
+        builder.Services.AddOrderHandlersExecutor(options => options.WorkerCount = 1);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.Services.GetRequiredService<OrderHandlersExecutor>().ShutdownAsync();
+        var entry = (await HostTestKit.CheckHealthAsync(host)).Entries["OrderHandlers"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Health_is_degraded_under_backpressure_and_the_change_is_logged()
     {
         var handlers = new OrderHandlers();

@@ -60,6 +60,19 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task Metrics_tell_where_the_executor_is_in_its_life()
+    {
+        var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1 });
+        await blocked.BlockAsync();
+        Assert.Equal(ExecutorState.Running, blocked.Engine.GetMetrics().State);
+        var shutdown = blocked.Engine.ShutdownAsync();
+        Assert.Equal(ExecutorState.ShuttingDown, blocked.Engine.GetMetrics().State);
+        blocked.Release();
+        await shutdown;
+        Assert.Equal(ExecutorState.Stopped, blocked.Engine.GetMetrics().State);
+    }
+
+    [Fact]
     public async Task Shutdown_is_idempotent_and_later_calls_return_the_first_report()
     {
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2 });

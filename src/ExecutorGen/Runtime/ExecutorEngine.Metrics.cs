@@ -53,8 +53,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         WorkerMetrics[] workers;
         KeyBacklog[] hotKeys;
         int stuck, paused, busy;
+        ExecutorState state;
         lock (_lock)
         {
+            state = _state switch
+            {
+                EngineState.Running => ExecutorState.Running,
+                EngineState.Stopped => ExecutorState.Stopped,
+                _ => ExecutorState.ShuttingDown,
+            };
             workers = new WorkerMetrics[_workers.Count];
             stuck = 0;
             for (int i = 0; i < workers.Length; i++)
@@ -98,6 +105,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             ArrivalRate = _arrivals.PerSecond(),
             CompletionRate = _completions.PerSecond(),
             Backpressure = Backpressure,
+            State = state,
         };
     }
 
