@@ -38,7 +38,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                 if (typeStart.Symbol is not INamedTypeSymbol type)
                     return;
                 var regions = new WorkerRegions(type, symbols);
-                var methodBodies = new ConcurrentDictionary<IMethodSymbol, (Location? Throwing, Location Body)>(SymbolEqualityComparer.Default);
+                var methodBodies = new ConcurrentDictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
                 var methodRoots = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
                 typeStart.RegisterOperationBlockAction(block =>
                 {
@@ -51,8 +51,10 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                 {
                     foreach (var pair in methodRoots)
                     {
-                        if (methodBodies.TryGetValue(pair.Key, out var body) && body.Throwing is { } throwing)
-                            end.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, throwing, new[] { body.Body }, pair.Value.Split('|')[0], pair.Value.Split('|')[1]));
+                        if (!methodBodies.TryGetValue(pair.Key, out var body) || FirstUnprotected(body, symbols) is not { } throwing)
+                            continue;
+                        var declaration = pair.Key.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(end.CancellationToken).GetLocation() ?? body.Syntax.GetLocation();
+                        end.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, throwing.Syntax.GetLocation(), new[] { declaration }, pair.Value.Split('|')[0], pair.Value.Split('|')[1]));
                     }
                 });
             }, SymbolKind.NamedType);
@@ -61,15 +63,14 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeBlock(
         OperationBlockAnalysisContext context, IMethodSymbol method, IOperation root, ConcurrencySymbols symbols, WorkerRegions regions, INamedTypeSymbol type,
-        ConcurrentDictionary<IMethodSymbol, (Location? Throwing, Location Body)> methodBodies, ConcurrentDictionary<IMethodSymbol, string> methodRoots)
+        ConcurrentDictionary<IMethodSymbol, IOperation> methodBodies, ConcurrentDictionary<IMethodSymbol, string> methodRoots)
     {
         if (root is IBlockOperation or IMethodBodyOperation)
         {
             var body = root is IMethodBodyOperation methodBody ? (IOperation?)methodBody.BlockBody ?? methodBody.ExpressionBody : root;
             if (body is not null && method.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation)
             {
-                var declaration = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
-                methodBodies[method] = (FirstUnprotected(body, symbols)?.Syntax.GetLocation(), declaration?.GetLocation() ?? body.Syntax.GetLocation());
+                methodBodies[method] = body;
                 if (method.IsAsync && method.ReturnsVoid)
                     methodRoots.TryAdd(method, $"async void method '{method.Name}'|{Crashes}");
                 if (symbols.IsHandler(method))

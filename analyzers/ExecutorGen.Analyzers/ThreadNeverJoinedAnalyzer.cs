@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -27,77 +26,58 @@ public sealed class ThreadNeverJoinedAnalyzer : DiagnosticAnalyzer
         {
             if (start.Compilation.GetTypeByMetadataName("System.Threading.Thread") is not { } thread)
                 return;
-            start.RegisterOperationBlockAction(block => Analyze(block, thread));
+            // Threads are rare: start from their creation and only then read the enclosing body.
+            start.RegisterOperationAction(c => Analyze(c, thread), OperationKind.ObjectCreation);
         });
     }
 
-    private static void Analyze(OperationBlockAnalysisContext context, INamedTypeSymbol thread)
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol thread)
     {
-        string owner = context.OwningSymbol.Name;
-        var locals = new Dictionary<ILocalSymbol, (IObjectCreationOperation Creation, List<ILocalReferenceOperation> Uses)>(SymbolEqualityComparer.Default);
-        foreach (var root in context.OperationBlocks)
-        {
-            foreach (var operation in root.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator
-                        when Operations.WithoutConversions(value) is IObjectCreationOperation creation && IsThread(creation.Type, thread):
-                        locals[declarator.Symbol] = (creation, new List<ILocalReferenceOperation>());
-                        break;
-                    case IInvocationOperation { TargetMethod.Name: "Start", Instance: IObjectCreationOperation inline }
-                        when IsThread(inline.Type, thread) && !SetsBackground(inline):
-                        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ThreadNeverJoined, operation.Syntax.GetLocation(), "new Thread(...)", owner));
-                        break;
-                }
-            }
-        }
-        if (locals.Count == 0)
+        var creation = (IObjectCreationOperation)context.Operation;
+        if (!IsThread(creation.Type, thread))
             return;
-        foreach (var root in context.OperationBlocks)
+        string owner = context.ContainingSymbol.Name;
+        var parent = Operations.ParentWithoutConversions(creation);
+        if (parent is IInvocationOperation { TargetMethod.Name: "Start" } inline && inline.Instance == creation)
         {
-            foreach (var reference in root.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+            if (!SetsBackground(creation))
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ThreadNeverJoined, inline.Syntax.GetLocation(), "new Thread(...)", owner));
+            return;
+        }
+        if (parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } || SetsBackground(creation))
+            return;
+        IOperation root = creation;
+        while (root.Parent is not null)
+            root = root.Parent;
+        bool started = false, kept = false;
+        foreach (var use in root.Descendants().OfType<ILocalReferenceOperation>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(use.Local, declarator.Symbol))
+                continue;
+            switch (use.Parent)
             {
-                if (locals.TryGetValue(reference.Local, out var entry))
-                    entry.Uses.Add(reference);
+                case IInvocationOperation { TargetMethod.Name: "Start" } invocation when invocation.Instance == use:
+                    started = true;
+                    break;
+                case IInvocationOperation { TargetMethod.Name: "Join" } invocation when invocation.Instance == use:
+                    kept = true;
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "IsBackground" } property when property.Instance == use:
+                    kept |= property.Parent is not ISimpleAssignmentOperation assignment || assignment.Target != property || !IsFalse(assignment.Value);
+                    break;
+                case IMemberReferenceOperation member when member.Instance == use:
+                    break;
+                case IInvocationOperation invocation when invocation.Instance == use:
+                    break;
+                default:
+                    kept = true; // passed, stored, returned, reassigned, captured in a collection...
+                    break;
             }
         }
-        foreach (var pair in locals)
+        if (started && !kept)
         {
-            var (creation, uses) = pair.Value;
-            if (SetsBackground(creation))
-                continue;
-            bool started = false, kept = false;
-            foreach (var use in uses)
-            {
-                switch (use.Parent)
-                {
-                    case IInvocationOperation { TargetMethod.Name: "Start" } invocation when invocation.Instance == use:
-                        started = true;
-                        break;
-                    case IInvocationOperation { TargetMethod.Name: "Join" } invocation when invocation.Instance == use:
-                        kept = true;
-                        break;
-                    case IPropertyReferenceOperation { Property.Name: "IsBackground" } property when property.Instance == use:
-                        kept |= property.Parent is not ISimpleAssignmentOperation assignment || assignment.Target != property || !IsFalse(assignment.Value);
-                        break;
-                    case IMemberReferenceOperation member when member.Instance == use:
-                        break;
-                    case IInvocationOperation invocation when invocation.Instance == use:
-                        break;
-                    case ISimpleAssignmentOperation reassignment when reassignment.Target == use:
-                        kept = true; // reassigned: too clever to follow
-                        break;
-                    default:
-                        kept = true; // passed, stored, returned, captured in a collection...
-                        break;
-                }
-            }
-            if (started && !kept)
-            {
-                var location = pair.Key.Locations.FirstOrDefault() ?? creation.Syntax.GetLocation();
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ThreadNeverJoined, location, pair.Key.Name, owner));
-            }
+            var location = declarator.Symbol.Locations.FirstOrDefault() ?? creation.Syntax.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ThreadNeverJoined, location, declarator.Symbol.Name, owner));
         }
     }
 
