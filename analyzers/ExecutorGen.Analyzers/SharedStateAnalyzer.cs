@@ -83,6 +83,12 @@ public sealed class SharedStateAnalyzer : DiagnosticAnalyzer
                 break;
             case ISimpleAssignmentOperation assignment when assignment.Parent is not IObjectOrCollectionInitializerOperation:
                 target = assignment.Target;
+                // A plain store to a volatile field is published safely; x = x + 1 still races.
+                if (Operations.WithoutConversions(target) is IFieldReferenceOperation { Field: { IsVolatile: true } stored }
+                    && !assignment.Value.DescendantsAndSelf().Any(o => o is IFieldReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Field, stored)))
+                {
+                    return;
+                }
                 if (target is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } collection } && IsUnsafeCollection(collection.Type))
                     target = collection;
                 break;

@@ -153,6 +153,21 @@ public class SharedStateTests
         """);
 
     [Fact]
+    public Task Plain_store_to_a_volatile_field_but_not_its_read_modify_write() => Verify("""
+            private volatile bool _seen;
+            private volatile int _last;
+
+            [RequestHandler]
+            public void A(int n)
+            {
+                _seen = true;
+                _last = n;
+                {|EXG001:_last = _last + n|};
+                {|EXG001:_last++|};
+            }
+        """);
+
+    [Fact]
     public Task Monitor_and_semaphore_regions() => Verify("""
             [RequestHandler]
             public void A(int n)
