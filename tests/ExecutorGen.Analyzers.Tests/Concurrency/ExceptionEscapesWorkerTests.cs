@@ -228,6 +228,68 @@ public class ExceptionEscapesWorkerTests
             public Func<Task> Later() => async () => await ProcessAsync(2);
         """);
 
+    [Fact]
+    public Task Thread_body_and_timer_callback_with_a_catch_all() => Verify("""
+            private Timer? _timer;
+
+            public void Start()
+            {
+                new Thread(() =>
+                {
+                    try { Process(1); }
+                    catch { }
+                }).Start();
+                _timer = new Timer(_ =>
+                {
+                    try { Process(2); }
+                    catch (Exception ex) { Console.Error.WriteLine(ex); }
+                }, null, 0, 1000);
+            }
+        """);
+
+    [Fact]
+    public Task Task_returned_to_the_caller_is_observed() => Verify("""
+            public Task StartAsync() => Task.Run(() => Process(1));
+
+            public Task<int> ComputeAsync() { return Task.Factory.StartNew(() => { Process(2); return 2; }); }
+        """);
+
+    [Fact]
+    public Task Lambdas_not_run_on_another_thread() => Verify("""
+            public void Each(System.Collections.Generic.List<int> items)
+            {
+                items.ForEach(i => Process(i));
+                Action later = () => Process(1);
+                later();
+            }
+        """);
+
+    [Fact]
+    public Task Handler_with_a_filtered_catch_or_wrapping_rethrow_is_not_EXG008() => Verify("""
+            [RequestHandler]
+            public void Filtered(int item)
+            {
+                try { Process(item); }
+                catch (Exception ex) when (ex is not OperationCanceledException) { Console.WriteLine(ex); }
+            }
+
+            [RequestHandler]
+            public void Wraps(int item)
+            {
+                try { Process(item); }
+                catch (Exception ex) { throw new InvalidOperationException("item " + item, ex); }
+            }
+        """);
+
+    [Fact]
+    public Task Non_handler_method_catching_everything_is_not_EXG008() => Verify("""
+            public void TryProcess(int item)
+            {
+                try { Process(item); }
+                catch (Exception) { }
+            }
+        """);
+
     // Code fix.
 
     [Fact]
