@@ -113,9 +113,9 @@ public class TelemetryTests
             await engine.SubmitAsync(Engines.Work("k", 1, () => { if (++attempts == 1) throw new Boom(); }), default);
         }
         await engine.ShutdownAsync();
-        tracing.ForceFlush();
+        tracing.Dispose(); // flushes, and stops other tests' executors from adding to the list while it is read
 
-        var executions = exported.Where(a => a.Source.Name == "ExecutorGen" && a.TraceId == traceId).OrderBy(a => a.StartTimeUtc).ToList();
+        var executions = exported.ToArray().Where(a => a.Source.Name == "ExecutorGen" && a.TraceId == traceId).OrderBy(a => a.StartTimeUtc).ToList();
         Assert.Equal(2, executions.Count);
         Assert.All(executions, a =>
         {
@@ -149,9 +149,9 @@ public class TelemetryTests
         }
         await engine.SubmitAsync(Engines.Work("k", 1, () => { }), default);
         await engine.ShutdownAsync();
-        tracing.ForceFlush();
+        tracing.Dispose(); // flushes, and stops other tests' executors from adding to the list while it is read
 
-        var execution = Assert.Single(exported, a => (string?)a.GetTagItem("executorgen.executor") == "Tests.ConstructedInsideAnActivity");
+        var execution = Assert.Single(exported.ToArray(), a => (string?)a.GetTagItem("executorgen.executor") == "Tests.ConstructedInsideAnActivity");
         Assert.NotEqual(constructionTrace, execution.TraceId);
         Assert.Equal(default, execution.ParentSpanId);
     }

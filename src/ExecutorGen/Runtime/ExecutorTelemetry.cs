@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace ExecutorGen.Runtime;
 
@@ -33,7 +34,9 @@ internal sealed class ExecutorTelemetry
     /// <summary>One activity per execution attempt, kind Consumer, parented to the submitter's activity.</summary>
     public static readonly ActivitySource ActivitySource = new(ActivitySourceName, s_version);
 
-    private readonly List<WeakReference<IGaugeSource>> _sources = new();
+    // Copy-on-write and lock-free: registration is rare, and a process-wide lock would be shared state that
+    // systematic-testing tools (which re-run a scenario many times in one process) cannot track across runs.
+    private WeakReference<IGaugeSource>[] _sources = Array.Empty<WeakReference<IGaugeSource>>();
 
     private ExecutorTelemetry(Meter meter)
     {
@@ -70,28 +73,38 @@ internal sealed class ExecutorTelemetry
         return s_byMeter.GetValue(meter, static m => new ExecutorTelemetry(m));
     }
 
-    public void Register(IGaugeSource source)
-    {
-        lock (_sources)
-            _sources.Add(new WeakReference<IGaugeSource>(source));
-    }
+    public void Register(IGaugeSource source) =>
+        Update(sources =>
+        {
+            var grown = new WeakReference<IGaugeSource>[sources.Length + 1];
+            sources.CopyTo(grown, 0);
+            grown[sources.Length] = new WeakReference<IGaugeSource>(source);
+            return grown;
+        });
 
-    public void Unregister(IGaugeSource source)
+    /// <summary>Removes the source, and any collected ones.</summary>
+    public void Unregister(IGaugeSource source) =>
+        Update(sources => Array.FindAll(sources, reference => reference.TryGetTarget(out var target) && !ReferenceEquals(target, source)));
+
+    private void Update(Func<WeakReference<IGaugeSource>[], WeakReference<IGaugeSource>[]> change)
     {
-        lock (_sources)
-            _sources.RemoveAll(reference => !reference.TryGetTarget(out var target) || ReferenceEquals(target, source));
+        var current = Volatile.Read(ref _sources);
+        while (true)
+        {
+            var seen = Interlocked.CompareExchange(ref _sources, change(current), current);
+            if (ReferenceEquals(seen, current))
+                return;
+            current = seen;
+        }
     }
 
     private IEnumerable<Measurement<int>> Observe(Func<(int QueueDepth, int BusyWorkers, bool Backpressure), int> select)
     {
         var measurements = new List<Measurement<int>>();
-        lock (_sources)
+        foreach (var reference in Volatile.Read(ref _sources))
         {
-            foreach (var reference in _sources)
-            {
-                if (reference.TryGetTarget(out var source))
-                    measurements.Add(new Measurement<int>(select(source.ReadGauges()), new KeyValuePair<string, object?>("executor", source.Name)));
-            }
+            if (reference.TryGetTarget(out var source))
+                measurements.Add(new Measurement<int>(select(source.ReadGauges()), new KeyValuePair<string, object?>("executor", source.Name)));
         }
         return measurements;
     }
