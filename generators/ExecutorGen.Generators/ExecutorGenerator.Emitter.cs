@@ -205,6 +205,12 @@ public sealed partial class ExecutorGenerator
                 _w.WriteLine("add => this._engine.WorkerStuck += value;");
                 _w.WriteLine("remove => this._engine.WorkerStuck -= value;");
                 _w.CloseBrace();
+                _w.WriteLine();
+                _w.WriteLine("/// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>");
+                _w.OpenBrace("public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed");
+                _w.WriteLine("add => this._engine.AttemptFailed += value;");
+                _w.WriteLine("remove => this._engine.AttemptFailed -= value;");
+                _w.CloseBrace();
                 if (_executor.KeyType != Grouping.NoPartitionKeyType)
                 {
                     _w.WriteLine();

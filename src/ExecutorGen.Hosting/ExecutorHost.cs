@@ -87,6 +87,7 @@ internal sealed class ExecutorHost<TExecutor>
         }
         executor.BackpressureChanged += (_, e) => Log.BackpressureChanged(e);
         executor.WorkerStuck += (_, e) => Log.WorkerStuck(e);
+        executor.AttemptFailed += (_, e) => Log.AttemptFailed(e);
         return executor;
     }
 

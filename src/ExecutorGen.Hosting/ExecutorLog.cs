@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace ExecutorGen.Hosting;
 
 /// <summary>
-/// An executor's log: dead letters, backpressure changes, stuck workers and shutdown, each kind rate-limited
+/// An executor's log: failed attempts, dead letters, backpressure changes, stuck workers and shutdown, each kind rate-limited
 /// (<see cref="LogRateLimiter"/>); once a kind may be logged again, a <c>MessagesSuppressed</c> warning first
 /// says how many of it were held back.
 /// </summary>
@@ -15,6 +15,7 @@ internal sealed partial class ExecutorLog
     private const int BackpressureOnId = 3;
     private const int BackpressureOffId = 4;
     private const int WorkerStuckId = 5;
+    private const int AttemptFailedId = 9;
 
     private readonly ILogger _logger;
     private readonly string _executor;
@@ -53,6 +54,13 @@ internal sealed partial class ExecutorLog
         {
             BackpressureOff(_logger, _executor);
         }
+    }
+
+    /// <summary>A failed attempt that will be retried; the last failure is logged as <c>RequestFailed</c> with its dead letter.</summary>
+    public void AttemptFailed(AttemptFailedEventArgs e)
+    {
+        if (e.WillRetry && _logger.IsEnabled(LogLevel.Warning) && Acquire(AttemptFailedId, "AttemptFailed"))
+            AttemptFailed(_logger, _executor, e.Handler, e.Key, e.Attempt, e.Exception);
     }
 
     public void WorkerStuck(WorkerStuckEventArgs e)
@@ -94,6 +102,10 @@ internal sealed partial class ExecutorLog
     [LoggerMessage(EventId = BackpressureOffId, EventName = "BackpressureOff", Level = LogLevel.Information,
         Message = "Executor {Executor}: backpressure off")]
     private static partial void BackpressureOff(ILogger logger, string executor);
+
+    [LoggerMessage(EventId = AttemptFailedId, EventName = "AttemptFailed", Level = LogLevel.Warning,
+        Message = "Executor {Executor}: handler {Handler} failed for key {Key} on attempt {Attempt}; it will be retried")]
+    private static partial void AttemptFailed(ILogger logger, string executor, string handler, object? key, int attempt, Exception exception);
 
     [LoggerMessage(EventId = WorkerStuckId, EventName = "WorkerStuck", Level = LogLevel.Warning,
         Message = "Executor {Executor}: worker {WorkerId} has been running one handler for {RunningFor}; replacement worker started: {ReplacementStarted}")]

@@ -21,6 +21,9 @@ public interface IHostedExecutor : IAsyncDisposable
     /// <summary>Occurs when a handler has run longer than <see cref="ExecutorOptions.StuckAfter"/>.</summary>
     event EventHandler<WorkerStuckEventArgs>? WorkerStuck;
 
+    /// <summary>Occurs for every failed attempt of a request.</summary>
+    event EventHandler<AttemptFailedEventArgs>? AttemptFailed;
+
     /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
     /// <param name="mode">Drain runs every accepted request first; Cancel returns the queued ones unprocessed.</param>
     /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>

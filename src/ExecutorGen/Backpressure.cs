@@ -81,3 +81,32 @@ public sealed class WorkerStuckEventArgs : EventArgs
     /// <summary>Whether a replacement worker was started to keep serving the other keys.</summary>
     public bool ReplacementStarted { get; }
 }
+
+/// <summary>Data of the <c>AttemptFailed</c> event: one attempt of a request threw.</summary>
+public sealed class AttemptFailedEventArgs : EventArgs
+{
+    /// <summary>Creates the event data.</summary>
+    public AttemptFailedEventArgs(string handler, object? key, int attempt, bool willRetry, Exception exception)
+    {
+        Handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        Key = key;
+        Attempt = attempt;
+        WillRetry = willRetry;
+        Exception = exception ?? throw new ArgumentNullException(nameof(exception));
+    }
+
+    /// <summary>The handler method's name.</summary>
+    public string Handler { get; }
+
+    /// <summary>The partition key, or <see langword="null"/> for an unordered handler.</summary>
+    public object? Key { get; }
+
+    /// <summary>Which attempt failed, from 1.</summary>
+    public int Attempt { get; }
+
+    /// <summary>Whether another attempt follows; when false the request is dead-lettered.</summary>
+    public bool WillRetry { get; }
+
+    /// <summary>What the handler threw.</summary>
+    public Exception Exception { get; }
+}

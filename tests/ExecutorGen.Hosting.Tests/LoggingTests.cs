@@ -11,7 +11,7 @@ namespace ExecutorGen.Hosting.Tests;
 public class LoggingTests
 {
     [Fact]
-    public async Task A_dead_letter_is_logged_with_its_exception_and_still_reaches_the_configured_sink()
+    public async Task A_retried_attempt_and_a_dead_letter_are_logged_with_their_exception_and_the_letter_still_reaches_the_sink()
     {
         var sink = new InMemoryDeadLetterQueue();
         var builder = HostTestKit.CreateBuilder();
@@ -28,6 +28,12 @@ public class LoggingTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => executor.InvokeFailAsync("order-9", 42));
 
+        // The first attempt is retried (a warning); the last one dead-letters the request (an error).
+        await HostTestKit.EventuallyAsync(() => HostTestKit.Logs(host).GetSnapshot().Any(r => r.Id.Name == "AttemptFailed"), "the retried attempt is logged");
+        var retried = Assert.Single(HostTestKit.Logs(host).GetSnapshot(), r => r.Id.Name == "AttemptFailed");
+        Assert.Equal(LogLevel.Warning, retried.Level);
+        Assert.Contains("on attempt 1; it will be retried", retried.Message);
+        Assert.IsType<InvalidOperationException>(retried.Exception);
         var record = Assert.Single(HostTestKit.Logs(host).GetSnapshot(), r => r.Id.Name == "RequestFailed");
         Assert.Equal(LogLevel.Error, record.Level);
         Assert.Equal(ExecutorHosting.LoggerCategoryPrefix + "OrderHandlers", record.Category);

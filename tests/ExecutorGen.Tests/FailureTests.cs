@@ -93,6 +93,26 @@ public class FailureTests
     }
 
     [Fact]
+    public async Task Every_failed_attempt_is_announced_off_the_worker_saying_whether_it_will_be_retried()
+    {
+        var events = new System.Collections.Concurrent.ConcurrentQueue<AttemptFailedEventArgs>();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, MaxAttempts = 3, RetryBackoff = TimeSpan.Zero });
+        engine.AttemptFailed += (_, e) => events.Enqueue(e);
+        await Assert.ThrowsAsync<Boom>(() => engine.InvokeAsync<int>(Engines.Work("alice", 9, (w, _) => throw new Boom(w.Id)), default));
+        await engine.ShutdownAsync();
+        for (int i = 0; i < 500 && events.Count < 3; i++)
+            await Task.Delay(10);
+
+        Assert.Equal(new[] { (1, true), (2, true), (3, false) }, events.Select(e => (e.Attempt, e.WillRetry)));
+        Assert.All(events, e =>
+        {
+            Assert.Equal("Work", e.Handler);
+            Assert.Equal("alice", e.Key);
+            Assert.IsType<Boom>(e.Exception);
+        });
+    }
+
+    [Fact]
     public async Task The_last_failed_attempt_dead_letters_with_the_attempt_count()
     {
         var sink = new ListSink();

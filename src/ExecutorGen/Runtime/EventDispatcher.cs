@@ -15,6 +15,7 @@ internal sealed class EventDispatcher
     private readonly object _sender;
     private EventHandler<BackpressureChangedEventArgs>? _backpressureChanged;
     private EventHandler<WorkerStuckEventArgs>? _workerStuck;
+    private EventHandler<AttemptFailedEventArgs>? _attemptFailed;
     private int _draining;
 
     public EventDispatcher(object sender) => _sender = sender;
@@ -30,6 +31,17 @@ internal sealed class EventDispatcher
         add => Subscribe(ref _workerStuck, value);
         remove => Unsubscribe(ref _workerStuck, value);
     }
+
+    public event EventHandler<AttemptFailedEventArgs>? AttemptFailed
+    {
+        add => Subscribe(ref _attemptFailed, value);
+        remove => Unsubscribe(ref _attemptFailed, value);
+    }
+
+    /// <summary>Whether anyone listens for failed attempts (so the engine builds no event data otherwise).</summary>
+    public bool HasAttemptFailedSubscribers => Volatile.Read(ref _attemptFailed) is not null;
+
+    public void PostAttemptFailed(AttemptFailedEventArgs args) => Post(() => Raise(Volatile.Read(ref _attemptFailed), args));
 
     public void PostBackpressureChanged(BackpressureState previous, BackpressureState current)
     {

@@ -43,6 +43,16 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         remove => _events.WorkerStuck -= value;
     }
 
+    /// <summary>
+    /// Raised, on a thread-pool thread and in order, for every failed attempt of a request (before its retry,
+    /// or before it is dead-lettered when <see cref="AttemptFailedEventArgs.WillRetry"/> is false).
+    /// </summary>
+    public event EventHandler<AttemptFailedEventArgs>? AttemptFailed
+    {
+        add => _events.AttemptFailed += value;
+        remove => _events.AttemptFailed -= value;
+    }
+
     /// <summary>The current backpressure state (its queue fill is the current one).</summary>
     public BackpressureState Backpressure =>
         Volatile.Read(ref _backpressureState) with { QueueFill = Volatile.Read(ref _queued) / (double)_capacity };

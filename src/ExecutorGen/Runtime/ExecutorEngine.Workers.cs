@@ -214,6 +214,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 Interlocked.Increment(ref _failed);
                 Record(_telemetry.Failed, handler);
                 worker.AttemptFailed();
+                if (_events.HasAttemptFailedSubscribers)
+                {
+                    bool willRetry = attempt < _maxAttempts && !cancellationToken.IsCancellationRequested;
+                    _events.PostAttemptFailed(new AttemptFailedEventArgs(handler, request.HasKey ? request.Key : null, attempt, willRetry, failure));
+                }
                 if (attempt >= _maxAttempts)
                 {
                     await DeadLetterAsync(request, failure, attempt).ConfigureAwait(false);

@@ -123,6 +123,13 @@ namespace AllShapes
             remove => this._engine.WorkerStuck -= value;
         }
 
+        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
+        {
+            add => this._engine.AttemptFailed += value;
+            remove => this._engine.AttemptFailed -= value;
+        }
+
         /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>

@@ -83,6 +83,13 @@ namespace Shapes
                 remove => this._engine.WorkerStuck -= value;
             }
 
+            /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+            public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
+            {
+                add => this._engine.AttemptFailed += value;
+                remove => this._engine.AttemptFailed -= value;
+            }
+
             /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
             /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
             /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
