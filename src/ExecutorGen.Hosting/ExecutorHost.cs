@@ -64,27 +64,12 @@ internal sealed class ExecutorHost<TExecutor>
 
     private TExecutor Create(IServiceProvider services, Func<IServiceProvider, ExecutorOptions, TExecutor> factory)
     {
-        var options = services.GetRequiredService<IOptionsMonitor<ExecutorOptions>>().Get(Name);
-        // The executor copies its options when it is built: decorate the sink (and supply the host's meter
-        // factory) for this construction only, so that the options instance the options system caches, and hands
-        // to anyone else, keeps what was configured.
-        var configuredSink = options.DeadLetters;
-        var configuredMeterFactory = options.MeterFactory;
-        TExecutor executor;
-        lock (options)
-        {
-            options.DeadLetters = new LoggingDeadLetterSink(configuredSink, Log);
-            options.MeterFactory ??= services.GetService<IMeterFactory>();
-            try
-            {
-                executor = factory(services, options);
-            }
-            finally
-            {
-                options.DeadLetters = configuredSink;
-                options.MeterFactory = configuredMeterFactory;
-            }
-        }
+        // The executor is built from a copy: the options instance the options system caches, and hands to
+        // anyone else, keeps what was configured, while this executor gets the logging sink and the host's meters.
+        var options = services.GetRequiredService<IOptionsMonitor<ExecutorOptions>>().Get(Name).Clone();
+        options.DeadLetters = new LoggingDeadLetterSink(options.DeadLetters, Log);
+        options.MeterFactory ??= services.GetService<IMeterFactory>();
+        var executor = factory(services, options);
         executor.BackpressureChanged += (_, e) => Log.BackpressureChanged(e);
         executor.WorkerStuck += (_, e) => Log.WorkerStuck(e);
         executor.AttemptFailed += (_, e) => Log.AttemptFailed(e);

@@ -93,6 +93,13 @@ public sealed class ExecutorOptions
     /// <summary>The capacity in force: <see cref="Capacity"/>, or 1,024 × <see cref="WorkerCount"/> when unset.</summary>
     public int EffectiveCapacity => Capacity ?? checked(1024 * Math.Max(1, WorkerCount));
 
+    /// <summary>
+    /// A copy of these options (a shallow one: the copy shares the <see cref="DeadLetters"/> sink and the
+    /// <see cref="MeterFactory"/>), for building an executor with a few settings changed without touching an
+    /// instance others may read.
+    /// </summary>
+    public ExecutorOptions Clone() => (ExecutorOptions)MemberwiseClone();
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -171,6 +171,22 @@ public class AdmissionTests
     }
 
     [Fact]
+    public void Clone_copies_every_setting_and_leaves_the_original_alone()
+    {
+        var sink = new ListSink();
+        var original = new ExecutorOptions { WorkerCount = 3, Capacity = 7, FullMode = QueueFullMode.DropOldest, MaxQueuedPerKey = 2, DeadLetters = sink, StuckAfter = null };
+        var copy = original.Clone();
+        Assert.NotSame(original, copy);
+        Assert.Equal((3, 7, QueueFullMode.DropOldest, (int?)2, (TimeSpan?)null), (copy.WorkerCount, copy.Capacity, copy.FullMode, copy.MaxQueuedPerKey, copy.StuckAfter));
+        Assert.Same(sink, copy.DeadLetters);
+
+        copy.WorkerCount = 9;
+        copy.DeadLetters = null;
+        Assert.Equal(3, original.WorkerCount);
+        Assert.Same(sink, original.DeadLetters);
+    }
+
+    [Fact]
     public void Default_capacity_is_1024_per_worker()
     {
         Assert.Equal(3 * 1024, new ExecutorOptions { WorkerCount = 3 }.EffectiveCapacity);

@@ -89,9 +89,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _telemetry.Register(this);
     }
 
-    /// <summary>The executor's name.</summary>
-    public string Name => _name;
-
     /// <summary>Accepts a request; under <see cref="QueueFullMode.Wait"/> waits for room.</summary>
     /// <exception cref="RequestRejectedException">Full under <see cref="QueueFullMode.Reject"/>, or shutting down.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the request was accepted.</exception>
