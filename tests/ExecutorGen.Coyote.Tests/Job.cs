@@ -36,12 +36,4 @@ internal static class Jobs
         body();
         return Task.CompletedTask;
     });
-
-    /// <summary>The accounting invariant of a stopped executor.</summary>
-    public static void AssertBalanced(ExecutorMetrics metrics, ShutdownReport report)
-    {
-        Assert.Equal(metrics.Submitted, metrics.Completed + metrics.DeadLettered + metrics.Dropped + metrics.Cancelled + report.Unprocessed.Count);
-        Assert.Equal(0, metrics.QueueDepth);
-        Assert.Equal(0, metrics.BusyWorkers);
-    }
 }

@@ -1,3 +1,5 @@
+using ExecutorGen.Tests;
+
 namespace ExecutorGen.Coyote.Tests;
 
 public class ShutdownScenarios
@@ -40,7 +42,7 @@ public class ShutdownScenarios
         Assert.Equal(refused, metrics.Rejected);
         Assert.Equal(6, accepted + refused);
         Assert.True(engine.WorkersStopped);
-        Jobs.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     });
 
     [Fact]
@@ -67,7 +69,7 @@ public class ShutdownScenarios
         Assert.Equal(3, metrics.Failed);
         Assert.Equal(2, metrics.Retried);
         Assert.Equal(0, Assert.Single(letters.Snapshot()).Arguments[0]);
-        Jobs.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     });
 
     [Theory]
@@ -111,6 +113,6 @@ public class ShutdownScenarios
         Assert.Equal(ran.Where(id => id < 10).Order(), ran.Where(id => id < 10));
         Assert.Equal(ran.Where(id => id >= 10).Order(), ran.Where(id => id >= 10));
         Assert.Equal(metrics.Completed, ran.Count);
-        Jobs.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     });
 }

@@ -1,3 +1,5 @@
+using ExecutorGen.Tests;
+
 namespace ExecutorGen.Coyote.Tests;
 
 public class SubmitScenarios
@@ -31,7 +33,7 @@ public class SubmitScenarios
         Assert.Equal(0, overlaps);
         Assert.Equal(new[] { 0, 1, 2 }, ran.Where(id => id < 10));
         Assert.Equal(new[] { 10, 11, 12 }, ran.Where(id => id >= 10));
-        Jobs.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
     [Fact]
@@ -74,6 +76,6 @@ public class SubmitScenarios
 
         Assert.Equal(0, violations);
         Assert.Equal(12, ran);
-        Jobs.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     });
 }

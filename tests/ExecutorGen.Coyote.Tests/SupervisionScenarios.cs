@@ -1,3 +1,5 @@
+using ExecutorGen.Tests;
+
 using System.Diagnostics;
 
 namespace ExecutorGen.Coyote.Tests;
@@ -32,6 +34,6 @@ public class SupervisionScenarios
         Assert.Equal(0, metrics.StuckWorkers);
         Assert.Equal(2, metrics.Completed);
         Assert.True(engine.WorkersStopped);
-        Jobs.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     });
 }

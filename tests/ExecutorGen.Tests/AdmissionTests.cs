@@ -25,7 +25,7 @@ public class AdmissionTests
         blocked.Release();
         var report = await engine.ShutdownAsync();
         Assert.Equal(5, report.Completed);
-        Engines.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class AdmissionTests
         var metrics = engine.GetMetrics();
         Assert.Equal(4, metrics.Completed);
         Assert.Equal(1, metrics.Rejected);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class AdmissionTests
         var metrics = engine.GetMetrics();
         Assert.Equal(0, metrics.Rejected);
         Assert.Equal(2, metrics.Completed);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class AdmissionTests
         var metrics = engine.GetMetrics();
         Assert.Equal(2, metrics.Completed);
         Assert.Equal(3, metrics.Rejected);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]

@@ -41,10 +41,10 @@ public class BackpressureSignalTests
         Assert.True(raised.ArrivalRate > raised.CompletionRate);
 
         blocked.Release(); // the backlog drains and arrivals stop
-        await WaitUntil(() => !engine.Backpressure.IsActive, Window * 10);
+        await Eventually.Until(() => !engine.Backpressure.IsActive, Window * 10);
         Assert.True(engine.GetMetrics().Backpressure.Reasons == BackpressureReason.None);
         await engine.ShutdownAsync();
-        await WaitUntil(() => events.Any(e => !e.Current.IsActive), Window * 10);
+        await Eventually.Until(() => events.Any(e => !e.Current.IsActive), Window * 10);
         Assert.Contains(events, e => e.Current.Reasons.HasFlag(BackpressureReason.ArrivalRate));
     }
 
@@ -83,17 +83,10 @@ public class BackpressureSignalTests
         await Task.Delay(100);
         blocked.Release(); // each of them waited over 100 ms in the queue
 
-        await WaitUntil(() => engine.Backpressure.Reasons.HasFlag(BackpressureReason.Latency), Window * 10);
+        await Eventually.Until(() => engine.Backpressure.Reasons.HasFlag(BackpressureReason.Latency), Window * 10);
         Assert.True(engine.Backpressure.QueueTimeP99 > TimeSpan.FromMilliseconds(20));
         await engine.ShutdownAsync();
         Assert.False(engine.Backpressure.IsActive);
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan limit)
-    {
-        var until = DateTime.UtcNow + limit;
-        while (!condition() && DateTime.UtcNow < until)
-            await Task.Delay(10);
-        Assert.True(condition());
-    }
 }

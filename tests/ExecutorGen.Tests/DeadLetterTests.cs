@@ -23,7 +23,7 @@ public class DeadLetterTests
                 lock (ran) ran.Add(id);
             }), default);
         }
-        await WaitUntil(() => engine.GetMetrics() is { Completed: 6, DeadLettered: 4 });
+        await Eventually.Until(() => engine.GetMetrics() is { Completed: 6, DeadLettered: 4 }, TimeSpan.FromSeconds(10));
         Assert.Equal(4, queue.Count);
         Assert.All(queue.Snapshot(), letter => Assert.True(letter.CanReplay));
 
@@ -66,7 +66,7 @@ public class DeadLetterTests
         await engine.SubmitAsync(Step("alice", "logout"), default);
         await engine.SubmitAsync(Step("bob", "login"), default);
         await engine.SubmitAsync(Step("bob", "logout"), default);
-        await WaitUntil(() => engine.GetMetrics() is { Completed: 2, PausedKeys: 1 });
+        await Eventually.Until(() => engine.GetMetrics() is { Completed: 2, PausedKeys: 1 }, TimeSpan.FromSeconds(10));
         lock (ran)
             Assert.DoesNotContain(ran, r => r.StartsWith("alice"));
         Assert.Equal(new KeyBacklog("alice", 2), Assert.Single(engine.GetMetrics().HotKeys));
@@ -85,20 +85,14 @@ public class DeadLetterTests
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, DeadLetterPolicy = DeadLetterPolicy.PauseKey });
         await engine.SubmitAsync(Engines.Work("alice", 1, () => throw new Flaky()), default);
         await engine.SubmitAsync(Engines.Work("alice", 2, () => { }), default);
-        await WaitUntil(() => engine.GetMetrics().PausedKeys == 1);
+        await Eventually.Until(() => engine.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));
 
         var report = await engine.ShutdownAsync();
         var unprocessed = Assert.Single(report.Unprocessed);
         Assert.Equal("alice", unprocessed.Key);
         Assert.Equal(2, unprocessed.Arguments[0]);
         Assert.True(engine.WorkersStopped);
-        Engines.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (int i = 0; i < 1_000 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition());
-    }
 }

@@ -45,7 +45,7 @@ public class FailureTests
         Assert.Equal(DeadLetterReason.Failed, letter.Reason);
         Assert.Equal(1_000, metrics.Workers.Sum(w => w.Failed));
         Assert.Equal(3_000, metrics.Workers.Sum(w => w.Processed));
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class FailureTests
         Assert.Equal(2, metrics.Failed);
         Assert.Equal(2, metrics.Retried);
         Assert.Equal(0, metrics.DeadLettered);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]

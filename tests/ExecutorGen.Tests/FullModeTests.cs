@@ -30,7 +30,7 @@ public class FullModeTests
         Assert.Equal(0, metrics.Rejected);
         Assert.Equal(new[] { 1, 2 }, sink.Letters.Select(l => (int)l.Arguments[0]!));
         Assert.All(sink.Letters, l => Assert.Equal(DeadLetterReason.Dropped, l.Reason));
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class FullModeTests
         Assert.Equal(0, metrics.Rejected);
         Assert.Equal(3, metrics.Completed);
         Assert.Equal(new[] { 3, 4, 5 }, sink.Letters.Select(l => (int)l.Arguments[0]!));
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class FullModeTests
         var metrics = engine.GetMetrics();
         Assert.Equal(2, metrics.Rejected);
         Assert.Equal(5, metrics.Completed);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -115,6 +115,6 @@ public class FullModeTests
 
         Assert.Equal(new[] { 1, 2 }, sink.Letters.Select(l => (int)l.Arguments[0]!));
         Assert.All(sink.Letters, l => Assert.Equal("hot", l.Key));
-        Engines.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 }

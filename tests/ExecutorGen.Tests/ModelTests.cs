@@ -136,7 +136,7 @@ public class ModelTests
         Assert.Equal(model.ExpectedDrops.Order(), sink.Letters.Where(l => l.Reason == DeadLetterReason.Dropped).Select(l => (int)l.Arguments[0]!).Order());
         foreach (var ran in ranByKey.Values)
             Assert.Equal(ran.Order(), ran); // ids rise with submission order
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     private enum Admission

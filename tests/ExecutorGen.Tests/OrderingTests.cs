@@ -46,7 +46,7 @@ public class OrderingTests
         Assert.Equal(Keys * PerKey, metrics.Completed);
         Assert.Equal(Keys * PerKey, metrics.Workers.Sum(w => w.Processed));
         Assert.Empty(report.Unprocessed);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class OrderingTests
 
         Assert.All(executions, count => Assert.Equal(1, count));
         Assert.Equal(Count, metrics.Completed);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]

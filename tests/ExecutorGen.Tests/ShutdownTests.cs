@@ -24,7 +24,7 @@ public class ShutdownTests
         Assert.Empty(report.Unprocessed);
         Assert.False(report.TimedOut);
         Assert.True(engine.WorkersStopped);
-        Engines.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class ShutdownTests
         Assert.Equal(0, metrics.Completed);
         Assert.All(pending, task => Assert.True(task.IsCanceled));
         Assert.True(engine.WorkersStopped);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class ShutdownTests
         Assert.True(seen.IsCancellationRequested);
         Assert.Equal(3, report.Unprocessed.Count);
         release.SetResult();
-        await WaitUntil(() => engine.WorkersStopped);
+        await Eventually.Until(() => engine.WorkersStopped, TimeSpan.FromSeconds(5));
         var metrics = engine.GetMetrics();
         Assert.Equal(1, metrics.Completed); // the straggler finished after the report
         Assert.Equal(metrics.Submitted, metrics.Completed + report.Unprocessed.Count);
@@ -171,7 +171,7 @@ public class ShutdownTests
             Assert.Equal(refused, metrics.Rejected);
             Assert.Equal(executions.Sum(), metrics.Completed);
             Assert.True(engine.WorkersStopped);
-            Engines.AssertBalanced(metrics, report);
+            Accounting.AssertBalanced(metrics, report);
         }
     }
 
@@ -188,12 +188,6 @@ public class ShutdownTests
         throw new Xunit.Sdk.XunitException("Expected a synchronous ArgumentOutOfRangeException.");
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition());
-    }
 }
 
 internal static class EngineExtensions

@@ -177,6 +177,6 @@ public class StressTests
         Assert.Equal(outcomes.Dropped, metrics.Dropped);
         Assert.Equal(metrics.Submitted, metrics.Completed + metrics.DeadLettered + metrics.Dropped + metrics.Cancelled + report.Unprocessed.Count);
         Assert.Equal(RequestsPerCombination - metrics.Rejected - metrics.Cancelled, successes.Sum() + outcomes.PerRequest.Sum());
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 }

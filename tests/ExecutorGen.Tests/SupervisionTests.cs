@@ -19,7 +19,7 @@ public class SupervisionTests
         }), default)).ToArray();
 
         // Both workers are held and reported; the supervisor has started replacements, so other keys still run.
-        await WaitUntil(() => engine.GetMetrics().StuckWorkers == 2);
+        await Eventually.Until(() => engine.GetMetrics().StuckWorkers == 2, TimeSpan.FromSeconds(10));
         var others = Enumerable.Range(1, 20).Select(i => engine.InvokeAsync<int>(Engines.Work("other-" + i, i, () => { }), default)).ToArray();
         await Task.WhenAll(others).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -27,15 +27,15 @@ public class SupervisionTests
         Assert.Equal(2, metrics.StuckWorkers);
         Assert.Equal(2, metrics.Workers.Count(w => w.IsStuck));
         Assert.True(metrics.Workers.Count >= 4);
-        await WaitUntil(() => stuckEvents.Count == 2);
+        await Eventually.Until(() => stuckEvents.Count == 2, TimeSpan.FromSeconds(10));
         Assert.All(stuckEvents, e => Assert.True(e.ReplacementStarted && e.RunningFor >= TimeSpan.FromMilliseconds(100)));
 
         release.SetResult();
         await Task.WhenAll(stuck);
-        await WaitUntil(() => engine.GetMetrics().StuckWorkers == 0);
+        await Eventually.Until(() => engine.GetMetrics().StuckWorkers == 0, TimeSpan.FromSeconds(10));
         var report = await engine.ShutdownAsync();
         Assert.True(engine.WorkersStopped);
-        Engines.AssertBalanced(engine.GetMetrics(), report);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
     [Theory]
@@ -71,7 +71,7 @@ public class SupervisionTests
         Assert.All(successes, count => Assert.Equal(1, count));
         Assert.All(order.Values, ids => Assert.Equal(ids.Order(), ids));
         Assert.Equal(Count, metrics.Completed);
-        Engines.AssertBalanced(metrics, report);
+        Accounting.AssertBalanced(metrics, report);
     }
 
     [Fact]
@@ -95,10 +95,4 @@ public class SupervisionTests
         Assert.True(engine.WorkersStopped);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (int i = 0; i < 1_000 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.True(condition());
-    }
 }

@@ -31,13 +31,4 @@ internal static class Engines
 
     public static Work Work(string? key, int id, Action body) =>
         new(key, id, (w, _) => { body(); return new ValueTask<int>(w.Id); });
-
-    /// <summary>Asserts the accounting invariant of a stopped executor.</summary>
-    public static void AssertBalanced(ExecutorMetrics metrics, ShutdownReport report)
-    {
-        Assert.Equal(metrics.Submitted, metrics.Completed + metrics.DeadLettered + metrics.Dropped + metrics.Cancelled + report.Unprocessed.Count);
-        Assert.Equal(0, metrics.QueueDepth);
-        Assert.Equal(0, metrics.BusyWorkers);
-        Assert.Equal(metrics.Completed, report.Completed);
-    }
 }
