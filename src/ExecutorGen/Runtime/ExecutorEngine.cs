@@ -100,22 +100,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// <see cref="QueueFullMode.Wait"/> or <see cref="QueueFullMode.Reject"/>, shed under
     /// <see cref="QueueFullMode.DropNewest"/>, or shutting down.
     /// </summary>
-    public bool TrySubmit(TEnvelope envelope)
-    {
-        // The key is read before any state changes: a key getter that throws (a null request, say) is
-        // the caller's error, reported to the caller, and must leave nothing behind.
-        bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        var parent = CaptureParent();
-        Admission admission;
-        Shed shed = default;
-        lock (_lock)
-        {
-            admission = AdmitLocked(envelope, hasKey, key, null, parent, mayWait: false, ref shed);
-        }
-        Deliver(shed);
-        RecordAdmission(admission, envelope);
-        return admission == Admission.Accepted;
-    }
+    public bool TrySubmit(TEnvelope envelope) => Admit(envelope, null, mayWait: false, out _) == Admission.Accepted;
 
     /// <summary>Accepts a request and completes when its void-like handler has run.</summary>
     public Task InvokeAsync(TEnvelope envelope, CancellationToken cancellationToken) =>
@@ -169,22 +154,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         if (cancellationToken.IsCancellationRequested)
             return new ValueTask(Task.FromCanceled(cancellationToken));
 
-        bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        var parent = CaptureParent();
-        Admission admission;
-        Shed shed = default;
-        SubmitWaiter<TKey, TEnvelope>? waiter = null;
-        lock (_lock)
-        {
-            admission = AdmitLocked(envelope, hasKey, key, completion, parent, mayWait: true, ref shed);
-            if (admission == Admission.MustWait)
-            {
-                waiter = new SubmitWaiter<TKey, TEnvelope>(envelope, hasKey, key, completion, parent);
-                waiter.Node = _waiters.AddLast(waiter);
-            }
-        }
-        Deliver(shed);
-        RecordAdmission(admission, envelope);
+        var admission = Admit(envelope, completion, mayWait: true, out var waiter);
 
         switch (admission)
         {
@@ -197,6 +167,33 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 return new ValueTask(Task.FromException(new RequestRejectedException(
                     admission == Admission.Closed ? RejectionReason.ShuttingDown : RejectionReason.Full)));
         }
+    }
+
+    /// <summary>
+    /// Decides a request's admission under the lock (registering a waiter when it must wait), then finishes
+    /// a shed request and reports the admission outside it.
+    /// </summary>
+    private Admission Admit(in TEnvelope envelope, IRequestCompletion? completion, bool mayWait, out SubmitWaiter<TKey, TEnvelope>? waiter)
+    {
+        // The key is read before any state changes: a key getter that throws (a null request, say) is
+        // the caller's error, reported to the caller, and must leave nothing behind.
+        bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
+        var parent = CaptureParent();
+        Admission admission;
+        Shed shed = default;
+        waiter = null;
+        lock (_lock)
+        {
+            admission = AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, ref shed);
+            if (admission == Admission.MustWait)
+            {
+                waiter = new SubmitWaiter<TKey, TEnvelope>(envelope, hasKey, key, completion, parent);
+                waiter.Node = _waiters.AddLast(waiter);
+            }
+        }
+        Deliver(shed);
+        RecordAdmission(admission, envelope);
+        return admission;
     }
 
     /// <summary>Counts a refusal, and reports the admission to the meter (outside the lock: listeners are user code).</summary>
