@@ -7,8 +7,7 @@ namespace ExecutorGen.Runtime;
 /// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is checked on every queue change, with
 /// hysteresis. The time-based signals are sampled on the engine's timer, ten samples per
 /// <see cref="ExecutorOptions.BackpressureWindow"/>, and judged over a full window, so a burst shorter than
-/// the window raises none of them. Not thread-safe: the engine calls it under its lock (except
-/// <see cref="RecordQueueTime"/>, which is lock-free).
+/// the window raises none of them. Not thread-safe: the engine calls it under its lock.
 /// </summary>
 internal sealed class BackpressureMonitor
 {
@@ -57,7 +56,7 @@ internal sealed class BackpressureMonitor
 
     public double CompletionRate { get; private set; }
 
-    public void RecordQueueTime(long stopwatchTicks) => Volatile.Read(ref _windowQueueTime).Record(stopwatchTicks);
+    public void RecordQueueTime(long stopwatchTicks) => _windowQueueTime.Record(stopwatchTicks);
 
     /// <summary>Queue fill with hysteresis: on at the high watermark, off only under the low one.</summary>
     public bool QueueFillHolds(bool holdsNow, int queued) => holdsNow ? queued >= _lowQueue : queued >= _highQueue;
@@ -75,8 +74,8 @@ internal sealed class BackpressureMonitor
 
         if (_samples % SamplesPerWindow == 0)
         {
-            var finished = Interlocked.Exchange(ref _windowQueueTime, new LatencyHistogram());
-            var summary = finished.Summarize();
+            var summary = _windowQueueTime.Summarize();
+            _windowQueueTime = new LatencyHistogram();
             _windowP99 = summary.P99;
             _haveWindowP99 = summary.Count > 0;
         }

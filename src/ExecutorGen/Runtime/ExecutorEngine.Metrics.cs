@@ -11,8 +11,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     private readonly LatencyHistogram _queueTime = new();
     private readonly LatencyHistogram _processingTime = new();
-    private readonly RateMeter _arrivals = new();
-    private readonly RateMeter _completions = new();
+    private readonly RateWindow _rates = new(); // guarded by _lock
     private readonly BackpressureMonitor _backpressure;
     private readonly EventDispatcher _events;
 
@@ -64,8 +63,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         KeyBacklog[] hotKeys;
         int stuck, paused, busy;
         ExecutorState state;
+        (double Arrivals, double Completions) rates;
         lock (_lock)
         {
+            rates = _rates.PerSecond(Stopwatch.GetTimestamp(), Volatile.Read(ref _submitted), FinishedTotal());
             state = _state switch
             {
                 EngineState.Running => ExecutorState.Running,
@@ -112,12 +113,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Workers = workers,
             QueueTime = _queueTime.Summarize(),
             ProcessingTime = _processingTime.Summarize(),
-            ArrivalRate = _arrivals.PerSecond(),
-            CompletionRate = _completions.PerSecond(),
+            ArrivalRate = rates.Arrivals,
+            CompletionRate = rates.Completions,
             Backpressure = Backpressure,
             State = state,
         };
     }
+
+    /// <summary>Requests that ran to an outcome: the completion side of the arrival and completion rates.</summary>
+    private long FinishedTotal() => Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
 
     private void RecordQueueTime(long stopwatchTicks)
     {
@@ -195,11 +199,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             {
                 if (_state == EngineState.Stopped)
                     return;
-                SuperviseLocked(Stopwatch.GetTimestamp());
+                long now = Stopwatch.GetTimestamp();
+                SuperviseLocked(now);
                 if (++_ticks % _ticksPerSample != 0)
                     return;
-                long finished = Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
-                _backpressure.Sample(Volatile.Read(ref _submitted), finished, _running);
+                long submitted = Volatile.Read(ref _submitted), finished = FinishedTotal();
+                _rates.Sample(now, submitted, finished);
+                _backpressure.Sample(submitted, finished, _running);
                 PublishBackpressureLocked();
             }
         }

@@ -60,7 +60,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         bool full = _queued >= _capacity;
         if (!full && !keyFull && _waiters.Count == 0)
         {
-            EnqueueLocked(envelope, hasKey, key, completion, parent);
+            EnqueueLocked(envelope, hasKey, key, lane, completion, parent);
             return Admission.Accepted;
         }
         if (!full && !keyFull)
@@ -69,7 +69,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             // shares a key with one of them (it would overtake that key's earlier request).
             if (!WaiterHoldsKeyLocked(hasKey, key))
             {
-                EnqueueLocked(envelope, hasKey, key, completion, parent);
+                EnqueueLocked(envelope, hasKey, key, lane, completion, parent);
                 return Admission.Accepted;
             }
         }
@@ -81,13 +81,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             case QueueFullMode.Reject:
                 return Admission.Refused;
             case QueueFullMode.DropNewest:
-                Interlocked.Increment(ref _submitted);
+                CountSubmittedLocked();
                 Interlocked.Increment(ref _dropped);
                 shed = new Shed(_dispatcher.GetHandlerName(envelope), LetterFor(envelope, hasKey, key, DeadLetterReason.Dropped), completion);
                 return Admission.ShedIncoming;
             default: // DropOldest: the key's oldest at its limit, else the oldest of all.
                 shed = ShedQueuedLocked(keyFull ? lane!.Head! : _oldest!);
-                EnqueueLocked(envelope, hasKey, key, completion, parent);
+                // The shed request may have been the lane's last one, releasing the lane: look it up again.
+                EnqueueLocked(envelope, hasKey, key, lane: null, completion, parent);
                 return Admission.Accepted;
         }
     }
@@ -105,7 +106,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return false;
     }
 
-    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent)
+    // lane: the key's lane if the caller has just looked it up (one dictionary lookup less), else null.
+    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, Lane<TKey, TEnvelope>? lane, IRequestCompletion? completion, ActivityContext parent)
     {
         var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest<TKey, TEnvelope>();
         request.Envelope = envelope;
@@ -124,14 +126,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _newest.Newer = request;
         _newest = request;
         _queued++;
-        Interlocked.Increment(ref _submitted);
-        _arrivals.Record();
+        CountSubmittedLocked();
 
         if (!hasKey || _ordering == Ordering.Unordered)
             MakeReadyLocked(request);
         else
         {
-            var lane = GetOrCreateLaneLocked(key);
+            lane ??= GetOrCreateLaneLocked(key);
             lane.Append(request);
             if (lane.State == LaneState.Idle && !lane.Paused)
                 MakeReadyLocked(lane);
@@ -162,8 +163,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return shed;
     }
 
-    /// <summary>Takes the next request for a worker: the head of the first ready lane, or an unordered request.</summary>
-    private bool TryTakeLocked(WorkerState worker, out QueuedRequest<TKey, TEnvelope> request)
+    // Submitted and Completed change only under the lock, so a plain increment does; the writes are whole,
+    // for lock-free snapshots.
+    private void CountSubmittedLocked() => Volatile.Write(ref _submitted, _submitted + 1);
+
+    /// <summary>
+    /// Takes the next request for a worker, starting it as of <paramref name="now"/>: the head of the first
+    /// ready lane, or an unordered request.
+    /// </summary>
+    private bool TryTakeLocked(WorkerState worker, long now, out QueuedRequest<TKey, TEnvelope> request)
     {
         var queue = _ready[worker.ReadyQueue];
         while (queue.Count > 0)
@@ -195,6 +203,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
             UnlinkQueuedLocked(request);
             request.State = RequestState.Running;
+            request.StartedAt = now;
+            worker.Started(now);
+            RecordQueueTime(now - request.EnqueuedAt);
             _running++;
             AdmitWaitersLocked();
             OnQueueDepthChangedLocked();
@@ -204,9 +215,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return false;
     }
 
-    /// <summary>A request has finished: its lane moves on (or pauses, or is released) and the request is pooled.</summary>
-    private void FinishLocked(QueuedRequest<TKey, TEnvelope> request, bool deadLettered)
+    /// <summary>
+    /// A request has finished: its outcome and times are booked, its lane moves on (or pauses, or is
+    /// released) and the request is pooled.
+    /// </summary>
+    private void FinishLocked(WorkerState worker, QueuedRequest<TKey, TEnvelope> request, Outcome outcome)
     {
+        bool deadLettered = outcome == Outcome.DeadLettered;
+        if (outcome == Outcome.Completed)
+            Volatile.Write(ref _completed, _completed + 1);
+        _processingTime.Record(request.FinishedAt - request.StartedAt);
+        worker.Finished(request.FinishedAt);
         _running--;
         if (request.Lane is { } lane)
         {
@@ -237,7 +256,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             if (lane is null || !(lane.Count >= _maxQueuedPerKey))
             {
                 _waiters.Remove(node);
-                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, waiter.Completion, waiter.Parent);
+                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, lane, waiter.Completion, waiter.Parent);
                 waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback
                 waiter.Admitted.TrySetResult(true); // continuations run asynchronously, not under the lock
             }

@@ -36,7 +36,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private readonly bool _pauseKeyOnDeadLetter;
     private readonly bool _dedicatedThreads;
 
+#if NET9_0_OR_GREATER
+    private readonly Lock _lock = new();
+#else
     private readonly object _lock = new();
+#endif
 
     /// <summary>Creates the engine and starts its workers.</summary>
     /// <param name="dispatcher">The generated dispatcher.</param>

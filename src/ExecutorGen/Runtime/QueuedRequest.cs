@@ -34,6 +34,9 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
     public System.Diagnostics.ActivityContext Parent;
     public long EnqueuedAt;
 
+    /// <summary>Stopwatch timestamps of the start and end of its execution (all attempts).</summary>
+    public long StartedAt, FinishedAt;
+
     /// <summary>Arrival order among all requests of the engine.</summary>
     public long Sequence;
     public RequestState State;

@@ -12,10 +12,15 @@ namespace ExecutorGen.Runtime;
 /// </summary>
 internal sealed class WorkerState
 {
+    // A wall-clock reading paired with a Stopwatch one, so activity times are stored as Stopwatch timestamps
+    // (the engine reads that clock anyway) and turned into wall-clock time only when a snapshot asks.
+    private static readonly long s_originTimestamp = Stopwatch.GetTimestamp();
+    private static readonly DateTimeOffset s_originUtc = DateTimeOffset.UtcNow;
+
     private long _processed;
     private long _failed;
     private long _runningSince; // Stopwatch timestamp of the running request's start; 0 when idle
-    private long _lastActivityUtcTicks;
+    private long _lastActivity; // Stopwatch timestamp; 0 before the first request
 
     public WorkerState(int id, int readyQueue, bool blocking, bool isReplacement)
     {
@@ -52,34 +57,35 @@ internal sealed class WorkerState
         return since == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((now - since) / (double)Stopwatch.Frequency);
     }
 
+    // Only the worker's own loop calls Started and Finished, so a plain increment does; every write is
+    // whole, for lock-free snapshots.
     public void Started(long timestamp)
     {
-        Volatile.Write(ref _runningSince, timestamp == 0 ? 1 : timestamp);
-        Touch();
+        timestamp = timestamp == 0 ? 1 : timestamp;
+        Volatile.Write(ref _runningSince, timestamp);
+        Volatile.Write(ref _lastActivity, timestamp);
     }
 
-    public void Finished()
+    public void Finished(long timestamp)
     {
-        Interlocked.Increment(ref _processed);
+        Volatile.Write(ref _processed, _processed + 1);
         Volatile.Write(ref _runningSince, 0);
-        Touch();
+        Volatile.Write(ref _lastActivity, timestamp == 0 ? 1 : timestamp);
     }
 
     public void AttemptFailed() => Interlocked.Increment(ref _failed);
 
     public WorkerMetrics Snapshot()
     {
-        long last = Volatile.Read(ref _lastActivityUtcTicks);
+        long last = Volatile.Read(ref _lastActivity);
         return new WorkerMetrics(
             Id,
             Volatile.Read(ref _processed),
             Volatile.Read(ref _failed),
             IsBusy,
-            last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero))
+            last == 0 ? null : s_originUtc + TimeSpan.FromSeconds((last - s_originTimestamp) / (double)Stopwatch.Frequency))
         {
             IsStuck = IsStuck,
         };
     }
-
-    private void Touch() => Volatile.Write(ref _lastActivityUtcTicks, DateTime.UtcNow.Ticks);
 }
