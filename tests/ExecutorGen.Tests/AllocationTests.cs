@@ -56,3 +56,60 @@ public class AllocationTests
         Assert.Equal(3 * Batch + 3, executor.GetMetrics().Submitted);
     }
 }
+
+/// <summary>A handler slower than a producer that never pauses, so the queue stays full.</summary>
+public sealed class ThrottledOrderHandlers
+{
+    [RequestHandler(PartitionBy = nameof(Order.CustomerId))]
+    public void Place(Order order) => Thread.SpinWait(20_000);
+}
+
+[Collection(nameof(TimingSensitive))] // a producer starved of CPU by parallel tests would rarely find the queue full
+public class WaitingSubmitAllocationTests
+{
+    [Fact]
+    public async Task SubmitAsync_that_waits_for_room_allocates_nothing_on_a_warmed_executor()
+    {
+        const int Batch = 500;
+        await using var executor = new ThrottledOrderHandlersExecutor(new ThrottledOrderHandlers(), new ExecutorOptions { WorkerCount = 1, Capacity = 64 });
+        var orders = Enumerable.Range(0, Batch).Select(i => new Order { CustomerId = i % 16 }).ToArray();
+        long allocated = -1;
+        int waited = 0;
+
+        // The producer runs on a thread of its own and spins instead of awaiting, so that every byte it
+        // allocates is counted on that thread: the bytes of each submit that waited, from the call to the
+        // observed admission. (Submits that found room are TrySubmit's test; on a loaded machine the queue
+        // can drain while the producer is descheduled, and the backpressure change that publishes allocates.)
+        // The first rounds warm the pools and the spare waiter.
+        var producer = new Thread(() =>
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                waited = 0;
+                allocated = 0;
+                foreach (var order in orders)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    var submit = executor.SubmitPlaceAsync(order);
+                    if (submit.IsCompleted)
+                    {
+                        submit.GetAwaiter().GetResult();
+                        continue;
+                    }
+                    waited++;
+                    var spin = new SpinWait();
+                    while (!submit.IsCompleted)
+                        spin.SpinOnce(sleep1Threshold: -1); // no 1 ms naps: the room is taken at once
+                    submit.GetAwaiter().GetResult();
+                    allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                }
+            }
+        });
+        producer.Start();
+        producer.Join();
+
+        // Without re-use every wait allocates a waiter (over 200 bytes), so a few waits make the test able to fail.
+        Assert.True(waited >= 20, $"only {waited} of {Batch} submits waited for room");
+        Assert.True(allocated == 0, $"{allocated} bytes over {waited} waits");
+    }
+}

@@ -257,8 +257,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             {
                 _waiters.Remove(node);
                 EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, lane, waiter.Completion, waiter.Parent);
-                waiter.Registration.Unregister(); // never Dispose under the lock: it waits for a running callback
-                waiter.Admitted.TrySetResult(true); // continuations run asynchronously, not under the lock
+                waiter.Admit(); // its caller's code runs asynchronously, not under the lock
             }
             node = next;
         }

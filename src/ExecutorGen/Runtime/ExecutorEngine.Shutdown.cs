@@ -89,9 +89,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         foreach (var waiter in refused)
         {
-            waiter.Registration.Unregister();
             CountRejected(waiter.Envelope);
-            waiter.Admitted.TrySetException(new RequestRejectedException(RejectionReason.ShuttingDown));
+            waiter.Fail(new RequestRejectedException(RejectionReason.ShuttingDown)); // last use: its caller may re-use it
         }
         if (mode == ShutdownMode.Cancel)
             CancelHandlers(toCancel);

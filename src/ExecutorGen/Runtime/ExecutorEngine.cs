@@ -20,7 +20,7 @@ namespace ExecutorGen.Runtime;
 /// <typeparam name="TEnvelope">The generated request envelope.</typeparam>
 /// <typeparam name="TDispatcher">The generated dispatcher; a struct, so its calls are devirtualised.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyncDisposable
+public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyncDisposable, ISubmitWaiterOwner<TKey, TEnvelope>
     where TDispatcher : struct, IRequestDispatcher<TKey, TEnvelope>
 {
     private readonly TDispatcher _dispatcher;
@@ -41,6 +41,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 #else
     private readonly object _lock = new();
 #endif
+
+    // One waiter kept for re-use: a producer that keeps the queue full waits without allocating.
+    private SubmitWaiter<TKey, TEnvelope>? _spareWaiter;
 
     /// <summary>Creates the engine and starts its workers.</summary>
     /// <param name="dispatcher">The generated dispatcher.</param>
@@ -191,8 +194,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             admission = AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, ref shed);
             if (admission == Admission.MustWait)
             {
-                waiter = new SubmitWaiter<TKey, TEnvelope>(envelope, hasKey, key, completion, parent);
-                waiter.Node = _waiters.AddLast(waiter);
+                waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? new SubmitWaiter<TKey, TEnvelope>(this);
+                waiter.Prepare(envelope, hasKey, key, completion, parent);
+                _waiters.AddLast(waiter.Node);
             }
         }
         Deliver(shed);
@@ -218,29 +222,43 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         }
     }
 
-    private async ValueTask WaitForRoomAsync(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
+    private ValueTask WaitForRoomAsync(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
     {
+        // Registered after the waiter joined the list (it may even be admitted already): harmless, since the
+        // callback acts only on a waiter still in the list, and the registration is disposed before re-use.
         if (cancellationToken.CanBeCanceled)
         {
-            waiter.Registration = cancellationToken.Register(static state =>
-            {
-                var (engine, waiting, token) = ((ExecutorEngine<TKey, TEnvelope, TDispatcher>, SubmitWaiter<TKey, TEnvelope>, CancellationToken))state!;
-                engine.CancelWaiter(waiting, token);
-            }, (this, waiter, cancellationToken));
+            waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) =>
+                ((ExecutorEngine<TKey, TEnvelope, TDispatcher>)((SubmitWaiter<TKey, TEnvelope>)state!).Owner).CancelWaiter((SubmitWaiter<TKey, TEnvelope>)state!, token),
+                waiter);
         }
-        await waiter.Admitted.Task.ConfigureAwait(false);
-        Record(_telemetry.Submitted, waiter.Envelope);
+        return waiter.Wait;
     }
 
     private void CancelWaiter(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            if (waiter.Node?.List is null)
+            if (waiter.Node.List is null)
                 return; // admitted or refused already
             _waiters.Remove(waiter.Node);
         }
-        waiter.Admitted.TrySetCanceled(cancellationToken);
+        waiter.Fail(new OperationCanceledException(cancellationToken));
+    }
+
+    /// <summary>
+    /// The caller has observed its wait: an admission is reported to the meter (outside the lock, on the
+    /// caller's thread), and the waiter is kept for the next wait. Its cancellation registration is
+    /// disposed first, which also waits out a callback already running, so no callback of this use can
+    /// reach the waiter's next one.
+    /// </summary>
+    void ISubmitWaiterOwner<TKey, TEnvelope>.OnWaitObserved(SubmitWaiter<TKey, TEnvelope> waiter, bool admitted)
+    {
+        if (admitted)
+            Record(_telemetry.Submitted, waiter.Envelope);
+        waiter.Registration.Dispose();
+        waiter.Reset();
+        Volatile.Write(ref _spareWaiter, waiter);
     }
 
     private void CountRejected(in TEnvelope envelope)
