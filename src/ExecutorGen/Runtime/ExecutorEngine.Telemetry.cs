@@ -28,10 +28,23 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IGaug
         {
             activity.SetTag("executorgen.executor", _name);
             activity.SetTag("executorgen.handler", handler);
-            activity.SetTag("executorgen.attempt", attempt);
+            activity.SetTag("executorgen.attempt", BoxedAttempt(attempt));
         }
         return activity;
     }
+
+    // Tag values are objects: the common attempt numbers are boxed once, not once per traced execution.
+    private static readonly object[] s_boxedAttempts = CreateBoxedAttempts();
+
+    private static object[] CreateBoxedAttempts()
+    {
+        var boxed = new object[16];
+        for (int i = 0; i < boxed.Length; i++)
+            boxed[i] = i + 1;
+        return boxed;
+    }
+
+    private static object BoxedAttempt(int attempt) => attempt - 1 < s_boxedAttempts.Length ? s_boxedAttempts[attempt - 1] : attempt;
 
     private static void MarkFailed(Activity? activity, Exception failure)
     {
