@@ -27,13 +27,15 @@ public sealed class OrderHandlers
 
 public class AllocationTests
 {
-    [Fact]
-    public async Task TrySubmit_of_a_class_request_allocates_nothing_on_a_warmed_executor()
+    [Theory]
+    [InlineData(16)]
+    [InlineData(10_000)] // a queue full of distinct keys: lanes are re-used, however many keys are live at once
+    public async Task TrySubmit_of_a_class_request_allocates_nothing_on_a_warmed_executor(int keys)
     {
-        const int Batch = 1_000;
+        const int Batch = 10_000;
         var handlers = new OrderHandlers();
-        await using var executor = new OrderHandlersExecutor(handlers, new ExecutorOptions { WorkerCount = 1, Capacity = 4 * Batch });
-        var orders = Enumerable.Range(0, Batch).Select(i => new Order { CustomerId = i % 16 }).ToArray();
+        await using var executor = new OrderHandlersExecutor(handlers, new ExecutorOptions { WorkerCount = 1, Capacity = 2 * Batch });
+        var orders = Enumerable.Range(0, Batch).Select(i => new Order { CustomerId = i % keys }).ToArray();
 
         // Warm-up rounds bring the pools of queued requests and lanes, the lane table and the ready
         // queue to their working size; the measured round must then allocate nothing.

@@ -14,8 +14,6 @@ namespace ExecutorGen.Runtime;
 //  - an idle worker is in its queue's idle stack exactly while it waits, so a wake-up is never lost.
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
-    private const int MaxPooledLanes = 4096;
-
     // A null key never reaches the dictionary (it has its own lane), so TKey needs no notnull constraint,
     // which would keep nullable key types out of generated executors.
 #pragma warning disable CS8714
@@ -336,7 +334,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         else
             _lanes.Remove(lane.Key);
         lane.Clear();
-        if (_lanePool.Count < MaxPooledLanes)
+        // A live lane holds a queued or running request, so live lanes never exceed capacity plus one per
+        // worker, and neither does the pool: a full queue of distinct keys re-uses lanes instead of churning.
+        if (_lanePool.Count < _capacity + _workerCount)
             _lanePool.Push(lane);
     }
 
