@@ -49,11 +49,13 @@ public class DeadLetterTests
         Assert.Throws<InvalidOperationException>(() => { _ = new DeadLetter("H", null, Array.Empty<object?>(), null, 1, DeadLetterReason.Failed).ReplayAsync(); });
     }
 
-    [Fact]
-    public async Task PauseKey_holds_a_keys_later_requests_after_a_dead_letter_until_resumed()
+    [Theory]
+    [InlineData(Ordering.PerKey)]
+    [InlineData(Ordering.PerPartition)] // the held requests leave their worker's queue and join it again on resume
+    public async Task PauseKey_holds_a_keys_later_requests_after_a_dead_letter_until_resumed(Ordering ordering)
     {
         var ran = new List<string>();
-        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, DeadLetterPolicy = DeadLetterPolicy.PauseKey });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Ordering = ordering, DeadLetterPolicy = DeadLetterPolicy.PauseKey });
         Work Step(string user, string step, bool fail = false) => Engines.Work(user, 0, () =>
         {
             if (fail)
@@ -79,10 +81,12 @@ public class DeadLetterTests
         Assert.Equal(0, engine.GetMetrics().PausedKeys);
     }
 
-    [Fact]
-    public async Task A_drain_leaves_a_paused_keys_requests_unprocessed()
+    [Theory]
+    [InlineData(Ordering.PerKey)]
+    [InlineData(Ordering.PerPartition)]
+    public async Task A_drain_leaves_a_paused_keys_requests_unprocessed(Ordering ordering)
     {
-        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, DeadLetterPolicy = DeadLetterPolicy.PauseKey });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Ordering = ordering, DeadLetterPolicy = DeadLetterPolicy.PauseKey });
         await engine.SubmitAsync(Engines.Work("alice", 1, () => throw new Flaky()), default);
         await engine.SubmitAsync(Engines.Work("alice", 2, () => { }), default);
         await Eventually.Until(() => engine.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));

@@ -39,15 +39,17 @@ public class SupervisionTests
     }
 
     [Theory]
-    [InlineData("taken")]
-    [InlineData("executed")]
-    public async Task A_worker_loop_that_faults_in_the_engine_restarts_and_loses_or_repeats_nothing(string faultPoint)
+    [InlineData("taken", Ordering.PerKey)]
+    [InlineData("executed", Ordering.PerKey)]
+    [InlineData("taken", Ordering.PerPartition)] // the request goes back to the front of its worker's own queue
+    [InlineData("executed", Ordering.PerPartition)]
+    public async Task A_worker_loop_that_faults_in_the_engine_restarts_and_loses_or_repeats_nothing(string faultPoint, Ordering ordering)
     {
         const int Count = 2_000;
         var successes = new int[Count];
         var order = new ConcurrentDictionary<string, List<int>>();
         int faults = 0;
-        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 3 });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 3, Ordering = ordering });
         engine.FaultInjector = point =>
         {
             if (point == faultPoint && Interlocked.Increment(ref faults) % 97 == 0)

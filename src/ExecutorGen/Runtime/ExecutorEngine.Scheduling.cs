@@ -10,6 +10,10 @@ namespace ExecutorGen.Runtime;
 //    and in the all-queued list, oldest first, so the oldest queued request is always its lane's head;
 //  - a lane is in at most one ready queue slot, and is Ready or Running, never both: one request per key
 //    runs at a time, in lane (= submission) order, whichever worker takes it;
+//  - under PerPartition (_pinned) the ready queues hold requests instead, each worker's in arrival order:
+//    a queued request of an unpaused key has exactly one live entry (its ticket is current) in its
+//    worker's queue, and only that worker takes from it, one request at a time, so a key's entries come
+//    out in lane order;
 //  - _queued counts the requests in state Queued; admission keeps it at or below the capacity;
 //  - an idle worker is in its queue's idle stack exactly while it waits, so a wake-up is never lost.
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
@@ -29,7 +33,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private int _running;
     private int _pausedKeys;
     private uint _unkeyedRoundRobin;
-    private long _arrivalSequence;
 
     /// <summary>A request shed by the full mode, to be finished outside the lock.</summary>
     private readonly struct Shed
@@ -114,7 +117,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         request.Completion = completion;
         request.Parent = parent;
         request.EnqueuedAt = Stopwatch.GetTimestamp();
-        request.Sequence = ++_arrivalSequence;
         request.State = RequestState.Queued;
 
         request.Older = _newest;
@@ -132,8 +134,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             lane ??= GetOrCreateLaneLocked(key);
             lane.Append(request);
-            if (lane.State == LaneState.Idle && !lane.Paused)
+            if (_pinned)
+            {
+                if (!lane.Paused)
+                    EnqueuePinnedLocked(request, lane.ReadyQueue);
+            }
+            else if (lane.State == LaneState.Idle && !lane.Paused)
+            {
                 MakeReadyLocked(lane);
+            }
         }
         OnQueueDepthChangedLocked();
     }
@@ -152,12 +161,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Debug.Assert(lane.Head == victim, "the oldest queued request is its lane's head");
             lane.TakeHead();
             ReleaseLaneIfUnusedLocked(lane);
-            RecycleLocked(victim);
         }
-        else
-        {
-            victim.State = RequestState.Removed; // still in a ready queue, which frees it
-        }
+        TakeOutOfPlayLocked(victim);
         return shed;
     }
 
@@ -175,7 +180,22 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         while (queue.Count > 0)
         {
             var item = queue.Dequeue();
-            if (item.Lane is { } lane)
+            if (_pinned)
+            {
+                request = item.Request!;
+                if (item.Ticket != request.ReadyTicket)
+                    continue; // removed, queued again, or re-used since this entry was made
+                Debug.Assert(request.State == RequestState.Queued, "a live entry is a queued request's");
+                if (request.Lane is { } pinnedLane)
+                {
+                    if (pinnedLane.Paused)
+                        continue; // it stays in its lane; ResumeKey queues the lane's requests again
+                    Debug.Assert(pinnedLane.Head == request, "a key's entries come out in lane order");
+                    pinnedLane.TakeHead();
+                    pinnedLane.State = LaneState.Running;
+                }
+            }
+            else if (item.Lane is { } lane)
             {
                 if (lane.Head is null || lane.Paused)
                 {
@@ -233,10 +253,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 _pausedKeys++;
             }
             lane.State = LaneState.Idle;
-            if (lane.Head is not null && !lane.Paused)
-                MakeReadyLocked(lane);
-            else
+            if (lane.Head is null || lane.Paused)
                 ReleaseLaneIfUnusedLocked(lane);
+            else if (!_pinned)
+                MakeReadyLocked(lane); // under PerPartition its requests are in the worker's queue already
         }
         RecycleLocked(request);
         WakeAllIfStoppingAndDoneLocked();
@@ -261,19 +281,55 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
+    /// <summary>A lane with work joins the shared ready queue (PerKey).</summary>
     private void MakeReadyLocked(Lane<TKey, TEnvelope> lane)
     {
+        Debug.Assert(!_pinned, "under PerPartition requests, not lanes, are queued");
         lane.State = LaneState.Ready;
-        _ready[lane.ReadyQueue].Enqueue(new ReadyItem<TKey, TEnvelope>(lane), lane.Head!.Sequence);
+        _ready[lane.ReadyQueue].Enqueue(new ReadyItem<TKey, TEnvelope>(lane));
         WakeOneLocked(lane.ReadyQueue);
     }
 
     /// <summary>An unordered request is ready at once: in the shared queue, or round-robin under PerPartition.</summary>
     private void MakeReadyLocked(QueuedRequest<TKey, TEnvelope> request)
     {
-        int queue = _ready.Length == 1 ? 0 : (int)(_unkeyedRoundRobin++ % (uint)_ready.Length);
-        _ready[queue].Enqueue(new ReadyItem<TKey, TEnvelope>(request), request.Sequence);
+        if (_pinned)
+            EnqueuePinnedLocked(request, (int)(_unkeyedRoundRobin++ % (uint)_ready.Length));
+        else
+        {
+            _ready[0].Enqueue(new ReadyItem<TKey, TEnvelope>(request));
+            WakeOneLocked(0);
+        }
+    }
+
+    /// <summary>Under PerPartition: a request joins the end of its worker's queue (any older entry of it goes stale).</summary>
+    private void EnqueuePinnedLocked(QueuedRequest<TKey, TEnvelope> request, int queue)
+    {
+        _ready[queue].Enqueue(new ReadyItem<TKey, TEnvelope>(request, ++request.ReadyTicket));
         WakeOneLocked(queue);
+    }
+
+    /// <summary>Under PerPartition: the queued requests of a resumed key join the end of their worker's queue, in order.</summary>
+    private void EnqueueLanePinnedLocked(Lane<TKey, TEnvelope> lane)
+    {
+        for (var request = lane.Head; request is not null; request = request.NextInLane)
+            EnqueuePinnedLocked(request, lane.ReadyQueue);
+    }
+
+    /// <summary>
+    /// A queued request leaves play (shed, or reported unprocessed) after it left its lane. An unordered one
+    /// in the shared queue is still referenced there and is freed when taken; under PerPartition its entry
+    /// goes stale, so it is freed at once; a lane's request is referenced nowhere else.
+    /// </summary>
+    private void TakeOutOfPlayLocked(QueuedRequest<TKey, TEnvelope> request)
+    {
+        if (request.Lane is null && !_pinned)
+        {
+            request.State = RequestState.Removed;
+            return;
+        }
+        request.ReadyTicket++;
+        RecycleLocked(request);
     }
 
     private void WakeOneLocked(int queue)

@@ -165,15 +165,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             if (request.Completion is not null)
                 toCancel.Add(request.Completion);
             UnlinkQueuedLocked(request);
-            if (request.Lane is { } lane)
-            {
-                lane.TakeHead();
-                RecycleLocked(request);
-            }
-            else
-            {
-                request.State = RequestState.Removed;
-            }
+            request.Lane?.TakeHead();
+            TakeOutOfPlayLocked(request);
             request = next;
         }
 
@@ -245,12 +238,29 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 lane.Tail = request;
             lane.Count++;
             lane.State = LaneState.Idle;
-            if (!lane.Paused)
+            if (_pinned)
+            {
+                if (!lane.Paused)
+                    RequeuePinnedFirstLocked(request, lane.ReadyQueue);
+            }
+            else if (!lane.Paused)
+            {
                 MakeReadyLocked(lane);
+            }
+        }
+        else if (_pinned)
+        {
+            RequeuePinnedFirstLocked(request, (int)(_unkeyedRoundRobin++ % (uint)_ready.Length));
         }
         else
         {
             MakeReadyLocked(request);
         }
+    }
+
+    private void RequeuePinnedFirstLocked(QueuedRequest<TKey, TEnvelope> request, int queue)
+    {
+        _ready[queue].EnqueueFirst(new ReadyItem<TKey, TEnvelope>(request, ++request.ReadyTicket));
+        WakeOneLocked(queue);
     }
 }

@@ -36,6 +36,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private readonly bool _pauseKeyOnDeadLetter;
     private readonly bool _dedicatedThreads;
 
+    // Each worker has a queue of its own (PerPartition with more than one worker): see ExecutorEngine.Scheduling.
+    private readonly bool _pinned;
+
 #if NET9_0_OR_GREATER
     private readonly Lock _lock = new();
 #else
@@ -73,11 +76,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 
         // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
         int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
+        _pinned = readyQueues > 1;
         _ready = new ReadyQueue<TKey, TEnvelope>[readyQueues];
         _idle = new Stack<WorkerState>[readyQueues];
         for (int i = 0; i < readyQueues; i++)
         {
-            _ready[i] = new ReadyQueue<TKey, TEnvelope>(byArrival: _ordering == Ordering.PerPartition);
+            _ready[i] = new ReadyQueue<TKey, TEnvelope>();
             _idle[i] = new Stack<WorkerState>();
         }
 
@@ -145,10 +149,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 return false;
             lane.Paused = false;
             _pausedKeys--;
-            if (lane.Head is not null)
-                MakeReadyLocked(lane);
-            else
+            if (lane.Head is null)
                 ReleaseLaneIfUnusedLocked(lane);
+            else if (_pinned)
+                EnqueueLanePinnedLocked(lane);
+            else
+                MakeReadyLocked(lane);
             return true;
         }
     }

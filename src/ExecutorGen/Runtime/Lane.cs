@@ -11,7 +11,8 @@ internal enum LaneState
 /// <summary>
 /// The queued requests of one partition key, in submission order. At most one of them runs at a time:
 /// a lane is in a ready queue or running, never both, which is what keeps per-key order whatever
-/// worker takes it. A lane exists only while it holds or runs requests (or is paused), so memory is
+/// worker takes it (under PerPartition the lane's requests are in its worker's queue, and one worker
+/// runs them one after another). A lane exists only while it holds or runs requests (or is paused), so memory is
 /// bounded by the requests held, not by the number of keys ever seen. Guarded by the engine's lock.
 /// </summary>
 internal sealed class Lane<TKey, TEnvelope>
@@ -25,7 +26,7 @@ internal sealed class Lane<TKey, TEnvelope>
     /// <summary>Held after a dead letter under <see cref="DeadLetterPolicy.PauseKey"/>, until resumed.</summary>
     public bool Paused;
 
-    /// <summary>The ready queue this lane joins: the worker's own under PerPartition, else the shared one.</summary>
+    /// <summary>The ready queue of this lane's work: the worker's own under PerPartition, else the shared one.</summary>
     public int ReadyQueue;
 
     public void Append(QueuedRequest<TKey, TEnvelope> request)
@@ -63,22 +64,33 @@ internal sealed class Lane<TKey, TEnvelope>
     }
 }
 
-/// <summary>An entry of a ready queue: a lane with work, or an unordered request.</summary>
+/// <summary>
+/// An entry of a ready queue: a lane with work or an unordered request (shared queue), or a request
+/// (a worker's own queue under PerPartition).
+/// </summary>
 internal readonly struct ReadyItem<TKey, TEnvelope>
 {
     public ReadyItem(Lane<TKey, TEnvelope> lane)
     {
         Lane = lane;
         Request = null;
+        Ticket = 0;
     }
 
-    public ReadyItem(QueuedRequest<TKey, TEnvelope> request)
+    public ReadyItem(QueuedRequest<TKey, TEnvelope> request, long ticket = 0)
     {
         Lane = null;
         Request = request;
+        Ticket = ticket;
     }
 
     public Lane<TKey, TEnvelope>? Lane { get; }
 
     public QueuedRequest<TKey, TEnvelope>? Request { get; }
+
+    /// <summary>
+    /// Under PerPartition: the request's <see cref="QueuedRequest{TKey, TEnvelope}.ReadyTicket"/> when queued.
+    /// The entry is stale (skipped) once they differ: the request was removed, queued again, or re-used.
+    /// </summary>
+    public long Ticket { get; }
 }

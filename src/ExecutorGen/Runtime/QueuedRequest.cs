@@ -37,8 +37,11 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
     /// <summary>Stopwatch timestamps of the start and end of its execution (all attempts).</summary>
     public long StartedAt, FinishedAt;
 
-    /// <summary>Arrival order among all requests of the engine.</summary>
-    public long Sequence;
+    /// <summary>
+    /// Under PerPartition, moved on whenever the request joins its worker's queue or is taken out of play,
+    /// so that older entries of it there are known to be stale. Kept across re-use: never reset.
+    /// </summary>
+    public long ReadyTicket;
     public RequestState State;
 
     /// <summary>The last attempt's exception, once the request is dead-lettered.</summary>
