@@ -19,27 +19,7 @@ public sealed class PackageConsumerTests : IDisposable
     [Fact]
     public void A_new_project_that_adds_the_package_gets_a_working_executor_and_the_analyzers()
     {
-        string repo = FindRepositoryRoot();
-        string feed = Path.Combine(_work, "feed");
-        string app = Path.Combine(_work, "app");
-        // A unique version and an empty package folder: a stale copy can never be served from a cache.
-        string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "packages") };
-        Directory.CreateDirectory(app);
-
-        Succeeds(DotnetCli.Run(repo, new Dictionary<string, string>(), "pack", Path.Combine(repo, "src", "ExecutorGen", "ExecutorGen.csproj"),
-            "-c", "Release", "-o", feed, "-p:Version=" + version));
-        Succeeds(DotnetCli.Run(app, environment, "new", "console", "--framework", "net10.0", "--no-restore"));
-        // The local feed is added next to the default source, as a user would add a private feed.
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="executorgen-test-feed" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        Succeeds(DotnetCli.Run(app, environment, "add", "package", "ExecutorGen", "--version", version));
+        var (app, environment) = CreateConsumer("ExecutorGen");
 
         File.WriteAllText(Path.Combine(app, "Program.cs"), ConsumerProgram);
         var run = DotnetCli.Run(app, environment, "run");
@@ -51,6 +31,55 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("error EXG100", build.Output);
         Assert.Contains("PartitionBy \"UserID\"", build.Output);
+    }
+
+    [Fact]
+    public void A_host_that_adds_only_the_hosting_package_registers_runs_and_drains_a_generated_executor()
+    {
+        // ExecutorGen comes in as ExecutorGen.Hosting's dependency, generator and analyzers included.
+        var (app, environment) = CreateConsumer("ExecutorGen.Hosting");
+        Succeeds(DotnetCli.Run(app, environment, "add", "package", "Microsoft.Extensions.Hosting", "--version", MicrosoftExtensionsVersion));
+
+        File.WriteAllText(Path.Combine(app, "Program.cs"), HostedProgram);
+        var run = DotnetCli.Run(app, environment, "run");
+        Succeeds(run);
+        Assert.Contains("HOSTED-OK completed=200 healthy=True", run.Output);
+    }
+
+    // The Microsoft.Extensions version the hosting package is built against (Directory.Packages.props).
+    private const string MicrosoftExtensionsVersion = "10.0.15";
+
+    /// <summary>
+    /// Packs the repository's packages into a local feed with a unique version and creates a console project
+    /// that adds <paramref name="package"/> from it, with an empty package folder, so that a stale copy can
+    /// never be served from a cache.
+    /// </summary>
+    private (string App, Dictionary<string, string> Environment) CreateConsumer(string package)
+    {
+        string repo = FindRepositoryRoot();
+        string feed = Path.Combine(_work, "feed");
+        string app = Path.Combine(_work, "app");
+        string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "packages") };
+        Directory.CreateDirectory(app);
+
+        foreach (var project in new[] { "ExecutorGen", "ExecutorGen.Hosting" })
+        {
+            Succeeds(DotnetCli.Run(repo, new Dictionary<string, string>(), "pack", Path.Combine(repo, "src", project, project + ".csproj"),
+                "-c", "Release", "-o", feed, "-p:Version=" + version));
+        }
+        Succeeds(DotnetCli.Run(app, environment, "new", "console", "--framework", "net10.0", "--no-restore"));
+        // The local feed is added next to the default source, as a user would add a private feed.
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="executorgen-test-feed" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        Succeeds(DotnetCli.Run(app, environment, "add", "package", package, "--version", version));
+        return (app, environment);
     }
 
     private static void Succeeds(DotnetCli.Result result) =>
@@ -104,6 +133,36 @@ public sealed class PackageConsumerTests : IDisposable
 
             // Each customer's sequence numbers were submitted in non-decreasing order, so they must run that way.
             public bool InOrder() => _seen.All(s => s.Zip(s.Skip(1)).All(p => p.First <= p.Second));
+        }
+        """;
+
+    private const string HostedProgram = """
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Diagnostics.HealthChecks;
+        using Microsoft.Extensions.Hosting;
+
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddSingleton<Counter>();
+        builder.Services.AddCounterExecutor(options => options.WorkerCount = 2);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var executor = host.Services.GetRequiredService<CounterExecutor>();
+        for (int i = 0; i < 200; i++)
+            await executor.SubmitAsync(i % 7);
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        await host.StopAsync(); // the hosted service drains the executor
+        var metrics = executor.GetMetrics();
+        Console.WriteLine($"HOSTED-OK completed={metrics.Completed} healthy={health.Status == HealthStatus.Healthy}");
+        return metrics.Completed == 200 ? 0 : 1;
+
+        public sealed class Counter
+        {
+            private int _count;
+
+            [RequestHandler(PartitionBy = nameof(key))]
+            public void Add(int key) => Interlocked.Increment(ref _count);
         }
         """;
 
