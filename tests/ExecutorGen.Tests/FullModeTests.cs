@@ -117,4 +117,39 @@ public class FullModeTests
         Assert.All(sink.Letters, l => Assert.Equal("hot", l.Key));
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
+
+    [Fact]
+    public async Task A_waiting_submit_observed_twice_throws_and_later_waits_are_unaffected()
+    {
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Capacity = 1 });
+        var gate = new SemaphoreSlim(0);
+        var started = new SemaphoreSlim(0);
+        Work Blocker(int id) => Engines.Work("blocker", id, async (w, _) =>
+        {
+            started.Release();
+            await gate.WaitAsync();
+            return w.Id;
+        });
+
+        await engine.SubmitAsync(Blocker(-1), default);
+        await started.WaitAsync();
+        Assert.True(engine.TrySubmit(Blocker(-2))); // fills the queue
+        var waiting = engine.SubmitAsync(Noop("a", 1), default);
+        Assert.False(waiting.IsCompleted);
+        gate.Release();
+        await waiting;
+        // The waiter behind this ValueTask is re-used for the next wait: a second look throws and disturbs nothing.
+        Assert.Throws<InvalidOperationException>(() => waiting.GetAwaiter().GetResult());
+
+        await started.WaitAsync(); // the second blocker runs; "a" is queued
+        var next = engine.SubmitAsync(Noop("b", 2), default);
+        Assert.False(next.IsCompleted);
+        Assert.Throws<InvalidOperationException>(() => waiting.GetAwaiter().GetResult());
+        Assert.False(next.IsCompleted);
+        gate.Release();
+        await next;
+        var report = await engine.ShutdownAsync();
+        Assert.Equal(4, report.Completed);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
 }

@@ -76,6 +76,11 @@ internal sealed class SubmitWaiter<TKey, TEnvelope> : IValueTaskSource
 
     void IValueTaskSource.GetResult(short token)
     {
+        if (token != _core.Version)
+        {
+            _core.GetResult(token); // throws: a ValueTask is observed once; a second look must not re-pool the waiter
+            return;
+        }
         bool admitted = false;
         try
         {
