@@ -152,4 +152,51 @@ public class FullModeTests
         Assert.Equal(4, report.Completed);
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
+
+    [Fact]
+    public async Task Waiting_submits_cancelled_at_random_are_either_accepted_and_run_or_refused_never_both()
+    {
+        const int Producers = 4, PerProducer = 2_000;
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 2 });
+        var ran = new int[Producers * PerProducer];
+        var accepted = new int[Producers * PerProducer];
+        int wrongCancellations = 0;
+
+        // Waiters are re-used: a cancellation that lands as its waiter is admitted, or after, must not touch
+        // the waiter's next use. Every submit is accepted (and runs exactly once) or cancelled (and never runs).
+        await Task.WhenAll(Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
+        {
+            var random = new Random(p);
+            for (int i = 0; i < PerProducer; i++)
+            {
+                int id = p * PerProducer + i;
+                using var cancellation = new CancellationTokenSource();
+                if (random.Next(2) == 0)
+                    cancellation.CancelAfter(TimeSpan.FromTicks(random.Next(0, 5_000)));
+                try
+                {
+                    await engine.SubmitAsync(Engines.Work("k" + (id % 5), id, () =>
+                    {
+                        Interlocked.Increment(ref ran[id]);
+                        Thread.SpinWait(2_000);
+                    }), cancellation.Token);
+                    accepted[id] = 1;
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref wrongCancellations); // cancelled by another submit's token
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        })).ToArray());
+        var report = await engine.ShutdownAsync();
+
+        Assert.Equal(0, wrongCancellations);
+        Assert.Equal(accepted, ran);
+        Assert.Equal(accepted.Sum(), engine.GetMetrics().Completed);
+        Assert.True(accepted.Sum() < accepted.Length, "some submits should have been cancelled while waiting");
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
 }
