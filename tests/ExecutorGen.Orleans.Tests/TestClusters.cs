@@ -1,6 +1,8 @@
 using System;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -16,9 +18,20 @@ public static class TestClusters
     {
         var builder = new TestClusterBuilder((short)silos);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    // A call whose silo died fails after the response timeout at the latest; 10 s (default 30 s) keeps the
+    // silo-failure test short. Production code picks its own (docs/orleans.md).
+    private static readonly TimeSpan s_responseTimeout = TimeSpan.FromSeconds(10);
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = s_responseTimeout);
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
@@ -30,6 +43,7 @@ public static class TestClusters
                 (services, _) => new SharedGrainStorage(services.GetRequiredService<Serializer>()));
             siloBuilder.Services.AddRecordingHandlersClusterHandlers();
             siloBuilder.Services.AddHoldingHandlersClusterHandlers();
+            siloBuilder.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = s_responseTimeout);
         }
     }
 }
