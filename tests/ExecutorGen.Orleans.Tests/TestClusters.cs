@@ -4,8 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace ExecutorGen.Orleans.Tests;
@@ -39,8 +37,7 @@ public static class TestClusters
         public void Configure(ISiloBuilder siloBuilder)
         {
             // The de-duplication marks go to storage that outlives every silo, as a database would.
-            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ClusterHandlers.StorageName,
-                (services, _) => new SharedGrainStorage(services.GetRequiredService<Serializer>()));
+            SharedMemoryGrainStorage.AddForClusterHandlers(siloBuilder.Services);
             siloBuilder.Services.AddRecordingHandlersClusterHandlers();
             siloBuilder.Services.AddHoldingHandlersClusterHandlers();
             siloBuilder.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = s_responseTimeout);
