@@ -49,7 +49,7 @@ public static class Measurement
         Row("cluster, silo killed", failure.Total, failureTime, failureMetrics);
         Console.WriteLine();
         Console.WriteLine($"Throughput, cluster / in-process: 1 : {localRate / steadyRate:N0} ({steadyRate / localRate:P2})");
-        Console.WriteLine($"Silo failure: +{(failureTime - steadyTime).TotalSeconds:F1} s wall time for the run; worst round trip {failureMetrics.ProcessingTime.Max.TotalSeconds:F1} s " +
+        Console.WriteLine($"Silo failure: {(failureTime - steadyTime).TotalSeconds:+0.0;-0.0} s wall time for the run; worst round trip {failureMetrics.ProcessingTime.Max.TotalSeconds:F1} s " +
             $"(response timeout {LocalCluster.ResponseTimeout.TotalSeconds:F0} s)");
         Console.WriteLine(ok ? "OK: every run kept every user's order, each request exactly once." : "FAILED: see above.");
         return ok ? 0 : 1;
