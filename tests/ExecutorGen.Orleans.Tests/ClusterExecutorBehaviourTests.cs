@@ -222,6 +222,56 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
         Assert.Equal(new[] { 0, 0 }, ExecutionLog.Of(key));
     }
 
+    [Fact]
+    public async Task With_one_bucket_keys_share_a_grain_and_run_one_at_a_time()
+    {
+        string first = NewKey(), second = NewKey();
+        string firstGate = Gates.New(), secondGate = Gates.New();
+        await using var executor = new HoldingHandlersClusterExecutor(_fixture.Cluster.Client, new ClusterExecutorOptions { BucketCount = 1 });
+        var held = executor.InvokeAsync(new HoldRequest(first, firstGate));
+        await Eventually(() => executor.GetMetrics().BusyWorkers == 1);
+        var blocked = executor.InvokeAsync(new HoldRequest(second, secondGate));
+        Gates.Open(secondGate);
+
+        // Without buckets the second key would run now on its own grain; in the shared, non-reentrant grain it waits.
+        await Task.Delay(300);
+        Assert.False(blocked.IsCompleted);
+        Gates.Open(firstGate);
+        Assert.Equal(first, await held.WaitAsync(s_timeout));
+        Assert.Equal(second, await blocked.WaitAsync(s_timeout));
+    }
+
+    [Fact]
+    public async Task Without_buckets_a_held_key_does_not_delay_another()
+    {
+        string gate = Gates.New();
+        await using var executor = new HoldingHandlersClusterExecutor(_fixture.Cluster.Client);
+        var held = executor.InvokeAsync(new HoldRequest(NewKey(), gate));
+        string other = NewKey();
+        var otherGate = Gates.New();
+        Gates.Open(otherGate);
+        Assert.Equal(other, await executor.InvokeAsync(new HoldRequest(other, otherGate)).WaitAsync(s_timeout));
+        Assert.False(held.IsCompleted);
+        Gates.Open(gate);
+        await held.WaitAsync(s_timeout);
+    }
+
+    [Fact]
+    public async Task Arguments_Orleans_cannot_serialize_fail_at_once_without_redelivery()
+    {
+        var engine = new ClusterExecutorEngine(_fixture.Cluster.Client, RecordingHandlersClusterExecutor.ExecutorName, null, this);
+        await Assert.ThrowsAnyAsync<global::Orleans.Serialization.SerializerException>(() =>
+            engine.InvokeAsync(new ClusterCall(1, "Step", true, "key", new object?[] { new NotSerializable() })));
+        var metrics = engine.GetMetrics();
+        Assert.Equal(0, metrics.Retried);
+        Assert.Equal(1, metrics.DeadLettered);
+        await engine.ShutdownAsync();
+    }
+
+    private sealed class NotSerializable
+    {
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + s_timeout;
