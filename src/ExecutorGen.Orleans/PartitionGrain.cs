@@ -19,15 +19,16 @@ namespace ExecutorGen.Orleans;
 internal sealed class PartitionGrain : Grain, IPartitionGrain
 {
     private readonly IPersistentState<PartitionGrainState> _state;
-    private readonly ClusterHandlerCatalog _catalog;
+    private readonly ClusterHandlerCatalog? _catalog;
     private string _executor = "";
 
     public PartitionGrain(
         [PersistentState("partition", ClusterHandlers.StorageName)] IPersistentState<PartitionGrainState> state,
-        ClusterHandlerCatalog catalog)
+        IServiceProvider services)
     {
         _state = state;
-        _catalog = catalog;
+        // Absent when the silo registered no handler class at all: requests then fail with the explanation below.
+        _catalog = (ClusterHandlerCatalog?)services.GetService(typeof(ClusterHandlerCatalog));
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -41,7 +42,8 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     {
         if (SequenceLedger.TryReplay(_state.State.Marks, request, out var replay))
             return replay!;
-        if (!_catalog.TryGet(_executor, out var dispatcher))
+        IClusterDispatcher? dispatcher = null;
+        if (_catalog?.TryGet(_executor, out dispatcher) != true)
         {
             // No mark: once the silo registers the handlers, a new request of this key runs normally.
             return new ClusterReply(null, new InvalidOperationException(
