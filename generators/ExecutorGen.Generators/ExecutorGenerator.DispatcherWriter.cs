@@ -53,21 +53,10 @@ public sealed partial class ExecutorGenerator
                     if (_executor.Handlers[i].Key is not { } key)
                         continue;
                     var parameter = _executor.Handlers[i].Parameters[key.ParameterIndex];
-                    string source = "envelope." + Emitter.FieldName(i, parameter);
-                    if (key.GuardParameterNull)
-                        source = $"({source} ?? throw new global::System.ArgumentNullException(\"{parameter.Name}\"))";
-                    // A dotted path checks each reference-typed step before reading the next member from it.
-                    string readable = parameter.Name;
-                    for (int step = 0; step < key.Path.Length; step++)
-                    {
-                        source += "." + Parser.Escape(key.Path[step].Name);
-                        readable += "." + key.Path[step].Name;
-                        if (key.Path[step].MayBeNull && step < key.Path.Length - 1)
-                            source = $"({source} ?? throw new global::System.ArgumentException(\"{readable} is null, so the partition key cannot be read.\", \"{parameter.Name}\"))";
-                    }
+                    string source = KeyExpression(key, parameter, "envelope." + Emitter.FieldName(i, parameter));
                     _w.WriteLine($"case {i}:");
                     _w.Indent();
-                    _w.WriteLine($"key = {source}{(key.SuppressKeyNull ? "!" : "")};");
+                    _w.WriteLine($"key = {source};");
                     _w.WriteLine("return true;");
                     _w.Unindent();
                 }
@@ -76,6 +65,27 @@ public sealed partial class ExecutorGenerator
             _w.WriteLine("key = default!;");
             _w.WriteLine("return false;");
             _w.CloseBrace();
+        }
+
+        /// <summary>
+        /// Reads a handler's key from the expression holding its key parameter, refusing a null request (or a null step
+        /// of a dotted path) with an exception that names the parameter. Shared with the cluster executor.
+        /// </summary>
+        internal static string KeyExpression(KeyModel key, ParameterModel parameter, string parameterSource)
+        {
+            string source = parameterSource;
+            if (key.GuardParameterNull)
+                source = $"({source} ?? throw new global::System.ArgumentNullException(\"{parameter.Name}\"))";
+            // A dotted path checks each reference-typed step before reading the next member from it.
+            string readable = parameter.Name;
+            for (int step = 0; step < key.Path.Length; step++)
+            {
+                source += "." + Parser.Escape(key.Path[step].Name);
+                readable += "." + key.Path[step].Name;
+                if (key.Path[step].MayBeNull && step < key.Path.Length - 1)
+                    source = $"({source} ?? throw new global::System.ArgumentException(\"{readable} is null, so the partition key cannot be read.\", \"{parameter.Name}\"))";
+            }
+            return key.SuppressKeyNull ? source + "!" : source;
         }
 
         private void WriteDispatchAsync()

@@ -79,12 +79,7 @@ public sealed partial class ExecutorGenerator
                 // Qualified, because a handler parameter named "Envelope" would hide the simple name.
                 _envelopeType = qualifiedName.Append(executor.ExecutorName).Append(".Envelope").ToString();
 
-                // The contract's SubmitAsync/TrySubmit/InvokeAsync overloads exist only where the request
-                // parameter types tell handlers apart; Submit{Handler}Async and friends always do.
-                _uniqueSignatures = new HashSet<string>(executor.Handlers
-                    .GroupBy(RequestSignature)
-                    .Where(g => g.Count() == 1)
-                    .Select(g => g.Key));
+                _uniqueSignatures = UniqueSignatures(executor);
             }
 
             public void Write()
@@ -250,14 +245,6 @@ public sealed partial class ExecutorGenerator
                 _w.CloseBrace();
             }
 
-            /// <summary>The generated token parameter's name, renamed when a request parameter already has it.</summary>
-            private static string TokenParameterName(HandlerModel handler)
-            {
-                string name = "cancellationToken";
-                for (int suffix = 1; handler.Parameters.Any(p => p.Name == name); suffix++)
-                    name = "cancellationToken" + suffix;
-                return name;
-            }
 
             private string ExecutorDisplayName()
             {
@@ -269,10 +256,26 @@ public sealed partial class ExecutorGenerator
                 return name.Append(_executor.ExecutorName).Replace("@", "").Replace("\"", "").ToString();
             }
 
-            private static string RequestSignature(HandlerModel handler) =>
-                string.Join(",", handler.Parameters.Select(p => p.SignatureType));
-
             private static string Cref(string typeName) => typeName.Replace('<', '{').Replace('>', '}');
+        }
+
+        /// <summary>
+        /// The request signatures that get the contract's plain <c>SubmitAsync</c>/<c>TrySubmit</c>/<c>InvokeAsync</c>
+        /// overloads: only where the parameter types tell handlers apart (<c>Submit{Handler}Async</c> and friends always exist).
+        /// </summary>
+        internal static HashSet<string> UniqueSignatures(ExecutorModel executor) =>
+            new(executor.Handlers.GroupBy(RequestSignature).Where(g => g.Count() == 1).Select(g => g.Key));
+
+        internal static string RequestSignature(HandlerModel handler) =>
+            string.Join(",", handler.Parameters.Select(p => p.SignatureType));
+
+        /// <summary>The generated token parameter's name, renamed when a request parameter already has it.</summary>
+        internal static string TokenParameterName(HandlerModel handler)
+        {
+            string name = "cancellationToken";
+            for (int suffix = 1; handler.Parameters.Any(p => p.Name == name); suffix++)
+                name = "cancellationToken" + suffix;
+            return name;
         }
 
         /// <summary>The envelope field holding a handler's argument; the handler index keeps names apart.</summary>

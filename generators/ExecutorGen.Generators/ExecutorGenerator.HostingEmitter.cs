@@ -21,7 +21,7 @@ public sealed partial class ExecutorGenerator
         /// static class, which cannot see a handler nested in a private type, nor close an open generic container.
         /// A nested executor still implements <c>IHostedExecutor</c>, so it registers by hand with <c>ExecutorHosting.AddExecutor</c>.
         /// </summary>
-        private static bool CanRegister(ExecutorModel executor) =>
+        internal static bool CanRegister(ExecutorModel executor) =>
             executor.Class.ContainingTypes.Length == 0 && executor.Class.Accessibility is "public" or "internal";
 
         public static string HintName(ExecutorModel executor)

@@ -8,7 +8,8 @@ namespace ExecutorGen.Generators;
 /// <summary>
 /// Generates one <c>{HandlerClass}Executor</c> per class with <c>[RequestHandler]</c> methods: typed submit and
 /// invoke methods over the runtime's <c>ExecutorEngine</c>, with a generated envelope and dispatcher; and, when
-/// the compilation references ExecutorGen.Hosting, a <c>services.Add{HandlerClass}Executor()</c> registration.
+/// the compilation references ExecutorGen.Hosting, a <c>services.Add{HandlerClass}Executor()</c> registration; when it
+/// references ExecutorGen.Orleans, a <c>{HandlerClass}ClusterExecutor</c> and <c>services.Add{HandlerClass}ClusterHandlers()</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class ExecutorGenerator : IIncrementalGenerator
@@ -48,5 +49,19 @@ public sealed partial class ExecutorGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(hostedExecutors, static (context, executor) =>
             context.AddSource(HostingEmitter.HintName(executor), HostingEmitter.Emit(executor)));
+
+        // With ExecutorGen.Orleans referenced, each executor also gets {Class}ClusterExecutor, reduced to a bool the same way.
+        var orleansReferenced = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(OrleansEmitter.MarkerMetadataName) is not null)
+            .WithTrackingName(TrackingNames.OrleansReferenced);
+
+        var clusterExecutors = executors
+            .Combine(orleansReferenced)
+            .Where(static pair => pair.Right)
+            .Select(static (pair, _) => pair.Left)
+            .WithTrackingName(TrackingNames.ClusterExecutors);
+
+        context.RegisterSourceOutput(clusterExecutors, static (context, executor) =>
+            context.AddSource(OrleansEmitter.HintName(executor), OrleansEmitter.Emit(executor)));
     }
 }

@@ -17,4 +17,10 @@ public static class TrackingNames
 
     /// <summary>The executors that get hosting code: all of them once ExecutorGen.Hosting is referenced.</summary>
     public const string HostedExecutors = nameof(HostedExecutors);
+
+    /// <summary>Whether the compilation references ExecutorGen.Orleans (its marker type is present).</summary>
+    public const string OrleansReferenced = nameof(OrleansReferenced);
+
+    /// <summary>The executors that get a cluster executor: all of them once ExecutorGen.Orleans is referenced.</summary>
+    public const string ClusterExecutors = nameof(ClusterExecutors);
 }

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+
+namespace ExecutorGen.Orleans;
+
+public sealed partial class ClusterExecutorEngine
+{
+    private ExecutorState _state = ExecutorState.Running; // guarded by _lock
+    private readonly List<UnprocessedRequest> _unprocessed = new(); // guarded by _lock
+    private TaskCompletionSource<bool>? _idle; // set once shutdown starts; completes when nothing is queued or in flight
+    private Task<ShutdownReport>? _shutdown;
+
+    /// <summary>
+    /// Stops accepting requests. <see cref="ShutdownMode.Drain"/> sends every queued request and waits for the replies;
+    /// <see cref="ShutdownMode.Cancel"/> keeps the queued ones back (they are in the report; their <c>InvokeAsync</c>
+    /// tasks are cancelled) and waits for the ones already at the cluster, which cannot be called back. Idempotent.
+    /// </summary>
+    /// <param name="mode">Drain or Cancel.</param>
+    /// <param name="timeout">How long to wait; <see langword="null"/> waits as long as it takes. When it runs out, requests not yet
+    /// sent are kept back as under Cancel, and <see cref="ShutdownReport.TimedOut"/> is set.</param>
+    /// <returns>Completed requests over the executor's lifetime, and every accepted request that was never sent.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    public Task<ShutdownReport> ShutdownAsync(ShutdownMode mode = ShutdownMode.Drain, TimeSpan? timeout = null)
+    {
+        if (timeout < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative.");
+        List<Pending>? keptBack = null;
+        List<TaskCompletionSource<bool>>? woken;
+        Task<ShutdownReport> shutdown;
+        lock (_lock)
+        {
+            if (_shutdown is not null)
+                return _shutdown;
+            _state = ExecutorState.ShuttingDown;
+            _idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (mode == ShutdownMode.Cancel)
+                keptBack = KeepBackQueuedLocked();
+            if (_admitted == 0)
+                _idle.TrySetResult(true);
+            woken = TakeWaitersLocked();
+            EvaluateBackpressureLocked();
+            shutdown = _shutdown = CompleteShutdownAsync(_idle.Task, timeout);
+        }
+        // Woken submitters retry, find the executor shutting down, and are rejected.
+        if (woken is not null)
+        {
+            foreach (var waiter in woken)
+                waiter.TrySetResult(true);
+        }
+        CancelKeptBack(keptBack);
+        RaisePendingEvents();
+        return shutdown;
+    }
+
+    /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="ShutdownMode.Drain"/> and no timeout.</summary>
+    public ValueTask DisposeAsync() => new(ShutdownAsync());
+
+    private async Task<ShutdownReport> CompleteShutdownAsync(Task idle, TimeSpan? timeout)
+    {
+        bool timedOut = false;
+        if (timeout is { } limit)
+            timedOut = await Task.WhenAny(idle, Task.Delay(limit)).ConfigureAwait(false) != idle;
+        else
+            await idle.ConfigureAwait(false);
+
+        List<Pending>? keptBack = null;
+        IReadOnlyList<UnprocessedRequest> unprocessed;
+        lock (_lock)
+        {
+            if (timedOut)
+                keptBack = KeepBackQueuedLocked();
+            _state = ExecutorState.Stopped;
+            EvaluateBackpressureLocked();
+            unprocessed = _unprocessed.ToArray();
+        }
+        CancelKeptBack(keptBack);
+        RaisePendingEvents();
+        return new ShutdownReport(System.Threading.Volatile.Read(ref _completed), unprocessed, timedOut);
+    }
+
+    /// <summary>Takes every queued (not yet sent) request out of its lane into the unprocessed list.</summary>
+    private List<Pending> KeepBackQueuedLocked()
+    {
+        var keptBack = new List<Pending>();
+        foreach (var lane in _lanes.Values)
+        {
+            while (lane.Queue.Count > 0)
+            {
+                var pending = lane.Queue.Dequeue();
+                keptBack.Add(pending);
+                var call = pending.Call;
+                _unprocessed.Add(new UnprocessedRequest(call.HandlerName, call.Keyed ? call.Key : null, call.Arguments));
+            }
+        }
+        _queued -= keptBack.Count;
+        _admitted -= keptBack.Count;
+        if (_admitted == 0)
+            _idle?.TrySetResult(true);
+        return keptBack;
+    }
+
+    private static void CancelKeptBack(List<Pending>? keptBack)
+    {
+        if (keptBack is null)
+            return;
+        foreach (var pending in keptBack)
+            pending.Completion?.TrySetCanceled();
+    }
+}

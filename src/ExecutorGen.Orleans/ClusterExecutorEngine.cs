@@ -1,0 +1,364 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using ExecutorGen.Runtime;
+using Orleans;
+
+namespace ExecutorGen.Orleans;
+
+/// <summary>
+/// The client side of a cluster executor, hand-written once; each generated <c>{Class}ClusterExecutor</c> is a thin,
+/// typed wrapper over it. Requests are queued per key in <em>lanes</em>; a lane sends one request at a time to its
+/// partition grain and waits for the reply before the next, so a key's requests run in submission order across the
+/// cluster. A failed call is redelivered with the same sequence number, which the grain de-duplicates.
+/// </summary>
+public sealed partial class ClusterExecutorEngine : IAsyncDisposable
+{
+    /// <summary>Unkeyed requests are spread round-robin over this many lanes (sequenced like keys, so redelivery stays safe).</summary>
+    private const int UnorderedLanes = 64;
+
+    private static readonly TimeSpan s_maxRedeliveryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly IGrainFactory _grains;
+    private readonly string _executor;
+    private readonly ClusterExecutorOptions _options;
+    private readonly object _sender;
+    private readonly Guid _client = Guid.NewGuid();
+    private readonly SemaphoreSlim _callSlots;
+
+    // Guarded by _lock: the lanes, the waiters for room, the counts that admission reads, and the lifecycle.
+    private readonly object _lock = new();
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly List<TaskCompletionSource<bool>> _waiters = new();
+    private long _sequence;
+    private long _unorderedCounter;
+    private int _admitted; // queued + in flight
+    private int _queued;
+
+    /// <summary>Creates the engine.</summary>
+    /// <param name="grains">The cluster client (or a silo's grain factory) to call partition grains through.</param>
+    /// <param name="executor">The executor name the silos registered the handler class under.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults. Copied and validated.</param>
+    /// <param name="sender">The sender of this engine's events (the generated executor).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="grains"/>, <paramref name="executor"/> or <paramref name="sender"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the exception names it).</exception>
+    public ClusterExecutorEngine(IGrainFactory grains, string executor, ClusterExecutorOptions? options, object sender)
+    {
+        _grains = grains ?? throw new ArgumentNullException(nameof(grains));
+        _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+        _sender = sender ?? throw new ArgumentNullException(nameof(sender));
+        _options = options?.Clone() ?? new ClusterExecutorOptions();
+        _options.Validate();
+        _callSlots = new SemaphoreSlim(_options.MaxConcurrentCalls, _options.MaxConcurrentCalls);
+    }
+
+    /// <summary>The id the grains know this client by; sequence numbers are per client.</summary>
+    public Guid ClientId => _client;
+
+    /// <summary>Queues a request; under <see cref="QueueFullMode.Wait"/> waits for room while full.</summary>
+    /// <param name="call">The request.</param>
+    /// <param name="cancellationToken">Stops the wait for room; it does not cancel a queued request.</param>
+    /// <exception cref="RequestRejectedException">Full under <see cref="QueueFullMode.Reject"/>, or shutting down.</exception>
+    public ValueTask SubmitAsync(ClusterCall call, CancellationToken cancellationToken = default) =>
+        AdmitAsync(new Pending(call, completion: null), cancellationToken);
+
+    /// <summary>Queues a request if that needs no waiting.</summary>
+    /// <param name="call">The request.</param>
+    /// <returns><see langword="true"/> when queued; <see langword="false"/> when full or shutting down.</returns>
+    public bool TrySubmit(ClusterCall call)
+    {
+        var admission = TryAdmit(new Pending(call, completion: null));
+        if (admission == Admission.Accepted)
+            return true;
+        Interlocked.Increment(ref _rejected);
+        return false;
+    }
+
+    /// <summary>Queues a request and waits for its handler to run on the cluster.</summary>
+    /// <param name="call">The request.</param>
+    /// <param name="cancellationToken">Stops the wait for room; it does not cancel a queued request.</param>
+    /// <returns>Completes when the handler has run; faults with the handler's exception.</returns>
+    public async Task InvokeAsync(ClusterCall call, CancellationToken cancellationToken = default) =>
+        await InvokeAsync<object?>(call, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Queues a request and waits for its handler's result.</summary>
+    /// <typeparam name="T">The handler's result type.</typeparam>
+    /// <param name="call">The request.</param>
+    /// <param name="cancellationToken">Stops the wait for room; it does not cancel a queued request.</param>
+    /// <returns>The handler's result; faults with the handler's exception.</returns>
+    public async Task<T> InvokeAsync<T>(ClusterCall call, CancellationToken cancellationToken = default)
+    {
+        var completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await AdmitAsync(new Pending(call, completion), cancellationToken).ConfigureAwait(false);
+        return (T)(await completion.Task.ConfigureAwait(false))!;
+    }
+
+    private async ValueTask AdmitAsync(Pending pending, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TaskCompletionSource<bool>? waiter = null;
+            Lane? start;
+            Admission admission;
+            lock (_lock)
+            {
+                admission = TryAdmitLocked(pending, out start);
+                if (admission == Admission.Full && _options.FullMode == QueueFullMode.Wait && !cancellationToken.IsCancellationRequested)
+                {
+                    waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _waiters.Add(waiter);
+                }
+            }
+            if (admission == Admission.Accepted)
+            {
+                AfterAdmit(start);
+                return;
+            }
+            if (waiter is null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Interlocked.Increment(ref _rejected);
+                throw new RequestRejectedException(admission == Admission.ShuttingDown ? RejectionReason.ShuttingDown : RejectionReason.Full);
+            }
+            await WaitForRoomAsync(waiter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForRoomAsync(TaskCompletionSource<bool> waiter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using (cancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetCanceled(), waiter))
+                await waiter.Task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_lock)
+                _waiters.Remove(waiter);
+            throw;
+        }
+    }
+
+    private Admission TryAdmit(Pending pending)
+    {
+        Lane? start;
+        Admission admission;
+        lock (_lock)
+            admission = TryAdmitLocked(pending, out start);
+        if (admission == Admission.Accepted)
+            AfterAdmit(start);
+        return admission;
+    }
+
+    private Admission TryAdmitLocked(Pending pending, out Lane? start)
+    {
+        start = null;
+        if (_state != ExecutorState.Running)
+            return Admission.ShuttingDown;
+        string laneKey = pending.Call.Keyed
+            ? ClusterKeys.Format(pending.Call.Key)
+            : "~" + (_unorderedCounter++ % UnorderedLanes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _lanes.TryGetValue(laneKey, out var lane);
+        if (_admitted >= _options.Capacity || (lane is not null && lane.Count >= (_options.MaxQueuedPerKey ?? int.MaxValue)))
+            return Admission.Full;
+        if (lane is null)
+        {
+            lane = new Lane(laneKey, ClusterKeys.GrainKey(_executor, laneKey, _options.BucketCount));
+            _lanes.Add(laneKey, lane);
+        }
+        // Sequence numbers grow per client; per key they therefore grow in submission order, which is all the grain needs.
+        pending.Sequence = ++_sequence;
+        pending.AcceptedAt = Stopwatch.GetTimestamp();
+        lane.Queue.Enqueue(pending);
+        _admitted++;
+        _queued++;
+        _submitted++;
+        if (!lane.Running)
+        {
+            lane.Running = true;
+            start = lane;
+        }
+        EvaluateBackpressureLocked();
+        return Admission.Accepted;
+    }
+
+    private void AfterAdmit(Lane? start)
+    {
+        _arrivals.Record();
+        RaisePendingEvents();
+        if (start is not null)
+            _ = Task.Run(() => PumpAsync(start));
+    }
+
+    /// <summary>Sends a lane's requests one at a time, in order, until the lane is empty.</summary>
+    private async Task PumpAsync(Lane lane)
+    {
+        var grain = _grains.GetGrain<IPartitionGrain>(lane.GrainKey);
+        while (true)
+        {
+            Pending pending;
+            lock (_lock)
+            {
+                if (lane.Queue.Count == 0)
+                {
+                    // An idle lane is forgotten; sequence numbers are per client, so a new lane for the key continues them.
+                    lane.Running = false;
+                    _lanes.Remove(lane.Key);
+                    return;
+                }
+                pending = lane.Queue.Dequeue();
+                _queued--;
+                lane.InFlight = true;
+            }
+
+            await _callSlots.WaitAsync().ConfigureAwait(false);
+            Interlocked.Increment(ref _busy);
+            long sentAt = Stopwatch.GetTimestamp();
+            _queueTime.Record(sentAt - pending.AcceptedAt);
+            var outcome = await DeliverAsync(grain, lane.Key, pending).ConfigureAwait(false);
+            _processingTime.Record(Stopwatch.GetTimestamp() - sentAt);
+            Interlocked.Decrement(ref _busy);
+            _callSlots.Release();
+
+            await FinishAsync(pending, outcome).ConfigureAwait(false);
+            List<TaskCompletionSource<bool>>? woken;
+            lock (_lock)
+            {
+                lane.InFlight = false;
+                _admitted--;
+                woken = TakeWaitersLocked();
+                EvaluateBackpressureLocked();
+                if (_admitted == 0)
+                    _idle?.TrySetResult(true);
+            }
+            _completions.Record();
+            if (woken is not null)
+            {
+                foreach (var waiter in woken)
+                    waiter.TrySetResult(true);
+            }
+            RaisePendingEvents();
+        }
+    }
+
+    /// <summary>Calls the grain until it answers, redelivering the same request (same sequence) after a failed call.</summary>
+    private async Task<Outcome> DeliverAsync(IPartitionGrain grain, string laneKey, Pending pending)
+    {
+        var request = new ClusterRequest(pending.Call.Handler, _client, laneKey, pending.Sequence, pending.Call.Arguments);
+        long start = Stopwatch.GetTimestamp();
+        var delay = _options.RedeliveryDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var reply = await grain.ExecuteAsync(request).ConfigureAwait(false);
+                if (reply.Replayed)
+                    Interlocked.Increment(ref _replayed);
+                return new Outcome(reply, null, attempt);
+            }
+            catch (Exception exception) when (ClusterFailures.IsRedeliverable(exception)
+                && Stopwatch.GetElapsedTime(start) + delay < _options.RedeliveryTimeout)
+            {
+                Interlocked.Increment(ref _failed);
+                Interlocked.Increment(ref _redelivered);
+                await Task.Delay(delay).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRedeliveryDelay.Ticks));
+            }
+            catch (Exception exception)
+            {
+                return new Outcome(null, exception, attempt);
+            }
+        }
+    }
+
+    private async ValueTask FinishAsync(Pending pending, Outcome outcome)
+    {
+        var failure = outcome.Reply is { } reply ? reply.Failure : outcome.CallFailure;
+        if (failure is null)
+        {
+            Interlocked.Increment(ref _completed);
+            pending.Completion?.TrySetResult(outcome.Reply!.Result);
+            return;
+        }
+
+        Interlocked.Increment(ref _failed);
+        Interlocked.Increment(ref _deadLettered);
+        if (_options.DeadLetters is { } sink)
+        {
+            try
+            {
+                var call = pending.Call;
+                await sink.WriteAsync(new DeadLetter(call.HandlerName, call.Keyed ? call.Key : null, call.Arguments, failure, outcome.Attempts, DeadLetterReason.Failed), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // A failing sink must not stop the lane; it is counted, as in the in-process executor.
+                Interlocked.Increment(ref _deadLetterSinkFailures);
+            }
+        }
+        pending.Completion?.TrySetException(failure);
+    }
+
+    private List<TaskCompletionSource<bool>>? TakeWaitersLocked()
+    {
+        if (_waiters.Count == 0)
+            return null;
+        // Every waiter re-tries its admission: one may wait for its key's room, another for total room.
+        var woken = new List<TaskCompletionSource<bool>>(_waiters);
+        _waiters.Clear();
+        return woken;
+    }
+
+    private enum Admission
+    {
+        Accepted,
+        Full,
+        ShuttingDown,
+    }
+
+    /// <summary>A key's queue. Guarded by <see cref="_lock"/>.</summary>
+    private sealed class Lane
+    {
+        public Lane(string key, string grainKey)
+        {
+            Key = key;
+            GrainKey = grainKey;
+        }
+
+        public string Key { get; }
+
+        public string GrainKey { get; }
+
+        public Queue<Pending> Queue { get; } = new();
+
+        /// <summary>A pump is running for this lane.</summary>
+        public bool Running { get; set; }
+
+        /// <summary>A request of this lane is at the cluster.</summary>
+        public bool InFlight { get; set; }
+
+        /// <summary>The lane's accepted and unfinished requests.</summary>
+        public int Count => Queue.Count + (InFlight ? 1 : 0);
+    }
+
+    private sealed class Pending
+    {
+        public Pending(ClusterCall call, TaskCompletionSource<object?>? completion)
+        {
+            Call = call;
+            Completion = completion;
+        }
+
+        public ClusterCall Call { get; }
+
+        public TaskCompletionSource<object?>? Completion { get; }
+
+        public long Sequence { get; set; }
+
+        public long AcceptedAt { get; set; }
+    }
+
+    private readonly record struct Outcome(ClusterReply? Reply, Exception? CallFailure, int Attempts);
+}

@@ -1,0 +1,69 @@
+using System;
+
+namespace ExecutorGen.Orleans;
+
+/// <summary>Options of a generated <c>{Class}ClusterExecutor</c> (the client side; silos need none).</summary>
+public sealed class ClusterExecutorOptions
+{
+    /// <summary>Requests accepted and not yet finished (queued or in flight), over all keys of this executor. Default 10,000.</summary>
+    public int Capacity { get; set; } = 10_000;
+
+    /// <summary>Requests of one key accepted and not yet finished; <see langword="null"/> (default) for no limit beyond <see cref="Capacity"/>.</summary>
+    public int? MaxQueuedPerKey { get; set; }
+
+    /// <summary>What <c>SubmitAsync</c> does when full: <see cref="QueueFullMode.Wait"/> (default) or <see cref="QueueFullMode.Reject"/>.
+    /// The shedding modes are not supported: a request is not dropped once it may have reached a silo.</summary>
+    public QueueFullMode FullMode { get; set; } = QueueFullMode.Wait;
+
+    /// <summary>Grain calls in flight at once (each for a different key: a key has at most one). Default 1,024.</summary>
+    public int MaxConcurrentCalls { get; set; } = 1_024;
+
+    /// <summary>
+    /// <see langword="null"/> (default): one grain per partition key. A number: keys are spread over that many grains by a
+    /// stable hash (fewer activations and storage records; keys sharing a grain run one at a time).
+    /// </summary>
+    public int? BucketCount { get; set; }
+
+    /// <summary>How long a request whose grain call failed (a silo died, a timeout, a lost connection) is redelivered
+    /// before it is given up as a dead letter. Default 2 minutes.</summary>
+    public TimeSpan RedeliveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The first delay before a redelivery; it doubles up to 5 seconds. Default 100 ms.</summary>
+    public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Fill (accepted and unfinished / <see cref="Capacity"/>) at which backpressure turns on. Default 0.8.</summary>
+    public double HighWatermark { get; set; } = 0.8;
+
+    /// <summary>Fill under which backpressure turns off again. Default 0.6.</summary>
+    public double LowWatermark { get; set; } = 0.6;
+
+    /// <summary>Receives requests whose handler threw on the silo, or that could not be delivered within <see cref="RedeliveryTimeout"/>.</summary>
+    public IDeadLetterSink? DeadLetters { get; set; }
+
+    /// <summary>A copy, so that an executor keeps the values it was built with.</summary>
+    public ClusterExecutorOptions Clone() => (ClusterExecutorOptions)MemberwiseClone();
+
+    /// <summary>Throws when an option is out of range; the exception names the option.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public void Validate()
+    {
+        if (Capacity < 1)
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "Capacity must be at least 1.");
+        if (MaxQueuedPerKey is < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxQueuedPerKey), MaxQueuedPerKey, "MaxQueuedPerKey must be at least 1, or null.");
+        if (FullMode is not (QueueFullMode.Wait or QueueFullMode.Reject))
+            throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "A cluster executor supports QueueFullMode.Wait and QueueFullMode.Reject.");
+        if (MaxConcurrentCalls < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentCalls), MaxConcurrentCalls, "MaxConcurrentCalls must be at least 1.");
+        if (BucketCount is < 1)
+            throw new ArgumentOutOfRangeException(nameof(BucketCount), BucketCount, "BucketCount must be at least 1, or null.");
+        if (RedeliveryTimeout < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RedeliveryTimeout), RedeliveryTimeout, "RedeliveryTimeout must not be negative.");
+        if (RedeliveryDelay <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RedeliveryDelay), RedeliveryDelay, "RedeliveryDelay must be positive.");
+        if (HighWatermark is <= 0 or > 1 || double.IsNaN(HighWatermark))
+            throw new ArgumentOutOfRangeException(nameof(HighWatermark), HighWatermark, "HighWatermark must be in (0, 1].");
+        if (LowWatermark < 0 || LowWatermark >= HighWatermark || double.IsNaN(LowWatermark))
+            throw new ArgumentOutOfRangeException(nameof(LowWatermark), LowWatermark, "LowWatermark must be in [0, HighWatermark).");
+    }
+}

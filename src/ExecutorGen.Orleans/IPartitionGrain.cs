@@ -1,0 +1,20 @@
+using System.Threading.Tasks;
+using Orleans;
+
+namespace ExecutorGen.Orleans;
+
+/// <summary>
+/// The grain that runs one partition's requests: one activation per partition key, or per key bucket (see
+/// <see cref="ClusterExecutorOptions.BucketCount"/>). Its key is <c>{executor}/{partition}</c>. Not reentrant
+/// (the Orleans default), so a partition's requests run one at a time.
+/// </summary>
+public interface IPartitionGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Runs a request, unless its sequence number shows it already ran for this client and key: then the stored
+    /// outcome is returned and the handler does not run again.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The handler's outcome: its result, or the exception it threw.</returns>
+    Task<ClusterReply> ExecuteAsync(ClusterRequest request);
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Orleans;
+using Orleans.Runtime;
+
+namespace ExecutorGen.Orleans;
+
+/// <summary>
+/// Runs a partition's requests through the handler class's dispatcher, one at a time (not reentrant), and de-duplicates
+/// redeliveries with the marks it persists in the <see cref="ClusterHandlers.StorageName"/> grain storage.
+/// </summary>
+/// <remarks>
+/// The mark is written after the handler returns and before the reply leaves, so a redelivery of a request whose reply
+/// was lost finds it, even on another silo after this one died, as long as the storage outlives the silo. A silo that
+/// dies after the handler ran and before the write completed leaves no mark: that request runs again when it is
+/// redelivered (see docs/orleans.md, "Delivery guarantees").
+/// </remarks>
+internal sealed class PartitionGrain : Grain, IPartitionGrain
+{
+    private readonly IPersistentState<PartitionGrainState> _state;
+    private readonly ClusterHandlerCatalog? _catalog;
+    private string _executor = "";
+
+    public PartitionGrain(
+        [PersistentState("partition", ClusterHandlers.StorageName)] IPersistentState<PartitionGrainState> state,
+        IServiceProvider services)
+    {
+        _state = state;
+        // Absent when the silo registered no handler class at all: requests then fail with the explanation below.
+        _catalog = (ClusterHandlerCatalog?)services.GetService(typeof(ClusterHandlerCatalog));
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        string key = this.GetPrimaryKeyString();
+        _executor = key.Substring(0, Math.Max(0, key.IndexOf('/')));
+        return Task.CompletedTask;
+    }
+
+    public async Task<ClusterReply> ExecuteAsync(ClusterRequest request)
+    {
+        if (SequenceLedger.TryReplay(_state.State.Marks, request, out var replay))
+            return replay!;
+        IClusterDispatcher? dispatcher = null;
+        if (_catalog?.TryGet(_executor, out dispatcher) != true)
+        {
+            // No mark: once the silo registers the handlers, a new request of this key runs normally.
+            return new ClusterReply(null, new InvalidOperationException(
+                $"No handlers for executor '{_executor}' are registered on this silo: call services.Add{{Class}}ClusterHandlers() when building it."), Replayed: false);
+        }
+
+        ClusterReply reply;
+        try
+        {
+            reply = new ClusterReply(await dispatcher!.DispatchAsync(request.Handler, request.Arguments, CancellationToken.None), null, Replayed: false);
+        }
+        catch (Exception exception)
+        {
+            // In-band: the client tells a handler's failure (final) from a failed call (redelivered) by this.
+            reply = new ClusterReply(null, exception, Replayed: false);
+        }
+
+        SequenceLedger.Record(_state.State.Marks, request, reply, DateTime.UtcNow);
+        await _state.WriteStateAsync();
+        return reply;
+    }
+}

@@ -1,0 +1,26 @@
+using System;
+using System.Collections.Generic;
+using Orleans;
+
+namespace ExecutorGen.Orleans;
+
+/// <summary>A partition grain's persisted state: the de-duplication high-water mark of every client and key it serves.</summary>
+[GenerateSerializer]
+public sealed class PartitionGrainState
+{
+    /// <summary>One mark per <c>{client}|{key}</c> (see <see cref="SequenceLedger.MarkKey"/>).</summary>
+    [Id(0)]
+    public Dictionary<string, SequenceMark> Marks { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The last request of one client and key that ran, and its outcome (returned again to a redelivery).</summary>
+/// <param name="Sequence">The request's sequence number.</param>
+/// <param name="Result">The handler's result.</param>
+/// <param name="Failure">The handler's exception, if it threw.</param>
+/// <param name="RecordedAt">When it ran (UTC); marks older than <see cref="SequenceLedger.Retention"/> are pruned.</param>
+[GenerateSerializer, Immutable]
+public sealed record SequenceMark(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] object? Result,
+    [property: Id(2)] Exception? Failure,
+    [property: Id(3)] DateTime RecordedAt);
