@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading;
 using ExecutorGen.Runtime;
 
@@ -19,8 +20,11 @@ public sealed partial class ClusterExecutorEngine
     private int _busy;
     private readonly LatencyHistogram _queueTime = new();
     private readonly LatencyHistogram _processingTime = new();
-    private readonly RateMeter _arrivals = new();
-    private readonly RateMeter _completions = new();
+    // No timer samples the totals here: GetMetrics stores a sample at most every quarter second, so the rates
+    // run over the snapshots of the last five seconds (or since the start).
+    private static readonly long s_rateSampleTicks = Stopwatch.Frequency / 4;
+    private readonly RateWindow _rates = new(); // under _lock
+    private long _lastRateSample; // under _lock
 
     private BackpressureState _backpressure = BackpressureState.Inactive; // written under _lock
     private readonly ConcurrentQueue<BackpressureChangedEventArgs> _pendingEvents = new();
@@ -47,11 +51,20 @@ public sealed partial class ClusterExecutorEngine
         long submitted;
         int queued;
         ExecutorState state;
+        (double Arrivals, double Completions) rates;
         lock (_lock)
         {
             submitted = _submitted;
             queued = _queued;
             state = _state;
+            long now = Stopwatch.GetTimestamp();
+            long finished = Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered);
+            rates = _rates.PerSecond(now, submitted, finished);
+            if (now - _lastRateSample >= s_rateSampleTicks)
+            {
+                _rates.Sample(now, submitted, finished);
+                _lastRateSample = now;
+            }
         }
         int busy = Volatile.Read(ref _busy);
         return new ExecutorMetrics
@@ -69,8 +82,8 @@ public sealed partial class ClusterExecutorEngine
             BusyWorkers = busy,
             QueueTime = _queueTime.Summarize(),
             ProcessingTime = _processingTime.Summarize(),
-            ArrivalRate = _arrivals.PerSecond(),
-            CompletionRate = _completions.PerSecond(),
+            ArrivalRate = rates.Arrivals,
+            CompletionRate = rates.Completions,
             Backpressure = Backpressure,
             State = state,
         };

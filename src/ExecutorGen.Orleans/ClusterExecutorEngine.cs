@@ -186,7 +186,6 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
 
     private void AfterAdmit(Lane? start)
     {
-        _arrivals.Record();
         RaisePendingEvents();
         if (start is not null)
             _ = Task.Run(() => PumpAsync(start));
@@ -216,9 +215,8 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
             await _callSlots.WaitAsync().ConfigureAwait(false);
             Interlocked.Increment(ref _busy);
             long sentAt = Stopwatch.GetTimestamp();
-            _queueTime.Record(sentAt - pending.AcceptedAt);
             var outcome = await DeliverAsync(grain, lane.Key, pending).ConfigureAwait(false);
-            _processingTime.Record(Stopwatch.GetTimestamp() - sentAt);
+            long repliedAt = Stopwatch.GetTimestamp();
             Interlocked.Decrement(ref _busy);
             _callSlots.Release();
 
@@ -226,6 +224,9 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
             List<TaskCompletionSource<bool>>? woken;
             lock (_lock)
             {
+                // The histograms take one writer at a time: they are recorded under the lock.
+                _queueTime.Record(sentAt - pending.AcceptedAt);
+                _processingTime.Record(repliedAt - sentAt);
                 lane.InFlight = false;
                 _admitted--;
                 woken = TakeWaitersLocked();
@@ -233,7 +234,6 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
                 if (_admitted == 0)
                     _idle?.TrySetResult(true);
             }
-            _completions.Record();
             if (woken is not null)
             {
                 foreach (var waiter in woken)
