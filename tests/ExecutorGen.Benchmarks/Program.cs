@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using ExecutorGen.Benchmarks.Benchmarks;
+using ExecutorGen.Benchmarks.Peers;
 using ExecutorGen.Benchmarks.Runs;
 
 namespace ExecutorGen.Benchmarks;
@@ -13,7 +15,9 @@ namespace ExecutorGen.Benchmarks;
 /// One command per mode runs everything and writes the results (docs/benchmarks.md):
 /// <c>dotnet run -c Release --project tests/ExecutorGen.Benchmarks -- --short</c> (or <c>--full</c>).
 /// Options: <c>--only w1,w2,w3,w4,alloc</c> runs a subset; <c>--artifacts DIR</c> (default
-/// <c>BenchmarkDotNet.Artifacts</c>) is where BenchmarkDotNet's reports and <c>DIR/executorgen/*.csv</c> go.
+/// <c>BenchmarkDotNet.Artifacts</c>) is where BenchmarkDotNet's reports and <c>DIR/executorgen/*.csv</c> go;
+/// <c>--profile</c> runs W1 only, for PerKey, PerPartition and Channels on 2 workers, under BenchmarkDotNet's
+/// EventPipe CPU-sampling profiler (a speedscope file per case in <c>DIR</c>).
 /// </summary>
 public static class Program
 {
@@ -25,6 +29,7 @@ public static class Program
         var mode = BenchMode.Short;
         string[] workloads = s_workloads;
         string artifacts = "BenchmarkDotNet.Artifacts";
+        bool profile = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,6 +42,7 @@ public static class Program
                     if (unknown.Length > 0) return Usage($"unknown workload(s) for --only: {string.Join(", ", unknown)}");
                     break;
                 case "--artifacts" when i + 1 < args.Length: artifacts = args[++i]; break;
+                case "--profile": profile = true; workloads = ["w1"]; break;
                 default: return Usage($"unknown argument '{args[i]}'");
             }
         }
@@ -64,7 +70,8 @@ public static class Program
         if (workloads.Contains("alloc")) types.Add(typeof(AllocationBenchmarks));
         if (types.Count > 0)
         {
-            foreach (Summary summary in BenchmarkRunner.Run(types.ToArray(), Config(mode, artifacts)))
+            var config = profile ? ProfileConfig(Config(mode, artifacts)) : Config(mode, artifacts);
+            foreach (Summary summary in BenchmarkRunner.Run(types.ToArray(), config))
             {
                 var type = summary.BenchmarksCases.FirstOrDefault()?.Descriptor.Type;
                 if (type == typeof(OverheadBenchmarks)) results.WriteOverhead(summary);
@@ -79,7 +86,7 @@ public static class Program
     }
 
     // Each invocation is one whole workload (10,000 to 1,000,000 requests), so one invocation per iteration.
-    private static IConfig Config(BenchMode mode, string artifacts) => ManualConfig.Create(DefaultConfig.Instance)
+    private static ManualConfig Config(BenchMode mode, string artifacts) => ManualConfig.Create(DefaultConfig.Instance)
         .AddJob(Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(mode.WarmupCount)
@@ -92,9 +99,16 @@ public static class Program
         .WithArtifactsPath(artifacts)
         .WithOptions(ConfigOptions.DisableLogFile);
 
+    // Profiles the engine against its strongest peer, on the machine's core count.
+    private static IConfig ProfileConfig(ManualConfig config) => config
+        .AddDiagnoser(new EventPipeProfiler(EventPipeProfile.CpuSampling))
+        .AddFilter(new SimpleFilter(c =>
+            c.Parameters.Items.Any(p => p.Name == "Workers" && p.Value is 2)
+            && c.Parameters.Items.Any(p => p.Name == "Peer" && p.Value is PeerKind.PerKey or PeerKind.PerPartition or PeerKind.Channels)));
+
     private static int Usage(string problem)
     {
-        Console.Error.WriteLine($"{problem}\nusage: dotnet run -c Release --project tests/ExecutorGen.Benchmarks -- [--short | --full] [--only {string.Join(",", s_workloads)}] [--artifacts DIR]");
+        Console.Error.WriteLine($"{problem}\nusage: dotnet run -c Release --project tests/ExecutorGen.Benchmarks -- [--short | --full] [--only {string.Join(",", s_workloads)}] [--artifacts DIR] [--profile]");
         return 2;
     }
 }

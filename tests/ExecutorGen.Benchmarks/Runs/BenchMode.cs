@@ -1,11 +1,19 @@
 namespace ExecutorGen.Benchmarks.Runs;
 
-/// <summary>How long to measure: <see cref="Short"/> finishes in minutes on a 2-core machine; <see cref="Full"/> repeats more.</summary>
-public sealed record BenchMode(string Name, int WarmupCount, int IterationCount, int Repetitions)
+/// <summary>
+/// How long to measure. <see cref="Short"/> takes about 6 minutes on an idle 2-core machine (twice that on a
+/// loaded one, where <c>Task.Delay(1)</c> sleeps several milliseconds); <see cref="Full"/> repeats more.
+/// </summary>
+/// <param name="Name">The mode's name, also BenchmarkDotNet's job id.</param>
+/// <param name="WarmupCount">BenchmarkDotNet warm-up iterations per case.</param>
+/// <param name="IterationCount">BenchmarkDotNet measured iterations per case (one whole workload each).</param>
+/// <param name="HotKeyRepetitions">W3 repetitions per executor (after one uncounted warm-up repetition).</param>
+/// <param name="IoRepetitions">W2 repetitions per executor and worker count (after a warm-up of 2,000 requests).</param>
+public sealed record BenchMode(string Name, int WarmupCount, int IterationCount, int HotKeyRepetitions, int IoRepetitions)
 {
-    /// <summary>A few minutes: 1 warm-up and 5 measured BenchmarkDotNet iterations, 3 repetitions of each custom run.</summary>
-    public static BenchMode Short { get; } = new("short", 1, 5, 3);
+    /// <summary>1 warm-up and 3 measured BenchmarkDotNet iterations; 3 W3 and 1 W2 repetitions.</summary>
+    public static BenchMode Short { get; } = new("short", 1, 3, 3, 1);
 
-    /// <summary>3 warm-ups and 15 measured iterations, 10 repetitions of each custom run.</summary>
-    public static BenchMode Full { get; } = new("full", 3, 15, 10);
+    /// <summary>3 warm-ups and 15 measured iterations; 10 W3 and 5 W2 repetitions.</summary>
+    public static BenchMode Full { get; } = new("full", 3, 15, 10, 5);
 }

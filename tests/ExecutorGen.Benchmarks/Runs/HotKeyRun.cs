@@ -36,7 +36,7 @@ public static class HotKeyRun
         var results = new List<HotKeyResult>();
         foreach (var kind in Enum.GetValues<PeerKind>())
         {
-            var result = await RunPeerAsync(kind, mode.Repetitions).ConfigureAwait(false);
+            var result = await RunPeerAsync(kind, mode.HotKeyRepetitions).ConfigureAwait(false);
             results.Add(result);
             log.WriteLine($"  W3 {kind,-12}: others p50 {result.OtherP50Us,9:F0} us, p99 {result.OtherP99Us,9:F0} us, max {result.OtherMaxUs,9:F0} us; hot p99 {result.HotP99Us,9:F0} us; {result.ThroughputPerSecond,8:F0} req/s");
         }

@@ -76,9 +76,9 @@ public sealed class ResultsWriter(string directory)
     /// <summary>W2: <c>w2.csv</c>.</summary>
     public void WriteIoBound(IEnumerable<IoBoundResult> results)
     {
-        var csv = new StringBuilder("peer,workers,delay_ms,ideal_ms,median_ms,min_ms,max_ms,ratio_to_ideal\n");
+        var csv = new StringBuilder("peer,workers,delay_ms,ideal_ms,median_ms,ratio_to_ideal\n");
         foreach (var r in results)
-            csv.AppendLine(Csv(r.Peer, r.Workers, r.DelayMs, r.IdealMs, r.MedianMs, r.MinMs, r.MaxMs, r.RatioToIdeal));
+            csv.AppendLine(Csv(r.Peer, r.Workers, r.DelayMs, r.IdealMs, r.MedianMs, r.RatioToIdeal));
         Write("w2.csv", csv);
     }
 

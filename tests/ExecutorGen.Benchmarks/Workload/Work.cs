@@ -11,6 +11,7 @@ public sealed class Work
 {
     private int[] _nextSequence = Array.Empty<int>();
     private int _orderViolations;
+    private long _delayTicks;
 
     /// <summary>Counts the run's completions.</summary>
     public Countdown Countdown { get; } = new();
@@ -23,6 +24,12 @@ public sealed class Work
 
     /// <summary>Requests seen out of their key's order since <see cref="EnableOrderCheck"/>.</summary>
     public int OrderViolations => Volatile.Read(ref _orderViolations);
+
+    /// <summary>Total time the <see cref="DelayAsync"/> handlers spent in their delay since <see cref="ResetDelayTime"/>.</summary>
+    public TimeSpan DelayTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _delayTicks));
+
+    /// <summary>Zeroes <see cref="DelayTime"/>.</summary>
+    public void ResetDelayTime() => Interlocked.Exchange(ref _delayTicks, 0);
 
     /// <summary>Turns the per-key order check on for keys in [0, <paramref name="keyCount"/>).</summary>
     public void EnableOrderCheck(int keyCount)
@@ -43,10 +50,12 @@ public sealed class Work
         Finish(request);
     }
 
-    /// <summary>The I/O-bound handler (W2): one <c>await Task.Delay(1)</c>.</summary>
+    /// <summary>The I/O-bound handler (W2): one <c>await Task.Delay(1)</c>, its real duration added to <see cref="DelayTime"/>.</summary>
     public async Task DelayAsync(BenchRequest request)
     {
+        long start = Stopwatch.GetTimestamp();
         await Task.Delay(1).ConfigureAwait(false);
+        Interlocked.Add(ref _delayTicks, Stopwatch.GetTimestamp() - start);
         Finish(request);
     }
 
