@@ -28,7 +28,11 @@ public static class ContractCheck
         return failures;
     }
 
-    private static async Task<string?> CheckAsync(PeerKind kind, HandlerShape shape, int count)
+    /// <summary>
+    /// Runs <paramref name="count"/> requests over 100 keys through <paramref name="kind"/> (4 workers, 64 places);
+    /// returns what went wrong, or <see langword="null"/> when the contract held.
+    /// </summary>
+    public static async Task<string?> CheckAsync(PeerKind kind, HandlerShape shape, int count)
     {
         const int Keys = 100;
         var work = new Work();

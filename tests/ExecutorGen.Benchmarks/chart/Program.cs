@@ -39,7 +39,7 @@ public static class Program
         double max = NiceCeiling(rows.Max(r => Csv.Number(r, "requests_per_second") / 1e6));
         var plot = new Plot(x0 + Left, Top, PanelWidth - Left - 20, Height - Top - Bottom);
 
-        svg.Text(x0 + PanelWidth / 2, 24, "W1 throughput (million requests/s, higher is better)", 15, "middle", "bold");
+        svg.Text(x0 + PanelWidth / 2, 24, "W1 throughput (million requests/s, higher is better)", 14, "middle", "bold");
         for (int i = 0; i <= 5; i++)
         {
             double v = max * i / 5;
@@ -61,7 +61,7 @@ public static class Program
         double Scale(double us) => Math.Clamp((Math.Log10(Math.Max(us, low)) - Math.Log10(low)) / (Math.Log10(high) - Math.Log10(low)), 0, 1);
         var plot = new Plot(x0 + Left, Top, PanelWidth - Left - 20, Height - Top - Bottom);
 
-        svg.Text(x0 + PanelWidth / 2, 24, "W3 hot key: latency of the other keys (log scale, lower is better)", 15, "middle", "bold");
+        svg.Text(x0 + PanelWidth / 2, 24, "W3 hot key: other keys' latency (log scale, lower is better)", 14, "middle", "bold");
         for (double v = low; v <= high; v *= 10)
         {
             double y = plot.Y(Scale(v));
