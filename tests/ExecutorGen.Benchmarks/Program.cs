@@ -97,6 +97,8 @@ public static class Program
         .AddDiagnoser(MemoryDiagnoser.Default)
         .AddColumn(StatisticColumn.Median)
         .WithArtifactsPath(artifacts)
+        // Two minutes (the default) is not always enough to build the boilerplate on a loaded 2-core machine.
+        .WithBuildTimeout(TimeSpan.FromMinutes(15))
         .WithOptions(ConfigOptions.DisableLogFile);
 
     // Profiles the engine against its strongest peer, on the machine's core count.

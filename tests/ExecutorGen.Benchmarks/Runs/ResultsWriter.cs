@@ -50,15 +50,15 @@ public sealed class ResultsWriter(string directory)
         Write("w1.csv", csv);
     }
 
-    /// <summary>W4: <c>w4.csv</c> from the <see cref="Benchmarks.ObservabilityBenchmarks"/> summary; cost = observed ÷ unobserved − 1.</summary>
+    /// <summary>W4: <c>w4.csv</c> from the <see cref="Benchmarks.ObservabilityBenchmarks"/> summary; cost = time ÷ time without listeners − 1.</summary>
     public void WriteObservability(Summary summary)
     {
         var rows = Rows(summary).ToList();
-        var csv = new StringBuilder("peer,workers,observed,median_ns_per_request,allocated_bytes_per_request,cost_vs_unobserved\n");
+        var csv = new StringBuilder("peer,workers,listeners,median_ns_per_request,allocated_bytes_per_request,cost_vs_none\n");
         foreach (var row in rows)
         {
-            var bare = rows.FirstOrDefault(r => r.Peer == row.Peer && r.Workers == row.Workers && r.Observed == "False");
-            csv.AppendLine(Csv(row.Peer, row.Workers, row.Observed, row.MedianNs, row.AllocatedBytes,
+            var bare = rows.FirstOrDefault(r => r.Peer == row.Peer && r.Workers == row.Workers && r.Listeners == nameof(Benchmarks.Listeners.None));
+            csv.AppendLine(Csv(row.Peer, row.Workers, row.Listeners, row.MedianNs, row.AllocatedBytes,
                 bare is null ? double.NaN : row.MedianNs / bare.MedianNs - 1));
         }
         Write("w4.csv", csv);
@@ -100,7 +100,7 @@ public sealed class ResultsWriter(string directory)
         _ => v.ToString(),
     }));
 
-    private sealed record Row(string Method, string Peer, int Workers, string Observed, double MedianNs, double MeanNs, double AllocatedBytes);
+    private sealed record Row(string Method, string Peer, int Workers, string Listeners, double MedianNs, double MeanNs, double AllocatedBytes);
 
     // A case that failed has no statistics: it is left out (and BenchmarkDotNet's own log says why).
     private static IEnumerable<Row> Rows(Summary summary) =>
@@ -111,7 +111,7 @@ public sealed class ResultsWriter(string directory)
             c.Descriptor.WorkloadMethod.Name,
             Parameter(c, "Peer"),
             int.TryParse(Parameter(c, "Workers"), out int workers) ? workers : 0,
-            Parameter(c, "Observed"),
+            Parameter(c, "Listeners"),
             report.ResultStatistics!.Median,
             report.ResultStatistics.Mean,
             report.GcStats.GetBytesAllocatedPerOperation(c) ?? double.NaN);
