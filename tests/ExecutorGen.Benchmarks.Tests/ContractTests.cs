@@ -49,4 +49,16 @@ public class ContractTests
 
         Assert.All(counts, c => Assert.InRange(c, 1_000, 1_600));
     }
+
+    [Fact]
+    public async Task The_channels_peer_counts_every_submission_including_those_that_waited_for_room()
+    {
+        var work = new Work();
+        var requests = RequestSet.Create(5_000, 10);
+        await using var executor = new ChannelsExecutor<ComputeHandler>(workerCount: 2, capacity: 8, new ComputeHandler(work));
+
+        await Driver.RunAsync(executor, work, requests);
+
+        Assert.Equal(requests.Length, executor.SubmittedCount);
+    }
 }

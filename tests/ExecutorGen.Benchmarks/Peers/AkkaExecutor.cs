@@ -37,8 +37,11 @@ public sealed class AkkaExecutor<THandler> : IBenchExecutor
         _router = _system.ActorOf(Props.Create(() => new WorkerActor(handler, this)).WithRouter(pool), "workers");
     }
 
-    /// <summary>Requests handled and failed so far.</summary>
-    public (long Completed, long Failed) Counts => (Interlocked.Read(ref _completed), Interlocked.Read(ref _failed));
+    /// <inheritdoc />
+    public long CompletedCount => Interlocked.Read(ref _completed);
+
+    /// <inheritdoc />
+    public long FailedCount => Interlocked.Read(ref _failed);
 
     /// <inheritdoc />
     public ValueTask SubmitAsync(BenchRequest request)

@@ -7,7 +7,8 @@ namespace ExecutorGen.Benchmarks.Peers;
 /// The strongest simple peer, hand-written the way System.Threading.Channels recommends: one bounded
 /// single-reader channel per worker (capacity split evenly, producers wait when full), a key hashed to
 /// its worker, a <c>TryWrite</c> fast path before <c>WriteAsync</c>, a <c>WaitToReadAsync</c> +
-/// <c>TryRead</c> worker loop, handler failures caught and counted with <see cref="Interlocked"/>.
+/// <c>TryRead</c> worker loop, handler failures caught; submissions, completions and failures counted with
+/// <see cref="Interlocked"/>.
 /// </summary>
 public sealed class ChannelsExecutor<THandler> : IBenchExecutor
     where THandler : struct, IWorkHandler
@@ -41,9 +42,14 @@ public sealed class ChannelsExecutor<THandler> : IBenchExecutor
         }
     }
 
-    /// <summary>Requests accepted, handled and failed so far.</summary>
-    public (long Submitted, long Completed, long Failed) Counts =>
-        (Interlocked.Read(ref _submitted), Interlocked.Read(ref _completed), Interlocked.Read(ref _failed));
+    /// <summary>Requests accepted so far (the arrival count a metrics endpoint would show).</summary>
+    public long SubmittedCount => Interlocked.Read(ref _submitted);
+
+    /// <inheritdoc />
+    public long CompletedCount => Interlocked.Read(ref _completed);
+
+    /// <inheritdoc />
+    public long FailedCount => Interlocked.Read(ref _failed);
 
     /// <inheritdoc />
     public ValueTask SubmitAsync(BenchRequest request)

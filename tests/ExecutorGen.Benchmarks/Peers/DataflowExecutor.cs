@@ -39,8 +39,11 @@ public sealed class DataflowExecutor<THandler> : IBenchExecutor
         }
     }
 
-    /// <summary>Requests handled and failed so far.</summary>
-    public (long Completed, long Failed) Counts => (Interlocked.Read(ref _completed), Interlocked.Read(ref _failed));
+    /// <inheritdoc />
+    public long CompletedCount => Interlocked.Read(ref _completed);
+
+    /// <inheritdoc />
+    public long FailedCount => Interlocked.Read(ref _failed);
 
     /// <inheritdoc />
     public ValueTask SubmitAsync(BenchRequest request)

@@ -40,6 +40,12 @@ public sealed class GeneratedComputeExecutor(Work work, ExecutorOptions options)
     public ValueTask SubmitAsync(BenchRequest request) => Executor.SubmitAsync(request);
 
     /// <inheritdoc />
+    public long CompletedCount => Executor.GetMetrics().Completed;
+
+    /// <inheritdoc />
+    public long FailedCount => Executor.GetMetrics().Failed;
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => Executor.DisposeAsync();
 }
 
@@ -50,6 +56,12 @@ public sealed class GeneratedDelayExecutor(Work work, ExecutorOptions options) :
 
     /// <inheritdoc />
     public ValueTask SubmitAsync(BenchRequest request) => _executor.SubmitAsync(request);
+
+    /// <inheritdoc />
+    public long CompletedCount => _executor.GetMetrics().Completed;
+
+    /// <inheritdoc />
+    public long FailedCount => _executor.GetMetrics().Failed;
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _executor.DisposeAsync();

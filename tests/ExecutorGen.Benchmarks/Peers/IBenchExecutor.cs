@@ -11,4 +11,10 @@ public interface IBenchExecutor : IAsyncDisposable
 {
     /// <summary>Queues <paramref name="request"/>; completes when it was accepted (at once unless the executor is full).</summary>
     ValueTask SubmitAsync(BenchRequest request);
+
+    /// <summary>Requests the executor itself counted as handled successfully (its own metrics).</summary>
+    long CompletedCount { get; }
+
+    /// <summary>Handler failures the executor itself counted.</summary>
+    long FailedCount { get; }
 }

@@ -51,6 +51,12 @@ public sealed class SeedPortExecutor<THandler> : IBenchExecutor
     }
 
     /// <inheritdoc />
+    public long CompletedCount => Metrics.Processed;
+
+    /// <inheritdoc />
+    public long FailedCount => Metrics.Failed;
+
+    /// <inheritdoc />
     public ValueTask SubmitAsync(BenchRequest request)
     {
         ObjectDisposedException.ThrowIf(_shutdown, this);

@@ -46,6 +46,11 @@ public static class ContractCheck
         await run.ConfigureAwait(false);
         if (kind != PeerKind.Unordered && work.OrderViolations != 0)
             return $"{work.OrderViolations} requests ran out of their key's order";
+        // The executor books a request after its handler returned, so its count may trail the countdown briefly.
+        for (int i = 0; i < 200 && executor.CompletedCount < count; i++)
+            await Task.Delay(10).ConfigureAwait(false);
+        if (executor.CompletedCount != count || executor.FailedCount != 0)
+            return $"the executor counted {executor.CompletedCount} of {count} requests completed and {executor.FailedCount} failed";
         return null;
     }
 }
