@@ -1,8 +1,8 @@
 namespace ExecutorGen.Benchmarks.Runs;
 
 /// <summary>
-/// How long to measure. <see cref="Short"/> takes about 6 minutes on an idle 2-core machine (twice that on a
-/// loaded one, where <c>Task.Delay(1)</c> sleeps several milliseconds); <see cref="Full"/> repeats more.
+/// How long to measure. <see cref="Short"/> took 9 minutes on a loaded 2-core machine (where <c>Task.Delay(1)</c>
+/// sleeps about 4 ms, which sets W2's length); <see cref="Full"/> repeats more (about 35 minutes there).
 /// </summary>
 /// <param name="Name">The mode's name, also BenchmarkDotNet's job id.</param>
 /// <param name="WarmupCount">BenchmarkDotNet warm-up iterations per case.</param>

@@ -42,7 +42,7 @@ public static class ContractCheck
         await using var executor = PeerFactory.Create(kind, shape, work, workerCount: 4, capacity: 64);
         var run = Driver.RunAsync(executor, work, requests);
         if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false) != run)
-            return $"not every request completed within 60 s";
+            return "not every request completed within 60 s";
         await run.ConfigureAwait(false);
         if (kind != PeerKind.Unordered && work.OrderViolations != 0)
             return $"{work.OrderViolations} requests ran out of their key's order";

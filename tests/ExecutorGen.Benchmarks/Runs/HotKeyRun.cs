@@ -19,7 +19,7 @@ public sealed record HotKeyResult(
 /// </summary>
 public static class HotKeyRun
 {
-    /// <summary>Workers: twice this machine's cores, so a busy worker does not leave a core idle.</summary>
+    /// <summary>Workers: more than the 2 cores of the reference machine, so the hot key's busy worker leaves workers for the others.</summary>
     public const int Workers = 4;
 
     private const int OtherKeys = 1_000;
