@@ -38,6 +38,32 @@ public class SupervisionTests
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
+    [Fact]
+    public async Task A_stuck_report_stands_until_that_handler_returns_whatever_clock_a_later_pass_reads()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, StuckAfter = TimeSpan.FromHours(1) });
+        var slow = engine.InvokeAsync<int>(Engines.Work("slow", 0, async (w, _) =>
+        {
+            started.SetResult();
+            await release.Task;
+            return w.Id;
+        }), default);
+        await started.Task;
+
+        // A pass two hours ahead reports it; the engine's own timer, on the real clock, must not take that back.
+        engine.SuperviseAt(System.Diagnostics.Stopwatch.GetTimestamp() + 2 * 3600 * System.Diagnostics.Stopwatch.Frequency);
+        engine.SuperviseAt(System.Diagnostics.Stopwatch.GetTimestamp());
+        Assert.Equal(1, engine.GetMetrics().StuckWorkers);
+
+        release.SetResult();
+        await slow;
+        engine.SuperviseAt(System.Diagnostics.Stopwatch.GetTimestamp());
+        Assert.Equal(0, engine.GetMetrics().StuckWorkers);
+        await engine.ShutdownAsync();
+    }
+
     [Theory]
     [InlineData("taken", Ordering.PerKey)]
     [InlineData("executed", Ordering.PerKey)]
