@@ -244,6 +244,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Volatile.Write(ref _completed, _completed + 1);
         _processingTime.Record(request.FinishedAt - request.StartedAt);
         worker.Finished(request.FinishedAt);
+        worker.IsStuck = false; // the request it may have been stuck on has returned
         _running--;
         if (request.Lane is { } lane)
         {

@@ -10,7 +10,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private int _ticksPerSample = 1;
 
     /// <summary>
-    /// Marks workers whose handler has run longer than <c>StuckAfter</c> (and unmarks them once it has returned).
+    /// Marks workers whose handler has run longer than <c>StuckAfter</c>. The mark goes when that request is
+    /// finished (<see cref="FinishLocked"/>), not on a later pass, which may read an earlier clock than the one
+    /// that set it (a test looking ahead, then the engine's timer).
     /// With a shared ready queue a replacement worker starts for each stuck one, so the other keys keep the
     /// full worker capacity; it retires once the stuck worker is back. Under PerPartition the stuck worker's
     /// keys wait for it by design (their order pins them to it); the other partitions are unaffected.
@@ -25,22 +27,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             var worker = _workers[i];
             if (worker.IsRetired)
                 continue;
-            long since = worker.RunningSince;
             var runningFor = worker.RunningFor(now);
             if (!worker.IsStuck && runningFor > stuckAfter)
             {
                 worker.IsStuck = true;
-                worker.StuckRequestStart = since;
                 bool replace = _ready.Length == 1 && _state == EngineState.Running;
                 if (replace)
                     StartWorkerLocked(isReplacement: true);
                 _events.PostWorkerStuck(new WorkerStuckEventArgs(worker.Id, runningFor, replace));
-            }
-            else if (worker.IsStuck && since != worker.StuckRequestStart)
-            {
-                // Back only once that request has returned (idle, or running another one): a pass that reads
-                // an earlier clock than the one that reported it must not take the report back.
-                worker.IsStuck = false;
             }
         }
     }

@@ -191,6 +191,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             worker.Finished(Stopwatch.GetTimestamp());
         lock (_lock)
         {
+            worker.IsStuck = false;
             _running--;
             RequeueAtHeadLocked(request);
             WakeAllIfStoppingAndDoneLocked();

@@ -45,12 +45,6 @@ internal sealed class WorkerState
     /// <summary>Reported stuck and not yet back (guarded by the engine lock).</summary>
     public bool IsStuck { get; set; }
 
-    /// <summary>The start of the request it was reported stuck on (guarded by the engine lock).</summary>
-    public long StuckRequestStart { get; set; }
-
-    /// <summary>Stopwatch timestamp of the running request's start; 0 when idle.</summary>
-    public long RunningSince => Volatile.Read(ref _runningSince);
-
     /// <summary>Ended: retired replacement or shut down (guarded by the engine lock).</summary>
     public bool IsRetired { get; set; }
 
