@@ -151,11 +151,14 @@ internal static class DiagnosticDescriptors
     /// <summary>Diagnostic property of EXG001: Increment, Decrement, Add or Subtract when an Interlocked call can replace the statement.</summary>
     public const string InterlockedProperty = "Interlocked";
 
+    /// <summary>EXG001 property: the name of the type's lock field that guards the same state elsewhere, for the fix to take that lock.</summary>
+    public const string LockProperty = "Lock";
+
     /// <summary>EXG001: shared state modified in worker code without synchronization.</summary>
     public static readonly DiagnosticDescriptor UnguardedSharedState = new(
         id: "EXG001",
         title: "Unguarded shared state",
-        messageFormat: "{0} '{1}' is modified in {2} without lock, Monitor, Interlocked or a semaphore{3}",
+        messageFormat: "{0} '{1}' is {2} in {3} without lock, Monitor, Interlocked or a semaphore{4}",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

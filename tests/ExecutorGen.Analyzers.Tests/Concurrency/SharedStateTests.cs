@@ -1,10 +1,8 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
-using FixTest = ExecutorGen.Analyzers.Tests.CodeFixTest<
-    ExecutorGen.Analyzers.SharedStateAnalyzer,
-    ExecutorGen.CodeFixes.GuardSharedStateCodeFixProvider>;
-using Test = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.SharedStateAnalyzer>;
+using FixTest = ExecutorGen.Analyzers.Tests.SharedStateFixTest;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -118,7 +116,7 @@ public class SharedStateTests
         ExpectedDiagnostics =
         {
             new DiagnosticResult(DiagnosticDescriptors.UnguardedSharedState).WithSpan(25, 28, 25, 39)
-                .WithArguments("Field", "_total", "handler 'B'", "; elsewhere it is modified under a lock (inconsistent locking)"),
+                .WithArguments("Field", "_total", "modified", "handler 'B'", "; elsewhere it is modified under a lock (inconsistent locking)"),
         },
     }.RunAsync();
 
