@@ -180,7 +180,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LockOrderInversion = new(
         id: "EXG003",
         title: "Lock-order inversion",
-        messageFormat: "Locks '{0}' and '{1}' are taken in opposite orders: '{0}' then '{1}' in '{2}', '{1}' then '{0}' in '{3}'; two threads running both can deadlock",
+        messageFormat: "Locks '{0}' and '{1}' are taken in opposite orders: '{0}' then '{1}' in {2}, '{1}' then '{0}' in {3}; two threads running both can deadlock",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

@@ -10,7 +10,11 @@ namespace ExecutorGen.Analyzers;
 
 /// <summary>
 /// Reports EXG003 when two locks (fields, static or not, named by their symbol) are taken nested in one order in
-/// one place and in the opposite order in another, anywhere in the compilation.
+/// one place and in the opposite order in another, anywhere in the compilation. A lock is taken by <c>lock</c>
+/// (on any object, <c>System.Threading.Lock</c> included), <c>Monitor.Enter</c>/<c>TryEnter</c> or
+/// <c>Lock.Enter</c>/<c>TryEnter</c>/<c>EnterScope</c> (<see cref="LockRegions"/> works out how long it is held); the
+/// inner lock may also be taken by a method of the compilation called while the outer one is held, up to
+/// <see cref="LockGraph.MaxCallDepth"/> calls deep.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
@@ -19,20 +23,6 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.LockOrderInversion);
 
-    private sealed class Nesting
-    {
-        public Nesting(IFieldSymbol outer, IFieldSymbol inner, Location location, string method) =>
-            (Outer, Inner, Location, Method) = (outer, inner, location, method);
-
-        public IFieldSymbol Outer { get; }
-        public IFieldSymbol Inner { get; }
-        public Location Location { get; }
-        public string Method { get; }
-
-        public bool Is(IFieldSymbol outer, IFieldSymbol inner) =>
-            SymbolEqualityComparer.Default.Equals(Outer, outer) && SymbolEqualityComparer.Default.Equals(Inner, inner);
-    }
-
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
@@ -40,36 +30,67 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var nestings = new ConcurrentBag<Nesting>();
-            start.RegisterOperationAction(c => Collect(c, nestings), OperationKind.Lock);
-            start.RegisterCompilationEndAction(end => Report(end, nestings));
+            var symbols = new ConcurrencySymbols(start.Compilation);
+            var graph = new LockGraph();
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                var block = new LockRegions(blockStart.OwningSymbol, symbols);
+                blockStart.RegisterOperationAction(c => block.AddLock((ILockOperation)c.Operation), OperationKind.Lock);
+                blockStart.RegisterOperationAction(c => block.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(_ => block.Complete(graph));
+            });
+            start.RegisterCompilationEndAction(graph.Report);
         });
     }
+}
 
-    private static void Collect(OperationAnalysisContext context, ConcurrentBag<Nesting> nestings)
+/// <summary>Two locks held one inside the other at <see cref="Location"/>, described as <see cref="Place"/> for the message.</summary>
+internal sealed class Nesting
+{
+    public Nesting(IFieldSymbol outer, IFieldSymbol inner, Location location, string place) =>
+        (Outer, Inner, Location, Place) = (outer, inner, location, place);
+
+    public IFieldSymbol Outer { get; }
+    public IFieldSymbol Inner { get; }
+    public Location Location { get; }
+    public string Place { get; }
+
+    public bool Is(IFieldSymbol outer, IFieldSymbol inner) =>
+        SymbolEqualityComparer.Default.Equals(Outer, outer) && SymbolEqualityComparer.Default.Equals(Inner, inner);
+}
+
+/// <summary>
+/// What the compilation's code blocks told about locks: nestings within a method, calls made while holding a lock,
+/// and for every method (or local function) the locks it takes and the methods of the compilation it calls.
+/// </summary>
+internal sealed class LockGraph
+{
+    /// <summary>How many calls deep a lock taken by a callee is still seen as nested: deep enough for helpers, bounded for big call graphs.</summary>
+    public const int MaxCallDepth = 4;
+
+    public ConcurrentBag<Nesting> Nestings { get; } = new();
+
+    public ConcurrentBag<(IFieldSymbol Outer, IMethodSymbol Callee, bool Own, Location Location, string Method)> CallsUnderLock { get; } = new();
+
+    /// <summary>The locks each method or local function takes.</summary>
+    public ConcurrentDictionary<ISymbol, ConcurrentBag<IFieldSymbol>> Takes { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The methods of the compilation each method or local function calls, and whether on <c>this</c> (or statically).</summary>
+    public ConcurrentDictionary<ISymbol, ConcurrentBag<(IMethodSymbol Callee, bool Own)>> Calls { get; } = new(SymbolEqualityComparer.Default);
+
+    public void Report(CompilationAnalysisContext context)
     {
-        var inner = (ILockOperation)context.Operation;
-        if (LockField(inner) is not { } innerField)
+        if (Takes.IsEmpty)
             return;
-        for (var current = inner.Parent; current is not null; current = current.Parent)
+        var nestings = Nestings.ToList();
+        foreach (var call in CallsUnderLock)
         {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                return; // runs later, not while the outer lock is held
-            if (current is ILockOperation outer && LockField(outer) is { } outerField
-                && !SymbolEqualityComparer.Default.Equals(outerField, innerField))
+            foreach (var (inner, path) in Reach(call.Callee, call.Own))
             {
-                nestings.Add(new Nesting(outerField, innerField, inner.LockedValue.Syntax.GetLocation(), context.ContainingSymbol.Name));
+                if (!SymbolEqualityComparer.Default.Equals(inner, call.Outer))
+                    nestings.Add(new Nesting(call.Outer, inner, call.Location, $"'{call.Method}' (through {path})"));
             }
         }
-    }
-
-    private static IFieldSymbol? LockField(ILockOperation operation) =>
-        Operations.WithoutConversions(operation.LockedValue) is IFieldReferenceOperation reference ? reference.Field.OriginalDefinition : null;
-
-    private static void Report(CompilationAnalysisContext context, ConcurrentBag<Nesting> nestings)
-    {
-        if (nestings.IsEmpty)
-            return;
         var ordered = nestings.OrderBy(n => n.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(n => n.Location.SourceSpan.Start).ToList();
         var reported = new List<Nesting>();
         foreach (var first in ordered)
@@ -84,8 +105,44 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.LockOrderInversion,
                 first.Location,
                 new[] { opposite.Location },
-                Name(first.Outer), Name(first.Inner), first.Method, opposite.Method));
+                Name(first.Outer), Name(first.Inner), first.Place, opposite.Place));
         }
+    }
+
+    /// <summary>
+    /// The locks <paramref name="callee"/> takes, itself or through the methods it calls (breadth first, each method once,
+    /// at most <see cref="MaxCallDepth"/> calls deep), with the calls that lead there. Called on another object
+    /// (<paramref name="own"/> false), its instance locks are that object's, not the caller's: only static ones count.
+    /// </summary>
+    private List<(IFieldSymbol Lock, string Path)> Reach(IMethodSymbol callee, bool own)
+    {
+        var found = new List<(IFieldSymbol, string)>();
+        var seenLocks = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        var visited = new HashSet<(ISymbol, bool)>();
+        var queue = new Queue<(ISymbol Method, bool Own, string Path, int Depth)>();
+        queue.Enqueue((callee, own, $"'{callee.Name}'", 1));
+        visited.Add((callee, own));
+        while (queue.Count > 0)
+        {
+            var (method, stillOwn, path, depth) = queue.Dequeue();
+            if (Takes.TryGetValue(method, out var takes))
+            {
+                foreach (var field in takes)
+                {
+                    if ((stillOwn || field.IsStatic) && seenLocks.Add(field))
+                        found.Add((field, path));
+                }
+            }
+            if (depth >= MaxCallDepth || !Calls.TryGetValue(method, out var calls))
+                continue;
+            foreach (var (next, nextOwn) in calls)
+            {
+                bool own2 = stillOwn && nextOwn;
+                if (visited.Add((next, own2)))
+                    queue.Enqueue((next, own2, $"{path}, '{next.Name}'", depth + 1));
+            }
+        }
+        return found;
     }
 
     private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;
