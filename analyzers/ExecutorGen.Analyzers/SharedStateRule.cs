@@ -320,7 +320,8 @@ internal sealed class SharedStateRule
     }
 
     /// <summary>
-    /// Double-checked lazy initialization of a reference: <c>if (_x == null) { lock (_sync) { if (_x == null) _x = ...; } } return _x;</c>.
+    /// Double-checked lazy initialization of a reference: <c>if (_x == null) { lock (_sync) { if (_x == null) _x = ...; } } return _x;</c>
+    /// (or <c>_x ??= ...</c> inside the lock): a check of the field whose true branch takes a lock that uses it again.
     /// The reference is written once and .NET publishes object references safely, so its reads in that method are not reported.
     /// </summary>
     private static bool IsLazyInitialization(IOperation read, IFieldSymbol field)
@@ -331,8 +332,7 @@ internal sealed class SharedStateRule
         while (root.Parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation)
             root = root.Parent;
         return root.Descendants().OfType<IConditionalOperation>().Any(check => References(check.Condition, field)
-            && check.WhenTrue.DescendantsAndSelf().OfType<ILockOperation>().Any(inner =>
-                inner.Body.DescendantsAndSelf().OfType<IConditionalOperation>().Any(recheck => References(recheck.Condition, field))));
+            && check.WhenTrue.DescendantsAndSelf().OfType<ILockOperation>().Any(inner => References(inner.Body, field)));
     }
 
     private static bool References(IOperation operation, IFieldSymbol field) =>

@@ -37,8 +37,11 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax })
+            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } statement
+                || !CanWrap(statement))
+            {
                 continue;
+            }
             string title = diagnostic.Properties.TryGetValue(DiagnosticDescriptors.InterlockedProperty, out string? kind) && kind is not null
                 ? $"Use Interlocked.{(kind == "Subtract" ? "Add" : kind)}"
                 : "Wrap in lock";
@@ -70,8 +73,11 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
                 interlocked[expressionStatement] = expressionStatement.WithExpression(call);
                 continue;
             }
-            if (node.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } target || locked.ContainsKey(target) || existing.ContainsKey(target))
+            if (node.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } target || !CanWrap(target)
+                || locked.ContainsKey(target) || existing.ContainsKey(target))
+            {
                 continue;
+            }
             if (diagnostic.Properties.TryGetValue(DiagnosticDescriptors.LockProperty, out string? lockField) && lockField is not null)
             {
                 existing[target] = lockField;
@@ -111,6 +117,9 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
             });
         return document.WithSyntaxRoot(updated);
     }
+
+    /// <summary>A local declaration moved into a lock block would take its variable out of scope for the statements after it.</summary>
+    private static bool CanWrap(StatementSyntax statement) => statement is not LocalDeclarationStatementSyntax;
 
     private static bool IsStaticContext(ISymbol symbol)
     {
