@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ExecutorGen.Analyzers;
 
@@ -32,13 +33,10 @@ public sealed class LockOrderAnalyzer : DiagnosticAnalyzer
         {
             var symbols = new ConcurrencySymbols(start.Compilation);
             var graph = new LockGraph();
-            start.RegisterOperationBlockStartAction(blockStart =>
-            {
-                var block = new LockRegions(blockStart.OwningSymbol, symbols);
-                blockStart.RegisterOperationAction(c => block.AddLock((ILockOperation)c.Operation), OperationKind.Lock);
-                blockStart.RegisterOperationAction(c => block.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
-                blockStart.RegisterOperationBlockEndAction(_ => block.Complete(graph));
-            });
+            var regions = new LockRegions(symbols, graph);
+            // Operation actions, not a per-block start action: the driver then walks each block once for every analyzer.
+            start.RegisterOperationAction(c => regions.AddLock((ILockOperation)c.Operation, c.ContainingSymbol), OperationKind.Lock);
+            start.RegisterOperationAction(c => regions.AddInvocation((IInvocationOperation)c.Operation, c.ContainingSymbol), OperationKind.Invocation);
             start.RegisterCompilationEndAction(graph.Report);
         });
     }
@@ -60,35 +58,45 @@ internal sealed class Nesting
 }
 
 /// <summary>
-/// What the compilation's code blocks told about locks: nestings within a method, calls made while holding a lock,
-/// and for every method (or local function) the locks it takes and the methods of the compilation it calls.
+/// For every method, lambda or local function of the compilation, the locks it takes and the methods it calls; at the
+/// end, the nestings (directly, or through calls made while a lock is held) and the pairs taken in both orders.
 /// </summary>
 internal sealed class LockGraph
 {
     /// <summary>How many calls deep a lock taken by a callee is still seen as nested: deep enough for helpers, bounded for big call graphs.</summary>
     public const int MaxCallDepth = 4;
 
-    public ConcurrentBag<Nesting> Nestings { get; } = new();
+    /// <summary>What each method, lambda or local function that takes a lock or calls a method of the compilation does.</summary>
+    public ConcurrentDictionary<ISymbol, FunctionLocks> Functions { get; } = new(SymbolEqualityComparer.Default);
 
-    public ConcurrentBag<(IFieldSymbol Outer, IMethodSymbol Callee, bool Own, Location Location, string Method)> CallsUnderLock { get; } = new();
-
-    /// <summary>The locks each method or local function takes.</summary>
-    public ConcurrentDictionary<ISymbol, ConcurrentBag<IFieldSymbol>> Takes { get; } = new(SymbolEqualityComparer.Default);
-
-    /// <summary>The methods of the compilation each method or local function calls, and whether on <c>this</c> (or statically).</summary>
-    public ConcurrentDictionary<ISymbol, ConcurrentBag<(IMethodSymbol Callee, bool Own)>> Calls { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>Whether any lock was seen: without one there is nothing to compare.</summary>
+    public volatile bool AnyLock;
 
     public void Report(CompilationAnalysisContext context)
     {
-        if (Takes.IsEmpty)
+        if (!AnyLock)
             return;
-        var nestings = Nestings.ToList();
-        foreach (var call in CallsUnderLock)
+        var nestings = new List<Nesting>();
+        foreach (var function in Functions)
         {
-            foreach (var (inner, path) in Reach(call.Callee, call.Own))
+            var (takes, calls, method) = (function.Value.Takes, function.Value.Calls, function.Value.Method);
+            foreach (var (outer, held, _) in takes)
             {
-                if (!SymbolEqualityComparer.Default.Equals(inner, call.Outer))
-                    nestings.Add(new Nesting(call.Outer, inner, call.Location, $"'{call.Method}' (through {path})"));
+                foreach (var (inner, _, innerSyntax) in takes)
+                {
+                    if (held.Contains(innerSyntax.Span) && !SymbolEqualityComparer.Default.Equals(outer, inner))
+                        nestings.Add(new Nesting(outer, inner, innerSyntax.GetLocation(), $"'{method}'"));
+                }
+                foreach (var (callee, own, callSyntax) in calls)
+                {
+                    if (!held.Contains(callSyntax.Span))
+                        continue;
+                    foreach (var (inner, path) in Reach(callee, own))
+                    {
+                        if (!SymbolEqualityComparer.Default.Equals(inner, outer))
+                            nestings.Add(new Nesting(outer, inner, callSyntax.GetLocation(), $"'{method}' (through {path})"));
+                    }
+                }
             }
         }
         var ordered = nestings.OrderBy(n => n.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(n => n.Location.SourceSpan.Start).ToList();
@@ -125,17 +133,16 @@ internal sealed class LockGraph
         while (queue.Count > 0)
         {
             var (method, stillOwn, path, depth) = queue.Dequeue();
-            if (Takes.TryGetValue(method, out var takes))
-            {
-                foreach (var field in takes)
-                {
-                    if ((stillOwn || field.IsStatic) && seenLocks.Add(field))
-                        found.Add((field, path));
-                }
-            }
-            if (depth >= MaxCallDepth || !Calls.TryGetValue(method, out var calls))
+            if (!Functions.TryGetValue(method, out var function))
                 continue;
-            foreach (var (next, nextOwn) in calls)
+            foreach (var (field, _, _) in function.Takes)
+            {
+                if ((stillOwn || field.IsStatic) && seenLocks.Add(field))
+                    found.Add((field, path));
+            }
+            if (depth >= MaxCallDepth)
+                continue;
+            foreach (var (next, nextOwn, _) in function.Calls)
             {
                 bool own2 = stillOwn && nextOwn;
                 if (visited.Add((next, own2)))
@@ -146,4 +153,17 @@ internal sealed class LockGraph
     }
 
     private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;
+}
+
+/// <summary>The locks one method, lambda or local function takes (with the code each is held over) and the methods of the compilation it calls.</summary>
+internal sealed class FunctionLocks
+{
+    public FunctionLocks(string method) => Method = method;
+
+    /// <summary>The name of the method the code is in, for messages.</summary>
+    public string Method { get; }
+
+    public ConcurrentBag<(IFieldSymbol Lock, TextSpan Held, SyntaxNode LockedValue)> Takes { get; } = new();
+
+    public ConcurrentBag<(IMethodSymbol Callee, bool Own, SyntaxNode Call)> Calls { get; } = new();
 }

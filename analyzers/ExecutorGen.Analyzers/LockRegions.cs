@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -7,8 +6,8 @@ using Microsoft.CodeAnalysis.Text;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// The locks one code block takes and the stretch of code each is held over, the calls it makes, and from those the
-/// nestings and calls under a lock that EXG003 compares across the compilation.
+/// Records into a <see cref="LockGraph"/>, per method, lambda or local function, the locks it takes with the stretch of
+/// code each is held over, and the methods of the compilation it calls.
 /// </summary>
 /// <remarks>
 /// How long a lock is held: a <c>lock</c> statement's body; <c>using (x.EnterScope())</c>'s body;
@@ -19,69 +18,45 @@ namespace ExecutorGen.Analyzers;
 /// </remarks>
 internal sealed class LockRegions
 {
-    private readonly ISymbol _owner;
     private readonly ConcurrencySymbols _symbols;
-    private readonly ConcurrentBag<(IFieldSymbol Lock, ISymbol Function, TextSpan Held, Location Location)> _takes = new();
-    private readonly ConcurrentBag<(IMethodSymbol Callee, bool Own, ISymbol Function, TextSpan Span, Location Location)> _calls = new();
+    private readonly LockGraph _graph;
 
-    public LockRegions(ISymbol owner, ConcurrencySymbols symbols)
+    public LockRegions(ConcurrencySymbols symbols, LockGraph graph)
     {
-        _owner = owner;
         _symbols = symbols;
+        _graph = graph;
     }
 
-    public void AddLock(ILockOperation operation)
+    public void AddLock(ILockOperation operation, ISymbol owner)
     {
         if (Locks.Field(operation.LockedValue) is { } field)
-            Add(field, operation.LockedValue, operation.Body.Syntax.Span);
+            Add(field, operation.LockedValue, operation.Body.Syntax.Span, owner);
     }
 
-    public void AddInvocation(IInvocationOperation invocation)
+    public void AddInvocation(IInvocationOperation invocation, ISymbol owner)
     {
         if (Locks.Acquired(invocation, _symbols, withSemaphores: false) is { } lockedValue)
         {
             if (Locks.Field(lockedValue) is { } field && HeldSpan(invocation, field) is { } held)
-                Add(field, lockedValue, held);
+                Add(field, lockedValue, held, owner);
             return;
         }
         var callee = invocation.TargetMethod.PartialImplementationPart ?? invocation.TargetMethod.OriginalDefinition;
         if (callee.DeclaringSyntaxReferences.IsEmpty)
             return; // not a method of this compilation
         bool own = invocation.Instance is null or IInstanceReferenceOperation;
-        _calls.Add((callee, own, Function(invocation), invocation.Syntax.Span, invocation.Syntax.GetLocation()));
+        _graph.Functions.GetOrAdd(Function(invocation, owner), _ => new FunctionLocks(owner.Name)).Calls.Add((callee, own, invocation.Syntax));
     }
 
-    private void Add(IFieldSymbol field, IOperation lockedValue, TextSpan held) =>
-        _takes.Add((field, Function(lockedValue), held, lockedValue.Syntax.GetLocation()));
-
-    /// <summary>Adds what this block holds to <paramref name="graph"/>: its nestings, its calls under a lock, and per function its locks and calls.</summary>
-    public void Complete(LockGraph graph)
+    private void Add(IFieldSymbol field, IOperation lockedValue, TextSpan held, ISymbol owner)
     {
-        foreach (var inner in _takes)
-        {
-            graph.Takes.GetOrAdd(inner.Function, _ => new ConcurrentBag<IFieldSymbol>()).Add(inner.Lock);
-            foreach (var outer in _takes)
-            {
-                if (Holds(outer, inner.Function, inner.Location.SourceSpan) && !SymbolEqualityComparer.Default.Equals(outer.Lock, inner.Lock))
-                    graph.Nestings.Add(new Nesting(outer.Lock, inner.Lock, inner.Location, $"'{_owner.Name}'"));
-            }
-        }
-        foreach (var call in _calls)
-        {
-            graph.Calls.GetOrAdd(call.Function, _ => new ConcurrentBag<(IMethodSymbol, bool)>()).Add((call.Callee, call.Own));
-            foreach (var outer in _takes)
-            {
-                if (Holds(outer, call.Function, call.Span))
-                    graph.CallsUnderLock.Add((outer.Lock, call.Callee, call.Own, call.Location, _owner.Name));
-            }
-        }
+        var function = Function(lockedValue, owner);
+        _graph.Functions.GetOrAdd(function, _ => new FunctionLocks(owner.Name)).Takes.Add((field, held, lockedValue.Syntax));
+        _graph.AnyLock = true;
     }
-
-    private static bool Holds((IFieldSymbol Lock, ISymbol Function, TextSpan Held, Location Location) outer, ISymbol function, TextSpan span) =>
-        outer.Held.Contains(span) && SymbolEqualityComparer.Default.Equals(outer.Function, function);
 
     /// <summary>The method, lambda or local function the operation runs in.</summary>
-    private ISymbol Function(IOperation operation)
+    private static ISymbol Function(IOperation operation, ISymbol owner)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
@@ -90,7 +65,7 @@ internal sealed class LockRegions
             if (current is ILocalFunctionOperation local)
                 return local.Symbol;
         }
-        return _owner;
+        return owner;
     }
 
     /// <summary>The code run while the lock an acquiring call takes is held (see the class remarks), or null.</summary>
