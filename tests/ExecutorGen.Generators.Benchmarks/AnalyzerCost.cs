@@ -18,7 +18,7 @@ namespace ExecutorGen.Generators.Benchmarks;
 /// <summary>
 /// The concurrency analyzers' time as a share of compile time, over <see cref="SyntheticHandlers.Classes"/> handler
 /// classes: <c>dotnet run -c Release --project tests/ExecutorGen.Generators.Benchmarks -- --analyzer-cost [--runs N]
-/// [--analyzers path/to/ExecutorGen.Analyzers.dll]</c>.
+/// [--analyzers path/to/ExecutorGen.Analyzers.dll] [--per-analyzer]</c>.
 /// </summary>
 /// <remarks>
 /// Not a BenchmarkDotNet benchmark: the figure wanted is the analyzers' own execution time, as the compiler's
@@ -27,6 +27,10 @@ namespace ExecutorGen.Generators.Benchmarks;
 /// operation trees, which every operation analyzer of a build shares. Each round compiles a fresh compilation, then
 /// runs the analyzers on another fresh one; after a warm-up round, the medians over the rounds are printed. The machine
 /// may be busy: compare medians, and old against new in the same session (<c>--analyzers</c> loads another build).
+/// A second figure is steadier on a busy machine: process CPU time of the analysis pass, less that of a pass whose only
+/// analyzer makes the driver build the operation trees, as a share of the CPU time of compiling. It includes what the
+/// telemetry leaves out: the driver's own work for the analyzers' actions and the garbage they make. <c>--per-analyzer</c>
+/// then measures that for each analyzer alone (a profile: which rule costs what).
 /// </remarks>
 public static class AnalyzerCost
 {
@@ -49,8 +53,11 @@ public static class AnalyzerCost
         var compileTimes = new List<double>();
         var analyzerTimes = analyzers.ToDictionary(a => a.GetType().Name, _ => new List<double>());
         var totals = new List<double>();
+        var cpuShares = new List<double>();
+        var compileCpus = new List<double>();
         for (int round = 0; round <= runs; round++)
         {
+            var compileCpu = Cpu();
             var compile = Stopwatch.StartNew();
             using (var stream = new MemoryStream())
             {
@@ -59,10 +66,16 @@ public static class AnalyzerCost
                     throw new InvalidOperationException(string.Join("\n", result.Diagnostics.Take(3)));
             }
             compile.Stop();
+            double compileCpuMs = (Cpu() - compileCpu).TotalMilliseconds;
 
+            var cpu = Cpu();
             var withAnalyzers = Fresh().WithAnalyzers(analyzers,
                 new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
             var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+            double analyzerCpu = (Cpu() - cpu).TotalMilliseconds;
+            cpu = Cpu();
+            await Fresh().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new OperationTreesOnly())).GetAnalyzerDiagnosticsAsync();
+            double baselineCpu = (Cpu() - cpu).TotalMilliseconds;
             double total = 0;
             var line = new List<string>();
             foreach (var analyzer in analyzers)
@@ -73,20 +86,71 @@ public static class AnalyzerCost
                     analyzerTimes[analyzer.GetType().Name].Add(ms);
                 line.Add($"{analyzer.GetType().Name} {ms:F0}");
             }
+            double cpuShare = 100 * (analyzerCpu - baselineCpu) / compileCpuMs;
             Console.WriteLine($"{(round == 0 ? "warm-up" : "round " + round)}: compile+emit {compile.Elapsed.TotalMilliseconds:F0} ms, analyzers {total:F0} ms "
-                + $"({100 * total / compile.Elapsed.TotalMilliseconds:F1} %), {diagnostics.Length} diagnostics [{string.Join(", ", line)}]");
+                + $"({100 * total / compile.Elapsed.TotalMilliseconds:F1} %); CPU: compile {compileCpuMs:F0} ms, analysis pass {analyzerCpu:F0} ms, "
+                + $"binding-only pass {baselineCpu:F0} ms ({cpuShare:F1} %); {diagnostics.Length} diagnostics [{string.Join(", ", line)}]");
             if (round > 0)
             {
                 compileTimes.Add(compile.Elapsed.TotalMilliseconds);
                 totals.Add(total);
+                cpuShares.Add(cpuShare);
+                compileCpus.Add(compileCpuMs);
             }
         }
 
-        Console.WriteLine($"median compile+emit {Median(compileTimes):F0} ms; median concurrency analyzers {Median(totals):F0} ms = {100 * Median(totals) / Median(compileTimes):F1} % of compile");
+        // Other work on the machine only ever adds time: the best round of each is the steadiest estimate of the cost itself.
+        Console.WriteLine($"median compile+emit {Median(compileTimes):F0} ms; median concurrency analyzers {Median(totals):F0} ms = {100 * Median(totals) / Median(compileTimes):F1} % of compile; "
+            + $"best of {runs}: {totals.Min():F0} ms / {compileTimes.Min():F0} ms = {100 * totals.Min() / compileTimes.Min():F1} %; median CPU share {Median(cpuShares):F1} %");
         foreach (var (name, times) in analyzerTimes.OrderByDescending(p => Median(p.Value)))
-            Console.WriteLine($"  {name}: median {Median(times):F0} ms");
+            Console.WriteLine($"  {name}: median {Median(times):F0} ms, best {times.Min():F0} ms");
+
+        if (Array.IndexOf(args, "--per-analyzer") >= 0)
+        {
+            // Each analyzer alone, next to the binding-only one, against the binding-only one by itself: its own CPU cost,
+            // driver overhead for its actions included.
+            async Task<double> PassCpu(params DiagnosticAnalyzer[] set)
+            {
+                var start = Cpu();
+                await Fresh().WithAnalyzers(set.Append(new OperationTreesOnly()).ToImmutableArray()).GetAnalyzerDiagnosticsAsync();
+                return (Cpu() - start).TotalMilliseconds;
+            }
+            double compileCpu = Median(compileCpus);
+            foreach (var analyzer in analyzers)
+            {
+                var costs = new List<double>();
+                for (int round = 0; round < Math.Max(3, runs / 2); round++)
+                    costs.Add(await PassCpu(analyzer) - await PassCpu());
+                Console.WriteLine($"  {analyzer.GetType().Name} alone: median CPU {Median(costs):F0} ms = {100 * Median(costs) / compileCpu:F1} % of compile CPU");
+            }
+        }
         return 0;
     }
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>
+    /// Makes the driver bind every operation block and do nothing else: the CPU time of a pass with it is what an analysis
+    /// pass costs before any concurrency rule runs.
+    /// </summary>
+    // A measuring instrument run in this process, never loaded by a compiler: the rules for shipped analyzers
+    // (netstandard2.0, extended analyzer rules, release tracking) do not apply.
+#pragma warning disable RS1001, RS1036, RS1041, RS2008
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class OperationTreesOnly : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor s_never = new("BENCH0001", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterOperationBlockAction(_ => { });
+        }
+    }
+#pragma warning restore RS1001, RS1036, RS1041, RS2008
 
     /// <summary>The analyzers of the assembly whose rules are all EXG0xx (the concurrency rules).</summary>
     private static ImmutableArray<DiagnosticAnalyzer> Concurrency(Assembly assembly) => assembly.GetTypes()
