@@ -210,6 +210,30 @@ public class SharedStateTests
             public void Log(string message) => Console.WriteLine(message + {|EXG001:_state|});
         """);
 
+    [Fact]
+    public Task Worker_started_through_a_using_alias_or_a_target_typed_new() => new Test("""
+        using Starter = System.Threading.Thread;
+
+        class Stats
+        {
+            private static int s_runs;
+
+            public void Start() => new Starter(() => { {|EXG001:s_runs++|}; }).Start();
+        }
+
+        class Pump
+        {
+            protected System.Threading.Thread? _worker;
+        }
+
+        class CountingPump : Pump
+        {
+            private static int s_count;
+
+            public void Go() { _worker = new(() => { {|EXG001:s_count++|}; }); _worker.Start(); }
+        }
+        """).RunAsync();
+
     // Must not flag.
 
     [Fact]
