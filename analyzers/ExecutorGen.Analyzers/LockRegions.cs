@@ -41,7 +41,8 @@ internal sealed class LockRegions
                 Add(field, lockedValue, held, owner);
             return;
         }
-        var callee = invocation.TargetMethod.PartialImplementationPart ?? invocation.TargetMethod.OriginalDefinition;
+        var target = invocation.TargetMethod.OriginalDefinition;
+        var callee = target.PartialImplementationPart ?? target;
         if (callee.DeclaringSyntaxReferences.IsEmpty)
             return; // not a method of this compilation
         bool own = invocation.Instance is null or IInstanceReferenceOperation;

@@ -117,6 +117,7 @@ internal sealed class SharedStateRule
         switch (parent)
         {
             case IAssignmentOperation assignment when Operations.WithoutConversions(assignment.Target) == reference:
+            case ICoalesceAssignmentOperation coalesce when Operations.WithoutConversions(coalesce.Target) == reference:
             case IIncrementOrDecrementOperation:
             case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }:
                 _mutations.Add((region, field));

@@ -184,12 +184,15 @@ public class SharedStateTests
             private static readonly object s_sync = new();
             private static int s_max;
             private static List<int> s_seen = new();
+            private static List<int>? s_last;
 
             public static void Scan(int[] values) => Parallel.ForEach(values, v =>
             {
                 if (v > {|EXG001:s_max|} && v > s_max + 1)
                     lock (s_sync) { s_max = v; s_seen = new List<int>(s_seen) { v }; }
                 Console.WriteLine({|EXG001:s_seen|}.Count);
+                lock (s_sync) s_last ??= new List<int>();
+                Console.WriteLine({|EXG001:s_last|}?.Count);
             });
         }
         """).RunAsync();
