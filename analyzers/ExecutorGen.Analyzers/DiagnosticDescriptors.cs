@@ -151,15 +151,18 @@ internal static class DiagnosticDescriptors
     /// <summary>Diagnostic property of EXG001: Increment, Decrement, Add or Subtract when an Interlocked call can replace the statement.</summary>
     public const string InterlockedProperty = "Interlocked";
 
-    /// <summary>EXG001: shared state modified in worker code without synchronization.</summary>
+    /// <summary>EXG001 property: the name of the type's lock field that guards the same state elsewhere, for the fix to take that lock.</summary>
+    public const string LockProperty = "Lock";
+
+    /// <summary>EXG001: shared state modified in worker code without synchronization, or read without the lock that guards it elsewhere.</summary>
     public static readonly DiagnosticDescriptor UnguardedSharedState = new(
         id: "EXG001",
         title: "Unguarded shared state",
-        messageFormat: "{0} '{1}' is modified in {2} without lock, Monitor, Interlocked or a semaphore{3}",
+        messageFormat: "{0} '{1}' is {2} in {3} without lock, Monitor, Interlocked or a semaphore{4}",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Worker code runs on several threads at once: one handler instance serves every worker. A write or read-modify-write (++, +=, List.Add, a dictionary indexer set) of a static field, a field of that instance or a variable captured by a parallel body races and loses updates. Guard it with lock, use Interlocked, or use a thread-safe type.",
+        description: "Worker code runs on several threads at once: one handler instance serves every worker. A write or read-modify-write (++, +=, List.Add, a dictionary indexer set) of a static field, a field of that instance or a variable captured by a parallel body races and loses updates. Guard it with lock, use Interlocked, or use a thread-safe type. A field guarded by a lock in one place and read without it in another (inconsistent locking) is reported too.",
         helpLinkUri: HelpLinkBase + "EXG001.md");
 
     /// <summary>EXG002: an exception thrown by a worker body is lost or kills the process.</summary>
@@ -177,11 +180,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LockOrderInversion = new(
         id: "EXG003",
         title: "Lock-order inversion",
-        messageFormat: "Locks '{0}' and '{1}' are taken in opposite orders: '{0}' then '{1}' in '{2}', '{1}' then '{0}' in '{3}'; two threads running both can deadlock",
+        messageFormat: "Locks '{0}' and '{1}' are taken in opposite orders: '{0}' then '{1}' in {2}, '{1}' then '{0}' in {3}; two threads running both can deadlock",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "A thread holding A and waiting for B and a thread holding B and waiting for A wait forever. Take nested locks in one global order everywhere, or use a single lock.",
+        description: "A thread holding A and waiting for B and a thread holding B and waiting for A wait forever. Locks are taken by lock, Monitor.Enter/TryEnter and System.Threading.Lock, directly or in a method called while the other is held. Take nested locks in one global order everywhere, or use a single lock.",
         helpLinkUri: HelpLinkBase + "EXG003.md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 

@@ -42,11 +42,17 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                 var methodRoots = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
                 typeStart.RegisterOperationBlockAction(block =>
                 {
-                    if (block.OwningSymbol is not IMethodSymbol method)
-                        return;
-                    foreach (var root in block.OperationBlocks)
-                        AnalyzeBlock(block, method, root, symbols, regions, type, methodBodies, methodRoots);
+                    if (block.OwningSymbol is IMethodSymbol method)
+                    {
+                        foreach (var root in block.OperationBlocks)
+                            AnalyzeBody(block, method, root, symbols, methodBodies, methodRoots);
+                    }
                 });
+                // Lambdas, local functions and method references come from the driver's one walk over each block,
+                // shared by every analyzer's operation actions, rather than from a walk of this analyzer's own.
+                typeStart.RegisterOperationAction(
+                    c => AnalyzeFunction(c, symbols, regions, type, methodRoots),
+                    OperationKind.AnonymousFunction, OperationKind.LocalFunction, OperationKind.MethodReference);
                 typeStart.RegisterSymbolEndAction(end =>
                 {
                     foreach (var pair in methodRoots)
@@ -61,67 +67,75 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void AnalyzeBlock(
-        OperationBlockAnalysisContext context, IMethodSymbol method, IOperation root, ConcurrencySymbols symbols, WorkerRegions regions, INamedTypeSymbol type,
+    private static void AnalyzeBody(
+        OperationBlockAnalysisContext context, IMethodSymbol method, IOperation root, ConcurrencySymbols symbols,
         ConcurrentDictionary<IMethodSymbol, IOperation> methodBodies, ConcurrentDictionary<IMethodSymbol, string> methodRoots)
     {
-        if (root is IBlockOperation or IMethodBodyOperation)
+        if (root is not (IBlockOperation or IMethodBodyOperation))
+            return;
+        var body = root is IMethodBodyOperation methodBody ? (IOperation?)methodBody.BlockBody ?? methodBody.ExpressionBody : root;
+        if (body is null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation))
+            return;
+        methodBodies[method] = body;
+        if (method.IsAsync && method.ReturnsVoid)
+            methodRoots.TryAdd(method, $"async void method '{method.Name}'|{Crashes}");
+        if (symbols.IsHandler(method))
+            ReportSwallowing(context.ReportDiagnostic, method, body, symbols);
+    }
+
+    private static void AnalyzeFunction(
+        OperationAnalysisContext context, ConcurrencySymbols symbols, WorkerRegions regions, INamedTypeSymbol type, ConcurrentDictionary<IMethodSymbol, string> methodRoots)
+    {
+        string method = context.ContainingSymbol.Name;
+        switch (context.Operation)
         {
-            var body = root is IMethodBodyOperation methodBody ? (IOperation?)methodBody.BlockBody ?? methodBody.ExpressionBody : root;
-            if (body is not null && method.MethodKind is MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation)
+            case ILocalFunctionOperation local:
+                if (local.Symbol.IsAsync && local.Symbol.ReturnsVoid)
+                    Check(context.ReportDiagnostic, local.Body, local.Syntax, $"async void local function '{local.Symbol.Name}'", Crashes, symbols);
+                break;
+            case IAnonymousFunctionOperation lambda:
             {
-                methodBodies[method] = body;
-                if (method.IsAsync && method.ReturnsVoid)
-                    methodRoots.TryAdd(method, $"async void method '{method.Name}'|{Crashes}");
-                if (symbols.IsHandler(method))
-                    ReportSwallowing(context, method, body, symbols);
+                string? what = null, consequence = null;
+                if (regions.StarterOf(lambda) is { } starter && Escapes(starter, lambda, out consequence))
+                    what = $"the {Describe(starter)} in '{method}'";
+                else if (lambda.Symbol.IsAsync && lambda.Symbol.ReturnsVoid)
+                    (what, consequence) = ($"an async void lambda in '{method}'", Crashes);
+                if (what is not null)
+                    Check(context.ReportDiagnostic, lambda.Body, lambda.Syntax, what, consequence!, symbols);
+                break;
             }
-        }
-        var localFunctions = new Dictionary<IMethodSymbol, ILocalFunctionOperation>(SymbolEqualityComparer.Default);
-        foreach (var operation in root.DescendantsAndSelf())
-        {
-            switch (operation)
+            case IMethodReferenceOperation reference when regions.StarterOf(reference) is { } starter && Escapes(starter, reference, out string? consequence):
             {
-                case ILocalFunctionOperation local:
-                    localFunctions[local.Symbol] = local;
-                    if (local.Symbol.IsAsync && local.Symbol.ReturnsVoid)
-                        Check(context, local.Body, local.Syntax, $"async void local function '{local.Symbol.Name}'", Crashes, symbols);
-                    break;
-                case IAnonymousFunctionOperation lambda:
+                var target = reference.Method.OriginalDefinition;
+                string what = $"'{target.Name}', the {Describe(starter)} in '{method}'";
+                if (target.MethodKind == MethodKind.LocalFunction)
                 {
-                    string? what = null, consequence = null;
-                    if (regions.StarterOf(lambda) is { } starter && Escapes(starter, lambda, out consequence))
-                        what = $"the {Describe(starter)} in '{method.Name}'";
-                    else if (lambda.Symbol.IsAsync && lambda.Symbol.ReturnsVoid)
-                        (what, consequence) = ($"an async void lambda in '{method.Name}'", Crashes);
-                    if (what is not null)
-                        Check(context, lambda.Body, lambda.Syntax, what, consequence!, symbols);
-                    break;
+                    if (LocalFunction(reference, target) is { Body: { } localBody } local)
+                        Check(context.ReportDiagnostic, localBody, local.Syntax, what, consequence!, symbols);
                 }
-                case IMethodReferenceOperation reference when regions.StarterOf(reference) is { } starter && Escapes(starter, reference, out string? consequence):
+                else if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, type))
                 {
-                    var target = reference.Method.OriginalDefinition;
-                    string what = $"'{target.Name}', the {Describe(starter)} in '{method.Name}'";
-                    if (target.MethodKind == MethodKind.LocalFunction)
-                    {
-                        if (localFunctions.TryGetValue(target, out var local) && local.Body is { } localBody)
-                            Check(context, localBody, local.Syntax, what, consequence!, symbols);
-                    }
-                    else if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, type))
-                    {
-                        methodRoots.TryAdd(target, $"{what}|{consequence}");
-                    }
-                    break;
+                    methodRoots.TryAdd(target, $"{what}|{consequence}");
                 }
+                break;
             }
         }
     }
 
-    private static void Check(OperationBlockAnalysisContext context, IOperation? body, SyntaxNode owner, string what, string consequence, ConcurrencySymbols symbols)
+    /// <summary>The declaration of a local function handed to a starter, searched for in the enclosing body (rare: only then).</summary>
+    private static ILocalFunctionOperation? LocalFunction(IOperation reference, IMethodSymbol target)
+    {
+        var root = reference;
+        while (root.Parent is not null)
+            root = root.Parent;
+        return root.Descendants().OfType<ILocalFunctionOperation>().FirstOrDefault(l => SymbolEqualityComparer.Default.Equals(l.Symbol, target));
+    }
+
+    private static void Check(System.Action<Diagnostic> report, IOperation? body, SyntaxNode owner, string what, string consequence, ConcurrencySymbols symbols)
     {
         if (body is null || FirstUnprotected(body, symbols) is not { } throwing)
             return;
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, throwing.Syntax.GetLocation(), new[] { owner.GetLocation() }, what, consequence));
+        report(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, throwing.Syntax.GetLocation(), new[] { owner.GetLocation() }, what, consequence));
     }
 
     /// <summary>Thread, pool and timer bodies crash the process; a task's exception is lost only when nobody keeps the task.</summary>
@@ -197,7 +211,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
     };
 
     /// <summary>EXG008: a top-level try of the handler whose catch takes every exception and never throws.</summary>
-    private static void ReportSwallowing(OperationBlockAnalysisContext context, IMethodSymbol method, IOperation body, ConcurrencySymbols symbols)
+    private static void ReportSwallowing(System.Action<Diagnostic> report, IMethodSymbol method, IOperation body, ConcurrencySymbols symbols)
     {
         if (body is not IBlockOperation block)
             return;
@@ -212,7 +226,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                     var location = handler.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CatchClauseSyntax clause
                         ? Location.Create(clause.SyntaxTree, clause.CatchKeyword.Span)
                         : handler.Syntax.GetLocation();
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerSwallowsExceptions, location, method.Name));
+                    report(Diagnostic.Create(DiagnosticDescriptors.HandlerSwallowsExceptions, location, method.Name));
                 }
             }
         }

@@ -14,6 +14,7 @@ internal sealed class ConcurrencySymbols
 {
     public ConcurrencySymbols(Compilation compilation)
     {
+        _usingAliases = new Lazy<HashSet<string>>(() => WorkerCandidates.UsingAliases(compilation, default));
         RequestHandlerAttribute = compilation.GetTypeByMetadataName("ExecutorGen.RequestHandlerAttribute");
         Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
         ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
@@ -27,6 +28,7 @@ internal sealed class ConcurrencySymbols
         Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
         Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
         SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
         Math = compilation.GetTypeByMetadataName("System.Math");
@@ -34,6 +36,11 @@ internal sealed class ConcurrencySymbols
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
     }
+
+    private readonly Lazy<HashSet<string>> _usingAliases;
+
+    /// <summary>The names of the compilation's using aliases, collected on first use.</summary>
+    public HashSet<string> UsingAliases => _usingAliases.Value;
 
     public INamedTypeSymbol? RequestHandlerAttribute { get; }
     public INamedTypeSymbol? Thread { get; }
@@ -48,6 +55,9 @@ internal sealed class ConcurrencySymbols
     public INamedTypeSymbol? Volatile { get; }
     public INamedTypeSymbol? Interlocked { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }
+
+    /// <summary><c>System.Threading.Lock</c> (.NET 9 and later).</summary>
+    public INamedTypeSymbol? Lock { get; }
     public INamedTypeSymbol? WaitHandle { get; }
     public INamedTypeSymbol? BlockingCollection { get; }
     public INamedTypeSymbol? Math { get; }
@@ -124,7 +134,8 @@ internal sealed class WorkerRegions
     private readonly ConcurrentDictionary<ISymbol, string> _entries = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ISymbol, byte> _concurrentEntries = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<ISymbol>> _calls = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentBag<(ISymbol Region, Func<string, Diagnostic?> Create)> _findings = new();
+    private Dictionary<ISymbol, string>? _workerEntries;
+    private HashSet<ISymbol>? _concurrentRegions;
 
     public WorkerRegions(INamedTypeSymbol type, ConcurrencySymbols symbols)
     {
@@ -173,31 +184,25 @@ internal sealed class WorkerRegions
         }
     }
 
-    /// <summary>Records a diagnostic to report if <paramref name="region"/> turns out to be worker code; it gets the entry point's description.</summary>
-    public void Add(ISymbol region, Func<string, Diagnostic?> create) => _findings.Add((region, create));
-
-    /// <summary>Reports the findings in worker regions.</summary>
-    public void Report(SymbolAnalysisContext context)
-    {
-        var reached = WorkerEntries();
-        foreach (var (region, create) in _findings)
-        {
-            if (reached.TryGetValue(region, out string? entry) && create(entry) is { } diagnostic)
-                context.ReportDiagnostic(diagnostic);
-        }
-    }
-
     /// <summary>
     /// The regions that run on several threads at once: handlers, parallel loop bodies, bodies started in a loop,
     /// and the methods they call.
     /// </summary>
+    /// <remarks>Computed once, at the end of the type (after every block was walked), and shared by the rules.</remarks>
     public HashSet<ISymbol> ConcurrentRegions()
     {
-        var entries = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
-        foreach (var entry in _concurrentEntries)
-            entries[entry.Key] = "";
-        return new HashSet<ISymbol>(Reach(entries).Keys, SymbolEqualityComparer.Default);
+        if (_concurrentRegions is null)
+        {
+            var entries = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+            foreach (var entry in _concurrentEntries)
+                entries[entry.Key] = "";
+            _concurrentRegions = new HashSet<ISymbol>(Reach(entries).Keys, SymbolEqualityComparer.Default);
+        }
+        return _concurrentRegions;
     }
+
+    /// <summary>Whether any worker entry point was found in the type: without one no rule reports anything.</summary>
+    public bool HasEntries => !_entries.IsEmpty;
 
     private static bool InsideLoop(IOperation operation)
     {
@@ -211,8 +216,9 @@ internal sealed class WorkerRegions
         return false;
     }
 
-    /// <summary>Each worker region with a description of the entry point it is reached from.</summary>
-    public Dictionary<ISymbol, string> WorkerEntries() => Reach(new Dictionary<ISymbol, string>(_entries, SymbolEqualityComparer.Default));
+    /// <summary>Each worker region with a description of the entry point it is reached from (computed once, at the end of the type).</summary>
+    public Dictionary<ISymbol, string> WorkerEntries() =>
+        _workerEntries ??= Reach(new Dictionary<ISymbol, string>(_entries, SymbolEqualityComparer.Default));
 
     private Dictionary<ISymbol, string> Reach(Dictionary<ISymbol, string> entries)
     {
@@ -267,42 +273,7 @@ internal sealed class WorkerRegions
         _ => "timer callback",
     };
 
-    /// <summary>Registers per-type worker analysis (the caller configures generated code and concurrency): <paramref name="visit"/> sees every operation of the type's members.</summary>
-    public static void Register(AnalysisContext context, Func<ConcurrencySymbols, bool> applies, Action<WorkerRegions, IOperation, ISymbol> visit)
-    {
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = new ConcurrencySymbols(start.Compilation);
-            if (!applies(symbols))
-                return;
-            start.RegisterSymbolStartAction(typeStart =>
-            {
-                if (typeStart.Symbol is not INamedTypeSymbol type)
-                    return;
-                var regions = new WorkerRegions(type, symbols);
-                typeStart.RegisterOperationBlockAction(block =>
-                {
-                    if (block.OwningSymbol is not IMethodSymbol method)
-                        return;
-                    foreach (var root in block.OperationBlocks)
-                        regions.Walk(method, root, (operation, region) => visit(regions, operation, region));
-                });
-                typeStart.RegisterSymbolEndAction(regions.Report);
-            }, SymbolKind.NamedType);
-        });
-    }
-
     public ConcurrencySymbols Symbols => _symbols;
-
-    private object? _state;
-
-    /// <summary>One object of rule-specific facts for this type, created on first use.</summary>
-    public T State<T>() where T : class, new()
-    {
-        if (_state is null)
-            System.Threading.Interlocked.CompareExchange(ref _state, new T(), null);
-        return (T)_state;
-    }
 }
 
 /// <summary>Small operation helpers shared by the concurrency rules.</summary>

@@ -18,7 +18,8 @@ namespace ExecutorGen.CodeFixes;
 /// <summary>
 /// Fixes EXG001: <c>x++</c>, <c>x--</c>, <c>x += n</c>, <c>x -= n</c> on an int or long field become
 /// <c>Interlocked</c> calls; any other statement is wrapped in <c>lock</c> on a private readonly lock object of
-/// the type, added once (static when the method is static). Fix All adds one lock object per type.
+/// the type, added once (static when the method is static). Fix All adds one lock object per type. When the same
+/// state is guarded by a lock field of the type elsewhere (inconsistent locking), the statement takes that lock instead.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuardSharedStateCodeFixProvider)), Shared]
 public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
@@ -36,8 +37,11 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax })
+            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } statement
+                || !CanWrap(statement))
+            {
                 continue;
+            }
             string title = diagnostic.Properties.TryGetValue(DiagnosticDescriptors.InterlockedProperty, out string? kind) && kind is not null
                 ? $"Use Interlocked.{(kind == "Subtract" ? "Add" : kind)}"
                 : "Wrap in lock";
@@ -56,6 +60,7 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
 
         var interlocked = new Dictionary<SyntaxNode, StatementSyntax>();
         var locked = new Dictionary<SyntaxNode, (TypeDeclarationSyntax Type, bool Static)>();
+        var existing = new Dictionary<SyntaxNode, string>();
         foreach (var diagnostic in diagnostics)
         {
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
@@ -68,15 +73,25 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
                 interlocked[expressionStatement] = expressionStatement.WithExpression(call);
                 continue;
             }
-            if (node.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } target || locked.ContainsKey(target))
+            if (node.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } target || !CanWrap(target)
+                || locked.ContainsKey(target) || existing.ContainsKey(target))
+            {
                 continue;
+            }
+            if (diagnostic.Properties.TryGetValue(DiagnosticDescriptors.LockProperty, out string? lockField) && lockField is not null)
+            {
+                existing[target] = lockField;
+                continue;
+            }
             bool isStatic = model.GetEnclosingSymbol(node.SpanStart, cancellationToken) is { } enclosing && IsStaticContext(enclosing);
             locked[target] = (type, isStatic);
         }
 
         // Statements nested in one another (a reported statement inside a reported loop) are wrapped once, outermost.
-        foreach (var inner in locked.Keys.Where(k => k.Ancestors().Any(locked.ContainsKey)).ToList())
+        foreach (var inner in locked.Keys.Where(k => k.Ancestors().Any(a => locked.ContainsKey(a) || existing.ContainsKey(a))).ToList())
             locked.Remove(inner);
+        foreach (var inner in existing.Keys.Where(k => k.Ancestors().Any(a => locked.ContainsKey(a) || existing.ContainsKey(a))).ToList())
+            existing.Remove(inner);
 
         var types = locked.Values.Select(v => v.Type).Concat(interlocked.Keys.Select(k => k.FirstAncestorOrSelf<TypeDeclarationSyntax>()!)).Distinct().ToList();
         var lockNames = new Dictionary<(TypeDeclarationSyntax, bool), string>();
@@ -84,13 +99,15 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
             lockNames[(type, isStatic)] = LockName(type, isStatic);
 
         var updated = root.ReplaceNodes(
-            interlocked.Keys.Concat(locked.Keys).Concat(types),
+            interlocked.Keys.Concat(locked.Keys).Concat(existing.Keys).Concat(types),
             (original, rewritten) =>
             {
                 if (interlocked.TryGetValue(original, out var replacement))
                     return replacement.WithTriviaFrom(original);
                 if (locked.TryGetValue(original, out var info))
                     return Lock(rewritten, lockNames[(info.Type, info.Static)]);
+                if (existing.TryGetValue(original, out string? lockName))
+                    return Lock(rewritten, lockName);
                 if (original is TypeDeclarationSyntax type && rewritten is TypeDeclarationSyntax rewrittenType)
                 {
                     var fields = lockNames.Where(p => p.Key.Item1 == type && !HasField(type, p.Value)).Select(p => LockField(p.Value, p.Key.Item2)).ToList();
@@ -100,6 +117,9 @@ public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
             });
         return document.WithSyntaxRoot(updated);
     }
+
+    /// <summary>A local declaration moved into a lock block would take its variable out of scope for the statements after it.</summary>
+    private static bool CanWrap(StatementSyntax statement) => statement is not LocalDeclarationStatementSyntax;
 
     private static bool IsStaticContext(ISymbol symbol)
     {

@@ -34,7 +34,7 @@ internal static class TestSetup
 }
 
 /// <summary>Runs an analyzer over source with <c>{|EXG100:...|}</c> markup.</summary>
-internal sealed class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+internal class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
     public AnalyzerTest(string source, LanguageVersion languageVersion = LanguageVersion.Latest, bool withExecutorGen = true)
@@ -47,7 +47,7 @@ internal sealed class AnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, De
 }
 
 /// <summary>Applies one code fix, chosen by its index among the offered fixes, and compares the result.</summary>
-internal sealed class CodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+internal class CodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
@@ -61,4 +61,45 @@ internal sealed class CodeFixTest<TAnalyzer, TCodeFix> : CSharpCodeFixTest<TAnal
         TestSetup.AddReferences(FixedState, withExecutorGen: true);
         SolutionTransforms.Add((solution, projectId) => TestSetup.WithLanguageVersion(solution, projectId, languageVersion));
     }
+}
+
+/// <summary>
+/// <see cref="WorkerCodeAnalyzer"/> reports three rules; each rule's tests see only their own, as if it were an
+/// analyzer of its own.
+/// </summary>
+internal static class WorkerRules
+{
+    private static readonly string[] s_ids = { "EXG001", "EXG004", "EXG006" };
+
+    public static void Only(System.Collections.Generic.List<string> disabled, string id) => disabled.AddRange(s_ids.Where(other => other != id));
+}
+
+/// <summary>EXG001 alone.</summary>
+internal sealed class SharedStateTest : AnalyzerTest<WorkerCodeAnalyzer>
+{
+    public SharedStateTest(string source) : base(source) => WorkerRules.Only(DisabledDiagnostics, "EXG001");
+}
+
+/// <summary>EXG004 alone.</summary>
+internal sealed class BlockingWaitTest : AnalyzerTest<WorkerCodeAnalyzer>
+{
+    public BlockingWaitTest(string source) : base(source) => WorkerRules.Only(DisabledDiagnostics, "EXG004");
+}
+
+/// <summary>EXG006 alone.</summary>
+internal sealed class StopFlagTest : AnalyzerTest<WorkerCodeAnalyzer>
+{
+    public StopFlagTest(string source) : base(source) => WorkerRules.Only(DisabledDiagnostics, "EXG006");
+}
+
+/// <summary>EXG001 alone, with its code fix.</summary>
+internal sealed class SharedStateFixTest : CodeFixTest<WorkerCodeAnalyzer, ExecutorGen.CodeFixes.GuardSharedStateCodeFixProvider>
+{
+    public SharedStateFixTest(string source, string fixedSource) : base(source, fixedSource) => WorkerRules.Only(DisabledDiagnostics, "EXG001");
+}
+
+/// <summary>EXG006 alone, with its code fix.</summary>
+internal sealed class StopFlagFixTest : CodeFixTest<WorkerCodeAnalyzer, ExecutorGen.CodeFixes.MakeStopFlagVolatileCodeFixProvider>
+{
+    public StopFlagFixTest(string source, string fixedSource) : base(source, fixedSource) => WorkerRules.Only(DisabledDiagnostics, "EXG006");
 }

@@ -1,10 +1,20 @@
+using System;
+using System.Threading.Tasks;
 using BenchmarkDotNet.Running;
 
 namespace ExecutorGen.Generators.Benchmarks;
 
-/// <summary>Runs every benchmark unless arguments choose (e.g. <c>--filter *FirstRun*</c>).</summary>
+/// <summary>
+/// Runs every benchmark unless arguments choose (e.g. <c>--filter *FirstRun*</c>); <c>--analyzer-cost</c> measures
+/// the concurrency analyzers' share of compile time instead (<see cref="AnalyzerCost"/>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) =>
+    public static async Task<int> Main(string[] args)
+    {
+        if (Array.IndexOf(args, "--analyzer-cost") >= 0)
+            return await AnalyzerCost.RunAsync(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Length == 0 ? new[] { "--filter", "*" } : args);
+        return 0;
+    }
 }

@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using Xunit;
-using Test = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.BlockingWaitAnalyzer>;
+using Test = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 

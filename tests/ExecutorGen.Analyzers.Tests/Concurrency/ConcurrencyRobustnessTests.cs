@@ -78,6 +78,17 @@ public class ConcurrencyRobustnessTests
             private void Ba() { lock (_other) lock (_sync) _count--; }
 
             public async void OnTick() => await Task.Yield();
+
+            private void Held()
+            {
+                Monitor.Enter(_other);
+                try { lock (_sync) Step(); }
+                finally { Monitor.Exit(_other); }
+                if (Monitor.TryEnter(_sync, 10)) { try { Ab(); } finally { Monitor.Exit(_sync); } }
+                if (!Monitor.TryEnter(_other)) return;
+                Console.WriteLine(_count);
+                Monitor.Exit(_other);
+            }
         }
         """;
 
@@ -96,6 +107,7 @@ public class ConcurrencyRobustnessTests
             ("Thread(", "Thred("), ("Task.Run", "Task.Rn"), ("GetHashCode()", "GetHashCode"), ("Math.Abs", "Math.Ab"), ("lock (_sync)", "lock ()"),
             ("bool _stopping", "var _stopping"), ("async void", "async"), ("catch (Exception ex)", "catch (Exceptio ex)"), ("=> _stopping = true", "=> _stopping ="),
             ("using System.Threading;", ""), ("using System;", ""), ("Timer(", "Timer<T>("),
+            ("Monitor.Enter(_other);", "Monitor.Enter();"), ("Monitor.Exit(_sync);", "Monitor.Exit(_sync"), ("if (!Monitor.TryEnter(_other))", "if (!Monitor.TryEnter(_other)"),
         })
         {
             yield return Source.Replace(from, to);

@@ -34,6 +34,22 @@ public class ExceptionEscapesWorkerTests
     // Must flag.
 
     [Fact]
+    public Task Local_function_declared_after_the_thread_that_runs_it_and_a_timer_in_a_field_initializer() => Verify("""
+            private readonly Timer _tick = new Timer(_ => {|EXG002:Process(1)|}, null, 0, 100);
+
+            public void Start()
+            {
+                new Thread(Loop).Start();
+
+                void Loop()
+                {
+                    while (true)
+                        {|EXG002:Process(_queue.Take())|};
+                }
+            }
+        """);
+
+    [Fact]
     public Task Seed_worker_loop_without_try_catch() => Verify("""
             public void Start() => new Thread(WorkerLoop).Start();
 

@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Test = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.LockOrderAnalyzer>;
@@ -7,19 +8,23 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
 public class LockOrderTests
 {
-    private static Task Verify(string members) => new Test($$"""
+    private static Task Verify(string members) => new Test(Accounts(members)).RunAsync();
+
+    private static string Accounts(string members) => $$"""
         using System;
+        using System.Threading;
 
         class Accounts
         {
             private readonly object _a = new();
             private readonly object _b = new();
             private readonly object _c = new();
+            private readonly Accounts _peer = null!;
             private int _balance;
 
         {{members}}
         }
-        """).RunAsync();
+        """;
 
     // Must flag.
 
@@ -61,9 +66,171 @@ public class LockOrderTests
         ExpectedDiagnostics =
         {
             new DiagnosticResult(DiagnosticDescriptors.LockOrderInversion).WithSpan(4, 50, 4, 58).WithSpan(5, 48, 5, 58)
-                .WithArguments("Cache.Sync", "Log.Sync", "Write", "Flush"),
+                .WithArguments("Cache.Sync", "Log.Sync", "'Write'", "'Flush'"),
         },
     }.RunAsync();
+
+    [Fact]
+    public Task Inner_lock_taken_in_a_called_method() => new Test(Accounts("""
+            public void Transfer()
+            {
+                lock (_a)
+                {
+                    {|#0:Audit()|};
+                }
+            }
+
+            private void Audit() { lock (_b) _balance++; }
+
+            public void Refund() { lock (_b) lock ({|#1:_a|}) _balance--; }
+        """))
+    {
+        ExpectedDiagnostics =
+        {
+            new DiagnosticResult(DiagnosticDescriptors.LockOrderInversion).WithLocation(0).WithLocation(1)
+                .WithArguments("_a", "_b", "'Transfer' (through 'Audit')", "'Refund'"),
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Inner_lock_three_calls_deep_and_the_path_in_the_message() => new Test(Accounts("""
+            public void Transfer() { lock (_b) {|#0:Step1()|}; }
+            private void Step1() => Step2();
+            private void Step2() { _balance++; Step3(); }
+            private void Step3() { lock (_a) _balance++; }
+
+            public void Refund() { lock (_a) {|#1:Log()|}; }
+            private void Log() { lock (_b) _balance--; }
+        """))
+    {
+        ExpectedDiagnostics =
+        {
+            new DiagnosticResult(DiagnosticDescriptors.LockOrderInversion).WithLocation(0).WithLocation(1)
+                .WithArguments("_b", "_a", "'Transfer' (through 'Step1', 'Step2', 'Step3')", "'Refund' (through 'Log')"),
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Monitor_Enter_with_try_finally() => Verify("""
+            public void Transfer()
+            {
+                Monitor.Enter(_a);
+                try
+                {
+                    _balance++;
+                    lock ({|EXG003:_b|}) _balance++;
+                }
+                finally
+                {
+                    Monitor.Exit(_a);
+                }
+            }
+
+            public void Refund() { lock (_b) lock (_a) _balance--; }
+        """);
+
+    [Fact]
+    public Task Monitor_Enter_with_lock_taken_and_TryEnter_in_a_condition() => Verify("""
+            public void Transfer()
+            {
+                bool taken = false;
+                try
+                {
+                    Monitor.Enter(_a, ref taken);
+                    Monitor.Enter({|EXG003:_b|});
+                    Monitor.Exit(_b);
+                }
+                finally
+                {
+                    if (taken) Monitor.Exit(_a);
+                }
+            }
+
+            public void Refund()
+            {
+                if (Monitor.TryEnter(_b, 100))
+                {
+                    try { lock (_a) _balance--; }
+                    finally { Monitor.Exit(_b); }
+                }
+            }
+        """);
+
+    [Fact]
+    public Task TryEnter_guard_clause_holds_the_rest_of_the_block() => Verify("""
+            public void Transfer()
+            {
+                if (!Monitor.TryEnter(_a, 100))
+                    return;
+                try { lock ({|EXG003:_c|}) _balance++; }
+                finally { Monitor.Exit(_a); }
+            }
+
+            public void Refund() { lock (_c) Inner(); }
+            private void Inner() { lock (_a) _balance--; }
+        """);
+
+    [Fact]
+    public Task System_Threading_Lock_with_lock_EnterScope_and_Enter() => new Test(Lock + """
+        class Ledger
+        {
+            private readonly Lock _entries = new();
+            private readonly Lock _totals = new();
+            private readonly Lock _audit = new();
+
+            public void Post()
+            {
+                lock (_entries)
+                {
+                    using ({|EXG003:_totals|}.EnterScope()) { }
+                }
+            }
+
+            public void Close()
+            {
+                using var scope = _totals.EnterScope();
+                lock (_entries) { }
+            }
+
+            public void Check()
+            {
+                _audit.Enter();
+                try { lock ({|EXG003:_totals|}) { } }
+                finally { _audit.Exit(); }
+            }
+
+            public void Review()
+            {
+                if (_totals.TryEnter())
+                {
+                    try { lock (_audit) { } }
+                    finally { _totals.Exit(); }
+                }
+            }
+        }
+        """, LanguageVersion.Preview).RunAsync();
+
+    [Fact]
+    public Task Static_locks_through_a_call_on_another_object() => new Test("""
+        static class Locks { public static readonly object Cache = new(); public static readonly object Log = new(); }
+
+        class Writer { public void Write() { lock (Locks.Log) { } } }
+
+        class Reader
+        {
+            private readonly Writer _writer = new();
+            public void Read() { lock (Locks.Cache) {|EXG003:_writer.Write()|}; }
+            public void Flush() { lock (Locks.Log) lock (Locks.Cache) { } }
+        }
+        """).RunAsync();
+
+    [Fact]
+    public Task Call_graph_cycle_terminates_and_still_finds_the_inversion() => Verify("""
+            public void Ping(int n) { lock (_a) {|EXG003:Pong(n)|}; }
+            private void Pong(int n) { if (n > 0) Ping(n - 1); Take(n); }
+            private void Take(int n) { if (n > 0) Pong(n - 1); lock (_b) _balance++; }
+            public void Back() { lock (_b) lock (_a) _balance--; }
+        """);
 
     // Must not flag.
 
@@ -99,4 +266,91 @@ public class LockOrderTests
             public void Three() { lock (this) lock (_a) _balance++; }
             public void Four() { lock (_a) lock (this) _balance++; }
         """);
+
+    [Fact]
+    public Task Same_order_through_calls() => Verify("""
+            public void Transfer() { lock (_a) Audit(); }
+            private void Audit() { lock (_b) _balance++; }
+            public void Refund() { lock (_a) lock (_b) _balance--; }
+            public void Report() { lock (_a) { Monitor.Enter(_b); try { } finally { Monitor.Exit(_b); } } }
+        """);
+
+    [Fact]
+    public Task Instance_locks_of_another_object_taken_by_a_call() => Verify("""
+            public void Transfer() { lock (_a) _peer.Audit(); }
+            public void Audit() { lock (_b) _balance++; }
+            public void Refund() { lock (_b) lock (_a) _balance--; }
+        """);
+
+    [Fact]
+    public Task Call_graph_cycles_without_an_inversion() => Verify("""
+            public void Ping(int n) { lock (_a) Pong(n); }
+            private void Pong(int n) { if (n > 0) Ping(n - 1); lock (_b) _balance++; Self(n); }
+            private void Self(int n) { if (n > 0) Self(n - 1); }
+            public void Other() { lock (_a) lock (_b) _balance--; }
+        """);
+
+    [Fact]
+    public Task Calls_after_the_lock_is_released_or_in_a_lambda() => Verify("""
+            public Action Transfer()
+            {
+                lock (_a) _balance++;
+                Audit();
+                Monitor.Enter(_a);
+                _balance++;
+                Monitor.Exit(_a);
+                Audit();
+                lock (_a) { return () => Audit(); }
+            }
+
+            private void Audit() { lock (_b) _balance++; }
+            public void Refund() { lock (_b) lock (_a) _balance--; }
+        """);
+
+    [Fact]
+    public Task Failed_TryEnter_branch_does_not_hold_the_lock() => Verify("""
+            public void Transfer()
+            {
+                if (!Monitor.TryEnter(_a, 100))
+                {
+                    lock (_b) _balance++;
+                    return;
+                }
+                Monitor.Exit(_a);
+            }
+
+            public void Refund() { lock (_b) lock (_a) _balance--; }
+        """);
+
+    [Fact]
+    public Task Reentrant_through_calls_and_Lock_scopes() => new Test(Lock + """
+        class Ledger
+        {
+            private readonly Lock _entries = new();
+
+            public void Post() { lock (_entries) Recount(); }
+            private void Recount() { using (_entries.EnterScope()) { } }
+        }
+        """, LanguageVersion.Preview).RunAsync();
+
+    /// <summary>
+    /// A stand-in for .NET 9's System.Threading.Lock (the tests compile against .NET 8 reference assemblies); the
+    /// analyzer knows it by name. The test compiler (Roslyn 4.11) treats <c>lock</c> on it as a preview feature.
+    /// </summary>
+    private const string Lock = """
+        using System.Threading;
+
+        namespace System.Threading
+        {
+            public sealed class Lock
+            {
+                public void Enter() { }
+                public bool TryEnter() => true;
+                public void Exit() { }
+                public Scope EnterScope() => default;
+                public ref struct Scope { public void Dispose() { } }
+            }
+        }
+
+        """;
 }

@@ -1,10 +1,8 @@
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
-using FixTest = ExecutorGen.Analyzers.Tests.CodeFixTest<
-    ExecutorGen.Analyzers.SharedStateAnalyzer,
-    ExecutorGen.CodeFixes.GuardSharedStateCodeFixProvider>;
-using Test = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.SharedStateAnalyzer>;
+using FixTest = ExecutorGen.Analyzers.Tests.SharedStateFixTest;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -118,7 +116,7 @@ public class SharedStateTests
         ExpectedDiagnostics =
         {
             new DiagnosticResult(DiagnosticDescriptors.UnguardedSharedState).WithSpan(25, 28, 25, 39)
-                .WithArguments("Field", "_total", "handler 'B'", "; elsewhere it is modified under a lock (inconsistent locking)"),
+                .WithArguments("Field", "_total", "modified", "handler 'B'", "; elsewhere it is modified under a lock (inconsistent locking)"),
         },
     }.RunAsync();
 
@@ -131,6 +129,111 @@ public class SharedStateTests
             private static int s_runs;
 
             public void Start() => new Thread(() => { {|EXG001:s_runs++|}; }).Start();
+        }
+        """).RunAsync();
+
+    [Fact]
+    public Task Read_without_the_lock_that_guards_the_writes_is_named() => new Test(Handlers("""
+            [RequestHandler]
+            public void A(int n) { lock (_sync) _total += n; }
+
+            [RequestHandler]
+            public void B(int n)
+            {
+                if (_total > n)
+                    Console.WriteLine(n);
+            }
+        """))
+    {
+        ExpectedDiagnostics =
+        {
+            new DiagnosticResult(DiagnosticDescriptors.UnguardedSharedState).WithSpan(27, 13, 27, 19)
+                .WithArguments("Field", "_total", "read", "handler 'B'", "; elsewhere it is accessed under a lock (inconsistent locking)"),
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task Read_in_a_pump_thread_of_a_field_handlers_write_under_a_lock() => Verify("""
+            private int _queued;
+
+            [RequestHandler]
+            public void Enqueue(string item) { lock (_sync) { _log.Add(item); _queued++; } }
+
+            public void Start() => new Thread(Pump).Start();
+
+            private void Pump()
+            {
+                while (true)
+                {
+                    if ({|EXG001:_queued|} == 0)
+                        Thread.Sleep(10);
+                    if (_queued > 100)
+                        Console.WriteLine("backlog");
+                }
+            }
+        """);
+
+    [Fact]
+    public Task Reads_reported_once_per_method_in_parallel_bodies_and_static_fields() => new Test("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        static class Stats
+        {
+            private static readonly object s_sync = new();
+            private static int s_max;
+            private static List<int> s_seen = new();
+            private static List<int>? s_last;
+
+            public static void Scan(int[] values) => Parallel.ForEach(values, v =>
+            {
+                if (v > {|EXG001:s_max|} && v > s_max + 1)
+                    lock (s_sync) { s_max = v; s_seen = new List<int>(s_seen) { v }; }
+                Console.WriteLine({|EXG001:s_seen|}.Count);
+                lock (s_sync) s_last ??= new List<int>();
+                Console.WriteLine({|EXG001:s_last|}?.Count);
+            });
+        }
+        """).RunAsync();
+
+    [Fact]
+    public Task Read_under_a_different_kind_of_guard_elsewhere_Monitor_and_Lock_scope() => Verify("""
+            private string _state = "idle";
+
+            [RequestHandler]
+            public void Set(string state)
+            {
+                Monitor.Enter(_sync);
+                try { _state = state; }
+                finally { Monitor.Exit(_sync); }
+            }
+
+            [RequestHandler]
+            public void Log(string message) => Console.WriteLine(message + {|EXG001:_state|});
+        """);
+
+    [Fact]
+    public Task Worker_started_through_a_using_alias_or_a_target_typed_new() => new Test("""
+        using Starter = System.Threading.Thread;
+
+        class Stats
+        {
+            private static int s_runs;
+
+            public void Start() => new Starter(() => { {|EXG001:s_runs++|}; }).Start();
+        }
+
+        class Pump
+        {
+            protected System.Threading.Thread? _worker;
+        }
+
+        class CountingPump : Pump
+        {
+            private static int s_count;
+
+            public void Go() { _worker = new(() => { {|EXG001:s_count++|}; }); _worker.Start(); }
         }
         """).RunAsync();
 
@@ -275,6 +378,172 @@ public class SharedStateTests
         }
         """).RunAsync();
 
+    [Fact]
+    public Task Reads_of_readonly_constructor_only_and_volatile_fields() => Verify("""
+            private int _limit;
+            private volatile int _generation;
+
+            public Sessions(int limit) { _limit = limit; }
+
+            [RequestHandler]
+            public void A(int n)
+            {
+                lock (_sync)
+                {
+                    if (_log.Count < _limit) _log.Add("x");
+                    _generation++;
+                }
+            }
+
+            [RequestHandler]
+            public int B(int n) => n > _limit ? _log.Count + _generation : _generation;
+        """);
+
+    [Fact]
+    public Task Volatile_Read_Interlocked_and_reads_inside_the_lock() => Verify("""
+            [RequestHandler]
+            public void A(int n) { lock (_sync) _total += n; }
+
+            [RequestHandler]
+            public int B(int n)
+            {
+                lock (_sync)
+                {
+                    if (_total > n) return _total;
+                }
+                return Volatile.Read(ref _total) + Interlocked.CompareExchange(ref _total, 0, 0);
+            }
+
+            [RequestHandler]
+            public long C(int n) { Interlocked.Add(ref _bytes, n); return _bytes; }
+        """);
+
+    [Fact]
+    public Task Reading_a_reference_only_to_call_a_thread_safe_member() => Verify("""
+            private CancellationTokenSource _cts = new();
+            private TaskCompletionSource<int> _ready = new();
+            private ConcurrentQueue<int> _pending = new();
+
+            [RequestHandler]
+            public void Restart(int n)
+            {
+                lock (_sync)
+                {
+                    _cts.Cancel();
+                    _cts = new CancellationTokenSource();
+                    _ready = new TaskCompletionSource<int>();
+                    _pending = new ConcurrentQueue<int>();
+                }
+            }
+
+            [RequestHandler]
+            public async Task Work(int n)
+            {
+                var token = _cts.Token;
+                _ready.TrySetResult(n);
+                _pending.Enqueue(n);
+                await Task.Delay(n, token);
+                _cts.Cancel();
+            }
+        """);
+
+    [Fact]
+    public Task Double_checked_locking_with_volatile_and_of_a_reference() => Verify("""
+            private volatile Session? _default;
+            private Session? _shared;
+
+            [RequestHandler]
+            public Session Default(int n)
+            {
+                if (_default == null)
+                {
+                    lock (_sync)
+                    {
+                        if (_default == null)
+                            _default = new Session();
+                    }
+                }
+                return _default;
+            }
+
+            [RequestHandler]
+            public Session Shared(int n)
+            {
+                if (_shared is null)
+                {
+                    lock (_sync)
+                    {
+                        _shared ??= new Session();
+                    }
+                }
+                return _shared;
+            }
+        """);
+
+    [Fact]
+    public Task Unlocked_reads_where_no_lock_guards_the_field_or_outside_worker_code() => Verify("""
+            private int _hits;
+            private int _peak;
+
+            [RequestHandler]
+            public void A(int n) { Interlocked.Increment(ref _hits); lock (_sync) _peak = Math.Max(_peak, n); }
+
+            [RequestHandler]
+            public int B(int n) => _hits + n;
+
+            public int Peak => _peak;
+        """);
+
+    [Fact]
+    public Task The_only_writer_thread_reads_its_own_field_without_the_lock() => Verify("""
+            private int _last;
+
+            public void Start() => new Thread(Pump).Start();
+
+            private void Pump()
+            {
+                while (true)
+                {
+                    lock (_sync) _last++;
+                    Console.WriteLine(_last);
+                }
+            }
+
+            [RequestHandler]
+            public int Last(int n) { lock (_sync) return _last + n; }
+        """);
+
+    [Fact]
+    public Task Lock_objects_ThreadStatic_and_semaphore_guarded_reads() => new Test("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        class Handlers
+        {
+            private object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1);
+            [ThreadStatic] private static int t_depth;
+            private int _count;
+
+            public void Swap() { lock (_gate) _gate = new object(); }
+
+            [RequestHandler]
+            public async Task A(int n)
+            {
+                lock (_gate) _count++;
+                Monitor.Enter(_gate);
+                Monitor.Exit(_gate);
+                lock (_gate) t_depth++;
+                Console.WriteLine(t_depth);
+                await _semaphore.WaitAsync();
+                try { Console.WriteLine(_count); }
+                finally { _semaphore.Release(); }
+            }
+        }
+        """).RunAsync();
+
     // Code fix.
 
     [Fact]
@@ -310,4 +579,63 @@ public class SharedStateTests
                             counter = counter + 1;
                         }
             """.TrimEnd()).Replace("    private static int counter;", "    private static readonly object s_lock = new object();\n    private static int counter;")).RunAsync();
+
+    [Fact]
+    public Task Fix_takes_the_lock_that_guards_the_field_elsewhere() => new FixTest(
+        Handlers("""
+                [RequestHandler]
+                public void A(int n) { lock (_sync) _total += n; }
+
+                [RequestHandler]
+                public void B(int n)
+                {
+                    {|EXG001:_total -= n|};
+                    if ({|EXG001:_total|} > n)
+                        Console.WriteLine(n);
+                }
+            """),
+        Handlers("""
+                [RequestHandler]
+                public void A(int n) { lock (_sync) _total += n; }
+
+                [RequestHandler]
+                public void B(int n)
+                {
+                    lock (_sync)
+                    {
+                        _total -= n;
+                    }
+
+                    lock (_sync)
+                    {
+                        if (_total > n)
+                            Console.WriteLine(n);
+                    }
+                }
+            """)).RunAsync();
+
+    [Fact]
+    public Task No_fix_for_a_local_declaration_whose_scope_a_lock_would_end() => new FixTest(
+        Handlers("""
+                [RequestHandler]
+                public void A(int n) { lock (_sync) _total += n; }
+
+                [RequestHandler]
+                public int B(int n)
+                {
+                    int total = {|EXG001:_total|};
+                    return total + n;
+                }
+            """),
+        Handlers("""
+                [RequestHandler]
+                public void A(int n) { lock (_sync) _total += n; }
+
+                [RequestHandler]
+                public int B(int n)
+                {
+                    int total = {|EXG001:_total|};
+                    return total + n;
+                }
+            """)).RunAsync();
 }

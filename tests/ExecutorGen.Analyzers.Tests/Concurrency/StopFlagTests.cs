@@ -1,9 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
-using FixTest = ExecutorGen.Analyzers.Tests.CodeFixTest<
-    ExecutorGen.Analyzers.StopFlagAnalyzer,
-    ExecutorGen.CodeFixes.MakeStopFlagVolatileCodeFixProvider>;
-using Test = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.StopFlagAnalyzer>;
+using FixTest = ExecutorGen.Analyzers.Tests.StopFlagFixTest;
+using Test = ExecutorGen.Analyzers.Tests.StopFlagTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 

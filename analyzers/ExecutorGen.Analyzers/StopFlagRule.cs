@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,82 +8,52 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// Reports EXG006 on a plain <c>bool</c> field of the type read in a loop condition of worker code and written in
-/// another method, when no access to it uses <c>Volatile</c>, <c>Interlocked</c> or a <c>lock</c>.
+/// EXG006, for one type: a plain <c>bool</c> field of the type read in a loop condition of worker code and written in
+/// another method, when no access to it uses <c>Volatile</c>, <c>Interlocked</c> or a <c>lock</c>. Run by
+/// <see cref="WorkerCodeAnalyzer"/>.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class StopFlagAnalyzer : DiagnosticAnalyzer
+internal sealed class StopFlagRule
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.UnsynchronizedStopFlag);
+    private readonly INamedTypeSymbol _type;
+    private readonly ConcurrentDictionary<IFieldSymbol, bool> _synchronized = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentBag<(IFieldSymbol Field, ISymbol Region, string Method)> _writes = new();
+    private readonly ConcurrentBag<(IFieldSymbol Field, ISymbol Region, Location Location)> _loopReads = new();
 
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            var symbols = new ConcurrencySymbols(start.Compilation);
-            start.RegisterSymbolStartAction(typeStart =>
-            {
-                if (typeStart.Symbol is not INamedTypeSymbol type)
-                    return;
-                var regions = new WorkerRegions(type, symbols);
-                var facts = new Facts();
-                typeStart.RegisterOperationBlockAction(block =>
-                {
-                    if (block.OwningSymbol is not IMethodSymbol method)
-                        return;
-                    foreach (var root in block.OperationBlocks)
-                        regions.Walk(method, root, (operation, region) => Visit(operation, region, method, type, facts));
-                });
-                typeStart.RegisterSymbolEndAction(end => Report(end, regions, facts));
-            }, SymbolKind.NamedType);
-        });
-    }
+    public StopFlagRule(INamedTypeSymbol type) => _type = type;
 
-    private sealed class Facts
+    public void Visit(IOperation operation, ISymbol region, IMethodSymbol method)
     {
-        public readonly ConcurrentDictionary<IFieldSymbol, bool> Synchronized = new(SymbolEqualityComparer.Default);
-        public readonly ConcurrentBag<(IFieldSymbol Field, ISymbol Region, string Method)> Writes = new();
-        public readonly ConcurrentBag<(IFieldSymbol Field, ISymbol Region, Location Location)> LoopReads = new();
-    }
-
-    private static void Visit(IOperation operation, ISymbol region, IMethodSymbol method, INamedTypeSymbol type, Facts facts)
-    {
-        if (operation is not IFieldReferenceOperation reference || !IsCandidate(reference.Field, type))
+        if (operation is not IFieldReferenceOperation reference || !IsCandidate(reference.Field, _type))
             return;
         var field = reference.Field.OriginalDefinition;
         var parent = Operations.ParentWithoutConversions(reference);
         if (parent is IArgumentOperation { Parameter.RefKind: not RefKind.None } || InsideLock(reference))
         {
-            facts.Synchronized[field] = true;
+            _synchronized[field] = true;
             return;
         }
         if (parent is IAssignmentOperation assignment && assignment.Target == reference)
         {
             if (method.MethodKind is not (MethodKind.Constructor or MethodKind.StaticConstructor))
-                facts.Writes.Add((field, region, method.Name));
+                _writes.Add((field, region, method.Name));
             return;
         }
         if (InLoopCondition(reference))
-            facts.LoopReads.Add((field, region, reference.Syntax.GetLocation()));
+            _loopReads.Add((field, region, reference.Syntax.GetLocation()));
     }
 
-    private static void Report(SymbolAnalysisContext context, WorkerRegions regions, Facts facts)
+    public void Report(SymbolAnalysisContext context, WorkerRegions regions)
     {
-        if (facts.LoopReads.IsEmpty || facts.Writes.IsEmpty)
+        if (_loopReads.IsEmpty || _writes.IsEmpty)
             return;
         var entries = regions.WorkerEntries();
         var reported = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
-        foreach (var (field, region, location) in facts.LoopReads.OrderBy(r => r.Location.SourceSpan.Start))
+        foreach (var (field, region, location) in _loopReads.OrderBy(r => r.Location.SourceSpan.Start))
         {
-            if (facts.Synchronized.ContainsKey(field) || !entries.TryGetValue(region, out string? entry) || reported.Contains(field))
+            if (_synchronized.ContainsKey(field) || !entries.TryGetValue(region, out string? entry) || reported.Contains(field))
                 continue;
             // A write from another thread: another region, not reached from the same entry point.
-            var writer = facts.Writes.Where(w => SymbolEqualityComparer.Default.Equals(w.Field, field)
+            var writer = _writes.Where(w => SymbolEqualityComparer.Default.Equals(w.Field, field)
                     && !SymbolEqualityComparer.Default.Equals(w.Region, region)
                     && !(entries.TryGetValue(w.Region, out string? writerEntry) && writerEntry == entry))
                 .Select(w => w.Method)

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -7,48 +7,57 @@ using Microsoft.CodeAnalysis.Operations;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// Reports EXG004 on blocking waits with neither a timeout nor a cancellation token in worker code:
+/// EXG004, for one type: blocking waits with neither a timeout nor a cancellation token in worker code:
 /// <c>BlockingCollection.Take()</c>, <c>Task.Wait()</c>, <c>.Result</c>, <c>GetAwaiter().GetResult()</c>,
 /// <c>Thread.Join()</c>, <c>Monitor.Wait(obj)</c>, <c>SemaphoreSlim.Wait()</c>, <c>WaitHandle.WaitOne()</c>.
 /// A task already known complete (awaited earlier, tested with <c>IsCompleted</c>, the antecedent of a
-/// continuation) is not waited on, so its <c>.Result</c> is not reported.
+/// continuation) is not waited on, so its <c>.Result</c> is not reported. Run by <see cref="WorkerCodeAnalyzer"/>.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingWaitAnalyzer : DiagnosticAnalyzer
+internal sealed class BlockingWaitRule
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout);
+    private readonly ConcurrencySymbols _symbols;
+    private readonly ConcurrentBag<(ISymbol Region, Location Location, string Wait)> _waits = new();
 
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        WorkerRegions.Register(context, s => s.Task is not null, Visit);
-    }
+    public BlockingWaitRule(ConcurrencySymbols symbols) => _symbols = symbols;
 
-    private static void Visit(WorkerRegions regions, IOperation operation, ISymbol region)
+    public void Visit(IOperation operation, ISymbol region)
     {
-        var symbols = regions.Symbols;
         string? wait = operation switch
         {
-            IInvocationOperation invocation => BlockingCall(invocation, symbols),
+            IInvocationOperation invocation => BlockingCall(invocation, _symbols),
             IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property
-                when ConcurrencySymbols.Is(property.Property.ContainingType, symbols.TaskOfT) && !KnownComplete(instance, property) => "Task.Result",
+                when ConcurrencySymbols.Is(property.Property.ContainingType, _symbols.TaskOfT) && !KnownComplete(instance, property) => "Task.Result",
             _ => null,
         };
-        if (wait is null)
+        if (wait is not null)
+            _waits.Add((region, operation.Syntax.GetLocation(), wait));
+    }
+
+    public void Report(SymbolAnalysisContext context, WorkerRegions regions)
+    {
+        if (_waits.IsEmpty)
             return;
-        var location = operation.Syntax.GetLocation();
-        regions.Add(region, entry => Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, location, wait, entry));
+        var entries = regions.WorkerEntries();
+        foreach (var (region, location, wait) in _waits.OrderBy(w => w.Location.SourceSpan.Start))
+        {
+            if (entries.TryGetValue(region, out string? entry))
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, location, wait, entry));
+        }
     }
 
     private static string? BlockingCall(IInvocationOperation invocation, ConcurrencySymbols symbols)
     {
         var method = invocation.TargetMethod;
         var type = method.ContainingType;
-        int arguments = Operations.ExplicitArguments(invocation).Length;
+        // Most calls are not waits: match the name before counting arguments.
+        if (method.Name is not ("Take" or "Wait" or "Join" or "WaitOne" or "GetResult"))
+            return null;
+        int arguments = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+                arguments++;
+        }
         switch (method.Name)
         {
             case "Take" when arguments == 0 && ConcurrencySymbols.Is(type, symbols.BlockingCollection):

@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Threading.Tasks;
+using Basic.Reference.Assemblies;
+using ExecutorGen.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Generators.Benchmarks;
+
+/// <summary>
+/// The concurrency analyzers' time as a share of compile time, over <see cref="SyntheticHandlers.Classes"/> handler
+/// classes: <c>dotnet run -c Release --project tests/ExecutorGen.Generators.Benchmarks -- --analyzer-cost [--runs N]
+/// [--analyzers path/to/ExecutorGen.Analyzers.dll] [--per-analyzer]</c>.
+/// </summary>
+/// <remarks>
+/// Not a BenchmarkDotNet benchmark: the figure wanted is the analyzers' own execution time, as the compiler's
+/// <c>-reportanalyzer</c> reports it (Roslyn's analyzer telemetry), next to the time of compiling and emitting the same
+/// project; BenchmarkDotNet measures whole calls, and an analyzer pass also re-binds every method body for the
+/// operation trees, which every operation analyzer of a build shares. Each round compiles a fresh compilation, then
+/// runs the analyzers on another fresh one; after a warm-up round, the medians over the rounds are printed. The machine
+/// may be busy: compare medians, and old against new in the same session (<c>--analyzers</c> loads another build).
+/// A second figure is steadier on a busy machine: process CPU time of the analysis pass, less that of a pass whose only
+/// analyzer makes the driver build the operation trees, as a share of the CPU time of compiling. It includes what the
+/// telemetry leaves out: the driver's own work for the analyzers' actions and the garbage they make. <c>--per-analyzer</c>
+/// then measures that for each analyzer alone (a profile: which rule costs what).
+/// </remarks>
+public static class AnalyzerCost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int runs = Option(args, "--runs") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 7;
+        var assembly = Option(args, "--analyzers") is { } path
+            ? new AssemblyLoadContext("measured-analyzers").LoadFromAssemblyPath(Path.GetFullPath(path))
+            : typeof(WorkerCodeAnalyzer).Assembly;
+        var analyzers = Concurrency(assembly);
+
+        var references = Net100.References.All.Cast<MetadataReference>()
+            .Append(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location)).ToImmutableArray();
+        var trees = Enumerable.Range(0, SyntheticHandlers.Classes)
+            .Select(i => CSharpSyntaxTree.ParseText(SyntheticHandlers.Source(i), path: $"Handler{i}.cs")).ToArray();
+        CSharpCompilation Fresh() => CSharpCompilation.Create("Bench", trees, references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        Console.WriteLine($"{SyntheticHandlers.Classes} handler classes, {analyzers.Length} concurrency analyzers from {assembly.Location}; 1 warm-up round + {runs}");
+        var compileTimes = new List<double>();
+        var analyzerTimes = analyzers.ToDictionary(a => a.GetType().Name, _ => new List<double>());
+        var totals = new List<double>();
+        var cpuShares = new List<double>();
+        var compileCpus = new List<double>();
+        for (int round = 0; round <= runs; round++)
+        {
+            var compileCpu = Cpu();
+            var compile = Stopwatch.StartNew();
+            using (var stream = new MemoryStream())
+            {
+                var result = Fresh().Emit(stream);
+                if (!result.Success)
+                    throw new InvalidOperationException(string.Join("\n", result.Diagnostics.Take(3)));
+            }
+            compile.Stop();
+            double compileCpuMs = (Cpu() - compileCpu).TotalMilliseconds;
+
+            var cpu = Cpu();
+            var withAnalyzers = Fresh().WithAnalyzers(analyzers,
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
+            var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+            double analyzerCpu = (Cpu() - cpu).TotalMilliseconds;
+            cpu = Cpu();
+            await Fresh().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new OperationTreesOnly())).GetAnalyzerDiagnosticsAsync();
+            double baselineCpu = (Cpu() - cpu).TotalMilliseconds;
+            double total = 0;
+            var line = new List<string>();
+            foreach (var analyzer in analyzers)
+            {
+                double ms = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).ExecutionTime.TotalMilliseconds;
+                total += ms;
+                if (round > 0)
+                    analyzerTimes[analyzer.GetType().Name].Add(ms);
+                line.Add($"{analyzer.GetType().Name} {ms:F0}");
+            }
+            double cpuShare = 100 * (analyzerCpu - baselineCpu) / compileCpuMs;
+            Console.WriteLine($"{(round == 0 ? "warm-up" : "round " + round)}: compile+emit {compile.Elapsed.TotalMilliseconds:F0} ms, analyzers {total:F0} ms "
+                + $"({100 * total / compile.Elapsed.TotalMilliseconds:F1} %); CPU: compile {compileCpuMs:F0} ms, analysis pass {analyzerCpu:F0} ms, "
+                + $"binding-only pass {baselineCpu:F0} ms ({cpuShare:F1} %); {diagnostics.Length} diagnostics [{string.Join(", ", line)}]");
+            if (round > 0)
+            {
+                compileTimes.Add(compile.Elapsed.TotalMilliseconds);
+                totals.Add(total);
+                cpuShares.Add(cpuShare);
+                compileCpus.Add(compileCpuMs);
+            }
+        }
+
+        // Other work on the machine only ever adds time: the best round of each is the steadiest estimate of the cost itself.
+        Console.WriteLine($"median compile+emit {Median(compileTimes):F0} ms; median concurrency analyzers {Median(totals):F0} ms = {100 * Median(totals) / Median(compileTimes):F1} % of compile; "
+            + $"best of {runs}: {totals.Min():F0} ms / {compileTimes.Min():F0} ms = {100 * totals.Min() / compileTimes.Min():F1} %; median CPU share {Median(cpuShares):F1} %");
+        foreach (var (name, times) in analyzerTimes.OrderByDescending(p => Median(p.Value)))
+            Console.WriteLine($"  {name}: median {Median(times):F0} ms, best {times.Min():F0} ms");
+
+        if (Array.IndexOf(args, "--per-analyzer") >= 0)
+        {
+            // Each analyzer alone, next to the binding-only one, against the binding-only one by itself: its own CPU cost,
+            // driver overhead for its actions included.
+            async Task<double> PassCpu(params DiagnosticAnalyzer[] set)
+            {
+                var start = Cpu();
+                await Fresh().WithAnalyzers(set.Append(new OperationTreesOnly()).ToImmutableArray()).GetAnalyzerDiagnosticsAsync();
+                return (Cpu() - start).TotalMilliseconds;
+            }
+            double compileCpu = Median(compileCpus);
+            foreach (var analyzer in analyzers)
+            {
+                var costs = new List<double>();
+                for (int round = 0; round < Math.Max(3, runs / 2); round++)
+                    costs.Add(await PassCpu(analyzer) - await PassCpu());
+                Console.WriteLine($"  {analyzer.GetType().Name} alone: median CPU {Median(costs):F0} ms = {100 * Median(costs) / compileCpu:F1} % of compile CPU");
+            }
+        }
+        return 0;
+    }
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>
+    /// Makes the driver bind every operation block and do nothing else: the CPU time of a pass with it is what an analysis
+    /// pass costs before any concurrency rule runs.
+    /// </summary>
+    // A measuring instrument run in this process, never loaded by a compiler: the rules for shipped analyzers
+    // (netstandard2.0, extended analyzer rules, release tracking) do not apply.
+#pragma warning disable RS1001, RS1036, RS1041, RS2008
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class OperationTreesOnly : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor s_never = new("BENCH0001", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterOperationBlockAction(_ => { });
+        }
+    }
+#pragma warning restore RS1001, RS1036, RS1041, RS2008
+
+    /// <summary>The analyzers of the assembly whose rules are all EXG0xx (the concurrency rules).</summary>
+    private static ImmutableArray<DiagnosticAnalyzer> Concurrency(Assembly assembly) => assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+        .Where(a => a.SupportedDiagnostics.All(d => d.Id.StartsWith("EXG0", StringComparison.Ordinal)))
+        .ToImmutableArray();
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
