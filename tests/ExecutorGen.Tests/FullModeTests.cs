@@ -160,10 +160,31 @@ public class FullModeTests
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 2 });
         var ran = new int[Producers * PerProducer];
         var accepted = new int[Producers * PerProducer];
+        var cancellable = new CancellationTokenSource?[Producers];
         int wrongCancellations = 0;
+        bool producing = true;
 
         // Waiters are re-used: a cancellation that lands as its waiter is admitted, or after, must not touch
-        // the waiter's next use. Every submit is accepted (and runs exactly once) or cancelled (and never runs).
+        // the waiter's next use. Every submit is accepted (and runs exactly once) or cancelled by its own
+        // token (and never runs). A canceller thread cancels whatever submit a producer has in flight, at
+        // random moments (timers are too coarse to land inside a wait of microseconds).
+        var canceller = new Thread(() =>
+        {
+            var random = new Random(42);
+            while (Volatile.Read(ref producing))
+            {
+                try
+                {
+                    Volatile.Read(ref cancellable[random.Next(Producers)])?.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // that submit has finished already
+                }
+                Thread.SpinWait(random.Next(1_000, 20_000));
+            }
+        });
+        canceller.Start();
         await Task.WhenAll(Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
         {
             var random = new Random(p);
@@ -171,8 +192,7 @@ public class FullModeTests
             {
                 int id = p * PerProducer + i;
                 using var cancellation = new CancellationTokenSource();
-                if (random.Next(2) == 0)
-                    cancellation.CancelAfter(TimeSpan.FromTicks(random.Next(0, 5_000)));
+                Volatile.Write(ref cancellable[p], random.Next(2) == 0 ? cancellation : null);
                 try
                 {
                     await engine.SubmitAsync(Engines.Work("k" + (id % 5), id, () =>
@@ -189,14 +209,17 @@ public class FullModeTests
                 catch (OperationCanceledException)
                 {
                 }
+                Volatile.Write(ref cancellable[p], null);
             }
         })).ToArray());
+        Volatile.Write(ref producing, false);
+        canceller.Join();
         var report = await engine.ShutdownAsync();
 
         Assert.Equal(0, wrongCancellations);
         Assert.Equal(accepted, ran);
         Assert.Equal(accepted.Sum(), engine.GetMetrics().Completed);
-        Assert.True(accepted.Sum() < accepted.Length, "some submits should have been cancelled while waiting");
+        Assert.True(accepted.Sum() < accepted.Length, "some submits should have been cancelled");
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 }
