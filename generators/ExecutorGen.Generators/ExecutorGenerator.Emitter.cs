@@ -11,7 +11,6 @@ public sealed partial class ExecutorGenerator
     internal static class Emitter
     {
         private const string Tasks = "global::System.Threading.Tasks.";
-        private const string CancellationTokenType = "global::System.Threading.CancellationToken";
 
         private static readonly string s_generatedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"ExecutorGen.Generators\", \"{typeof(ExecutorGenerator).Assembly.GetName().Version}\")]";
@@ -93,8 +92,8 @@ public sealed partial class ExecutorGenerator
                 _w.WriteLine($"private readonly {_engineType} _engine;");
                 _w.WriteLine();
                 WriteConstructor();
-                for (int i = 0; i < _executor.Handlers.Length; i++)
-                    WriteHandlerMembers(i, _executor.Handlers[i]);
+                foreach (var handler in _executor.Handlers)
+                    WriteHandlerMembers(handler);
                 WriteLifetimeMembers();
                 _w.WriteLine();
                 WriteEnvelope();
@@ -129,55 +128,13 @@ public sealed partial class ExecutorGenerator
             private void WriteOptionsParamDoc() =>
                 _w.WriteLine("/// <param name=\"options\">The executor's options; <see langword=\"null\"/> for the defaults.</param>");
 
-            private void WriteHandlerMembers(int index, HandlerModel handler)
+            private void WriteHandlerMembers(HandlerModel handler)
             {
-                string parameters = string.Join(", ", handler.Parameters.Select(p => p.Type + " " + Parser.Escape(p.Name)));
                 string arguments = string.Join(", ", handler.Parameters.Select(p => Parser.Escape(p.Name)));
-                string token = TokenParameterName(handler);
-                string tokenParameter = $"{CancellationTokenType} {token} = default";
-                string withToken = parameters.Length == 0 ? tokenParameter : parameters + ", " + tokenParameter;
-                string envelope = $"{_envelopeType}.For{handler.BaseName}({arguments})";
-                bool contract = _uniqueSignatures.Contains(RequestSignature(handler));
-                string invokeReturn = handler.ReturnsValue ? $"{Tasks}Task<{handler.ResultType}>" : Tasks + "Task";
-                string invokeCall = handler.ReturnsValue ? $"InvokeAsync<{handler.ResultType}>" : "InvokeAsync";
-
-                foreach (var name in contract ? new[] { $"Submit{handler.BaseName}Async", "SubmitAsync" } : new[] { $"Submit{handler.BaseName}Async" })
-                {
-                    _w.WriteLine();
-                    _w.WriteLine($"/// <summary>Queues a request for <c>{handler.Name}</c>; while the executor is full under <see cref=\"global::ExecutorGen.QueueFullMode.Wait\"/>, waits for room.</summary>");
-                    WriteParamDocs(handler);
-                    _w.WriteLine($"/// <param name=\"{token}\">Stops waiting for room; it does not cancel a queued request.</param>");
-                    _w.WriteLine("/// <returns>A task that completes when the request has been queued.</returns>");
-                    _w.WriteLine("/// <exception cref=\"global::ExecutorGen.RequestRejectedException\">The executor is full under <see cref=\"global::ExecutorGen.QueueFullMode.Reject\"/>, or shutting down.</exception>");
-                    _w.WriteLine($"{handler.Accessibility} {Tasks}ValueTask {name}({withToken}) => this._engine.SubmitAsync({envelope}, {token});");
-                }
-
-                foreach (var name in contract ? new[] { $"TrySubmit{handler.BaseName}", "TrySubmit" } : new[] { $"TrySubmit{handler.BaseName}" })
-                {
-                    _w.WriteLine();
-                    _w.WriteLine($"/// <summary>Queues a request for <c>{handler.Name}</c> if that needs no waiting.</summary>");
-                    WriteParamDocs(handler);
-                    _w.WriteLine("/// <returns><see langword=\"true\"/> when the request was queued; <see langword=\"false\"/> when the executor is full or shutting down.</returns>");
-                    _w.WriteLine($"{handler.Accessibility} bool {name}({parameters}) => this._engine.TrySubmit({envelope});");
-                }
-
-                foreach (var name in contract ? new[] { $"Invoke{handler.BaseName}Async", "InvokeAsync" } : new[] { $"Invoke{handler.BaseName}Async" })
-                {
-                    _w.WriteLine();
-                    _w.WriteLine($"/// <summary>Queues a request for <c>{handler.Name}</c> and waits for the handler to run.</summary>");
-                    WriteParamDocs(handler);
-                    _w.WriteLine($"/// <param name=\"{token}\">Stops waiting for room in the queue; it does not cancel a queued request.</param>");
-                    _w.WriteLine(handler.ReturnsValue
-                        ? "/// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>"
-                        : "/// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>");
-                    _w.WriteLine($"{handler.Accessibility} {invokeReturn} {name}({withToken}) => this._engine.{invokeCall}({envelope}, {token});");
-                }
-            }
-
-            private void WriteParamDocs(HandlerModel handler)
-            {
-                foreach (var parameter in handler.Parameters)
-                    _w.WriteLine($"/// <param name=\"{parameter.Name}\">The handler's <c>{parameter.Name}</c> argument.</param>");
+                HandlerMembersWriter.Write(_w, handler, _uniqueSignatures.Contains(RequestSignature(handler)),
+                    request: $"{_envelopeType}.For{handler.BaseName}({arguments})",
+                    invokeSummaryEnd: "run",
+                    faultDoc: "faults with the handler's own exception once its attempts are used up");
             }
 
             private void WriteLifetimeMembers()

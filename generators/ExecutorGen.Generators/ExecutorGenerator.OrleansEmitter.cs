@@ -143,47 +143,9 @@ public sealed partial class ExecutorGenerator
                 return name.Append(_class.Name).Replace("@", "").Replace("\"", "").ToString();
             }
 
-            private void WriteHandlerMembers(int index, HandlerModel handler, bool contract)
-            {
-                string parameters = string.Join(", ", handler.Parameters.Select(p => p.Type + " " + Parser.Escape(p.Name)));
-                string token = Emitter.TokenParameterName(handler);
-                string withToken = parameters.Length == 0 ? $"{CancellationTokenType} {token} = default" : $"{parameters}, {CancellationTokenType} {token} = default";
-                string call = Call(index, handler);
-                string invokeReturn = handler.ReturnsValue ? $"{Tasks}Task<{handler.ResultType}>" : Tasks + "Task";
-                string invokeCall = handler.ReturnsValue ? $"InvokeAsync<{handler.ResultType}>" : "InvokeAsync";
-
-                foreach (var name in contract ? new[] { $"Submit{handler.BaseName}Async", "SubmitAsync" } : new[] { $"Submit{handler.BaseName}Async" })
-                {
-                    _w.WriteLine();
-                    _w.WriteLine($"/// <summary>Queues a request for <c>{handler.Name}</c>; while the executor is full under <see cref=\"global::ExecutorGen.QueueFullMode.Wait\"/>, waits for room.</summary>");
-                    WriteParamDocs(handler);
-                    _w.WriteLine($"/// <param name=\"{token}\">Stops waiting for room; it does not cancel a queued request.</param>");
-                    _w.WriteLine("/// <returns>A task that completes when the request has been queued.</returns>");
-                    _w.WriteLine("/// <exception cref=\"global::ExecutorGen.RequestRejectedException\">The executor is full under <see cref=\"global::ExecutorGen.QueueFullMode.Reject\"/>, or shutting down.</exception>");
-                    _w.WriteLine($"{handler.Accessibility} {Tasks}ValueTask {name}({withToken}) => this._engine.SubmitAsync({call}, {token});");
-                }
-
-                foreach (var name in contract ? new[] { $"TrySubmit{handler.BaseName}", "TrySubmit" } : new[] { $"TrySubmit{handler.BaseName}" })
-                {
-                    _w.WriteLine();
-                    _w.WriteLine($"/// <summary>Queues a request for <c>{handler.Name}</c> if that needs no waiting.</summary>");
-                    WriteParamDocs(handler);
-                    _w.WriteLine("/// <returns><see langword=\"true\"/> when the request was queued; <see langword=\"false\"/> when the executor is full or shutting down.</returns>");
-                    _w.WriteLine($"{handler.Accessibility} bool {name}({parameters}) => this._engine.TrySubmit({call});");
-                }
-
-                foreach (var name in contract ? new[] { $"Invoke{handler.BaseName}Async", "InvokeAsync" } : new[] { $"Invoke{handler.BaseName}Async" })
-                {
-                    _w.WriteLine();
-                    _w.WriteLine($"/// <summary>Queues a request for <c>{handler.Name}</c> and waits for the handler to run on the cluster.</summary>");
-                    WriteParamDocs(handler);
-                    _w.WriteLine($"/// <param name=\"{token}\">Stops waiting for room in the queue; it does not cancel a queued request.</param>");
-                    _w.WriteLine(handler.ReturnsValue
-                        ? "/// <returns>The handler's result; faults with the handler's exception.</returns>"
-                        : "/// <returns>A task that completes when the handler has run; faults with the handler's exception.</returns>");
-                    _w.WriteLine($"{handler.Accessibility} {invokeReturn} {name}({withToken}) => this._engine.{invokeCall}({call}, {token});");
-                }
-            }
+            private void WriteHandlerMembers(int index, HandlerModel handler, bool contract) =>
+                HandlerMembersWriter.Write(_w, handler, contract, request: Call(index, handler),
+                    invokeSummaryEnd: "run on the cluster", faultDoc: "faults with the handler's exception");
 
             /// <summary>The <c>ClusterCall</c> expression: handler index and name, key, boxed arguments.</summary>
             private static string Call(int index, HandlerModel handler)
@@ -198,12 +160,6 @@ public sealed partial class ExecutorGenerator
                     key = DispatcherWriter.KeyExpression(keyModel, parameter, Parser.Escape(parameter.Name));
                 }
                 return $"new {Orleans}ClusterCall({index}, \"{handler.Name}\", {(handler.Key is null ? "false" : "true")}, {key}, {arguments})";
-            }
-
-            private void WriteParamDocs(HandlerModel handler)
-            {
-                foreach (var parameter in handler.Parameters)
-                    _w.WriteLine($"/// <param name=\"{parameter.Name}\">The handler's <c>{parameter.Name}</c> argument.</param>");
             }
 
             private void WriteLifetimeMembers()
