@@ -49,6 +49,37 @@ public class BackpressureSignalTests
     }
 
     [Fact]
+    public async Task Queue_time_over_the_threshold_for_a_window_raises_latency_and_it_clears_when_a_calm_window_follows()
+    {
+        // Requests wait 20 ms each behind one worker: the window's p99 queue time is far over 5 ms.
+        var engine = Engines.Create(new ExecutorOptions
+        {
+            WorkerCount = 1,
+            Capacity = 100_000,
+            BackpressureWindow = Window,
+            LatencyThreshold = TimeSpan.FromMilliseconds(5),
+        });
+        for (int i = 0; i < 60; i++)
+            Assert.True(engine.TrySubmit(Engines.Work("k" + i % 10, i, () => Thread.Sleep(20))));
+        await Eventually.Until(() => engine.Backpressure.Reasons.HasFlag(BackpressureReason.Latency), TimeSpan.FromSeconds(20));
+        Assert.True(engine.Backpressure.QueueTimeP99 > TimeSpan.FromMilliseconds(5), engine.Backpressure.ToString());
+
+        // Once the backlog is gone, a window of fast requests judges the latency of that window alone.
+        await Eventually.Until(() => engine.GetMetrics().QueueDepth == 0, TimeSpan.FromSeconds(20));
+        var calm = Task.Run(async () =>
+        {
+            for (int i = 0; i < 200 && engine.Backpressure.Reasons.HasFlag(BackpressureReason.Latency); i++)
+            {
+                engine.TrySubmit(Engines.Work("calm", i, () => { }));
+                await Task.Delay(10);
+            }
+        });
+        await calm;
+        Assert.False(engine.Backpressure.Reasons.HasFlag(BackpressureReason.Latency), engine.Backpressure.ToString());
+        await engine.ShutdownAsync();
+    }
+
+    [Fact]
     public async Task A_burst_shorter_than_the_window_raises_nothing()
     {
         var events = new ConcurrentQueue<BackpressureChangedEventArgs>();

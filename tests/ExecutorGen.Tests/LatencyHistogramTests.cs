@@ -21,6 +21,24 @@ public class LatencyHistogramTests
     }
 
     [Fact]
+    public void A_window_is_summarized_from_the_growth_since_its_baseline()
+    {
+        var histogram = new LatencyHistogram();
+        var baseline = histogram.NewBaseline();
+        for (int i = 0; i < 100; i++)
+            histogram.Record(Stopwatch.Frequency / 1000); // 1 ms, before the window
+        histogram.SummarizeSince(baseline);
+        for (int i = 0; i < 100; i++)
+            histogram.Record(Stopwatch.Frequency / 10); // 100 ms, in the window
+
+        var window = histogram.SummarizeSince(baseline);
+        Assert.Equal(100, window.Count);
+        Assert.InRange(window.P50.TotalMilliseconds, 100 * 0.93, 100 * 1.07);
+        Assert.Equal(LatencySummary.Empty, histogram.SummarizeSince(baseline)); // nothing since
+        Assert.Equal(200, histogram.Summarize().Count); // the all-time figures are untouched
+    }
+
+    [Fact]
     public void Empty_and_extreme_samples_are_safe()
     {
         var histogram = new LatencyHistogram();

@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 
 namespace ExecutorGen.Runtime;
 
@@ -27,12 +26,18 @@ internal sealed class BackpressureMonitor
     private long _lastArrivals;
     private long _lastCompletions;
 
-    private LatencyHistogram _windowQueueTime = new();
+    private readonly LatencyHistogram _queueTime;
+    private readonly long[] _windowStart; // the queue-time counts when the current window began
     private TimeSpan _windowP99;
     private bool _haveWindowP99;
 
-    public BackpressureMonitor(ExecutorOptions options, int workerCount)
+    /// <param name="options">The thresholds and the window.</param>
+    /// <param name="workerCount">For saturation.</param>
+    /// <param name="queueTime">The engine's queue-time histogram: a window's p99 is read from its growth over the window.</param>
+    public BackpressureMonitor(ExecutorOptions options, int workerCount, LatencyHistogram queueTime)
     {
+        _queueTime = queueTime;
+        _windowStart = queueTime.NewBaseline();
         int capacity = options.EffectiveCapacity;
         _highQueue = options.HighWatermark * capacity;
         _lowQueue = options.LowWatermark * capacity;
@@ -56,8 +61,6 @@ internal sealed class BackpressureMonitor
 
     public double CompletionRate { get; private set; }
 
-    public void RecordQueueTime(long stopwatchTicks) => _windowQueueTime.Record(stopwatchTicks);
-
     /// <summary>Queue fill with hysteresis: on at the high watermark, off only under the low one.</summary>
     public bool QueueFillHolds(bool holdsNow, int queued) => holdsNow ? queued >= _lowQueue : queued >= _highQueue;
 
@@ -74,8 +77,7 @@ internal sealed class BackpressureMonitor
 
         if (_samples % SamplesPerWindow == 0)
         {
-            var summary = _windowQueueTime.Summarize();
-            _windowQueueTime = new LatencyHistogram();
+            var summary = _queueTime.SummarizeSince(_windowStart);
             _windowP99 = summary.P99;
             _haveWindowP99 = summary.Count > 0;
         }

@@ -123,11 +123,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>Requests that ran to an outcome: the completion side of the arrival and completion rates.</summary>
     private long FinishedTotal() => Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
 
-    private void RecordQueueTime(long stopwatchTicks)
-    {
-        _queueTime.Record(stopwatchTicks);
-        _backpressure.RecordQueueTime(stopwatchTicks);
-    }
 
     /// <summary>The keys with the longest backlogs (a scan of the live lanes: only keys with work have one).</summary>
     private KeyBacklog[] HotKeysLocked()

@@ -223,7 +223,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             request.State = RequestState.Running;
             request.StartedAt = now;
             worker.Started(now);
-            RecordQueueTime(now - request.EnqueuedAt);
+            _queueTime.Record(now - request.EnqueuedAt);
             _running++;
             AdmitWaitersLocked();
             OnQueueDepthChangedLocked();
@@ -303,10 +303,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    /// <summary>Under PerPartition: a request joins the end of its worker's queue (any older entry of it goes stale).</summary>
-    private void EnqueuePinnedLocked(QueuedRequest<TKey, TEnvelope> request, int queue)
+    /// <summary>
+    /// Under PerPartition: a request joins the end of its worker's queue, or its front when a faulted worker puts
+    /// it back (any older entry of it goes stale).
+    /// </summary>
+    private void EnqueuePinnedLocked(QueuedRequest<TKey, TEnvelope> request, int queue, bool first = false)
     {
-        _ready[queue].Enqueue(new ReadyItem<TKey, TEnvelope>(request, ++request.ReadyTicket));
+        var item = new ReadyItem<TKey, TEnvelope>(request, ++request.ReadyTicket);
+        if (first)
+            _ready[queue].EnqueueFirst(item);
+        else
+            _ready[queue].Enqueue(item);
         WakeOneLocked(queue);
     }
 

@@ -238,29 +238,20 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 lane.Tail = request;
             lane.Count++;
             lane.State = LaneState.Idle;
+            if (lane.Paused)
+                return;
             if (_pinned)
-            {
-                if (!lane.Paused)
-                    RequeuePinnedFirstLocked(request, lane.ReadyQueue);
-            }
-            else if (!lane.Paused)
-            {
+                EnqueuePinnedLocked(request, lane.ReadyQueue, first: true);
+            else
                 MakeReadyLocked(lane);
-            }
         }
         else if (_pinned)
         {
-            RequeuePinnedFirstLocked(request, (int)(_unkeyedRoundRobin++ % (uint)_ready.Length));
+            EnqueuePinnedLocked(request, (int)(_unkeyedRoundRobin++ % (uint)_ready.Length), first: true);
         }
         else
         {
             MakeReadyLocked(request);
         }
-    }
-
-    private void RequeuePinnedFirstLocked(QueuedRequest<TKey, TEnvelope> request, int queue)
-    {
-        _ready[queue].EnqueueFirst(new ReadyItem<TKey, TEnvelope>(request, ++request.ReadyTicket));
-        WakeOneLocked(queue);
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             _idle[i] = new Stack<WorkerState>();
         }
 
-        _backpressure = new BackpressureMonitor(options, _workerCount);
+        _backpressure = new BackpressureMonitor(options, _workerCount, _queueTime);
         // Workers and the timer must not inherit the constructing code's async-local state (its Activity above
         // all, which would become the parent of every execution), so they start without its ExecutionContext.
         using (ExecutionContext.SuppressFlow())
@@ -235,13 +235,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         if (cancellationToken.CanBeCanceled)
         {
             waiter.Registration = cancellationToken.UnsafeRegister(static (state, token) =>
-                ((ExecutorEngine<TKey, TEnvelope, TDispatcher>)((SubmitWaiter<TKey, TEnvelope>)state!).Owner).CancelWaiter((SubmitWaiter<TKey, TEnvelope>)state!, token),
-                waiter);
+            {
+                var waiting = (SubmitWaiter<TKey, TEnvelope>)state!;
+                waiting.Owner.CancelWaiter(waiting, token);
+            }, waiter);
         }
         return waiter.Wait;
     }
 
-    private void CancelWaiter(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
+    void ISubmitWaiterOwner<TKey, TEnvelope>.CancelWaiter(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
     {
         lock (_lock)
         {

@@ -32,12 +32,35 @@ internal sealed class LatencyHistogram
     public LatencySummary Summarize()
     {
         var counts = new long[_counts.Length];
-        long total = 0;
+        for (int i = 0; i < counts.Length; i++)
+            counts[i] = Volatile.Read(ref _counts[i]);
+        return Summarize(counts);
+    }
+
+    /// <summary>
+    /// The samples recorded since <paramref name="baseline"/> was last taken (all zero at first), and takes it anew:
+    /// a window's summary without a histogram of its own. Its maximum is capped by the all-time maximum.
+    /// </summary>
+    public LatencySummary SummarizeSince(long[] baseline)
+    {
+        var counts = new long[_counts.Length];
         for (int i = 0; i < counts.Length; i++)
         {
-            counts[i] = Volatile.Read(ref _counts[i]);
-            total += counts[i];
+            long now = Volatile.Read(ref _counts[i]);
+            counts[i] = now - baseline[i];
+            baseline[i] = now;
         }
+        return Summarize(counts);
+    }
+
+    /// <summary>A baseline for <see cref="SummarizeSince"/>.</summary>
+    public long[] NewBaseline() => new long[_counts.Length];
+
+    private LatencySummary Summarize(long[] counts)
+    {
+        long total = 0;
+        foreach (long count in counts)
+            total += count;
         if (total == 0)
             return LatencySummary.Empty;
 

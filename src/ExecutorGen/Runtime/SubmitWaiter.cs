@@ -7,9 +7,12 @@ using System.Threading.Tasks.Sources;
 
 namespace ExecutorGen.Runtime;
 
-/// <summary>The engine's side of a <see cref="SubmitWaiter{TKey, TEnvelope}"/>: told when a caller has observed its wait.</summary>
+/// <summary>The engine's side of a <see cref="SubmitWaiter{TKey, TEnvelope}"/>.</summary>
 internal interface ISubmitWaiterOwner<TKey, TEnvelope>
 {
+    /// <summary>The caller's token was cancelled: if the waiter still waits, take it out and fail it.</summary>
+    void CancelWaiter(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken);
+
     /// <summary>The caller has observed the wait's outcome: count an admission, and take the waiter back.</summary>
     void OnWaitObserved(SubmitWaiter<TKey, TEnvelope> waiter, bool admitted);
 }
