@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -16,17 +15,21 @@ namespace ExecutorGen.Analyzers;
 internal sealed class BlockingWaitRule
 {
     private readonly ConcurrencySymbols _symbols;
-    private readonly ConcurrentBag<(ISymbol Region, Location Location, string Wait)> _waits = new();
+    private readonly RecordedList<(ISymbol Region, Location Location, string Wait)> _waits = new();
 
     public BlockingWaitRule(ConcurrencySymbols symbols) => _symbols = symbols;
 
     public void Visit(IOperation operation, ISymbol region)
     {
-        string? wait = operation switch
+        string? wait = operation.Kind switch
         {
-            IInvocationOperation invocation => BlockingCall(invocation, _symbols),
-            IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property
-                when ConcurrencySymbols.Is(property.Property.ContainingType, _symbols.TaskOfT) && !KnownComplete(instance, property) => "Task.Result",
+            OperationKind.Invocation => BlockingCall((IInvocationOperation)operation, _symbols),
+            OperationKind.PropertyReference => operation switch
+            {
+                IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property
+                    when ConcurrencySymbols.Is(property.Property.ContainingType, _symbols.TaskOfT) && !KnownComplete(instance, property) => "Task.Result",
+                _ => null,
+            },
             _ => null,
         };
         if (wait is not null)

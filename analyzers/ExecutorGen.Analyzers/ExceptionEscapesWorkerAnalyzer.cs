@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -37,9 +36,8 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
             {
                 if (typeStart.Symbol is not INamedTypeSymbol type)
                     return;
-                var regions = new WorkerRegions(type, symbols);
-                var methodBodies = new ConcurrentDictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
-                var methodRoots = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
+                var methodBodies = new RecordedMap<IOperation>();
+                var methodRoots = new RecordedMap<string>();
                 typeStart.RegisterOperationBlockAction(block =>
                 {
                     if (block.OwningSymbol is IMethodSymbol method)
@@ -51,7 +49,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                 // Lambdas, local functions and method references come from the driver's one walk over each block,
                 // shared by every analyzer's operation actions, rather than from a walk of this analyzer's own.
                 typeStart.RegisterOperationAction(
-                    c => AnalyzeFunction(c, symbols, regions, type, methodRoots),
+                    c => AnalyzeFunction(c, symbols, type, methodRoots),
                     OperationKind.AnonymousFunction, OperationKind.LocalFunction, OperationKind.MethodReference);
                 typeStart.RegisterSymbolEndAction(end =>
                 {
@@ -69,14 +67,14 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeBody(
         OperationBlockAnalysisContext context, IMethodSymbol method, IOperation root, ConcurrencySymbols symbols,
-        ConcurrentDictionary<IMethodSymbol, IOperation> methodBodies, ConcurrentDictionary<IMethodSymbol, string> methodRoots)
+        RecordedMap<IOperation> methodBodies, RecordedMap<string> methodRoots)
     {
         if (root is not (IBlockOperation or IMethodBodyOperation))
             return;
         var body = root is IMethodBodyOperation methodBody ? (IOperation?)methodBody.BlockBody ?? methodBody.ExpressionBody : root;
         if (body is null || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation))
             return;
-        methodBodies[method] = body;
+        methodBodies.TryAdd(method, body);
         if (method.IsAsync && method.ReturnsVoid)
             methodRoots.TryAdd(method, $"async void method '{method.Name}'|{Crashes}");
         if (symbols.IsHandler(method))
@@ -84,7 +82,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
     }
 
     private static void AnalyzeFunction(
-        OperationAnalysisContext context, ConcurrencySymbols symbols, WorkerRegions regions, INamedTypeSymbol type, ConcurrentDictionary<IMethodSymbol, string> methodRoots)
+        OperationAnalysisContext context, ConcurrencySymbols symbols, INamedTypeSymbol type, RecordedMap<string> methodRoots)
     {
         string method = context.ContainingSymbol.Name;
         switch (context.Operation)
@@ -96,7 +94,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
             case IAnonymousFunctionOperation lambda:
             {
                 string? what = null, consequence = null;
-                if (regions.StarterOf(lambda) is { } starter && Escapes(starter, lambda, out consequence))
+                if (symbols.StarterOf(lambda) is { } starter && Escapes(starter, lambda, out consequence))
                     what = $"the {Describe(starter)} in '{method}'";
                 else if (lambda.Symbol.IsAsync && lambda.Symbol.ReturnsVoid)
                     (what, consequence) = ($"an async void lambda in '{method}'", Crashes);
@@ -104,7 +102,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                     Check(context.ReportDiagnostic, lambda.Body, lambda.Syntax, what, consequence!, symbols);
                 break;
             }
-            case IMethodReferenceOperation reference when regions.StarterOf(reference) is { } starter && Escapes(starter, reference, out string? consequence):
+            case IMethodReferenceOperation reference when symbols.StarterOf(reference) is { } starter && Escapes(starter, reference, out string? consequence):
             {
                 var target = reference.Method.OriginalDefinition;
                 string what = $"'{target.Name}', the {Describe(starter)} in '{method}'";

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -67,7 +66,7 @@ internal sealed class LockGraph
     public const int MaxCallDepth = 4;
 
     /// <summary>What each method, lambda or local function that takes a lock or calls a method of the compilation does.</summary>
-    public ConcurrentDictionary<ISymbol, FunctionLocks> Functions { get; } = new(SymbolEqualityComparer.Default);
+    public RecordedMap<FunctionLocks> Functions { get; } = new();
 
     /// <summary>Whether any lock was seen: without one there is nothing to compare.</summary>
     public volatile bool AnyLock;
@@ -163,7 +162,7 @@ internal sealed class FunctionLocks
     /// <summary>The name of the method the code is in, for messages.</summary>
     public string Method { get; }
 
-    public ConcurrentBag<(IFieldSymbol Lock, TextSpan Held, SyntaxNode LockedValue)> Takes { get; } = new();
+    public RecordedList<(IFieldSymbol Lock, TextSpan Held, SyntaxNode LockedValue)> Takes { get; } = new();
 
-    public ConcurrentBag<(IMethodSymbol Callee, bool Own, SyntaxNode Call)> Calls { get; } = new();
+    public RecordedList<(IMethodSymbol Callee, bool Own, SyntaxNode Call)> Calls { get; } = new();
 }

@@ -46,13 +46,13 @@ internal sealed class LockRegions
         if (callee.DeclaringSyntaxReferences.IsEmpty)
             return; // not a method of this compilation
         bool own = invocation.Instance is null or IInstanceReferenceOperation;
-        _graph.Functions.GetOrAdd(Function(invocation, owner), _ => new FunctionLocks(owner.Name)).Calls.Add((callee, own, invocation.Syntax));
+        _graph.Functions.GetOrAdd(Function(invocation, owner), () => new FunctionLocks(owner.Name)).Calls.Add((callee, own, invocation.Syntax));
     }
 
     private void Add(IFieldSymbol field, IOperation lockedValue, TextSpan held, ISymbol owner)
     {
         var function = Function(lockedValue, owner);
-        _graph.Functions.GetOrAdd(function, _ => new FunctionLocks(owner.Name)).Takes.Add((field, held, lockedValue.Syntax));
+        _graph.Functions.GetOrAdd(function, () => new FunctionLocks(owner.Name)).Takes.Add((field, held, lockedValue.Syntax));
         _graph.AnyLock = true;
     }
 

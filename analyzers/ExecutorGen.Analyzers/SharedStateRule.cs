@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -16,10 +15,12 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 internal sealed class SharedStateRule
 {
-    private static readonly ImmutableHashSet<string> s_mutators = ImmutableHashSet.Create(
+    private static readonly HashSet<string> s_mutators = new()
+    {
         "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere", "Clear",
         "Enqueue", "Dequeue", "TryDequeue", "Push", "Pop", "TryPop", "TryAdd", "Sort", "Reverse", "UnionWith", "ExceptWith", "IntersectWith",
-        "AddFirst", "AddLast", "RemoveFirst", "RemoveLast", "Append", "EnsureCapacity", "TrimExcess");
+        "AddFirst", "AddLast", "RemoveFirst", "RemoveLast", "Append", "EnsureCapacity", "TrimExcess",
+    };
 
     private const string StaticField = "Static field";
 
@@ -28,14 +29,14 @@ internal sealed class SharedStateRule
     private readonly INamedTypeSymbol? _threadStatic;
 
     /// <summary>Shared variables modified under a lock, with the lock (a field of the type) when it is one.</summary>
-    private readonly ConcurrentDictionary<ISymbol, IFieldSymbol?> _locked = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentBag<(ISymbol Region, ISymbol Target, string Kind, Location Location, string? Interlocked)> _writes = new();
+    private readonly RecordedMap<IFieldSymbol?> _locked = new();
+    private readonly RecordedList<(ISymbol Region, ISymbol Target, string Kind, Location Location, string? Interlocked)> _writes = new();
 
     /// <summary>Fields of the type written outside constructors, guarded or not, and where.</summary>
-    private readonly ConcurrentBag<(ISymbol Region, IFieldSymbol Field)> _mutations = new();
+    private readonly RecordedList<(ISymbol Region, IFieldSymbol Field)> _mutations = new();
 
     /// <summary>Plain reads of mutable fields of the type, checked at the end against the fields accessed under a lock.</summary>
-    private readonly ConcurrentBag<(ISymbol Region, IFieldSymbol Field, IFieldReferenceOperation Read)> _reads = new();
+    private readonly RecordedList<(ISymbol Region, IFieldSymbol Field, IFieldReferenceOperation Read)> _reads = new();
 
     public SharedStateRule(ConcurrencySymbols symbols, INamedTypeSymbol type, INamedTypeSymbol? threadStatic)
     {
@@ -46,6 +47,15 @@ internal sealed class SharedStateRule
 
     public void Visit(IOperation operation, ISymbol region, IMethodSymbol method)
     {
+        // Dispatch on the kind first: most operations are of no interest, and testing each for six interfaces costs more.
+        switch (operation.Kind)
+        {
+            case OperationKind.FieldReference or OperationKind.Increment or OperationKind.Decrement or OperationKind.CompoundAssignment
+                or OperationKind.CoalesceAssignment or OperationKind.SimpleAssignment or OperationKind.Invocation:
+                break;
+            default:
+                return;
+        }
         // Constructor bodies run before the object is shared; lambdas started from them are regions of their own.
         if (method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor && SymbolEqualityComparer.Default.Equals(region, method))
             return;

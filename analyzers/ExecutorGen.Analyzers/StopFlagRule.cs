@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -15,21 +14,21 @@ namespace ExecutorGen.Analyzers;
 internal sealed class StopFlagRule
 {
     private readonly INamedTypeSymbol _type;
-    private readonly ConcurrentDictionary<IFieldSymbol, bool> _synchronized = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentBag<(IFieldSymbol Field, ISymbol Region, string Method)> _writes = new();
-    private readonly ConcurrentBag<(IFieldSymbol Field, ISymbol Region, Location Location)> _loopReads = new();
+    private readonly RecordedMap<bool> _synchronized = new();
+    private readonly RecordedList<(IFieldSymbol Field, ISymbol Region, string Method)> _writes = new();
+    private readonly RecordedList<(IFieldSymbol Field, ISymbol Region, Location Location)> _loopReads = new();
 
     public StopFlagRule(INamedTypeSymbol type) => _type = type;
 
     public void Visit(IOperation operation, ISymbol region, IMethodSymbol method)
     {
-        if (operation is not IFieldReferenceOperation reference || !IsCandidate(reference.Field, _type))
+        if (operation.Kind != OperationKind.FieldReference || operation is not IFieldReferenceOperation reference || !IsCandidate(reference.Field, _type))
             return;
         var field = reference.Field.OriginalDefinition;
         var parent = Operations.ParentWithoutConversions(reference);
         if (parent is IArgumentOperation { Parameter.RefKind: not RefKind.None } || InsideLock(reference))
         {
-            _synchronized[field] = true;
+            _synchronized.TryAdd(field, true);
             return;
         }
         if (parent is IAssignmentOperation assignment && assignment.Target == reference)

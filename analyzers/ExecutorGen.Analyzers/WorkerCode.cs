@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -109,6 +108,24 @@ internal sealed class ConcurrencySymbols
                 return null;
         }
     }
+
+    /// <summary>The starter a delegate is handed to, if it is an argument of one.</summary>
+    public StarterKind? StarterOf(IOperation function)
+    {
+        var parent = function.Parent;
+        if (parent is IDelegateCreationOperation)
+            parent = parent.Parent;
+        while (parent is IConversionOperation)
+            parent = parent.Parent;
+        if (parent is not IArgumentOperation argument)
+            return null;
+        return argument.Parent switch
+        {
+            IInvocationOperation invocation => Starter(invocation.TargetMethod),
+            IObjectCreationOperation { Constructor: { } constructor } => Starter(constructor),
+            _ => null,
+        };
+    }
 }
 
 /// <summary>How a worker body is started.</summary>
@@ -131,9 +148,10 @@ internal sealed class WorkerRegions
 {
     private readonly INamedTypeSymbol _type;
     private readonly ConcurrencySymbols _symbols;
-    private readonly ConcurrentDictionary<ISymbol, string> _entries = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<ISymbol, byte> _concurrentEntries = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<ISymbol>> _calls = new(SymbolEqualityComparer.Default);
+    private readonly RecordedMap<string> _entries = new();
+    private readonly RecordedMap<bool> _concurrentEntries = new();
+    private readonly RecordedList<(ISymbol Caller, ISymbol Callee)> _calls = new();
+    private Dictionary<ISymbol, List<ISymbol>>? _callees;
     private Dictionary<ISymbol, string>? _workerEntries;
     private HashSet<ISymbol>? _concurrentRegions;
 
@@ -152,30 +170,32 @@ internal sealed class WorkerRegions
         if (_symbols.IsHandler(method))
         {
             _entries.TryAdd(method, $"handler '{method.Name}'");
-            _concurrentEntries.TryAdd(method, 0);
+            _concurrentEntries.TryAdd(method, true);
         }
         var stack = new Stack<(IOperation Operation, ISymbol Region)>();
         stack.Push((root, method));
         while (stack.Count > 0)
         {
             var (operation, region) = stack.Pop();
-            switch (operation)
+            // Dispatch on the kind: a type test against each interface, for every operation, costs more.
+            switch (operation.Kind)
             {
-                case IAnonymousFunctionOperation lambda when StarterOf(lambda) is { } starter:
-                    region = lambda.Symbol;
+                case OperationKind.AnonymousFunction when _symbols.StarterOf(operation) is { } starter:
+                    region = ((IAnonymousFunctionOperation)operation).Symbol;
                     _entries.TryAdd(region, $"the {Describe(starter)} in '{method.Name}'");
-                    if (starter == StarterKind.Parallel || InsideLoop(lambda))
-                        _concurrentEntries.TryAdd(region, 0);
+                    if (starter == StarterKind.Parallel || InsideLoop(operation))
+                        _concurrentEntries.TryAdd(region, true);
                     break;
-                case IMethodReferenceOperation reference when StarterOf(reference) is { } starter
-                    && SymbolEqualityComparer.Default.Equals(reference.Method.ContainingType?.OriginalDefinition, _type):
-                    _entries.TryAdd(reference.Method.OriginalDefinition, $"'{reference.Method.Name}', run by the {Describe(starter)} in '{method.Name}'");
-                    if (starter == StarterKind.Parallel || InsideLoop(reference))
-                        _concurrentEntries.TryAdd(reference.Method.OriginalDefinition, 0);
+                case OperationKind.MethodReference when _symbols.StarterOf(operation) is { } starter
+                    && ((IMethodReferenceOperation)operation).Method is var referenced
+                    && SymbolEqualityComparer.Default.Equals(referenced.ContainingType?.OriginalDefinition, _type):
+                    _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{method.Name}'");
+                    if (starter == StarterKind.Parallel || InsideLoop(operation))
+                        _concurrentEntries.TryAdd(referenced.OriginalDefinition, true);
                     break;
-                case IInvocationOperation invocation
-                    when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType?.OriginalDefinition, _type):
-                    _calls.GetOrAdd(region, _ => new ConcurrentBag<ISymbol>()).Add(invocation.TargetMethod.OriginalDefinition);
+                case OperationKind.Invocation when ((IInvocationOperation)operation).TargetMethod is var target
+                    && SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type):
+                    _calls.Add((region, target.OriginalDefinition));
                     break;
             }
             visit(operation, region);
@@ -217,8 +237,17 @@ internal sealed class WorkerRegions
     }
 
     /// <summary>Each worker region with a description of the entry point it is reached from (computed once, at the end of the type).</summary>
-    public Dictionary<ISymbol, string> WorkerEntries() =>
-        _workerEntries ??= Reach(new Dictionary<ISymbol, string>(_entries, SymbolEqualityComparer.Default));
+    public Dictionary<ISymbol, string> WorkerEntries()
+    {
+        if (_workerEntries is null)
+        {
+            var entries = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+            foreach (var entry in _entries)
+                entries[entry.Key] = entry.Value;
+            _workerEntries = Reach(entries);
+        }
+        return _workerEntries;
+    }
 
     private Dictionary<ISymbol, string> Reach(Dictionary<ISymbol, string> entries)
     {
@@ -229,10 +258,20 @@ internal sealed class WorkerRegions
             reached[entry.Key] = entry.Value;
             queue.Enqueue(entry.Key);
         }
+        if (_callees is null)
+        {
+            _callees = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+            foreach (var (caller, callee) in _calls)
+            {
+                if (!_callees.TryGetValue(caller, out var list))
+                    _callees[caller] = list = new List<ISymbol>();
+                list.Add(callee);
+            }
+        }
         while (queue.Count > 0)
         {
             var region = queue.Dequeue();
-            if (!_calls.TryGetValue(region, out var callees))
+            if (!_callees.TryGetValue(region, out var callees))
                 continue;
             foreach (var callee in callees)
             {
@@ -244,24 +283,6 @@ internal sealed class WorkerRegions
             }
         }
         return reached;
-    }
-
-    /// <summary>The starter a delegate is handed to, if it is an argument of one.</summary>
-    public StarterKind? StarterOf(IOperation function)
-    {
-        var parent = function.Parent;
-        if (parent is IDelegateCreationOperation)
-            parent = parent.Parent;
-        while (parent is IConversionOperation)
-            parent = parent.Parent;
-        if (parent is not IArgumentOperation argument)
-            return null;
-        return argument.Parent switch
-        {
-            IInvocationOperation invocation => _symbols.Starter(invocation.TargetMethod),
-            IObjectCreationOperation { Constructor: { } constructor } => _symbols.Starter(constructor),
-            _ => null,
-        };
     }
 
     private static string Describe(StarterKind starter) => starter switch
