@@ -77,8 +77,17 @@ internal sealed class ConcurrencySymbols
         return false;
     }
 
-    public bool IsHandler(IMethodSymbol method) =>
-        RequestHandlerAttribute is not null && method.GetAttributes().Any(a => Is(a.AttributeClass, RequestHandlerAttribute));
+    public bool IsHandler(IMethodSymbol method)
+    {
+        if (RequestHandlerAttribute is null)
+            return false;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (Is(attribute.AttributeClass, RequestHandlerAttribute))
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// What kind of worker a delegate passed to <paramref name="target"/> becomes, or <see langword="null"/> when
@@ -161,47 +170,60 @@ internal sealed class WorkerRegions
         _symbols = symbols;
     }
 
-    /// <summary>
-    /// Walks one operation block of <paramref name="method"/>, telling <paramref name="visit"/> each operation and
-    /// the region it belongs to.
-    /// </summary>
-    public void Walk(IMethodSymbol method, IOperation root, Action<IOperation, ISymbol> visit)
+    /// <summary>Records the type's <c>[RequestHandler]</c> methods as entry points; called once, when the type starts.</summary>
+    public void AddHandlers()
     {
-        if (_symbols.IsHandler(method))
+        foreach (var member in _type.GetMembers())
         {
-            _entries.TryAdd(method, $"handler '{method.Name}'");
-            _concurrentEntries.TryAdd(method, true);
-        }
-        var stack = new Stack<(IOperation Operation, ISymbol Region)>();
-        stack.Push((root, method));
-        while (stack.Count > 0)
-        {
-            var (operation, region) = stack.Pop();
-            // Dispatch on the kind: a type test against each interface, for every operation, costs more.
-            switch (operation.Kind)
+            if (member is IMethodSymbol method && _symbols.IsHandler(method))
             {
-                case OperationKind.AnonymousFunction when _symbols.StarterOf(operation) is { } starter:
-                    region = ((IAnonymousFunctionOperation)operation).Symbol;
-                    _entries.TryAdd(region, $"the {Describe(starter)} in '{method.Name}'");
-                    if (starter == StarterKind.Parallel || InsideLoop(operation))
-                        _concurrentEntries.TryAdd(region, true);
-                    break;
-                case OperationKind.MethodReference when _symbols.StarterOf(operation) is { } starter
-                    && ((IMethodReferenceOperation)operation).Method is var referenced
-                    && SymbolEqualityComparer.Default.Equals(referenced.ContainingType?.OriginalDefinition, _type):
-                    _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{method.Name}'");
-                    if (starter == StarterKind.Parallel || InsideLoop(operation))
-                        _concurrentEntries.TryAdd(referenced.OriginalDefinition, true);
-                    break;
-                case OperationKind.Invocation when ((IInvocationOperation)operation).TargetMethod is var target
-                    && SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type):
-                    _calls.Add((region, target.OriginalDefinition));
-                    break;
+                _entries.TryAdd(method, $"handler '{method.Name}'");
+                _concurrentEntries.TryAdd(method, true);
             }
-            visit(operation, region);
-            foreach (var child in operation.ChildOperations)
-                stack.Push((child, region));
         }
+    }
+
+    /// <summary>
+    /// Records what <paramref name="operation"/> (in <paramref name="region"/> of <paramref name="method"/>) tells about worker code: a delegate handed to a
+    /// starter is an entry point, a call to a method of the type extends the caller's region to it. Every operation of the
+    /// type's members is offered once, in any order, by the driver's one walk over each body.
+    /// </summary>
+    public void Record(IOperation operation, ISymbol region, IMethodSymbol method)
+    {
+        switch (operation.Kind)
+        {
+            case OperationKind.AnonymousFunction when _symbols.StarterOf(operation) is { } starter:
+                var lambda = ((IAnonymousFunctionOperation)operation).Symbol;
+                _entries.TryAdd(lambda, $"the {Describe(starter)} in '{method.Name}'");
+                if (starter == StarterKind.Parallel || InsideLoop(operation))
+                    _concurrentEntries.TryAdd(lambda, true);
+                break;
+            case OperationKind.MethodReference when _symbols.StarterOf(operation) is { } starter
+                && ((IMethodReferenceOperation)operation).Method is var referenced
+                && SymbolEqualityComparer.Default.Equals(referenced.ContainingType?.OriginalDefinition, _type):
+                _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{method.Name}'");
+                if (starter == StarterKind.Parallel || InsideLoop(operation))
+                    _concurrentEntries.TryAdd(referenced.OriginalDefinition, true);
+                break;
+            case OperationKind.Invocation when ((IInvocationOperation)operation).TargetMethod is var target
+                && SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, _type):
+                _calls.Add((region, target.OriginalDefinition));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The region an operation of <paramref name="method"/> belongs to: the innermost enclosing delegate handed to a starter,
+    /// else the method (other lambdas and local functions run as part of the code around them).
+    /// </summary>
+    public ISymbol RegionOf(IOperation operation, IMethodSymbol method)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current.Kind == OperationKind.AnonymousFunction && _symbols.StarterOf(current) is not null)
+                return ((IAnonymousFunctionOperation)current).Symbol;
+        }
+        return method;
     }
 
     /// <summary>

@@ -10,9 +10,10 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 /// <remarks>
 /// One analyzer rather than three, for speed: all three need to know which code of a type is worker code, and that
-/// needs a walk over every operation of every member. The type is walked once, each operation is offered to the three
-/// rules, and the worker classification (entry points, what they call, what runs concurrently) is computed once at the
-/// end of the type. A type with no handler and no word that could start a worker is not walked at all.
+/// needs every operation of every member. The analyzer walks nothing itself: it takes the operations it needs from the
+/// driver's one walk over each body (which every operation action of the build shares), offers each to the three rules
+/// with its region, and computes the worker classification (entry points, what they call, what runs concurrently) once
+/// at the end of the type. A type with no handler and no word that could start a worker is not looked at.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
@@ -20,6 +21,15 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.UnguardedSharedState, DiagnosticDescriptors.BlockingWaitWithoutTimeout, DiagnosticDescriptors.UnsynchronizedStopFlag);
+
+    /// <summary>
+    /// The operations the rules and the worker regions look at: field accesses and writes (EXG001, EXG006), calls (EXG001
+    /// mutators, EXG004 waits, calls within the type), <c>.Result</c> (EXG004), delegates handed to starters.
+    /// </summary>
+    private static readonly ImmutableArray<OperationKind> s_kinds = ImmutableArray.Create(
+        OperationKind.FieldReference, OperationKind.Increment, OperationKind.Decrement, OperationKind.CompoundAssignment,
+        OperationKind.CoalesceAssignment, OperationKind.SimpleAssignment, OperationKind.Invocation, OperationKind.PropertyReference,
+        OperationKind.AnonymousFunction, OperationKind.MethodReference);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -38,20 +48,18 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
                 var sharedState = new SharedStateRule(symbols, type, threadStatic);
                 var blockingWait = new BlockingWaitRule(symbols);
                 var stopFlag = new StopFlagRule(type);
-                typeStart.RegisterOperationBlockAction(block =>
+                regions.AddHandlers();
+                typeStart.RegisterOperationAction(operationContext =>
                 {
-                    if (block.OwningSymbol is not IMethodSymbol method)
-                        return;
-                    foreach (var root in block.OperationBlocks)
-                    {
-                        regions.Walk(method, root, (operation, region) =>
-                        {
-                            sharedState.Visit(operation, region, method);
-                            blockingWait.Visit(operation, region);
-                            stopFlag.Visit(operation, region, method);
-                        });
-                    }
-                });
+                    if (operationContext.ContainingSymbol is not IMethodSymbol method)
+                        return; // initializers of fields and properties: constructor code, run before the object is shared
+                    var operation = operationContext.Operation;
+                    var region = regions.RegionOf(operation, method);
+                    regions.Record(operation, region, method);
+                    sharedState.Visit(operation, region, method);
+                    blockingWait.Visit(operation, region);
+                    stopFlag.Visit(operation, region, method);
+                }, s_kinds);
                 typeStart.RegisterSymbolEndAction(end =>
                 {
                     if (!regions.HasEntries)

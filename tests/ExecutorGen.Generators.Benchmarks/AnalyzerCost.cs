@@ -25,18 +25,22 @@ namespace ExecutorGen.Generators.Benchmarks;
 /// <c>-reportanalyzer</c> reports it (Roslyn's analyzer telemetry), next to the time of compiling and emitting the same
 /// project; BenchmarkDotNet measures whole calls, and an analyzer pass also re-binds every method body for the
 /// operation trees, which every operation analyzer of a build shares. Each round compiles a fresh compilation, then
-/// runs the analyzers on another fresh one; after a warm-up round, the medians over the rounds are printed. The machine
-/// may be busy: compare medians, and old against new in the same session (<c>--analyzers</c> loads another build).
-/// A second figure is steadier on a busy machine: process CPU time of the analysis pass, less that of a pass whose only
-/// analyzer makes the driver build the operation trees, as a share of the CPU time of compiling. It includes what the
-/// telemetry leaves out: the driver's own work for the analyzers' actions and the garbage they make. <c>--per-analyzer</c>
-/// then measures that for each analyzer alone (a profile: which rule costs what).
+/// runs the analyzers on another fresh one; after the warm-up rounds (three by default: the compiler and the analyzers
+/// are still being tiered up by the JIT in the first rounds, as they are not in a warm compiler server), the medians over
+/// the rounds are printed. The machine may be busy: compare medians, and old against new in the same session
+/// (<c>--analyzers</c> loads another build). A second figure counts what the telemetry leaves out (the driver's own work
+/// for the analyzers' actions, and the garbage they make): process CPU time of the analysis pass, less that of a pass
+/// whose only analyzer makes the driver build the operation trees, as a share of the CPU time of compiling. Whole-process
+/// CPU time of one pass scatters by hundreds of milliseconds, so that figure takes the best (least) time of each pass over
+/// the rounds: other work only ever adds time. <c>--per-analyzer</c> then estimates it for each analyzer alone (a
+/// profile: which rule costs what); a figure within the scatter reads as zero.
 /// </remarks>
 public static class AnalyzerCost
 {
     public static async Task<int> RunAsync(string[] args)
     {
         int runs = Option(args, "--runs") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 7;
+        int warmup = Option(args, "--warmup") is { } warm ? int.Parse(warm, System.Globalization.CultureInfo.InvariantCulture) : 3;
         var assembly = Option(args, "--analyzers") is { } path
             ? new AssemblyLoadContext("measured-analyzers").LoadFromAssemblyPath(Path.GetFullPath(path))
             : typeof(WorkerCodeAnalyzer).Assembly;
@@ -49,13 +53,14 @@ public static class AnalyzerCost
         CSharpCompilation Fresh() => CSharpCompilation.Create("Bench", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-        Console.WriteLine($"{SyntheticHandlers.Classes} handler classes, {analyzers.Length} concurrency analyzers from {assembly.Location}; 1 warm-up round + {runs}");
+        Console.WriteLine($"{SyntheticHandlers.Classes} handler classes, {analyzers.Length} concurrency analyzers from {assembly.Location}; {warmup} warm-up rounds + {runs}");
         var compileTimes = new List<double>();
         var analyzerTimes = analyzers.ToDictionary(a => a.GetType().Name, _ => new List<double>());
         var totals = new List<double>();
-        var cpuShares = new List<double>();
         var compileCpus = new List<double>();
-        for (int round = 0; round <= runs; round++)
+        var analysisCpus = new List<double>();
+        var baselineCpus = new List<double>();
+        for (int round = 1 - warmup; round <= runs; round++)
         {
             var compileCpu = Cpu();
             var compile = Stopwatch.StartNew();
@@ -87,21 +92,24 @@ public static class AnalyzerCost
                 line.Add($"{analyzer.GetType().Name} {ms:F0}");
             }
             double cpuShare = 100 * (analyzerCpu - baselineCpu) / compileCpuMs;
-            Console.WriteLine($"{(round == 0 ? "warm-up" : "round " + round)}: compile+emit {compile.Elapsed.TotalMilliseconds:F0} ms, analyzers {total:F0} ms "
+            Console.WriteLine($"{(round <= 0 ? "warm-up" : "round " + round)}: compile+emit {compile.Elapsed.TotalMilliseconds:F0} ms, analyzers {total:F0} ms "
                 + $"({100 * total / compile.Elapsed.TotalMilliseconds:F1} %); CPU: compile {compileCpuMs:F0} ms, analysis pass {analyzerCpu:F0} ms, "
                 + $"binding-only pass {baselineCpu:F0} ms ({cpuShare:F1} %); {diagnostics.Length} diagnostics [{string.Join(", ", line)}]");
             if (round > 0)
             {
                 compileTimes.Add(compile.Elapsed.TotalMilliseconds);
                 totals.Add(total);
-                cpuShares.Add(cpuShare);
                 compileCpus.Add(compileCpuMs);
+                analysisCpus.Add(analyzerCpu);
+                baselineCpus.Add(baselineCpu);
             }
         }
 
         // Other work on the machine only ever adds time: the best round of each is the steadiest estimate of the cost itself.
         Console.WriteLine($"median compile+emit {Median(compileTimes):F0} ms; median concurrency analyzers {Median(totals):F0} ms = {100 * Median(totals) / Median(compileTimes):F1} % of compile; "
-            + $"best of {runs}: {totals.Min():F0} ms / {compileTimes.Min():F0} ms = {100 * totals.Min() / compileTimes.Min():F1} %; median CPU share {Median(cpuShares):F1} %");
+            + $"best of {runs}: {totals.Min():F0} ms / {compileTimes.Min():F0} ms = {100 * totals.Min() / compileTimes.Min():F1} %; "
+            + $"CPU, best of each pass: analysis {analysisCpus.Min():F0} ms - binding only {baselineCpus.Min():F0} ms = "
+            + $"{100 * (analysisCpus.Min() - baselineCpus.Min()) / compileCpus.Min():F1} % of compile {compileCpus.Min():F0} ms");
         foreach (var (name, times) in analyzerTimes.OrderByDescending(p => Median(p.Value)))
             Console.WriteLine($"  {name}: median {Median(times):F0} ms, best {times.Min():F0} ms");
 
@@ -115,13 +123,18 @@ public static class AnalyzerCost
                 await Fresh().WithAnalyzers(set.Append(new OperationTreesOnly()).ToImmutableArray()).GetAnalyzerDiagnosticsAsync();
                 return (Cpu() - start).TotalMilliseconds;
             }
-            double compileCpu = Median(compileCpus);
+            double compileCpu = compileCpus.Min();
             foreach (var analyzer in analyzers)
             {
-                var costs = new List<double>();
+                var with = new List<double>();
+                var without = new List<double>();
                 for (int round = 0; round < Math.Max(3, runs / 2); round++)
-                    costs.Add(await PassCpu(analyzer) - await PassCpu());
-                Console.WriteLine($"  {analyzer.GetType().Name} alone: median CPU {Median(costs):F0} ms = {100 * Median(costs) / compileCpu:F1} % of compile CPU");
+                {
+                    with.Add(await PassCpu(analyzer));
+                    without.Add(await PassCpu());
+                }
+                double cost = with.Min() - without.Min();
+                Console.WriteLine($"  {analyzer.GetType().Name} alone: CPU, best of each pass, {cost:F0} ms = {100 * cost / compileCpu:F1} % of compile CPU");
             }
         }
         return 0;
