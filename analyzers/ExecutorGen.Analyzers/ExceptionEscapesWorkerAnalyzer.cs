@@ -76,7 +76,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
             return;
         methodBodies.TryAdd(method, body);
         if (method.IsAsync && method.ReturnsVoid)
-            methodRoots.TryAdd(method, $"async void method '{method.Name}'|{Crashes}");
+            methodRoots.TryAdd(method, $"async void method '{method.Name}'|{Crashes}", SourceOrder.Of(method));
         if (symbols.IsHandler(method))
             ReportSwallowing(context.ReportDiagnostic, method, body, symbols);
     }
@@ -113,7 +113,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
                 }
                 else if (SymbolEqualityComparer.Default.Equals(target.ContainingType?.OriginalDefinition, type))
                 {
-                    methodRoots.TryAdd(target, $"{what}|{consequence}");
+                    methodRoots.TryAdd(target, $"{what}|{consequence}", reference.Syntax.GetLocation());
                 }
                 break;
             }

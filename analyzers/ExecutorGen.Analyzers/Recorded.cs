@@ -11,7 +11,8 @@ namespace ExecutorGen.Analyzers;
 /// <remarks>
 /// Not a <c>ConcurrentBag</c>: these exist per type and rule, mostly empty or with a few items, and each bag makes a
 /// finalizable <c>ThreadLocal</c> and a queue per adding thread. The driver's end action runs after every member
-/// action has finished, so reading needs no lock.
+/// action has finished, so reading needs no lock. The instance is never handed outside the rule that owns it, so it is
+/// its own lock (one object fewer per type).
 /// </remarks>
 internal sealed class RecordedList<T> : IEnumerable<T>
 {
@@ -34,22 +35,31 @@ internal sealed class RecordedList<T> : IEnumerable<T>
 }
 
 /// <summary>
-/// A map from symbols, kept like <see cref="RecordedList{T}"/>: behind a lock, made on first use; the first value
-/// recorded for a symbol stays. Read when every member is done.
+/// A map from symbols, kept like <see cref="RecordedList{T}"/>: behind a lock, made on first use; read when every
+/// member is done. When several places record a value for one symbol, the one earliest in the source stays (see
+/// <see cref="TryAdd"/>): what is reported must not depend on the order the driver happened to analyze the code in.
 /// </summary>
 internal sealed class RecordedMap<TValue> : IEnumerable<KeyValuePair<ISymbol, TValue>>
 {
     private static readonly Dictionary<ISymbol, TValue> s_none = new(SymbolEqualityComparer.Default);
     private Dictionary<ISymbol, TValue>? _items;
+    private Dictionary<ISymbol, Location>? _places;
 
-    /// <summary>Records <paramref name="value"/> for <paramref name="key"/> unless a value is there already.</summary>
-    public void TryAdd(ISymbol key, TValue value)
+    /// <summary>
+    /// Records <paramref name="value"/> for <paramref name="key"/>, found at <paramref name="where"/>. A value recorded
+    /// for the key already stays, unless this one was found earlier in the source (by file path, then position). Without
+    /// <paramref name="where"/> (a set, or a key only one place can record), the first value stays.
+    /// </summary>
+    public void TryAdd(ISymbol key, TValue value, Location? where = null)
     {
         lock (this)
         {
             _items ??= new Dictionary<ISymbol, TValue>(SymbolEqualityComparer.Default);
-            if (!_items.ContainsKey(key))
-                _items.Add(key, value);
+            if (_items.ContainsKey(key) && (where is null || _places is null || !_places.TryGetValue(key, out var kept) || SourceOrder.Compare(where, kept) >= 0))
+                return;
+            _items[key] = value;
+            if (where is not null)
+                (_places ??= new Dictionary<ISymbol, Location>(SymbolEqualityComparer.Default))[key] = where;
         }
     }
 
@@ -82,4 +92,22 @@ internal sealed class RecordedMap<TValue> : IEnumerable<KeyValuePair<ISymbol, TV
     IEnumerator<KeyValuePair<ISymbol, TValue>> IEnumerable<KeyValuePair<ISymbol, TValue>>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
+/// Source order (file path, then position), to choose among findings the analysis order would otherwise choose: the
+/// driver analyzes members on several threads, in any order.
+/// </summary>
+internal static class SourceOrder
+{
+    public static int Compare(Location? x, Location? y)
+    {
+        int byPath = string.CompareOrdinal(x?.SourceTree?.FilePath, y?.SourceTree?.FilePath);
+        return byPath != 0 ? byPath : (x?.SourceSpan.Start ?? -1).CompareTo(y?.SourceSpan.Start ?? -1);
+    }
+
+    public static IComparer<Location?> Comparer { get; } = Comparer<Location?>.Create(Compare);
+
+    /// <summary>Where a symbol is declared first, for ordering symbols.</summary>
+    public static Location? Of(ISymbol symbol) => symbol.Locations.IsEmpty ? null : symbol.Locations[0];
 }

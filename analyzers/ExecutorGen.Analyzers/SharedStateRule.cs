@@ -102,7 +102,7 @@ internal sealed class SharedStateRule
             return;
         if (Locks.Guarded(operation, _symbols))
         {
-            _locked.TryAdd(shared.Symbol, GuardingLock(operation));
+            _locked.TryAdd(shared.Symbol, GuardingLock(operation), operation.Syntax.GetLocation());
             return;
         }
         if (interlocked is not null && (operation.Parent is not IExpressionStatementOperation || shared.Symbol is not IFieldSymbol
@@ -290,7 +290,7 @@ internal sealed class SharedStateRule
         }
         var locked = new Dictionary<IFieldSymbol, (bool, IFieldSymbol?)>(SymbolEqualityComparer.Default);
         var reported = new HashSet<(ISymbol, ISymbol)>();
-        foreach (var (region, field, read) in _reads.OrderBy(r => r.Read.Syntax.SpanStart))
+        foreach (var (region, field, read) in _reads.OrderBy(r => r.Read.Syntax.GetLocation(), SourceOrder.Comparer))
         {
             if (!entries.TryGetValue(region, out string? entry) || !writers.TryGetValue(field, out var writerRegions)
                 || !IsLocked(field, locked, out var lockField) || reported.Contains((field, region)) || Locks.Guarded(read, _symbols))
@@ -321,7 +321,8 @@ internal sealed class SharedStateRule
             }
             else
             {
-                var guarded = _reads.FirstOrDefault(r => SymbolEqualityComparer.Default.Equals(r.Field, field) && Locks.Guarded(r.Read, _symbols)).Read;
+                var guarded = _reads.Where(r => SymbolEqualityComparer.Default.Equals(r.Field, field) && Locks.Guarded(r.Read, _symbols))
+                    .OrderBy(r => r.Read.Syntax.GetLocation(), SourceOrder.Comparer).FirstOrDefault().Read;
                 state = (guarded is not null, guarded is null ? null : GuardingLock(guarded));
             }
             cache[field] = state;

@@ -47,7 +47,7 @@ internal sealed class StopFlagRule
             return;
         var entries = regions.WorkerEntries();
         var reported = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
-        foreach (var (field, region, location) in _loopReads.OrderBy(r => r.Location.SourceSpan.Start))
+        foreach (var (field, region, location) in _loopReads.OrderBy(r => r.Location, SourceOrder.Comparer))
         {
             if (_synchronized.ContainsKey(field) || !entries.TryGetValue(region, out string? entry) || reported.Contains(field))
                 continue;

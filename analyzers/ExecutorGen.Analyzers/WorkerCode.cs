@@ -201,7 +201,7 @@ internal sealed class WorkerRegions
             case OperationKind.MethodReference when _symbols.StarterOf(operation) is { } starter
                 && ((IMethodReferenceOperation)operation).Method is var referenced
                 && SymbolEqualityComparer.Default.Equals(referenced.ContainingType?.OriginalDefinition, _type):
-                _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{method.Name}'");
+                _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{method.Name}'", operation.Syntax.GetLocation());
                 if (starter == StarterKind.Parallel || InsideLoop(operation))
                     _concurrentEntries.TryAdd(referenced.OriginalDefinition, true);
                 break;
@@ -275,7 +275,9 @@ internal sealed class WorkerRegions
     {
         var reached = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
         var queue = new Queue<ISymbol>();
-        foreach (var entry in entries)
+        // Breadth first from the entries in source order, callees too: a method reached from two entry points is
+        // described by the same one whatever order the members were analyzed in.
+        foreach (var entry in entries.OrderBy(e => SourceOrder.Of(e.Key), SourceOrder.Comparer))
         {
             reached[entry.Key] = entry.Value;
             queue.Enqueue(entry.Key);
@@ -289,6 +291,8 @@ internal sealed class WorkerRegions
                     _callees[caller] = list = new List<ISymbol>();
                 list.Add(callee);
             }
+            foreach (var list in _callees.Values)
+                list.Sort((x, y) => SourceOrder.Compare(SourceOrder.Of(x), SourceOrder.Of(y)));
         }
         while (queue.Count > 0)
         {
