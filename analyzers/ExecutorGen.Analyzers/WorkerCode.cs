@@ -184,9 +184,10 @@ internal sealed class WorkerRegions
     }
 
     /// <summary>
-    /// Records what <paramref name="operation"/> (in <paramref name="region"/> of <paramref name="method"/>) tells about worker code: a delegate handed to a
-    /// starter is an entry point, a call to a method of the type extends the caller's region to it. Every operation of the
-    /// type's members is offered once, in any order, by the driver's one walk over each body.
+    /// Records what <paramref name="operation"/> (in <paramref name="region"/> of <paramref name="method"/>) tells about
+    /// worker code: a delegate handed to a starter is an entry point, a call to a method of the type extends the caller's
+    /// region to it. Every operation of the type's members is offered once, in any order, by the driver's one walk over
+    /// each body.
     /// </summary>
     public void Record(IOperation operation, ISymbol region, IMethodSymbol method)
     {
