@@ -189,10 +189,8 @@ internal static class PartitionByResolver
     private static ImmutableArray<(ITypeSymbol Declaring, ITypeSymbol Type)> FindMembers(ITypeSymbol type, string name)
     {
         var found = ImmutableArray.CreateBuilder<(ITypeSymbol Declaring, ITypeSymbol Type)>();
-        foreach (var (memberName, memberType, declaring) in ReadableMembersWithOwner(type))
+        foreach (var (_, memberType, declaring) in ReadableMembersWithOwner(type, name))
         {
-            if (memberName != name)
-                continue;
             if (declaring.TypeKind != TypeKind.Interface || SymbolEqualityComparer.Default.Equals(declaring, type))
                 return ImmutableArray.Create((declaring, memberType));
             // An interface member is hidden by one of an interface that extends its declaring interface.
@@ -240,11 +238,15 @@ internal static class PartitionByResolver
             yield return (name, memberType);
     }
 
-    private static IEnumerable<(string Name, ITypeSymbol Type, ITypeSymbol Declaring)> ReadableMembersWithOwner(ITypeSymbol type)
+    /// <summary>
+    /// <see cref="ReadableMembers"/> with the type declaring each; only those named <paramref name="name"/> when it is given
+    /// (looked up by name: a key type like <c>string</c> has hundreds of members, and every handler resolves its key).
+    /// </summary>
+    private static IEnumerable<(string Name, ITypeSymbol Type, ITypeSymbol Declaring)> ReadableMembersWithOwner(ITypeSymbol type, string? name = null)
     {
         foreach (var declaring in TypeAndAncestors(type))
         {
-            foreach (var member in declaring.GetMembers())
+            foreach (var member in name is null ? declaring.GetMembers() : declaring.GetMembers(name))
             {
                 if (member.IsStatic || !member.CanBeReferencedByName || !IsVisibleOutside(member.DeclaredAccessibility))
                     continue;
