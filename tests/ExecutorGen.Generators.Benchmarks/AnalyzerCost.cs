@@ -93,7 +93,7 @@ public static class AnalyzerCost
             double baselineCpu = (Cpu() - cpu).TotalMilliseconds;
             Settle();
             cpu = Cpu();
-            await Fresh().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new OperationTreesOnly(), new OperationWalkOnly()), Untimed).GetAnalyzerDiagnosticsAsync();
+            await Fresh().WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new OperationTreesOnly(alsoWalkOperations: true)), Untimed).GetAnalyzerDiagnosticsAsync();
             double walkCpu = (Cpu() - cpu).TotalMilliseconds;
             double total = 0;
             var line = new List<string>();
@@ -176,7 +176,9 @@ public static class AnalyzerCost
 
     /// <summary>
     /// Makes the driver bind every operation block and do nothing else: the CPU time of a pass with it is what an analysis
-    /// pass costs before any concurrency rule runs.
+    /// pass costs before any concurrency rule runs. With <c>alsoWalkOperations</c>, the driver also walks every operation
+    /// of every block, as it does once per build for all the operation actions of all analyzers (ours, the SDK's
+    /// code-analysis rules...): what that walk costs before any rule runs.
     /// </summary>
     // A measuring instrument run in this process, never loaded by a compiler: the rules for shipped analyzers
     // (netstandard2.0, extended analyzer rules, release tracking) do not apply.
@@ -185,6 +187,9 @@ public static class AnalyzerCost
     private sealed class OperationTreesOnly : DiagnosticAnalyzer
     {
         private static readonly DiagnosticDescriptor s_never = new("BENCH0001", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+        private readonly bool _alsoWalkOperations;
+
+        public OperationTreesOnly(bool alsoWalkOperations = false) => _alsoWalkOperations = alsoWalkOperations;
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
 
@@ -193,26 +198,8 @@ public static class AnalyzerCost
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.EnableConcurrentExecution();
             context.RegisterOperationBlockAction(_ => { });
-        }
-    }
-
-    /// <summary>
-    /// With <see cref="OperationTreesOnly"/>, makes the driver also walk every operation of every block, as it does once per
-    /// build for all the operation actions of all analyzers (ours, the SDK's code-analysis rules...), and do nothing with
-    /// them: what that walk costs before any rule runs.
-    /// </summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class OperationWalkOnly : DiagnosticAnalyzer
-    {
-        private static readonly DiagnosticDescriptor s_never = new("BENCH0002", "Never reported", "Never reported", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(s_never);
-
-        public override void Initialize(AnalysisContext context)
-        {
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.EnableConcurrentExecution();
-            context.RegisterOperationAction(_ => { }, OperationKind.Throw);
+            if (_alsoWalkOperations)
+                context.RegisterOperationAction(_ => { }, OperationKind.Throw);
         }
     }
 #pragma warning restore RS1001, RS1036, RS1041, RS2008
