@@ -8,11 +8,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// A cheap test, before any operation is walked, of whether a type can contain worker code at all: a
-/// <c>[RequestHandler]</c> method, or in its source a name that can start a worker (<c>Thread</c>, <c>Timer</c>,
-/// <c>Run</c>, <c>StartNew</c>, <c>QueueUserWorkItem</c>, <c>For</c>, <c>ForEach</c>, <c>Invoke</c>, ...), a
-/// target-typed <c>new(...)</c> (which names no type), or a using alias declared anywhere in the compilation (which
-/// could rename one). Most types of a project have none and are skipped.
+/// A cheap test, before any operation is looked at, of whether a type without <c>[RequestHandler]</c> methods can start
+/// worker code: in its source a name that can start a worker (<c>Thread</c>, <c>Timer</c>, <c>Run</c>, <c>StartNew</c>,
+/// <c>QueueUserWorkItem</c>, <c>For</c>, <c>ForEach</c>, <c>Invoke</c>, ...), a target-typed <c>new(...)</c> (which names
+/// no type), or a using alias declared anywhere in the compilation (which could rename one). Most types of a project have
+/// none and are skipped.
 /// </summary>
 internal static class WorkerCandidates
 {
@@ -22,13 +22,8 @@ internal static class WorkerCandidates
         "Run", "StartNew", "Parallel", "For", "ForEach", "ForEachAsync", "Invoke",
     };
 
-    public static bool MayHaveWorkerCode(INamedTypeSymbol type, ConcurrencySymbols symbols, CancellationToken cancellationToken)
+    public static bool MayStartWorkers(INamedTypeSymbol type, ConcurrencySymbols symbols, CancellationToken cancellationToken)
     {
-        foreach (var member in type.GetMembers())
-        {
-            if (member is IMethodSymbol method && symbols.IsHandler(method))
-                return true;
-        }
         var aliases = symbols.UsingAliases;
         foreach (var reference in type.DeclaringSyntaxReferences)
         {

@@ -42,13 +42,15 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
             var threadStatic = start.Compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
             start.RegisterSymbolStartAction(typeStart =>
             {
-                if (typeStart.Symbol is not INamedTypeSymbol type || !WorkerCandidates.MayHaveWorkerCode(type, symbols, typeStart.CancellationToken))
+                if (typeStart.Symbol is not INamedTypeSymbol type)
                     return;
                 var regions = new WorkerRegions(type, symbols);
+                regions.AddHandlers();
+                if (!regions.HasEntries && !WorkerCandidates.MayStartWorkers(type, symbols, typeStart.CancellationToken))
+                    return;
                 var sharedState = new SharedStateRule(symbols, type, threadStatic);
                 var blockingWait = new BlockingWaitRule(symbols);
                 var stopFlag = new StopFlagRule(type);
-                regions.AddHandlers();
                 typeStart.RegisterOperationAction(operationContext =>
                 {
                     if (operationContext.ContainingSymbol is not IMethodSymbol method)
