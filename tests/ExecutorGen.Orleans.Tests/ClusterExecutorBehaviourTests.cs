@@ -229,7 +229,8 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
         string firstGate = Gates.New(), secondGate = Gates.New();
         await using var executor = new HoldingHandlersClusterExecutor(_fixture.Cluster.Client, new ClusterExecutorOptions { BucketCount = 1 });
         var held = executor.InvokeAsync(new HoldRequest(first, firstGate));
-        await Eventually(() => executor.GetMetrics().BusyWorkers == 1);
+        // Running at the grain, not merely sent: two keys' calls may reach the shared grain in either order.
+        await Gates.ReachedAsync(firstGate).WaitAsync(s_timeout);
         var blocked = executor.InvokeAsync(new HoldRequest(second, secondGate));
         Gates.Open(secondGate);
 
