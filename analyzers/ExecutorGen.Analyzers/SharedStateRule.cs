@@ -45,7 +45,7 @@ internal sealed class SharedStateRule
         _threadStatic = threadStatic;
     }
 
-    public void Visit(IOperation operation, ISymbol region, IMethodSymbol method)
+    public void Visit(IOperation operation, ISymbol region, ISymbol member)
     {
         // Dispatch on the kind first: most operations are of no interest, and testing each for six interfaces costs more.
         switch (operation.Kind)
@@ -56,8 +56,8 @@ internal sealed class SharedStateRule
             default:
                 return;
         }
-        // Constructor bodies run before the object is shared; lambdas started from them are regions of their own.
-        if (method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor && SymbolEqualityComparer.Default.Equals(region, method))
+        // Constructors and initializers run before the object is shared; lambdas started from them are regions of their own.
+        if (WorkerRegions.IsInitialization(member) && SymbolEqualityComparer.Default.Equals(region, member))
             return;
         IOperation? target = null;
         string? interlocked = null;

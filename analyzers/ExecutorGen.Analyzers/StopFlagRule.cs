@@ -20,7 +20,7 @@ internal sealed class StopFlagRule
 
     public StopFlagRule(INamedTypeSymbol type) => _type = type;
 
-    public void Visit(IOperation operation, ISymbol region, IMethodSymbol method)
+    public void Visit(IOperation operation, ISymbol region, ISymbol member)
     {
         if (operation.Kind != OperationKind.FieldReference || operation is not IFieldReferenceOperation reference || !IsCandidate(reference.Field, _type))
             return;
@@ -33,8 +33,8 @@ internal sealed class StopFlagRule
         }
         if (parent is IAssignmentOperation assignment && assignment.Target == reference)
         {
-            if (method.MethodKind is not (MethodKind.Constructor or MethodKind.StaticConstructor))
-                _writes.Add((field, region, method.Name));
+            if (!WorkerRegions.IsInitialization(member))
+                _writes.Add((field, region, member.Name));
             return;
         }
         if (InLoopCondition(reference))

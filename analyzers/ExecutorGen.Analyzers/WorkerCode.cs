@@ -184,25 +184,25 @@ internal sealed class WorkerRegions
     }
 
     /// <summary>
-    /// Records what <paramref name="operation"/> (in <paramref name="region"/> of <paramref name="method"/>) tells about
+    /// Records what <paramref name="operation"/> (in <paramref name="region"/> of <paramref name="member"/>) tells about
     /// worker code: a delegate handed to a starter is an entry point, a call to a method of the type extends the caller's
     /// region to it. Every operation of the type's members is offered once, in any order, by the driver's one walk over
     /// each body.
     /// </summary>
-    public void Record(IOperation operation, ISymbol region, IMethodSymbol method)
+    public void Record(IOperation operation, ISymbol region, ISymbol member)
     {
         switch (operation.Kind)
         {
             case OperationKind.AnonymousFunction when _symbols.StarterOf(operation) is { } starter:
                 var lambda = ((IAnonymousFunctionOperation)operation).Symbol;
-                _entries.TryAdd(lambda, $"the {Describe(starter)} in '{method.Name}'");
+                _entries.TryAdd(lambda, $"the {Describe(starter)} in '{member.Name}'");
                 if (starter == StarterKind.Parallel || InsideLoop(operation))
                     _concurrentEntries.TryAdd(lambda, true);
                 break;
             case OperationKind.MethodReference when _symbols.StarterOf(operation) is { } starter
                 && ((IMethodReferenceOperation)operation).Method is var referenced
                 && SymbolEqualityComparer.Default.Equals(referenced.ContainingType?.OriginalDefinition, _type):
-                _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{method.Name}'", operation.Syntax.GetLocation());
+                _entries.TryAdd(referenced.OriginalDefinition, $"'{referenced.Name}', run by the {Describe(starter)} in '{member.Name}'", operation.Syntax.GetLocation());
                 if (starter == StarterKind.Parallel || InsideLoop(operation))
                     _concurrentEntries.TryAdd(referenced.OriginalDefinition, true);
                 break;
@@ -214,18 +214,25 @@ internal sealed class WorkerRegions
     }
 
     /// <summary>
-    /// The region an operation of <paramref name="method"/> belongs to: the innermost enclosing delegate handed to a starter,
-    /// else the method (other lambdas and local functions run as part of the code around them).
+    /// The region an operation of <paramref name="member"/> belongs to: the innermost enclosing delegate handed to a starter,
+    /// else the member (other lambdas and local functions run as part of the code around them).
     /// </summary>
-    public ISymbol RegionOf(IOperation operation, IMethodSymbol method)
+    public ISymbol RegionOf(IOperation operation, ISymbol member)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current.Kind == OperationKind.AnonymousFunction && _symbols.StarterOf(current) is not null)
                 return ((IAnonymousFunctionOperation)current).Symbol;
         }
-        return method;
+        return member;
     }
+
+    /// <summary>
+    /// Whether <paramref name="member"/>'s own code runs before the object (or, for static members, the type) is shared:
+    /// a constructor, or the initializer of a field or property.
+    /// </summary>
+    public static bool IsInitialization(ISymbol member) =>
+        member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol;
 
     /// <summary>
     /// The regions that run on several threads at once: handlers, parallel loop bodies, bodies started in a loop,

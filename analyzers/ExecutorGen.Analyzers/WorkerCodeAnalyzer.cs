@@ -53,14 +53,15 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
                 var stopFlag = new StopFlagRule(type);
                 typeStart.RegisterOperationAction(operationContext =>
                 {
-                    if (operationContext.ContainingSymbol is not IMethodSymbol method)
-                        return; // initializers of fields and properties: constructor code, run before the object is shared
+                    // A method, or a field or property whose initializer this is (constructor code, but a delegate it
+                    // hands to a starter, such as a static timer's callback, is worker code like any other).
+                    var member = operationContext.ContainingSymbol;
                     var operation = operationContext.Operation;
-                    var region = regions.RegionOf(operation, method);
-                    regions.Record(operation, region, method);
-                    sharedState.Visit(operation, region, method);
+                    var region = regions.RegionOf(operation, member);
+                    regions.Record(operation, region, member);
+                    sharedState.Visit(operation, region, member);
                     blockingWait.Visit(operation, region);
-                    stopFlag.Visit(operation, region, method);
+                    stopFlag.Visit(operation, region, member);
                 }, s_kinds);
                 typeStart.RegisterSymbolEndAction(end =>
                 {

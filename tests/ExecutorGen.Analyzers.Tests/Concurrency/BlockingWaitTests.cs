@@ -92,6 +92,18 @@ public class BlockingWaitTests
         },
     }.RunAsync();
 
+    [Fact]
+    public Task Take_in_a_thread_created_in_a_static_initializer() => new Test("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        static class Pump
+        {
+            private static readonly BlockingCollection<int> s_queue = new();
+            private static readonly Thread s_thread = new Thread(() => { while (true) {|EXG004:s_queue.Take()|}; });
+        }
+        """).RunAsync();
+
     // Must not flag.
 
     [Fact]

@@ -237,7 +237,54 @@ public class SharedStateTests
         }
         """).RunAsync();
 
+    [Fact]
+    public Task Callbacks_of_timers_created_in_static_initializers() => new Test("""
+        using System.Threading;
+
+        static class Heartbeat
+        {
+            private static int s_beats;
+            private static long s_ticks;
+            private static readonly Timer s_timer = new Timer(_ => {|EXG001:s_beats++|}, null, 0, 1000);
+
+            public static Timer Ticker { get; } = new Timer(_ => {|EXG001:s_ticks += 2|}, null, 0, 1000);
+        }
+        """).RunAsync();
+
+    [Fact]
+    public Task Message_names_the_initialized_field_as_where_the_worker_starts() => new Test("""
+        using System.Threading;
+
+        static class Heartbeat
+        {
+            private static int s_beats;
+            private static readonly Timer s_timer = new Timer(_ => s_beats++, null, 0, 1000);
+        }
+        """)
+    {
+        ExpectedDiagnostics =
+        {
+            new DiagnosticResult(DiagnosticDescriptors.UnguardedSharedState)
+                .WithSpan(6, 60, 6, 69)
+                .WithArguments("Static field", "s_beats", "modified", "the timer callback in 's_timer'", "")
+                .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations),
+        },
+    }.RunAsync();
+
     // Must not flag.
+
+    [Fact]
+    public Task Static_initializers_themselves_and_guarded_timer_callbacks() => new Test("""
+        using System.Threading;
+
+        static class Heartbeat
+        {
+            private static int s_seed = 3;
+            private static int s_first = s_seed++;
+            private static int s_beats;
+            private static readonly Timer s_timer = new Timer(_ => Interlocked.Increment(ref s_beats), null, 0, 1000);
+        }
+        """).RunAsync();
 
     [Fact]
     public Task Seed_shared_counter_with_the_lock() =>

@@ -69,6 +69,19 @@ public class StopFlagTests
         },
     }.RunAsync();
 
+    [Fact]
+    public Task Loop_of_a_thread_created_in_a_static_initializer() => new Test("""
+        using System.Threading;
+
+        static class Pump
+        {
+            private static bool s_running = true;
+            private static readonly Thread s_thread = new Thread(() => { while ({|EXG006:s_running|}) Thread.Sleep(10); });
+
+            public static void Stop() => s_running = false;
+        }
+        """).RunAsync();
+
     // Must not flag.
 
     [Fact]
