@@ -229,10 +229,10 @@ internal sealed class WorkerRegions
 
     /// <summary>
     /// Whether <paramref name="member"/>'s own code runs before the object (or, for static members, the type) is shared:
-    /// a constructor, or the initializer of a field or property.
+    /// a constructor, or the initializer of a field, property or field-like event.
     /// </summary>
     public static bool IsInitialization(ISymbol member) =>
-        member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol;
+        member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol or IEventSymbol;
 
     /// <summary>
     /// The regions that run on several threads at once: handlers, parallel loop bodies, bodies started in a loop,

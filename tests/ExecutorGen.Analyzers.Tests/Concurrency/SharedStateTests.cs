@@ -287,6 +287,26 @@ public class SharedStateTests
         """).RunAsync();
 
     [Fact]
+    public Task Reads_of_fields_written_only_by_initializers_even_when_locked_elsewhere() => new Test("""
+        using System;
+        using System.Threading;
+
+        static class Bus
+        {
+            private static readonly object s_sync = new();
+            private static int s_epoch = 1;
+            private static int s_version;
+            private static int s_first = s_epoch = 2;
+            public static event Action? Changed = Initial(s_version = 1);
+            private static readonly Timer s_timer = new Timer(_ => Console.WriteLine(s_epoch + s_version), null, 0, 1000);
+
+            private static Action? Initial(int version) => null;
+
+            public static int Read() { lock (s_sync) return s_epoch + s_version; }
+        }
+        """).RunAsync();
+
+    [Fact]
     public Task Seed_shared_counter_with_the_lock() =>
         new Test(Counter.Replace("BODY", "            lock (counterLock) counter += 1;")).RunAsync();
 
