@@ -53,7 +53,7 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
                 var stopFlag = new StopFlagRule(type);
                 typeStart.RegisterOperationAction(operationContext =>
                 {
-                    // A method, or a field or property whose initializer this is (constructor code, but a delegate it
+                    // A method, or a field, property or event whose initializer this is (constructor code, but a delegate it
                     // hands to a starter, such as a static timer's callback, is worker code like any other).
                     var member = operationContext.ContainingSymbol;
                     var operation = operationContext.Operation;
