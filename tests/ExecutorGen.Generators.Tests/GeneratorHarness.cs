@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Basic.Reference.Assemblies;
@@ -8,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace ExecutorGen.Generators.Tests;
 
 /// <summary>Compiles test sources against .NET reference assemblies and the ExecutorGen runtime, and runs the generator.</summary>
+/// <remarks>Shared with the Hosting and Orleans test projects as a linked file (they pin other Roslyn versions).</remarks>
 internal static class GeneratorHarness
 {
     private static readonly ImmutableArray<MetadataReference> s_references = Net100.References.All
@@ -18,17 +20,19 @@ internal static class GeneratorHarness
     public static CSharpParseOptions ParseOptions(LanguageVersion languageVersion = LanguageVersion.Latest) =>
         new(languageVersion, DocumentationMode.Diagnose);
 
+    /// <summary>Compiles <paramref name="sources"/> against .NET, the ExecutorGen runtime and <paramref name="references"/>.</summary>
     public static CSharpCompilation CreateCompilation(
         string[] sources,
         LanguageVersion languageVersion = LanguageVersion.Latest,
         NullableContextOptions nullable = NullableContextOptions.Enable,
-        OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
+        OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary,
+        IEnumerable<MetadataReference>? references = null)
     {
         var parseOptions = ParseOptions(languageVersion);
         return CSharpCompilation.Create(
             "TestAssembly",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, parseOptions, path: $"Source{i}.cs")),
-            s_references,
+            references is null ? s_references : s_references.Concat(references),
             new CSharpCompilationOptions(outputKind, nullableContextOptions: nullable, warningLevel: 9999));
     }
 

@@ -1,10 +1,7 @@
 using System;
-using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
-using System.Reflection;
-using Basic.Reference.Assemblies;
 using ExecutorGen.Generators;
+using ExecutorGen.Generators.Tests;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,38 +57,22 @@ public class GeneratorHostingTests
         }
         """;
 
-    private static readonly MetadataReference[] s_core = Net100.References.All
-        .Cast<MetadataReference>()
-        .Append(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location))
-        .ToArray();
-
     private static readonly MetadataReference[] s_hosting =
     {
         MetadataReference.CreateFromFile(typeof(ExecutorHosting).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(IServiceCollection).Assembly.Location),
     };
 
-    private static CSharpParseOptions Parse(LanguageVersion version = LanguageVersion.Latest) => new(version, DocumentationMode.Diagnose);
-
     private static CSharpCompilation Compile(bool hosting, LanguageVersion version = LanguageVersion.Latest, NullableContextOptions nullable = NullableContextOptions.Enable) =>
-        CSharpCompilation.Create(
-            "TestAssembly",
-            new[] { CSharpSyntaxTree.ParseText(Source, Parse(version), path: "Source.cs") },
-            hosting ? s_core.Concat(s_hosting) : s_core,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: nullable, warningLevel: 9999));
+        GeneratorHarness.CreateCompilation(new[] { Source }, version, nullable, references: hosting ? s_hosting : null);
 
-    private static GeneratorDriver Driver(LanguageVersion version = LanguageVersion.Latest) =>
-        CSharpGeneratorDriver.Create(
-            new[] { new ExecutorGenerator().AsSourceGenerator() },
-            parseOptions: Parse(version),
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    private static GeneratorDriver Driver() => GeneratorHarness.CreateDriver(GeneratorHarness.ParseOptions());
 
     private static (Compilation Output, GeneratorRunResult Result) Run(CSharpCompilation compilation)
     {
-        var driver = Driver(((CSharpParseOptions)compilation.SyntaxTrees.First().Options).LanguageVersion)
-            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var (output, result, diagnostics) = GeneratorHarness.Run(compilation);
         Assert.Empty(diagnostics);
-        return (output, driver.GetRunResult().Results.Single());
+        return (output, result);
     }
 
     [Theory]
@@ -102,17 +83,7 @@ public class GeneratorHostingTests
     public void The_registration_matches_the_expected_source(string hintName)
     {
         var (_, result) = Run(Compile(hosting: true));
-        string actual = result.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString()
-            .Replace(typeof(ExecutorGenerator).Assembly.GetName().Version!.ToString(), "{GeneratorVersion}");
-
-        string path = Path.Combine(SnapshotDirectory(), hintName);
-        if (Environment.GetEnvironmentVariable("EXECUTORGEN_UPDATE_SNAPSHOTS") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual);
-        }
-        Assert.True(File.Exists(path), $"Missing snapshot {path}; run with EXECUTORGEN_UPDATE_SNAPSHOTS=1 to create it.");
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+        Snapshots.AssertMatches(result, hintName);
     }
 
     [Fact]
@@ -137,10 +108,7 @@ public class GeneratorHostingTests
     {
         var (output, result) = Run(Compile(hosting: true, version, nullable));
         Assert.Contains(result.GeneratedSources, s => s.HintName.EndsWith(".Hosting.g.cs", StringComparison.Ordinal));
-        var diagnostics = output.GetDiagnostics()
-            .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == false))
-            .ToList();
-        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.CompilationDiagnostics(output));
     }
 
     [Fact]
@@ -167,7 +135,7 @@ public class GeneratorHostingTests
         var compilation = Compile(hosting: true);
         var driver = Driver().RunGenerators(compilation);
 
-        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { public class Unrelated { } }", Parse(), path: "Unrelated.cs"));
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { public class Unrelated { } }", GeneratorHarness.ParseOptions(), path: "Unrelated.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         foreach (string step in new[] { TrackingNames.HostingReferenced, TrackingNames.HostedExecutors })
@@ -190,6 +158,4 @@ public class GeneratorHostingTests
         Assert.Equal(4, result.GeneratedSources.Count(s => s.HintName.EndsWith(".Hosting.g.cs", StringComparison.Ordinal)));
     }
 
-    private static string SnapshotDirectory() =>
-        typeof(GeneratorHostingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SnapshotDirectory").Value!;
 }

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Reflection;
-using Basic.Reference.Assemblies;
 using ExecutorGen.Generators;
+using ExecutorGen.Generators.Tests;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -68,11 +66,6 @@ public sealed class GeneratorOrleansTests
         }
         """;
 
-    private static readonly MetadataReference[] s_core = Net100.References.All
-        .Cast<MetadataReference>()
-        .Append(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location))
-        .ToArray();
-
     // ExecutorGen.Orleans and what its public surface names: Orleans' abstractions and DI.
     private static readonly MetadataReference[] s_orleans = new[]
         {
@@ -85,27 +78,16 @@ public sealed class GeneratorOrleansTests
         .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location))
         .ToArray();
 
-    private static CSharpParseOptions Parse(LanguageVersion version = LanguageVersion.Latest) => new(version, DocumentationMode.Diagnose);
-
     private static CSharpCompilation Compile(bool orleans, string source = Source, LanguageVersion version = LanguageVersion.Latest, NullableContextOptions nullable = NullableContextOptions.Enable) =>
-        CSharpCompilation.Create(
-            "TestAssembly",
-            new[] { CSharpSyntaxTree.ParseText(source, Parse(version), path: "Source.cs") },
-            orleans ? s_core.Concat(s_orleans) : s_core,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: nullable, warningLevel: 9999));
+        GeneratorHarness.CreateCompilation(new[] { source }, version, nullable, references: orleans ? s_orleans : null);
 
-    private static GeneratorDriver Driver(LanguageVersion version = LanguageVersion.Latest) =>
-        CSharpGeneratorDriver.Create(
-            new[] { new ExecutorGenerator().AsSourceGenerator() },
-            parseOptions: Parse(version),
-            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    private static GeneratorDriver Driver() => GeneratorHarness.CreateDriver(GeneratorHarness.ParseOptions());
 
     private static (Compilation Output, GeneratorRunResult Result) Run(CSharpCompilation compilation)
     {
-        var driver = Driver(((CSharpParseOptions)compilation.SyntaxTrees.First().Options).LanguageVersion)
-            .RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var (output, result, diagnostics) = GeneratorHarness.Run(compilation);
         Assert.Empty(diagnostics);
-        return (output, driver.GetRunResult().Results.Single());
+        return (output, result);
     }
 
     private static bool IsOrleansOutput(GeneratedSourceResult source) => source.HintName.EndsWith(".Orleans.g.cs", StringComparison.Ordinal);
@@ -115,17 +97,7 @@ public sealed class GeneratorOrleansTests
     {
         const string hintName = "Sample.SessionHandlersExecutor.Orleans.g.cs";
         var (_, result) = Run(Compile(orleans: true));
-        string actual = result.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString()
-            .Replace(typeof(ExecutorGenerator).Assembly.GetName().Version!.ToString(), "{GeneratorVersion}");
-
-        string path = Path.Combine(SnapshotDirectory(), hintName);
-        if (Environment.GetEnvironmentVariable("EXECUTORGEN_UPDATE_SNAPSHOTS") == "1")
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, actual);
-        }
-        Assert.True(File.Exists(path), $"Missing snapshot {path}; run with EXECUTORGEN_UPDATE_SNAPSHOTS=1 to create it.");
-        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), actual);
+        Snapshots.AssertMatches(result, hintName);
     }
 
     [Fact]
@@ -152,10 +124,7 @@ public sealed class GeneratorOrleansTests
     {
         var (output, result) = Run(Compile(orleans: true, version: version, nullable: nullable));
         Assert.Contains(result.GeneratedSources, IsOrleansOutput);
-        var diagnostics = output.GetDiagnostics()
-            .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == false))
-            .ToList();
-        Assert.Empty(diagnostics);
+        Assert.Empty(GeneratorHarness.CompilationDiagnostics(output));
     }
 
     [Fact]
@@ -208,7 +177,7 @@ public sealed class GeneratorOrleansTests
         var compilation = Compile(orleans: true);
         var driver = Driver().RunGenerators(compilation);
 
-        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { public class Unrelated { } }", Parse(), path: "Unrelated.cs"));
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { public class Unrelated { } }", GeneratorHarness.ParseOptions(), path: "Unrelated.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         foreach (string step in new[] { TrackingNames.OrleansReferenced, TrackingNames.ClusterExecutors })
@@ -252,6 +221,4 @@ public sealed class GeneratorOrleansTests
         }
     }
 
-    private static string SnapshotDirectory() =>
-        typeof(GeneratorOrleansTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SnapshotDirectory").Value!;
 }
