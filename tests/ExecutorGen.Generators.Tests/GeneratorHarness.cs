@@ -5,6 +5,7 @@ using Basic.Reference.Assemblies;
 using ExecutorGen.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
 
 namespace ExecutorGen.Generators.Tests;
 
@@ -63,6 +64,27 @@ internal static class GeneratorHarness
         compilation.GetDiagnostics()
             .Where(d => !(d.Id == "CS1591" && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == false))
             .ToImmutableArray();
+
+    /// <summary>Runs the generator over <paramref name="compilation"/>, then again with an unrelated file added; returns the second run.</summary>
+    public static GeneratorRunResult RunAfterUnrelatedEdit(CSharpCompilation compilation)
+    {
+        var driver = CreateDriver(ParseOptions()).RunGenerators(compilation);
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "namespace Other { public class Unrelated { public int Value; } }", ParseOptions(), path: "Unrelated.cs"));
+        return driver.RunGenerators(edited).GetRunResult().Results.Single();
+    }
+
+    /// <summary>Asserts that each of <paramref name="steps"/> ran in <paramref name="result"/> and every output of it was cached or unchanged.</summary>
+    public static void AssertCached(GeneratorRunResult result, params string[] steps)
+    {
+        foreach (string step in steps)
+        {
+            Assert.True(result.TrackedSteps.TryGetValue(step, out var runs), $"Step {step} was not tracked.");
+            var reasons = runs.SelectMany(r => r.Outputs).Select(o => o.Reason).ToList();
+            Assert.NotEmpty(reasons);
+            Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
+        }
+    }
 
     public static string GeneratedSource(GeneratorRunResult result, string hintName) =>
         result.GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();

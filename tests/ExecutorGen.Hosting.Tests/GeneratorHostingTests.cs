@@ -132,18 +132,7 @@ public class GeneratorHostingTests
     [Fact]
     public void An_unrelated_edit_leaves_the_hosting_steps_cached()
     {
-        var compilation = Compile(hosting: true);
-        var driver = Driver().RunGenerators(compilation);
-
-        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Other { public class Unrelated { } }", GeneratorHarness.ParseOptions(), path: "Unrelated.cs"));
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
-
-        foreach (string step in new[] { TrackingNames.HostingReferenced, TrackingNames.HostedExecutors })
-        {
-            var reasons = result.TrackedSteps[step].SelectMany(r => r.Outputs).Select(o => o.Reason).ToList();
-            Assert.NotEmpty(reasons);
-            Assert.All(reasons, r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
-        }
+        GeneratorHarness.AssertCached(GeneratorHarness.RunAfterUnrelatedEdit(Compile(hosting: true)), TrackingNames.HostingReferenced, TrackingNames.HostedExecutors);
     }
 
     [Fact]
