@@ -52,13 +52,16 @@ public sealed partial class ClusterExecutorEngine
         int queued;
         ExecutorState state;
         (double Arrivals, double Completions) rates;
+        // Outcomes are read once, before Submitted (as in-process), so that a snapshot never shows more finished than accepted.
+        long completed = Volatile.Read(ref _completed);
+        long deadLettered = Volatile.Read(ref _deadLettered);
         lock (_lock)
         {
             submitted = _submitted;
             queued = _queued;
             state = _state;
             long now = Stopwatch.GetTimestamp();
-            long finished = Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered);
+            long finished = completed + deadLettered;
             rates = _rates.PerSecond(now, submitted, finished);
             if (now - _lastRateSample >= s_rateSampleTicks)
             {
@@ -70,11 +73,11 @@ public sealed partial class ClusterExecutorEngine
         return new ExecutorMetrics
         {
             Submitted = submitted,
-            Completed = Volatile.Read(ref _completed),
+            Completed = completed,
             Failed = Volatile.Read(ref _failed),
             Rejected = Volatile.Read(ref _rejected),
             Retried = Volatile.Read(ref _redelivered),
-            DeadLettered = Volatile.Read(ref _deadLettered),
+            DeadLettered = deadLettered,
             DeadLetterSinkFailures = Volatile.Read(ref _deadLetterSinkFailures),
             QueueDepth = queued,
             Capacity = _options.Capacity,
