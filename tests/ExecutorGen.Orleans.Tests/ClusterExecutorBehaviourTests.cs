@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ExecutorGen.Tests;
 using Xunit;
 
 namespace ExecutorGen.Orleans.Tests;
@@ -33,16 +34,16 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
     [Fact]
     public async Task A_handlers_exception_faults_InvokeAsync_goes_to_the_dead_letter_sink_and_the_key_carries_on()
     {
-        var letters = new ConcurrentQueue<DeadLetter>();
+        var sink = new ListSink();
         await using var executor = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client,
-            new ClusterExecutorOptions { DeadLetters = new CollectingSink(letters) });
+            new ClusterExecutorOptions { DeadLetters = sink });
         string key = NewKey();
 
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => executor.InvokeFailAsync(new FailRequest(key, "boom")));
         Assert.Equal("boom", exception.Message);
         Assert.Equal(2, await executor.InvokeStepAsync(new StepRequest(key, 0)));
 
-        var letter = Assert.Single(letters);
+        var letter = Assert.Single(sink.Letters);
         Assert.Equal("Fail", letter.Handler);
         Assert.Equal(key, letter.Key);
         Assert.Equal(DeadLetterReason.Failed, letter.Reason);
@@ -283,16 +284,4 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
         }
     }
 
-    private sealed class CollectingSink : IDeadLetterSink
-    {
-        private readonly ConcurrentQueue<DeadLetter> _letters;
-
-        public CollectingSink(ConcurrentQueue<DeadLetter> letters) => _letters = letters;
-
-        public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
-        {
-            _letters.Enqueue(letter);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

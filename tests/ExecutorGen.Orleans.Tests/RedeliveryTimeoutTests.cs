@@ -1,7 +1,6 @@
 using System;
-using System.Collections.Concurrent;
-using System.Threading;
 using System.Threading.Tasks;
+using ExecutorGen.Tests;
 using Xunit;
 
 namespace ExecutorGen.Orleans.Tests;
@@ -15,32 +14,19 @@ public sealed class RedeliveryTimeoutTests
         await using var cluster = await TestClusters.StartAsync(silos: 1);
         await cluster.StopSiloAsync(cluster.Primary!); // the client stays, with no gateway left
 
-        var letters = new ConcurrentQueue<DeadLetter>();
+        var sink = new ListSink();
         await using var executor = new RecordingHandlersClusterExecutor(cluster.Client, new ClusterExecutorOptions
         {
             RedeliveryTimeout = TimeSpan.FromSeconds(1),
             RedeliveryDelay = TimeSpan.FromMilliseconds(20),
-            DeadLetters = new Sink(letters),
+            DeadLetters = sink,
         });
         await Assert.ThrowsAnyAsync<Exception>(() => executor.InvokeStepAsync(new StepRequest(Guid.NewGuid().ToString("N"), 0)).WaitAsync(TimeSpan.FromSeconds(60)));
 
         var metrics = executor.GetMetrics();
         Assert.True(metrics.Retried >= 1, $"redelivered {metrics.Retried} times");
         Assert.Equal(1, metrics.DeadLettered);
-        var letter = Assert.Single(letters);
+        var letter = Assert.Single(sink.Letters);
         Assert.Equal(metrics.Retried + 1, letter.Attempts);
-    }
-
-    private sealed class Sink : IDeadLetterSink
-    {
-        private readonly ConcurrentQueue<DeadLetter> _letters;
-
-        public Sink(ConcurrentQueue<DeadLetter> letters) => _letters = letters;
-
-        public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
-        {
-            _letters.Enqueue(letter);
-            return ValueTask.CompletedTask;
-        }
     }
 }

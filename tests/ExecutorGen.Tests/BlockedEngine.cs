@@ -1,17 +1,4 @@
-using System.Collections.Concurrent;
-
 namespace ExecutorGen.Tests;
-
-internal sealed class ListSink : IDeadLetterSink
-{
-    public ConcurrentQueue<DeadLetter> Letters { get; } = new();
-
-    public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
-    {
-        Letters.Enqueue(letter);
-        return default;
-    }
-}
 
 /// <summary>An engine with one worker held busy by a first request until <see cref="Release"/>.</summary>
 internal sealed class BlockedEngine
