@@ -74,6 +74,9 @@ public sealed partial class ExecutorGenerator
         internal static string SiblingType(HandlerClassModel handlerClass, string name) =>
             handlerClass.FullyQualifiedName.Substring(0, handlerClass.FullyQualifiedName.Length - handlerClass.Name.Length) + name;
 
+        /// <summary>A type name as a documentation <c>cref</c> (generic brackets as braces).</summary>
+        internal static string Cref(string typeName) => typeName.Replace('<', '{').Replace('>', '}');
+
         /// <summary>The <c>GetMetrics</c>, <c>Backpressure</c> and <c>BackpressureChanged</c> members every executor forwards to its engine.</summary>
         internal static void WriteMetricsAndBackpressure(IndentedWriter w, string metricsSummary)
         {
@@ -224,10 +227,8 @@ public sealed partial class ExecutorGenerator
                 _w.CloseBrace();
             }
 
-
             private string ExecutorDisplayName() => ScopedName(_class, _executor.ExecutorName).Replace("@", "").Replace("\"", "");
 
-            private static string Cref(string typeName) => typeName.Replace('<', '{').Replace('>', '}');
         }
 
         /// <summary>

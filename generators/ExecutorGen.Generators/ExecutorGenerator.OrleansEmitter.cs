@@ -83,7 +83,7 @@ public sealed partial class ExecutorGenerator
             {
                 var unique = Emitter.UniqueSignatures(_executor);
                 _w.WriteLine("/// <summary>");
-                _w.WriteLine($"/// Runs the request handlers of <see cref=\"{_class.FullyQualifiedName.Replace('<', '{').Replace('>', '}')}\"/> on an Orleans cluster, with the");
+                _w.WriteLine($"/// Runs the request handlers of <see cref=\"{Emitter.Cref(_class.FullyQualifiedName)}\"/> on an Orleans cluster, with the");
                 _w.WriteLine("/// members of the in-process executor: a key's requests run one at a time, in submission order, on its partition grain.");
                 _w.WriteLine("/// </summary>");
                 _w.WriteLine(Emitter.GeneratedCodeAttribute);
