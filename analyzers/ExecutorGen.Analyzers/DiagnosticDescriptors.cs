@@ -163,7 +163,8 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "Worker code runs on several threads at once: one handler instance serves every worker. A write or read-modify-write (++, +=, List.Add, a dictionary indexer set) of a static field, a field of that instance or a variable captured by a parallel body races and loses updates. Guard it with lock, use Interlocked, or use a thread-safe type. A field guarded by a lock in one place and read without it in another (inconsistent locking) is reported too.",
-        helpLinkUri: HelpLinkBase + "EXG001.md");
+        helpLinkUri: HelpLinkBase + "EXG001.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>EXG002: an exception thrown by a worker body is lost or kills the process.</summary>
     public static readonly DiagnosticDescriptor ExceptionEscapesWorker = new(
@@ -174,7 +175,8 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "An exception escaping a thread body, a thread-pool item, a timer callback or an async void method terminates the process; one escaping a fire-and-forget task is silently lost. Catch Exception at the top of the body and report it.",
-        helpLinkUri: HelpLinkBase + "EXG002.md");
+        helpLinkUri: HelpLinkBase + "EXG002.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>EXG003: two locks taken nested in opposite orders.</summary>
     public static readonly DiagnosticDescriptor LockOrderInversion = new(
@@ -197,7 +199,8 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "A worker blocked forever holds its thread and its lane: shutdown cannot finish and the queue behind it stalls. Give every blocking wait a timeout or a CancellationToken, or await the task.",
-        helpLinkUri: HelpLinkBase + "EXG004.md");
+        helpLinkUri: HelpLinkBase + "EXG004.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>EXG005: a hash code reduced with % or Math.Abs can be negative or throw.</summary>
     public static readonly DiagnosticDescriptor NegativeHashRouting = new(
@@ -219,7 +222,8 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: "The JIT may hoist a plain field read out of a loop, so a worker loop can spin forever after another thread sets its stop flag. Mark the field volatile, read it with Volatile.Read, or better, loop on a CancellationToken.",
-        helpLinkUri: HelpLinkBase + "EXG006.md");
+        helpLinkUri: HelpLinkBase + "EXG006.md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>EXG007: a started local thread that is never joined, stored, or made background.</summary>
     public static readonly DiagnosticDescriptor ThreadNeverJoined = new(

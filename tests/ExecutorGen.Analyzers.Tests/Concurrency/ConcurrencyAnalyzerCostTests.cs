@@ -35,7 +35,7 @@ public class ConcurrencyAnalyzerCostTests
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
         var trees = Enumerable.Range(0, Classes).Select(i => CSharpSyntaxTree.ParseText(SyntheticHandlers.Source(i), path: $"Handler{i}.cs")).ToArray();
 
-        var concurrency = typeof(WorkerRegions).Assembly.GetTypes()
+        var concurrency = typeof(WorkerCodeAnalyzer).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .Where(a => a.SupportedDiagnostics.All(d => d.Id.StartsWith("EXG0", StringComparison.Ordinal)))

@@ -24,8 +24,9 @@ public class ExceptionEscapesWorkerTests
 
         {{members}}
 
-            private static void Process(int item) { }
-            private static Task ProcessAsync(int item) => Task.CompletedTask;
+            // Work that can fail: a call to either is a way for an exception to leave the worker.
+            private static void Process(int item) { if (item < 0) throw new ArgumentOutOfRangeException(nameof(item)); }
+            private static Task ProcessAsync(int item) => item < 0 ? throw new ArgumentOutOfRangeException(nameof(item)) : Task.CompletedTask;
         }
         """;
 
@@ -55,9 +56,9 @@ public class ExceptionEscapesWorkerTests
 
             private void WorkerLoop()
             {
-                while (!{|EXG002:_shutdown.IsSet|})
+                while (!_shutdown.IsSet)
                 {
-                    if (_queue.TryTake(out int item, 500))
+                    if ({|EXG002:_queue.TryTake(out int item, 500)|})
                         Process(item);
                 }
             }
@@ -71,7 +72,7 @@ public class ExceptionEscapesWorkerTests
                 {
                     try
                     {
-                        int item = _queue.Take();
+                        int item = {|EXG002:_queue.Take()|};
                         Process(item);
                     }
                     catch (InvalidOperationException)
@@ -80,7 +81,7 @@ public class ExceptionEscapesWorkerTests
                     }
                 }
             }).Start();
-        """.Replace("while (!_shutdown.IsSet)", "while (!{|EXG002:_shutdown.IsSet|})"));
+        """);
 
     [Fact]
     public Task Pool_item_timer_and_fire_and_forget_task() => Verify("""
@@ -132,7 +133,7 @@ public class ExceptionEscapesWorkerTests
         class Worker
         {
             void Start() => new Thread(() => Work()).Start();
-            static void Work() { }
+            static void Work() => System.IO.File.Delete("state");
         }
         """)
     {

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// The API lists the concurrency rules consult: methods that never throw (EXG002 does not count a call to one as a way
+/// out of a worker) and waits that are bounded (EXG004 does not report them). Each has a built-in part and a part read
+/// per syntax tree from <c>.editorconfig</c> (or <c>.globalconfig</c>):
+/// <code>
+/// executorgen.never_throwing_apis = MyCompany.Logging.Log, MyCompany.Metrics.Counter.Increment
+/// executorgen.bounded_waits = MyCompany.Queue.Take
+/// </code>
+/// Each entry is a type's full name (every member of the type) or a type's full name and a member name; entries are
+/// separated by commas or semicolons; generic types are named without their arity (<c>System.Lazy.Value</c>).
+/// </summary>
+internal sealed class ApiLists
+{
+    public const string NeverThrowingKey = "executorgen.never_throwing_apis";
+    public const string BoundedWaitsKey = "executorgen.bounded_waits";
+
+    private readonly AnalyzerConfigOptionsProvider? _options;
+    private readonly ConcurrentDictionary<SyntaxTree, (HashSet<string> NeverThrowing, HashSet<string> Bounded)> _perTree = new();
+
+    public ApiLists(AnalyzerConfigOptionsProvider? options) => _options = options;
+
+    /// <summary>Whether a call to <paramref name="method"/> (made in <paramref name="tree"/>) cannot end a worker with an exception.</summary>
+    public bool NeverThrows(IMethodSymbol method, SyntaxTree tree)
+    {
+        if (BuiltInNeverThrows(method))
+            return true;
+        var configured = For(tree).NeverThrowing;
+        return configured.Count > 0 && method.ContainingType is { } type
+            && (configured.Contains(FullName(type)) || configured.Contains(FullName(type) + "." + method.Name));
+    }
+
+    /// <summary>Whether the wait named <paramref name="wait"/> (<c>Type.Member</c>, as EXG004 names it) is listed as bounded.</summary>
+    public bool BoundedWait(ISymbol member, SyntaxTree tree)
+    {
+        var configured = For(tree).Bounded;
+        return configured.Count > 0 && member.ContainingType is { } type
+            && (configured.Contains(FullName(type)) || configured.Contains(FullName(type) + "." + member.Name));
+    }
+
+    private (HashSet<string> NeverThrowing, HashSet<string> Bounded) For(SyntaxTree tree)
+    {
+        if (_options is null)
+            return (s_empty, s_empty);
+        return _perTree.GetOrAdd(tree, t =>
+        {
+            var options = _options.GetOptions(t);
+            return (Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey));
+        });
+    }
+
+    private static readonly HashSet<string> s_empty = new(StringComparer.Ordinal);
+
+    private static HashSet<string> Parse(AnalyzerConfigOptions options, string key)
+    {
+        if (!options.TryGetValue(key, out string? value) || string.IsNullOrWhiteSpace(value))
+            return s_empty;
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string entry in value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string trimmed = entry.Trim();
+            if (trimmed.Length > 0)
+                set.Add(trimmed);
+        }
+        return set;
+    }
+
+    /// <summary>A type's full name without arity or type arguments: <c>System.Collections.Generic.List</c>.</summary>
+    public static string FullName(INamedTypeSymbol type)
+    {
+        string name = type.Name;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            name = outer.Name + "." + name;
+        var ns = type.ContainingNamespace;
+        return ns is null || ns.IsGlobalNamespace ? name : ns.ToDisplayString() + "." + name;
+    }
+
+    /// <summary>
+    /// Calls that do not throw unless the program is already broken (out of memory, a null argument): what no maintainer
+    /// wraps in a try. Atomic operations and locks, waits' signals, thread-safe collections without callbacks, the clock,
+    /// math, strings, console, debug output and logging.
+    /// </summary>
+    private static bool BuiltInNeverThrows(IMethodSymbol method)
+    {
+        if (method.ContainingType is not { } type)
+            return false;
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+        switch (ns)
+        {
+            case "System.Threading":
+                return type.Name switch
+                {
+                    "Interlocked" or "Volatile" or "Monitor" or "SpinWait" or "SpinLock" or "Lock" or "Timeout" => true,
+                    "Thread" => method.Name is "Sleep" or "Yield" or "SpinWait" or "MemoryBarrier" or "get_CurrentThread" or "get_ManagedThreadId",
+                    "CancellationToken" => method.Name != "ThrowIfCancellationRequested",
+                    "CancellationTokenSource" => method.Name is not "Cancel" and not "CancelAfter",
+                    "Timer" => method.Name is "Change" or "Dispose",
+                    "ManualResetEventSlim" or "ManualResetEvent" or "AutoResetEvent" or "EventWaitHandle" or "CountdownEvent" => method.Name is "Set" or "Reset",
+                    "SemaphoreSlim" or "Semaphore" => method.Name == "Release",
+                    _ => false,
+                };
+            case "System.Threading.Tasks":
+                return type.Name is "TaskCompletionSource" && method.Name.StartsWith("Try", StringComparison.Ordinal)
+                    || type.Name is "Task" && method.Name is "FromResult" or "Delay" or "Run" or "ContinueWith" or "Yield" or "ConfigureAwait" or "WhenAll" or "WhenAny"
+                    || type.Name is "ValueTask" && method.Name is "FromResult" or "ConfigureAwait" or "AsTask";
+            case "System.Collections.Concurrent":
+                foreach (var parameter in method.Parameters)
+                {
+                    if (parameter.Type.TypeKind == TypeKind.Delegate)
+                        return false; // GetOrAdd(key, factory) runs code that can throw
+                }
+                return type.Name != "BlockingCollection";
+            case "System.Collections.Generic":
+                return method.Name.StartsWith("Try", StringComparison.Ordinal) || method.Name is "Contains" or "ContainsKey" or "ContainsValue" or "Clear" or "GetEnumerator"
+                    || method.Name is "Add" or "Enqueue" or "Push" or "AddLast" or "AddFirst" or "Remove" && type.Name is not "Dictionary" and not "SortedDictionary" and not "SortedList";
+            case "System":
+                return type.Name is "Math" or "MathF" or "String" or "Console" or "Environment" or "DateTime" or "DateTimeOffset" or "TimeSpan" or "Guid" or "GC"
+                    or "Object" or "BitConverter" or "Convert" or "Array" or "Buffer" or "Nullable" or "Delegate" or "MulticastDelegate"
+                    && method.Name != "Invoke" && method.Name != "DynamicInvoke";
+            case "System.Diagnostics":
+                return type.Name is "Stopwatch" or "Debug" or "Trace" or "Debugger" or "Activity" or "ActivitySource" or "DiagnosticSource" or "DiagnosticListener";
+            case "System.Diagnostics.Metrics":
+            case "Microsoft.Extensions.Logging":
+                return true;
+            default:
+                return false;
+        }
+    }
+}

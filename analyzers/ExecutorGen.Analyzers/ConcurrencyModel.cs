@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// The concurrency facts of one compilation, shared by the analyzers of EXG001–EXG004 and EXG006: every function's
+/// <see cref="FunctionSummary"/>, made once (whichever analyzer reaches a member first walks it, the others wait for that
+/// walk), and, at the end of the compilation, their composition (<see cref="Composition"/>): what runs on worker threads,
+/// from which entry point, with which locks held by the callers.
+/// </summary>
+/// <remarks>
+/// Composing needs the whole compilation, so these rules report at its end: in an IDE their diagnostics show after a
+/// build or with full-solution analysis, like every compilation-end rule. That is the price of following calls into
+/// other types and files, which is where most real defects sit.
+/// </remarks>
+internal sealed class ConcurrencyModel
+{
+    private static readonly ConditionalWeakTable<Compilation, ConcurrencyModel> s_models = new();
+
+    private readonly ConcurrentDictionary<ISymbol, Lazy<List<FunctionSummary>>> _members = new(SymbolEqualityComparer.Default);
+    private readonly Lazy<Composition> _composition;
+
+    private ConcurrencyModel(Compilation compilation, AnalyzerOptions options)
+    {
+        Symbols = new ConcurrencySymbols(compilation);
+        Lists = new ApiLists(options.AnalyzerConfigOptionsProvider);
+        _composition = new Lazy<Composition>(() => new Composition(this), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public ConcurrencySymbols Symbols { get; }
+    public ApiLists Lists { get; }
+
+    /// <summary>The model of <paramref name="compilation"/>, made by the first analyzer that asks.</summary>
+    public static ConcurrencyModel For(Compilation compilation, AnalyzerOptions options) =>
+        s_models.GetValue(compilation, c => new ConcurrencyModel(c, options));
+
+    /// <summary>Registers the one action every concurrency analyzer needs: summarizing each member's body.</summary>
+    public static void Register(CompilationStartAnalysisContext start, System.Action<ConcurrencyModel, CompilationAnalysisContext> report)
+    {
+        var model = For(start.Compilation, start.Options);
+        start.RegisterOperationBlockAction(block => model.Summarize(block.OwningSymbol, block.OperationBlocks));
+        start.RegisterCompilationEndAction(end => report(model, end));
+    }
+
+    private void Summarize(ISymbol member, System.Collections.Immutable.ImmutableArray<IOperation> blocks) =>
+        _ = _members.GetOrAdd(member, _ => new Lazy<List<FunctionSummary>>(
+            () => SummaryWalker.Summarize(member, blocks, Symbols, Lists), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>The composition, made once every member is summarized (called from compilation-end actions).</summary>
+    public Composition Compose() => _composition.Value;
+
+    internal IEnumerable<FunctionSummary> AllFunctions()
+    {
+        foreach (var member in _members.Values)
+        {
+            foreach (var function in member.Value)
+                yield return function;
+        }
+    }
+}

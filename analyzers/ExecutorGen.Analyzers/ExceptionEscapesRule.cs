@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// EXG002 over the composed summaries: the first place an exception can leave a thread body, thread-pool item, timer
+/// callback, fire-and-forget task, or <c>async void</c> method, lambda or local function, outside a <c>try</c> that
+/// catches every exception. A call to a method of the compilation counts only if an exception can leave that method
+/// (followed up to <see cref="MaxDepth"/> calls deep, in any type): a worker that calls a method which catches everything
+/// is safe, and so is a lambda that only forwards to one (<c>_ => Reload()</c>, <c>s => ((Worker)s).Loop()</c>). Property
+/// reads, casts, array indexing and arithmetic, atomic operations, thread-safe collections and the other APIs of
+/// <see cref="ApiLists"/> do not count: what no maintainer wraps in a try.
+/// </summary>
+internal static class ExceptionEscapesRule
+{
+    /// <summary>How many calls deep "can this call throw?" is followed; deeper calls are assumed to throw.</summary>
+    public const int MaxDepth = 4;
+
+    private const string Crashes = "it terminates the process";
+    private const string Lost = "the discarded task loses it silently";
+
+    public static void Report(Composition composition, CompilationAnalysisContext context)
+    {
+        var canThrow = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+        var reported = new HashSet<Location>();
+        foreach (var (root, what, consequence, owner) in Roots(composition))
+        {
+            // A call into the compilation counts only if the callee lets an exception out: a forwarding lambda
+            // (_ => Reload()) to a method that catches everything is safe; one to a method that does not is reported on
+            // the call, in the body the code fix wraps.
+            var escape = FirstEscape(composition, root, canThrow);
+            if (escape is null)
+                continue;
+            var location = escape.Syntax.GetLocation();
+            if (!reported.Add(location))
+                continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, location, new[] { owner }, what, consequence));
+        }
+    }
+
+    /// <summary>The bodies an escaping exception crashes the process from, or is lost from; with how messages name them.</summary>
+    private static IEnumerable<(FunctionSummary Root, string What, string Consequence, Location Owner)> Roots(Composition composition)
+    {
+        foreach (var function in composition.Functions.Values.OrderBy(f => SourceOrder.Of(f.Symbol), SourceOrder.Comparer))
+        {
+            foreach (var start in function.Starts)
+            {
+                string consequence;
+                switch (start.Starter)
+                {
+                    case StarterKind.Thread or StarterKind.ThreadPool or StarterKind.Timer:
+                        consequence = Crashes;
+                        break;
+                    case StarterKind.Task when start.Discarded:
+                        consequence = Lost;
+                        break;
+                    default:
+                        continue;
+                }
+                if (!composition.Functions.TryGetValue(start.Target, out var target))
+                    continue;
+                if (start.Target is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+                {
+                    yield return (target, $"the {Starters.DescribeBody(start.Starter)} in '{function.Member.Name}'", consequence, start.Syntax.GetLocation());
+                }
+                else
+                {
+                    var owner = start.Target.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? start.Syntax.GetLocation();
+                    yield return (target, $"'{start.Target.Name}', the {Starters.DescribeBody(start.Starter)} in '{function.Member.Name}'", consequence, owner);
+                }
+            }
+            if (function.Symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true } method)
+            {
+                var owner = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation();
+                if (owner is null)
+                    continue;
+                switch (method.MethodKind)
+                {
+                    case MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation:
+                        yield return (function, $"async void method '{method.Name}'", Crashes, owner);
+                        break;
+                    case MethodKind.LocalFunction:
+                        yield return (function, $"async void local function '{method.Name}'", Crashes, owner);
+                        break;
+                    case MethodKind.AnonymousFunction when !composition.IsStarted(method):
+                        yield return (function, $"an async void lambda in '{function.Member.Name}'", Crashes, owner);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The first place an exception leaves <paramref name="function"/>: a sure throw, or a call to a method that can throw.</summary>
+    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, bool> canThrow)
+    {
+        foreach (var point in function.Throws)
+        {
+            if (point.Callee is null || CanThrow(composition, point.Callee, canThrow, 1))
+                return point;
+        }
+        return null;
+    }
+
+    private static bool CanThrow(Composition composition, IMethodSymbol method, Dictionary<ISymbol, bool> canThrow, int depth)
+    {
+        if (canThrow.TryGetValue(method, out bool known))
+            return known;
+        if (depth > MaxDepth || !composition.Functions.TryGetValue(method, out var function))
+            return true;
+        canThrow[method] = false; // recursion: an exception must come from somewhere else in the cycle
+        bool result = false;
+        foreach (var point in function.Throws)
+        {
+            if (point.Callee is null || CanThrow(composition, point.Callee, canThrow, depth + 1))
+            {
+                result = true;
+                break;
+            }
+        }
+        canThrow[method] = result;
+        return result;
+    }
+}

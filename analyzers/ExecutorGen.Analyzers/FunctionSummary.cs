@@ -1,0 +1,271 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// What one method, accessor, constructor, lambda or local function does that matters to the concurrency rules, made by
+/// <see cref="SummaryWalker"/> in one walk of its body: the shared state it touches and the locks held at each access,
+/// the methods it calls (with the locks held at the call), the workers it starts, the locks it takes, its blocking waits,
+/// and where an exception can leave it. Summaries are made once per compilation and composed at its end by
+/// <see cref="ConcurrencyModel"/> (the design of Infer's RacerD: per-method summaries, composed over the call graph).
+/// </summary>
+internal sealed class FunctionSummary
+{
+    public FunctionSummary(ISymbol symbol, ISymbol member, FunctionSummary? enclosing)
+    {
+        Symbol = symbol;
+        Member = member;
+        Enclosing = enclosing;
+    }
+
+    /// <summary>The method, accessor, lambda or local function.</summary>
+    public ISymbol Symbol { get; }
+
+    /// <summary>The member whose body this is, or holds this lambda or local function (a field for its initializer).</summary>
+    public ISymbol Member { get; }
+
+    /// <summary>The function this lambda or local function is declared in; null for a member's own body.</summary>
+    public FunctionSummary? Enclosing { get; }
+
+    /// <summary>
+    /// Whether this is a constructor's or an initializer's own code: it runs before the object (or the type, for static
+    /// members) is shared. A lambda declared there is a function of its own, and not initialization.
+    /// </summary>
+    public bool IsInitialization => Enclosing is null
+        && Member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol or IEventSymbol;
+
+    public List<Access> Accesses { get; } = new();
+    public List<CallSite> Calls { get; } = new();
+    public List<StartSite> Starts { get; } = new();
+    public List<LockTake> Takes { get; } = new();
+    public List<WaitSite> Waits { get; } = new();
+
+    /// <summary>
+    /// The places an exception can leave the function, in source order, up to and including the first that throws for
+    /// sure: calls to methods of the compilation (which throw only if their own body lets an exception out) before it.
+    /// </summary>
+    public List<ThrowPoint> Throws { get; } = new();
+
+    /// <summary>Whether <see cref="Throws"/> already ends with a point that throws for sure (nothing after it matters).</summary>
+    public bool ThrowsForSure { get; set; }
+}
+
+/// <summary>The locks held at a point: an immutable list, shared by every record made while the same locks are held.</summary>
+internal sealed class HeldLocks
+{
+    public HeldLocks(ISymbol @lock, bool excludes, HeldLocks? next)
+    {
+        Lock = @lock;
+        Excludes = excludes;
+        Next = next;
+    }
+
+    /// <summary>The lock's identity: the field or property locked, the type for <c>lock (this)</c> or <c>typeof</c>, or a local.</summary>
+    public ISymbol Lock { get; }
+
+    /// <summary>
+    /// A mutual-exclusion lock (lock, Monitor, Lock, SpinLock, a write lock), rather than a semaphore or a read lock:
+    /// both guard data, but only an exclusive lock can take part in a lock-order deadlock (EXG003).
+    /// </summary>
+    public bool Excludes { get; }
+
+    public HeldLocks? Next { get; }
+
+    public bool Contains(ISymbol @lock)
+    {
+        for (var current = this; current is not null; current = current.Next)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.Lock, @lock))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether both lists hold a lock in common (either may be null: no lock).</summary>
+    public static bool Share(HeldLocks? first, HeldLocks? second)
+    {
+        for (var current = first; current is not null; current = current.Next)
+        {
+            if (second is not null && second.Contains(current.Lock))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The list without <paramref name="lock"/> (its first entry, released).</summary>
+    public static HeldLocks? Without(HeldLocks? held, ISymbol @lock)
+    {
+        if (held is null)
+            return null;
+        if (SymbolEqualityComparer.Default.Equals(held.Lock, @lock))
+            return held.Next;
+        var rest = Without(held.Next, @lock);
+        return ReferenceEquals(rest, held.Next) ? held : new HeldLocks(held.Lock, held.Excludes, rest);
+    }
+}
+
+/// <summary>How code reaches an object: the receiver of a call or the owner of a field.</summary>
+internal enum Receiver
+{
+    /// <summary><c>this</c> (also implicit): the object the function runs on.</summary>
+    This,
+
+    /// <summary>No object: a static member.</summary>
+    Static,
+
+    /// <summary>An object the function made itself (<c>new T()</c>, or a local holding one): no other thread has it.</summary>
+    Owned,
+
+    /// <summary>Any other object (a field, a parameter, a property): other threads may have it.</summary>
+    Shared,
+}
+
+/// <summary>What an access does to the variable.</summary>
+internal enum AccessKind
+{
+    /// <summary>A plain read of the value.</summary>
+    Read,
+
+    /// <summary>A plain store (<c>x = value</c>, not reading <c>x</c>).</summary>
+    Write,
+
+    /// <summary>A read-modify-write: <c>x++</c>, <c>x += n</c>, <c>x = x + n</c>, <c>x ??= v</c>.</summary>
+    ReadModifyWrite,
+
+    /// <summary>A call that changes a collection that is not thread-safe (<c>Add</c>, <c>Remove</c>, an indexer set).</summary>
+    Mutate,
+
+    /// <summary>A read of a collection that is not thread-safe (<c>TryGetValue</c>, an indexer get, <c>Count</c>, enumeration).</summary>
+    ReadCollection,
+
+    /// <summary>An atomic access: <c>Interlocked</c>, <c>Volatile</c>, or a field passed by reference to a call.</summary>
+    Atomic,
+}
+
+/// <summary>One access to a field, a bool auto-property (for stop flags), or a variable captured by a lambda.</summary>
+internal sealed class Access
+{
+    public Access(ISymbol target, AccessKind kind, Receiver owner, HeldLocks? held, SyntaxNode syntax, string? interlocked, bool inLoopCondition)
+    {
+        Target = target;
+        Kind = kind;
+        Owner = owner;
+        Held = held;
+        Syntax = syntax;
+        Interlocked = interlocked;
+        InLoopCondition = inLoopCondition;
+    }
+
+    public ISymbol Target { get; }
+    public AccessKind Kind { get; }
+
+    /// <summary><see cref="Receiver.This"/> or <see cref="Receiver.Static"/> (other objects' fields are not recorded), or <see cref="Receiver.Owned"/> for a captured local.</summary>
+    public Receiver Owner { get; }
+
+    /// <summary>The locks held here by the function itself (the caller's are added by <see cref="ConcurrencyModel.EntryLocks"/>).</summary>
+    public HeldLocks? Held { get; }
+
+    public SyntaxNode Syntax { get; }
+
+    /// <summary>Increment, Decrement, Add or Subtract when the whole statement is one an Interlocked call can replace.</summary>
+    public string? Interlocked { get; }
+
+    /// <summary>A read in the condition of a <c>while</c> or <c>for</c> loop (a stop flag).</summary>
+    public bool InLoopCondition { get; }
+
+    public bool IsWrite => Kind is AccessKind.Write or AccessKind.ReadModifyWrite or AccessKind.Mutate;
+}
+
+/// <summary>A call to a method of the compilation (or, with locks held, to an interface or virtual method, for EXG003).</summary>
+internal sealed class CallSite
+{
+    public CallSite(IMethodSymbol callee, Receiver receiver, HeldLocks? held, SyntaxNode syntax)
+    {
+        Callee = callee;
+        Receiver = receiver;
+        Held = held;
+        Syntax = syntax;
+    }
+
+    public IMethodSymbol Callee { get; }
+    public Receiver Receiver { get; }
+    public HeldLocks? Held { get; }
+    public SyntaxNode Syntax { get; }
+
+    /// <summary>A method group handed out as a delegate (not to a starter): its callers are not all known.</summary>
+    public bool Escapes { get; set; }
+}
+
+/// <summary>A delegate handed to something that runs it on another thread: a thread, the pool, a task, a parallel loop, a timer.</summary>
+internal sealed class StartSite
+{
+    public StartSite(ISymbol target, StarterKind starter, bool inLoop, bool discarded, Receiver receiver, SyntaxNode syntax)
+    {
+        Target = target;
+        Starter = starter;
+        InLoop = inLoop;
+        Discarded = discarded;
+        Receiver = receiver;
+        Syntax = syntax;
+    }
+
+    /// <summary>The lambda, local function or method that runs.</summary>
+    public ISymbol Target { get; }
+    public StarterKind Starter { get; }
+
+    /// <summary>Started inside a loop: several copies run at once.</summary>
+    public bool InLoop { get; }
+
+    /// <summary>A started task nobody keeps (an expression statement or <c>_ = ...</c>): its exception is lost.</summary>
+    public bool Discarded { get; }
+
+    /// <summary>How the started method reaches its object (<c>new Worker().Run</c> is <see cref="Receiver.Owned"/>).</summary>
+    public Receiver Receiver { get; }
+
+    /// <summary>The delegate, where the worker starts: what the starting function did before this is published to it.</summary>
+    public SyntaxNode Syntax { get; }
+}
+
+/// <summary>A lock taken (for EXG003), with the locks already held.</summary>
+internal sealed class LockTake
+{
+    public LockTake(ISymbol @lock, HeldLocks? heldBefore, SyntaxNode syntax)
+    {
+        Lock = @lock;
+        HeldBefore = heldBefore;
+        Syntax = syntax;
+    }
+
+    public ISymbol Lock { get; }
+    public HeldLocks? HeldBefore { get; }
+    public SyntaxNode Syntax { get; }
+}
+
+/// <summary>A blocking wait with neither a timeout nor a cancellation token (EXG004).</summary>
+internal sealed class WaitSite
+{
+    public WaitSite(string wait, SyntaxNode syntax)
+    {
+        Wait = wait;
+        Syntax = syntax;
+    }
+
+    public string Wait { get; }
+    public SyntaxNode Syntax { get; }
+}
+
+/// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>
+internal sealed class ThrowPoint
+{
+    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee)
+    {
+        Syntax = syntax;
+        Callee = callee;
+    }
+
+    public SyntaxNode Syntax { get; }
+
+    /// <summary>The called method of the compilation, whose own summary decides; null when this throws for sure.</summary>
+    public IMethodSymbol? Callee { get; }
+}

@@ -1,0 +1,196 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// EXG003 over the composed summaries. A lock is a field (static or not; all instances of a field count as one lock, as
+/// lock-order checkers such as Linux's lockdep count lock classes) taken by <c>lock</c>, <c>Monitor.Enter</c>/<c>TryEnter</c>,
+/// <c>Lock.Enter</c>/<c>TryEnter</c>/<c>EnterScope</c>, <c>SpinLock.Enter</c> or a write lock. The inner lock may be taken
+/// by a method called while the outer one is held, up to <see cref="MaxCallDepth"/> calls deep, on any object, and through
+/// interface and virtual calls (every implementation in the compilation).
+/// </summary>
+internal static class LockOrderRule
+{
+    /// <summary>How many calls deep a lock taken by a callee is still seen as nested: deep enough for helpers, bounded for big call graphs.</summary>
+    public const int MaxCallDepth = 4;
+
+    public static void Report(Composition composition, CompilationAnalysisContext context)
+    {
+        if (!composition.Functions.Values.Any(f => f.Takes.Count > 0))
+            return;
+        var implementations = new Implementations(composition);
+        var nestings = new List<Nesting>();
+        foreach (var function in composition.Functions.Values)
+        {
+            string method = function.Member.Name;
+            foreach (var take in function.Takes)
+            {
+                if (take.Lock is not IFieldSymbol inner)
+                    continue;
+                for (var outer = take.HeldBefore; outer is not null; outer = outer.Next)
+                {
+                    if (outer.Excludes && outer.Lock is IFieldSymbol outerField && !SymbolEqualityComparer.Default.Equals(outerField, inner))
+                        nestings.Add(new Nesting(outerField, inner, take.Syntax.GetLocation(), $"'{method}'"));
+                }
+            }
+            foreach (var call in function.Calls)
+            {
+                if (call.Held is null)
+                    continue;
+                List<(IFieldSymbol Lock, bool Own, string Path)>? reached = null;
+                for (var outer = call.Held; outer is not null; outer = outer.Next)
+                {
+                    if (!outer.Excludes || outer.Lock is not IFieldSymbol outerField)
+                        continue;
+                    reached ??= Reach(composition, implementations, call.Callee, call.Receiver is Receiver.This or Receiver.Static);
+                    foreach (var (inner, own, path) in reached)
+                    {
+                        // Called on another object of the same type, its instance locks are that object's: another lock
+                        // than the caller's of the same name, which no single order of the type's own fields can cover.
+                        if (!own && !inner.IsStatic && SymbolEqualityComparer.Default.Equals(inner.ContainingType, outerField.ContainingType))
+                            continue;
+                        if (!SymbolEqualityComparer.Default.Equals(inner, outerField))
+                            nestings.Add(new Nesting(outerField, inner, call.Syntax.GetLocation(), $"'{method}' (through {path})"));
+                    }
+                }
+            }
+        }
+        var ordered = nestings.OrderBy(n => n.Location, SourceOrder.Comparer).ToList();
+        var reported = new List<Nesting>();
+        foreach (var first in ordered)
+        {
+            if (reported.Any(r => r.Is(first.Outer, first.Inner) || r.Is(first.Inner, first.Outer)))
+                continue;
+            var opposite = ordered.FirstOrDefault(n => n.Is(first.Inner, first.Outer));
+            if (opposite is null)
+                continue;
+            reported.Add(first);
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.LockOrderInversion,
+                first.Location,
+                new[] { opposite.Location },
+                Name(first.Outer), Name(first.Inner), first.Place, opposite.Place));
+        }
+    }
+
+    /// <summary>
+    /// The locks <paramref name="callee"/> takes, itself or through the methods it calls (breadth first, each method once,
+    /// at most <see cref="MaxCallDepth"/> calls deep), with the calls that lead there and whether every call on the way
+    /// was on the caller's own object (<paramref name="own"/> for the first).
+    /// </summary>
+    private static List<(IFieldSymbol Lock, bool Own, string Path)> Reach(Composition composition, Implementations implementations, IMethodSymbol callee, bool own)
+    {
+        var found = new List<(IFieldSymbol, bool, string)>();
+        var seenLocks = new HashSet<(IFieldSymbol, bool)>();
+        var visited = new HashSet<(ISymbol, bool)>();
+        var queue = new Queue<(ISymbol Method, bool Own, string Path, int Depth)>();
+        foreach (var target in implementations.Of(callee))
+        {
+            if (visited.Add((target, own)))
+                queue.Enqueue((target, own, $"'{target.Name}'", 1));
+        }
+        while (queue.Count > 0)
+        {
+            var (method, stillOwn, path, depth) = queue.Dequeue();
+            if (!composition.Functions.TryGetValue(method, out var function))
+                continue;
+            foreach (var take in function.Takes)
+            {
+                if (take.Lock is IFieldSymbol field && seenLocks.Add((field, stillOwn)))
+                    found.Add((field, stillOwn, path));
+            }
+            if (depth >= MaxCallDepth)
+                continue;
+            foreach (var call in function.Calls)
+            {
+                bool nextOwn = stillOwn && call.Receiver is Receiver.This or Receiver.Static;
+                foreach (var next in implementations.Of(call.Callee))
+                {
+                    if (visited.Add((next, nextOwn)))
+                        queue.Enqueue((next, nextOwn, $"{path}, '{next.Name}'", depth + 1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;
+
+    /// <summary>Two locks held one inside the other at <see cref="Location"/>, described as <see cref="Place"/> for the message.</summary>
+    private sealed class Nesting
+    {
+        public Nesting(IFieldSymbol outer, IFieldSymbol inner, Location location, string place) =>
+            (Outer, Inner, Location, Place) = (outer, inner, location, place);
+
+        public IFieldSymbol Outer { get; }
+        public IFieldSymbol Inner { get; }
+        public Location Location { get; }
+        public string Place { get; }
+
+        public bool Is(IFieldSymbol outer, IFieldSymbol inner) =>
+            SymbolEqualityComparer.Default.Equals(Outer, outer) && SymbolEqualityComparer.Default.Equals(Inner, inner);
+    }
+
+    /// <summary>
+    /// What a call can run: the method itself when it has code, else (an interface, abstract or virtual method) its
+    /// implementations and overrides in the compilation. Only methods of types that take a lock somewhere are indexed.
+    /// </summary>
+    private sealed class Implementations
+    {
+        private readonly Dictionary<ISymbol, List<ISymbol>> _of = new(SymbolEqualityComparer.Default);
+
+        public Implementations(Composition composition)
+        {
+            var lockingTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var function in composition.Functions.Values)
+            {
+                if (function.Takes.Count > 0 && function.Symbol.ContainingType is { } type)
+                    lockingTypes.Add(type.OriginalDefinition);
+            }
+            foreach (var type in lockingTypes)
+            {
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is not IMethodSymbol method || method.IsStatic || !composition.Functions.ContainsKey(method))
+                        continue;
+                    for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                        Add(overridden.OriginalDefinition, method);
+                    foreach (var explicitImplementation in method.ExplicitInterfaceImplementations)
+                        Add(explicitImplementation.OriginalDefinition, method);
+                }
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    foreach (var interfaceMember in @interface.GetMembers())
+                    {
+                        if (interfaceMember is IMethodSymbol && type.FindImplementationForInterfaceMember(interfaceMember) is IMethodSymbol implementation
+                            && composition.Functions.ContainsKey(implementation.OriginalDefinition))
+                        {
+                            Add(interfaceMember.OriginalDefinition, implementation.OriginalDefinition);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void Add(ISymbol declared, ISymbol implementation)
+        {
+            if (!_of.TryGetValue(declared, out var list))
+                _of[declared] = list = new List<ISymbol>();
+            list.Add(implementation);
+        }
+
+        public IEnumerable<ISymbol> Of(IMethodSymbol callee)
+        {
+            if (!callee.IsAbstract)
+                yield return callee;
+            if (_of.TryGetValue(callee, out var list))
+            {
+                foreach (var implementation in list)
+                    yield return implementation;
+            }
+        }
+    }
+}
