@@ -113,7 +113,7 @@ internal sealed class ApiLists
             case "System.Collections.Concurrent":
                 foreach (var parameter in method.Parameters)
                 {
-                    if (parameter.Type.TypeKind == TypeKind.Delegate)
+                    if (parameter.Type.TypeKind == TypeKind.Delegate && parameter.RefKind == RefKind.None)
                         return false; // GetOrAdd(key, factory) runs code that can throw
                 }
                 return type.Name != "BlockingCollection";

@@ -23,7 +23,12 @@ internal static class BlockingWaitRule
             if (reached.Entry is null)
                 continue;
             foreach (var wait in function.Waits)
+            {
+                // A helper's parameter that every caller knows to be complete (checked IsCompleted, or awaited it).
+                if (wait.Parameter >= 0 && composition.KnownCallers(function) is { } callers && callers.All(c => (c.Site.CompleteArguments >> wait.Parameter & 1) == 1))
+                    continue;
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, reached.Entry.Description));
+            }
         }
     }
 }

@@ -185,9 +185,7 @@ internal sealed class Composition
             return known;
         _entryLocks[function.Symbol] = null; // a cycle assumes no lock: the answer can only shrink
         HeldLocks? result = null;
-        if (function.Symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } method
-            && (method.MethodKind == MethodKind.LocalFunction || method.DeclaredAccessibility == Accessibility.Private)
-            && !_escaping.Contains(method) && !_entryTargets.Contains(method) && _callers.TryGetValue(method, out var callers) && callers.Count > 0)
+        if (KnownCallers(function) is { } callers)
         {
             bool first = true;
             foreach (var (caller, site) in callers)
@@ -204,6 +202,17 @@ internal sealed class Composition
         _entryLocks[function.Symbol] = result;
         return result;
     }
+
+    /// <summary>
+    /// Every caller of <paramref name="function"/>, when they are all known: a private method or local function that is
+    /// called directly (not handed out as a delegate, not an entry point) and called at all; otherwise null.
+    /// </summary>
+    public List<(FunctionSummary Caller, CallSite Site)>? KnownCallers(FunctionSummary function) =>
+        function.Symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } method
+        && (method.MethodKind == MethodKind.LocalFunction || method.DeclaredAccessibility == Accessibility.Private)
+        && !_escaping.Contains(method) && !_entryTargets.Contains(method) && _callers.TryGetValue(method, out var callers) && callers.Count > 0
+            ? callers
+            : null;
 
     /// <summary>The locks held at an access or call: the function's own, and those every caller holds.</summary>
     public HeldLocks? Held(FunctionSummary function, HeldLocks? local) => Union(local, EntryLocks(function));

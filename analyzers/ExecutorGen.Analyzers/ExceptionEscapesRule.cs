@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Analyzers;
@@ -29,9 +30,18 @@ internal static class ExceptionEscapesRule
         foreach (var (root, what, consequence, owner) in Roots(composition))
         {
             // A call into the compilation counts only if the callee lets an exception out: a forwarding lambda
-            // (_ => Reload()) to a method that catches everything is safe; one to a method that does not is reported on
-            // the call, in the body the code fix wraps.
-            var escape = FirstEscape(composition, root, canThrow);
+            // (_ => Reload()) to a method that catches everything is safe. One to a method that does not is reported where
+            // that method calls what fails (the place to catch it), unless the method throws on purpose (a guard clause):
+            // then the lambda's call is the place.
+            var function = root;
+            var escape = FirstEscape(composition, function, canThrow);
+            for (int hops = 0; escape?.Callee is { } callee && hops < MaxDepth && IsForwarder(function)
+                && composition.Functions.TryGetValue(callee, out var forwardedTo)
+                && FirstEscape(composition, forwardedTo, canThrow) is { Callee: null } inner && !IsThrow(inner.Syntax); hops++)
+            {
+                function = forwardedTo;
+                escape = inner;
+            }
             if (escape is null)
                 continue;
             var location = escape.Syntax.GetLocation();
@@ -123,4 +133,11 @@ internal static class ExceptionEscapesRule
         canThrow[method] = result;
         return result;
     }
+
+    /// <summary>A lambda whose body is one expression or one statement: it only passes the work on.</summary>
+    private static bool IsForwarder(FunctionSummary function) =>
+        function.Symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda && function.Calls.Count == 1
+        && lambda.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is AnonymousFunctionExpressionSyntax { ExpressionBody: not null } or AnonymousFunctionExpressionSyntax { Block.Statements.Count: 1 };
+
+    private static bool IsThrow(SyntaxNode syntax) => syntax is ThrowStatementSyntax or ThrowExpressionSyntax;
 }

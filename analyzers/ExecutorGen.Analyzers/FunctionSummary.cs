@@ -175,6 +175,14 @@ internal sealed class Access
     public bool InLoopCondition { get; }
 
     public bool IsWrite => Kind is AccessKind.Write or AccessKind.ReadModifyWrite or AccessKind.Mutate;
+
+    /// <summary>
+    /// Whether the access is part of initializing what it touches, before anything is shared: a constructor's (or
+    /// instance initializer's) access to a field of <c>this</c>, a static constructor's (or static initializer's) access
+    /// to a static field. A constructor bumping a static counter is not initialization: every construction does it.
+    /// </summary>
+    public bool InitializesIn(FunctionSummary function) =>
+        function.IsInitialization && (Owner == Receiver.This && !function.Member.IsStatic || Owner == Receiver.Static && function.Member.IsStatic);
 }
 
 /// <summary>A call to a method of the compilation (or, with locks held, to an interface or virtual method, for EXG003).</summary>
@@ -195,6 +203,12 @@ internal sealed class CallSite
 
     /// <summary>A method group handed out as a delegate (not to a starter): its callers are not all known.</summary>
     public bool Escapes { get; set; }
+
+    /// <summary>The parameters (bit by ordinal, the first 64) given a task known to be complete at this call (EXG004).</summary>
+    public ulong CompleteArguments { get; set; }
+
+    /// <summary>For a method handed out as a delegate: the delegate type, which an invocation of it may run (EXG003).</summary>
+    public ITypeSymbol? DelegateType { get; set; }
 }
 
 /// <summary>A delegate handed to something that runs it on another thread: a thread, the pool, a task, a parallel loop, a timer.</summary>
@@ -245,14 +259,18 @@ internal sealed class LockTake
 /// <summary>A blocking wait with neither a timeout nor a cancellation token (EXG004).</summary>
 internal sealed class WaitSite
 {
-    public WaitSite(string wait, SyntaxNode syntax)
+    public WaitSite(string wait, SyntaxNode syntax, int parameter)
     {
         Wait = wait;
         Syntax = syntax;
+        Parameter = parameter;
     }
 
     public string Wait { get; }
     public SyntaxNode Syntax { get; }
+
+    /// <summary>The ordinal of the function's parameter holding the task waited on, or -1: complete if every caller says so.</summary>
+    public int Parameter { get; }
 }
 
 /// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>

@@ -46,7 +46,7 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             return;
         }
         var hash = Hash(Operations.WithoutConversions(remainder.LeftOperand));
-        if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder))
+        if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder) || ShiftedBackIntoRange(remainder))
             return;
         if (hash == HashKind.Named && !UsedAsIndex(remainder))
             return;
@@ -95,9 +95,12 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             case IInvocationOperation invocation when IsHashMethod(invocation.TargetMethod):
                 return HashKind.Computed;
             case ILocalReferenceOperation local:
-                if (InitializedFromHash(local))
-                    return HashKind.Computed;
-                return NamedHash(local.Local.Name);
+                return Initializer(local) switch
+                {
+                    { } value when NonNegative(value) => HashKind.None,
+                    { } value when Operations.WithoutConversions(value) is IInvocationOperation invocation && IsHashMethod(invocation.TargetMethod) => HashKind.Computed,
+                    _ => NamedHash(local.Local.Name),
+                };
             case IParameterReferenceOperation parameter:
                 return NamedHash(parameter.Parameter.Name);
             case IFieldReferenceOperation field:
@@ -116,24 +119,43 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
     private static HashKind NamedHash(string name) =>
         name.IndexOf("hash", StringComparison.OrdinalIgnoreCase) >= 0 ? HashKind.Named : HashKind.None;
 
-    /// <summary><c>int h = key.GetHashCode();</c> in the same block, never assigned again being too costly to check: the initializer decides.</summary>
-    private static bool InitializedFromHash(ILocalReferenceOperation reference)
+    /// <summary>
+    /// The initializer of a local (<c>int h = key.GetHashCode();</c>), or null; a later assignment being too costly to
+    /// check, the initializer decides.
+    /// </summary>
+    private static IOperation? Initializer(ILocalReferenceOperation reference)
     {
         if (reference.SemanticModel is not { } model)
-            return false;
+            return null;
         foreach (var syntaxReference in reference.Local.DeclaringSyntaxReferences)
         {
-            if (syntaxReference.SyntaxTree != model.SyntaxTree
-                || syntaxReference.GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
-            {
-                continue;
-            }
-            var operation = model.GetOperation(value);
-            if (operation is not null && Operations.WithoutConversions(operation) is IInvocationOperation invocation && IsHashMethod(invocation.TargetMethod))
-                return true;
+            if (syntaxReference.SyntaxTree == model.SyntaxTree && syntaxReference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value })
+                return model.GetOperation(value);
         }
-        return false;
+        return null;
     }
+
+    /// <summary>A value made non-negative on purpose: <c>hash &amp; 0x7FFFFFFF</c>, <c>(int)((uint)hash % n)</c>, <c>hash &gt;&gt;&gt; 1</c>.</summary>
+    private static bool NonNegative(IOperation value)
+    {
+        value = Operations.WithoutConversions(value);
+        return value switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.And } and => IsNonNegativeConstant(and.RightOperand) || IsNonNegativeConstant(and.LeftOperand),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.UnsignedRightShift } => true,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder } remainder => !IsSigned(remainder.LeftOperand.Type),
+            _ => false,
+        };
+    }
+
+    private static bool IsNonNegativeConstant(IOperation operation) =>
+        operation.ConstantValue is { HasValue: true, Value: int or long } constant && Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture) >= 0;
+
+    /// <summary><c>((h % n) + n) % n</c>: a negative remainder shifted back into range by adding the divisor and reducing again.</summary>
+    private static bool ShiftedBackIntoRange(IBinaryOperation remainder) =>
+        Operations.ParentWithoutConversions(remainder) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add
+        && Operations.ParentWithoutConversions(add) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder } outer
+        && Operations.WithoutConversions(outer.LeftOperand) == add;
 
     private static bool IsSigned(ITypeSymbol? type) =>
         type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_SByte;

@@ -136,7 +136,8 @@ internal static class LockOrderRule
 
     /// <summary>
     /// What a call can run: the method itself when it has code, else (an interface, abstract or virtual method) its
-    /// implementations and overrides in the compilation. Only methods of types that take a lock somewhere are indexed.
+    /// implementations and overrides in the compilation (only those of types that take a lock somewhere are indexed), and
+    /// for a delegate's invocation the methods of the compilation handed out as delegates of that type.
     /// </summary>
     private sealed class Implementations
     {
@@ -144,6 +145,15 @@ internal static class LockOrderRule
 
         public Implementations(Composition composition)
         {
+            // Methods handed out as delegates, by delegate type: what invoking a delegate of that type may run.
+            foreach (var function in composition.Functions.Values)
+            {
+                foreach (var call in function.Calls)
+                {
+                    if (call.Escapes && call.DelegateType is { } delegateType && delegateType.GetMembers("Invoke").FirstOrDefault() is { } invoke)
+                        Add(invoke, call.Callee);
+                }
+            }
             var lockingTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var function in composition.Functions.Values)
             {
@@ -184,7 +194,7 @@ internal static class LockOrderRule
 
         public IEnumerable<ISymbol> Of(IMethodSymbol callee)
         {
-            if (!callee.IsAbstract)
+            if (!callee.IsAbstract && callee.MethodKind != MethodKind.DelegateInvoke)
                 yield return callee;
             if (_of.TryGetValue(callee, out var list))
             {

@@ -35,7 +35,7 @@ internal static class SharedStateRule
     {
         foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
         {
-            if (access.IsWrite && !function.IsInitialization && composition.Held(function, access.Held) is { } held)
+            if (access.IsWrite && !access.InitializesIn(function) && composition.Held(function, access.Held) is { } held)
                 return (function, access, held);
         }
         return null;
@@ -46,11 +46,11 @@ internal static class SharedStateRule
     {
         foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
         {
-            if (!access.IsWrite || function.IsInitialization || composition.Held(function, access.Held) is not null)
+            if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null)
                 continue;
             if (target is IFieldSymbol { IsVolatile: true } && access.Kind == AccessKind.Write)
                 continue; // a plain store to a volatile field is published safely; x = x + 1 still races
-            if (Worker(composition, function, target) is not { } reached)
+            if (Worker(composition, function, access) is not { } reached)
                 continue;
             bool inconsistent = guard is not null;
             bool shared = target is IFieldSymbol { IsStatic: true } || reached.Entry.Concurrent
@@ -82,12 +82,12 @@ internal static class SharedStateRule
         var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
         {
-            if (access.Kind is not (AccessKind.Read or AccessKind.ReadCollection) || function.IsInitialization || reported.Contains(function.Symbol)
+            if (access.Kind is not (AccessKind.Read or AccessKind.ReadCollection) || access.InitializesIn(function) || reported.Contains(function.Symbol)
                 || composition.Held(function, access.Held) is not null)
             {
                 continue;
             }
-            if (Worker(composition, function, target) is not { } reached)
+            if (Worker(composition, function, access) is not { } reached)
                 continue;
             bool racing = field.IsStatic || reached.Entry.Concurrent || RacingAccess(composition, function, access, accesses, writesOnly: true);
             if (!racing || CheckedAgainUnderLock(function, access, target))
@@ -103,16 +103,16 @@ internal static class SharedStateRule
 
     /// <summary>
     /// The first entry point (in source order) whose worker code includes the access's function, where the variable is
-    /// shared: statics always; a field of <c>this</c> where <c>this</c> is an object other threads have; a captured
-    /// variable in a lambda that is itself started.
+    /// shared: statics always, and fields of an object this one shares; a field of <c>this</c> where <c>this</c> is an
+    /// object other threads have; a captured variable in a lambda that is itself started.
     /// </summary>
-    private static Reached? Worker(Composition composition, FunctionSummary function, ISymbol target)
+    private static Reached? Worker(Composition composition, FunctionSummary function, Access access)
     {
         foreach (var reached in composition.ReachedFrom(function))
         {
-            switch (target)
+            switch (access.Target)
             {
-                case IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true }:
+                case IFieldSymbol or IPropertySymbol when access.Owner is Receiver.Static or Receiver.Shared:
                     return reached;
                 case IFieldSymbol or IPropertySymbol when reached.ThisShared:
                     return reached;
@@ -134,7 +134,7 @@ internal static class SharedStateRule
         var entries = composition.ReachedFrom(function);
         foreach (var (other, otherAccess) in accesses)
         {
-            if (ReferenceEquals(otherAccess, access) || other.IsInitialization || writesOnly && !otherAccess.IsWrite
+            if (ReferenceEquals(otherAccess, access) || otherAccess.InitializesIn(other) || writesOnly && !otherAccess.IsWrite
                 || otherAccess.Kind == AccessKind.Atomic && access.Kind != AccessKind.Mutate
                 || HeldLocks.Share(composition.Held(function, access.Held), composition.Held(other, otherAccess.Held)))
             {

@@ -29,7 +29,7 @@ internal static class StopFlagRule
                     continue;
                 // A write from another thread: another function, not reached from the same entry point.
                 string? writer = accesses
-                    .Where(w => w.Access.Kind == AccessKind.Write && !w.Function.IsInitialization
+                    .Where(w => w.Access.Kind == AccessKind.Write && !w.Access.InitializesIn(w.Function)
                         && !SymbolEqualityComparer.Default.Equals(w.Function.Symbol, function.Symbol)
                         && !composition.ReachedFrom(w.Function).Any(r => ReferenceEquals(r.Entry, reached.Entry)))
                     .Select(w => w.Function.Member.Name)

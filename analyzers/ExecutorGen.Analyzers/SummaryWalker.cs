@@ -477,12 +477,24 @@ internal sealed class SummaryWalker
             owner = Receiver.Static;
         else if (reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
             owner = Receiver.This;
+        else if (reference.Instance is not null && IsSharedObject(reference.Instance))
+            owner = Receiver.Shared; // _presence.LastSeen: the field of an object this one shares
         else
-            return; // another object's field: not followed
+            return; // a field of an object made or looked up here (partition-confined state, a new object): not shared
         if (IsThreadSafe(field.Type) || _symbols.IsThreadLocal(field))
             return;
-        Record(field.OriginalDefinition, reference, owner, collection: IsUnsafeCollection(field.Type), readOnly: field.IsReadOnly);
+        Record(field.OriginalDefinition, reference, owner, collection: IsUnsafeCollection(field.Type), readOnly: field.IsReadOnly,
+            writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type));
     }
+
+    /// <summary>An object reached through a field of this object (or a static one), or a parameter: other threads may have it too.</summary>
+    private static bool IsSharedObject(IOperation instance) => Operations.WithoutConversions(instance) switch
+    {
+        IFieldReferenceOperation { Field.IsStatic: true } => true,
+        IFieldReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } => true,
+        IParameterReferenceOperation => true,
+        _ => false,
+    };
 
     /// <summary>A bool auto-property of the compilation: a stop flag may be one (<c>while (IsRunning)</c>).</summary>
     private void PropertyReference(IPropertyReferenceOperation reference)
@@ -491,7 +503,7 @@ internal sealed class SummaryWalker
         if (property.Name == "Result" && ConcurrencySymbols.Is(property.ContainingType, _symbols.TaskOfT) && reference.Instance is { } task
             && !KnownComplete(task, reference))
         {
-            Wait("Task.Result", property, reference);
+            Wait("Task.Result", property, reference, task);
         }
         if (property.Type.SpecialType == SpecialType.System_Boolean && !property.IsIndexer && _symbols.IsAutoProperty(property)
             && (property.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }))
@@ -679,8 +691,8 @@ internal sealed class SummaryWalker
     private void Invocation(IInvocationOperation invocation)
     {
         var target = invocation.TargetMethod;
-        if (BlockingCall(invocation) is { } wait)
-            Wait(wait, target, invocation);
+        if (BlockingCall(invocation, out var waitedOn) is { } wait)
+            Wait(wait, target, invocation, waitedOn);
         var callee = (target.ReducedFrom ?? target).OriginalDefinition;
         callee = callee.PartialImplementationPart ?? callee;
         var receiver = ReceiverOf(invocation.Instance, target.IsStatic || target.MethodKind == MethodKind.LocalFunction && target.IsStatic);
@@ -689,10 +701,13 @@ internal sealed class SummaryWalker
         if (_symbols.HasBody(callee) && !callee.IsAbstract)
         {
             Call(callee, receiver, invocation);
+            _function.Calls[_function.Calls.Count - 1].CompleteArguments = CompleteArguments(invocation);
             Throws(invocation, callee.IsVirtual || callee.IsOverride ? null : callee, sure: callee.IsVirtual || callee.IsOverride);
             return;
         }
-        if (_held is not null && (callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface))
+        if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
+            Call(target, Receiver.Shared, invocation); // a method handed out as this delegate type may take a lock (EXG003)
+        else if (_held is not null && (callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface))
             Call(callee, receiver, invocation); // an implementation of the compilation may take a lock (EXG003)
         if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
             return;
@@ -760,7 +775,7 @@ internal sealed class SummaryWalker
             return;
         }
         if (_symbols.HasBody(method))
-            _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax) { Escapes = true });
+            _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax) { Escapes = true, DelegateType = reference.Parent?.Type });
     }
 
     /// <summary>The task started with the delegate is dropped: <c>Task.Run(...);</c>, <c>_ = Task.Run(...)</c>, <c>new Task(...).Start();</c>.</summary>
@@ -777,10 +792,28 @@ internal sealed class SummaryWalker
         return parent is IExpressionStatementOperation or ISimpleAssignmentOperation { Target: IDiscardOperation };
     }
 
-    private void Wait(string wait, ISymbol member, IOperation at)
+    private void Wait(string wait, ISymbol member, IOperation at, IOperation? task)
     {
-        if (!_lists.BoundedWait(member, at.Syntax.SyntaxTree))
-            _function.Waits.Add(new WaitSite(wait, at.Syntax));
+        if (_lists.BoundedWait(member, at.Syntax.SyntaxTree))
+            return;
+        int parameter = task is not null && Operations.WithoutConversions(task) is IParameterReferenceOperation reference
+            && SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol, _function.Symbol) ? reference.Parameter.Ordinal : -1;
+        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter));
+    }
+
+    /// <summary>The task arguments of a call known to be complete where it is made (a helper waiting on them does not block).</summary>
+    private ulong CompleteArguments(IInvocationOperation invocation)
+    {
+        ulong complete = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: < 64 } parameter && ConcurrencySymbols.IsOrDerives(parameter.Type, _symbols.Task)
+                && KnownComplete(argument.Value, invocation))
+            {
+                complete |= 1UL << parameter.Ordinal;
+            }
+        }
+        return complete;
     }
 
     // ---- Exceptions.
@@ -804,8 +837,9 @@ internal sealed class SummaryWalker
 
     // ---- Waits.
 
-    private string? BlockingCall(IInvocationOperation invocation)
+    private string? BlockingCall(IInvocationOperation invocation, out IOperation? task)
     {
+        task = null;
         var method = invocation.TargetMethod;
         // Most calls are not waits: match the name before counting arguments.
         if (method.Name is not ("Take" or "Wait" or "Join" or "WaitOne" or "GetResult"))
@@ -822,7 +856,8 @@ internal sealed class SummaryWalker
             case "Take" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.BlockingCollection):
                 return "BlockingCollection.Take()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.IsOrDerives(type, _symbols.Task):
-                return invocation.Instance is { } task && KnownComplete(task, invocation) ? null : "Task.Wait()";
+                task = invocation.Instance;
+                return task is not null && KnownComplete(task, invocation) ? null : "Task.Wait()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.SemaphoreSlim):
                 return "SemaphoreSlim.Wait()";
             case "Wait" when arguments == 1 && method.IsStatic && ConcurrencySymbols.Is(type, _symbols.Monitor):
@@ -834,6 +869,7 @@ internal sealed class SummaryWalker
             case "GetResult" when arguments == 0 && type is { Name: "TaskAwaiter" or "ValueTaskAwaiter" or "ConfiguredTaskAwaiter" or "ConfiguredValueTaskAwaiter" }
                 && invocation.Instance is IInvocationOperation { Instance: { } awaited } getAwaiter
                 && !KnownComplete(awaited, getAwaiter):
+                task = awaited;
                 return "GetAwaiter().GetResult()";
             default:
                 return null;

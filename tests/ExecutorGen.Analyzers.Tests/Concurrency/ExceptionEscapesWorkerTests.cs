@@ -133,7 +133,7 @@ public class ExceptionEscapesWorkerTests
         class Worker
         {
             void Start() => new Thread(() => Work()).Start();
-            static void Work() => System.IO.File.Delete("state");
+            static void Work() => throw new System.InvalidOperationException();
         }
         """)
     {
