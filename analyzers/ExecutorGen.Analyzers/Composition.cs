@@ -104,6 +104,9 @@ internal sealed class Composition
 
     public ConcurrencySymbols Symbols => _model.Symbols;
 
+    /// <summary>The <c>[GuardedBy]</c> and <c>[ThreadConfined]</c> declarations.</summary>
+    public Intent Intent { get; } = new();
+
     /// <summary>The entry points whose worker code includes <paramref name="function"/> (empty when none does), first in source order first.</summary>
     public List<Reached> ReachedFrom(FunctionSummary function) =>
         _reach.TryGetValue(function.Symbol, out var reached) ? reached : s_none;

@@ -20,10 +20,14 @@ internal static class SharedStateRule
     {
         foreach (var pair in composition.Accesses)
         {
-            var accesses = pair.Value;
-            if (pair.Key is IPropertySymbol || !accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
+            var (target, accesses) = (pair.Key, pair.Value);
+            if (composition.Intent.GuardedBy(target) is { } lockName)
+            {
+                ReportGuardedBy(composition, context, target, lockName, accesses);
                 continue;
-            var target = pair.Key;
+            }
+            if (target is IPropertySymbol || !accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
+                continue;
             var guard = GuardingWrite(composition, accesses);
             ReportWrites(composition, context, target, accesses, guard);
             ReportReads(composition, context, target, accesses, guard);
@@ -46,8 +50,11 @@ internal static class SharedStateRule
     {
         foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
         {
-            if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null)
+            if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null
+                || composition.Intent.IsConfined(function, target))
+            {
                 continue;
+            }
             if (target is IFieldSymbol { IsVolatile: true } && access.Kind == AccessKind.Write)
                 continue; // a plain store to a volatile field is published safely; x = x + 1 still races
             if (Worker(composition, function, access) is not { } reached)
@@ -83,7 +90,7 @@ internal static class SharedStateRule
         foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
         {
             if (access.Kind is not (AccessKind.Read or AccessKind.ReadCollection) || access.InitializesIn(function) || reported.Contains(function.Symbol)
-                || composition.Held(function, access.Held) is not null)
+                || composition.Held(function, access.Held) is not null || composition.Intent.IsConfined(function, target))
             {
                 continue;
             }
@@ -99,6 +106,43 @@ internal static class SharedStateRule
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), target.Name, "read", reached.Entry.Description, "; elsewhere it is accessed under a lock (inconsistent locking)"));
         }
+    }
+
+    /// <summary>
+    /// <c>[GuardedBy("_sync")]</c>: every read or write, in any code, outside initialization, without the named lock (held
+    /// here or by every caller); once per field and function. Atomic accesses (<c>Interlocked</c>, <c>Volatile</c>) are
+    /// left alone: they are a deliberate lock-free path.
+    /// </summary>
+    private static void ReportGuardedBy(Composition composition, CompilationAnalysisContext context, ISymbol target, string lockName,
+        List<(FunctionSummary Function, Access Access)> accesses)
+    {
+        var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        {
+            if (access.Kind == AccessKind.Atomic || access.InitializesIn(function) || reported.Contains(function.Symbol)
+                || Holds(composition.Held(function, access.Held), lockName, target) || composition.Intent.IsConfined(function, target))
+            {
+                continue;
+            }
+            reported.Add(function.Symbol);
+            string place = composition.ReachedFrom(function) is { Count: > 0 } reached ? reached[0].Entry.Description : $"'{function.Member.Name}'";
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.LockProperty, lockName);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
+                Kind(target), target.Name, access.IsWrite ? "modified" : "read", place, $"; it is declared [GuardedBy(\"{lockName}\")]"));
+        }
+    }
+
+    private static bool Holds(HeldLocks? held, string lockName, ISymbol target)
+    {
+        for (var current = held; current is not null; current = current.Next)
+        {
+            if (current.Lock.Name == lockName && current.Lock is IFieldSymbol or IPropertySymbol
+                && SymbolEqualityComparer.Default.Equals(current.Lock.ContainingType?.OriginalDefinition, target.ContainingType?.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -28,9 +28,9 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start => ConcurrencyModel.Register(start, (model, end) =>
         {
             var composition = model.Compose();
+            SharedStateRule.Report(composition, end); // [GuardedBy] applies to all code, with or without workers
             if (composition.Entries.Count == 0)
                 return;
-            SharedStateRule.Report(composition, end);
             BlockingWaitRule.Report(composition, end);
             StopFlagRule.Report(composition, end);
         }));

@@ -80,7 +80,7 @@ internal static class WorkerRules
 /// <summary>EXG001 alone.</summary>
 internal sealed class SharedStateTest : AnalyzerTest<WorkerCodeAnalyzer>
 {
-    public SharedStateTest(string source) : base(source) => WorkerRules.Only(DisabledDiagnostics, "EXG001");
+    public SharedStateTest(string source, bool withExecutorGen = true) : base(source, withExecutorGen: withExecutorGen) => WorkerRules.Only(DisabledDiagnostics, "EXG001");
 }
 
 /// <summary>EXG004 alone.</summary>

@@ -1,0 +1,153 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using BlockingTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
+using ExceptionTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// What users declare where inference cannot know: <c>[GuardedBy]</c> and <c>[ThreadConfined]</c> (runtime package or
+/// their own attributes of the same names), and the <c>.editorconfig</c> lists of never-throwing APIs and bounded waits.
+/// </summary>
+public class IntentAndOptionsTests
+{
+    [Fact]
+    public Task GuardedBy_reports_every_access_without_the_named_lock_in_any_code() => new Test("""
+        using System.Threading;
+        using ExecutorGen;
+
+        public sealed class Pending
+        {
+            private readonly object _sync = new();
+            private readonly object _other = new();
+            [GuardedBy(nameof(_sync))] private int _count;
+
+            public Pending(int start) => _count = start;
+
+            public void Add() { lock (_sync) _count++; }
+            public void Reset() { lock (_other) {|EXG001:_count = 0|}; }
+            public int Peek() => {|EXG001:_count|};
+            public int Atomic() => Volatile.Read(ref _count);
+            public void Drain() { lock (_sync) Clear(); }
+            private void Clear() => _count = 0;
+        }
+        """).RunAsync();
+
+    [Fact]
+    public Task GuardedBy_message_names_the_declared_lock() => new Test("""
+        using ExecutorGen;
+
+        public sealed class Pending
+        {
+            private readonly object _sync = new();
+            [GuardedBy("_sync")] private int _count;
+
+            public int Peek() => _count;
+        }
+        """)
+    {
+        ExpectedDiagnostics =
+        {
+            new DiagnosticResult(DiagnosticDescriptors.UnguardedSharedState).WithSpan(8, 26, 8, 32)
+                .WithArguments("Field", "_count", "read", "'Peek'", "; it is declared [GuardedBy(\"_sync\")]"),
+        },
+    }.RunAsync();
+
+    [Fact]
+    public Task A_project_s_own_GuardedBy_attribute_counts_too() => new Test("""
+        using System;
+
+        [AttributeUsage(AttributeTargets.Field)]
+        sealed class GuardedByAttribute : Attribute { public GuardedByAttribute(string lockName) { } }
+
+        public sealed class Pending
+        {
+            private readonly object _sync = new();
+            [GuardedBy(nameof(_sync))] private int _count;
+
+            public void Add() => {|EXG001:_count++|};
+        }
+        """, withExecutorGen: false).RunAsync();
+
+    [Fact]
+    public Task ThreadConfined_field_method_and_type_are_not_reported() => new Test("""
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Handlers
+        {
+            [ThreadConfined] private int _confined;
+            private int _plain;
+            private readonly List<string> _log = new();
+
+            [RequestHandler]
+            public void A(string id)
+            {
+                _confined++;
+                {|EXG001:_plain++|};
+                Owned(id);
+            }
+
+            [ThreadConfined]
+            private void Owned(string id) => _log.Add(id);
+        }
+
+        [ThreadConfined]
+        public sealed class Pump
+        {
+            private int _seen;
+
+            [RequestHandler]
+            public void B(string id) => _seen++;
+        }
+        """).RunAsync();
+
+    [Fact]
+    public Task Editorconfig_never_throwing_apis_are_not_ways_out_of_a_worker()
+    {
+        const string source = """
+            using System.Threading;
+
+            public sealed class Cleaner
+            {
+                public void Start() => new Thread(() => {|#0:System.IO.File.Delete("stale")|}).Start();
+            }
+            """;
+        var listed = new ExceptionTest(source.Replace("{|#0:", "").Replace("|}", ""));
+        listed.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\nexecutorgen.never_throwing_apis = System.IO.File.Delete, MyCompany.Log\n"));
+        return Task.WhenAll(
+            listed.RunAsync(),
+            new ExceptionTest(source)
+            {
+                ExpectedDiagnostics =
+                {
+                    new DiagnosticResult(DiagnosticDescriptors.ExceptionEscapesWorker).WithLocation(0)
+                        .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
+                        .WithArguments("the thread body in 'Start'", "it terminates the process"),
+                },
+            }.RunAsync());
+    }
+
+    [Fact]
+    public Task Editorconfig_bounded_waits_are_not_reported()
+    {
+        const string source = """
+            using System.Collections.Concurrent;
+            using System.Threading;
+
+            public sealed class Pump
+            {
+                private readonly BlockingCollection<int> _queue = new();
+
+                public void Start() => new Thread(() => { while (true) Handle({|EXG004:_queue.Take()|}); }).Start();
+
+                private static void Handle(int item) { }
+            }
+            """;
+        var listed = new BlockingTest(source.Replace("{|EXG004:", "").Replace("|}", ""));
+        listed.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\nexecutorgen.bounded_waits = System.Collections.Concurrent.BlockingCollection.Take\n"));
+        return Task.WhenAll(listed.RunAsync(), new BlockingTest(source).RunAsync());
+    }
+}
