@@ -17,7 +17,9 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// </summary>
 /// <param name="References">One reference per assembly name (the highest version when several provide it).</param>
 /// <param name="ParseOptions">Language version (the highest of the projects') and preprocessor symbols (all of theirs).</param>
-/// <param name="CompilationOptions">A library; nullable context of the first project; unsafe code if any project allows it.</param>
+/// <param name="CompilationOptions">A library; nullable context of the first project; unsafe code if any project allows it;
+/// the projects' <c>NoWarn</c> ids suppressed.</param>
+/// <param name="Generators">The analyzer assemblies whose source generators run (one per assembly name, the highest version).</param>
 /// <param name="GlobalUsings">The projects' <c>global using</c> directives, as a source file; null when there are none.</param>
 /// <param name="Projects">The projects, as evaluated.</param>
 /// <param name="Problems">What could not be resolved (a failed restore, a missing targeting pack...).</param>
@@ -25,6 +27,7 @@ public sealed record CompilationSettings(
     ImmutableArray<MetadataReference> References,
     CSharpParseOptions ParseOptions,
     CSharpCompilationOptions CompilationOptions,
+    IReadOnlyList<string> Generators,
     string? GlobalUsings,
     IReadOnlyList<MsBuildProject> Projects,
     IReadOnlyList<string> Problems)
@@ -63,6 +66,18 @@ public sealed record CompilationSettings(
             foreach (var file in Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.dll") : [path])
                 AddFile(file);
         }
+        var generators = new Dictionary<string, (string Path, Version Version)>(StringComparer.OrdinalIgnoreCase);
+        if (options.RunGenerators)
+        {
+            var found = projects.Where(p => p.Assets is not null)
+                .SelectMany(p => p.Assets!.AnalyzerAssemblies(p.Framework, SourceGenerators.Compiler))
+                .Concat(options.Generators ?? []);
+            foreach (var path in found)
+            {
+                if (Identity(File.OpenRead(path)) is var (name, version) && (!generators.TryGetValue(name, out var known) || known.Version < version))
+                    generators[name] = (path, version);
+            }
+        }
         if (!references.ContainsKey("System.Runtime") && !references.ContainsKey("netstandard") && !references.ContainsKey("mscorlib"))
         {
             // No project, or its framework's targeting pack is missing: the .NET 10 reference assemblies.
@@ -91,11 +106,18 @@ public sealed record CompilationSettings(
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: nullable,
-                allowUnsafe: projects.Count == 0 || projects.Any(p => p.AllowUnsafeBlocks)),
+                allowUnsafe: projects.Count == 0 || projects.Any(p => p.AllowUnsafeBlocks),
+                // What the build suppresses is not a compile error (an [Experimental] API the project opts into, say).
+                specificDiagnosticOptions: projects.SelectMany(p => p.NoWarn).Select(CompilerId).Distinct()
+                    .Select(id => KeyValuePair.Create(id, ReportDiagnostic.Suppress))),
+            generators.Values.Select(g => g.Path).Order(StringComparer.Ordinal).ToList(),
             usings.Count == 0 ? null : string.Join("\n", usings) + "\n",
             projects,
             problems);
     }
+
+    /// <summary>A <c>NoWarn</c> entry as a diagnostic id: <c>1591</c> is the compiler's <c>CS1591</c>.</summary>
+    private static string CompilerId(string noWarn) => noWarn.All(char.IsAsciiDigit) ? "CS" + noWarn.PadLeft(4, '0') : noWarn;
 
     private static LanguageVersion ParseLanguageVersion(MsBuildProject project, ICollection<string> problems)
     {

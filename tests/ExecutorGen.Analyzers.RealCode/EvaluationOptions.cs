@@ -19,6 +19,9 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="TsvPath">Where to write the diagnostics as tab-separated values; null for nowhere.</param>
 /// <param name="TargetFramework">The target framework to take from multi-targeting projects; null for the newest .NET one.</param>
 /// <param name="Parallel">Bind and analyze on all cores, as a build does, instead of on one (see <see cref="Measurement"/>).</param>
+/// <param name="Generators">Extra source generator assemblies to run (a project's own generator, built).</param>
+/// <param name="RunGenerators">Whether the source generators of the projects' packages and frameworks run.</param>
+/// <param name="ShowReferences">Print the path of every reference (to see why something does not bind).</param>
 public sealed record EvaluationOptions(
     string Root,
     IReadOnlyList<string> Projects,
@@ -32,13 +35,16 @@ public sealed record EvaluationOptions(
     int Warmup,
     string? TsvPath,
     string? TargetFramework,
-    bool Parallel)
+    bool Parallel,
+    IReadOnlyList<string>? Generators = null,
+    bool RunGenerators = true,
+    bool ShowReferences = false)
 {
     /// <summary>The command line, for the usage message.</summary>
     public const string Usage =
         "usage: <source-root> [--project X.csproj]... [--exclude <path-substring>]... [--no-default-excludes] "
-        + "[--ref dll-or-dir]... [--define SYM]... [--tfm net8.0] [--analyzers path/to/ExecutorGen.Analyzers.dll] "
-        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv]";
+        + "[--ref dll-or-dir]... [--define SYM]... [--tfm net8.0] [--generator dll]... [--no-generators] [--analyzers path/to/ExecutorGen.Analyzers.dll] "
+        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references]";
 
     /// <summary>Options for <paramref name="root"/> with every other setting at its default.</summary>
     public static EvaluationOptions For(string root) =>
@@ -53,6 +59,7 @@ public sealed record EvaluationOptions(
         var references = new List<string>();
         var defines = new List<string>();
         var rules = new List<string>();
+        var generators = new List<string>();
         var options = For(".");
         for (int i = 0; i < args.Count; i++)
         {
@@ -66,12 +73,15 @@ public sealed record EvaluationOptions(
                 case "--no-default-excludes": options = options with { DefaultExcludes = false }; break;
                 case "--ref": references.Add(Path.GetFullPath(Value())); break;
                 case "--define": defines.Add(Value()); break;
+                case "--generator": generators.Add(Path.GetFullPath(Value())); break;
+                case "--no-generators": options = options with { RunGenerators = false }; break;
                 case "--tfm": options = options with { TargetFramework = Value() }; break;
                 case "--analyzers": options = options with { AnalyzersPath = Path.GetFullPath(Value()) }; break;
                 case "--rules": rules.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 case "--runs": options = options with { Runs = Math.Max(1, Count()) }; break;
                 case "--warmup": options = options with { Warmup = Count() }; break;
                 case "--parallel": options = options with { Parallel = true }; break;
+                case "--show-references": options = options with { ShowReferences = true }; break;
                 case "--tsv": options = options with { TsvPath = Path.GetFullPath(Value()) }; break;
                 case var arg when arg.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {arg}");
                 case var arg when root is null: root = arg; break;
@@ -90,6 +100,7 @@ public sealed record EvaluationOptions(
             References = references,
             Defines = defines,
             Rules = rules,
+            Generators = generators,
         };
     }
 }

@@ -26,12 +26,16 @@ public sealed record Round(double BindMs, double BindCpuMs, double PassMs, IRead
 
 /// <summary>What an evaluation found and measured.</summary>
 /// <param name="Lines">Lines of the source files (all lines: code, comments and blank).</param>
+/// <param name="GeneratedFiles">Files the source generators added.</param>
+/// <param name="GeneratorProblems">Generator assemblies that did not load, generators that failed.</param>
 /// <param name="Errors">The compilation's errors (the source tree did not bind perfectly where there are any).</param>
 /// <param name="Diagnostics">The analyzers' EXG diagnostics (of the rules asked for), by file and position.</param>
 /// <param name="AnalyzerExceptions">Analyzer exceptions (AD0001): each one is a bug in an analyzer.</param>
 /// <param name="Rounds">The measured rounds (warm-up rounds left out).</param>
 public sealed record EvaluationResult(
     int Lines,
+    int GeneratedFiles,
+    IReadOnlyList<string> GeneratorProblems,
     ImmutableArray<Diagnostic> Errors,
     ImmutableArray<Diagnostic> Diagnostics,
     ImmutableArray<Diagnostic> AnalyzerExceptions,
@@ -72,6 +76,10 @@ public static class Measurement
             trees.Add(CSharpSyntaxTree.ParseText(usings, settings.ParseOptions, Path.Combine(options.Root, "obj", "GlobalUsings.g.cs")));
         var compilationOptions = settings.CompilationOptions.WithConcurrentBuild(options.Parallel);
         CSharpCompilation Fresh() => CSharpCompilation.Create("RealCode", trees, settings.References, compilationOptions);
+        // Generated once, outside the timed rounds: their output is then bound and analyzed like the rest.
+        var problems = new List<string>();
+        var generated = SourceGenerators.Run(settings.Generators, Fresh(), problems);
+        trees.AddRange(generated);
 
         var errors = ImmutableArray<Diagnostic>.Empty;
         var found = ImmutableArray<Diagnostic>.Empty;
@@ -116,7 +124,7 @@ public static class Measurement
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
-        return new EvaluationResult(lines, errors, diagnostics, exceptionDiagnostics, rounds);
+        return new EvaluationResult(lines, generated.Count, problems, errors, diagnostics, exceptionDiagnostics, rounds);
     }
 
     /// <summary>The median (the mean of the middle two of an even count); 0 for none.</summary>

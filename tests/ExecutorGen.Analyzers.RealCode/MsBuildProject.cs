@@ -18,7 +18,9 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="Nullable">The <c>Nullable</c> property (<c>enable</c>, <c>disable</c>, <c>warnings</c>, <c>annotations</c>), or empty.</param>
 /// <param name="AllowUnsafeBlocks">The <c>AllowUnsafeBlocks</c> property.</param>
 /// <param name="DefineConstants">The <c>DefineConstants</c> property, plus the framework's own symbols (<c>NET8_0_OR_GREATER</c>...).</param>
+/// <param name="NoWarn">The <c>NoWarn</c> property: diagnostic ids the build suppresses.</param>
 /// <param name="GlobalUsings">The <c>global using</c> directives of its <c>Using</c> items (the SDK's implicit usings among them).</param>
+/// <param name="CompileFiles">Full paths of its <c>Compile</c> items: the files a build of it compiles.</param>
 public sealed record MsBuildProject(
     string Path,
     TargetFramework Framework,
@@ -27,30 +29,23 @@ public sealed record MsBuildProject(
     string Nullable,
     bool AllowUnsafeBlocks,
     IReadOnlyList<string> DefineConstants,
-    IReadOnlyList<string> GlobalUsings)
+    IReadOnlyList<string> NoWarn,
+    IReadOnlyList<string> GlobalUsings,
+    IReadOnlySet<string> CompileFiles)
 {
     private static readonly string[] s_properties =
-        ["TargetFramework", "TargetFrameworks", "ProjectAssetsFile", "LangVersion", "Nullable", "AllowUnsafeBlocks", "DefineConstants"];
+        ["TargetFramework", "TargetFrameworks", "ProjectAssetsFile", "MSBuildProjectExtensionsPath", "LangVersion", "Nullable", "AllowUnsafeBlocks",
+         "DefineConstants", "NoWarn"];
 
     /// <summary>
-    /// Evaluates <paramref name="path"/> in the Release configuration, restores it when it has no assets file yet, and
-    /// takes <paramref name="framework"/> (or, when null, the most preferred of its frameworks: see
-    /// <see cref="TargetFramework.Preference"/>) from a multi-targeting project. Problems are added to <paramref name="log"/>.
+    /// Evaluates <paramref name="path"/> in the Release configuration, takes <paramref name="framework"/> (or, when null,
+    /// the most preferred of its frameworks: see <see cref="TargetFramework.Preference"/>) from a multi-targeting
+    /// project, and restores it when its assets file is missing or lacks that framework. Problems are added to
+    /// <paramref name="log"/>.
     /// </summary>
     public static MsBuildProject Load(string path, string? framework, ICollection<string> log)
     {
         var outer = Evaluate(path, null);
-        string assetsFile = outer.Properties["ProjectAssetsFile"];
-        if (!File.Exists(assetsFile))
-        {
-            // Warnings are not errors here: a repository that builds warning-free with its own package source may get a
-            // slightly different version from this one (NU1603), which changes nothing for binding its code.
-            var (exitCode, output, _) = Dotnet("restore", path, "-p:TreatWarningsAsErrors=false", "-p:WarningsAsErrors=");
-            if (exitCode != 0)
-                log.Add($"dotnet restore {path} failed ({exitCode}): {string.Join(" | ", output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(3))}");
-        }
-        var assets = File.Exists(assetsFile) ? ProjectAssets.Read(assetsFile) : null;
-
         var declared = (outer.Properties["TargetFrameworks"] is { Length: > 0 } many ? many : outer.Properties["TargetFramework"])
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(name => (Name: name, Parsed: TargetFramework.Parse(name)))
@@ -62,10 +57,25 @@ public sealed record MsBuildProject(
         if (chosen is null)
             throw new InvalidOperationException($"{path}: no target framework {framework} among '{string.Join(";", declared.Select(f => f.Name))}'");
 
+        // ProjectAssetsFile is only set once restore has run.
+        string assetsFile = outer.Properties["ProjectAssetsFile"] is { Length: > 0 } file
+            ? file
+            : System.IO.Path.Combine(outer.Properties["MSBuildProjectExtensionsPath"], "project.assets.json");
+        bool Restored() => File.Exists(assetsFile) && ProjectAssets.Read(assetsFile).Frameworks.Contains(chosen);
+        // A failed restore still writes what it resolved; for a multi-targeting project, a framework it failed for
+        // (a targeting pack of an old .NET that is not served, say) should not cost the chosen one: restore that alone.
+        if (!Restored() && !Restore(path, null, log) && !Restored())
+            Restore(path, name, log);
+        var assets = File.Exists(assetsFile) ? ProjectAssets.Read(assetsFile) : null;
+        if (assets is not null && !assets.Frameworks.Contains(chosen))
+        {
+            log.Add($"{path}: restore did not resolve {name}; its packages are not referenced");
+            assets = null;
+        }
+
         var inner = outer.Properties["TargetFramework"] == name ? outer : Evaluate(path, name);
         var properties = inner.Properties;
-        var defines = properties["DefineConstants"].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Concat(chosen.PreprocessorSymbols()).Distinct().ToList();
+        var defines = List(properties["DefineConstants"]).Concat(chosen.PreprocessorSymbols()).Distinct().ToList();
         return new MsBuildProject(
             path,
             chosen,
@@ -74,14 +84,44 @@ public sealed record MsBuildProject(
             properties["Nullable"],
             string.Equals(properties["AllowUnsafeBlocks"], "true", StringComparison.OrdinalIgnoreCase),
             defines,
-            inner.Usings);
+            List(properties["NoWarn"]).ToList(),
+            inner.Usings,
+            inner.Compile);
     }
 
-    private sealed record Evaluation(IReadOnlyDictionary<string, string> Properties, IReadOnlyList<string> Usings);
+    /// <summary>
+    /// Restores the project (for <paramref name="framework"/> alone, when given); false, with the first errors in
+    /// <paramref name="log"/>, when restore failed.
+    /// </summary>
+    private static bool Restore(string path, string? framework, ICollection<string> log)
+    {
+        // Warnings are not errors here: a repository that builds warning-free with its own package source may get a
+        // slightly different version from this one (NU1603), which changes nothing for binding its code. A package
+        // source its nuget.config names that cannot be reached is skipped.
+        var args = new List<string> { "restore", path, "--ignore-failed-sources", "-p:TreatWarningsAsErrors=false", "-p:WarningsAsErrors=" };
+        if (framework is not null)
+            args.Add("-p:TargetFrameworks=" + framework);
+        var (exitCode, output, _) = Dotnet([.. args]);
+        if (exitCode != 0)
+        {
+            log.Add($"dotnet {string.Join(' ', args)} failed ({exitCode}): "
+                + string.Join(" | ", output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Select(l => l.Trim()).Distinct().Take(3)));
+        }
+        return exitCode == 0;
+    }
+
+    /// <summary>The items of a <c>;</c>- or <c>,</c>-separated property.</summary>
+    private static IEnumerable<string> List(string property) =>
+        property.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The folder of the project file: what its default globs compile lies under it.</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(Path)!;
+
+    private sealed record Evaluation(IReadOnlyDictionary<string, string> Properties, IReadOnlyList<string> Usings, IReadOnlySet<string> Compile);
 
     private static Evaluation Evaluate(string path, string? framework)
     {
-        var args = new List<string> { "msbuild", path, "-nologo", "-p:Configuration=Release", "-getItem:Using" };
+        var args = new List<string> { "msbuild", path, "-nologo", "-p:Configuration=Release", "-getItem:Using", "-getItem:Compile" };
         args.AddRange(s_properties.Select(p => "-getProperty:" + p));
         if (framework is not null)
             args.Add("-p:TargetFramework=" + framework);
@@ -103,7 +143,10 @@ public sealed record MsBuildProject(
                     : $"global using {target};");
             }
         }
-        return new Evaluation(properties, usings);
+        var compile = new HashSet<string>(StringComparer.Ordinal);
+        if (json.TryGetProperty("Items", out var all) && all.TryGetProperty("Compile", out var compileItems))
+            compile.UnionWith(compileItems.EnumerateArray().Select(item => item.GetProperty("FullPath").GetString()!));
+        return new Evaluation(properties, usings, compile);
     }
 
     /// <summary>

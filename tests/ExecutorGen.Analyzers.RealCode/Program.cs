@@ -27,8 +27,8 @@ public static class Program
             return 1;
         }
 
-        var files = SourceFiles.Collect(options);
         var settings = CompilationSettings.Create(options);
+        var files = SourceFiles.Collect(options, settings.Projects);
         var assembly = AnalyzerAssembly.Load(options.AnalyzersPath);
         var analyzers = AnalyzerAssembly.Analyzers(assembly)
             .Where(a => options.Rules.Count == 0 || a.SupportedDiagnostics.Any(d => options.Rules.Contains(d.Id)))

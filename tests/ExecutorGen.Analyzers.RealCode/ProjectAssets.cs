@@ -73,7 +73,48 @@ public sealed class ProjectAssets
     /// targeting packs restore downloaded or, for this SDK's own frameworks, those that came with it; the names of
     /// those found nowhere are added to <paramref name="missing"/>.
     /// </summary>
-    public IEnumerable<string> FrameworkAssemblies(TargetFramework framework, ICollection<string> missing)
+    public IEnumerable<string> FrameworkAssemblies(TargetFramework framework, ICollection<string> missing) =>
+        FrameworkPacks(framework, missing).SelectMany(pack => Directory.EnumerateFiles(Path.Combine(pack, "ref", framework.ShortName), "*.dll"));
+
+    /// <summary>
+    /// The analyzer assemblies a build hands the compiler for <paramref name="framework"/>, where the source generators
+    /// are: those of the packages (<c>analyzers/dotnet[/roslynX.Y][/cs]</c>, of the highest Roslyn version this compiler
+    /// can load) and of the shared frameworks' targeting packs.
+    /// </summary>
+    public IEnumerable<string> AnalyzerAssemblies(TargetFramework framework, Version compiler)
+    {
+        foreach (var library in Target(framework).EnumerateObject())
+        {
+            if (library.Value.GetProperty("type").GetString() != "package" || Library(library.Name) is not { } folder)
+                continue;
+            var candidates = folder.Files
+                .Where(f => f.StartsWith("analyzers/dotnet/", StringComparison.Ordinal) && f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+                    && !f.EndsWith(".resources.dll", StringComparison.OrdinalIgnoreCase))
+                .Select(f => (File: f, Parts: f.Split('/')[2..^1]))
+                .Where(c => c.Parts.All(p => p == "cs" || p.StartsWith("roslyn", StringComparison.Ordinal)))
+                .Select(c => (c.File, Roslyn: c.Parts.Where(p => p.StartsWith("roslyn", StringComparison.Ordinal))
+                    .Select(p => Version.TryParse(p["roslyn".Length..], out var v) ? v : null).FirstOrDefault()))
+                .ToList();
+            var roslyn = candidates.Where(c => c.Roslyn is not null && c.Roslyn <= compiler).Select(c => c.Roslyn).Max();
+            foreach (var (file, version) in candidates)
+            {
+                if (version == roslyn || (version is null && candidates.All(c => c.Roslyn is null)))
+                    yield return Path.Combine(folder.Path, file);
+            }
+        }
+        foreach (var pack in FrameworkPacks(framework, new List<string>()))
+        {
+            string analyzers = Path.Combine(pack, "analyzers", "dotnet", "cs");
+            if (Directory.Exists(analyzers))
+            {
+                foreach (var dll in Directory.EnumerateFiles(analyzers, "*.dll"))
+                    yield return dll;
+            }
+        }
+    }
+
+    /// <summary>The folders of the targeting packs of the shared frameworks the project and its packages use.</summary>
+    private IEnumerable<string> FrameworkPacks(TargetFramework framework, ICollection<string> missing)
     {
         var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         if (ProjectFramework(framework) is { } project && project.TryGetProperty("frameworkReferences", out var references))
@@ -85,18 +126,14 @@ public sealed class ProjectAssets
         }
         foreach (var name in names)
         {
-            var folder = TargetingPack(name + ".Ref", framework);
-            if (folder is null)
-            {
+            if (TargetingPack(name + ".Ref", framework) is { } folder)
+                yield return folder;
+            else
                 missing.Add(name);
-                continue;
-            }
-            foreach (var dll in Directory.EnumerateFiles(folder, "*.dll"))
-                yield return dll;
         }
     }
 
-    /// <summary>The <c>ref/&lt;tfm&gt;</c> folder of a targeting pack, restored as a download dependency or in the SDK's packs folder.</summary>
+    /// <summary>The folder of a targeting pack with a <c>ref/&lt;tfm&gt;</c> folder, restored as a download dependency or in the SDK's packs folder.</summary>
     private string? TargetingPack(string pack, TargetFramework framework)
     {
         var candidates = new List<string>();
@@ -114,7 +151,7 @@ public sealed class ProjectAssets
         string packs = Path.Combine(DotnetRoot, "packs", pack);
         if (Directory.Exists(packs))
             candidates.AddRange(Directory.EnumerateDirectories(packs).OrderByDescending(v => Version.TryParse(Path.GetFileName(v).Split('-')[0], out var parsed) ? parsed : null));
-        return candidates.Select(c => Path.Combine(c, "ref", framework.ShortName)).FirstOrDefault(Directory.Exists);
+        return candidates.FirstOrDefault(c => Directory.Exists(Path.Combine(c, "ref", framework.ShortName)));
     }
 
     /// <summary>The folder the running .NET came from (<c>dotnet</c>, <c>packs</c>, <c>shared</c>...).</summary>

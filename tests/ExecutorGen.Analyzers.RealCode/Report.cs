@@ -25,7 +25,7 @@ public static class Report
         output.WriteLine($"source root: {options.Root}");
         output.WriteLine($"files: {files.Included.Count} ({result.Lines:N0} lines); left out: {files.ExcludedCount}"
             + $" ({(options.DefaultExcludes ? "test/benchmark/sample/example folders" : "no default exclusions")}"
-            + $"{string.Concat(options.Excludes.Select(e => ", *" + e + "*"))})");
+            + $"{string.Concat(options.Excludes.Select(e => ", *" + e + "*"))}), {files.NotInProject} not compiled by their project");
         foreach (var project in settings.Projects)
         {
             output.WriteLine($"project: {project.Path} ({project.Framework.ShortName}, LangVersion {project.LangVersion}, "
@@ -33,7 +33,16 @@ public static class Report
         }
         output.WriteLine($"compilation: {settings.References.Length} references, C# {settings.ParseOptions.LanguageVersion.ToDisplayString()}, "
             + $"nullable {settings.CompilationOptions.NullableContextOptions}, defines {string.Join(";", settings.ParseOptions.PreprocessorSymbolNames)}");
+        if (options.ShowReferences)
+        {
+            foreach (var reference in settings.References.Select(r => r.Display).Order(StringComparer.Ordinal))
+                output.WriteLine($"reference: {reference}");
+        }
         foreach (var problem in settings.Problems)
+            output.WriteLine($"problem: {problem}");
+        output.WriteLine($"source generators: {result.GeneratedFiles} files from {settings.Generators.Count} analyzer assemblies"
+            + (settings.Generators.Count == 0 ? "" : $" ({string.Join(", ", settings.Generators.Select(Path.GetFileNameWithoutExtension))})"));
+        foreach (var problem in result.GeneratorProblems)
             output.WriteLine($"problem: {problem}");
         output.WriteLine($"analyzers: {analyzers.Length} from {analyzerAssembly}");
 

@@ -9,7 +9,8 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <summary>The product <c>.cs</c> files of a source tree: what goes into the one compilation.</summary>
 /// <param name="Included">Full paths of the files compiled, sorted.</param>
 /// <param name="ExcludedCount">Files left out by the exclusion rules (bin and obj not counted).</param>
-public sealed record SourceFiles(IReadOnlyList<string> Included, int ExcludedCount)
+/// <param name="NotInProject">Files under a project's folder that the project does not compile (removed, or for another framework).</param>
+public sealed record SourceFiles(IReadOnlyList<string> Included, int ExcludedCount, int NotInProject = 0)
 {
     /// <summary>
     /// Words that mark a folder as not product code when one of them is a whole word of its name: words are split at
@@ -24,11 +25,15 @@ public sealed record SourceFiles(IReadOnlyList<string> Included, int ExcludedCou
     /// <summary>Build output, never source: skipped whatever the options say.</summary>
     private static readonly IReadOnlySet<string> s_buildOutput = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "bin", "obj", ".git", ".vs" };
 
-    /// <summary>Collects the files under <see cref="EvaluationOptions.Root"/> that the options keep.</summary>
-    public static SourceFiles Collect(EvaluationOptions options)
+    /// <summary>
+    /// Collects the files under <see cref="EvaluationOptions.Root"/> that the options keep; of those under the folder of
+    /// one of <paramref name="projects"/> (the innermost), only those it compiles.
+    /// </summary>
+    public static SourceFiles Collect(EvaluationOptions options, IReadOnlyList<MsBuildProject>? projects = null)
     {
+        var owners = (projects ?? []).OrderByDescending(p => p.Directory.Length).ToList();
         var included = new List<string>();
-        int excluded = 0;
+        int excluded = 0, notInProject = 0;
         foreach (var file in Directory.EnumerateFiles(options.Root, "*.cs", SearchOption.AllDirectories))
         {
             string relative = Relative(options.Root, file);
@@ -37,13 +42,16 @@ public sealed record SourceFiles(IReadOnlyList<string> Included, int ExcludedCou
                 continue;
             bool keep = !(options.DefaultExcludes && folders.Any(LooksNonProduct))
                 && !options.Excludes.Any(e => relative.Contains(e.Replace('\\', '/'), StringComparison.OrdinalIgnoreCase));
-            if (keep)
-                included.Add(file);
-            else
+            var owner = owners.FirstOrDefault(p => file.StartsWith(p.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+            if (!keep)
                 excluded++;
+            else if (owner is not null && !owner.CompileFiles.Contains(file))
+                notInProject++;
+            else
+                included.Add(file);
         }
         included.Sort(StringComparer.Ordinal);
-        return new SourceFiles(included, excluded);
+        return new SourceFiles(included, excluded, notInProject);
     }
 
     /// <summary><paramref name="path"/> relative to <paramref name="root"/>, with <c>/</c> separators.</summary>
