@@ -74,7 +74,8 @@ public sealed record CompilationSettings(
                 .Concat(options.Generators ?? []);
             foreach (var path in found)
             {
-                if (Identity(File.OpenRead(path)) is var (name, version) && (!generators.TryGetValue(name, out var known) || known.Version < version))
+                if (Identity(File.OpenRead(path)) is var (name, version) && (!generators.TryGetValue(name, out var known) || known.Version < version)
+                    && (projects.Count == 0 || !projects.All(p => p.DisabledGenerators.Contains(name))))
                     generators[name] = (path, version);
             }
         }
@@ -102,7 +103,7 @@ public sealed record CompilationSettings(
         var usings = projects.SelectMany(p => p.GlobalUsings).Distinct().ToList();
         return new CompilationSettings(
             references.Values.Select(r => r.Reference).ToImmutableArray(),
-            new CSharpParseOptions(languageVersion, preprocessorSymbols: symbols),
+            new CSharpParseOptions(languageVersion, preprocessorSymbols: symbols).WithFeatures(Interceptors(projects)),
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: nullable,
@@ -114,6 +115,15 @@ public sealed record CompilationSettings(
             usings.Count == 0 ? null : string.Join("\n", usings) + "\n",
             projects,
             problems);
+    }
+
+    /// <summary>The compiler feature flags that let generated interceptors in the projects' allowed namespaces compile.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Interceptors(IEnumerable<MsBuildProject> projects)
+    {
+        string namespaces = string.Join(";", projects.SelectMany(p => p.InterceptorsNamespaces).Distinct());
+        return namespaces.Length == 0
+            ? []
+            : [KeyValuePair.Create("InterceptorsNamespaces", namespaces), KeyValuePair.Create("InterceptorsPreviewNamespaces", namespaces)];
     }
 
     /// <summary>A <c>NoWarn</c> entry as a diagnostic id: <c>1591</c> is the compiler's <c>CS1591</c>.</summary>

@@ -20,6 +20,8 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="DefineConstants">The <c>DefineConstants</c> property, plus the framework's own symbols (<c>NET8_0_OR_GREATER</c>...).</param>
 /// <param name="NoWarn">The <c>NoWarn</c> property: diagnostic ids the build suppresses.</param>
 /// <param name="GlobalUsings">The <c>global using</c> directives of its <c>Using</c> items (the SDK's implicit usings among them).</param>
+/// <param name="DisabledGenerators">Generator assemblies (by name) the build leaves out unless a property turns them on.</param>
+/// <param name="InterceptorsNamespaces">Namespaces whose interceptors the build allows (set by generators' packages and the SDK).</param>
 /// <param name="CompileFiles">Full paths of its <c>Compile</c> items: the files a build of it compiles.</param>
 public sealed record MsBuildProject(
     string Path,
@@ -31,11 +33,21 @@ public sealed record MsBuildProject(
     IReadOnlyList<string> DefineConstants,
     IReadOnlyList<string> NoWarn,
     IReadOnlyList<string> GlobalUsings,
+    IReadOnlyList<string> DisabledGenerators,
+    IReadOnlyList<string> InterceptorsNamespaces,
     IReadOnlySet<string> CompileFiles)
 {
     private static readonly string[] s_properties =
         ["TargetFramework", "TargetFrameworks", "ProjectAssetsFile", "MSBuildProjectExtensionsPath", "LangVersion", "Nullable", "AllowUnsafeBlocks",
-         "DefineConstants", "NoWarn"];
+         "DefineConstants", "NoWarn", "InterceptorsNamespaces", "InterceptorsPreviewNamespaces",
+         "EnableRequestDelegateGenerator", "EnableConfigurationBindingGenerator"];
+
+    /// <summary>
+    /// Generators the SDK removes unless a property turns them on (its "off by default analyzers"): assembly name, property.
+    /// </summary>
+    private static readonly (string Generator, string Property)[] s_offByDefault =
+        [("Microsoft.AspNetCore.Http.RequestDelegateGenerator", "EnableRequestDelegateGenerator"),
+         ("Microsoft.Extensions.Configuration.Binder.SourceGeneration", "EnableConfigurationBindingGenerator")];
 
     /// <summary>
     /// Evaluates <paramref name="path"/> in the Release configuration, takes <paramref name="framework"/> (or, when null,
@@ -86,6 +98,8 @@ public sealed record MsBuildProject(
             defines,
             List(properties["NoWarn"]).ToList(),
             inner.Usings,
+            s_offByDefault.Where(g => !string.Equals(properties[g.Property], "true", StringComparison.OrdinalIgnoreCase)).Select(g => g.Generator).ToList(),
+            List(properties["InterceptorsNamespaces"]).Concat(List(properties["InterceptorsPreviewNamespaces"])).Distinct().ToList(),
             inner.Compile);
     }
 
