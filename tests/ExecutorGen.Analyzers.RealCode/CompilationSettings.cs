@@ -40,7 +40,36 @@ public sealed record CompilationSettings(
     {
         var problems = new List<string>();
         var projects = options.Projects.Select(p => MsBuildProject.Load(p, options.TargetFramework, problems)).ToList();
+        var symbols = (projects.Count == 0 ? DefaultFramework.PreprocessorSymbols().Append("TRACE").Append("RELEASE") : projects.SelectMany(p => p.DefineConstants))
+            .Concat(options.Defines).Distinct().ToList();
+        var languageVersion = projects.Count == 0 ? LanguageVersion.Latest : projects.Select(p => ParseLanguageVersion(p, problems)).Max();
+        var nullable = projects.FirstOrDefault()?.Nullable.ToLowerInvariant() switch
+        {
+            null or "enable" => NullableContextOptions.Enable,
+            "warnings" => NullableContextOptions.Warnings,
+            "annotations" => NullableContextOptions.Annotations,
+            _ => NullableContextOptions.Disable,
+        };
+        var usings = projects.SelectMany(p => p.GlobalUsings).Distinct().ToList();
+        return new CompilationSettings(
+            ResolveReferences(options, projects, problems),
+            new CSharpParseOptions(languageVersion, preprocessorSymbols: symbols).WithFeatures(Interceptors(projects)),
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: nullable,
+                allowUnsafe: projects.Count == 0 || projects.Any(p => p.AllowUnsafeBlocks),
+                // What the build suppresses is not a compile error (an [Experimental] API the project opts into, say).
+                specificDiagnosticOptions: projects.SelectMany(p => p.NoWarn).Select(CompilerId).Distinct()
+                    .Select(id => KeyValuePair.Create(id, ReportDiagnostic.Suppress))),
+            options.RunGenerators ? ResolveGenerators(options, projects) : [],
+            usings.Count == 0 ? null : string.Join("\n", usings) + "\n",
+            projects,
+            problems);
+    }
 
+    /// <summary>The projects' framework and package reference assemblies and <c>--ref</c>; the .NET 10 ones when there are no framework ones.</summary>
+    private static ImmutableArray<MetadataReference> ResolveReferences(EvaluationOptions options, IReadOnlyList<MsBuildProject> projects, ICollection<string> problems)
+    {
         var references = new Dictionary<string, (MetadataReference Reference, Version Version)>(StringComparer.OrdinalIgnoreCase);
         void Add(MetadataReference reference, string name, Version version)
         {
@@ -59,25 +88,13 @@ public sealed record CompilationSettings(
             var missing = new List<string>();
             foreach (var path in project.Assets.FrameworkAssemblies(project.Framework, missing).Concat(project.Assets.CompileAssemblies(project.Framework)))
                 AddFile(path);
-            problems.AddRange(missing.Select(m => $"{project.Path}: no reference assemblies of {m} for {project.Framework.ShortName}"));
+            foreach (var name in missing)
+                problems.Add($"{project.Path}: no reference assemblies of {name} for {project.Framework.ShortName}");
         }
         foreach (var path in options.References)
         {
             foreach (var file in Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.dll") : [path])
                 AddFile(file);
-        }
-        var generators = new Dictionary<string, (string Path, Version Version)>(StringComparer.OrdinalIgnoreCase);
-        if (options.RunGenerators)
-        {
-            var found = projects.Where(p => p.Assets is not null)
-                .SelectMany(p => p.Assets!.AnalyzerAssemblies(p.Framework, SourceGenerators.Compiler))
-                .Concat(options.Generators ?? []);
-            foreach (var path in found)
-            {
-                if (Identity(File.OpenRead(path)) is var (name, version) && (!generators.TryGetValue(name, out var known) || known.Version < version)
-                    && (projects.Count == 0 || !projects.All(p => p.DisabledGenerators.Contains(name))))
-                    generators[name] = (path, version);
-            }
         }
         if (!references.ContainsKey("System.Runtime") && !references.ContainsKey("netstandard") && !references.ContainsKey("mscorlib"))
         {
@@ -88,33 +105,27 @@ public sealed record CompilationSettings(
                     Add(info.Reference, name, version);
             }
         }
+        return references.Values.Select(r => r.Reference).ToImmutableArray();
+    }
 
-        var symbols = (projects.Count == 0 ? DefaultFramework.PreprocessorSymbols().Append("TRACE").Append("RELEASE") : projects.SelectMany(p => p.DefineConstants))
-            .Concat(options.Defines).Distinct().ToList();
-        var languageVersion = projects.Count == 0 ? LanguageVersion.Latest : projects.Select(p => ParseLanguageVersion(p, problems)).Max();
-        var nullable = projects.FirstOrDefault()?.Nullable.ToLowerInvariant() switch
+    /// <summary>
+    /// The analyzer assemblies of the projects' packages and frameworks, and <c>--generator</c>, one per name (the highest
+    /// version), less those every project leaves off (<see cref="MsBuildProject.DisabledGenerators"/>).
+    /// </summary>
+    private static IReadOnlyList<string> ResolveGenerators(EvaluationOptions options, IReadOnlyList<MsBuildProject> projects)
+    {
+        var generators = new Dictionary<string, (string Path, Version Version)>(StringComparer.OrdinalIgnoreCase);
+        var found = projects.Where(p => p.Assets is not null)
+            .SelectMany(p => p.Assets!.AnalyzerAssemblies(p.Framework, SourceGenerators.Compiler))
+            .Concat(options.Generators ?? []);
+        foreach (var path in found)
         {
-            null => NullableContextOptions.Enable,
-            "enable" => NullableContextOptions.Enable,
-            "warnings" => NullableContextOptions.Warnings,
-            "annotations" => NullableContextOptions.Annotations,
-            _ => NullableContextOptions.Disable,
-        };
-        var usings = projects.SelectMany(p => p.GlobalUsings).Distinct().ToList();
-        return new CompilationSettings(
-            references.Values.Select(r => r.Reference).ToImmutableArray(),
-            new CSharpParseOptions(languageVersion, preprocessorSymbols: symbols).WithFeatures(Interceptors(projects)),
-            new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
-                nullableContextOptions: nullable,
-                allowUnsafe: projects.Count == 0 || projects.Any(p => p.AllowUnsafeBlocks),
-                // What the build suppresses is not a compile error (an [Experimental] API the project opts into, say).
-                specificDiagnosticOptions: projects.SelectMany(p => p.NoWarn).Select(CompilerId).Distinct()
-                    .Select(id => KeyValuePair.Create(id, ReportDiagnostic.Suppress))),
-            generators.Values.Select(g => g.Path).Order(StringComparer.Ordinal).ToList(),
-            usings.Count == 0 ? null : string.Join("\n", usings) + "\n",
-            projects,
-            problems);
+            if (Identity(File.OpenRead(path)) is var (name, version)
+                && (!generators.TryGetValue(name, out var known) || known.Version < version)
+                && (projects.Count == 0 || !projects.All(p => p.DisabledGenerators.Contains(name))))
+                generators[name] = (path, version);
+        }
+        return generators.Values.Select(g => g.Path).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The compiler feature flags that let generated interceptors in the projects' allowed namespaces compile.</summary>

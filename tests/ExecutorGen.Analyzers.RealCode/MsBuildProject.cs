@@ -76,7 +76,8 @@ public sealed record MsBuildProject(
         bool Restored() => File.Exists(assetsFile) && ProjectAssets.Read(assetsFile).Frameworks.Contains(chosen);
         // A failed restore still writes what it resolved; for a multi-targeting project, a framework it failed for
         // (a targeting pack of an old .NET that is not served, say) should not cost the chosen one: restore that alone.
-        if (!Restored() && !Restore(path, null, log) && !Restored())
+        bool restoring = !Restored();
+        if (restoring && !Restore(path, null, log) && !Restored())
             Restore(path, name, log);
         var assets = File.Exists(assetsFile) ? ProjectAssets.Read(assetsFile) : null;
         if (assets is not null && !assets.Frameworks.Contains(chosen))
@@ -85,7 +86,8 @@ public sealed record MsBuildProject(
             assets = null;
         }
 
-        var inner = outer.Properties["TargetFramework"] == name ? outer : Evaluate(path, name);
+        // After a restore, evaluated again: what the packages' props and targets set (imported once restored) counts too.
+        var inner = outer.Properties["TargetFramework"] == name && !restoring ? outer : Evaluate(path, name);
         var properties = inner.Properties;
         var defines = List(properties["DefineConstants"]).Concat(chosen.PreprocessorSymbols()).Distinct().ToList();
         return new MsBuildProject(
