@@ -4,11 +4,9 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Reflection;
-using System.Runtime.Loader;
 using System.Threading.Tasks;
 using Basic.Reference.Assemblies;
-using ExecutorGen.Analyzers;
+using ExecutorGen.Analyzers.RealCode;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -41,10 +39,8 @@ public static class AnalyzerCost
     {
         int runs = Option(args, "--runs") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 7;
         int warmup = Option(args, "--warmup") is { } warm ? int.Parse(warm, System.Globalization.CultureInfo.InvariantCulture) : 3;
-        var assembly = Option(args, "--analyzers") is { } path
-            ? new AssemblyLoadContext("measured-analyzers").LoadFromAssemblyPath(Path.GetFullPath(path))
-            : typeof(WorkerCodeAnalyzer).Assembly;
-        var analyzers = Concurrency(assembly);
+        var assembly = AnalyzerAssembly.Load(Option(args, "--analyzers"));
+        var analyzers = AnalyzerAssembly.Analyzers(assembly).Where(AnalyzerAssembly.IsConcurrency).ToImmutableArray();
 
         var references = Net100.References.All.Cast<MetadataReference>()
             .Append(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location)).ToImmutableArray();
@@ -203,13 +199,6 @@ public static class AnalyzerCost
         }
     }
 #pragma warning restore RS1001, RS1036, RS1041, RS2008
-
-    /// <summary>The analyzers of the assembly whose rules are all EXG0xx (the concurrency rules).</summary>
-    private static ImmutableArray<DiagnosticAnalyzer> Concurrency(Assembly assembly) => assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .Where(a => a.SupportedDiagnostics.All(d => d.Id.StartsWith("EXG0", StringComparison.Ordinal)))
-        .ToImmutableArray();
 
     private static double Median(List<double> values)
     {

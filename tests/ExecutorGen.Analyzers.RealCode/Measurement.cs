@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ExecutorGen.Analyzers.RealCode;
+
+/// <summary>One measured round: what binding cost, and what each analyzer took of the analysis pass after it.</summary>
+/// <param name="BindMs">Wall time of a fresh compilation's <c>GetDiagnostics()</c>: declarations and every method body bound and checked.</param>
+/// <param name="BindCpuMs">The process's CPU time over the same call.</param>
+/// <param name="PassMs">Wall time of the analysis pass on another fresh compilation (it binds everything again, for the analyzers).</param>
+/// <param name="AnalyzerMs">Each analyzer's execution time in that pass (Roslyn's analyzer telemetry, as <c>-reportanalyzer</c> shows it).</param>
+public sealed record Round(double BindMs, double BindCpuMs, double PassMs, IReadOnlyDictionary<string, double> AnalyzerMs)
+{
+    /// <summary>All analyzers' execution time in the pass.</summary>
+    public double AnalyzersMs => AnalyzerMs.Values.Sum();
+}
+
+/// <summary>What an evaluation found and measured.</summary>
+/// <param name="Lines">Lines of the source files (all lines: code, comments and blank).</param>
+/// <param name="GeneratedFiles">Files the source generators added.</param>
+/// <param name="GeneratorProblems">Generator assemblies that did not load, generators that failed.</param>
+/// <param name="Errors">The compilation's errors (the source tree did not bind perfectly where there are any).</param>
+/// <param name="Diagnostics">The analyzers' EXG diagnostics (of the rules asked for), by file and position.</param>
+/// <param name="AnalyzerExceptions">Analyzer exceptions (AD0001): each one is a bug in an analyzer.</param>
+/// <param name="Rounds">The measured rounds (warm-up rounds left out).</param>
+public sealed record EvaluationResult(
+    int Lines,
+    int GeneratedFiles,
+    IReadOnlyList<string> GeneratorProblems,
+    ImmutableArray<Diagnostic> Errors,
+    ImmutableArray<Diagnostic> Diagnostics,
+    ImmutableArray<Diagnostic> AnalyzerExceptions,
+    IReadOnlyList<Round> Rounds)
+{
+    /// <summary>Median bind+check wall time over the rounds.</summary>
+    public double BindMs => Measurement.Median(Rounds.Select(r => r.BindMs));
+
+    /// <summary>Median of all analyzers' execution time over the rounds.</summary>
+    public double AnalyzersMs => Measurement.Median(Rounds.Select(r => r.AnalyzersMs));
+
+    /// <summary>The analyzers' share of bind+check, in percent (medians).</summary>
+    public double SharePercent => BindMs > 0 ? 100 * AnalyzersMs / BindMs : 0;
+}
+
+/// <summary>
+/// Compiles the source tree and runs the analyzers on it, round after round: the diagnostics, and the analyzers'
+/// execution time next to the time of binding and checking the same code.
+/// </summary>
+/// <remarks>
+/// Each round binds a fresh compilation (<c>GetDiagnostics()</c>), then runs the analyzers on another fresh one with
+/// execution-time logging; the medians over the rounds after the warm-up are the figures. By default both run on one
+/// thread: the telemetry adds up the time of every analyzer callback, which compares with single-threaded binding; on a
+/// shared machine, concurrent callbacks also wait for each other's cores and look dearer than they are. <c>--parallel</c>
+/// runs both on every core as a build does (the share then overstates the analyzers' part of wall time).
+/// </remarks>
+public static class Measurement
+{
+    /// <summary>Parses <paramref name="files"/>, then runs <paramref name="analyzers"/> as <paramref name="options"/> say.</summary>
+    public static async Task<EvaluationResult> RunAsync(
+        EvaluationOptions options, CompilationSettings settings, SourceFiles files, ImmutableArray<DiagnosticAnalyzer> analyzers, Action<string>? progress = null)
+    {
+        var trees = files.Included
+            .Select(path => CSharpSyntaxTree.ParseText(SourceText.From(File.ReadAllText(path)), settings.ParseOptions, path))
+            .ToList();
+        int lines = trees.Sum(t => t.GetText().Lines.Count);
+        if (settings.GlobalUsings is { } usings)
+            trees.Add(CSharpSyntaxTree.ParseText(usings, settings.ParseOptions, Path.Combine(options.Root, "obj", "GlobalUsings.g.cs")));
+        var compilationOptions = settings.CompilationOptions.WithConcurrentBuild(options.Parallel);
+        CSharpCompilation Fresh() => CSharpCompilation.Create("RealCode", trees, settings.References, compilationOptions);
+        // Generated once, outside the timed rounds: their output is then bound and analyzed like the rest.
+        var problems = new List<string>();
+        var generated = SourceGenerators.Run(settings.Generators, Fresh(), problems);
+        trees.AddRange(generated);
+
+        var errors = ImmutableArray<Diagnostic>.Empty;
+        var found = ImmutableArray<Diagnostic>.Empty;
+        var exceptions = new ConcurrentQueue<Diagnostic>();
+        var rounds = new List<Round>();
+        for (int round = 1 - options.Warmup; round <= options.Runs; round++)
+        {
+            Settle();
+            var cpu = Cpu();
+            var bind = Stopwatch.StartNew();
+            var compileDiagnostics = Fresh().GetDiagnostics();
+            bind.Stop();
+            double bindCpu = (Cpu() - cpu).TotalMilliseconds;
+            if (round == 1 - options.Warmup)
+                errors = compileDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
+
+            Settle();
+            exceptions.Clear();
+            var withAnalyzers = Fresh().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                onAnalyzerException: (_, _, diagnostic) => exceptions.Enqueue(diagnostic),
+                concurrentAnalysis: options.Parallel,
+                logAnalyzerExecutionTime: true));
+            var pass = Stopwatch.StartNew();
+            found = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+            pass.Stop();
+            var times = new Dictionary<string, double>();
+            foreach (var analyzer in analyzers)
+                times[analyzer.GetType().Name] = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).ExecutionTime.TotalMilliseconds;
+            var measured = new Round(bind.Elapsed.TotalMilliseconds, bindCpu, pass.Elapsed.TotalMilliseconds, times);
+            progress?.Invoke($"{(round <= 0 ? "warm-up" : "round " + round)}: bind+check {measured.BindMs:F0} ms (CPU {bindCpu:F0} ms), "
+                + $"analyzers {measured.AnalyzersMs:F0} ms ({100 * measured.AnalyzersMs / measured.BindMs:F1} %), analysis pass {measured.PassMs:F0} ms");
+            if (round > 0)
+                rounds.Add(measured);
+        }
+
+        var exceptionDiagnostics = exceptions.Concat(found.Where(d => d.Id == "AD0001"))
+            .GroupBy(d => d.ToString()).Select(g => g.First()).ToImmutableArray();
+        var diagnostics = found
+            .Where(d => d.Id.StartsWith("EXG", StringComparison.Ordinal) && (options.Rules.Count == 0 || options.Rules.Contains(d.Id)))
+            .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
+            .ToImmutableArray();
+        return new EvaluationResult(lines, generated.Count, problems, errors, diagnostics, exceptionDiagnostics, rounds);
+    }
+
+    /// <summary>The median (the mean of the middle two of an even count); 0 for none.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>Collects the garbage of the step before, so that each timed step pays for its own.</summary>
+    private static void Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

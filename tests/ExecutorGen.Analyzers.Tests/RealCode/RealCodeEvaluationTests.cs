@@ -1,0 +1,95 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using ExecutorGen.Analyzers.RealCode;
+using Xunit;
+
+namespace ExecutorGen.Analyzers.Tests.RealCode;
+
+/// <summary>
+/// The real-code evaluation (tests/ExecutorGen.Analyzers.RealCode, its core linked here) on a tiny source tree it has
+/// never seen: it must find the one known diagnostic in the product code, leave the test folder out and measure.
+/// </summary>
+public sealed class RealCodeEvaluationTests : IDisposable
+{
+    private const string Router = """
+        class Router
+        {
+            private readonly int _count = 8;
+
+            public int Shard(object key) => key.GetHashCode() % _count;
+        }
+        """;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "realcode-" + Guid.NewGuid().ToString("N"));
+
+    public RealCodeEvaluationTests()
+    {
+        Write("src/Routing/Router.cs", Router);
+        Write("src/Routing/Plain.cs", "namespace Routing; public static class Plain { public static int Twice(int x) => 2 * x; }");
+        // Left out: a test folder (by default) and build output (always); both would report the same diagnostic.
+        Write("src/Routing.Tests/RouterTests.cs", Router.Replace("class Router", "class RouterTests", StringComparison.Ordinal));
+        Write("src/Routing/obj/Release/Router.g.cs", Router.Replace("class Router", "class Copy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reports_the_known_diagnostic_of_the_product_code_and_the_analyzers_time()
+    {
+        var options = EvaluationOptions.Parse([_root, "--runs", "1", "--warmup", "0", "--tsv", Path.Combine(_root, "out.tsv")]);
+        var files = SourceFiles.Collect(options);
+        var settings = CompilationSettings.Create(options);
+        var analyzers = AnalyzerAssembly.Analyzers(AnalyzerAssembly.Load(null));
+
+        var result = await Measurement.RunAsync(options, settings, files, analyzers);
+        Report.WriteTsv(options.TsvPath!, options.Root, result.Diagnostics);
+
+        Assert.Equal(["src/Routing/Plain.cs", "src/Routing/Router.cs"], files.Included.Select(f => SourceFiles.Relative(_root, f)));
+        Assert.Equal(1, files.ExcludedCount);
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.AnalyzerExceptions);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.StartsWith("EXG005\tsrc/Routing/Router.cs:5:37\t", Report.Line(diagnostic, _root), StringComparison.Ordinal);
+        var round = Assert.Single(result.Rounds);
+        Assert.True(round.BindMs > 0);
+        Assert.True(round.AnalyzerMs[nameof(HashRoutingAnalyzer)] > 0);
+        Assert.True(result.SharePercent > 0);
+        var rows = File.ReadAllLines(options.TsvPath!);
+        Assert.Equal(2, rows.Length);
+        Assert.Equal("EXG005\tsrc/Routing/Router.cs\t5\t37", string.Join('\t', rows[1].Split('\t').Take(4)));
+        Assert.EndsWith("\tpublic int Shard(object key) => key.GetHashCode() % _count;", rows[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Lucene.Net.TestFramework", true)]
+    [InlineData("UnitTests", true)]
+    [InlineData("integration-testing", true)]
+    [InlineData("Quartz.Examples.Worker", true)]
+    [InlineData("Benchmarks", true)]
+    [InlineData("Latest", false)]
+    [InlineData("Attestation", false)]
+    [InlineData("Npgsql", false)]
+    public void Folders_that_look_like_tests_benchmarks_samples_or_examples(string folder, bool nonProduct) =>
+        Assert.Equal(nonProduct, SourceFiles.LooksNonProduct(folder));
+
+    [Theory]
+    [InlineData("net8.0", "NET;NET8_0;NET5_0_OR_GREATER;NET8_0_OR_GREATER;NETCOREAPP3_1_OR_GREATER", "12")]
+    [InlineData(".NETCoreApp,Version=v10.0", "NET10_0;NET10_0_OR_GREATER", "14")]
+    [InlineData("netstandard2.0", "NETSTANDARD;NETSTANDARD2_0;NETSTANDARD2_0_OR_GREATER", "7.3")]
+    [InlineData("net462", "NETFRAMEWORK;NET462;NET461_OR_GREATER;NET462_OR_GREATER", "7.3")]
+    public void Target_framework_symbols_and_default_language_version(string name, string someSymbols, string languageVersion)
+    {
+        var framework = TargetFramework.Parse(name)!;
+        Assert.Empty(someSymbols.Split(';').Except(framework.PreprocessorSymbols()));
+        Assert.Equal(languageVersion, framework.DefaultLanguageVersion);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private void Write(string relative, string text)
+    {
+        string path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
