@@ -38,14 +38,18 @@ internal sealed class Entry
 /// <summary>A function reached from an entry point, and whether its <c>this</c> is shared with other threads there.</summary>
 internal readonly struct Reached
 {
-    public Reached(Entry entry, bool thisShared)
+    public Reached(Entry entry, bool thisShared, HeldLocks? pathHeld)
     {
         Entry = entry;
         ThisShared = thisShared;
+        PathHeld = pathHeld;
     }
 
     public Entry Entry { get; }
     public bool ThisShared { get; }
+
+    /// <summary>The locks held by the calls on the way from the entry (the first, shortest, path): a timer callback that takes the connector's lock, then calls into its buffers.</summary>
+    public HeldLocks? PathHeld { get; }
 }
 
 /// <summary>
@@ -65,6 +69,12 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, List<Reached>> _reach = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, HeldLocks?> _entryLocks = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, bool> _client = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<INamedTypeSymbol> _concurrentTypes = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<ISymbol>> _flows = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<ISymbol>> _overrides = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<ISymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<ISymbol>> _implementations = new(SymbolEqualityComparer.Default);
+    private Dictionary<ISymbol, List<INamedTypeSymbol>>? _implementers;
 
     public Composition(ConcurrencyModel model)
     {
@@ -79,8 +89,21 @@ internal sealed class Composition
                     _callers[call.Callee] = list = new List<(FunctionSummary, CallSite)>();
                 list.Add((function, call));
                 if (call.Escapes)
+                {
                     _escaping.Add(call.Callee);
+                    if (call.DelegateType is { } delegateType && delegateType.GetMembers("Invoke").FirstOrDefault() is { } invoke)
+                        Add(_delegateTargets, invoke, call.Callee);
+                }
             }
+            foreach (var (holder, source) in function.Flows)
+                Add(_flows, holder, source);
+            if (function.Enclosing is null && function.Symbol is IMethodSymbol method)
+            {
+                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                    Add(_overrides, overridden.OriginalDefinition, method);
+            }
+            if ((function.Takes.Count > 0 || function.Starts.Count > 0) && function.Member.ContainingType is { } owner)
+                _concurrentTypes.Add(owner.OriginalDefinition);
             foreach (var access in function.Accesses)
             {
                 if (!Accesses.TryGetValue(access.Target, out var list))
@@ -126,13 +149,16 @@ internal sealed class Composition
         {
             foreach (var start in function.Starts)
             {
-                string description = start.Target is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
-                    ? $"the {Starters.Describe(start.Starter)} in '{function.Member.Name}'"
-                    : $"'{start.Target.Name}', run by the {Starters.Describe(start.Starter)} in '{function.Member.Name}'";
                 bool concurrent = start.Starter == StarterKind.Parallel || start.InLoop;
                 bool thisShared = start.Receiver is Receiver.This or Receiver.Shared;
-                entries.Add((start.Syntax.GetLocation(), new Entry(start.Target, description, concurrent, start.Starter, start, function, thisShared)));
-                _entryTargets.Add(start.Target);
+                foreach (var target in StartedBy(start))
+                {
+                    string description = target is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
+                        ? $"the {Starters.Describe(start.Starter)} in '{function.Member.Name}'"
+                        : $"'{target.Name}', run by the {Starters.Describe(start.Starter)} in '{function.Member.Name}'";
+                    entries.Add((start.Syntax.GetLocation(), new Entry(target, description, concurrent, start.Starter, start, function, thisShared)));
+                    _entryTargets.Add(target);
+                }
             }
             if (function.Symbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } method && function.Enclosing is null && Symbols.IsHandler(method))
             {
@@ -143,19 +169,138 @@ internal sealed class Composition
         Entries.AddRange(entries.OrderBy(e => e.Where, SourceOrder.Comparer).Select(e => e.Entry));
     }
 
+    /// <summary>
+    /// What a start runs: its delegate; for a virtual method, its overrides too; for a delegate held in a field or a
+    /// parameter, every lambda or method that flows there (<c>_work = Run</c>, <c>TimerFactory.Create(Tick)</c>), through
+    /// a few holders.
+    /// </summary>
+    private IEnumerable<ISymbol> StartedBy(StartSite start)
+    {
+        if (!start.ThroughHolder)
+            return start.Target is IMethodSymbol method ? Targets(method, delegates: false) : new[] { start.Target };
+        var found = new List<ISymbol>();
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { start.Target };
+        var holders = new Queue<(ISymbol Holder, int Depth)>();
+        holders.Enqueue((start.Target, 0));
+        while (holders.Count > 0)
+        {
+            var (holder, depth) = holders.Dequeue();
+            if (!_flows.TryGetValue(holder, out var sources))
+                continue;
+            foreach (var source in sources)
+            {
+                if (!seen.Add(source))
+                    continue;
+                if (source is IFieldSymbol or IParameterSymbol)
+                {
+                    if (depth < 4)
+                        holders.Enqueue((source, depth + 1));
+                }
+                else if (source is IMethodSymbol method)
+                {
+                    found.AddRange(Targets(method, delegates: false));
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// What a call can run: the method itself when it has code; its overrides in the compilation when it is virtual;
+    /// the implementations in the compilation of an interface member; and, with <paramref name="delegates"/>, for a
+    /// delegate's invocation the methods of the compilation handed out as delegates of that type.
+    /// </summary>
+    public IEnumerable<ISymbol> Targets(IMethodSymbol callee, bool delegates)
+    {
+        if (callee.MethodKind == MethodKind.DelegateInvoke)
+        {
+            if (delegates && _delegateTargets.TryGetValue(callee, out var handedOut))
+            {
+                foreach (var target in handedOut)
+                    yield return target;
+            }
+            yield break;
+        }
+        if (!callee.IsAbstract && Functions.ContainsKey(callee))
+            yield return callee;
+        if (_overrides.TryGetValue(callee, out var overrides))
+        {
+            foreach (var target in overrides)
+                yield return target;
+        }
+        if (callee.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            foreach (var target in Implementations(callee))
+                yield return target;
+        }
+    }
+
+    private List<ISymbol> Implementations(IMethodSymbol member)
+    {
+        if (_implementations.TryGetValue(member, out var known))
+            return known;
+        if (_implementers is null)
+        {
+            _implementers = new Dictionary<ISymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+            var types = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var function in Functions.Values)
+            {
+                if (function.Enclosing is null && function.Symbol.ContainingType is { TypeKind: not TypeKind.Interface } type && types.Add(type.OriginalDefinition))
+                {
+                    foreach (var @interface in type.OriginalDefinition.AllInterfaces)
+                    {
+                        if (!_implementers.TryGetValue(@interface.OriginalDefinition, out var list))
+                            _implementers[@interface.OriginalDefinition] = list = new List<INamedTypeSymbol>();
+                        list.Add(type.OriginalDefinition);
+                    }
+                }
+            }
+        }
+        var found = new List<ISymbol>();
+        if (member.ContainingType is { } declaring && _implementers.TryGetValue(declaring.OriginalDefinition, out var implementers))
+        {
+            foreach (var type in implementers)
+            {
+                foreach (var @interface in type.AllInterfaces)
+                {
+                    if (!SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, declaring.OriginalDefinition))
+                        continue;
+                    foreach (var candidate in @interface.GetMembers(member.Name))
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition)
+                            && type.FindImplementationForInterfaceMember(candidate) is IMethodSymbol implementation
+                            && Functions.ContainsKey(implementation.OriginalDefinition))
+                        {
+                            found.Add(implementation.OriginalDefinition);
+                        }
+                    }
+                }
+            }
+        }
+        _implementations[member] = found;
+        return found;
+    }
+
+    private static void Add(Dictionary<ISymbol, List<ISymbol>> map, ISymbol key, ISymbol value)
+    {
+        if (!map.TryGetValue(key, out var list))
+            map[key] = list = new List<ISymbol>();
+        list.Add(value);
+    }
+
     /// <summary>Breadth first from the entry, callees in source order: what is reported does not depend on analysis order.</summary>
     private void Reach(Entry entry)
     {
         var seen = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
-        var queue = new Queue<(ISymbol Function, bool ThisShared, int Depth)>();
-        queue.Enqueue((entry.Target, entry.ThisShared, 0));
+        var queue = new Queue<(ISymbol Function, bool ThisShared, HeldLocks? PathHeld, int Depth)>();
+        queue.Enqueue((entry.Target, entry.ThisShared, null, 0));
         seen[entry.Target] = entry.ThisShared;
         while (queue.Count > 0)
         {
-            var (symbol, thisShared, depth) = queue.Dequeue();
+            var (symbol, thisShared, pathHeld, depth) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
-            reached.Add(new Reached(entry, thisShared));
+            reached.Add(new Reached(entry, thisShared, pathHeld));
             if (depth >= MaxDepth || !Functions.TryGetValue(symbol, out var function))
                 continue;
             foreach (var call in function.Calls)
@@ -166,13 +311,14 @@ internal sealed class Composition
                     Receiver.Shared => true,
                     _ => false,
                 };
-                // Seen already: again only if its this is now shared where it was not.
-                if (seen.TryGetValue(call.Callee, out bool wasShared) && (wasShared || !nextShared))
-                    continue;
-                if (!Functions.ContainsKey(call.Callee))
-                    continue;
-                seen[call.Callee] = nextShared;
-                queue.Enqueue((call.Callee, nextShared, depth + 1));
+                foreach (var target in Targets(call.Callee, delegates: false))
+                {
+                    // Seen already: again only if its this is now shared where it was not.
+                    if (seen.TryGetValue(target, out bool wasShared) && (wasShared || !nextShared))
+                        continue;
+                    seen[target] = nextShared;
+                    queue.Enqueue((target, nextShared, Union(pathHeld, call.Held), depth + 1));
+                }
             }
         }
     }
@@ -241,8 +387,7 @@ internal sealed class Composition
         }
         else
         {
-            var accessibility = function.Symbol is IMethodSymbol { AssociatedSymbol: { } property } ? property.DeclaredAccessibility : function.Symbol.DeclaredAccessibility;
-            result = function.Symbol.Kind == SymbolKind.Method && function.Enclosing is null && accessibility != Accessibility.Private && !IsHandlerEntry(function.Symbol)
+            result = function.Symbol.Kind == SymbolKind.Method && function.Enclosing is null && IsVisibleOutside(function.Symbol) && !IsHandlerEntry(function.Symbol)
                 || _escaping.Contains(function.Symbol);
             if (!result)
             {
@@ -259,6 +404,29 @@ internal sealed class Composition
         _client[function.Symbol] = result;
         return result;
     }
+
+    /// <summary>
+    /// Callable from outside the assembly: public or protected, in types that are. Every caller of an internal or private
+    /// method is in the compilation, so whether it runs on a client's thread follows from its callers.
+    /// </summary>
+    private static bool IsVisibleOutside(ISymbol symbol)
+    {
+        if (symbol is IMethodSymbol { AssociatedSymbol: { } property })
+            symbol = property;
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Types whose code shows that their author thought about threads: they take a lock or start a worker. A field of
+    /// such a type that a worker mutates while other code touches it is a race worth reporting; the same in a plain data
+    /// structure some worker happens to reach is, by design, the caller's business (Infer's RacerD draws the same line).
+    /// </summary>
+    public bool ShowsConcurrencyIntent(INamedTypeSymbol? type) => type is not null && _concurrentTypes.Contains(type.OriginalDefinition);
 
     /// <summary>Whether <paramref name="function"/> is handed to a starter somewhere (or is a handler).</summary>
     public bool IsStarted(ISymbol function) => _entryTargets.Contains(function);

@@ -54,34 +54,36 @@ internal static class ExceptionEscapesRule
     /// <summary>The bodies an escaping exception crashes the process from, or is lost from; with how messages name them.</summary>
     private static IEnumerable<(FunctionSummary Root, string What, string Consequence, Location Owner)> Roots(Composition composition)
     {
+        foreach (var entry in composition.Entries)
+        {
+            if (entry.Site is not { } start || entry.StartedIn is not { } startedIn)
+                continue; // a handler: the executor catches what it throws
+            string consequence;
+            switch (start.Starter)
+            {
+                case StarterKind.Thread or StarterKind.ThreadPool or StarterKind.Timer:
+                    consequence = Crashes;
+                    break;
+                case StarterKind.Task when start.Discarded:
+                    consequence = Lost;
+                    break;
+                default:
+                    continue;
+            }
+            if (!composition.Functions.TryGetValue(entry.Target, out var target))
+                continue;
+            if (entry.Target is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
+            {
+                yield return (target, $"the {Starters.DescribeBody(start.Starter)} in '{startedIn.Member.Name}'", consequence, start.Syntax.GetLocation());
+            }
+            else
+            {
+                var owner = entry.Target.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? start.Syntax.GetLocation();
+                yield return (target, $"'{entry.Target.Name}', the {Starters.DescribeBody(start.Starter)} in '{startedIn.Member.Name}'", consequence, owner);
+            }
+        }
         foreach (var function in composition.Functions.Values.OrderBy(f => SourceOrder.Of(f.Symbol), SourceOrder.Comparer))
         {
-            foreach (var start in function.Starts)
-            {
-                string consequence;
-                switch (start.Starter)
-                {
-                    case StarterKind.Thread or StarterKind.ThreadPool or StarterKind.Timer:
-                        consequence = Crashes;
-                        break;
-                    case StarterKind.Task when start.Discarded:
-                        consequence = Lost;
-                        break;
-                    default:
-                        continue;
-                }
-                if (!composition.Functions.TryGetValue(start.Target, out var target))
-                    continue;
-                if (start.Target is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction })
-                {
-                    yield return (target, $"the {Starters.DescribeBody(start.Starter)} in '{function.Member.Name}'", consequence, start.Syntax.GetLocation());
-                }
-                else
-                {
-                    var owner = start.Target.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? start.Syntax.GetLocation();
-                    yield return (target, $"'{start.Target.Name}', the {Starters.DescribeBody(start.Starter)} in '{function.Member.Name}'", consequence, owner);
-                }
-            }
             if (function.Symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true } method)
             {
                 var owner = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation();

@@ -39,6 +39,12 @@ internal sealed class FunctionSummary
     public List<CallSite> Calls { get; } = new();
     public List<StartSite> Starts { get; } = new();
     public List<LockTake> Takes { get; } = new();
+
+    /// <summary>
+    /// Delegates stored in a field or passed to a parameter of a method of the compilation (<c>_work = Run;</c>,
+    /// <c>TimerFactory.Create(Tick)</c>): a start of that field or parameter starts them.
+    /// </summary>
+    public List<(ISymbol Holder, ISymbol Source)> Flows { get; } = new();
     public List<WaitSite> Waits { get; } = new();
 
     /// <summary>
@@ -214,8 +220,9 @@ internal sealed class CallSite
 /// <summary>A delegate handed to something that runs it on another thread: a thread, the pool, a task, a parallel loop, a timer.</summary>
 internal sealed class StartSite
 {
-    public StartSite(ISymbol target, StarterKind starter, bool inLoop, bool discarded, Receiver receiver, SyntaxNode syntax)
+    public StartSite(ISymbol target, StarterKind starter, bool inLoop, bool discarded, Receiver receiver, SyntaxNode syntax, bool throughHolder = false)
     {
+        ThroughHolder = throughHolder;
         Target = target;
         Starter = starter;
         InLoop = inLoop;
@@ -224,8 +231,12 @@ internal sealed class StartSite
         Syntax = syntax;
     }
 
-    /// <summary>The lambda, local function or method that runs.</summary>
+    /// <summary>The lambda, local function or method that runs; or, <see cref="ThroughHolder"/>, the field or parameter holding it.</summary>
     public ISymbol Target { get; }
+
+    /// <summary>A delegate held in a field or parameter is started (<c>Task.Run(_work)</c>): what runs is what flows there.</summary>
+    public bool ThroughHolder { get; }
+
     public StarterKind Starter { get; }
 
     /// <summary>Started inside a loop: several copies run at once.</summary>

@@ -21,7 +21,6 @@ internal static class LockOrderRule
     {
         if (!composition.Functions.Values.Any(f => f.Takes.Count > 0))
             return;
-        var implementations = new Implementations(composition);
         var nestings = new List<Nesting>();
         foreach (var function in composition.Functions.Values)
         {
@@ -45,7 +44,7 @@ internal static class LockOrderRule
                 {
                     if (!outer.Excludes || outer.Lock is not IFieldSymbol outerField)
                         continue;
-                    reached ??= Reach(composition, implementations, call.Callee, call.Receiver is Receiver.This or Receiver.Static);
+                    reached ??= Reach(composition, call.Callee, call.Receiver is Receiver.This or Receiver.Static);
                     foreach (var (inner, own, path) in reached)
                     {
                         // Called on another object of the same type, its instance locks are that object's: another lock
@@ -81,13 +80,13 @@ internal static class LockOrderRule
     /// at most <see cref="MaxCallDepth"/> calls deep), with the calls that lead there and whether every call on the way
     /// was on the caller's own object (<paramref name="own"/> for the first).
     /// </summary>
-    private static List<(IFieldSymbol Lock, bool Own, string Path)> Reach(Composition composition, Implementations implementations, IMethodSymbol callee, bool own)
+    private static List<(IFieldSymbol Lock, bool Own, string Path)> Reach(Composition composition, IMethodSymbol callee, bool own)
     {
         var found = new List<(IFieldSymbol, bool, string)>();
         var seenLocks = new HashSet<(IFieldSymbol, bool)>();
         var visited = new HashSet<(ISymbol, bool)>();
         var queue = new Queue<(ISymbol Method, bool Own, string Path, int Depth)>();
-        foreach (var target in implementations.Of(callee))
+        foreach (var target in composition.Targets(callee, delegates: true))
         {
             if (visited.Add((target, own)))
                 queue.Enqueue((target, own, $"'{target.Name}'", 1));
@@ -107,7 +106,7 @@ internal static class LockOrderRule
             foreach (var call in function.Calls)
             {
                 bool nextOwn = stillOwn && call.Receiver is Receiver.This or Receiver.Static;
-                foreach (var next in implementations.Of(call.Callee))
+                foreach (var next in composition.Targets(call.Callee, delegates: true))
                 {
                     if (visited.Add((next, nextOwn)))
                         queue.Enqueue((next, nextOwn, $"{path}, '{next.Name}'", depth + 1));
@@ -132,75 +131,5 @@ internal static class LockOrderRule
 
         public bool Is(IFieldSymbol outer, IFieldSymbol inner) =>
             SymbolEqualityComparer.Default.Equals(Outer, outer) && SymbolEqualityComparer.Default.Equals(Inner, inner);
-    }
-
-    /// <summary>
-    /// What a call can run: the method itself when it has code, else (an interface, abstract or virtual method) its
-    /// implementations and overrides in the compilation (only those of types that take a lock somewhere are indexed), and
-    /// for a delegate's invocation the methods of the compilation handed out as delegates of that type.
-    /// </summary>
-    private sealed class Implementations
-    {
-        private readonly Dictionary<ISymbol, List<ISymbol>> _of = new(SymbolEqualityComparer.Default);
-
-        public Implementations(Composition composition)
-        {
-            // Methods handed out as delegates, by delegate type: what invoking a delegate of that type may run.
-            foreach (var function in composition.Functions.Values)
-            {
-                foreach (var call in function.Calls)
-                {
-                    if (call.Escapes && call.DelegateType is { } delegateType && delegateType.GetMembers("Invoke").FirstOrDefault() is { } invoke)
-                        Add(invoke, call.Callee);
-                }
-            }
-            var lockingTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            foreach (var function in composition.Functions.Values)
-            {
-                if (function.Takes.Count > 0 && function.Symbol.ContainingType is { } type)
-                    lockingTypes.Add(type.OriginalDefinition);
-            }
-            foreach (var type in lockingTypes)
-            {
-                foreach (var member in type.GetMembers())
-                {
-                    if (member is not IMethodSymbol method || method.IsStatic || !composition.Functions.ContainsKey(method))
-                        continue;
-                    for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
-                        Add(overridden.OriginalDefinition, method);
-                    foreach (var explicitImplementation in method.ExplicitInterfaceImplementations)
-                        Add(explicitImplementation.OriginalDefinition, method);
-                }
-                foreach (var @interface in type.AllInterfaces)
-                {
-                    foreach (var interfaceMember in @interface.GetMembers())
-                    {
-                        if (interfaceMember is IMethodSymbol && type.FindImplementationForInterfaceMember(interfaceMember) is IMethodSymbol implementation
-                            && composition.Functions.ContainsKey(implementation.OriginalDefinition))
-                        {
-                            Add(interfaceMember.OriginalDefinition, implementation.OriginalDefinition);
-                        }
-                    }
-                }
-            }
-        }
-
-        private void Add(ISymbol declared, ISymbol implementation)
-        {
-            if (!_of.TryGetValue(declared, out var list))
-                _of[declared] = list = new List<ISymbol>();
-            list.Add(implementation);
-        }
-
-        public IEnumerable<ISymbol> Of(IMethodSymbol callee)
-        {
-            if (!callee.IsAbstract && callee.MethodKind != MethodKind.DelegateInvoke)
-                yield return callee;
-            if (_of.TryGetValue(callee, out var list))
-            {
-                foreach (var implementation in list)
-                    yield return implementation;
-            }
-        }
     }
 }

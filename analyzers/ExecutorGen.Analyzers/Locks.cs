@@ -7,7 +7,8 @@ namespace ExecutorGen.Analyzers;
 /// <summary>
 /// What takes and releases a lock, shared by EXG001 (is this access guarded?) and EXG003 (which locks are held
 /// here?): <c>lock</c> statements, <c>Monitor.Enter</c>/<c>TryEnter</c>/<c>Exit</c>,
-/// <c>System.Threading.Lock</c>'s <c>Enter</c>/<c>TryEnter</c>/<c>EnterScope</c>/<c>Exit</c>, and (for EXG001 only)
+/// <c>System.Threading.Lock</c>'s <c>Enter</c>/<c>TryEnter</c>/<c>EnterScope</c>/<c>Exit</c>, <c>SpinLock</c>,
+/// <c>ReaderWriterLockSlim</c>'s read, upgradeable and write locks, and (for EXG001 only)
 /// <c>SemaphoreSlim.Wait</c>/<c>Release</c>.
 /// </summary>
 internal static class Locks
@@ -27,6 +28,9 @@ internal static class Locks
             case "Enter" or "TryEnter" when ConcurrencySymbols.Is(method.ContainingType, symbols.Monitor):
                 return invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null;
             case "Enter" or "TryEnter" or "EnterScope" when ConcurrencySymbols.Is(method.ContainingType, symbols.Lock):
+            case "Enter" or "TryEnter" when ConcurrencySymbols.Is(method.ContainingType, symbols.SpinLock):
+            case "EnterWriteLock" or "TryEnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterUpgradeableReadLock" or "EnterReadLock" or "TryEnterReadLock"
+                when ConcurrencySymbols.Is(method.ContainingType, symbols.ReaderWriterLockSlim):
                 return invocation.Instance;
             case "Wait" or "WaitAsync" when withSemaphores && ConcurrencySymbols.Is(method.ContainingType, symbols.SemaphoreSlim):
                 return invocation.Instance;
@@ -45,7 +49,8 @@ internal static class Locks
         {
             case "Exit" when ConcurrencySymbols.Is(method.ContainingType, symbols.Monitor):
                 return invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null;
-            case "Exit" when ConcurrencySymbols.Is(method.ContainingType, symbols.Lock):
+            case "Exit" when ConcurrencySymbols.Is(method.ContainingType, symbols.Lock) || ConcurrencySymbols.Is(method.ContainingType, symbols.SpinLock):
+            case "ExitWriteLock" or "ExitUpgradeableReadLock" or "ExitReadLock" when ConcurrencySymbols.Is(method.ContainingType, symbols.ReaderWriterLockSlim):
             case "Release" when ConcurrencySymbols.Is(method.ContainingType, symbols.SemaphoreSlim):
                 return invocation.Instance;
             default:

@@ -45,6 +45,30 @@ internal static class SharedStateRule
         return null;
     }
 
+    /// <summary>
+    /// A lock the variable is used under (read or written) in at least two functions: the evidence for "guarded by L" when
+    /// no write is under a lock yet (the unlocked write being the defect). One function reading it inside some lock is not
+    /// evidence: that lock may be there for something else.
+    /// </summary>
+    private static HeldLocks? ConsistentLock(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
+    {
+        Dictionary<ISymbol, ISymbol>? firstFunction = null;
+        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        {
+            if (access.InitializesIn(function))
+                continue;
+            for (var held = composition.Held(function, access.Held); held is not null; held = held.Next)
+            {
+                firstFunction ??= new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
+                if (!firstFunction.TryGetValue(held.Lock, out var seenIn))
+                    firstFunction[held.Lock] = function.Symbol;
+                else if (!SymbolEqualityComparer.Default.Equals(seenIn, function.Symbol))
+                    return new HeldLocks(held.Lock, held.Excludes, null);
+            }
+        }
+        return null;
+    }
+
     private static void ReportWrites(Composition composition, CompilationAnalysisContext context, ISymbol target,
         List<(FunctionSummary Function, Access Access)> accesses, (FunctionSummary Function, Access Access, HeldLocks Held)? guard)
     {
@@ -59,17 +83,24 @@ internal static class SharedStateRule
                 continue; // a plain store to a volatile field is published safely; x = x + 1 still races
             if (Worker(composition, function, access) is not { } reached)
                 continue;
-            bool inconsistent = guard is not null;
-            bool shared = target is IFieldSymbol { IsStatic: true } || reached.Entry.Concurrent
-                || inconsistent
-                || access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate && target is IFieldSymbol && RacingAccess(composition, function, access, accesses, writesOnly: access.Kind != AccessKind.Mutate);
+            bool inconsistent = guard is not null || ConsistentLock(composition, accesses) is not null;
+            bool isStatic = target is IFieldSymbol { IsStatic: true };
+            bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;
+            // Statics: a read-modify-write in any worker code (every thread shares them); a plain store only on a worker
+            // that runs several copies at once. Fields of objects: on such a worker, or where another thread touches the
+            // field too and its type shows it is meant for threads (it takes a lock or starts workers).
+            bool shared = inconsistent
+                || reached.Entry.Concurrent
+                || isStatic && readModifyWrite
+                || !isStatic && readModifyWrite && target is IFieldSymbol && composition.ShowsConcurrencyIntent(target.ContainingType)
+                    && RacingAccess(composition, function, access, accesses, writesOnly: access.Kind != AccessKind.Mutate);
             if (!shared)
                 continue;
             var properties = ImmutableDictionary<string, string?>.Empty;
             // Interlocked does not exclude a lock holder's read-modify-write: where a lock guards the field elsewhere, the fix takes that lock.
             if (access.Interlocked is not null && !inconsistent)
                 properties = properties.Add(DiagnosticDescriptors.InterlockedProperty, access.Interlocked);
-            if (guard is not null && OwnLock(guard.Value.Held, target) is { } lockField)
+            if ((guard?.Held ?? ConsistentLock(composition, accesses)) is { } guarding && OwnLock(guarding, target) is { } lockField)
                 properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), target.Name, "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
@@ -146,14 +177,18 @@ internal static class SharedStateRule
     }
 
     /// <summary>
-    /// The first entry point (in source order) whose worker code includes the access's function, where the variable is
+    /// The first entry point (in source order) whose worker code includes the access's function without a lock held on
+    /// the way, where the variable is
     /// shared: statics always, and fields of an object this one shares; a field of <c>this</c> where <c>this</c> is an
     /// object other threads have; a captured variable in a lambda that is itself started.
     /// </summary>
     private static Reached? Worker(Composition composition, FunctionSummary function, Access access)
     {
+        var held = composition.Held(function, access.Held);
         foreach (var reached in composition.ReachedFrom(function))
         {
+            if (held is not null || reached.PathHeld is not null)
+                continue; // guarded on this path: by the function, its callers, or a call on the way from the entry
             switch (access.Target)
             {
                 case IFieldSymbol or IPropertySymbol when access.Owner is Receiver.Static or Receiver.Shared:

@@ -69,7 +69,33 @@ internal sealed class SummaryWalker
                     break;
             }
         }
+        foreach (var function in walker._made)
+        {
+            CheckThenAct(function);
+            InRunOrder(function);
+        }
         return walker._made;
+    }
+
+    /// <summary>
+    /// A plain store of a value (a counter, a timestamp, an index) that the function read earlier without a lock is a
+    /// read-modify-write spread over statements: <c>if (now - s_last &lt; p) return s_cached; s_last = now;</c> races like
+    /// <c>s_last++</c>. (A reference set after a null check is lazy initialization: left a plain store.)
+    /// </summary>
+    private static void CheckThenAct(FunctionSummary function)
+    {
+        Dictionary<ISymbol, int>? firstRead = null;
+        for (int i = 0; i < function.Accesses.Count; i++)
+        {
+            var access = function.Accesses[i];
+            if (access.Held is not null || access.Target is not IFieldSymbol { Type.IsValueType: true })
+                continue;
+            firstRead ??= new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+            if (access.Kind == AccessKind.Read && !firstRead.ContainsKey(access.Target))
+                firstRead[access.Target] = access.Syntax.SpanStart;
+            else if (access.Kind == AccessKind.Write && firstRead.TryGetValue(access.Target, out int read) && read < access.Syntax.SpanStart)
+                function.Accesses[i] = new Access(access.Target, AccessKind.ReadModifyWrite, access.Owner, null, access.Syntax, null, false);
+        }
     }
 
     private void Enter(FunctionSummary function, IOperation root)
@@ -349,6 +375,9 @@ internal sealed class SummaryWalker
         }
         if (expression is IAwaitOperation awaited)
             expression = awaited.Operation;
+        // await _gate.WaitAsync().ConfigureAwait(false)
+        if (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            expression = configured;
         if (expression is not null && Operations.WithoutConversions(expression) is IInvocationOperation invocation && Acquired(invocation, out excludes, out syntax) is { } acquired)
             return acquired;
         return null;
@@ -440,8 +469,13 @@ internal sealed class SummaryWalker
             case OperationKind.FieldReference:
                 FieldReference((IFieldReferenceOperation)operation);
                 break;
-            case OperationKind.LocalReference or OperationKind.ParameterReference:
+            case OperationKind.LocalReference:
                 Captured(operation);
+                break;
+            case OperationKind.ParameterReference:
+                Captured(operation);
+                if (operation.Type?.TypeKind == TypeKind.Delegate)
+                    DelegateHolder(((IParameterReferenceOperation)operation).Parameter.OriginalDefinition, operation);
                 break;
             case OperationKind.PropertyReference:
                 PropertyReference((IPropertyReferenceOperation)operation);
@@ -472,6 +506,8 @@ internal sealed class SummaryWalker
         var field = reference.Field;
         if (field.IsConst)
             return;
+        if (field.Type.TypeKind == TypeKind.Delegate)
+            DelegateHolder(field.OriginalDefinition, reference);
         Receiver owner;
         if (field.IsStatic)
             owner = Receiver.Static;
@@ -707,8 +743,13 @@ internal sealed class SummaryWalker
         }
         if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
             Call(target, Receiver.Shared, invocation); // a method handed out as this delegate type may take a lock (EXG003)
-        else if (_held is not null && (callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface))
-            Call(callee, receiver, invocation); // an implementation of the compilation may take a lock (EXG003)
+        else if ((callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface)
+            && (_held is not null || SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _function.Symbol.ContainingAssembly)))
+        {
+            // Dispatched to an implementation: of the compilation's own interfaces and virtual methods, followed by the
+            // worker rules; of any (IDisposable.Dispose), under a lock, for EXG003.
+            Call(callee, receiver, invocation);
+        }
         if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
             return;
         if (!_lists.NeverThrows(target, invocation.Syntax.SyntaxTree))
@@ -725,7 +766,8 @@ internal sealed class SummaryWalker
             Call(constructor.OriginalDefinition, Receiver.Owned, creation);
             Throws(creation, constructor.OriginalDefinition, sure: false);
         }
-        else if (creation.Arguments.Length > 0 && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree) && creation.Type?.TypeKind != TypeKind.Delegate)
+        else if (creation.Arguments.Length > 0 && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree) && creation.Type?.TypeKind != TypeKind.Delegate
+            && !ConcurrencySymbols.IsOrDerives(creation.Type, _symbols.Exception))
         {
             Throws(creation, null, sure: true);
         }
@@ -754,14 +796,50 @@ internal sealed class SummaryWalker
             (_ownedLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(declarator.Symbol);
     }
 
+    /// <summary>
+    /// A field or parameter holding a delegate: started here (<c>Task.Run(_work)</c>, <c>new Timer(callback)</c>), or passed
+    /// on to another holder (<c>Create(callback)</c>, <c>_work = callback</c>).
+    /// </summary>
+    private void DelegateHolder(ISymbol holder, IOperation reference)
+    {
+        if (_symbols.StarterOf(reference) is { } starter)
+            _function.Starts.Add(new StartSite(holder, starter, _loops > 0, Discarded(reference), Receiver.This, reference.Syntax, throughHolder: true));
+        else if (HolderOf(reference) is { } next && !SymbolEqualityComparer.Default.Equals(next, holder))
+            _function.Flows.Add((next, holder));
+    }
+
+    /// <summary>Where a delegate goes: a field it is stored in, or the parameter of a method of the compilation it is passed to.</summary>
+    private ISymbol? HolderOf(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation field }:
+                return field.Field.OriginalDefinition;
+            case IFieldInitializerOperation { InitializedFields: { Length: > 0 } fields }:
+                return fields[0].OriginalDefinition;
+            case IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation or IObjectCreationOperation }
+                when parameter.ContainingSymbol is IMethodSymbol method && _symbols.HasBody(method.OriginalDefinition):
+                return parameter.OriginalDefinition;
+            default:
+                return null;
+        }
+    }
+
     private void Lambda(IAnonymousFunctionOperation lambda)
     {
         Nested(lambda.Symbol, lambda.Body);
         if (_symbols.StarterOf(lambda) is { } starter)
+        {
             _function.Starts.Add(new StartSite(lambda.Symbol, starter, _loops > 0, Discarded(lambda), Receiver.This, lambda.Syntax));
-        else
-            // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here.
-            _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax));
+            return;
+        }
+        if (HolderOf(lambda) is { } holder)
+            _function.Flows.Add((holder, lambda.Symbol));
+        // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here.
+        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax));
     }
 
     private void MethodReference(IMethodReferenceOperation reference)
@@ -774,6 +852,8 @@ internal sealed class SummaryWalker
             _function.Starts.Add(new StartSite(method, starter, _loops > 0, Discarded(reference), receiver, reference.Syntax));
             return;
         }
+        if (HolderOf(reference) is { } holder)
+            _function.Flows.Add((holder, method));
         if (_symbols.HasBody(method))
             _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax) { Escapes = true, DelegateType = reference.Parent?.Type });
     }
@@ -820,13 +900,30 @@ internal sealed class SummaryWalker
 
     private void Throws(IOperation operation, IMethodSymbol? callee, bool sure)
     {
-        if (_function.ThrowsForSure || _protected > 0)
+        // Past the first sure throw only what runs before it still matters: its own operands, which are visited next.
+        if (_function.ThrowsForSure && !_function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span) || _protected > 0)
             return;
         if (_inCatchAllHandler && operation.Kind != OperationKind.Throw)
             return;
         _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee));
         if (sure)
             _function.ThrowsForSure = true;
+    }
+
+    /// <summary>
+    /// Puts the throw points in the order they run: operands before the call they are passed to
+    /// (<c>_log.WriteLine(Report.Generate(x))</c> fails in <c>Generate</c> first), up to the first sure throw.
+    /// </summary>
+    private static void InRunOrder(FunctionSummary function)
+    {
+        var points = function.Throws;
+        if (points.Count < 2)
+            return;
+        // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.
+        points.Sort((x, y) => x.Syntax.Span.End != y.Syntax.Span.End ? x.Syntax.Span.End.CompareTo(y.Syntax.Span.End) : x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
+        int firstSure = points.FindIndex(p => p.Callee is null);
+        if (firstSure >= 0 && firstSure < points.Count - 1)
+            points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
     }
 
     /// <summary>Property gets that throw as part of their contract: a dictionary's indexer, <c>Task.Result</c>, <c>Lazy.Value</c>.</summary>

@@ -28,6 +28,8 @@ internal sealed class ConcurrencySymbols
         Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
         SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
         Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+        SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
+        ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
         WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
         Math = compilation.GetTypeByMetadataName("System.Math");
@@ -57,6 +59,8 @@ internal sealed class ConcurrencySymbols
 
     /// <summary><c>System.Threading.Lock</c> (.NET 9 and later).</summary>
     public INamedTypeSymbol? Lock { get; }
+    public INamedTypeSymbol? SpinLock { get; }
+    public INamedTypeSymbol? ReaderWriterLockSlim { get; }
     public INamedTypeSymbol? WaitHandle { get; }
     public INamedTypeSymbol? BlockingCollection { get; }
     public INamedTypeSymbol? Math { get; }
@@ -67,7 +71,8 @@ internal sealed class ConcurrencySymbols
 
     /// <summary>A method (or accessor, lambda, local function) of this compilation with code: one that has a summary.</summary>
     public bool HasBody(IMethodSymbol method) =>
-        !method.DeclaringSyntaxReferences.IsEmpty && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern;
+        !method.DeclaringSyntaxReferences.IsEmpty && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern
+        && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
     /// <summary>A <c>[ThreadStatic]</c> field: each thread has its own.</summary>
     public bool IsThreadLocal(IFieldSymbol field)

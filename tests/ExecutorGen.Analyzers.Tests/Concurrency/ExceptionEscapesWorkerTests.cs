@@ -45,7 +45,7 @@ public class ExceptionEscapesWorkerTests
                 void Loop()
                 {
                     while (true)
-                        {|EXG002:Process(_queue.Take())|};
+                        Process({|EXG002:_queue.Take()|});
                 }
             }
         """);
