@@ -35,7 +35,7 @@ internal static class ExceptionEscapesRule
             // then the lambda's call is the place.
             var function = root;
             var escape = FirstEscape(composition, function, canThrow);
-            for (int hops = 0; escape?.Callee is { } callee && hops < MaxDepth && IsForwarder(function)
+            for (int hops = 0; escape?.Callee is { } callee && hops < MaxDepth && IsForwarder(function, escape)
                 && composition.Functions.TryGetValue(callee, out var forwardedTo)
                 && FirstEscape(composition, forwardedTo, canThrow) is { Callee: null } inner && !IsThrow(inner.Syntax); hops++)
             {
@@ -136,10 +136,27 @@ internal static class ExceptionEscapesRule
         return result;
     }
 
-    /// <summary>A lambda whose body is one expression or one statement: it only passes the work on.</summary>
-    private static bool IsForwarder(FunctionSummary function) =>
-        function.Symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda && function.Calls.Count == 1
-        && lambda.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is AnonymousFunctionExpressionSyntax { ExpressionBody: not null } or AnonymousFunctionExpressionSyntax { Block.Statements.Count: 1 };
+    /// <summary>A lambda whose whole body is the call that lets the exception out (<c>_ => Reload()</c>): it only passes the work on.</summary>
+    private static bool IsForwarder(FunctionSummary function, ThrowPoint escape)
+    {
+        if (function.Symbol is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda
+            || lambda.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not AnonymousFunctionExpressionSyntax syntax)
+        {
+            return false;
+        }
+        var body = syntax.ExpressionBody ?? (syntax.Block is { Statements.Count: 1 } block && block.Statements[0] is ExpressionStatementSyntax statement ? statement.Expression : null);
+        while (body is AwaitExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax)
+        {
+            body = body switch
+            {
+                AwaitExpressionSyntax awaited => awaited.Expression,
+                CastExpressionSyntax cast => cast.Expression,
+                ParenthesizedExpressionSyntax parenthesized => parenthesized.Expression,
+                _ => body,
+            };
+        }
+        return body == escape.Syntax;
+    }
 
     private static bool IsThrow(SyntaxNode syntax) => syntax is ThrowStatementSyntax or ThrowExpressionSyntax;
 }

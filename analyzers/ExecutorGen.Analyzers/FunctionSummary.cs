@@ -152,8 +152,9 @@ internal enum AccessKind
 /// <summary>One access to a field, a bool auto-property (for stop flags), or a variable captured by a lambda.</summary>
 internal sealed class Access
 {
-    public Access(ISymbol target, AccessKind kind, Receiver owner, HeldLocks? held, SyntaxNode syntax, string? interlocked, bool inLoopCondition)
+    public Access(ISymbol target, AccessKind kind, Receiver owner, HeldLocks? held, SyntaxNode syntax, string? interlocked, bool inLoopCondition, bool inCondition = false)
     {
+        InCondition = inCondition;
         Target = target;
         Kind = kind;
         Owner = owner;
@@ -179,6 +180,9 @@ internal sealed class Access
 
     /// <summary>A read in the condition of a <c>while</c> or <c>for</c> loop (a stop flag).</summary>
     public bool InLoopCondition { get; }
+
+    /// <summary>A read in the condition of an <c>if</c> or a loop: what runs next depends on it.</summary>
+    public bool InCondition { get; }
 
     public bool IsWrite => Kind is AccessKind.Write or AccessKind.ReadModifyWrite or AccessKind.Mutate;
 

@@ -108,8 +108,8 @@ internal static class SharedStateRule
     }
 
     /// <summary>
-    /// A plain read without a lock in worker code of a field written under a lock, when a write can run at the same time;
-    /// once per field and function. Not when the same function goes on to check it again under the lock (double-checked
+    /// A read without a lock in worker code of a field written under a lock, when a write can run at the same time: of a
+    /// collection, or a check and a use of a value that can change in between; once per field and function. Not when the same function goes on to check it again under the lock (double-checked
     /// flags, a provisional value recomputed under the lock) or initializes it under the lock (lazy initialization).
     /// </summary>
     private static void ReportReads(Composition composition, CompilationAnalysisContext context, ISymbol target,
@@ -128,7 +128,7 @@ internal static class SharedStateRule
             if (Worker(composition, function, access) is not { } reached)
                 continue;
             bool racing = field.IsStatic || reached.Entry.Concurrent || RacingAccess(composition, function, access, accesses, writesOnly: true);
-            if (!racing || CheckedAgainUnderLock(function, access, target))
+            if (!racing || CheckedAgainUnderLock(function, access, target) || access.Kind == AccessKind.Read && !ReadAgain(function, access, target))
                 continue;
             reported.Add(function.Symbol);
             var properties = OwnLock(guard.Value.Held, target) is { } lockField
@@ -229,6 +229,28 @@ internal static class SharedStateRule
                 otherThread = !entries.Any(e => ReferenceEquals(e.Entry, reached.Entry));
             }
             if (otherThread)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A plain read of a value or a reference is one atomic read: alone it sees an older value, never a broken one (a
+    /// collection read is different: it walks state a writer may be changing). It is a defect when what the function does
+    /// next relies on the value still holding: it reads the field again without the lock (<c>if (_conn != null)
+    /// _conn.Send(x);</c>), or it goes on to take a lock and act on the decision there without checking again
+    /// (<c>if (_closed) return; lock (_sync) _pending.Add(x);</c>: a message added after Close).
+    /// </summary>
+    private static bool ReadAgain(FunctionSummary function, Access read, ISymbol target)
+    {
+        foreach (var take in function.Takes)
+        {
+            if (read.InCondition && take.Syntax.SpanStart > read.Syntax.SpanStart)
+                return true;
+        }
+        foreach (var access in function.Accesses)
+        {
+            if (!ReferenceEquals(access, read) && access.Kind == AccessKind.Read && access.Held is null && SymbolEqualityComparer.Default.Equals(access.Target, target))
                 return true;
         }
         return false;

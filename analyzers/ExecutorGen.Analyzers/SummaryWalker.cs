@@ -30,6 +30,7 @@ internal sealed class SummaryWalker
     private int _protected;
     private bool _inCatchAllHandler;
     private bool _inLoopCondition;
+    private bool _inCondition;
     private int _loops;
     private HashSet<ILocalSymbol>? _ownedLocals;
 
@@ -106,6 +107,7 @@ internal sealed class SummaryWalker
         _protected = 0;
         _inCatchAllHandler = false;
         _inLoopCondition = false;
+        _inCondition = false;
         _loops = 0;
         _ownedLocals = null;
     }
@@ -114,14 +116,14 @@ internal sealed class SummaryWalker
     {
         if (body is null)
             return;
-        var (function, root, held, @protected, inCatch, inCondition, loops, owned) =
-            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _loops, _ownedLocals);
+        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned) =
+            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals);
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
         Statement(body);
-        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _loops, _ownedLocals) =
-            (function, root, held, @protected, inCatch, inCondition, loops, owned);
+        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals) =
+            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
@@ -145,7 +147,7 @@ internal sealed class SummaryWalker
                 HeldWhile(AcquiredIn(@using.Resources, out bool excludes, out var usingLocked), excludes, usingLocked ?? @using.Resources.Syntax, @using.Body);
                 break;
             case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
-                Expression(conditional.Condition);
+                Condition(conditional.Condition);
                 if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
                 else
@@ -200,12 +202,19 @@ internal sealed class SummaryWalker
         if (condition is not null)
         {
             _inLoopCondition = true;
-            Expression(condition);
+            Condition(condition);
             _inLoopCondition = false;
         }
         _loops++;
         Statement(body);
         _loops--;
+    }
+
+    private void Condition(IOperation condition)
+    {
+        _inCondition = true;
+        Expression(condition);
+        _inCondition = false;
     }
 
     /// <summary>
@@ -233,7 +242,7 @@ internal sealed class SummaryWalker
             if (statement is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IInvocationOperation tryEnter } } skip
                 && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered && EndsInJump(skip.WhenTrue))
             {
-                Expression(skip.Condition);
+                Condition(skip.Condition);
                 Statement(skip.WhenTrue);
                 Take(entered, tryExcludes, tryLocked!);
                 continue;
@@ -689,7 +698,7 @@ internal sealed class SummaryWalker
         {
             interlocked = null;
         }
-        _function.Accesses.Add(new Access(target, kind, owner, _held, syntax, interlocked, _inLoopCondition && kind == AccessKind.Read));
+        _function.Accesses.Add(new Access(target, kind, owner, _held, syntax, interlocked, _inLoopCondition && kind == AccessKind.Read, _inCondition && kind == AccessKind.Read));
     }
 
     /// <summary><c>list.Add(Make(x))</c> with <c>Make</c> unknown: half-typed code, still a mutation of <c>list</c>.</summary>
@@ -760,14 +769,15 @@ internal sealed class SummaryWalker
     {
         if (creation.Constructor is not { } constructor)
             return;
+        if (ConcurrencySymbols.IsOrDerives(creation.Type, _symbols.Exception))
+            return; // making an exception to throw or hand over is not where one escapes
         if (_symbols.HasBody(constructor.OriginalDefinition))
         {
             // A new object: its constructor's fields are its own, but the statics it touches are everyone's.
             Call(constructor.OriginalDefinition, Receiver.Owned, creation);
             Throws(creation, constructor.OriginalDefinition, sure: false);
         }
-        else if (creation.Arguments.Length > 0 && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree) && creation.Type?.TypeKind != TypeKind.Delegate
-            && !ConcurrencySymbols.IsOrDerives(creation.Type, _symbols.Exception))
+        else if (creation.Arguments.Length > 0 && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree) && creation.Type?.TypeKind != TypeKind.Delegate)
         {
             Throws(creation, null, sure: true);
         }

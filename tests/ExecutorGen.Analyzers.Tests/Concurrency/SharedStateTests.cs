@@ -141,7 +141,7 @@ public class SharedStateTests
             public void B(int n)
             {
                 if (_total > n)
-                    Console.WriteLine(n);
+                    Console.WriteLine(_total);
             }
         """))
     {
@@ -190,9 +190,10 @@ public class SharedStateTests
             {
                 if (v > {|EXG001:s_max|} && v > s_max + 1)
                     lock (s_sync) { s_max = v; s_seen = new List<int>(s_seen) { v }; }
-                Console.WriteLine({|EXG001:s_seen|}.Count);
+                // One atomic read of a reference published under the lock: an older list or the newer one, never a broken one.
+                Console.WriteLine(s_seen.Count);
                 lock (s_sync) s_last ??= new List<int>();
-                Console.WriteLine({|EXG001:s_last|}?.Count);
+                Console.WriteLine(s_last?.Count);
             });
         }
         """).RunAsync();
@@ -210,7 +211,7 @@ public class SharedStateTests
             }
 
             [RequestHandler]
-            public void Log(string message) => Console.WriteLine(message + {|EXG001:_state|});
+            public void Log(string message) => Console.WriteLine({|EXG001:_state|}.Length > 0 ? message + _state : message);
         """);
 
     [Fact]
@@ -658,7 +659,7 @@ public class SharedStateTests
                 {
                     {|EXG001:_total -= n|};
                     if ({|EXG001:_total|} > n)
-                        Console.WriteLine(n);
+                        Console.WriteLine(_total);
                 }
             """),
         Handlers("""
@@ -676,7 +677,7 @@ public class SharedStateTests
                     lock (_sync)
                     {
                         if (_total > n)
-                            Console.WriteLine(n);
+                            Console.WriteLine(_total);
                     }
                 }
             """)).RunAsync();
@@ -693,7 +694,7 @@ public class SharedStateTests
                 public int B(int n)
                 {
                     int total = {|EXG001:_total|};
-                    return total + n;
+                    return total + _total + n;
                 }
             """);
         return new FixTest(source, source).RunAsync();
