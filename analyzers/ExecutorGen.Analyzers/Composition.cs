@@ -102,7 +102,7 @@ internal sealed class Composition
                 for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
                     Add(_overrides, overridden.OriginalDefinition, method);
             }
-            if ((function.Takes.Count > 0 || function.Starts.Count > 0) && function.Member.ContainingType is { } owner)
+            if (function.Takes.Count > 0 && function.Member.ContainingType is { } owner)
                 _concurrentTypes.Add(owner.OriginalDefinition);
             foreach (var access in function.Accesses)
             {
@@ -422,9 +422,10 @@ internal sealed class Composition
     }
 
     /// <summary>
-    /// Types whose code shows that their author thought about threads: they take a lock or start a worker. A field of
-    /// such a type that a worker mutates while other code touches it is a race worth reporting; the same in a plain data
-    /// structure some worker happens to reach is, by design, the caller's business (Infer's RacerD draws the same line).
+    /// Types whose code shows that their author thought about threads: they take a lock. A field of such a type that a
+    /// worker mutates while other code touches it is a race worth reporting; the same in a plain data structure, or in an
+    /// event loop that keeps its state on its own thread, is by design the caller's business (Infer's RacerD draws the
+    /// same line: it reports on classes that use locks or are declared thread-safe).
     /// </summary>
     public bool ShowsConcurrencyIntent(INamedTypeSymbol? type) => type is not null && _concurrentTypes.Contains(type.OriginalDefinition);
 

@@ -761,7 +761,11 @@ internal sealed class SummaryWalker
         }
         if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
             return;
-        if (!_lists.NeverThrows(target, invocation.Syntax.SyntaxTree))
+        // A delegate kept in a static field is a cached thunk (a native entry point, a compiled accessor), not a callback
+        // of the user's; the user's callbacks (instance fields, parameters, events) throw whatever they throw.
+        bool thunk = target.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance
+            && Operations.WithoutConversions(instance) is IFieldReferenceOperation { Field.IsStatic: true };
+        if (!thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree))
             Throws(invocation, null, sure: true);
     }
 
@@ -777,10 +781,21 @@ internal sealed class SummaryWalker
             Call(constructor.OriginalDefinition, Receiver.Owned, creation);
             Throws(creation, constructor.OriginalDefinition, sure: false);
         }
-        else if (creation.Arguments.Length > 0 && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree) && creation.Type?.TypeKind != TypeKind.Delegate)
+        else if (creation.Arguments.Length > 0 && OpensAResource(creation.Type) && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree))
         {
             Throws(creation, null, sure: true);
         }
+    }
+
+    /// <summary>
+    /// A library constructor that opens something outside the process (a file, a socket, a connection), which fails as part
+    /// of its contract; other library constructors (a builder, a collection, a value) fail only on a bug in the arguments.
+    /// </summary>
+    private static bool OpensAResource(ITypeSymbol? type)
+    {
+        var ns = type?.ContainingNamespace?.ToDisplayString();
+        return ns is not null && (ns.StartsWith("System.IO", System.StringComparison.Ordinal) || ns.StartsWith("System.Net", System.StringComparison.Ordinal)
+            || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ns.StartsWith("System", System.StringComparison.Ordinal) && !ns.StartsWith("Microsoft", System.StringComparison.Ordinal));
     }
 
     private void Call(IMethodSymbol callee, Receiver receiver, IOperation at) =>

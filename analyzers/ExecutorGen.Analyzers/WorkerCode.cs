@@ -166,12 +166,38 @@ internal sealed class ConcurrencySymbols
             parent = parent.Parent;
         if (parent is not IArgumentOperation argument)
             return null;
-        return argument.Parent switch
+        var (starter, call) = argument.Parent switch
         {
-            IInvocationOperation invocation => Starter(invocation.TargetMethod),
-            IObjectCreationOperation { Constructor: { } constructor } => Starter(constructor),
-            _ => null,
+            IInvocationOperation invocation => (Starter(invocation.TargetMethod), (IOperation)invocation),
+            IObjectCreationOperation { Constructor: { } constructor } creation => (Starter(constructor), creation),
+            _ => (null, argument.Parent!),
         };
+        return starter == StarterKind.Task && OnOwnScheduler(call) ? null : starter;
+    }
+
+    /// <summary>
+    /// A task given a scheduler of its own (<c>new Task(work).Start(this)</c>, <c>StartNew(work, ct, options, _loop)</c>):
+    /// the scheduler decides where it runs, typically on the one thread of an event loop, which is how such code keeps
+    /// its state confined. Only <c>TaskScheduler.Default</c> is the thread pool.
+    /// </summary>
+    private static bool OnOwnScheduler(IOperation call)
+    {
+        IEnumerable<IArgumentOperation> arguments = call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation when Operations.ParentWithoutConversions(creation) is IInvocationOperation { TargetMethod.Name: "Start" } start
+                && start.Instance is { } instance && Operations.WithoutConversions(instance) == creation => start.Arguments,
+            _ => Enumerable.Empty<IArgumentOperation>(),
+        };
+        foreach (var argument in arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter?.Type.Name == "TaskScheduler"
+                && Operations.WithoutConversions(argument.Value) is not IPropertyReferenceOperation { Property.Name: "Default" })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
 
