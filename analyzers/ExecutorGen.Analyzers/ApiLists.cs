@@ -27,6 +27,37 @@ internal sealed class ApiLists
 
     public ApiLists(AnalyzerConfigOptionsProvider? options) => _options = options;
 
+    /// <summary>
+    /// Whether a call to a library method (made in <paramref name="tree"/>) can end a worker with an exception as part of
+    /// its contract: I/O, networking, data access, parsing and deserializing, reflection, a blocking collection that was
+    /// completed, a dictionary's <c>Add</c>, a wait that rethrows, and any method of a library other than .NET's own.
+    /// Other .NET methods fail only on a bug in their arguments, which is not what the rule is about.
+    /// </summary>
+    public bool ThrowsByContract(IMethodSymbol method, SyntaxTree tree)
+    {
+        if (NeverThrows(method, tree) || method.ContainingType is not { } type)
+            return false;
+        string ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+        if (!ns.StartsWith("System", StringComparison.Ordinal) && !ns.StartsWith("Microsoft", StringComparison.Ordinal))
+            return true;
+        foreach (string prefix in s_throwingNamespaces)
+        {
+            if (ns.StartsWith(prefix, StringComparison.Ordinal))
+                return true;
+        }
+        return type.Name is "BlockingCollection" or "Process" or "Activator"
+            || method.Name is "Parse" or "ParseExact" or "Deserialize" or "ChangeType" or "Invoke" or "DynamicInvoke" or "ThrowIfCancellationRequested"
+                or "Wait" or "WaitAll" or "WaitAny" or "GetResult" or "RunSynchronously" or "Cancel"
+            || method.Name.StartsWith("To", StringComparison.Ordinal) && type.Name == "Convert"
+            || method.Name is "Add" && type.Name is "Dictionary" or "SortedDictionary" or "SortedList";
+    }
+
+    private static readonly string[] s_throwingNamespaces =
+    {
+        "System.IO", "System.Net", "System.Data", "System.Xml", "System.Text.Json", "System.Runtime.Serialization", "System.Security",
+        "System.Reflection", "System.Diagnostics.Process", "Microsoft.Data", "Microsoft.Win32",
+    };
+
     /// <summary>Whether a call to <paramref name="method"/> (made in <paramref name="tree"/>) cannot end a worker with an exception.</summary>
     public bool NeverThrows(IMethodSymbol method, SyntaxTree tree)
     {

@@ -761,11 +761,13 @@ internal sealed class SummaryWalker
         }
         if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
             return;
-        // A delegate kept in a static field is a cached thunk (a native entry point, a compiled accessor), not a callback
-        // of the user's; the user's callbacks (instance fields, parameters, events) throw whatever they throw.
+        // A callback, an event, an interface or virtual method runs code nobody here controls: it can throw anything (a
+        // delegate kept in a static field is a cached thunk, a native entry point or compiled accessor, not a callback).
+        // A library method throws what its contract says (ApiLists.ThrowsByContract).
         bool thunk = target.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance
             && Operations.WithoutConversions(instance) is IFieldReferenceOperation { Field.IsStatic: true };
-        if (!thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree))
+        bool userCode = target.MethodKind == MethodKind.DelegateInvoke || callee.IsAbstract || callee.IsVirtual || callee.ContainingType?.TypeKind == TypeKind.Interface;
+        if (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree))
             Throws(invocation, null, sure: true);
     }
 
