@@ -501,6 +501,8 @@ internal sealed class SummaryWalker
             case OperationKind.VariableDeclarator:
                 OwnedLocal((IVariableDeclaratorOperation)operation);
                 break;
+            case OperationKind.Throw when operation is IThrowOperation { Exception: { } thrown } && IsArgumentCheck(thrown):
+                break; // a guard clause: it fires on a caller's bug, not on a condition a worker meets at run time
             case OperationKind.Throw or OperationKind.Await or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
                 or OperationKind.DynamicIndexerAccess or OperationKind.DynamicObjectCreation:
                 Throws(operation, null, sure: true);
@@ -952,6 +954,11 @@ internal sealed class SummaryWalker
         if (firstSure >= 0 && firstSure < points.Count - 1)
             points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
     }
+
+    /// <summary><c>throw new ArgumentNullException(nameof(x))</c> and the other <c>ArgumentException</c>s.</summary>
+    private bool IsArgumentCheck(IOperation thrown) =>
+        Operations.WithoutConversions(thrown) is IObjectCreationOperation { Type: { } type }
+        && type.Name.StartsWith("Argument", System.StringComparison.Ordinal) && ConcurrencySymbols.IsOrDerives(type, _symbols.Exception);
 
     /// <summary>Property gets that throw as part of their contract: a dictionary's indexer, <c>Task.Result</c>, <c>Lazy.Value</c>.</summary>
     private static bool ThrowingGet(IPropertySymbol property) =>

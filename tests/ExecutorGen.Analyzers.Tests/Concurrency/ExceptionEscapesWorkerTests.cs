@@ -25,8 +25,8 @@ public class ExceptionEscapesWorkerTests
         {{members}}
 
             // Work that can fail: a call to either is a way for an exception to leave the worker.
-            private static void Process(int item) { if (item < 0) throw new ArgumentOutOfRangeException(nameof(item)); }
-            private static Task ProcessAsync(int item) => item < 0 ? throw new ArgumentOutOfRangeException(nameof(item)) : Task.CompletedTask;
+            private static void Process(int item) { if (item < 0) throw new InvalidOperationException("negative"); }
+            private static Task ProcessAsync(int item) => item < 0 ? throw new InvalidOperationException("negative") : Task.CompletedTask;
         }
         """;
 
