@@ -151,6 +151,9 @@ internal static class DiagnosticDescriptors
     /// <summary>Diagnostic property of EXG001: Increment, Decrement, Add or Subtract when an Interlocked call can replace the statement.</summary>
     public const string InterlockedProperty = "Interlocked";
 
+    /// <summary>EXG006 property: set when the stop flag is a field, which the code fix can make <c>volatile</c> (an auto-property cannot be).</summary>
+    public const string VolatileFixableProperty = "VolatileFixable";
+
     /// <summary>EXG001 property: the name of the type's lock field that guards the same state elsewhere, for the fix to take that lock.</summary>
     public const string LockProperty = "Lock";
 

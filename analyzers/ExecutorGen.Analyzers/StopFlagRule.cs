@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -38,10 +39,15 @@ internal static class StopFlagRule
                 if (writer is null)
                     continue;
                 var declaration = target.Locations.FirstOrDefault(l => l.IsInSource);
+                // A field can be made volatile (the code fix); an auto-property cannot: no fix is offered for one.
+                var properties = target is IFieldSymbol
+                    ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.VolatileFixableProperty, "true")
+                    : ImmutableDictionary<string, string?>.Empty;
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.UnsynchronizedStopFlag,
                     read.Syntax.GetLocation(),
                     declaration is null ? null : new[] { declaration },
+                    properties,
                     target.Name,
                     writer,
                     reached.Entry.Description));

@@ -27,7 +27,8 @@ public sealed class MakeStopFlagVolatileCodeFixProvider : CodeFixProvider
     {
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (diagnostic.AdditionalLocations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } tree } location
+            if (!diagnostic.Properties.ContainsKey(DiagnosticDescriptors.VolatileFixableProperty)
+                || diagnostic.AdditionalLocations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } tree } location
                 || context.Document.Project.Solution.GetDocument(tree) is not { } document)
             {
                 continue;

@@ -171,6 +171,27 @@ public class RealCodeShapesTests
 
     // ---------------------------------------------------------------- EXG006
 
+    // An auto-property cannot be made volatile: the field fix is not offered for one (the fixed source is the source).
+    [Fact]
+    public Task No_volatile_fix_for_an_auto_property_stop_flag()
+    {
+        const string source = """
+            using System.Threading;
+
+            public sealed class Poller
+            {
+                public bool IsRunning { get; private set; }
+
+                public void Start() { IsRunning = true; new Thread(Loop).Start(); }
+
+                public void Stop() => IsRunning = false;
+
+                private void Loop() { while ({|EXG006:IsRunning|}) Thread.Sleep(100); }
+            }
+            """;
+        return new StopFlagFixTest(source, source).RunAsync();
+    }
+
     // Issue 14, miss 2
     [Fact]
     public Task Stop_flag_that_is_an_auto_property_is_reported() => new StopFlagTest("""
