@@ -23,6 +23,9 @@ internal sealed class ApiLists
     public const string BoundedWaitsKey = "executorgen.bounded_waits";
 
     private readonly AnalyzerConfigOptionsProvider? _options;
+
+    /// <summary>Namespace names, made once each: every call of the compilation asks for its callee's.</summary>
+    private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaces = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxTree, (HashSet<string> NeverThrowing, HashSet<string> Bounded)> _perTree = new();
 
     public ApiLists(AnalyzerConfigOptionsProvider? options) => _options = options;
@@ -37,7 +40,7 @@ internal sealed class ApiLists
     {
         if (NeverThrows(method, tree) || method.ContainingType is not { } type)
             return false;
-        string ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+        string ns = NamespaceOf(type);
         if (!ns.StartsWith("System", StringComparison.Ordinal) && !ns.StartsWith("Microsoft", StringComparison.Ordinal))
             return true;
         foreach (string prefix in s_throwingNamespaces)
@@ -57,6 +60,10 @@ internal sealed class ApiLists
         "System.IO", "System.Net", "System.Data", "System.Xml", "System.Text.Json", "System.Runtime.Serialization", "System.Security",
         "System.Reflection", "System.Diagnostics.Process", "Microsoft.Data", "Microsoft.Win32",
     };
+
+    /// <summary>The full name of <paramref name="type"/>'s namespace ("" for the global one).</summary>
+    public string NamespaceOf(ITypeSymbol type) =>
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? _namespaces.GetOrAdd(ns, n => n.ToDisplayString()) : "";
 
     /// <summary>Whether a call to <paramref name="method"/> (made in <paramref name="tree"/>) cannot end a worker with an exception.</summary>
     public bool NeverThrows(IMethodSymbol method, SyntaxTree tree)
@@ -118,11 +125,11 @@ internal sealed class ApiLists
     /// wraps in a try. Atomic operations and locks, waits' signals, thread-safe collections without callbacks, the clock,
     /// math, strings, console, debug output and logging.
     /// </summary>
-    private static bool BuiltInNeverThrows(IMethodSymbol method)
+    private bool BuiltInNeverThrows(IMethodSymbol method)
     {
         if (method.ContainingType is not { } type)
             return false;
-        var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
+        var ns = NamespaceOf(type);
         switch (ns)
         {
             case "System.Threading":

@@ -452,23 +452,10 @@ internal sealed class SummaryWalker
                     continue;
             }
             Visit(current);
-            int top = _pending.Count;
-            foreach (var child in current.ChildOperations)
+            // Last child pushed first, so the first is visited next (source order), with no buffer per node.
+            foreach (var child in current.ChildOperations.Reverse())
                 _pending.Push(child);
-            Reverse(top);
         }
-    }
-
-    private void Reverse(int from)
-    {
-        int count = _pending.Count - from;
-        if (count < 2)
-            return;
-        var buffer = new IOperation[count];
-        for (int i = 0; i < count; i++)
-            buffer[i] = _pending.Pop();
-        foreach (var item in buffer)
-            _pending.Push(item);
     }
 
     private void Visit(IOperation operation)
@@ -769,8 +756,11 @@ internal sealed class SummaryWalker
         bool thunk = target.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance
             && Operations.WithoutConversions(instance) is IFieldReferenceOperation { Field.IsStatic: true };
         bool userCode = target.MethodKind == MethodKind.DelegateInvoke || callee.IsAbstract || callee.IsVirtual || callee.ContainingType?.TypeKind == TypeKind.Interface;
-        if (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree))
+        if (MayRecordThrow(invocation)
+            && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
+        {
             Throws(invocation, null, sure: true);
+        }
     }
 
     private void Creation(IObjectCreationOperation creation)
@@ -795,9 +785,9 @@ internal sealed class SummaryWalker
     /// A library constructor that opens something outside the process (a file, a socket, a connection), which fails as part
     /// of its contract; other library constructors (a builder, a collection, a value) fail only on a bug in the arguments.
     /// </summary>
-    private static bool OpensAResource(ITypeSymbol? type)
+    private bool OpensAResource(ITypeSymbol? type)
     {
-        var ns = type?.ContainingNamespace?.ToDisplayString();
+        var ns = type is null ? null : _lists.NamespaceOf(type);
         return ns is not null && (ns.StartsWith("System.IO", System.StringComparison.Ordinal) || ns.StartsWith("System.Net", System.StringComparison.Ordinal)
             || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ns.StartsWith("System", System.StringComparison.Ordinal) && !ns.StartsWith("Microsoft", System.StringComparison.Ordinal));
     }
@@ -916,7 +906,7 @@ internal sealed class SummaryWalker
         ulong complete = 0;
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter is { Ordinal: < 64 } parameter && ConcurrencySymbols.IsOrDerives(parameter.Type, _symbols.Task)
+            if (argument.Parameter is { Ordinal: < 64 } parameter && parameter.Type.Name is "Task" or "ValueTask" && ConcurrencySymbols.IsOrDerives(parameter.Type, _symbols.Task)
                 && KnownComplete(argument.Value, invocation))
             {
                 complete |= 1UL << parameter.Ordinal;
@@ -927,12 +917,18 @@ internal sealed class SummaryWalker
 
     // ---- Exceptions.
 
+    /// <summary>
+    /// Whether a throw point here would be recorded at all: not under a try that catches everything, not in its handlers
+    /// (only a rethrow counts there), and not past the function's first sure throw (only what runs before it still
+    /// matters: its own operands, which are visited next). Checked before the costlier question of what a call throws.
+    /// </summary>
+    private bool MayRecordThrow(IOperation operation) =>
+        _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
+        && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
+
     private void Throws(IOperation operation, IMethodSymbol? callee, bool sure)
     {
-        // Past the first sure throw only what runs before it still matters: its own operands, which are visited next.
-        if (_function.ThrowsForSure && !_function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span) || _protected > 0)
-            return;
-        if (_inCatchAllHandler && operation.Kind != OperationKind.Throw)
+        if (!MayRecordThrow(operation))
             return;
         _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee));
         if (sure)
