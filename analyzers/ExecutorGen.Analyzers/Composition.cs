@@ -317,7 +317,7 @@ internal sealed class Composition
                     if (seen.TryGetValue(target, out bool wasShared) && (wasShared || !nextShared))
                         continue;
                     seen[target] = nextShared;
-                    queue.Enqueue((target, nextShared, Union(pathHeld, call.Held), depth + 1));
+                    queue.Enqueue((target, nextShared, HeldLocks.Union(pathHeld, call.Held), depth + 1));
                 }
             }
         }
@@ -339,10 +339,10 @@ internal sealed class Composition
             bool first = true;
             foreach (var (caller, site) in callers)
             {
-                var held = Union(site.Held, EntryLocks(caller));
+                var held = HeldLocks.Union(site.Held, EntryLocks(caller));
                 if (site.Receiver is not (Receiver.This or Receiver.Static))
                     held = OnlyStatic(held);
-                result = first ? held : Intersect(result, held);
+                result = first ? held : HeldLocks.Intersect(result, held);
                 first = false;
                 if (result is null)
                     break;
@@ -364,7 +364,7 @@ internal sealed class Composition
             : null;
 
     /// <summary>The locks held at an access or call: the function's own, and those every caller holds.</summary>
-    public HeldLocks? Held(FunctionSummary function, HeldLocks? local) => Union(local, EntryLocks(function));
+    public HeldLocks? Held(FunctionSummary function, HeldLocks? local) => HeldLocks.Union(local, EntryLocks(function));
 
     /// <summary>
     /// Whether <paramref name="function"/> can run on a thread that is not one of the workers: code callable from outside
@@ -441,30 +441,6 @@ internal sealed class Composition
     public static bool BeforeStart(FunctionSummary function, Access access, Entry entry) =>
         entry.StartedIn is { } starter && entry.Site is { } site
         && SymbolEqualityComparer.Default.Equals(starter.Symbol, function.Symbol) && access.Syntax.SpanStart < site.Syntax.SpanStart;
-
-    private static HeldLocks? Union(HeldLocks? first, HeldLocks? second)
-    {
-        if (second is null)
-            return first;
-        var result = first;
-        for (var current = second; current is not null; current = current.Next)
-        {
-            if (result is null || !result.Contains(current.Lock))
-                result = new HeldLocks(current.Lock, current.Excludes, result);
-        }
-        return result;
-    }
-
-    private static HeldLocks? Intersect(HeldLocks? first, HeldLocks? second)
-    {
-        HeldLocks? result = null;
-        for (var current = first; current is not null; current = current.Next)
-        {
-            if (second is not null && second.Contains(current.Lock))
-                result = new HeldLocks(current.Lock, current.Excludes, result);
-        }
-        return result;
-    }
 
     private static HeldLocks? OnlyStatic(HeldLocks? held)
     {

@@ -99,6 +99,32 @@ internal sealed class HeldLocks
         return false;
     }
 
+    /// <summary>The locks of both lists (either may be null: no lock).</summary>
+    public static HeldLocks? Union(HeldLocks? first, HeldLocks? second)
+    {
+        if (second is null)
+            return first;
+        var result = first;
+        for (var current = second; current is not null; current = current.Next)
+        {
+            if (result is null || !result.Contains(current.Lock))
+                result = new HeldLocks(current.Lock, current.Excludes, result);
+        }
+        return result;
+    }
+
+    /// <summary>The locks held in both lists.</summary>
+    public static HeldLocks? Intersect(HeldLocks? first, HeldLocks? second)
+    {
+        HeldLocks? result = null;
+        for (var current = first; current is not null; current = current.Next)
+        {
+            if (second is not null && second.Contains(current.Lock))
+                result = new HeldLocks(current.Lock, current.Excludes, result);
+        }
+        return result;
+    }
+
     /// <summary>The list without <paramref name="lock"/> (its first entry, released).</summary>
     public static HeldLocks? Without(HeldLocks? held, ISymbol @lock)
     {

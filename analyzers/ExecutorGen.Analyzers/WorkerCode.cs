@@ -24,18 +24,13 @@ internal sealed class ConcurrencySymbols
         Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
         Timer = compilation.GetTypeByMetadataName("System.Threading.Timer");
         Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
-        Volatile = compilation.GetTypeByMetadataName("System.Threading.Volatile");
-        Interlocked = compilation.GetTypeByMetadataName("System.Threading.Interlocked");
         SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
         Lock = compilation.GetTypeByMetadataName("System.Threading.Lock");
         SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
         ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
         WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
-        Math = compilation.GetTypeByMetadataName("System.Math");
         Exception = compilation.GetTypeByMetadataName("System.Exception");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         ThreadStatic = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
         _assembly = compilation.Assembly;
     }
@@ -53,8 +48,6 @@ internal sealed class ConcurrencySymbols
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? Timer { get; }
     public INamedTypeSymbol? Monitor { get; }
-    public INamedTypeSymbol? Volatile { get; }
-    public INamedTypeSymbol? Interlocked { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }
 
     /// <summary><c>System.Threading.Lock</c> (.NET 9 and later).</summary>
@@ -63,10 +56,7 @@ internal sealed class ConcurrencySymbols
     public INamedTypeSymbol? ReaderWriterLockSlim { get; }
     public INamedTypeSymbol? WaitHandle { get; }
     public INamedTypeSymbol? BlockingCollection { get; }
-    public INamedTypeSymbol? Math { get; }
     public INamedTypeSymbol? Exception { get; }
-    public INamedTypeSymbol? CancellationToken { get; }
-    public INamedTypeSymbol? TimeSpan { get; }
     public INamedTypeSymbol? ThreadStatic { get; }
 
     /// <summary>A method (or accessor, lambda, local function) of this compilation with code: one that has a summary.</summary>
@@ -252,9 +242,4 @@ internal static class Operations
         return parent;
     }
 
-    public static bool HasArgumentOfType(IInvocationOperation invocation, params INamedTypeSymbol?[] types) =>
-        invocation.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue && types.Any(t => ConcurrencySymbols.Is(a.Value.Type, t)));
-
-    public static ImmutableArray<IArgumentOperation> ExplicitArguments(IInvocationOperation invocation) =>
-        invocation.Arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue).ToImmutableArray();
 }
