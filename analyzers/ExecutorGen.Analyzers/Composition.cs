@@ -76,6 +76,11 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, List<ISymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private Dictionary<ISymbol, List<INamedTypeSymbol>>? _implementers;
 
+    /// <remarks>
+    /// Made once (under the model's lazy lock) and then read by the end actions of three analyzers, which may run at
+    /// once: everything built here is read-only afterwards; the memos filled later belong to one analyzer's rules each
+    /// (caller locks and client code to EXG001/EXG006), except the implementations, which are locked.
+    /// </remarks>
     public Composition(ConcurrencyModel model)
     {
         _model = model;
@@ -236,6 +241,13 @@ internal sealed class Composition
     }
 
     private List<ISymbol> Implementations(IMethodSymbol member)
+    {
+        // Asked from the end actions of more than one analyzer, which may run at once: the memo is locked.
+        lock (_implementations)
+            return ImplementationsLocked(member);
+    }
+
+    private List<ISymbol> ImplementationsLocked(IMethodSymbol member)
     {
         if (_implementations.TryGetValue(member, out var known))
             return known;

@@ -21,6 +21,10 @@ internal static class SharedStateRule
         foreach (var pair in composition.Accesses)
         {
             var (target, accesses) = (pair.Key, pair.Value);
+            // Source order (file, then position) once, for every choice below: where several places could decide, the first does.
+            accesses.Sort((x, y) => string.CompareOrdinal(x.Access.Syntax.SyntaxTree.FilePath, y.Access.Syntax.SyntaxTree.FilePath) is var byPath and not 0
+                ? byPath
+                : x.Access.Syntax.SpanStart.CompareTo(y.Access.Syntax.SpanStart));
             if (composition.Intent.GuardedBy(target) is { } lockName)
             {
                 ReportGuardedBy(composition, context, target, lockName, accesses);
@@ -37,7 +41,7 @@ internal static class SharedStateRule
     /// <summary>The first write (in source order) made under a lock, outside initialization: the evidence that a lock guards the variable.</summary>
     private static (FunctionSummary Function, Access Access, HeldLocks Held)? GuardingWrite(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
-        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        foreach (var (function, access) in accesses)
         {
             if (access.IsWrite && !access.InitializesIn(function) && composition.Held(function, access.Held) is { } held)
                 return (function, access, held);
@@ -53,7 +57,7 @@ internal static class SharedStateRule
     private static HeldLocks? ConsistentLock(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
         Dictionary<ISymbol, ISymbol>? firstFunction = null;
-        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        foreach (var (function, access) in accesses)
         {
             if (access.InitializesIn(function))
                 continue;
@@ -72,7 +76,7 @@ internal static class SharedStateRule
     private static void ReportWrites(Composition composition, CompilationAnalysisContext context, ISymbol target,
         List<(FunctionSummary Function, Access Access)> accesses, (FunctionSummary Function, Access Access, HeldLocks Held)? guard)
     {
-        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        foreach (var (function, access) in accesses)
         {
             if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null
                 || composition.Intent.IsConfined(function, target))
@@ -118,7 +122,7 @@ internal static class SharedStateRule
         if (guard is null || target is not IFieldSymbol field || field.IsVolatile)
             return;
         var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        foreach (var (function, access) in accesses)
         {
             if (access.Kind is not (AccessKind.Read or AccessKind.ReadCollection) || access.InitializesIn(function) || reported.Contains(function.Symbol)
                 || composition.Held(function, access.Held) is not null || composition.Intent.IsConfined(function, target))
@@ -148,7 +152,7 @@ internal static class SharedStateRule
         List<(FunctionSummary Function, Access Access)> accesses)
     {
         var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var (function, access) in accesses.OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
+        foreach (var (function, access) in accesses)
         {
             if (access.Kind == AccessKind.Atomic || access.InitializesIn(function) || reported.Contains(function.Symbol)
                 || Holds(composition.Held(function, access.Held), lockName, target) || composition.Intent.IsConfined(function, target))

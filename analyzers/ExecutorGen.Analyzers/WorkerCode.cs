@@ -61,7 +61,9 @@ internal sealed class ConcurrencySymbols
 
     /// <summary>A method (or accessor, lambda, local function) of this compilation with code: one that has a summary.</summary>
     public bool HasBody(IMethodSymbol method) =>
-        !method.DeclaringSyntaxReferences.IsEmpty && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern
+        // Locations, not DeclaringSyntaxReferences: asked for every call of the compilation, and cached by the symbol.
+        method.Locations is { IsEmpty: false } locations && locations[0].IsInSource && !method.IsExtern && !method.IsAbstract
+        && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
     /// <summary>A <c>[ThreadStatic]</c> field: each thread has its own.</summary>
