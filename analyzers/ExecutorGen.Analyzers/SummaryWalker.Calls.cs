@@ -1,0 +1,204 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>What the walk records of calls: callees with the locks held and the receiver, starts of workers, delegates handed on.</summary>
+internal sealed partial class SummaryWalker
+{
+    private void Invocation(IInvocationOperation invocation)
+    {
+        var target = invocation.TargetMethod;
+        if (BlockingCall(invocation, out var waitedOn) is { } wait)
+            Wait(wait, target, invocation, waitedOn);
+        var callee = (target.ReducedFrom ?? target).OriginalDefinition;
+        callee = callee.PartialImplementationPart ?? callee;
+        var receiver = ReceiverOf(invocation.Instance, target.IsStatic || target.MethodKind == MethodKind.LocalFunction && target.IsStatic);
+        if (target.MethodKind == MethodKind.LocalFunction)
+            receiver = Receiver.This;
+        if (_symbols.HasBody(callee) && !callee.IsAbstract)
+        {
+            Call(callee, receiver, invocation);
+            _function.Calls[_function.Calls.Count - 1].CompleteArguments = CompleteArguments(invocation);
+            Throws(invocation, callee.IsVirtual || callee.IsOverride ? null : callee, sure: callee.IsVirtual || callee.IsOverride);
+            return;
+        }
+        if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
+            Call(target, Receiver.Shared, invocation); // a method handed out as this delegate type may take a lock (EXG003)
+        else if ((callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface)
+            && (_held is not null || SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _function.Symbol.ContainingAssembly)))
+        {
+            // Dispatched to an implementation: of the compilation's own interfaces and virtual methods, followed by the
+            // worker rules; of any (IDisposable.Dispose), under a lock, for EXG003.
+            Call(callee, receiver, invocation);
+        }
+        if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
+            return;
+        // A callback, an event, an interface or virtual method runs code nobody here controls: it can throw anything (a
+        // delegate kept in a static field is a cached thunk, a native entry point or compiled accessor, not a callback).
+        // A library method throws what its contract says (ApiLists.ThrowsByContract).
+        bool thunk = target.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance
+            && Operations.WithoutConversions(instance) is IFieldReferenceOperation { Field.IsStatic: true };
+        bool userCode = target.MethodKind == MethodKind.DelegateInvoke || callee.IsAbstract || callee.IsVirtual || callee.ContainingType?.TypeKind == TypeKind.Interface;
+        if (MayRecordThrow(invocation)
+            && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
+        {
+            Throws(invocation, null, sure: true);
+        }
+    }
+
+    private void Creation(IObjectCreationOperation creation)
+    {
+        if (creation.Constructor is not { } constructor)
+            return;
+        if (ConcurrencySymbols.IsOrDerives(creation.Type, _symbols.Exception))
+            return; // making an exception to throw or hand over is not where one escapes
+        if (_symbols.HasBody(constructor.OriginalDefinition))
+        {
+            // A new object: its constructor's fields are its own, but the statics it touches are everyone's.
+            Call(constructor.OriginalDefinition, Receiver.Owned, creation);
+            Throws(creation, constructor.OriginalDefinition, sure: false);
+        }
+        else if (creation.Arguments.Length > 0 && OpensAResource(creation.Type) && !_lists.NeverThrows(constructor, creation.Syntax.SyntaxTree))
+        {
+            Throws(creation, null, sure: true);
+        }
+    }
+
+    /// <summary>
+    /// A library constructor that opens something outside the process (a file, a socket, a connection), which fails as part
+    /// of its contract; other library constructors (a builder, a collection, a value) fail only on a bug in the arguments.
+    /// </summary>
+    private bool OpensAResource(ITypeSymbol? type)
+    {
+        var ns = type is null ? null : _lists.NamespaceOf(type);
+        return ns is not null && (ns.StartsWith("System.IO", System.StringComparison.Ordinal) || ns.StartsWith("System.Net", System.StringComparison.Ordinal)
+            || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ns.StartsWith("System", System.StringComparison.Ordinal) && !ns.StartsWith("Microsoft", System.StringComparison.Ordinal));
+    }
+
+    private void Call(IMethodSymbol callee, Receiver receiver, IOperation at) =>
+        _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax));
+
+    private Receiver ReceiverOf(IOperation? instance, bool isStatic)
+    {
+        if (instance is null)
+            return isStatic ? Receiver.Static : Receiver.This;
+        return Operations.WithoutConversions(instance) switch
+        {
+            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => Receiver.This,
+            IObjectCreationOperation => Receiver.Owned,
+            ILocalReferenceOperation local when _ownedLocals is not null && _ownedLocals.Contains(local.Local) => Receiver.Owned,
+            _ => Receiver.Shared,
+        };
+    }
+
+    /// <summary><c>var parser = new Parser();</c>: the local holds an object no other thread has (until handed out).</summary>
+    private void OwnedLocal(IVariableDeclaratorOperation declarator)
+    {
+        if (declarator.Initializer?.Value is { } value && Operations.WithoutConversions(value) is IObjectCreationOperation)
+            (_ownedLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(declarator.Symbol);
+    }
+
+    /// <summary>
+    /// A field or parameter holding a delegate: started here (<c>Task.Run(_work)</c>, <c>new Timer(callback)</c>), or passed
+    /// on to another holder (<c>Create(callback)</c>, <c>_work = callback</c>).
+    /// </summary>
+    private void DelegateHolder(ISymbol holder, IOperation reference)
+    {
+        if (_symbols.StarterOf(reference) is { } starter)
+            _function.Starts.Add(new StartSite(holder, starter, _loops > 0, Discarded(reference), Receiver.This, reference.Syntax, throughHolder: true));
+        else if (HolderOf(reference) is { } next && !SymbolEqualityComparer.Default.Equals(next, holder))
+            _function.Flows.Add((next, holder));
+    }
+
+    /// <summary>Where a delegate goes: a field it is stored in, or the parameter of a method of the compilation it is passed to.</summary>
+    private ISymbol? HolderOf(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation field }:
+                return field.Field.OriginalDefinition;
+            case IFieldInitializerOperation { InitializedFields: { Length: > 0 } fields }:
+                return fields[0].OriginalDefinition;
+            case IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation or IObjectCreationOperation }
+                when parameter.ContainingSymbol is IMethodSymbol method && _symbols.HasBody(method.OriginalDefinition):
+                return parameter.OriginalDefinition;
+            default:
+                return null;
+        }
+    }
+
+    private void Lambda(IAnonymousFunctionOperation lambda)
+    {
+        Nested(lambda.Symbol, lambda.Body);
+        if (_symbols.StarterOf(lambda) is { } starter)
+        {
+            _function.Starts.Add(new StartSite(lambda.Symbol, starter, _loops > 0, Discarded(lambda), Receiver.This, lambda.Syntax));
+            return;
+        }
+        if (HolderOf(lambda) is { } holder)
+            _function.Flows.Add((holder, lambda.Symbol));
+        // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here.
+        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax));
+    }
+
+    private void MethodReference(IMethodReferenceOperation reference)
+    {
+        var method = reference.Method.OriginalDefinition;
+        method = method.PartialImplementationPart ?? method;
+        var receiver = ReceiverOf(reference.Instance, method.IsStatic);
+        if (_symbols.StarterOf(reference) is { } starter)
+        {
+            _function.Starts.Add(new StartSite(method, starter, _loops > 0, Discarded(reference), receiver, reference.Syntax));
+            return;
+        }
+        if (HolderOf(reference) is { } holder)
+            _function.Flows.Add((holder, method));
+        if (_symbols.HasBody(method))
+            _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax) { Escapes = true, DelegateType = reference.Parent?.Type });
+    }
+
+    /// <summary>The task started with the delegate is dropped: <c>Task.Run(...);</c>, <c>_ = Task.Run(...)</c>, <c>new Task(...).Start();</c>.</summary>
+    private static bool Discarded(IOperation function)
+    {
+        var call = function.Parent;
+        while (call is not null and not IInvocationOperation and not IObjectCreationOperation)
+            call = call.Parent;
+        if (call is null)
+            return false;
+        var parent = Operations.ParentWithoutConversions(call);
+        if (parent is IInvocationOperation { TargetMethod.Name: "Start" } start && start.Instance is { } instance && Operations.WithoutConversions(instance) == call)
+            parent = Operations.ParentWithoutConversions(start);
+        return parent is IExpressionStatementOperation or ISimpleAssignmentOperation { Target: IDiscardOperation };
+    }
+
+    private void Wait(string wait, ISymbol member, IOperation at, IOperation? task)
+    {
+        if (_lists.BoundedWait(member, at.Syntax.SyntaxTree))
+            return;
+        int parameter = task is not null && Operations.WithoutConversions(task) is IParameterReferenceOperation reference
+            && SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol, _function.Symbol) ? reference.Parameter.Ordinal : -1;
+        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter));
+    }
+
+    /// <summary>The task arguments of a call known to be complete where it is made (a helper waiting on them does not block).</summary>
+    private ulong CompleteArguments(IInvocationOperation invocation)
+    {
+        ulong complete = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: < 64 } parameter && parameter.Type.Name is "Task" or "ValueTask" && ConcurrencySymbols.IsOrDerives(parameter.Type, _symbols.Task)
+                && KnownComplete(argument.Value, invocation))
+            {
+                complete |= 1UL << parameter.Ordinal;
+            }
+        }
+        return complete;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>Where an exception can leave the function (EXG002).</summary>
+internal sealed partial class SummaryWalker
+{
+    /// <summary>
+    /// Whether a throw point here would be recorded at all: not under a try that catches everything, not in its handlers
+    /// (only a rethrow counts there), and not past the function's first sure throw (only what runs before it still
+    /// matters: its own operands, which are visited next). Checked before the costlier question of what a call throws.
+    /// </summary>
+    private bool MayRecordThrow(IOperation operation) =>
+        _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
+        && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
+
+    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure)
+    {
+        if (!MayRecordThrow(operation))
+            return;
+        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee));
+        if (sure)
+            _function.ThrowsForSure = true;
+    }
+
+    /// <summary>
+    /// Puts the throw points in the order they run: operands before the call they are passed to
+    /// (<c>_log.WriteLine(Report.Generate(x))</c> fails in <c>Generate</c> first), up to the first sure throw.
+    /// </summary>
+    private static void InRunOrder(FunctionSummary function)
+    {
+        var points = function.Throws;
+        if (points.Count < 2)
+            return;
+        // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.
+        points.Sort((x, y) => x.Syntax.Span.End != y.Syntax.Span.End ? x.Syntax.Span.End.CompareTo(y.Syntax.Span.End) : x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
+        int firstSure = points.FindIndex(p => p.Callee is null);
+        if (firstSure >= 0 && firstSure < points.Count - 1)
+            points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
+    }
+
+    /// <summary><c>throw new ArgumentNullException(nameof(x))</c> and the other <c>ArgumentException</c>s.</summary>
+    private bool IsArgumentCheck(IOperation thrown) =>
+        Operations.WithoutConversions(thrown) is IObjectCreationOperation { Type: { } type }
+        && type.Name.StartsWith("Argument", System.StringComparison.Ordinal) && ConcurrencySymbols.IsOrDerives(type, _symbols.Exception);
+
+    /// <summary>Property gets that throw as part of their contract: a dictionary's indexer, <c>Task.Result</c>, <c>Lazy.Value</c>.</summary>
+    private static bool ThrowingGet(IPropertySymbol property) =>
+        property.IsIndexer && property.ContainingType is { } type && (type.Name.Contains("Dictionary") || type.AllInterfaces.Any(i => i.Name == "IDictionary"))
+        || property.Name == "Result" && property.ContainingType?.Name == "Task"
+        || property.Name == "Value" && property.ContainingType?.Name is "Lazy";
+}

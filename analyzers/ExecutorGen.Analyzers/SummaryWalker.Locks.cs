@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>The lock shapes the walk recognizes: what a statement or a <c>using</c> takes or releases, and which lock it names.</summary>
+internal sealed partial class SummaryWalker
+{
+    /// <summary>A statement that takes a lock and leaves it held: <c>Monitor.Enter(x)</c>, <c>await sem.WaitAsync()</c>, <c>using var s = x.EnterScope();</c>.</summary>
+    private ISymbol? AcquiredBy(IOperation statement, out bool excludes, out SyntaxNode? syntax)
+    {
+        excludes = false;
+        syntax = null;
+        var expression = statement switch
+        {
+            IExpressionStatementOperation expressionStatement => expressionStatement.Operation,
+            IUsingDeclarationOperation usingDeclaration => usingDeclaration.DeclarationGroup,
+            _ => null,
+        };
+        if (expression is IVariableDeclarationGroupOperation group)
+        {
+            foreach (var declaration in group.Declarations)
+            {
+                foreach (var declarator in declaration.Declarators)
+                {
+                    if (declarator.Initializer?.Value is { } value && Operations.WithoutConversions(value) is IInvocationOperation scope
+                        && Acquired(scope, out excludes, out syntax) is { } id)
+                    {
+                        return id;
+                    }
+                }
+            }
+            return null;
+        }
+        if (expression is IAwaitOperation awaited)
+            expression = awaited.Operation;
+        // await _gate.WaitAsync().ConfigureAwait(false)
+        if (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            expression = configured;
+        if (expression is not null && Operations.WithoutConversions(expression) is IInvocationOperation invocation && Acquired(invocation, out excludes, out syntax) is { } acquired)
+            return acquired;
+        return null;
+    }
+
+    private ISymbol? Released(IOperation statement) =>
+        statement is IExpressionStatementOperation { Operation: IInvocationOperation invocation } && Locks.Released(invocation, _symbols) is { } value
+            ? LockId(value)
+            : null;
+
+    private ISymbol? AcquiredIn(IOperation resources, out bool excludes, out SyntaxNode? lockedSyntax)
+    {
+        excludes = false;
+        lockedSyntax = null;
+        foreach (var operation in resources.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && Acquired(invocation, out excludes, out lockedSyntax) is { } id)
+                return id;
+        }
+        return null;
+    }
+
+    /// <summary>The lock an acquiring call takes, and the syntax of its operand (what EXG003 points at).</summary>
+    private ISymbol? Acquired(IInvocationOperation invocation, out bool excludes, out SyntaxNode? lockedSyntax)
+    {
+        var value = Locks.Acquired(invocation, _symbols, withSemaphores: true);
+        lockedSyntax = value?.Syntax;
+        excludes = value is not null && !ConcurrencySymbols.Is(invocation.TargetMethod.ContainingType, _symbols.SemaphoreSlim)
+            && invocation.TargetMethod.Name is not "EnterReadLock" and not "TryEnterReadLock";
+        return value is null ? null : LockId(value);
+    }
+
+    /// <summary>What a lock operand names: a field or property, the type for <c>this</c> and <c>typeof</c>, a local or parameter.</summary>
+    private static ISymbol? LockId(IOperation lockedValue) => Operations.WithoutConversions(lockedValue) switch
+    {
+        IFieldReferenceOperation field => (ISymbol)field.Field.OriginalDefinition,
+        IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+        IInstanceReferenceOperation instance => instance.Type,
+        ITypeOfOperation type => type.TypeOperand,
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IInvocationOperation call => call.TargetMethod.OriginalDefinition,
+        _ => null,
+    };
+}

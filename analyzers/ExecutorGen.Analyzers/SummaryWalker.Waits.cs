@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>Blocking waits (EXG004), and whether the task waited on is already known to be complete.</summary>
+internal sealed partial class SummaryWalker
+{
+    private string? BlockingCall(IInvocationOperation invocation, out IOperation? task)
+    {
+        task = null;
+        var method = invocation.TargetMethod;
+        // Most calls are not waits: match the name before counting arguments.
+        if (method.Name is not ("Take" or "Wait" or "Join" or "WaitOne" or "GetResult"))
+            return null;
+        var type = method.ContainingType;
+        int arguments = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+                arguments++;
+        }
+        switch (method.Name)
+        {
+            case "Take" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.BlockingCollection):
+                return "BlockingCollection.Take()";
+            case "Wait" when arguments == 0 && ConcurrencySymbols.IsOrDerives(type, _symbols.Task):
+                task = invocation.Instance;
+                return task is not null && KnownComplete(task, invocation) ? null : "Task.Wait()";
+            case "Wait" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.SemaphoreSlim):
+                return "SemaphoreSlim.Wait()";
+            case "Wait" when arguments == 1 && method.IsStatic && ConcurrencySymbols.Is(type, _symbols.Monitor):
+                return "Monitor.Wait(object)";
+            case "Join" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.Thread):
+                return "Thread.Join()";
+            case "WaitOne" when arguments == 0 && ConcurrencySymbols.IsOrDerives(type, _symbols.WaitHandle):
+                return "WaitHandle.WaitOne()";
+            case "GetResult" when arguments == 0 && type is { Name: "TaskAwaiter" or "ValueTaskAwaiter" or "ConfiguredTaskAwaiter" or "ConfiguredValueTaskAwaiter" }
+                && invocation.Instance is IInvocationOperation { Instance: { } awaited } getAwaiter
+                && !KnownComplete(awaited, getAwaiter):
+                task = awaited;
+                return "GetAwaiter().GetResult()";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The task is known to be complete where it is waited on: a variable awaited earlier in the function
+    /// (<c>await Task.WhenAll(a, b)</c>, <c>await a</c>), the task <c>await Task.WhenAny(...)</c> returned, a variable tested
+    /// earlier with <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c>, or
+    /// the parameter of a continuation lambda.
+    /// </summary>
+    private bool KnownComplete(IOperation task, IOperation use)
+    {
+        var symbol = Referenced(Operations.WithoutConversions(task));
+        if (symbol is null)
+            return false;
+        if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
+            return true;
+        int position = use.Syntax.SpanStart;
+        foreach (var operation in _root.Descendants())
+        {
+            if (operation.Syntax.SpanStart >= position)
+                continue;
+            switch (operation)
+            {
+                case IAwaitOperation awaitOperation when awaitOperation.Syntax.Span.End <= position:
+                    foreach (var awaited in awaitOperation.Operation.DescendantsAndSelf())
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(Referenced(awaited), symbol))
+                            return true;
+                    }
+                    // var t = await Task.WhenAny(a, b): the task WhenAny returns is complete.
+                    if (Operations.WithoutConversions(awaitOperation.Operation) is IInvocationOperation { TargetMethod.Name: "WhenAny" }
+                        && AssignedTo(awaitOperation) is { } assigned && SymbolEqualityComparer.Default.Equals(assigned, symbol))
+                    {
+                        return true;
+                    }
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status", Instance: { } instance }
+                    when operation.Syntax.Span.End <= position && SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(instance)), symbol):
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static ISymbol? AssignedTo(IOperation value)
+    {
+        var parent = Operations.ParentWithoutConversions(value);
+        return parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation assignment => Referenced(Operations.WithoutConversions(assignment.Target)),
+            _ => null,
+        };
+    }
+
+    private static ISymbol? Referenced(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        _ => null,
+    };
+}
