@@ -157,13 +157,18 @@ internal static class DiagnosticDescriptors
     /// <summary>EXG001 property: the name of the type's lock field that guards the same state elsewhere, for the fix to take that lock.</summary>
     public const string LockProperty = "Lock";
 
+    // Severity policy (docs/analyzers-on-real-code.md): a rule is a warning by default only if at least 70 % of what it
+    // reports on real code is worth fixing. EXG001-EXG004 and EXG006 are not there yet (10-50 % on twelve public
+    // codebases), so they are suggestions (Info) until they are; a project raises them with
+    // dotnet_diagnostic.EXG001.severity = warning.
+
     /// <summary>EXG001: shared state modified in worker code without synchronization, or read without the lock that guards it elsewhere.</summary>
     public static readonly DiagnosticDescriptor UnguardedSharedState = new(
         id: "EXG001",
         title: "Unguarded shared state",
         messageFormat: "{0} '{1}' is {2} in {3} without lock, Monitor, Interlocked or a semaphore{4}",
         category: ConcurrencyCategory,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "Worker code runs on several threads at once: one handler instance serves every worker. A write or read-modify-write (++, +=, List.Add, a dictionary indexer set) of a static field, a field of that instance or a variable captured by a parallel body races and loses updates. Guard it with lock, use Interlocked, or use a thread-safe type. A field guarded by a lock in one place and read without it in another (inconsistent locking) is reported too.",
         helpLinkUri: HelpLinkBase + "EXG001.md",
@@ -175,7 +180,7 @@ internal static class DiagnosticDescriptors
         title: "Exception can escape a worker",
         messageFormat: "An exception thrown in {0} is not caught: {1}; wrap the body in try/catch (Exception)",
         category: ConcurrencyCategory,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "An exception escaping a thread body, a thread-pool item, a timer callback or an async void method terminates the process; one escaping a fire-and-forget task is silently lost. Catch Exception at the top of the body and report it.",
         helpLinkUri: HelpLinkBase + "EXG002.md",
@@ -187,7 +192,7 @@ internal static class DiagnosticDescriptors
         title: "Lock-order inversion",
         messageFormat: "Locks '{0}' and '{1}' are taken in opposite orders: '{0}' then '{1}' in {2}, '{1}' then '{0}' in {3}; two threads running both can deadlock",
         category: ConcurrencyCategory,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A thread holding A and waiting for B and a thread holding B and waiting for A wait forever. Locks are taken by lock, Monitor.Enter/TryEnter and System.Threading.Lock, directly or in a method called while the other is held. Take nested locks in one global order everywhere, or use a single lock.",
         helpLinkUri: HelpLinkBase + "EXG003.md",
@@ -199,7 +204,7 @@ internal static class DiagnosticDescriptors
         title: "Blocking wait without timeout or cancellation in worker code",
         messageFormat: "'{0}' in {1} blocks a worker with no timeout and no cancellation token; pass one, or await instead",
         category: ConcurrencyCategory,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "A worker blocked forever holds its thread and its lane: shutdown cannot finish and the queue behind it stalls. Give every blocking wait a timeout or a CancellationToken, or await the task.",
         helpLinkUri: HelpLinkBase + "EXG004.md",
@@ -222,7 +227,7 @@ internal static class DiagnosticDescriptors
         title: "Unsynchronized stop flag",
         messageFormat: "Field '{0}' is written in '{1}' and read by the loop in {2} with no volatile, Volatile or lock: the loop may never see the change; make it volatile or use a CancellationToken",
         category: ConcurrencyCategory,
-        defaultSeverity: DiagnosticSeverity.Warning,
+        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,
         description: "The JIT may hoist a plain field read out of a loop, so a worker loop can spin forever after another thread sets its stop flag. Mark the field volatile, read it with Volatile.Read, or better, loop on a CancellationToken.",
         helpLinkUri: HelpLinkBase + "EXG006.md",
