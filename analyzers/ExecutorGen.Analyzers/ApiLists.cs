@@ -75,7 +75,7 @@ internal sealed class ApiLists
             && (configured.Contains(FullName(type)) || configured.Contains(FullName(type) + "." + method.Name));
     }
 
-    /// <summary>Whether the wait named <paramref name="wait"/> (<c>Type.Member</c>, as EXG004 names it) is listed as bounded.</summary>
+    /// <summary>Whether a wait on <paramref name="member"/> (made in <paramref name="tree"/>) is listed as bounded: its type, or its type and name.</summary>
     public bool BoundedWait(ISymbol member, SyntaxTree tree)
     {
         var configured = For(tree).Bounded;

@@ -454,12 +454,17 @@ internal sealed class Composition
         entry.StartedIn is { } starter && entry.Site is { } site
         && SymbolEqualityComparer.Default.Equals(starter.Symbol, function.Symbol) && access.Syntax.SpanStart < site.Syntax.SpanStart;
 
+    /// <summary>
+    /// The locks that stay the same lock when the call goes to another object: static fields and properties. (A type
+    /// names both <c>lock (this)</c> and <c>lock (typeof(T))</c>, so it is left out: for another object it may be
+    /// another lock.)
+    /// </summary>
     private static HeldLocks? OnlyStatic(HeldLocks? held)
     {
         HeldLocks? result = null;
         for (var current = held; current is not null; current = current.Next)
         {
-            if (current.Lock is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } or ITypeSymbol)
+            if (current.Lock is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true })
                 result = new HeldLocks(current.Lock, current.Excludes, result);
         }
         return result;

@@ -156,12 +156,12 @@ internal sealed partial class SummaryWalker
                     Statement(conditional.WhenFalse);
                 break;
             case IWhileLoopOperation loop:
-                Loop(loop.Condition, loop.Body, loop.ConditionIsTop ? null : loop.Body);
+                Loop(loop.Condition, loop.Body);
                 break;
             case IForLoopOperation loop:
                 foreach (var before in loop.Before)
                     Statement(before);
-                Loop(loop.Condition, loop.Body, null);
+                Loop(loop.Condition, loop.Body);
                 foreach (var after in loop.AtLoopBottom)
                     Statement(after);
                 break;
@@ -197,7 +197,7 @@ internal sealed partial class SummaryWalker
         }
     }
 
-    private void Loop(IOperation? condition, IOperation body, IOperation? _)
+    private void Loop(IOperation? condition, IOperation body)
     {
         if (condition is not null)
         {
