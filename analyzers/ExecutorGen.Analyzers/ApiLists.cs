@@ -61,6 +61,11 @@ internal sealed class ApiLists
         "System.Reflection", "System.Diagnostics.Process", "Microsoft.Data", "Microsoft.Win32",
     };
 
+    /// <summary>Whether <paramref name="method"/> is declared by .NET itself (a <c>System</c> or <c>Microsoft</c> namespace).</summary>
+    public bool IsDotNet(IMethodSymbol method) =>
+        method.ContainingType is { } type && NamespaceOf(type) is var ns
+        && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal));
+
     /// <summary>The full name of <paramref name="type"/>'s namespace ("" for the global one).</summary>
     public string NamespaceOf(ITypeSymbol type) =>
         type.ContainingNamespace is { IsGlobalNamespace: false } ns ? _namespaces.GetOrAdd(ns, n => n.ToDisplayString()) : "";
@@ -164,6 +169,8 @@ internal sealed class ApiLists
                     && method.Name != "Invoke" && method.Name != "DynamicInvoke";
             case "System.Diagnostics":
                 return type.Name is "Stopwatch" or "Debug" or "Trace" or "Debugger" or "Activity" or "ActivitySource" or "DiagnosticSource" or "DiagnosticListener";
+            case "System.Security.Cryptography" when type.Name == "RandomNumberGenerator":
+                return true;
             case "System.Linq":
                 return type.Name == "Enumerable"; // throws only on a null source; the lambdas it runs are the caller's own code
             case "System.Diagnostics.Metrics":

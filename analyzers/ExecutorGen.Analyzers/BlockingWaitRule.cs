@@ -8,8 +8,11 @@ namespace ExecutorGen.Analyzers;
 /// EXG004 over the composed summaries: blocking waits with neither a timeout nor a cancellation token
 /// (<c>BlockingCollection.Take()</c>, <c>Task.Wait()</c>, <c>.Result</c>, <c>GetAwaiter().GetResult()</c>,
 /// <c>Thread.Join()</c>, <c>Monitor.Wait(obj)</c>, <c>SemaphoreSlim.Wait()</c>, <c>WaitHandle.WaitOne()</c>) in worker
-/// code, in any type the worker reaches. <see cref="SummaryWalker"/> leaves out tasks known to be complete and waits
-/// listed as bounded in <c>.editorconfig</c>.
+/// code, in any type the worker reaches. Waits on a task (and the seed's <c>Take()</c>) count in any worker code; the
+/// others only in handlers and async code: on a synchronous thread of its own, <c>Monitor.Wait</c>, <c>WaitOne</c> and
+/// <c>Join</c> are how it waits for work or for its peers (measured on real code: nearly every such report was by design).
+/// <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
+/// and waits listed as bounded in <c>.editorconfig</c>.
 /// </summary>
 internal static class BlockingWaitRule
 {
@@ -19,15 +22,19 @@ internal static class BlockingWaitRule
         {
             if (function.Waits.Count == 0)
                 continue;
-            var reached = composition.ReachedFrom(function).FirstOrDefault();
-            if (reached.Entry is null)
+            var reachedFrom = composition.ReachedFrom(function);
+            if (reachedFrom.Count == 0)
                 continue;
+            var handler = reachedFrom.FirstOrDefault(r => r.Entry.Site is null).Entry;
             foreach (var wait in function.Waits)
             {
                 // A helper's parameter that every caller knows to be complete (checked IsCompleted, or awaited it).
                 if (wait.Parameter >= 0 && composition.KnownCallers(function) is { } callers && callers.All(c => (c.Site.CompleteArguments >> wait.Parameter & 1) == 1))
                     continue;
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, reached.Entry.Description));
+                var entry = wait.OnTask || wait.InAsyncCode ? reachedFrom[0].Entry : handler;
+                if (entry is null)
+                    continue; // a synchronous thread waiting for its work or its peers: what it is for
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, entry.Description));
             }
         }
     }

@@ -329,7 +329,7 @@ internal sealed class Composition
                     if (seen.TryGetValue(target, out bool wasShared) && (wasShared || !nextShared))
                         continue;
                     seen[target] = nextShared;
-                    queue.Enqueue((target, nextShared, HeldLocks.Union(pathHeld, call.Held), depth + 1));
+                    queue.Enqueue((target, nextShared, HeldLocks.Union(pathHeld, PassedOn(call, call.Held)), depth + 1));
                 }
             }
         }
@@ -351,7 +351,7 @@ internal sealed class Composition
             bool first = true;
             foreach (var (caller, site) in callers)
             {
-                var held = HeldLocks.Union(site.Held, EntryLocks(caller));
+                var held = PassedOn(site, HeldLocks.Union(site.Held, EntryLocks(caller)));
                 if (site.Receiver is not (Receiver.This or Receiver.Static))
                     held = OnlyStatic(held);
                 result = first ? held : HeldLocks.Intersect(result, held);
@@ -453,6 +453,12 @@ internal sealed class Composition
     public static bool BeforeStart(FunctionSummary function, Access access, Entry entry) =>
         entry.StartedIn is { } starter && entry.Site is { } site
         && SymbolEqualityComparer.Default.Equals(starter.Symbol, function.Symbol) && access.Syntax.SpanStart < site.Syntax.SpanStart;
+
+    /// <summary>
+    /// The locks a call passes on to its callee: all of them, except to an async method whose task is not awaited there
+    /// (<c>lock (_sync) _opening = OpenAsync();</c>): past its first await it runs after the caller let go.
+    /// </summary>
+    private static HeldLocks? PassedOn(CallSite call, HeldLocks? held) => call.Callee.IsAsync && !call.Awaited ? null : held;
 
     /// <summary>
     /// The locks that stay the same lock when the call goes to another object: static fields and properties. (A type

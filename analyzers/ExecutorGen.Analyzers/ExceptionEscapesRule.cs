@@ -10,15 +10,18 @@ namespace ExecutorGen.Analyzers;
 /// EXG002 over the composed summaries: the first place an exception can leave a thread body, thread-pool item, timer
 /// callback, fire-and-forget task, or <c>async void</c> method, lambda or local function, outside a <c>try</c> that
 /// catches every exception. A call to a method of the compilation counts only if an exception can leave that method
-/// (followed up to <see cref="MaxDepth"/> calls deep, in any type): a worker that calls a method which catches everything
+/// (followed to any depth, in any type): a worker that calls a method which catches everything
 /// is safe, and so is a lambda that only forwards to one (<c>_ => Reload()</c>, <c>s => ((Worker)s).Loop()</c>). Property
 /// reads, casts, array indexing and arithmetic, atomic operations, thread-safe collections and the other APIs of
 /// <see cref="ApiLists"/> do not count: what no maintainer wraps in a try.
 /// </summary>
 internal static class ExceptionEscapesRule
 {
-    /// <summary>How many calls deep "can this call throw?" is followed; deeper calls are assumed to throw.</summary>
+    /// <summary>How many forwarding lambdas and methods a report is moved through, to the place that lets the exception out.</summary>
     public const int MaxDepth = 4;
+
+    /// <summary>A bound on the recursion of <see cref="CanThrow"/> that only a pathological call chain reaches (it guards the stack).</summary>
+    private const int StackGuard = 256;
 
     private const string Crashes = "it terminates the process";
     private const string Lost = "the discarded task loses it silently";
@@ -110,18 +113,23 @@ internal static class ExceptionEscapesRule
     {
         foreach (var point in function.Throws)
         {
-            if (point.Callee is null || CanThrow(composition, point.Callee, canThrow, 1))
+            if (point.Callee is null || CanThrow(composition, point.Callee, canThrow, 0))
                 return point;
         }
         return null;
     }
 
+    /// <summary>
+    /// Whether an exception can leave <paramref name="method"/>: one of its throw points throws for sure, or calls a method
+    /// that can throw, followed to any depth (each method is decided once per compilation). A method without a summary
+    /// (an implicit constructor, generated code, which is not analyzed) is not shown to throw, so it does not count.
+    /// </summary>
     private static bool CanThrow(Composition composition, IMethodSymbol method, Dictionary<ISymbol, bool> canThrow, int depth)
     {
         if (canThrow.TryGetValue(method, out bool known))
             return known;
-        if (depth > MaxDepth || !composition.Functions.TryGetValue(method, out var function))
-            return true;
+        if (depth > StackGuard || !composition.Functions.TryGetValue(method, out var function))
+            return false;
         canThrow[method] = false; // recursion: an exception must come from somewhere else in the cycle
         bool result = false;
         foreach (var point in function.Throws)
@@ -145,7 +153,7 @@ internal static class ExceptionEscapesRule
             return false;
         }
         var body = syntax.ExpressionBody ?? (syntax.Block is { Statements.Count: 1 } block && block.Statements[0] is ExpressionStatementSyntax statement ? statement.Expression : null);
-        while (body is AwaitExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax)
+        while (body is AwaitExpressionSyntax or CastExpressionSyntax or ParenthesizedExpressionSyntax && body != escape.Syntax)
         {
             body = body switch
             {

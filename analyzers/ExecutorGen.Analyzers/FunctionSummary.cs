@@ -243,6 +243,12 @@ internal sealed class CallSite
     /// <summary>The parameters (bit by ordinal, the first 64) given a task known to be complete at this call (EXG004).</summary>
     public ulong CompleteArguments { get; set; }
 
+    /// <summary>
+    /// A call to an async method whose task is awaited here: the callee runs to its end inside the caller's locks (an
+    /// async lock such as a semaphore; <c>lock</c> cannot span the await). One not awaited goes on after the caller let go.
+    /// </summary>
+    public bool Awaited { get; set; }
+
     /// <summary>For a method handed out as a delegate: the delegate type, which an invocation of it may run (EXG003).</summary>
     public ITypeSymbol? DelegateType { get; set; }
 }
@@ -300,15 +306,23 @@ internal sealed class LockTake
 /// <summary>A blocking wait with neither a timeout nor a cancellation token (EXG004).</summary>
 internal sealed class WaitSite
 {
-    public WaitSite(string wait, SyntaxNode syntax, int parameter)
+    public WaitSite(string wait, SyntaxNode syntax, int parameter, bool onTask, bool inAsyncCode)
     {
         Wait = wait;
         Syntax = syntax;
         Parameter = parameter;
+        OnTask = onTask;
+        InAsyncCode = inAsyncCode;
     }
 
     public string Wait { get; }
     public SyntaxNode Syntax { get; }
+
+    /// <summary>A wait on a task (sync over async), or the seed's <c>BlockingCollection.Take()</c>: wrong in any worker code.</summary>
+    public bool OnTask { get; }
+
+    /// <summary>In an async method, lambda or local function, which should await instead.</summary>
+    public bool InAsyncCode { get; }
 
     /// <summary>The ordinal of the function's parameter holding the task waited on, or -1: complete if every caller says so.</summary>
     public int Parameter { get; }

@@ -113,8 +113,9 @@ internal static class SharedStateRule
 
     /// <summary>
     /// A read without a lock in worker code of a field written under a lock, when a write can run at the same time: of a
-    /// collection, or a check and a use of a value that can change in between; once per field and function. Not when the same function goes on to check it again under the lock (double-checked
-    /// flags, a provisional value recomputed under the lock) or initializes it under the lock (lazy initialization).
+    /// collection, or, where several copies of the code run at once, a check and a use of a value that can change in
+    /// between; once per field and function. Not when the same function goes on to check it again under the lock
+    /// (double-checked flags, a provisional value recomputed under the lock) or initializes it under the lock (lazy initialization).
     /// </summary>
     private static void ReportReads(Composition composition, CompilationAnalysisContext context, ISymbol target,
         List<(FunctionSummary Function, Access Access)> accesses, (FunctionSummary Function, Access Access, HeldLocks Held)? guard)
@@ -132,8 +133,14 @@ internal static class SharedStateRule
             if (Worker(composition, function, access) is not { } reached)
                 continue;
             bool racing = field.IsStatic || reached.Entry.Concurrent || RacingAccess(composition, function, access, accesses, writesOnly: true);
-            if (!racing || CheckedAgainUnderLock(function, access, target) || access.Kind == AccessKind.Read && !ReadAgain(function, access, target))
+            // A plain read only where several copies of the same code run at once (handlers, parallel bodies): one thread
+            // polling a value others write under a lock reads an older value, never a broken one, and on real code next to
+            // none of those reports were worth fixing (docs/analyzers-on-real-code.md).
+            if (!racing || CheckedAgainUnderLock(function, access, target)
+                || access.Kind == AccessKind.Read && !(reached.Entry.Concurrent && ReadAgain(function, access, target)))
+            {
                 continue;
+            }
             reported.Add(function.Symbol);
             var properties = OwnLock(guard.Value.Held, target) is { } lockField
                 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.LockProperty, lockField.Name)
@@ -208,8 +215,8 @@ internal static class SharedStateRule
 
     /// <summary>
     /// Another access to the variable (a write, when <paramref name="writesOnly"/>) that can run at the same time as
-    /// <paramref name="access"/>: on another thread (client code, or another entry point's worker code), not in
-    /// initialization, not before the start of the worker it would race, and not under a lock.
+    /// <paramref name="access"/>: on another thread (client code of another function, or another entry point's worker
+    /// code), not in initialization, not before the start of the worker it would race, and not under a lock.
     /// </summary>
     private static bool RacingAccess(Composition composition, FunctionSummary function, Access access,
         List<(FunctionSummary Function, Access Access)> accesses, bool writesOnly)
@@ -224,7 +231,10 @@ internal static class SharedStateRule
                 continue;
             }
             bool otherThread = false;
-            if (composition.IsClient(other) && !entries.All(e => Composition.BeforeStart(other, otherAccess, e.Entry)))
+            // Client code racing the worker: another method of the public API. The same method reached both ways (public
+            // and called by the worker) is most often an object's own loop that its owner also drives; without a second
+            // method there is no evidence that two threads run it at once.
+            if (composition.IsClient(other) && !ReferenceEquals(other, function) && !entries.All(e => Composition.BeforeStart(other, otherAccess, e.Entry)))
                 otherThread = true;
             foreach (var reached in composition.ReachedFrom(other))
             {

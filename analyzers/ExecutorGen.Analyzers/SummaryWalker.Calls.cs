@@ -22,8 +22,13 @@ internal sealed partial class SummaryWalker
         if (_symbols.HasBody(callee) && !callee.IsAbstract)
         {
             Call(callee, receiver, invocation);
-            _function.Calls[_function.Calls.Count - 1].CompleteArguments = CompleteArguments(invocation);
-            Throws(invocation, callee.IsVirtual || callee.IsOverride ? null : callee, sure: callee.IsVirtual || callee.IsOverride);
+            var site = _function.Calls[_function.Calls.Count - 1];
+            site.CompleteArguments = CompleteArguments(invocation);
+            site.Awaited = callee.IsAsync && SurfacesAt(invocation) is IAwaitOperation;
+            // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
+            // awaited (or is lost with a discarded task, which is a fire-and-forget finding of its own).
+            if (SurfacesAt(invocation) is { } surfaces)
+                Throws(surfaces, callee.IsVirtual || callee.IsOverride ? null : callee, sure: callee.IsVirtual || callee.IsOverride);
             return;
         }
         if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
@@ -42,11 +47,14 @@ internal sealed partial class SummaryWalker
         // A library method throws what its contract says (ApiLists.ThrowsByContract).
         bool thunk = target.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance
             && Operations.WithoutConversions(instance) is IFieldReferenceOperation { Field.IsStatic: true };
-        bool userCode = target.MethodKind == MethodKind.DelegateInvoke || callee.IsAbstract || callee.IsVirtual || callee.ContainingType?.TypeKind == TypeKind.Interface;
+        // A virtual or interface member of .NET itself (ChannelWriter.TryComplete, WaitHandle.WaitOne, ILogger.Log) is
+        // judged by its contract like any library method: its implementations are .NET's, or keep the same contract.
+        bool userCode = target.MethodKind == MethodKind.DelegateInvoke
+            || (callee.IsAbstract || callee.IsVirtual || callee.ContainingType?.TypeKind == TypeKind.Interface) && !_lists.IsDotNet(callee);
         if (MayRecordThrow(invocation)
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
-            Throws(invocation, null, sure: true);
+            Throws(SurfacesAt(invocation) ?? invocation, null, sure: true);
         }
     }
 
@@ -180,11 +188,37 @@ internal sealed partial class SummaryWalker
 
     private void Wait(string wait, ISymbol member, IOperation at, IOperation? task)
     {
-        if (_lists.BoundedWait(member, at.Syntax.SyntaxTree))
+        if (_lists.BoundedWait(member, at.Syntax.SyntaxTree) || task is not null && SynchronousByConstruction(task))
             return;
         int parameter = task is not null && Operations.WithoutConversions(task) is IParameterReferenceOperation reference
             && SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol, _function.Symbol) ? reference.Parameter.Ordinal : -1;
-        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter));
+        // Waiting on a task blocks a thread on work that was written to be awaited; so does the seed's worker loop
+        // (BlockingCollection.Take() with no way out). The other waits (Monitor.Wait, WaitOne, Join, a semaphore) are how a
+        // synchronous thread waits for its work or its peers; they block wrongly only in async code and handlers.
+        bool onTask = task is not null || member.Name == "Take";
+        bool inAsyncCode = _function.Symbol is IMethodSymbol { IsAsync: true };
+        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter, onTask, inAsyncCode));
+    }
+
+    /// <summary>
+    /// A task from a method called with <c>async: false</c> (any bool parameter whose name says async, given a constant
+    /// false): the method's synchronous path, complete when it returns (the pattern of .NET's own streams and of data
+    /// clients such as Npgsql, where one body serves both the sync and the async API).
+    /// </summary>
+    private static bool SynchronousByConstruction(IOperation task)
+    {
+        if (Operations.WithoutConversions(task) is not IInvocationOperation call)
+            return false;
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter
+                && parameter.Name.IndexOf("async", System.StringComparison.OrdinalIgnoreCase) >= 0
+                && argument.Value.ConstantValue is { HasValue: true, Value: false })
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The task arguments of a call known to be complete where it is made (a helper waiting on them does not block).</summary>
@@ -200,5 +234,26 @@ internal sealed partial class SummaryWalker
             }
         }
         return complete;
+    }
+
+    /// <summary>
+    /// Where what a call throws surfaces: at the <c>await</c> of its task (<c>await F()</c>,
+    /// <c>await F().ConfigureAwait(false)</c>); at the call itself otherwise, which for an async method only counts when it
+    /// hands its task to the caller (<c>return F();</c>, <c>=&gt; F()</c>), who awaits it.
+    /// </summary>
+    private static IOperation? SurfacesAt(IInvocationOperation call)
+    {
+        var parent = Operations.ParentWithoutConversions(call);
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance is { } instance
+            && ReferenceEquals(Operations.WithoutConversions(instance), call))
+        {
+            parent = Operations.ParentWithoutConversions(configure);
+        }
+        return parent switch
+        {
+            IAwaitOperation awaited => awaited,
+            IReturnOperation => call,
+            _ => call.TargetMethod.IsAsync ? null : call,
+        };
     }
 }

@@ -53,4 +53,17 @@ internal sealed partial class SummaryWalker
         property.IsIndexer && property.ContainingType is { } type && (type.Name.Contains("Dictionary") || type.AllInterfaces.Any(i => i.Name == "IDictionary"))
         || property.Name == "Result" && property.ContainingType?.Name == "Task"
         || property.Name == "Value" && property.ContainingType?.Name is "Lazy";
+
+    /// <summary>
+    /// <c>await F()</c> or <c>await F().ConfigureAwait(false)</c>: what the await can throw is what <c>F</c>'s task can
+    /// hold, which the call's own throw point already says. Not for the combinators (<c>WhenAll</c>, <c>Task.Run</c>),
+    /// whose task holds the failures of other code.
+    /// </summary>
+    private static bool AwaitsACall(IAwaitOperation awaited)
+    {
+        var operand = Operations.WithoutConversions(awaited.Operation);
+        if (operand is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            operand = Operations.WithoutConversions(configured);
+        return operand is IInvocationOperation { TargetMethod.Name: not ("WhenAll" or "WhenAny" or "Run" or "StartNew" or "ContinueWith" or "WaitAsync") };
+    }
 }

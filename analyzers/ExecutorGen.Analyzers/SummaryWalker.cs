@@ -412,6 +412,8 @@ internal sealed partial class SummaryWalker
                 break;
             case OperationKind.Throw when operation is IThrowOperation { Exception: { } thrown } && IsArgumentCheck(thrown):
                 break; // a guard clause: it fires on a caller's bug, not on a condition a worker meets at run time
+            case OperationKind.Await when AwaitsACall((IAwaitOperation)operation):
+                break; // the awaited call is the throw point: a library method by its contract, a method of the compilation by its summary
             case OperationKind.Throw or OperationKind.Await or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
                 or OperationKind.DynamicIndexerAccess or OperationKind.DynamicObjectCreation:
                 Throws(operation, null, sure: true);

@@ -50,28 +50,70 @@ public class BlockingWaitTests
         """);
 
     [Fact]
-    public Task Waits_in_a_method_the_worker_calls() => Verify("""
+    public Task Waits_on_tasks_in_a_method_the_worker_calls() => Verify("""
             public void Start() => new Thread(Run).Start();
 
             private void Run() => Step();
 
             private void Step()
             {
-                {|EXG004:_gate.Wait()|};
-                {|EXG004:_ready.WaitOne()|};
-                lock (_sync) {|EXG004:Monitor.Wait(_sync)|};
+                {|EXG004:LoadAsync().Wait()|};
+                int a = {|EXG004:LoadAsync().Result|};
             }
         """);
 
     [Fact]
-    public Task Join_in_a_pool_item_and_a_task() => Verify("""
+    public Task Waits_of_every_kind_in_async_worker_code_and_handlers() => Verify("""
             public void Start(Thread other)
             {
-                ThreadPool.QueueUserWorkItem(_ => {|EXG004:other.Join()|});
-                Task.Run(() => {|EXG004:other.Join()|});
+                Task.Run(async () =>
+                {
+                    {|EXG004:other.Join()|};
+                    {|EXG004:_ready.WaitOne()|};
+                    await Task.Yield();
+                });
                 Parallel.For(0, 4, i => {|EXG004:_queue.Take()|});
             }
+
+            [RequestHandler]
+            public void Handle(int id)
+            {
+                {|EXG004:_gate.Wait()|};
+                lock (_sync) {|EXG004:Monitor.Wait(_sync)|};
+                _gate.Release();
+            }
         """);
+
+    // Must not flag.
+
+    [Fact]
+    public Task A_synchronous_thread_waiting_for_its_work_or_its_peers() => Verify("""
+            public void Start(Thread other)
+            {
+                new Thread(Run).Start();
+                ThreadPool.QueueUserWorkItem(_ => other.Join());
+            }
+
+            private void Run()
+            {
+                while (true)
+                {
+                    _gate.Wait();
+                    _ready.WaitOne();
+                    lock (_sync) Monitor.Wait(_sync);
+                    _gate.Release();
+                }
+            }
+        """);
+
+    [Fact]
+    public Task A_task_of_a_method_called_with_async_false_is_complete_when_it_returns() => Verify("""
+            public void Start() => new Thread(() => Flush(async: false).GetAwaiter().GetResult()).Start();
+
+            private static Task Flush(bool async) => Task.CompletedTask;
+        """);
+
+    // Must flag.
 
     [Fact]
     public Task Message_names_the_wait_and_the_entry_point() => new Test("""

@@ -139,13 +139,21 @@ public class ExceptionEscapeDefectsTests
             private readonly CancellationTokenSource _mainLoopCts = new CancellationTokenSource();
             private volatile bool _closed;
 
-            private Task HandleMainLoopExceptionAsync(Exception reason) => Task.CompletedTask;
+            private readonly IFrameHandler _frameHandler;
+
+            // Closes the socket: I/O that can fail.
+            private Task HandleMainLoopExceptionAsync(Exception reason) => _frameHandler.CloseAsync(reason);
 
             private async Task FinishCloseAsync(CancellationToken cancellationToken)
             {
                 _mainLoopCts.Cancel();
                 await Task.Delay(10, cancellationToken);
             }
+        }
+
+        public interface IFrameHandler
+        {
+            Task CloseAsync(Exception reason);
         }
         """;
 
