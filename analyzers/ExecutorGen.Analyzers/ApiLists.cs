@@ -134,6 +134,9 @@ internal sealed class ApiLists
     {
         if (method.ContainingType is not { } type)
             return false;
+        if (method.Name is "ToString" or "GetHashCode" or "Equals" && method.Parameters.Length <= 1)
+            return true; // object's own members, which .NET's design guidelines say never throw
+
         var ns = NamespaceOf(type);
         switch (ns)
         {

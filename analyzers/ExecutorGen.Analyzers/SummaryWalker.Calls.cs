@@ -54,7 +54,8 @@ internal sealed partial class SummaryWalker
         if (MayRecordThrow(invocation)
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
-            Throws(SurfacesAt(invocation) ?? invocation, null, sure: true);
+            if (SurfacesAt(invocation) is { } surfaces)
+                Throws(surfaces, null, sure: true);
         }
     }
 
@@ -83,6 +84,8 @@ internal sealed partial class SummaryWalker
     private bool OpensAResource(ITypeSymbol? type)
     {
         var ns = type is null ? null : _lists.NamespaceOf(type);
+        if (type?.Name is "MemoryStream" or "StringReader" or "StringWriter" or "BinaryReader" or "BinaryWriter" or "BufferedStream")
+            return false; // in memory, or a wrapper around a stream already open
         return ns is not null && (ns.StartsWith("System.IO", System.StringComparison.Ordinal) || ns.StartsWith("System.Net", System.StringComparison.Ordinal)
             || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ns.StartsWith("System", System.StringComparison.Ordinal) && !ns.StartsWith("Microsoft", System.StringComparison.Ordinal));
     }
@@ -253,7 +256,18 @@ internal sealed partial class SummaryWalker
         {
             IAwaitOperation awaited => awaited,
             IReturnOperation => call,
-            _ => call.TargetMethod.IsAsync ? null : call,
+            _ => call.TargetMethod.IsAsync || Dispatched(call.TargetMethod) && ReturnsTask(call.TargetMethod) ? null : call,
         };
     }
+
+    /// <summary>
+    /// A call whose code is chosen at run time: a delegate, an interface or virtual member. When it returns a task, its
+    /// implementations report failure through that task (the .NET convention; most are async methods), not at the call.
+    /// </summary>
+    private static bool Dispatched(IMethodSymbol method) =>
+        method.MethodKind == MethodKind.DelegateInvoke || method.IsVirtual || method.IsAbstract || method.IsOverride
+        || method.ContainingType?.TypeKind == TypeKind.Interface;
+
+    private static bool ReturnsTask(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
 }
