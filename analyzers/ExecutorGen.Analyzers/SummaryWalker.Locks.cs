@@ -46,9 +46,20 @@ internal sealed partial class SummaryWalker
     }
 
     private ISymbol? Released(IOperation statement) =>
-        statement is IExpressionStatementOperation { Operation: IInvocationOperation invocation } && Locks.Released(invocation, _symbols) is { } value
-            ? LockId(value)
-            : null;
+        statement is IExpressionStatementOperation { Operation: IInvocationOperation invocation } ? ReleasedBy(invocation) : null;
+
+    /// <summary>The lock a call releases: <c>Monitor.Exit(x)</c>, <c>x.Exit()</c>, or a helper of the compilation that only does that.</summary>
+    private ISymbol? ReleasedBy(IInvocationOperation invocation)
+    {
+        if (Locks.Released(invocation, _symbols) is { } value)
+            return LockId(value);
+        return OnOwnObject(invocation) ? _symbols.LockHelpers.Releases(invocation.TargetMethod.OriginalDefinition) : null;
+    }
+
+    /// <summary>A call of a method of the compilation on <c>this</c> (or a static one): a lock helper's field is then this object's.</summary>
+    private bool OnOwnObject(IInvocationOperation invocation) =>
+        (invocation.Instance is null || invocation.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+        && invocation.TargetMethod.MethodKind == MethodKind.Ordinary && _symbols.HasBody(invocation.TargetMethod.OriginalDefinition);
 
     private ISymbol? AcquiredIn(IOperation resources, out bool excludes, out SyntaxNode? lockedSyntax)
     {
@@ -66,6 +77,11 @@ internal sealed partial class SummaryWalker
     private ISymbol? Acquired(IInvocationOperation invocation, out bool excludes, out SyntaxNode? lockedSyntax)
     {
         var value = Locks.Acquired(invocation, _symbols, withSemaphores: true);
+        if (value is null && OnOwnObject(invocation) && _symbols.LockHelpers.Takes(invocation.TargetMethod.OriginalDefinition, out excludes) is { } helped)
+        {
+            lockedSyntax = invocation.Syntax;
+            return helped;
+        }
         lockedSyntax = value?.Syntax;
         excludes = value is not null && !ConcurrencySymbols.Is(invocation.TargetMethod.ContainingType, _symbols.SemaphoreSlim)
             && invocation.TargetMethod.Name is not "EnterReadLock" and not "TryEnterReadLock";

@@ -252,7 +252,7 @@ internal sealed partial class SummaryWalker
             {
                 foreach (var inner in @finally.Descendants())
                 {
-                    if (inner is IInvocationOperation release && Locks.Released(release, _symbols) is { } value && LockId(value) is { } id)
+                    if (inner is IInvocationOperation release && ReleasedBy(release) is { } id)
                         _held = HeldLocks.Without(_held, id);
                 }
             }

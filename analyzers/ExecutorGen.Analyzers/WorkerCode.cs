@@ -38,6 +38,9 @@ internal sealed class ConcurrencySymbols
     private readonly IAssemblySymbol _assembly;
     private readonly ConcurrentDictionary<IPropertySymbol, bool> _autoProperties = new(SymbolEqualityComparer.Default);
 
+    /// <summary>The compilation's methods that only take or only release a lock (<c>Lock()</c>/<c>Unlock()</c>).</summary>
+    public LockHelpers LockHelpers { get; } = new();
+
     public INamedTypeSymbol? RequestHandlerAttribute { get; }
     public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? ThreadPool { get; }

@@ -269,4 +269,48 @@ public class RealCodePrecisionTests
             }
         }
         """).RunAsync();
+
+    // EXG001: a method that only takes its object's lock (here only when the socket is shared) and its partner that
+    // only releases it: Lock(); try { … } finally { Unlock(); } holds the lock like Monitor.Enter.
+    [Fact]
+    public Task Collection_changed_between_lock_helper_calls_is_guarded_one_changed_without_them_is_reported() => new SharedTest("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public sealed class Socket
+        {
+            private readonly object _threadSafeSync = new();
+            private readonly bool _threadSafe = true;
+            private readonly Dictionary<string, int> _endpoints = new();
+
+            public void Bind(string address)
+            {
+                Lock();
+                try { _endpoints[address] = 1; }
+                finally { Unlock(); }
+            }
+
+            public void Start() => new Thread(Reap).Start();
+
+            private void Reap()
+            {
+                Lock();
+                _endpoints.Remove("closed");
+                Unlock();
+                {|EXG001:_endpoints.Remove("stale")|};
+            }
+
+            private void Lock()
+            {
+                if (_threadSafe)
+                    Monitor.Enter(_threadSafeSync);
+            }
+
+            private void Unlock()
+            {
+                if (_threadSafe)
+                    Monitor.Exit(_threadSafeSync);
+            }
+        }
+        """).RunAsync();
 }

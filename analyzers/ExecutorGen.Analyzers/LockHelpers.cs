@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// Methods that only take or only release a lock of their own object: <c>void Lock() { if (_threadSafe)
+/// Monitor.Enter(_sync); }</c> and its <c>Unlock()</c>; <c>void EnterWrite() =&gt; _rw.EnterWriteLock();</c>. A call
+/// <c>Lock(); try { … } finally { Unlock(); }</c> then holds the lock like <c>Monitor.Enter</c> would.
+/// </summary>
+/// <remarks>
+/// Read from the helper's syntax (its body is one statement, optionally under an <c>if</c>), so the answer does not
+/// depend on which summary was made first; the lock is the helper's field, named as written. A conditional helper counts
+/// as taking the lock: where the condition is false the object is not shared (a single-owner socket, a lock-free mode),
+/// which is what its author relied on.
+/// </remarks>
+internal sealed class LockHelpers
+{
+    private readonly ConcurrentDictionary<IMethodSymbol, (ISymbol? Taken, ISymbol? Released, bool Excludes)> _known = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The field a call to <paramref name="method"/> (on <c>this</c>, or static) locks, or null.</summary>
+    public ISymbol? Takes(IMethodSymbol method, out bool excludes)
+    {
+        var (taken, _, exclusive) = Of(method);
+        excludes = exclusive;
+        return taken;
+    }
+
+    /// <summary>The field a call to <paramref name="method"/> (on <c>this</c>, or static) unlocks, or null.</summary>
+    public ISymbol? Releases(IMethodSymbol method) => Of(method).Released;
+
+    private (ISymbol? Taken, ISymbol? Released, bool Excludes) Of(IMethodSymbol method)
+    {
+        if (!method.ReturnsVoid || method.Parameters.Length > 0 || method.IsVirtual || method.IsAbstract
+            || method.MethodKind != MethodKind.Ordinary || method.ContainingType is null)
+        {
+            return default;
+        }
+        return _known.GetOrAdd(method, Read);
+    }
+
+    private static (ISymbol? Taken, ISymbol? Released, bool Excludes) Read(IMethodSymbol method)
+    {
+        if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not MethodDeclarationSyntax declaration)
+            return default;
+        var call = declaration.ExpressionBody is { } arrow
+            ? arrow.Expression as InvocationExpressionSyntax
+            : (Unguarded(Single(declaration.Body)) as ExpressionStatementSyntax)?.Expression as InvocationExpressionSyntax;
+        if (call?.Expression is not MemberAccessExpressionSyntax access)
+            return default;
+        string name = access.Name.Identifier.ValueText;
+        // Monitor.Enter(_sync) / Monitor.Exit(_sync): the lock is the argument.
+        if (access.Expression.ToString() is "Monitor" or "System.Threading.Monitor" or "global::System.Threading.Monitor")
+        {
+            var field = call.ArgumentList.Arguments.Count == 1 ? FieldNamed(method, call.ArgumentList.Arguments[0].Expression) : null;
+            return name switch
+            {
+                "Enter" => (field, null, true),
+                "Exit" => (null, field, true),
+                _ => default,
+            };
+        }
+        // _lock.Enter(), _rw.EnterWriteLock(), _gate.Wait(): the lock is the receiver, when its type is a lock's.
+        if (call.ArgumentList.Arguments.Count > 0 || FieldNamed(method, access.Expression) is not IFieldSymbol lockField)
+            return default;
+        string type = lockField.Type.Name;
+        return (type, name) switch
+        {
+            ("Lock" or "SpinLock", "Enter") or ("ReaderWriterLockSlim", "EnterWriteLock") => (lockField, null, true),
+            ("SemaphoreSlim", "Wait") or ("ReaderWriterLockSlim", "EnterReadLock") => (lockField, null, false),
+            ("Lock" or "SpinLock", "Exit") or ("ReaderWriterLockSlim", "ExitWriteLock") => (null, lockField, true),
+            ("SemaphoreSlim", "Release") or ("ReaderWriterLockSlim", "ExitReadLock") => (null, lockField, false),
+            _ => default,
+        };
+    }
+
+    private static StatementSyntax? Single(BlockSyntax? block) => block is { Statements.Count: 1 } ? block.Statements[0] : null;
+
+    /// <summary><c>if (condition) S;</c> or <c>if (condition) { S; }</c> without an else gives S; anything else itself.</summary>
+    private static StatementSyntax? Unguarded(StatementSyntax? statement) => statement switch
+    {
+        IfStatementSyntax { Else: null, Statement: BlockSyntax block } => Single(block),
+        IfStatementSyntax { Else: null } guarded => guarded.Statement,
+        _ => statement,
+    };
+
+    /// <summary>The field of the helper's type that <paramref name="expression"/> names (<c>_sync</c>, <c>this._sync</c>).</summary>
+    private static ISymbol? FieldNamed(IMethodSymbol method, ExpressionSyntax expression)
+    {
+        var name = expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText,
+            _ => null,
+        };
+        if (name is null)
+            return null;
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IFieldSymbol field && field.IsStatic == method.IsStatic)
+                    return field.OriginalDefinition;
+            }
+        }
+        return null;
+    }
+}
