@@ -242,7 +242,8 @@ internal sealed partial class SummaryWalker
     /// <summary>
     /// Where what a call throws surfaces: at the <c>await</c> of its task (<c>await F()</c>,
     /// <c>await F().ConfigureAwait(false)</c>); at the call itself otherwise, which for an async method only counts when it
-    /// hands its task to the caller (<c>return F();</c>, <c>=&gt; F()</c>), who awaits it.
+    /// hands its task to the caller (<c>return F();</c>, <c>=&gt; F()</c>), who awaits it. A task-returning interface,
+    /// virtual or delegate call that is not awaited here throws nowhere here (see <see cref="Dispatched"/>).
     /// </summary>
     private static IOperation? SurfacesAt(IInvocationOperation call)
     {
@@ -252,11 +253,12 @@ internal sealed partial class SummaryWalker
         {
             parent = Operations.ParentWithoutConversions(configure);
         }
+        bool reportsThroughTask = Dispatched(call.TargetMethod) && ReturnsTask(call.TargetMethod);
         return parent switch
         {
             IAwaitOperation awaited => awaited,
-            IReturnOperation => call,
-            _ => call.TargetMethod.IsAsync || Dispatched(call.TargetMethod) && ReturnsTask(call.TargetMethod) ? null : call,
+            IReturnOperation => reportsThroughTask ? null : call,
+            _ => call.TargetMethod.IsAsync || reportsThroughTask ? null : call,
         };
     }
 

@@ -79,12 +79,24 @@ public class RealCodePrecisionTests
         {
             private readonly ISubscriptionManager _manager;
             private Timer? _timeout;
+            private Timer? _idle;
 
             public Subscription(ISubscriptionManager manager) => _manager = manager;
 
-            public void Start() => _timeout = new Timer(_ => Unsubscribe(), null, 1000, Timeout.Infinite);
+            public void Start()
+            {
+                _timeout = new Timer(_ => Unsubscribe(), null, 1000, Timeout.Infinite);
+                _idle = new Timer(_ => _ = UnsubscribeAsync(), null, 1000, Timeout.Infinite);
+            }
 
             private void Unsubscribe() => _ = _manager.RemoveAsync(this);
+
+            // Hands the manager's task to its caller, who discards it: nothing is thrown here either.
+            private ValueTask UnsubscribeAsync()
+            {
+                Console.WriteLine("unsubscribing");
+                return _manager.RemoveAsync(this);
+            }
         }
         """).RunAsync();
 

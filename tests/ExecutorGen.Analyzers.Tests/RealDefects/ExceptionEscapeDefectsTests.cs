@@ -142,7 +142,7 @@ public class ExceptionEscapeDefectsTests
             private readonly IFrameHandler _frameHandler;
 
             // Closes the socket: I/O that can fail.
-            private Task HandleMainLoopExceptionAsync(Exception reason) => _frameHandler.CloseAsync(reason);
+            private async Task HandleMainLoopExceptionAsync(Exception reason) => await _frameHandler.CloseAsync(reason);
 
             private async Task FinishCloseAsync(CancellationToken cancellationToken)
             {
