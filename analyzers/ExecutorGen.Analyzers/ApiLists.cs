@@ -92,11 +92,10 @@ internal sealed class ApiLists
     {
         if (_options is null)
             return (s_empty, s_empty);
-        return _perTree.GetOrAdd(tree, t =>
-        {
-            var options = _options.GetOptions(t);
-            return (Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey));
-        });
+        if (_perTree.TryGetValue(tree, out var known))
+            return known; // the common case, without the closure GetOrAdd would allocate
+        var options = _options.GetOptions(tree);
+        return _perTree.GetOrAdd(tree, (Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey)));
     }
 
     private static readonly HashSet<string> s_empty = new(StringComparer.Ordinal);

@@ -49,9 +49,16 @@ internal sealed class ConcurrencyModel
         start.RegisterCompilationEndAction(end => report(model, end));
     }
 
-    private void Summarize(ISymbol member, System.Collections.Immutable.ImmutableArray<IOperation> blocks) =>
-        _ = _members.GetOrAdd(member, _ => new Lazy<List<FunctionSummary>>(
-            () => SummaryWalker.Summarize(member, blocks, Symbols, Lists), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    private void Summarize(ISymbol member, System.Collections.Immutable.ImmutableArray<IOperation> blocks)
+    {
+        // Every member is offered once per concurrency analyzer: the later offers find it without allocating a closure.
+        if (!_members.TryGetValue(member, out var summaries))
+        {
+            summaries = _members.GetOrAdd(member, new Lazy<List<FunctionSummary>>(
+                () => SummaryWalker.Summarize(member, blocks, Symbols, Lists), LazyThreadSafetyMode.ExecutionAndPublication));
+        }
+        _ = summaries.Value;
+    }
 
     /// <summary>The composition, made once every member is summarized (called from compilation-end actions).</summary>
     public Composition Compose() => _composition.Value;

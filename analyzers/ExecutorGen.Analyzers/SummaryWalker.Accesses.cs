@@ -12,10 +12,14 @@ internal sealed partial class SummaryWalker
     private void FieldReference(IFieldReferenceOperation reference)
     {
         var field = reference.Field;
-        if (field.IsConst)
+        // Most references are to fields no rule can report on: of other assemblies (string.Empty, a library's options),
+        // constants, readonly values. Those go first: this runs for every field reference of the compilation.
+        if (field.IsConst || !_symbols.IsOwn(field))
             return;
         if (field.Type.TypeKind == TypeKind.Delegate)
             DelegateHolder(field.OriginalDefinition, reference);
+        else if (field.IsReadOnly && !IsUnsafeCollection(field.Type))
+            return; // its value never changes after construction, and it holds no collection that could
         Receiver owner;
         if (field.IsStatic)
             owner = Receiver.Static;
@@ -257,15 +261,14 @@ internal sealed partial class SummaryWalker
         && type.Name is "IList" or "IDictionary" or "ICollection" or "ISet";
 
     /// <summary>Whether <paramref name="type"/> is declared directly in the namespace whose names, innermost first, are <paramref name="names"/>.</summary>
-    public static bool InNamespace(ITypeSymbol type, params string[] names)
-    {
-        var current = type.ContainingNamespace;
-        foreach (string name in names)
-        {
-            if (current is null || current.Name != name)
-                return false;
-            current = current.ContainingNamespace;
-        }
-        return current is { IsGlobalNamespace: true };
-    }
+    /// <summary>Whether <paramref name="type"/> is declared in <c>outer.inner</c> (names innermost first; no array per call: this runs for every access).</summary>
+    public static bool InNamespace(ITypeSymbol type, string inner, string outer) =>
+        type.ContainingNamespace is { } first && first.Name == inner
+        && first.ContainingNamespace is { } second && second.Name == outer && second.ContainingNamespace is { IsGlobalNamespace: true };
+
+    /// <summary>Whether <paramref name="type"/> is declared in <c>outer.middle.inner</c> (names innermost first).</summary>
+    public static bool InNamespace(ITypeSymbol type, string inner, string middle, string outer) =>
+        type.ContainingNamespace is { } first && first.Name == inner
+        && first.ContainingNamespace is { } second && second.Name == middle
+        && second.ContainingNamespace is { } third && third.Name == outer && third.ContainingNamespace is { IsGlobalNamespace: true };
 }

@@ -50,7 +50,8 @@ internal sealed partial class SummaryWalker
 
     /// <summary>Property gets that throw as part of their contract: a dictionary's indexer, <c>Task.Result</c>, <c>Lazy.Value</c>.</summary>
     private static bool ThrowingGet(IPropertySymbol property) =>
-        property.IsIndexer && property.ContainingType is { } type && (type.Name.Contains("Dictionary") || type.AllInterfaces.Any(i => i.Name == "IDictionary"))
+        property.IsIndexer && property.ContainingType is { } type
+        && (type.Name.Contains("Dictionary") || type.OriginalDefinition.AllInterfaces.Any(static i => i.Name == "IDictionary")) // the definition's list is computed once
         || property.Name == "Result" && property.ContainingType?.Name == "Task"
         || property.Name == "Value" && property.ContainingType?.Name is "Lazy";
 

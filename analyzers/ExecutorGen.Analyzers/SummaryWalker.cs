@@ -21,7 +21,9 @@ internal sealed partial class SummaryWalker
     private readonly ConcurrencySymbols _symbols;
     private readonly ApiLists _lists;
     private readonly List<FunctionSummary> _made = new();
-    private readonly Stack<IOperation> _pending = new();
+    // The expression walk's work list, kept per thread between walks: one walk per member otherwise grows a new one each time.
+    [System.ThreadStatic] private static Stack<IOperation>? t_pending;
+    private readonly Stack<IOperation> _pending = t_pending ??= new Stack<IOperation>();
 
     // The state of the function being walked; saved and reset around each nested lambda or local function.
     private FunctionSummary _function = null!;
@@ -44,6 +46,7 @@ internal sealed partial class SummaryWalker
     public static List<FunctionSummary> Summarize(ISymbol member, ImmutableArray<IOperation> blocks, ConcurrencySymbols symbols, ApiLists lists)
     {
         var walker = new SummaryWalker(symbols, lists);
+        walker._pending.Clear(); // left over only by a walk that threw
         var summary = new FunctionSummary(member, member, null);
         walker._made.Add(summary);
         foreach (var block in blocks)
