@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -46,8 +47,11 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             return;
         }
         var hash = Hash(Operations.WithoutConversions(remainder.LeftOperand));
-        if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder) || ShiftedBackIntoRange(remainder))
+        if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder) || ShiftedBackIntoRange(remainder)
+            || SignCheckedBefore(Operations.WithoutConversions(remainder.LeftOperand), remainder))
+        {
             return;
+        }
         if (hash == HashKind.Named && !UsedAsIndex(remainder))
             return;
         context.ReportDiagnostic(Diagnostic.Create(
@@ -147,6 +151,36 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             _ => false,
         };
     }
+
+    /// <summary>
+    /// A local whose sign the code tests before the remainder (<c>if (hash &lt; 0) hash = -hash;</c>): the author handled
+    /// negative hashes there, whatever the branch does.
+    /// </summary>
+    private static bool SignCheckedBefore(IOperation hash, IOperation remainder)
+    {
+        if (hash is not ILocalReferenceOperation local)
+            return false;
+        var body = remainder.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax
+            or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+        if (body is null)
+            return false;
+        string name = local.Local.Name;
+        foreach (var comparison in body.DescendantNodes(n => n.SpanStart < remainder.Syntax.SpanStart).OfType<BinaryExpressionSyntax>())
+        {
+            if (comparison.SpanStart < remainder.Syntax.SpanStart
+                && comparison.Kind() is SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression
+                    or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression
+                && (IsName(comparison.Left, name) && IsZeroLiteral(comparison.Right) || IsZeroLiteral(comparison.Left) && IsName(comparison.Right, name)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsName(ExpressionSyntax expression, string name) => expression is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name;
+
+    private static bool IsZeroLiteral(ExpressionSyntax expression) => expression is LiteralExpressionSyntax { Token.ValueText: "0" };
 
     private static bool IsNonNegativeConstant(IOperation operation) =>
         operation.ConstantValue is { HasValue: true, Value: int or long } constant && Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture) >= 0;

@@ -204,7 +204,9 @@ internal sealed partial class SummaryWalker
     {
         if (condition is not null)
         {
-            _inLoopCondition = true;
+            // A loop that awaits returns to its caller each time round: the condition's reads start again from memory
+            // after every await, so it cannot spin on a value cached in a register (EXG006's hazard).
+            _inLoopCondition = !Awaits(body);
             Condition(condition);
             _inLoopCondition = false;
         }
@@ -212,6 +214,13 @@ internal sealed partial class SummaryWalker
         Statement(body);
         _loops--;
     }
+
+    /// <summary>Whether <paramref name="body"/> itself (not a lambda or local function in it) has an <c>await</c>.</summary>
+    private static bool Awaits(IOperation body) =>
+        body.Syntax.DescendantNodes(node => node is not (Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax
+            or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax))
+        .Any(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.AwaitExpressionSyntax
+            || node is Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax { AwaitKeyword.RawKind: not 0 });
 
     private void Condition(IOperation condition)
     {

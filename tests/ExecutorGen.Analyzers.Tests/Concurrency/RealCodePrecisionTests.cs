@@ -1,7 +1,10 @@
 using System.Threading.Tasks;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using HashTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.HashRoutingAnalyzer>;
+using LockOrderTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.LockOrderAnalyzer>;
 using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using StopFlagTest = ExecutorGen.Analyzers.Tests.StopFlagTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -322,6 +325,118 @@ public class RealCodePrecisionTests
             {
                 if (_threadSafe)
                     Monitor.Exit(_threadSafeSync);
+            }
+        }
+        """).RunAsync();
+
+    // EXG003: removing a handler from an event (x.Changed -= OnChanged) calls nothing; it used to count as a call to the
+    // handler, which made an inversion out of a lock order that never happens.
+    [Fact]
+    public Task Handler_removed_from_an_event_under_a_lock_is_not_a_call_into_it() => new LockOrderTest("""
+        using System;
+
+        public sealed class Server
+        {
+            public event EventHandler? DescriptionChanged;
+            public void Raise() => DescriptionChanged?.Invoke(this, EventArgs.Empty);
+        }
+
+        public sealed class Cluster
+        {
+            private readonly object _serversLock = new();
+            private readonly object _updateLock = new();
+            private Server? _server;
+
+            public void Initialize(Server server)
+            {
+                _server = server;
+                server.DescriptionChanged += OnDescriptionChanged;
+            }
+
+            public void Dispose()
+            {
+                lock (_serversLock)
+                {
+                    if (_server is { } server)
+                        RemoveServer(server);
+                }
+            }
+
+            private void RemoveServer(Server server) => server.DescriptionChanged -= OnDescriptionChanged;
+
+            private void OnDescriptionChanged(object? sender, EventArgs e)
+            {
+                lock (_updateLock)
+                    lock (_serversLock)
+                        _server = (Server?)sender;
+            }
+        }
+        """).RunAsync();
+
+    // EXG006: a loop that awaits returns to its caller each time round, so its condition is read from memory again after
+    // every await; a loop that only calls may spin on a cached value.
+    [Fact]
+    public Task Stop_flag_of_a_loop_that_awaits_is_not_reported_one_of_a_loop_that_spins_is() => new StopFlagTest("""
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        public sealed class Sender
+        {
+            private readonly Channel<int> _packets = Channel.CreateUnbounded<int>();
+            private bool _running = true;
+            private bool _spinning = true;
+            private int _sent;
+
+            public void Start()
+            {
+                _ = Task.Run(SendLoopAsync);
+                new Thread(Spin).Start();
+            }
+
+            public void Stop()
+            {
+                _running = false;
+                _spinning = false;
+            }
+
+            private async Task SendLoopAsync()
+            {
+                while (_running)
+                {
+                    await _packets.Reader.ReadAsync();
+                    _sent++;
+                }
+            }
+
+            private void Spin()
+            {
+                while ({|EXG006:_spinning|})
+                    Thread.SpinWait(10);
+            }
+        }
+        """).RunAsync();
+
+    // EXG005: a hash whose sign the code tests before the remainder (if (hash < 0) hash = -hash;) was handled on purpose.
+    [Fact]
+    public Task Remainder_of_a_hash_whose_sign_was_tested_first_is_not_reported() => new HashTest("""
+        public sealed class IpcAddress
+        {
+            public int Port { get; }
+
+            public IpcAddress(string name)
+            {
+                int hash = name.GetHashCode();
+                if (hash < 0)
+                    hash = -hash;
+                hash = hash % 55536;
+                Port = hash + 10000;
+            }
+
+            public static int Bucket(string key, int[] buckets)
+            {
+                int hash = key.GetHashCode();
+                return buckets[{|EXG005:hash % buckets.Length|}];
             }
         }
         """).RunAsync();
