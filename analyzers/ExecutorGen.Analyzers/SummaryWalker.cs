@@ -82,7 +82,7 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// A plain store of a value (a counter, a timestamp, an index) that the function read earlier without a lock is a
+    /// A plain store of a value (a counter, a timestamp, an index; not a bool flag) that the function read earlier without a lock is a
     /// read-modify-write spread over statements: <c>if (now - s_last &lt; p) return s_cached; s_last = now;</c> races like
     /// <c>s_last++</c>. (A reference set after a null check is lazy initialization: left a plain store.)
     /// </summary>
@@ -92,7 +92,9 @@ internal sealed partial class SummaryWalker
         for (int i = 0; i < function.Accesses.Count; i++)
         {
             var access = function.Accesses[i];
-            if (access.Held is not null || access.Target is not IFieldSymbol { Type.IsValueType: true })
+            // Not a bool: a flag written after it was tested (if (_detected) _detected = false;) is a handshake between a
+            // setter and a clearer, where a lost update loses one signal; a counter or a timestamp loses data.
+            if (access.Held is not null || access.Target is not IFieldSymbol { Type.IsValueType: true, Type.SpecialType: not SpecialType.System_Boolean })
                 continue;
             firstRead ??= new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
             if (access.Kind == AccessKind.Read && !firstRead.ContainsKey(access.Target))

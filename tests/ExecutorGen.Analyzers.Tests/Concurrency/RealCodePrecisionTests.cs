@@ -440,4 +440,42 @@ public class RealCodePrecisionTests
             }
         }
         """).RunAsync();
+
+    // EXG001: a bool written after it was tested is a handshake between a setter and a clearer (a lost update loses one
+    // signal); a counter treated the same way loses counts.
+    [Fact]
+    public Task Flag_cleared_after_its_test_is_not_a_read_modify_write_a_counter_reset_after_its_test_is() => new SharedTest("""
+        using System.Threading;
+
+        public sealed class Heartbeat
+        {
+            private readonly object _sync = new();
+            private bool _detected;
+            private int _beats;
+            private int _missed;
+            private Timer? _timer;
+
+            public void Start()
+            {
+                lock (_sync)
+                    _timer = new Timer(OnTimer, null, 1000, 1000);
+            }
+
+            public void Notify()
+            {
+                _detected = true;
+                _beats++;
+            }
+
+            private void OnTimer(object? state)
+            {
+                if (_detected)
+                    _detected = false;
+                else
+                    Interlocked.Increment(ref _missed);
+                if (_beats > 0)
+                    {|EXG001:_beats = 0|};
+            }
+        }
+        """).RunAsync();
 }
