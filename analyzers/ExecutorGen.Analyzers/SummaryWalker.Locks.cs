@@ -45,6 +45,38 @@ internal sealed partial class SummaryWalker
         return null;
     }
 
+    /// <summary>
+    /// A local declared from a call that tries to take a lock (<c>var taken = Monitor.TryEnter(_sync, 50);</c>,
+    /// <c>var taken = await _gate.WaitAsync(0);</c>, or a conditional whose two branches try the same lock).
+    /// </summary>
+    private (ILocalSymbol Flag, ISymbol Lock, bool Excludes, SyntaxNode Syntax)? TakenFlag(IOperation statement)
+    {
+        if (statement is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group || group.Declarations[0].Declarators.Length != 1
+            || group.Declarations[0].Declarators[0] is not { Initializer.Value: { } value } declarator
+            || declarator.Symbol.Type.SpecialType != SpecialType.System_Boolean)
+        {
+            return null;
+        }
+        return TriedBy(value, out bool excludes, out var syntax) is { } id ? (declarator.Symbol, id, excludes, syntax!) : null;
+    }
+
+    private ISymbol? TriedBy(IOperation value, out bool excludes, out SyntaxNode? syntax)
+    {
+        excludes = false;
+        syntax = null;
+        value = Operations.WithoutConversions(value);
+        if (value is IAwaitOperation awaited)
+            value = Operations.WithoutConversions(awaited.Operation);
+        if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            value = Operations.WithoutConversions(configured);
+        if (value is IConditionalOperation { WhenFalse: { } whenFalse } conditional)
+        {
+            var first = TriedBy(conditional.WhenTrue, out excludes, out syntax);
+            return first is not null && SymbolEqualityComparer.Default.Equals(first, TriedBy(whenFalse, out _, out _)) ? first : null;
+        }
+        return value is IInvocationOperation invocation ? Acquired(invocation, out excludes, out syntax) : null;
+    }
+
     private ISymbol? Released(IOperation statement) =>
         statement is IExpressionStatementOperation { Operation: IInvocationOperation invocation } ? ReleasedBy(invocation) : null;
 

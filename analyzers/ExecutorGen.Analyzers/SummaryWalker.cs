@@ -238,8 +238,20 @@ internal sealed partial class SummaryWalker
     private void Block(ImmutableArray<IOperation> statements)
     {
         var saved = _held;
+        List<(ILocalSymbol Flag, ISymbol Lock, bool Excludes, SyntaxNode Syntax)>? takenFlags = null;
         foreach (var statement in statements)
         {
+            // var taken = await _gate.WaitAsync(0); if (!taken) return; ... : the rest of the block holds _gate.
+            if (TakenFlag(statement) is { } flag)
+                (takenFlags ??= new()).Add(flag);
+            if (takenFlags is not null && statement is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: ILocalReferenceOperation tested } } bail
+                && EndsInJump(bail.WhenTrue) && takenFlags.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Flag, tested.Local)) is var index and >= 0)
+            {
+                Condition(bail.Condition);
+                Statement(bail.WhenTrue);
+                Take(takenFlags[index].Lock, takenFlags[index].Excludes, takenFlags[index].Syntax);
+                continue;
+            }
             if (Released(statement) is { } released)
             {
                 Expression(statement);

@@ -478,4 +478,52 @@ public class RealCodePrecisionTests
             }
         }
         """).RunAsync();
+
+    // EXG001: var taken = await _gate.WaitAsync(0); if (!taken) return; holds the semaphore for the rest of the block,
+    // like if (!Monitor.TryEnter(_sync)) return; does.
+    [Fact]
+    public Task Collection_changed_after_a_taken_flag_check_is_guarded_one_changed_without_it_is_reported() => new SharedTest("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Replication
+        {
+            private readonly SemaphoreSlim _feedback = new(1, 1);
+            private readonly List<long> _pending = new();
+            private Timer? _timer;
+
+            public void Start() => _timer = new Timer(_ =>
+            {
+                _ = SendFeedback(wait: false);
+                Trim();
+            }, null, 1000, 1000);
+
+            public Task Flush() => SendFeedback(wait: true);
+
+            private void Trim()
+            {
+                if (_pending.Count > 100)
+                    {|EXG001:_pending.RemoveAt(0)|};
+            }
+
+            private async Task SendFeedback(bool wait)
+            {
+                var taken = wait
+                    ? await _feedback.WaitAsync(Timeout.Infinite)
+                    : await _feedback.WaitAsync(TimeSpan.Zero);
+                if (!taken)
+                    return;
+                try
+                {
+                    _pending.Add(DateTime.UtcNow.Ticks);
+                }
+                finally
+                {
+                    _feedback.Release();
+                }
+            }
+        }
+        """).RunAsync();
 }
