@@ -317,6 +317,8 @@ internal sealed class Composition
                 continue;
             foreach (var call in function.Calls)
             {
+                if (call.Subscribed)
+                    continue;
                 bool nextShared = call.Receiver switch
                 {
                     Receiver.This => thisShared,

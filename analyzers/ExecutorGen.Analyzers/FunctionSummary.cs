@@ -240,6 +240,12 @@ internal sealed class CallSite
     /// <summary>A method group handed out as a delegate (not to a starter): its callers are not all known.</summary>
     public bool Escapes { get; set; }
 
+    /// <summary>
+    /// A method group subscribed to an event (<c>x.Changed += OnChanged</c>): handed out, not called here; whoever raises
+    /// the event calls it later, with its own locks. Not an edge of the call graph.
+    /// </summary>
+    public bool Subscribed { get; set; }
+
     /// <summary>The parameters (bit by ordinal, the first 64) given a task known to be complete at this call (EXG004).</summary>
     public ulong CompleteArguments { get; set; }
 

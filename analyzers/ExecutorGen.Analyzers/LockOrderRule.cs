@@ -105,6 +105,8 @@ internal static class LockOrderRule
                 continue;
             foreach (var call in function.Calls)
             {
+                if (call.Subscribed)
+                    continue;
                 bool nextOwn = stillOwn && call.Receiver is Receiver.This or Receiver.Static;
                 foreach (var next in composition.Targets(call.Callee, delegates: true))
                 {

@@ -169,21 +169,27 @@ internal sealed partial class SummaryWalker
             _function.Starts.Add(new StartSite(method, starter, _loops > 0, Discarded(reference), receiver, reference.Syntax));
             return;
         }
-        if (Unsubscribed(reference))
+        var subscription = EventAssignment(reference);
+        if (subscription is { Adds: false })
             return; // x.Changed -= OnChanged hands nothing out: it only removes a handler
         if (HolderOf(reference) is { } holder)
             _function.Flows.Add((holder, method));
         if (_symbols.HasBody(method))
-            _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax) { Escapes = true, DelegateType = reference.Parent?.Type });
+        {
+            _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax)
+            {
+                Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null,
+            });
+        }
     }
 
-    /// <summary>A method group removed from an event (<c>server.DescriptionChanged -= OnDescriptionChanged</c>).</summary>
-    private static bool Unsubscribed(IMethodReferenceOperation reference)
+    /// <summary>The event assignment a method group is added to or removed from (<c>server.DescriptionChanged += OnChanged</c>), or null.</summary>
+    private static IEventAssignmentOperation? EventAssignment(IMethodReferenceOperation reference)
     {
         var parent = reference.Parent;
         while (parent is IConversionOperation or IDelegateCreationOperation)
             parent = parent.Parent;
-        return parent is IEventAssignmentOperation { Adds: false };
+        return parent as IEventAssignmentOperation;
     }
 
     /// <summary>The task started with the delegate is dropped: <c>Task.Run(...);</c>, <c>_ = Task.Run(...)</c>, <c>new Task(...).Start();</c>.</summary>
