@@ -213,6 +213,12 @@ internal sealed class Access
     public bool IsWrite => Kind is AccessKind.Write or AccessKind.ReadModifyWrite or AccessKind.Mutate;
 
     /// <summary>
+    /// A field of an object the function was handed (<c>connector.State = s</c> with <c>connector</c> a parameter): the
+    /// object may be any caller's, so the locks held here are no evidence of what guards its fields.
+    /// </summary>
+    public bool ThroughParameter { get; set; }
+
+    /// <summary>
     /// Whether the access is part of initializing what it touches, before anything is shared: a constructor's (or
     /// instance initializer's) access to a field of <c>this</c>, a static constructor's (or static initializer's) access
     /// to a static field. A constructor bumping a static counter is not initialization: every construction does it.

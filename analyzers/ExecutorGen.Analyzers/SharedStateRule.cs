@@ -38,12 +38,15 @@ internal static class SharedStateRule
         }
     }
 
-    /// <summary>The first write (in source order) made under a lock, outside initialization: the evidence that a lock guards the variable.</summary>
+    /// <summary>
+    /// The first write (in source order) made under a lock, outside initialization and not through a parameter object:
+    /// the evidence that a lock guards the variable.
+    /// </summary>
     private static (FunctionSummary Function, Access Access, HeldLocks Held)? GuardingWrite(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
         foreach (var (function, access) in accesses)
         {
-            if (access.IsWrite && !access.InitializesIn(function) && composition.Held(function, access.Held) is { } held)
+            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && composition.Held(function, access.Held) is { } held)
                 return (function, access, held);
         }
         return null;
@@ -59,7 +62,7 @@ internal static class SharedStateRule
         Dictionary<ISymbol, ISymbol>? firstFunction = null;
         foreach (var (function, access) in accesses)
         {
-            if (access.InitializesIn(function))
+            if (access.InitializesIn(function) || access.ThroughParameter)
                 continue;
             for (var held = composition.Held(function, access.Held); held is not null; held = held.Next)
             {

@@ -31,8 +31,11 @@ internal sealed partial class SummaryWalker
             return; // a field of an object made or looked up here (partition-confined state, a new object): not shared
         if (IsThreadSafe(field.Type) || _symbols.IsThreadLocal(field))
             return;
+        int recorded = _function.Accesses.Count;
         Record(field.OriginalDefinition, reference, owner, collection: IsUnsafeCollection(field.Type), readOnly: field.IsReadOnly,
             writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type));
+        if (_function.Accesses.Count > recorded && reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation)
+            _function.Accesses[recorded].ThroughParameter = true;
     }
 
     /// <summary>An object reached through a field of this object (or a static one), or a parameter: other threads may have it too.</summary>

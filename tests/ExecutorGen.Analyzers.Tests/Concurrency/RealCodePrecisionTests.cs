@@ -532,4 +532,51 @@ public class RealCodePrecisionTests
             }
         }
         """).RunAsync();
+
+    // EXG001: a write to a field of an object the method was handed (a parameter), under this object's lock, is no
+    // evidence that the lock guards that field: the object may be any caller's. A field of this object is different.
+    [Fact]
+    public Task Write_through_a_parameter_under_a_lock_is_no_guard_evidence_one_to_an_own_field_is() => new SharedTest("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class State { }
+
+        public sealed class Connector
+        {
+            internal State? Reloadable;
+        }
+
+        public sealed class DataSource
+        {
+            private readonly SemaphoreSlim _setup = new(1, 1);
+            private readonly Connector _idle = new();
+            private State _current = new();
+            private Timer? _timer;
+
+            public void Start() => _timer = new Timer(_ => Prune(), null, 1000, 1000);
+
+            public async Task Bootstrap(Connector connector)
+            {
+                await _setup.WaitAsync();
+                try
+                {
+                    connector.Reloadable = new State();
+                    _current = new State();
+                }
+                finally
+                {
+                    _setup.Release();
+                }
+            }
+
+            private void Prune()
+            {
+                Check(_idle);
+                {|EXG001:_current = new State()|};
+            }
+
+            private void Check(Connector connector) => connector.Reloadable = _current;
+        }
+        """).RunAsync();
 }
