@@ -41,7 +41,7 @@ internal sealed class ApiLists
         if (NeverThrows(method, tree) || method.ContainingType is not { } type)
             return false;
         string ns = NamespaceOf(type);
-        if (!ns.StartsWith("System", StringComparison.Ordinal) && !ns.StartsWith("Microsoft", StringComparison.Ordinal))
+        if (!IsDotNetNamespace(ns))
             return true;
         foreach (string prefix in s_throwingNamespaces)
         {
@@ -62,9 +62,11 @@ internal sealed class ApiLists
     };
 
     /// <summary>Whether <paramref name="method"/> is declared by .NET itself (a <c>System</c> or <c>Microsoft</c> namespace).</summary>
-    public bool IsDotNet(IMethodSymbol method) =>
-        method.ContainingType is { } type && NamespaceOf(type) is var ns
-        && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal));
+    public bool IsDotNet(IMethodSymbol method) => method.ContainingType is { } type && IsDotNetNamespace(NamespaceOf(type));
+
+    /// <summary><c>System</c>, <c>Microsoft</c> or a namespace inside them.</summary>
+    public static bool IsDotNetNamespace(string ns) =>
+        ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns == "Microsoft" || ns.StartsWith("Microsoft.", StringComparison.Ordinal);
 
     /// <summary>The full name of <paramref name="type"/>'s namespace ("" for the global one).</summary>
     public string NamespaceOf(ITypeSymbol type) =>
@@ -171,6 +173,9 @@ internal sealed class ApiLists
                     && method.Name != "Invoke" && method.Name != "DynamicInvoke";
             case "System.Diagnostics":
                 return type.Name is "Stopwatch" or "Debug" or "Trace" or "Debugger" or "Activity" or "ActivitySource" or "DiagnosticSource" or "DiagnosticListener";
+            case "System.IO" when method.MethodKind == MethodKind.Constructor:
+                // In memory, or a wrapper around a stream already open: making one opens nothing.
+                return type.Name is "MemoryStream" or "StringReader" or "StringWriter" or "BinaryReader" or "BinaryWriter" or "BufferedStream";
             case "System.Security.Cryptography" when type.Name == "RandomNumberGenerator":
                 return true;
             case "System.Linq":

@@ -31,11 +31,9 @@ internal sealed partial class SummaryWalker
             return; // a field of an object made or looked up here (partition-confined state, a new object): not shared
         if (IsThreadSafe(field.Type) || _symbols.IsThreadLocal(field))
             return;
-        int recorded = _function.Accesses.Count;
         Record(field.OriginalDefinition, reference, owner, collection: IsUnsafeCollection(field.Type), readOnly: field.IsReadOnly,
-            writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type));
-        if (_function.Accesses.Count > recorded && reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation)
-            _function.Accesses[recorded].ThroughParameter = true;
+            writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type),
+            throughParameter: reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation);
     }
 
     /// <summary>An object reached through a field of this object (or a static one), or a parameter: other threads may have it too.</summary>
@@ -110,7 +108,7 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>Classifies a reference to a variable by what the code around does with it, and records the access.</summary>
-    private void Record(ISymbol target, IOperation reference, Receiver owner, bool collection, bool readOnly, bool writesOnly = false)
+    private void Record(ISymbol target, IOperation reference, Receiver owner, bool collection, bool readOnly, bool writesOnly = false, bool throughParameter = false)
     {
         var parent = Operations.ParentWithoutConversions(reference);
         AccessKind kind;
@@ -204,7 +202,10 @@ internal sealed partial class SummaryWalker
         {
             interlocked = null;
         }
-        _function.Accesses.Add(new Access(target, kind, owner, _held, syntax, interlocked, _inLoopCondition && kind == AccessKind.Read, _inCondition && kind == AccessKind.Read));
+        _function.Accesses.Add(new Access(target, kind, owner, _held, syntax, interlocked, _inLoopCondition && kind == AccessKind.Read, _inCondition && kind == AccessKind.Read)
+        {
+            ThroughParameter = throughParameter,
+        });
     }
 
     /// <summary><c>list.Add(Make(x))</c> with <c>Make</c> unknown: half-typed code, still a mutation of <c>list</c>.</summary>

@@ -24,10 +24,11 @@ internal sealed partial class SummaryWalker
             Call(callee, receiver, invocation);
             var site = _function.Calls[_function.Calls.Count - 1];
             site.CompleteArguments = CompleteArguments(invocation);
-            site.Awaited = callee.IsAsync && SurfacesAt(invocation) is IAwaitOperation;
             // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
             // awaited (or is lost with a discarded task, which is a fire-and-forget finding of its own).
-            if (SurfacesAt(invocation) is { } surfaces)
+            var surfaces = SurfacesAt(invocation);
+            site.Awaited = callee.IsAsync && surfaces is IAwaitOperation;
+            if (surfaces is not null)
                 Throws(surfaces, callee.IsVirtual || callee.IsOverride ? null : callee, sure: callee.IsVirtual || callee.IsOverride);
             return;
         }
@@ -84,10 +85,8 @@ internal sealed partial class SummaryWalker
     private bool OpensAResource(ITypeSymbol? type)
     {
         var ns = type is null ? null : _lists.NamespaceOf(type);
-        if (type?.Name is "MemoryStream" or "StringReader" or "StringWriter" or "BinaryReader" or "BinaryWriter" or "BufferedStream")
-            return false; // in memory, or a wrapper around a stream already open
         return ns is not null && (ns.StartsWith("System.IO", System.StringComparison.Ordinal) || ns.StartsWith("System.Net", System.StringComparison.Ordinal)
-            || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ns.StartsWith("System", System.StringComparison.Ordinal) && !ns.StartsWith("Microsoft", System.StringComparison.Ordinal));
+            || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ApiLists.IsDotNetNamespace(ns));
     }
 
     private void Call(IMethodSymbol callee, Receiver receiver, IOperation at) =>
@@ -262,7 +261,7 @@ internal sealed partial class SummaryWalker
     /// hands its task to the caller (<c>return F();</c>, <c>=&gt; F()</c>), who awaits it. A task-returning interface,
     /// virtual or delegate call that is not awaited here throws nowhere here (see <see cref="Dispatched"/>).
     /// </summary>
-    private static IOperation? SurfacesAt(IInvocationOperation call)
+    private IOperation? SurfacesAt(IInvocationOperation call)
     {
         var parent = Operations.ParentWithoutConversions(call);
         if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance is { } instance
@@ -287,6 +286,6 @@ internal sealed partial class SummaryWalker
         method.MethodKind == MethodKind.DelegateInvoke || method.IsVirtual || method.IsAbstract || method.IsOverride
         || method.ContainingType?.TypeKind == TypeKind.Interface;
 
-    private static bool ReturnsTask(IMethodSymbol method) =>
-        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+    private bool ReturnsTask(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type && _lists.NamespaceOf(type) == "System.Threading.Tasks";
 }

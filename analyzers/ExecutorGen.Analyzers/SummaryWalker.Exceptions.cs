@@ -60,11 +60,6 @@ internal sealed partial class SummaryWalker
     /// hold, which the call's own throw point already says. Not for the combinators (<c>WhenAll</c>, <c>Task.Run</c>),
     /// whose task holds the failures of other code.
     /// </summary>
-    private static bool AwaitsACall(IAwaitOperation awaited)
-    {
-        var operand = Operations.WithoutConversions(awaited.Operation);
-        if (operand is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            operand = Operations.WithoutConversions(configured);
-        return operand is IInvocationOperation { TargetMethod.Name: not ("WhenAll" or "WhenAny" or "Run" or "StartNew" or "ContinueWith" or "WaitAsync") };
-    }
+    private static bool AwaitsACall(IAwaitOperation awaited) =>
+        Operations.WithoutAwait(awaited) is IInvocationOperation { TargetMethod.Name: not ("WhenAll" or "WhenAny" or "Run" or "StartNew" or "ContinueWith" or "WaitAsync") };
 }

@@ -35,12 +35,8 @@ internal sealed partial class SummaryWalker
             }
             return null;
         }
-        if (expression is IAwaitOperation awaited)
-            expression = awaited.Operation;
-        // await _gate.WaitAsync().ConfigureAwait(false)
-        if (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            expression = configured;
-        if (expression is not null && Operations.WithoutConversions(expression) is IInvocationOperation invocation && Acquired(invocation, out excludes, out syntax) is { } acquired)
+        // _gate.Wait(), await _gate.WaitAsync().ConfigureAwait(false)
+        if (expression is not null && Operations.WithoutAwait(expression) is IInvocationOperation invocation && Acquired(invocation, out excludes, out syntax) is { } acquired)
             return acquired;
         return null;
     }
@@ -64,11 +60,7 @@ internal sealed partial class SummaryWalker
     {
         excludes = false;
         syntax = null;
-        value = Operations.WithoutConversions(value);
-        if (value is IAwaitOperation awaited)
-            value = Operations.WithoutConversions(awaited.Operation);
-        if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            value = Operations.WithoutConversions(configured);
+        value = Operations.WithoutAwait(value);
         if (value is IConditionalOperation { WhenFalse: { } whenFalse } conditional)
         {
             var first = TriedBy(conditional.WhenTrue, out excludes, out syntax);

@@ -65,7 +65,7 @@ internal sealed class ConcurrencySymbols
     public bool HasBody(IMethodSymbol method) =>
         // Locations, not DeclaringSyntaxReferences: asked for every call of the compilation, and cached by the symbol.
         method.Locations is { IsEmpty: false } locations && locations[0].IsInSource && !method.IsExtern && !method.IsAbstract
-        && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
+        && IsOwn(method)
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
     /// <summary>Whether <paramref name="symbol"/> is declared in this compilation (a field the rules can report on).</summary>
@@ -240,6 +240,20 @@ internal static class Operations
     {
         while (operation is IConversionOperation conversion)
             operation = conversion.Operand;
+        return operation;
+    }
+
+    /// <summary>
+    /// What an awaited expression waits on: <c>await F()</c> and <c>await F().ConfigureAwait(false)</c> give <c>F()</c>
+    /// (anything else is returned without its conversions).
+    /// </summary>
+    public static IOperation WithoutAwait(IOperation operation)
+    {
+        operation = WithoutConversions(operation);
+        if (operation is IAwaitOperation awaited)
+            operation = WithoutConversions(awaited.Operation);
+        if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            operation = WithoutConversions(configured);
         return operation;
     }
 
