@@ -55,6 +55,8 @@ public class HostLifetimeTests
         handlers.Close();
         for (int i = 0; i < 5; i++)
             await executor.SubmitAsync("order-" + i);
+        // The message counts the queued requests: wait until the one worker holds the first, however loaded the machine.
+        await HostTestKit.EventuallyAsync(() => executor.GetMetrics().BusyWorkers == 1, "the worker to take the first order");
         try
         {
             await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
