@@ -55,7 +55,11 @@ public sealed class ExecutorOptions
     /// <summary>Queue fill (0–1] at or above which backpressure becomes active. Default 0.8.</summary>
     public double HighWatermark { get; set; } = 0.8;
 
-    /// <summary>Queue fill [0–1) under which queue-fill backpressure clears again (hysteresis). Default 0.6.</summary>
+    /// <summary>
+    /// Queue fill [0–1) under which queue-fill backpressure clears again (hysteresis), once the queue has stayed
+    /// under it for a tenth of <see cref="BackpressureWindow"/> (by default 0.5 s): a dip during one overload does not
+    /// end the signal, so one sustained overload raises it once. Default 0.6.
+    /// </summary>
     public double LowWatermark { get; set; } = 0.6;
 
     /// <summary>Queue-time p99 over the backpressure window above which backpressure is signalled. Default: 5 s.</summary>

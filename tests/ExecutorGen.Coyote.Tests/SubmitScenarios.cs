@@ -48,11 +48,15 @@ public class SubmitScenarios
     }
 
     [Theory]
-    [InlineData(Ordering.PerKey)]
-    [InlineData(Ordering.PerPartition)]
-    public void Many_keys_from_many_producers_keep_each_keys_order(Ordering ordering) => Exploration.AssertNoBug(async () =>
+    [InlineData(Ordering.PerKey, false)]
+    [InlineData(Ordering.PerPartition, false)]
+    [InlineData(Ordering.PerKey, true)]
+    [InlineData(Ordering.PerPartition, true)]
+    public void Many_keys_from_many_producers_keep_each_keys_order(Ordering ordering, bool yieldAfterEveryRequest) => Exploration.AssertNoBug(async () =>
     {
         var engine = Jobs.Engine(new ExecutorOptions { WorkerCount = 2, Capacity = 4, Ordering = ordering, StuckAfter = null });
+        if (yieldAfterEveryRequest)
+            engine.TimeSliceTicks = 0; // workers hand their thread back between requests (a used-up time slice)
         var lastOfKey = new int[3];
         int violations = 0, ran = 0;
         Task Produce(int producer) => Task.Run(async () =>

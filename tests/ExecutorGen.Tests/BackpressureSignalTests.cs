@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using ExecutorGen.Runtime;
 
 namespace ExecutorGen.Tests;
 
@@ -46,6 +48,68 @@ public class BackpressureSignalTests
         await engine.ShutdownAsync();
         await Eventually.Until(() => events.Any(e => !e.Current.IsActive), Window * 10);
         Assert.Contains(events, e => e.Current.Reasons.HasFlag(BackpressureReason.ArrivalRate));
+    }
+
+    [Fact]
+    public async Task A_producer_flooding_the_executor_for_seconds_raises_backpressure_once_and_it_clears_once_after()
+    {
+        // One producer keeps a two-worker executor full for three seconds (1 ms handlers, capacity 200, producers
+        // wait). The signal must go up once and stay up, and the queue must stay full: a producer starved of a
+        // thread while the workers ran let the queue drain to empty again and again, raising the signal on and
+        // off twenty times in one overload.
+        var transitions = new ConcurrentQueue<bool>();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 200, FullMode = QueueFullMode.Wait });
+        engine.BackpressureChanged += (_, e) =>
+        {
+            if (e.Previous.IsActive != e.Current.IsActive)
+                transitions.Enqueue(e.Current.IsActive);
+        };
+        var flood = Stopwatch.StartNew();
+        var depths = new List<long>();
+        var sampler = Task.Run(async () =>
+        {
+            while (flood.Elapsed < TimeSpan.FromSeconds(2.9))
+            {
+                if (flood.Elapsed > TimeSpan.FromSeconds(0.5))
+                    depths.Add(engine.GetMetrics().QueueDepth);
+                await Task.Delay(20);
+            }
+        });
+        int id = 0;
+        while (flood.Elapsed < TimeSpan.FromSeconds(3))
+            await engine.SubmitAsync(Engines.Work("k" + id % 50, id++, () => Thread.Sleep(1)), default);
+        await sampler;
+        Assert.True(engine.Backpressure.IsActive, engine.Backpressure.ToString());
+
+        await Eventually.Until(() => !engine.Backpressure.IsActive, TimeSpan.FromSeconds(10)); // the flood has ended
+        await Eventually.Until(() => transitions.Count == 2, TimeSpan.FromSeconds(10));
+        await engine.ShutdownAsync();
+
+        Assert.Equal(new[] { true, false }, transitions);
+        // The queue stayed over the low watermark (60 %) while the producer kept it busy.
+        Assert.True(depths.Count > 10 && depths.Min() >= 120, $"queue depth during the flood: {string.Join(", ", depths)}");
+    }
+
+    [Fact]
+    public void Queue_fill_stays_raised_through_dips_and_clears_once_the_queue_stayed_under_the_low_watermark_a_sample_interval()
+    {
+        // Capacity 10: high watermark 8, low 6. A one-second window samples every 100 ms: that is the dwell.
+        var monitor = new BackpressureMonitor(
+            new ExecutorOptions { WorkerCount = 1, Capacity = 10, BackpressureWindow = TimeSpan.FromSeconds(1) }, 1, new LatencyHistogram());
+        long interval = Stopwatch.Frequency / 10;
+
+        Assert.False(monitor.QueueFillHolds(false, 7));
+        Assert.True(monitor.QueueFillHolds(false, 8));
+        Assert.True(monitor.QueueFillHolds(true, 2)); // a dip: still raised
+        Assert.False(monitor.QueueFillSettled(Stopwatch.GetTimestamp()));
+        Assert.True(monitor.QueueFillHolds(true, 6)); // back at the low watermark before the dwell ran out
+        Assert.False(monitor.QueueFillSettled(Stopwatch.GetTimestamp() + 10 * interval));
+
+        Assert.True(monitor.QueueFillHolds(true, 5));
+        long dipped = Stopwatch.GetTimestamp();
+        Assert.False(monitor.QueueFillSettled(dipped + interval / 2));
+        Assert.True(monitor.QueueFillHolds(true, 0)); // further down: the clock keeps running from the first dip
+        Assert.True(monitor.QueueFillSettled(dipped + interval));
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using System;
+using System.Diagnostics;
 
 namespace ExecutorGen.Runtime;
 
 /// <summary>
-/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is checked on every queue change, with
-/// hysteresis. The time-based signals are sampled on the engine's timer, ten samples per
+/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is raised on the queue change that reaches the
+/// high watermark, and cleared only once the queue has stayed under the low watermark for a whole sample interval
+/// (judged on the timer), so one overload episode raises it once, however its queue swings. The time-based signals are sampled on the engine's timer, ten samples per
 /// <see cref="ExecutorOptions.BackpressureWindow"/>, and judged over a full window, so a burst shorter than
 /// the window raises none of them. Not thread-safe: the engine calls it under its lock.
 /// </summary>
@@ -18,6 +20,8 @@ internal sealed class BackpressureMonitor
     private readonly double _saturationThreshold;
     private readonly int _workerCount;
     private readonly double _sampleSeconds;
+    private readonly long _sampleTicks; // the sample interval in Stopwatch ticks
+    private long _underLowSince; // Stopwatch timestamp since which a raised queue fill has been under the low watermark; 0 when not
 
     private readonly long[] _arrivals = new long[SamplesPerWindow];
     private readonly long[] _completions = new long[SamplesPerWindow];
@@ -46,6 +50,7 @@ internal sealed class BackpressureMonitor
         _workerCount = workerCount;
         SampleInterval = TimeSpan.FromTicks(Math.Max(options.BackpressureWindow.Ticks / SamplesPerWindow, TimeSpan.TicksPerMillisecond));
         _sampleSeconds = SampleInterval.TotalSeconds;
+        _sampleTicks = (long)(_sampleSeconds * Stopwatch.Frequency);
     }
 
     public TimeSpan SampleInterval { get; }
@@ -61,8 +66,21 @@ internal sealed class BackpressureMonitor
 
     public double CompletionRate { get; private set; }
 
-    /// <summary>Queue fill with hysteresis: on at the high watermark, off only under the low one.</summary>
-    public bool QueueFillHolds(bool holdsNow, int queued) => holdsNow ? queued >= _lowQueue : queued >= _highQueue;
+    /// <summary>
+    /// Queue fill after a queue change: on at the high watermark; once on, it stays on here (a dip under the low
+    /// watermark only starts the clock that <see cref="QueueFillSettled"/> reads).
+    /// </summary>
+    public bool QueueFillHolds(bool holdsNow, int queued)
+    {
+        if (queued >= _lowQueue)
+            _underLowSince = 0;
+        else if (holdsNow && _underLowSince == 0)
+            _underLowSince = Math.Max(1, Stopwatch.GetTimestamp());
+        return holdsNow || queued >= _highQueue;
+    }
+
+    /// <summary>A raised queue fill clears: the queue has stayed under the low watermark for a whole sample interval.</summary>
+    public bool QueueFillSettled(long now) => _underLowSince != 0 && now - _underLowSince >= _sampleTicks;
 
     /// <summary>Takes one sample and re-judges the time-based reasons.</summary>
     public void Sample(long arrivalsTotal, long completionsTotal, int busyWorkers)
@@ -112,5 +130,9 @@ internal sealed class BackpressureMonitor
     }
 
     /// <summary>After shutdown nothing holds.</summary>
-    public void Clear() => TimedReasons = BackpressureReason.None;
+    public void Clear()
+    {
+        TimedReasons = BackpressureReason.None;
+        _underLowSince = 0;
+    }
 }

@@ -196,6 +196,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     return;
                 long now = Stopwatch.GetTimestamp();
                 SuperviseLocked(now);
+                if (_queueFillHolds && _backpressure.QueueFillSettled(now))
+                {
+                    _queueFillHolds = false; // its clock restarts at the next raise, which is over the low watermark
+                    PublishBackpressureLocked();
+                }
                 if (++_ticks % _ticksPerSample != 0)
                     return;
                 long submitted = Volatile.Read(ref _submitted), finished = FinishedTotal();

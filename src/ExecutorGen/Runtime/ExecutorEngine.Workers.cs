@@ -56,6 +56,19 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>
+    /// How long an async worker runs requests back to back without awaiting before it yields its thread-pool
+    /// thread. A worker with work whose handlers complete synchronously never awaits anything incomplete, so
+    /// without a yield it would hold its thread for as long as the queue stays non-empty. On a small pool (two cores: two threads until the pool's starvation detection
+    /// adds one, about twice a second) the workers then hold every thread, and what they queue for others
+    /// never runs: above all a waiting producer they admitted (its continuation sits in the worker thread's own
+    /// queue), so the queue drained to empty under a producer that could have kept it full, and the
+    /// backpressure signal flapped on and off within one overload; also event handlers and the user's own
+    /// tasks. A yield costs a few microseconds, one per slice. In Stopwatch ticks; tests set 0 to yield after every
+    /// request, so that the schedule exploration covers that path too.
+    /// </summary>
+    internal long TimeSliceTicks { get; set; } = Stopwatch.Frequency / 1000; // 1 ms
+
+    /// <summary>
     /// Runs a worker's loop, restarting it after a fault in the engine itself. A <paramref name="blocking"/>
     /// worker (a dedicated thread) never yields: it blocks while idle and while a handler is pending, so its
     /// whole loop, handlers included, stays on its own thread.
@@ -68,7 +81,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Outcome? outcome = null;
             try
             {
-                var step = NextStep(worker, Stopwatch.GetTimestamp(), out current);
+                long sliceStart = Stopwatch.GetTimestamp();
+                var step = NextStep(worker, sliceStart, out current);
                 while (true)
                 {
                     if (step == Step.Exit)
@@ -79,18 +93,37 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                             worker.Signal.Wait();
                         else
                             await worker.Signal.WaitAsync().ConfigureAwait(false);
-                        step = NextStep(worker, Stopwatch.GetTimestamp(), out current);
+                        sliceStart = Stopwatch.GetTimestamp();
+                        step = NextStep(worker, sliceStart, out current);
                         continue;
                     }
                     FaultInjector?.Invoke("taken");
                     var execution = ExecuteAsync(worker, current!);
-                    outcome = blocking && !execution.IsCompleted
-                        ? execution.AsTask().GetAwaiter().GetResult()
-                        : await execution.ConfigureAwait(false);
+                    if (execution.IsCompleted)
+                        outcome = execution.Result;
+                    else if (blocking)
+                        outcome = execution.AsTask().GetAwaiter().GetResult();
+                    else
+                    {
+                        outcome = await execution.ConfigureAwait(false);
+                        sliceStart = current!.FinishedAt; // it gave its thread back while the handler waited: a new slice
+                    }
                     FaultInjector?.Invoke("executed");
-                    step = Finish(worker, current!, outcome.Value, takeNext: true, out var next);
-                    current = next;
+                    if (blocking || current!.FinishedAt - sliceStart < TimeSliceTicks)
+                    {
+                        step = Finish(worker, current!, outcome.Value, takeNext: true, out var next);
+                        current = next;
+                        outcome = null;
+                        continue;
+                    }
+
+                    // Its time slice is used up: the worker hands its thread back to the pool before it takes more.
+                    Finish(worker, current, outcome.Value, takeNext: false, out _);
+                    current = null;
                     outcome = null;
+                    await Task.Yield();
+                    sliceStart = Stopwatch.GetTimestamp();
+                    step = NextStep(worker, sliceStart, out current);
                 }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
