@@ -19,6 +19,13 @@ public sealed class ExecutorOptions
     /// Requests accepted and not yet started, over all keys, before <see cref="FullMode"/> applies.
     /// Default (<see langword="null"/>): 1,024 × <see cref="WorkerCount"/>.
     /// </summary>
+    /// <remarks>
+    /// Under <see cref="Ordering.PerPartition"/> each worker's partition holds at most its share, ⌈Capacity ÷
+    /// <see cref="WorkerCount"/>⌉ (the seed's bounded queue per worker): a full partition applies
+    /// <see cref="FullMode"/> to its own requests (DropOldest sheds the partition's oldest), while the other
+    /// partitions keep accepting. A hot partition so makes its own submitters wait, not everyone's; the price is
+    /// that a burst on one partition finds less room than the whole capacity.
+    /// </remarks>
     public int? Capacity { get; set; }
 
     /// <summary>What happens to a request that arrives when <see cref="Capacity"/> is reached. Default: <see cref="QueueFullMode.Wait"/>.</summary>
@@ -39,7 +46,10 @@ public sealed class ExecutorOptions
     /// <summary>
     /// Most requests one key may have queued (not counting the one running); at the limit
     /// <see cref="FullMode"/> applies as if the executor were full, so one hot key cannot take the whole
-    /// <see cref="Capacity"/>. Default (<see langword="null"/>): no per-key limit.
+    /// <see cref="Capacity"/>. Default (<see langword="null"/>): under <see cref="Ordering.PerKey"/> a fair share,
+    /// ⌈Capacity ÷ <see cref="WorkerCount"/>⌉, so a hot key makes its own submitters wait while requests of other
+    /// keys still find room; under the other orderings no per-key limit. Set it to <see cref="Capacity"/> for no
+    /// limit (one key may then fill the executor, and every other key waits for it at admission).
     /// </summary>
     public int? MaxQueuedPerKey { get; set; }
 
@@ -96,6 +106,24 @@ public sealed class ExecutorOptions
 
     /// <summary>The capacity in force: <see cref="Capacity"/>, or 1,024 × <see cref="WorkerCount"/> when unset.</summary>
     public int EffectiveCapacity => Capacity ?? checked(1024 * Math.Max(1, WorkerCount));
+
+    /// <summary>
+    /// The per-key limit in force: <see cref="MaxQueuedPerKey"/>, or when unset under <see cref="Ordering.PerKey"/>
+    /// ⌈<see cref="EffectiveCapacity"/> ÷ <see cref="WorkerCount"/>⌉ (no limit with one worker, or under the other orderings).
+    /// </summary>
+    public int? EffectiveMaxQueuedPerKey
+    {
+        get
+        {
+            if (MaxQueuedPerKey is { } limit)
+                return limit;
+            int workers = Math.Max(1, WorkerCount);
+            if (Ordering != Ordering.PerKey || workers == 1)
+                return null;
+            int capacity = EffectiveCapacity;
+            return capacity / workers + (capacity % workers == 0 ? 0 : 1);
+        }
+    }
 
     /// <summary>
     /// A copy of these options (a shallow one: the copy shares the <see cref="DeadLetters"/> sink and the

@@ -60,7 +60,10 @@ public static class Program
         }
 
         if (workloads.Contains("w3"))
-            results.WriteHotKey(await HotKeyRun.RunAsync(mode, Console.Out));
+        {
+            results.WriteHotKey("w3.csv", await HotKeyRun.RunAsync(HotKeyRun.Burst, mode, Console.Out));
+            results.WriteHotKey("w3-saturating.csv", await HotKeyRun.RunAsync(HotKeyRun.Saturating, mode, Console.Out));
+        }
         if (workloads.Contains("w2"))
             results.WriteIoBound(await IoBoundRun.RunAsync(mode, Console.Out));
 

@@ -14,7 +14,10 @@ namespace ExecutorGen.Runtime;
 //    a queued request of an unpaused key has exactly one live entry (its ticket is current) in its
 //    worker's queue, and only that worker takes from it, one request at a time, so a key's entries come
 //    out in lane order;
-//  - _queued counts the requests in state Queued; admission keeps it at or below the capacity;
+//  - _queued counts the requests in state Queued; admission keeps it at or below the capacity, and each key's
+//    lane at or below _maxQueuedPerKey;
+//  - under PerPartition, _partitionQueued[p] counts the queued requests of worker p's partition (request.Partition);
+//    admission keeps it at or below _partitionCapacity, the seed's bounded queue per worker;
 //  - an idle worker is in its queue's idle stack exactly while it waits, so a wake-up is never lost.
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
@@ -33,6 +36,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private int _running;
     private int _pausedKeys;
     private uint _unkeyedRoundRobin;
+    private readonly int[] _partitionQueued; // under PerPartition: queued requests per worker queue; else empty
 
     /// <summary>A request shed by the full mode, to be finished outside the lock.</summary>
     private readonly struct Shed
@@ -58,19 +62,16 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
         var lane = hasKey && _ordering != Ordering.Unordered ? FindLaneLocked(key) : null;
         bool keyFull = lane is not null && lane.Count >= _maxQueuedPerKey;
+        int partition = _pinned ? PartitionLocked(hasKey, key, lane) : 0;
+        bool partitionFull = _pinned && _partitionQueued[partition] >= _partitionCapacity;
         bool full = _queued >= _capacity;
-        if (!full && !keyFull && _waiters.Count == 0)
+        if (!full && !keyFull && !partitionFull)
         {
-            EnqueueLocked(envelope, hasKey, key, lane, completion, parent);
-            return Admission.Accepted;
-        }
-        if (!full && !keyFull)
-        {
-            // Waiters exist but are held by their own key's limit: this request may pass them, unless it
-            // shares a key with one of them (it would overtake that key's earlier request).
-            if (!WaiterHoldsKeyLocked(hasKey, key))
+            // Waiters held by their own key's or partition's limit may be passed, but not by a request of the
+            // same key (it would overtake that key's earlier request).
+            if (_waiters.Count == 0 || !WaiterHoldsKeyLocked(hasKey, key))
             {
-                EnqueueLocked(envelope, hasKey, key, lane, completion, parent);
+                EnqueueLocked(envelope, hasKey, key, lane, partition, completion, parent);
                 return Admission.Accepted;
             }
         }
@@ -86,10 +87,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 Interlocked.Increment(ref _dropped);
                 shed = new Shed(_dispatcher.GetHandlerName(envelope), LetterFor(envelope, hasKey, key, DeadLetterReason.Dropped), completion);
                 return Admission.ShedIncoming;
-            default: // DropOldest: the key's oldest at its limit, else the oldest of all.
-                shed = ShedQueuedLocked(keyFull ? lane!.Head! : _oldest!);
+            default: // DropOldest: the key's oldest at its limit, else the partition's at its limit, else the oldest of all.
+                shed = ShedQueuedLocked(keyFull ? lane!.Head! : partitionFull ? OldestOfPartitionLocked(partition) : _oldest!);
                 // The shed request may have been the lane's last one, releasing the lane: look it up again.
-                EnqueueLocked(envelope, hasKey, key, lane: null, completion, parent);
+                EnqueueLocked(envelope, hasKey, key, lane: null, partition, completion, parent);
                 return Admission.Accepted;
         }
     }
@@ -107,8 +108,36 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return false;
     }
 
+    /// <summary>
+    /// Under PerPartition, the worker queue a request would join: its key's (fixed by the key), or for a request
+    /// without a key the next in turn that has room.
+    /// </summary>
+    private int PartitionLocked(bool hasKey, TKey key, Lane<TKey, TEnvelope>? lane)
+    {
+        if (hasKey)
+            return lane?.ReadyQueue ?? PartitionHash.Bucket(key, _ready.Length);
+        int first = (int)(_unkeyedRoundRobin % (uint)_ready.Length);
+        for (int i = 0; i < _ready.Length; i++)
+        {
+            int partition = (first + i) % _ready.Length;
+            if (_partitionQueued[partition] < _partitionCapacity)
+                return partition;
+        }
+        return first;
+    }
+
+    /// <summary>The oldest queued request of a full partition (DropOldest); a scan, but only of an overloaded executor's oldest requests.</summary>
+    private QueuedRequest<TKey, TEnvelope> OldestOfPartitionLocked(int partition)
+    {
+        var request = _oldest;
+        while (request!.Partition != partition)
+            request = request.Newer;
+        return request;
+    }
+
     // lane: the key's lane if the caller has just looked it up (one dictionary lookup less), else null.
-    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, Lane<TKey, TEnvelope>? lane, IRequestCompletion? completion, ActivityContext parent)
+    // partition: under PerPartition, the worker queue chosen at admission (PartitionLocked).
+    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, Lane<TKey, TEnvelope>? lane, int partition, IRequestCompletion? completion, ActivityContext parent)
     {
         var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest<TKey, TEnvelope>();
         request.Envelope = envelope;
@@ -126,6 +155,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _newest.Newer = request;
         _newest = request;
         _queued++;
+        if (_pinned)
+        {
+            request.Partition = partition;
+            _partitionQueued[partition]++;
+        }
         CountSubmittedLocked();
 
         if (!hasKey || _ordering == Ordering.Unordered)
@@ -272,10 +306,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             var next = node.Next;
             var waiter = node.Value;
             var lane = waiter.HasKey && _ordering != Ordering.Unordered ? FindLaneLocked(waiter.Key) : null;
-            if (lane is null || !(lane.Count >= _maxQueuedPerKey))
+            int partition = _pinned ? PartitionLocked(waiter.HasKey, waiter.Key, lane) : 0;
+            if (!(lane?.Count >= _maxQueuedPerKey) && !(_pinned && _partitionQueued[partition] >= _partitionCapacity))
             {
                 _waiters.Remove(node);
-                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, lane, waiter.Completion, waiter.Parent);
+                EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, lane, partition, waiter.Completion, waiter.Parent);
                 waiter.Admit(); // its caller's code runs asynchronously, not under the lock
             }
             node = next;
@@ -291,11 +326,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         WakeOneLocked(lane.ReadyQueue);
     }
 
-    /// <summary>An unordered request is ready at once: in the shared queue, or round-robin under PerPartition.</summary>
+    /// <summary>An unordered request is ready at once: in the shared queue, or in turn under PerPartition.</summary>
     private void MakeReadyLocked(QueuedRequest<TKey, TEnvelope> request)
     {
         if (_pinned)
-            EnqueuePinnedLocked(request, (int)(_unkeyedRoundRobin++ % (uint)_ready.Length));
+        {
+            _unkeyedRoundRobin++;
+            EnqueuePinnedLocked(request, request.Partition);
+        }
         else
         {
             _ready[0].Enqueue(new ReadyItem<TKey, TEnvelope>(request));
@@ -358,6 +396,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             request.Newer.Older = request.Older;
         request.Older = request.Newer = null;
         _queued--;
+        if (_pinned)
+            _partitionQueued[request.Partition]--;
     }
 
     private Lane<TKey, TEnvelope>? FindLaneLocked(TKey key)

@@ -229,6 +229,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _oldest.Older = request;
         _oldest = request;
         _queued++;
+        if (_pinned)
+            _partitionQueued[request.Partition]++;
 
         if (request.Lane is { } lane)
         {
@@ -247,7 +249,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         else if (_pinned)
         {
-            EnqueuePinnedLocked(request, (int)(_unkeyedRoundRobin++ % (uint)_ready.Length), first: true);
+            EnqueuePinnedLocked(request, request.Partition, first: true);
         }
         else
         {

@@ -39,6 +39,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     // Each worker has a queue of its own (PerPartition with more than one worker): see ExecutorEngine.Scheduling.
     private readonly bool _pinned;
 
+    // Under PerPartition, the most a worker's queue holds: its share of the capacity, so a hot partition makes its
+    // own submitters wait, not everyone's.
+    private readonly int _partitionCapacity;
+
 #if NET9_0_OR_GREATER
     private readonly Lock _lock = new();
 #else
@@ -62,7 +66,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _name = executorName ?? throw new ArgumentNullException(nameof(executorName));
         _workerCount = options.WorkerCount;
         _capacity = options.EffectiveCapacity;
-        _maxQueuedPerKey = options.MaxQueuedPerKey;
+        _maxQueuedPerKey = options.EffectiveMaxQueuedPerKey;
         _fullMode = options.FullMode;
         _ordering = options.Ordering;
         _maxAttempts = options.MaxAttempts;
@@ -77,6 +81,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
         int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
         _pinned = readyQueues > 1;
+        _partitionQueued = new int[_pinned ? readyQueues : 0];
+        _partitionCapacity = (_capacity + readyQueues - 1) / readyQueues;
         _ready = new ReadyQueue<TKey, TEnvelope>[readyQueues];
         _idle = new Stack<WorkerState>[readyQueues];
         for (int i = 0; i < readyQueues; i++)

@@ -42,6 +42,9 @@ internal sealed class QueuedRequest<TKey, TEnvelope>
     /// so that older entries of it there are known to be stale. Kept across re-use: never reset.
     /// </summary>
     public long ReadyTicket;
+
+    /// <summary>Under PerPartition, the worker queue it was admitted to (for the partition's share of the capacity).</summary>
+    public int Partition;
     public RequestState State;
 
     /// <summary>The last attempt's exception, once the request is dead-lettered.</summary>

@@ -82,13 +82,13 @@ public sealed class ResultsWriter(string directory)
         Write("w2.csv", csv);
     }
 
-    /// <summary>W3: <c>w3.csv</c>.</summary>
-    public void WriteHotKey(IEnumerable<HotKeyResult> results)
+    /// <summary>W3: <c>w3.csv</c> (the burst) or <c>w3-saturating.csv</c>.</summary>
+    public void WriteHotKey(string fileName, IEnumerable<HotKeyResult> results)
     {
         var csv = new StringBuilder("peer,workers,other_requests,other_p50_us,other_p99_us,other_max_us,hot_p50_us,hot_p99_us,requests_per_second\n");
         foreach (var r in results)
             csv.AppendLine(Csv(r.Peer, r.Workers, r.OtherRequests, r.OtherP50Us, r.OtherP99Us, r.OtherMaxUs, r.HotP50Us, r.HotP99Us, r.ThroughputPerSecond));
-        Write("w3.csv", csv);
+        Write(fileName, csv);
     }
 
     private void Write(string name, StringBuilder csv) => File.WriteAllText(Path.Combine(Directory, name), csv.ToString());

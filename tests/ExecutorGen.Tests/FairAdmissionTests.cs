@@ -1,0 +1,145 @@
+using ExecutorGen.Runtime;
+
+namespace ExecutorGen.Tests;
+
+/// <summary>
+/// The default capacity is shared fairly: under PerKey a key holds at most ⌈Capacity ÷ WorkerCount⌉ queued
+/// requests, under PerPartition a worker's partition at most that many, so a hot key or partition makes its own
+/// submitters wait while everyone else's requests are still admitted.
+/// </summary>
+public class FairAdmissionTests
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A request that holds its worker until the test opens the gate.</summary>
+    private Work Held(string? key, int id) => Engines.Work(key, id, async (w, _) =>
+    {
+        await _gate.Task;
+        return w.Id;
+    });
+
+    [Fact]
+    public void The_default_per_key_limit_is_a_workers_share_of_the_capacity_under_PerKey_only()
+    {
+        Assert.Equal(1024, new ExecutorOptions { WorkerCount = 4 }.EffectiveMaxQueuedPerKey);
+        Assert.Equal(3, new ExecutorOptions { WorkerCount = 4, Capacity = 10 }.EffectiveMaxQueuedPerKey);
+        Assert.Equal(7, new ExecutorOptions { WorkerCount = 4, MaxQueuedPerKey = 7 }.EffectiveMaxQueuedPerKey);
+        Assert.Null(new ExecutorOptions { WorkerCount = 1 }.EffectiveMaxQueuedPerKey);
+        Assert.Null(new ExecutorOptions { WorkerCount = 4, Ordering = Ordering.PerPartition }.EffectiveMaxQueuedPerKey);
+        Assert.Null(new ExecutorOptions { WorkerCount = 4, Ordering = Ordering.Unordered }.EffectiveMaxQueuedPerKey);
+    }
+
+    [Fact]
+    public async Task Under_PerKey_a_hot_key_waits_for_its_share_while_other_keys_are_admitted()
+    {
+        // Four workers, capacity 8: each key may hold 2 queued requests.
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 4, Capacity = 8 });
+        await engine.SubmitAsync(Held("hot", 0), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        Assert.True(engine.TrySubmit(Held("hot", 1)));
+        Assert.True(engine.TrySubmit(Held("hot", 2)));
+        Assert.False(engine.TrySubmit(Held("hot", 3)));
+        var hotWaits = engine.SubmitAsync(Held("hot", 3), default).AsTask();
+
+        for (int i = 0; i < 5; i++)
+            await engine.SubmitAsync(Held("cold" + i, i), default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(hotWaits.IsCompleted);
+
+        _gate.SetResult();
+        await hotWaits.WaitAsync(TimeSpan.FromSeconds(10));
+        var report = await engine.ShutdownAsync();
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+        Assert.Equal(9, engine.GetMetrics().Completed);
+    }
+
+    [Fact]
+    public async Task Under_PerKey_a_per_key_limit_as_large_as_the_capacity_lets_one_key_fill_the_executor()
+    {
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 4, Capacity = 8, MaxQueuedPerKey = 8 });
+        await engine.SubmitAsync(Held("hot", 0), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        for (int i = 1; i <= 8; i++)
+            Assert.True(engine.TrySubmit(Held("hot", i)));
+        Assert.False(engine.TrySubmit(Held("cold", 0))); // everyone waits for the hot key now
+
+        _gate.SetResult();
+        await engine.ShutdownAsync();
+    }
+
+    [Fact]
+    public async Task Under_PerPartition_a_full_partition_refuses_its_own_requests_and_the_others_are_admitted()
+    {
+        // Two workers, capacity 8: each worker's partition holds 4.
+        var (first, second) = KeysOfTwoPartitions();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 8, Ordering = Ordering.PerPartition, FullMode = QueueFullMode.Reject });
+        await engine.SubmitAsync(Held(first[0], 0), default); // holds the first partition's worker
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        for (int i = 1; i <= 4; i++)
+            Assert.True(engine.TrySubmit(Held(first[i % first.Length], i)));
+        Assert.False(engine.TrySubmit(Held(first[1], 5)));
+        await Assert.ThrowsAsync<RequestRejectedException>(() => engine.SubmitAsync(Held(first[2], 6), default).AsTask());
+
+        for (int i = 0; i < 4; i++)
+            Assert.True(engine.TrySubmit(Engines.Work(second[i % second.Length], 10 + i, () => { })));
+
+        _gate.SetResult();
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+        Assert.Equal(2, metrics.Rejected);
+        Assert.Equal(9, metrics.Completed);
+        Accounting.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
+    public async Task Under_PerPartition_DropOldest_at_a_full_partition_sheds_that_partitions_oldest()
+    {
+        var sink = new ListSink();
+        var (first, second) = KeysOfTwoPartitions();
+        var engine = Engines.Create(new ExecutorOptions
+        {
+            WorkerCount = 2, Capacity = 8, Ordering = Ordering.PerPartition, FullMode = QueueFullMode.DropOldest, DeadLetters = sink,
+        });
+        await engine.SubmitAsync(Held(first[0], 0), default);
+        await engine.SubmitAsync(Held(second[0], 1), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+        Assert.True(engine.TrySubmit(Held(second[1], 2))); // the oldest queued request of all, in the other partition
+        for (int id = 3; id <= 6; id++)
+            Assert.True(engine.TrySubmit(Held(first[id % first.Length], id)));
+        Assert.True(engine.TrySubmit(Held(first[1], 7))); // the first partition is full: its oldest (3) goes
+
+        Assert.Equal(3, (int)Assert.Single(sink.Letters).Arguments[0]!);
+        _gate.SetResult();
+        var report = await engine.ShutdownAsync();
+        Assert.Equal(7, engine.GetMetrics().Completed);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
+    public async Task Under_PerPartition_requests_without_a_key_go_to_a_partition_with_room()
+    {
+        var (first, second) = KeysOfTwoPartitions();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 8, Ordering = Ordering.PerPartition });
+        await engine.SubmitAsync(Held(first[0], 0), default);
+        await engine.SubmitAsync(Held(second[0], 1), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+        for (int id = 2; id <= 5; id++)
+            Assert.True(engine.TrySubmit(Held(first[id % first.Length], id))); // the first partition is full
+
+        for (int id = 6; id <= 9; id++)
+            Assert.True(engine.TrySubmit(Held(null, id))); // all four find room in the second
+        Assert.False(engine.TrySubmit(Held(null, 10))); // now the whole capacity is used
+
+        _gate.SetResult();
+        var report = await engine.ShutdownAsync();
+        Assert.Equal(10, engine.GetMetrics().Completed);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    /// <summary>Three keys of each of two partitions (two workers).</summary>
+    private static (string[] First, string[] Second) KeysOfTwoPartitions()
+    {
+        var keys = Enumerable.Range(0, 100).Select(i => "key" + i).ToArray();
+        return (keys.Where(k => PartitionHash.Bucket(k, 2) == 0).Take(3).ToArray(),
+                keys.Where(k => PartitionHash.Bucket(k, 2) == 1).Take(3).ToArray());
+    }
+}
