@@ -96,6 +96,41 @@ public class AdmissionTests
     }
 
     [Fact]
+    public async Task A_waiting_submitter_is_woken_once_the_full_queue_has_drained_by_an_eighth_and_nobody_passes_it_meanwhile()
+    {
+        // Capacity 16, so the slack is 2. Each queued request holds the worker until its own gate opens.
+        var gates = Enumerable.Range(0, 17).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        Work Gated(string key, int id) => Engines.Work(key, id, async (w, _) =>
+        {
+            await gates[w.Id].Task;
+            return w.Id;
+        });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Capacity = 16 });
+        await engine.SubmitAsync(Gated("k0", 0), default); // taken at once: the worker holds it
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        for (int id = 1; id <= 16; id++)
+            Assert.True(engine.TrySubmit(Gated("k" + id, id)));
+        var waiter = engine.SubmitAsync(Engines.Work("late", 100, () => { }), default).AsTask();
+        Assert.False(waiter.IsCompleted);
+
+        gates[0].SetResult(); // one request leaves the queue: 15 queued, one slot free, but the waiter stays held
+        await Eventually.Until(() => engine.GetMetrics().QueueDepth == 15, TimeSpan.FromSeconds(10));
+        Assert.False(waiter.IsCompleted);
+        Assert.False(engine.TrySubmit(Engines.Work("newcomer", 101, () => { }))); // may not take the waiter's room
+
+        gates[1].SetResult(); // 14 queued: drained by the slack, the waiter goes in
+        await waiter.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(15, engine.GetMetrics().QueueDepth);
+        Assert.True(engine.TrySubmit(Engines.Work("newcomer", 102, () => { })));
+
+        foreach (var gate in gates)
+            gate.TrySetResult();
+        var report = await engine.ShutdownAsync();
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+        Assert.Equal(19, engine.GetMetrics().Completed);
+    }
+
+    [Fact]
     public async Task Backpressure_turns_on_at_the_high_watermark_and_off_under_the_low_one()
     {
         var events = new List<BackpressureChangedEventArgs>();

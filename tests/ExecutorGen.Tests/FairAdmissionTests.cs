@@ -135,6 +135,40 @@ public class FairAdmissionTests
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
+    [Fact]
+    public async Task Under_PerPartition_a_submitter_waiting_on_its_partition_is_woken_once_that_partition_drained_by_an_eighth()
+    {
+        // Two workers, capacity 32: each partition holds 16, with a slack of 2. Each request of the first partition
+        // holds its worker until its own gate opens; the second partition keeps accepting throughout.
+        var (first, second) = KeysOfTwoPartitions();
+        var gates = Enumerable.Range(0, 18).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        Work Gated(int id) => Engines.Work(first[id % first.Length], id, async (w, _) =>
+        {
+            await gates[w.Id].Task;
+            return w.Id;
+        });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 32, Ordering = Ordering.PerPartition });
+        await engine.SubmitAsync(Gated(0), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        for (int id = 1; id <= 16; id++)
+            Assert.True(engine.TrySubmit(Gated(id)));
+        var waiter = engine.SubmitAsync(Gated(17), default).AsTask();
+
+        gates[0].SetResult(); // 15 queued in the partition: not yet drained by the slack
+        await Eventually.Until(() => engine.GetMetrics().QueueDepth == 15, TimeSpan.FromSeconds(10));
+        Assert.False(waiter.IsCompleted);
+        Assert.False(engine.TrySubmit(Gated(17)));
+        Assert.True(engine.TrySubmit(Engines.Work(second[0], 50, () => { }))); // the other partition is not held
+
+        gates[1].SetResult();
+        await waiter.WaitAsync(TimeSpan.FromSeconds(10));
+        foreach (var gate in gates)
+            gate.TrySetResult();
+        var report = await engine.ShutdownAsync();
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+        Assert.Equal(19, engine.GetMetrics().Completed);
+    }
+
     /// <summary>Three keys of each of two partitions (two workers).</summary>
     private static (string[] First, string[] Second) KeysOfTwoPartitions()
     {

@@ -9,8 +9,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     private const int HotKeyCount = 5;
 
+    // The workers' queue times merged, for the backpressure monitor's window (refreshed under _lock before each sample).
     private readonly LatencyHistogram _queueTime = new();
-    private readonly LatencyHistogram _processingTime = new();
     private readonly RateWindow _rates = new(); // guarded by _lock
     private readonly BackpressureMonitor _backpressure;
     private readonly EventDispatcher _events;
@@ -64,8 +64,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         int stuck, paused, busy;
         ExecutorState state;
         (double Arrivals, double Completions) rates;
+        var queueTime = new LatencyHistogram();
+        var processingTime = new LatencyHistogram();
         lock (_lock)
         {
+            foreach (var worker in _workers)
+            {
+                worker.QueueTime.AddTo(queueTime);
+                worker.ProcessingTime.AddTo(processingTime);
+            }
             rates = _rates.PerSecond(Stopwatch.GetTimestamp(), Volatile.Read(ref _submitted), FinishedTotal());
             state = _state switch
             {
@@ -111,8 +118,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             PausedKeys = paused,
             HotKeys = hotKeys,
             Workers = workers,
-            QueueTime = _queueTime.Summarize(),
-            ProcessingTime = _processingTime.Summarize(),
+            QueueTime = queueTime.Summarize(),
+            ProcessingTime = processingTime.Summarize(),
             ArrivalRate = rates.Arrivals,
             CompletionRate = rates.Completions,
             Backpressure = Backpressure,
@@ -204,6 +211,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 if (++_ticks % _ticksPerSample != 0)
                     return;
                 long submitted = Volatile.Read(ref _submitted), finished = FinishedTotal();
+                _queueTime.Clear();
+                foreach (var worker in _workers)
+                    worker.QueueTime.AddTo(_queueTime);
                 _rates.Sample(now, submitted, finished);
                 _backpressure.Sample(submitted, finished, _running);
                 PublishBackpressureLocked();

@@ -98,7 +98,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         continue;
                     }
                     FaultInjector?.Invoke("taken");
-                    var execution = ExecuteAsync(worker, current!);
+                    worker.QueueTime.Record(current!.StartedAt - current.EnqueuedAt);
+                    var execution = ExecuteAsync(worker, current);
                     if (execution.IsCompleted)
                         outcome = execution.Result;
                     else if (blocking)
@@ -183,6 +184,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var completion = finished.Completion;
         var failure = finished.Failure;
         var step = Step.Exit;
+        worker.ProcessingTime.Record(finished.FinishedAt - finished.StartedAt); // the worker's own histogram: no lock
         next = null;
         lock (_lock)
         {

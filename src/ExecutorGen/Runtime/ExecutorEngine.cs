@@ -83,6 +83,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _pinned = readyQueues > 1;
         _partitionQueued = new int[_pinned ? readyQueues : 0];
         _partitionCapacity = (_capacity + readyQueues - 1) / readyQueues;
+        _partitionHeld = new bool[_partitionQueued.Length];
+        _capacitySlack = Math.Max(1, _capacity / 8);
+        _partitionSlack = Math.Max(1, _partitionCapacity / 8);
         _ready = new ReadyQueue<TKey, TEnvelope>[readyQueues];
         _idle = new Stack<WorkerState>[readyQueues];
         for (int i = 0; i < readyQueues; i++)
@@ -233,6 +236,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 break;
         }
     }
+
 
     private ValueTask WaitForRoomAsync(SubmitWaiter<TKey, TEnvelope> waiter, CancellationToken cancellationToken)
     {

@@ -5,8 +5,8 @@ namespace ExecutorGen.Runtime;
 
 /// <summary>
 /// A log-linear histogram of durations in microseconds: exact below 16 µs, then 16 buckets per power of
-/// two (relative error under 6.25 %). One writer at a time (the engine records under its lock, where
-/// plain increments cost nothing next to the lock itself); readers need no lock: every count is written
+/// two (relative error under 6.25 %). One writer at a time (each worker records into its own, outside any lock,
+/// and readers merge them with <see cref="AddTo"/>); readers need no lock: every count is written
 /// and read whole (<see cref="Volatile"/>), so a summary taken while recording goes on is at most a few
 /// samples behind.
 /// </summary>
@@ -55,6 +55,23 @@ internal sealed class LatencyHistogram
 
     /// <summary>A baseline for <see cref="SummarizeSince"/>.</summary>
     public long[] NewBaseline() => new long[_counts.Length];
+
+    /// <summary>Adds this histogram's counts into <paramref name="merged"/> (one per writer, merged when read).</summary>
+    public void AddTo(LatencyHistogram merged)
+    {
+        for (int i = 0; i < _counts.Length; i++)
+            merged._counts[i] += Volatile.Read(ref _counts[i]);
+        long max = Volatile.Read(ref _maxTicks);
+        if (max > merged._maxTicks)
+            merged._maxTicks = max;
+    }
+
+    /// <summary>Zeroes a merge target before the next merge.</summary>
+    public void Clear()
+    {
+        Array.Clear(_counts, 0, _counts.Length);
+        _maxTicks = 0;
+    }
 
     private LatencySummary Summarize(long[] counts)
     {

@@ -36,6 +36,12 @@ internal sealed class WorkerState
 
     public WorkerSignal Signal { get; }
 
+    /// <summary>Queue and processing times of the requests this worker took, recorded by the worker alone, outside the lock.</summary>
+    public LatencyHistogram QueueTime { get; } = new();
+
+    /// <inheritdoc cref="QueueTime"/>
+    public LatencyHistogram ProcessingTime { get; } = new();
+
     /// <summary>Started by the supervisor in place of a stuck worker; retires when no longer needed.</summary>
     public bool IsReplacement { get; }
 
