@@ -114,6 +114,31 @@ public class ShutdownTests
         Assert.Equal(metrics.Submitted, metrics.Completed + report.Unprocessed.Count);
     }
 
+    [Theory]
+    [InlineData(Ordering.PerKey)]
+    [InlineData(Ordering.PerPartition)]
+    public async Task A_cancel_shutdown_releases_the_lanes_of_the_requests_it_reports(Ordering ordering)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Ordering = ordering });
+        for (int id = 0; id < 40; id++)
+        {
+            await engine.SubmitAsync(Engines.Work("k" + id % 10, id, async (w, _) =>
+            {
+                await gate.Task;
+                return w.Id;
+            }), default);
+        }
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+
+        var shutdown = engine.ShutdownAsync(ShutdownMode.Cancel);
+        gate.SetResult();
+        var report = await shutdown;
+
+        Assert.Equal(38, report.Unprocessed.Count);
+        Assert.Equal(0, engine.LaneCount); // under PerPartition the reported requests' lanes were kept before
+    }
+
     [Fact]
     public async Task Bad_shutdown_arguments_are_refused_by_name()
     {

@@ -165,8 +165,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             if (request.Completion is not null)
                 toCancel.Add(request.Completion);
             UnlinkQueuedLocked(request);
-            request.Lane?.TakeHead();
+            var lane = request.Lane;
+            lane?.TakeHead();
             TakeOutOfPlayLocked(request);
+            if (lane is not null)
+                ReleaseLaneIfUnusedLocked(lane); // a lane waiting in a shared ready queue is Ready: released below
             request = next;
         }
 
@@ -204,6 +207,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         _pausedKeys = 0;
         OnQueueDepthChangedLocked();
         WakeAllIfStoppingAndDoneLocked();
+        AssertInvariantsLocked();
     }
 
     /// <summary>Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends.</summary>

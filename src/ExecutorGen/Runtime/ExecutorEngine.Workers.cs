@@ -145,7 +145,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private Step NextStep(WorkerState worker, long now, out QueuedRequest<TKey, TEnvelope>? request)
     {
         lock (_lock)
-            return NextStepLocked(worker, now, out request);
+        {
+            var step = NextStepLocked(worker, now, out request);
+            AssertInvariantsLocked();
+            return step;
+        }
     }
 
     private Step NextStepLocked(WorkerState worker, long now, out QueuedRequest<TKey, TEnvelope>? request)
@@ -191,6 +195,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             FinishLocked(worker, finished, outcome);
             if (takeNext)
                 step = NextStepLocked(worker, finished.FinishedAt, out next);
+            AssertInvariantsLocked();
         }
         if (outcome == Outcome.DeadLettered)
             completion?.TrySetException(failure!);
@@ -220,6 +225,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _running--;
             RequeueAtHeadLocked(request);
             WakeAllIfStoppingAndDoneLocked();
+            AssertInvariantsLocked();
         }
     }
 

@@ -164,6 +164,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 EnqueueLanePinnedLocked(lane);
             else
                 MakeReadyLocked(lane);
+            AssertInvariantsLocked();
             return true;
         }
     }
@@ -213,6 +214,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 waiter.Prepare(envelope, hasKey, key, completion, parent);
                 _waiters.AddLast(waiter.Node);
             }
+            AssertInvariantsLocked();
         }
         Deliver(shed);
         RecordAdmission(admission, envelope);
