@@ -37,7 +37,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             return;
 
         int queued = 0, withoutLane = 0;
-        QueuedRequest<TKey, TEnvelope>? previous = null;
+        QueuedRequest? previous = null;
         for (var request = _oldest; request is not null; request = request.Newer)
         {
             Debug.Assert(request.State == RequestState.Queued, "the all-queued list holds queued requests only");
@@ -59,7 +59,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         Debug.Assert(inLanes + withoutLane == _queued, "every queued request is in its lane, or has none");
     }
 
-    private static int AssertLaneInvariants(Lane<TKey, TEnvelope> lane)
+    private static int AssertLaneInvariants(Lane lane)
     {
         int count = 0;
         for (var request = lane.Head; request is not null; request = request.NextInLane)

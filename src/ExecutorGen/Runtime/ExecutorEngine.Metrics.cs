@@ -134,8 +134,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>The keys with the longest backlogs (a scan of the live lanes: only keys with work have one).</summary>
     private KeyBacklog[] HotKeysLocked()
     {
-        var top = new List<Lane<TKey, TEnvelope>>(HotKeyCount + 1);
-        void Consider(Lane<TKey, TEnvelope> lane)
+        var top = new List<Lane>(HotKeyCount + 1);
+        void Consider(Lane lane)
         {
             if (lane.Count == 0 || (top.Count == HotKeyCount && lane.Count <= top[top.Count - 1].Count))
                 return;

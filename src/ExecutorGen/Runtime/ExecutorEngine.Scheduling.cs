@@ -24,15 +24,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     // A null key never reaches the dictionary (it has its own lane), so TKey needs no notnull constraint,
     // which would keep nullable key types out of generated executors.
 #pragma warning disable CS8714
-    private readonly Dictionary<TKey, Lane<TKey, TEnvelope>> _lanes = new();
+    private readonly Dictionary<TKey, Lane> _lanes = new();
 #pragma warning restore CS8714
-    private readonly ReadyQueue<TKey, TEnvelope>[] _ready;
+    private readonly ReadyQueue[] _ready;
     private readonly Stack<WorkerState>[] _idle;
     private readonly LinkedList<SubmitWaiter<TKey, TEnvelope>> _waiters = new();
-    private readonly Stack<QueuedRequest<TKey, TEnvelope>> _requestPool = new();
-    private readonly Stack<Lane<TKey, TEnvelope>> _lanePool = new();
-    private Lane<TKey, TEnvelope>? _nullKeyLane;
-    private QueuedRequest<TKey, TEnvelope>? _oldest, _newest;
+    private readonly Stack<QueuedRequest> _requestPool = new();
+    private readonly Stack<Lane> _lanePool = new();
+    private Lane? _nullKeyLane;
+    private QueuedRequest? _oldest, _newest;
     private int _running;
     private int _pausedKeys;
     private uint _unkeyedRoundRobin;
@@ -128,7 +128,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Under PerPartition, the worker queue a request would join: its key's (fixed by the key), or for a request
     /// without a key the next in turn that has room.
     /// </summary>
-    private int PartitionLocked(bool hasKey, TKey key, Lane<TKey, TEnvelope>? lane)
+    private int PartitionLocked(bool hasKey, TKey key, Lane? lane)
     {
         if (hasKey)
             return lane?.ReadyQueue ?? PartitionHash.Bucket(key, _ready.Length);
@@ -143,7 +143,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>The oldest queued request of a full partition (DropOldest); a scan, but only of an overloaded executor's oldest requests.</summary>
-    private QueuedRequest<TKey, TEnvelope> OldestOfPartitionLocked(int partition)
+    private QueuedRequest OldestOfPartitionLocked(int partition)
     {
         var request = _oldest;
         while (request!.Partition != partition)
@@ -153,9 +153,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     // lane: the key's lane if the caller has just looked it up (one dictionary lookup less), else null.
     // partition: under PerPartition, the worker queue chosen at admission (PartitionLocked).
-    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, Lane<TKey, TEnvelope>? lane, int partition, IRequestCompletion? completion, ActivityContext parent)
+    private void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, Lane? lane, int partition, IRequestCompletion? completion, ActivityContext parent)
     {
-        var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest<TKey, TEnvelope>();
+        var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest();
         request.Envelope = envelope;
         request.HasKey = hasKey;
         request.Key = key;
@@ -198,7 +198,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>Takes a queued request out (the oldest of its lane) and prepares its dead letter.</summary>
-    private Shed ShedQueuedLocked(QueuedRequest<TKey, TEnvelope> victim)
+    private Shed ShedQueuedLocked(QueuedRequest victim)
     {
         UnlinkQueuedLocked(victim);
         Interlocked.Increment(ref _dropped);
@@ -224,7 +224,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Takes the next request for a worker, starting it as of <paramref name="now"/>: the head of the first
     /// ready lane, or an unordered request.
     /// </summary>
-    private bool TryTakeLocked(WorkerState worker, long now, out QueuedRequest<TKey, TEnvelope> request)
+    private bool TryTakeLocked(WorkerState worker, long now, out QueuedRequest request)
     {
         var queue = _ready[worker.ReadyQueue];
         while (queue.Count > 0)
@@ -286,7 +286,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// A request has finished: its outcome and times are booked, its lane moves on (or pauses, or is
     /// released) and the request is pooled.
     /// </summary>
-    private void FinishLocked(WorkerState worker, QueuedRequest<TKey, TEnvelope> request, Outcome outcome)
+    private void FinishLocked(WorkerState worker, QueuedRequest request, Outcome outcome)
     {
         bool deadLettered = outcome == Outcome.DeadLettered;
         if (outcome == Outcome.Completed)
@@ -355,16 +355,16 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>A lane with work joins the shared ready queue (PerKey).</summary>
-    private void MakeReadyLocked(Lane<TKey, TEnvelope> lane)
+    private void MakeReadyLocked(Lane lane)
     {
         Debug.Assert(!_pinned, "under PerPartition requests, not lanes, are queued");
         lane.State = LaneState.Ready;
-        _ready[lane.ReadyQueue].Enqueue(new ReadyItem<TKey, TEnvelope>(lane));
+        _ready[lane.ReadyQueue].Enqueue(new ReadyItem(lane));
         WakeOneLocked(lane.ReadyQueue);
     }
 
     /// <summary>An unordered request is ready at once: in the shared queue, or in turn under PerPartition.</summary>
-    private void MakeReadyLocked(QueuedRequest<TKey, TEnvelope> request)
+    private void MakeReadyLocked(QueuedRequest request)
     {
         if (_pinned)
         {
@@ -373,7 +373,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         else
         {
-            _ready[0].Enqueue(new ReadyItem<TKey, TEnvelope>(request));
+            _ready[0].Enqueue(new ReadyItem(request));
             WakeOneLocked(0);
         }
     }
@@ -382,9 +382,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Under PerPartition: a request joins the end of its worker's queue, or its front when a faulted worker puts
     /// it back (any older entry of it goes stale).
     /// </summary>
-    private void EnqueuePinnedLocked(QueuedRequest<TKey, TEnvelope> request, int queue, bool first = false)
+    private void EnqueuePinnedLocked(QueuedRequest request, int queue, bool first = false)
     {
-        var item = new ReadyItem<TKey, TEnvelope>(request, ++request.ReadyTicket);
+        var item = new ReadyItem(request, ++request.ReadyTicket);
         if (first)
             _ready[queue].EnqueueFirst(item);
         else
@@ -393,7 +393,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>Under PerPartition: the queued requests of a resumed key join the end of their worker's queue, in order.</summary>
-    private void EnqueueLanePinnedLocked(Lane<TKey, TEnvelope> lane)
+    private void EnqueueLanePinnedLocked(Lane lane)
     {
         for (var request = lane.Head; request is not null; request = request.NextInLane)
             EnqueuePinnedLocked(request, lane.ReadyQueue);
@@ -404,7 +404,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// in the shared queue is still referenced there and is freed when taken; under PerPartition its entry
     /// goes stale, so it is freed at once; a lane's request is referenced nowhere else.
     /// </summary>
-    private void TakeOutOfPlayLocked(QueuedRequest<TKey, TEnvelope> request)
+    private void TakeOutOfPlayLocked(QueuedRequest request)
     {
         if (request.Lane is null && !_pinned)
         {
@@ -421,7 +421,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _idle[queue].Pop().Signal.Set();
     }
 
-    private void UnlinkQueuedLocked(QueuedRequest<TKey, TEnvelope> request)
+    private void UnlinkQueuedLocked(QueuedRequest request)
     {
         if (request.Older is null)
             _oldest = request.Newer;
@@ -437,19 +437,19 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _partitionQueued[request.Partition]--;
     }
 
-    private Lane<TKey, TEnvelope>? FindLaneLocked(TKey key)
+    private Lane? FindLaneLocked(TKey key)
     {
         if (IsNull(key))
             return _nullKeyLane;
         return _lanes.TryGetValue(key, out var lane) ? lane : null;
     }
 
-    private Lane<TKey, TEnvelope> GetOrCreateLaneLocked(TKey key)
+    private Lane GetOrCreateLaneLocked(TKey key)
     {
         if (FindLaneLocked(key) is { } existing)
             return existing;
 
-        var lane = _lanePool.Count > 0 ? _lanePool.Pop() : new Lane<TKey, TEnvelope>();
+        var lane = _lanePool.Count > 0 ? _lanePool.Pop() : new Lane();
         lane.Key = key;
         lane.ReadyQueue = _ready.Length == 1 ? 0 : PartitionHash.Bucket(key, _ready.Length);
         // All null keys share one lane (a Dictionary cannot hold a null key): they run in order, like any key.
@@ -466,7 +466,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>A lane with nothing queued, nothing running and no pause is forgotten, so keys never accumulate.</summary>
-    private void ReleaseLaneIfUnusedLocked(Lane<TKey, TEnvelope> lane)
+    private void ReleaseLaneIfUnusedLocked(Lane lane)
     {
         if (lane.Head is not null || lane.Paused || lane.State != LaneState.Idle)
             return;
@@ -487,7 +487,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </summary>
     private static bool IsNull(TKey key) => !typeof(TKey).IsValueType && key is null;
 
-    private void RecycleLocked(QueuedRequest<TKey, TEnvelope> request)
+    private void RecycleLocked(QueuedRequest request)
     {
         request.Clear();
         // Live requests never exceed capacity plus one per worker, so neither does the pool.

@@ -191,7 +191,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
 
         // Paused lanes are now empty; they are released unless a request of theirs is still running.
-        var paused = new List<Lane<TKey, TEnvelope>>();
+        var paused = new List<Lane>();
         foreach (var lane in _lanes.Values)
         {
             if (lane.Paused)
@@ -223,7 +223,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>Puts a request that a faulted worker had taken back at the head of its lane (or ready queue).</summary>
-    private void RequeueAtHeadLocked(QueuedRequest<TKey, TEnvelope> request)
+    private void RequeueAtHeadLocked(QueuedRequest request)
     {
         request.State = RequestState.Queued;
         request.Newer = _oldest;

@@ -19,7 +19,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IGaug
         ExecutorTelemetry.ActivitySource.HasListeners() && Activity.Current is { } current ? current.Context : default;
 
     /// <summary>One activity per attempt: kind Consumer, child of the submitter's activity, named after the handler.</summary>
-    private Activity? StartAttemptActivity(QueuedRequest<TKey, TEnvelope> request, string handler, int attempt)
+    private Activity? StartAttemptActivity(QueuedRequest request, string handler, int attempt)
     {
         if (!ExecutorTelemetry.ActivitySource.HasListeners())
             return null;

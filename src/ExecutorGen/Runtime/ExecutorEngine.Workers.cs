@@ -31,7 +31,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         _workers.Add(worker);
         if (!_dedicatedThreads)
         {
-            worker.Completion = Task.Run(() => SuperviseAsync(worker, blocking: false));
+            worker.Completion = Task.Run(() => RunWorkerLoopAsync(worker, blocking: false));
             return;
         }
 
@@ -41,7 +41,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             try
             {
-                SuperviseAsync(worker, blocking: true).GetAwaiter().GetResult();
+                RunWorkerLoopAsync(worker, blocking: true).GetAwaiter().GetResult();
             }
             finally
             {
@@ -73,11 +73,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// worker (a dedicated thread) never yields: it blocks while idle and while a handler is pending, so its
     /// whole loop, handlers included, stays on its own thread.
     /// </summary>
-    private async Task SuperviseAsync(WorkerState worker, bool blocking)
+    private async Task RunWorkerLoopAsync(WorkerState worker, bool blocking)
     {
         while (true)
         {
-            QueuedRequest<TKey, TEnvelope>? current = null;
+            QueuedRequest? current = null;
             Outcome? outcome = null;
             try
             {
@@ -142,7 +142,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>Takes the worker's next request (as of <paramref name="now"/>), or registers it as idle, or ends it.</summary>
-    private Step NextStep(WorkerState worker, long now, out QueuedRequest<TKey, TEnvelope>? request)
+    private Step NextStep(WorkerState worker, long now, out QueuedRequest? request)
     {
         lock (_lock)
         {
@@ -152,7 +152,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    private Step NextStepLocked(WorkerState worker, long now, out QueuedRequest<TKey, TEnvelope>? request)
+    private Step NextStepLocked(WorkerState worker, long now, out QueuedRequest? request)
     {
         request = null;
         if (worker.IsReplacement && !ReplacementStillNeededLocked())
@@ -183,7 +183,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// tells an <c>InvokeAsync</c> caller of a dead letter: by the time the caller sees the handler's exception,
     /// the key has moved on or been paused, and the metrics show it.
     /// </summary>
-    private Step Finish(WorkerState worker, QueuedRequest<TKey, TEnvelope> finished, Outcome outcome, bool takeNext, out QueuedRequest<TKey, TEnvelope>? next)
+    private Step Finish(WorkerState worker, QueuedRequest finished, Outcome outcome, bool takeNext, out QueuedRequest? next)
     {
         var completion = finished.Completion;
         var failure = finished.Failure;
@@ -207,7 +207,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// The loop restarts; a request it had taken but not finished is put back at the head of its lane, so
     /// it runs again, in order, and is never lost. One that had finished is only released.
     /// </summary>
-    private void RecoverFromFault(WorkerState worker, QueuedRequest<TKey, TEnvelope>? request, Outcome? outcome)
+    private void RecoverFromFault(WorkerState worker, QueuedRequest? request, Outcome? outcome)
     {
         Interlocked.Increment(ref _workerRestarts);
         if (request is null)
@@ -233,7 +233,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Runs one request to its outcome: every attempt isolated, retries after backoff on the same worker (so
     /// the key waits for its retry while other keys go on), then completed, dead-lettered or cancelled.
     /// </summary>
-    private async ValueTask<Outcome> ExecuteAsync(WorkerState worker, QueuedRequest<TKey, TEnvelope> request)
+    private async ValueTask<Outcome> ExecuteAsync(WorkerState worker, QueuedRequest request)
     {
         string handler = _dispatcher.GetHandlerName(request.Envelope);
         RecordSeconds(_telemetry.QueueTime, request.StartedAt - request.EnqueuedAt, handler);
@@ -291,7 +291,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    private Outcome Cancelled(QueuedRequest<TKey, TEnvelope> request)
+    private Outcome Cancelled(QueuedRequest request)
     {
         Interlocked.Increment(ref _cancelled);
         request.Completion?.TrySetCanceled();
@@ -316,7 +316,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    private async ValueTask DeadLetterAsync(QueuedRequest<TKey, TEnvelope> request, Exception failure, int attempts)
+    private async ValueTask DeadLetterAsync(QueuedRequest request, Exception failure, int attempts)
     {
         Interlocked.Increment(ref _deadLettered);
         request.Failure = failure; // the caller's task faults once the outcome is booked (Finish)

@@ -86,11 +86,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _partitionHeld = new bool[_partitionQueued.Length];
         _capacitySlack = Math.Max(1, _capacity / 8);
         _partitionSlack = Math.Max(1, _partitionCapacity / 8);
-        _ready = new ReadyQueue<TKey, TEnvelope>[readyQueues];
+        _ready = new ReadyQueue[readyQueues];
         _idle = new Stack<WorkerState>[readyQueues];
         for (int i = 0; i < readyQueues; i++)
         {
-            _ready[i] = new ReadyQueue<TKey, TEnvelope>();
+            _ready[i] = new ReadyQueue();
             _idle[i] = new Stack<WorkerState>();
         }
 

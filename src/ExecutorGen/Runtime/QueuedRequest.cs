@@ -2,7 +2,7 @@ using System;
 
 namespace ExecutorGen.Runtime;
 
-/// <summary>Where a <see cref="QueuedRequest{TKey, TEnvelope}"/> is in its life.</summary>
+/// <summary>Where a queued request is in its life.</summary>
 internal enum RequestState
 {
     /// <summary>In the pool, holding nothing.</summary>
@@ -18,58 +18,61 @@ internal enum RequestState
     Removed,
 }
 
-/// <summary>
-/// An accepted request, from admission until it finishes. Pooled by the engine, so a warmed executor
-/// allocates none per request. Every field is guarded by the engine's lock, except the request data a
-/// worker reads after taking it (then no other thread touches the object).
-/// </summary>
-internal sealed class QueuedRequest<TKey, TEnvelope>
+public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
-    public TEnvelope Envelope = default!;
-    public TKey Key = default!;
-    public bool HasKey;
-    public IRequestCompletion? Completion;
-
-    /// <summary>The submitter's activity, captured at submit while a trace listener was present.</summary>
-    public System.Diagnostics.ActivityContext Parent;
-    public long EnqueuedAt;
-
-    /// <summary>Stopwatch timestamps of the start and end of its execution (all attempts).</summary>
-    public long StartedAt, FinishedAt;
-
     /// <summary>
-    /// Under PerPartition, moved on whenever the request joins its worker's queue or is taken out of play,
-    /// so that older entries of it there are known to be stale. Kept across re-use: never reset.
+    /// An accepted request, from admission until it finishes. Pooled by the engine, so a warmed executor
+    /// allocates none per request. Every field is guarded by the engine's lock, except the request data a
+    /// worker reads after taking it (then no other thread touches the object).
     /// </summary>
-    public long ReadyTicket;
-
-    /// <summary>Under PerPartition, the worker queue it was admitted to (for the partition's share of the capacity).</summary>
-    public int Partition;
-    public RequestState State;
-
-    /// <summary>The last attempt's exception, once the request is dead-lettered.</summary>
-    public Exception? Failure;
-
-    /// <summary>The key's lane; <see langword="null"/> for an unordered request.</summary>
-    public Lane<TKey, TEnvelope>? Lane;
-
-    /// <summary>The next request of the same lane (FIFO).</summary>
-    public QueuedRequest<TKey, TEnvelope>? NextInLane;
-
-    /// <summary>Neighbours in the engine's list of all queued requests, oldest first (for DropOldest and Cancel).</summary>
-    public QueuedRequest<TKey, TEnvelope>? Older, Newer;
-
-    public void Clear()
+    internal sealed class QueuedRequest
     {
-        Envelope = default!;
-        Key = default!;
-        HasKey = false;
-        Completion = null;
-        Parent = default;
-        Failure = null;
-        Lane = null;
-        NextInLane = null;
-        Older = Newer = null;
-        State = RequestState.Free;
+        public TEnvelope Envelope = default!;
+        public TKey Key = default!;
+        public bool HasKey;
+        public IRequestCompletion? Completion;
+
+        /// <summary>The submitter's activity, captured at submit while a trace listener was present.</summary>
+        public System.Diagnostics.ActivityContext Parent;
+        public long EnqueuedAt;
+
+        /// <summary>Stopwatch timestamps of the start and end of its execution (all attempts).</summary>
+        public long StartedAt, FinishedAt;
+
+        /// <summary>
+        /// Under PerPartition, moved on whenever the request joins its worker's queue or is taken out of play,
+        /// so that older entries of it there are known to be stale. Kept across re-use: never reset.
+        /// </summary>
+        public long ReadyTicket;
+
+        /// <summary>Under PerPartition, the worker queue it was admitted to (for the partition's share of the capacity).</summary>
+        public int Partition;
+        public RequestState State;
+
+        /// <summary>The last attempt's exception, once the request is dead-lettered.</summary>
+        public Exception? Failure;
+
+        /// <summary>The key's lane; <see langword="null"/> for an unordered request.</summary>
+        public Lane? Lane;
+
+        /// <summary>The next request of the same lane (FIFO).</summary>
+        public QueuedRequest? NextInLane;
+
+        /// <summary>Neighbours in the engine's list of all queued requests, oldest first (for DropOldest and Cancel).</summary>
+        public QueuedRequest? Older, Newer;
+
+        public void Clear()
+        {
+            Envelope = default!;
+            Key = default!;
+            HasKey = false;
+            Completion = null;
+            Parent = default;
+            Failure = null;
+            Lane = null;
+            NextInLane = null;
+            Older = Newer = null;
+            State = RequestState.Free;
+        }
     }
 }
