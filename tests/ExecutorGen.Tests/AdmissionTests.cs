@@ -131,6 +131,44 @@ public class AdmissionTests
     }
 
     [Fact]
+    public async Task A_cancelled_waiter_leaves_no_hold_behind_for_later_submitters()
+    {
+        // Capacity 16, at most 2 per key. The only waiter for the capacity gives up; afterwards a waiter held by
+        // its key's limit must not make the executor look full to everyone else.
+        var gates = Enumerable.Range(0, 17).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        Work Gated(string key, int id) => Engines.Work(key, id, async (w, _) =>
+        {
+            await gates[w.Id].Task;
+            return w.Id;
+        });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Capacity = 16, MaxQueuedPerKey = 2 });
+        await engine.SubmitAsync(Gated("k0", 0), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        Assert.True(engine.TrySubmit(Gated("hot", 1)));
+        Assert.True(engine.TrySubmit(Gated("hot", 2)));
+        for (int id = 3; id <= 16; id++)
+            Assert.True(engine.TrySubmit(Gated("k" + id, id)));
+        using var giveUp = new CancellationTokenSource();
+        var cancelled = engine.SubmitAsync(Engines.Work("x", 100, () => { }), giveUp.Token).AsTask();
+        giveUp.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        gates[0].SetResult(); // the worker takes "hot" 1, then (gates[1]) "k3": 14 queued
+        gates[1].SetResult();
+        await Eventually.Until(() => engine.GetMetrics().QueueDepth == 14 && engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        Assert.True(engine.TrySubmit(Engines.Work("hot", 101, () => { }))); // "hot" is at its limit again: 15 queued
+        var keyHeld = engine.SubmitAsync(Engines.Work("hot", 102, () => { }), default).AsTask(); // waits for its key only
+        Assert.False(keyHeld.IsCompleted);
+        Assert.True(engine.TrySubmit(Engines.Work("other", 103, () => { }))); // the capacity has room: 16 queued
+
+        foreach (var gate in gates)
+            gate.TrySetResult();
+        await keyHeld.WaitAsync(TimeSpan.FromSeconds(10));
+        var report = await engine.ShutdownAsync();
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
     public async Task Backpressure_turns_on_at_the_high_watermark_and_off_under_the_low_one()
     {
         var events = new List<BackpressureChangedEventArgs>();

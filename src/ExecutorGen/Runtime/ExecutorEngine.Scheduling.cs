@@ -272,7 +272,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             UnlinkQueuedLocked(request);
             request.State = RequestState.Running;
             request.StartedAt = now;
-            worker.Started(now); // its queue time is recorded by the worker, outside the lock (TookRequest)
+            worker.Started(now); // its queue time is recorded by the worker itself, outside the lock
             _running++;
             AdmitWaitersLocked();
             OnQueueDepthChangedLocked();
@@ -352,6 +352,16 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             node = next;
         }
         _capacityHeld = node is not null && _queued >= _capacity;
+        ReleaseHoldsIfNobodyWaitsLocked();
+    }
+
+    /// <summary>With no waiter left (admitted, cancelled), nothing is held for anyone.</summary>
+    private void ReleaseHoldsIfNobodyWaitsLocked()
+    {
+        if (_waiters.Count > 0)
+            return;
+        _capacityHeld = false;
+        System.Array.Clear(_partitionHeld, 0, _partitionHeld.Length);
     }
 
     /// <summary>A lane with work joins the shared ready queue (PerKey).</summary>

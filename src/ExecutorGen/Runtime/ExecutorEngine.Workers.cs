@@ -57,14 +57,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     /// <summary>
     /// How long an async worker runs requests back to back without awaiting before it yields its thread-pool
-    /// thread. A worker with work whose handlers complete synchronously never awaits anything incomplete, so
-    /// without a yield it would hold its thread for as long as the queue stays non-empty. On a small pool (two cores: two threads until the pool's starvation detection
-    /// adds one, about twice a second) the workers then hold every thread, and what they queue for others
-    /// never runs: above all a waiting producer they admitted (its continuation sits in the worker thread's own
-    /// queue), so the queue drained to empty under a producer that could have kept it full, and the
-    /// backpressure signal flapped on and off within one overload; also event handlers and the user's own
-    /// tasks. A yield costs a few microseconds, one per slice. In Stopwatch ticks; tests set 0 to yield after every
-    /// request, so that the schedule exploration covers that path too.
+    /// thread. A worker whose handlers complete synchronously never awaits anything incomplete while it has work,
+    /// so without a yield it would hold its thread for as long as the queue stays non-empty. On a small pool (two
+    /// cores: two threads until the pool's starvation detection adds one, about twice a second) the workers then
+    /// hold every thread, and what they queue for others never runs: above all a waiting producer they admitted
+    /// (its continuation sits in the worker thread's own queue), so the queue drained to empty under a producer
+    /// that could have kept it full, and the backpressure signal flapped on and off within one overload; also
+    /// event handlers and the user's own tasks. A yield costs a few microseconds, one per slice. In Stopwatch
+    /// ticks; tests set 0 to yield after every request, so that the schedule exploration covers that path too.
     /// </summary>
     internal long TimeSliceTicks { get; set; } = Stopwatch.Frequency / 1000; // 1 ms
 

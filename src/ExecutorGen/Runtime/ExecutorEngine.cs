@@ -262,6 +262,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             if (waiter.Node.List is null)
                 return; // admitted or refused already
             _waiters.Remove(waiter.Node);
+            ReleaseHoldsIfNobodyWaitsLocked();
         }
         waiter.Fail(new OperationCanceledException(cancellationToken));
     }
