@@ -57,6 +57,36 @@ public class SchedulingTests
     }
 
     [Fact]
+    public async Task Under_PerPartition_without_lanes_the_hot_keys_are_counted_from_the_queue()
+    {
+        // Two workers, no per-key limit, no pauses: keyed requests have no lanes, the hot keys come from the queue.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 1_000, Ordering = Ordering.PerPartition });
+        var blockers = Enumerable.Range(0, 100).Select(i => "blocker" + i).ToArray();
+        foreach (var key in new[] { blockers.First(k => ExecutorGen.Runtime.PartitionHash.Bucket(k, 2) == 0), blockers.First(k => ExecutorGen.Runtime.PartitionHash.Bucket(k, 2) == 1) })
+        {
+            await engine.SubmitAsync(Engines.Work(key, -1, async (w, _) =>
+            {
+                await gate.Task;
+                return w.Id;
+            }), default);
+        }
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+        for (int i = 0; i < 50; i++)
+            await engine.SubmitAsync(Engines.Work("hot", i, () => { }), default);
+        for (int i = 0; i < 10; i++)
+            await engine.SubmitAsync(Engines.Work("warm", i, () => { }), default);
+        await engine.SubmitAsync(Engines.Work("cold", 0, () => { }), default);
+        await engine.SubmitAsync(Engines.Work(null, 0, () => { }), default); // no key: not a key's backlog
+
+        Assert.Equal(new[] { new KeyBacklog("hot", 50), new KeyBacklog("warm", 10), new KeyBacklog("cold", 1) }, engine.GetMetrics().HotKeys);
+        Assert.Equal(0, engine.LaneCount);
+        gate.SetResult();
+        await engine.ShutdownAsync();
+        Assert.Empty(engine.GetMetrics().HotKeys);
+    }
+
+    [Fact]
     public async Task A_hot_key_shows_at_the_top_of_the_hot_keys()
     {
         var blocked = new BlockedEngine(new ExecutorOptions { WorkerCount = 1, Capacity = 1_000 });

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 
 namespace ExecutorGen.Runtime;
@@ -131,24 +132,57 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private long FinishedTotal() => Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
 
 
-    /// <summary>The keys with the longest backlogs (a scan of the live lanes: only keys with work have one).</summary>
+    /// <summary>
+    /// The keys with the longest backlogs: a scan of the live lanes (only keys with work have one), or where keyed
+    /// requests have no lanes (PerPartition without per-key limits or pauses) a count over the queued requests.
+    /// </summary>
     private KeyBacklog[] HotKeysLocked()
     {
-        var top = new List<Lane>(HotKeyCount + 1);
-        void Consider(Lane lane)
+        var backlogs = new List<KeyBacklog>();
+        if (_keyedLanes)
         {
-            if (lane.Count == 0 || (top.Count == HotKeyCount && lane.Count <= top[top.Count - 1].Count))
-                return;
-            int at = top.FindIndex(l => l.Count < lane.Count);
-            top.Insert(at < 0 ? top.Count : at, lane);
-            if (top.Count > HotKeyCount)
-                top.RemoveAt(HotKeyCount);
+            foreach (var lane in _lanes.Values)
+                backlogs.Add(new KeyBacklog(lane.Key, lane.Count));
+            if (_nullKeyLane is not null)
+                backlogs.Add(new KeyBacklog(null, _nullKeyLane.Count));
         }
-        foreach (var lane in _lanes.Values)
-            Consider(lane);
-        if (_nullKeyLane is not null)
-            Consider(_nullKeyLane);
-        return top.ConvertAll(l => new KeyBacklog(l.IsNullKey ? null : l.Key, l.Count)).ToArray();
+        else if (_ordering != Ordering.Unordered)
+        {
+            backlogs.AddRange(CountQueuedByKeyLocked());
+        }
+        backlogs.RemoveAll(backlog => backlog.Queued == 0);
+        // Longest first; a stable sort, so keys with equal backlogs keep the order they were found in.
+        return backlogs.Select((backlog, index) => (backlog, index))
+            .OrderByDescending(entry => entry.backlog.Queued).ThenBy(entry => entry.index)
+            .Take(HotKeyCount).Select(entry => entry.backlog).ToArray();
+    }
+
+    /// <summary>Queued requests per key, oldest key first (keyed requests without lanes; a snapshot-time scan).</summary>
+    private IEnumerable<KeyBacklog> CountQueuedByKeyLocked()
+    {
+#pragma warning disable CS8714 // null keys are counted apart
+        var counts = new Dictionary<TKey, int>();
+#pragma warning restore CS8714
+        var order = new List<TKey>();
+        int nullKeys = 0;
+        for (var request = _oldest; request is not null; request = request.Newer)
+        {
+            if (!request.HasKey)
+                continue;
+            if (IsNull(request.Key))
+                nullKeys++;
+            else if (counts.TryGetValue(request.Key, out int count))
+                counts[request.Key] = count + 1;
+            else
+            {
+                counts.Add(request.Key, 1);
+                order.Add(request.Key);
+            }
+        }
+        foreach (var key in order)
+            yield return new KeyBacklog(key, counts[key]);
+        if (nullKeys > 0)
+            yield return new KeyBacklog(null, nullKeys);
     }
 
     /// <summary>Re-judges queue fill after a queue change; the hot path only compares two numbers.</summary>

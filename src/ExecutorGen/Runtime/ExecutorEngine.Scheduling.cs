@@ -70,7 +70,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         if (_state != EngineState.Running)
             return Admission.Closed;
 
-        var lane = hasKey && _ordering != Ordering.Unordered ? FindLaneLocked(key) : null;
+        var lane = hasKey && _keyedLanes ? FindLaneLocked(key) : null;
         bool keyFull = lane is not null && lane.Count >= _maxQueuedPerKey;
         int partition = _pinned ? PartitionLocked(hasKey, key, lane) : 0;
         bool waiting = _waiters.Count > 0;
@@ -178,7 +178,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         CountSubmittedLocked();
 
-        if (!hasKey || _ordering == Ordering.Unordered)
+        if (!hasKey || !_keyedLanes)
             MakeReadyLocked(request);
         else
         {
@@ -330,7 +330,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             var next = node.Next;
             var waiter = node.Value;
-            var lane = waiter.HasKey && _ordering != Ordering.Unordered ? FindLaneLocked(waiter.Key) : null;
+            var lane = waiter.HasKey && _keyedLanes ? FindLaneLocked(waiter.Key) : null;
             int partition = _pinned ? PartitionLocked(waiter.HasKey, waiter.Key, lane) : 0;
             if (_pinned && _partitionHeld[partition])
             {

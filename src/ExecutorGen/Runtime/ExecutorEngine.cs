@@ -39,6 +39,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     // Each worker has a queue of its own (PerPartition with more than one worker): see ExecutorEngine.Scheduling.
     private readonly bool _pinned;
 
+    // Whether keyed requests have lanes. Under PerPartition a worker's queue alone keeps each key's order (one
+    // worker runs it, first in first out), so lanes are kept only for what needs a key's backlog: a per-key
+    // limit and DeadLetterPolicy.PauseKey. Without them the producer and the workers skip a lane table lookup,
+    // insertion and removal per request under the lock.
+    private readonly bool _keyedLanes;
+
     // Under PerPartition, the most a worker's queue holds: its share of the capacity, so a hot partition makes its
     // own submitters wait, not everyone's.
     private readonly int _partitionCapacity;
@@ -81,6 +87,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
         int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
         _pinned = readyQueues > 1;
+        _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter);
         _partitionQueued = new int[_pinned ? readyQueues : 0];
         _partitionCapacity = (_capacity + readyQueues - 1) / readyQueues;
         _partitionHeld = new bool[_partitionQueued.Length];
