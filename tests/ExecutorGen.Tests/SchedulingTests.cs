@@ -63,8 +63,9 @@ public class SchedulingTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 1_000, Ordering = Ordering.PerPartition });
         var blockers = Enumerable.Range(0, 100).Select(i => "blocker" + i).ToArray();
-        foreach (var key in new[] { blockers.First(k => ExecutorGen.Runtime.PartitionHash.Bucket(k, 2) == 0), blockers.First(k => ExecutorGen.Runtime.PartitionHash.Bucket(k, 2) == 1) })
+        foreach (int partition in new[] { 0, 1 })
         {
+            string key = blockers.First(k => ExecutorGen.Runtime.PartitionHash.Bucket(k, 2) == partition);
             await engine.SubmitAsync(Engines.Work(key, -1, async (w, _) =>
             {
                 await gate.Task;

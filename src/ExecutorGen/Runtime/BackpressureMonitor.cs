@@ -6,9 +6,10 @@ namespace ExecutorGen.Runtime;
 /// <summary>
 /// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is raised on the queue change that reaches the
 /// high watermark, and cleared only once the queue has stayed under the low watermark for a whole sample interval
-/// (judged on the timer), so one overload episode raises it once, however its queue swings. The time-based signals are sampled on the engine's timer, ten samples per
-/// <see cref="ExecutorOptions.BackpressureWindow"/>, and judged over a full window, so a burst shorter than
-/// the window raises none of them. Not thread-safe: the engine calls it under its lock.
+/// (judged on the timer), so one overload episode raises it once, however its queue swings. The time-based
+/// signals are sampled on the engine's timer, ten samples per <see cref="ExecutorOptions.BackpressureWindow"/>,
+/// and judged over a full window, so a burst shorter than the window raises none of them. Not thread-safe: the
+/// engine calls it under its lock.
 /// </summary>
 internal sealed class BackpressureMonitor
 {

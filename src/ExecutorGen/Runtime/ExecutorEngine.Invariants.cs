@@ -23,7 +23,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         Debug.Assert(Monitor.IsEntered(_lock), "the scheduling state is read under the lock");
 #endif
         Debug.Assert(_queued >= 0 && _running >= 0, "the counts never go negative");
-        Debug.Assert((_queued == 0) == (_oldest is null) && (_oldest is null) == (_newest is null), "the all-queued list is empty exactly when nothing is queued");
+        Debug.Assert((_queued == 0) == (_oldest is null) && (_oldest is null) == (_newest is null),
+            "the all-queued list is empty exactly when nothing is queued");
         // A worker that faulted puts its request back even at capacity: at most one more per worker.
         Debug.Assert(_queued <= _capacity + _workers.Count, "admission keeps the queue within the capacity");
         if (_pinned)

@@ -46,7 +46,8 @@ public static class HotKeyRun
         {
             var result = await RunPeerAsync(kind, scenario, mode.HotKeyRepetitions).ConfigureAwait(false);
             results.Add(result);
-            log.WriteLine($"  W3 {scenario.Name,-10} {kind,-12}: others p50 {result.OtherP50Us,9:F0} us, p99 {result.OtherP99Us,9:F0} us, max {result.OtherMaxUs,9:F0} us; hot p99 {result.HotP99Us,9:F0} us; {result.ThroughputPerSecond,8:F0} req/s");
+            log.WriteLine($"  W3 {scenario.Name,-10} {kind,-12}: others p50 {result.OtherP50Us,9:F0} us, p99 {result.OtherP99Us,9:F0} us, "
+                + $"max {result.OtherMaxUs,9:F0} us; hot p99 {result.HotP99Us,9:F0} us; {result.ThroughputPerSecond,8:F0} req/s");
         }
         return results;
     }
