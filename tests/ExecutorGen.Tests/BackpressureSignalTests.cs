@@ -95,7 +95,7 @@ public class BackpressureSignalTests
     {
         // Capacity 10: high watermark 8, low 6. A one-second window samples every 100 ms: that is the dwell.
         var monitor = new BackpressureMonitor(
-            new ExecutorOptions { WorkerCount = 1, Capacity = 10, BackpressureWindow = TimeSpan.FromSeconds(1) }, 1, new LatencyHistogram());
+            new ExecutorOptions { WorkerCount = 1, Capacity = 10, BackpressureWindow = TimeSpan.FromSeconds(1) }, 1, _ => { });
         long interval = Stopwatch.Frequency / 10;
 
         Assert.False(monitor.QueueFillHolds(false, 7));

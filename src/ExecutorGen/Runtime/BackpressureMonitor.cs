@@ -31,18 +31,22 @@ internal sealed class BackpressureMonitor
     private long _lastArrivals;
     private long _lastCompletions;
 
-    private readonly LatencyHistogram _queueTime;
+    private readonly Action<LatencyHistogram> _mergeQueueTimes;
+    private readonly LatencyHistogram _queueTime = new(); // the merged queue times, refreshed at each window's end
     private readonly long[] _windowStart; // the queue-time counts when the current window began
     private TimeSpan _windowP99;
     private bool _haveWindowP99;
 
     /// <param name="options">The thresholds and the window.</param>
     /// <param name="workerCount">For saturation.</param>
-    /// <param name="queueTime">The engine's queue-time histogram: a window's p99 is read from its growth over the window.</param>
-    public BackpressureMonitor(ExecutorOptions options, int workerCount, LatencyHistogram queueTime)
+    /// <param name="mergeQueueTimes">
+    /// Adds the engine's queue times (one histogram per worker) into the one given: a window's p99 is read from their
+    /// growth over the window. Called under the engine's lock, once per window.
+    /// </param>
+    public BackpressureMonitor(ExecutorOptions options, int workerCount, Action<LatencyHistogram> mergeQueueTimes)
     {
-        _queueTime = queueTime;
-        _windowStart = queueTime.NewBaseline();
+        _mergeQueueTimes = mergeQueueTimes;
+        _windowStart = _queueTime.NewBaseline();
         int capacity = options.EffectiveCapacity;
         _highQueue = options.HighWatermark * capacity;
         _lowQueue = options.LowWatermark * capacity;
@@ -96,6 +100,8 @@ internal sealed class BackpressureMonitor
 
         if (_samples % SamplesPerWindow == 0)
         {
+            _queueTime.Clear();
+            _mergeQueueTimes(_queueTime);
             var summary = _queueTime.SummarizeSince(_windowStart);
             _windowP99 = summary.P99;
             _haveWindowP99 = summary.Count > 0;

@@ -10,8 +10,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     private const int HotKeyCount = 5;
 
-    // The workers' queue times merged, for the backpressure monitor's window (refreshed under _lock before each sample).
-    private readonly LatencyHistogram _queueTime = new();
     private readonly RateWindow _rates = new(); // guarded by _lock
     private readonly BackpressureMonitor _backpressure;
     private readonly EventDispatcher _events;
@@ -69,11 +67,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var processingTime = new LatencyHistogram();
         lock (_lock)
         {
+            MergeQueueTimesLocked(queueTime);
             foreach (var worker in _workers)
-            {
-                worker.QueueTime.AddTo(queueTime);
                 worker.ProcessingTime.AddTo(processingTime);
-            }
             rates = _rates.PerSecond(Stopwatch.GetTimestamp(), Volatile.Read(ref _submitted), FinishedTotal());
             state = _state switch
             {
@@ -128,42 +124,28 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         };
     }
 
+    /// <summary>Adds every worker's queue times (each records its own, outside the lock) into <paramref name="into"/>.</summary>
+    private void MergeQueueTimesLocked(LatencyHistogram into)
+    {
+        foreach (var worker in _workers)
+            worker.QueueTime.AddTo(into);
+    }
+
     /// <summary>Requests that ran to an outcome: the completion side of the arrival and completion rates.</summary>
     private long FinishedTotal() => Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
 
 
     /// <summary>
-    /// The keys with the longest backlogs: a scan of the live lanes (only keys with work have one), or where keyed
-    /// requests have no lanes (PerPartition without per-key limits or pauses) a count over the queued requests.
+    /// The keys with the longest backlogs, counted over the queued requests when a snapshot asks (keyed requests
+    /// need not have lanes: see _keyedLanes). Unordered executors have no key backlogs.
     /// </summary>
     private KeyBacklog[] HotKeysLocked()
     {
-        var backlogs = new List<KeyBacklog>();
-        if (_keyedLanes)
-        {
-            foreach (var lane in _lanes.Values)
-                backlogs.Add(new KeyBacklog(lane.Key, lane.Count));
-            if (_nullKeyLane is not null)
-                backlogs.Add(new KeyBacklog(null, _nullKeyLane.Count));
-        }
-        else if (_ordering != Ordering.Unordered)
-        {
-            backlogs.AddRange(CountQueuedByKeyLocked());
-        }
-        backlogs.RemoveAll(backlog => backlog.Queued == 0);
-        // Longest first; a stable sort, so keys with equal backlogs keep the order they were found in.
-        return backlogs.Select((backlog, index) => (backlog, index))
-            .OrderByDescending(entry => entry.backlog.Queued).ThenBy(entry => entry.index)
-            .Take(HotKeyCount).Select(entry => entry.backlog).ToArray();
-    }
-
-    /// <summary>Queued requests per key, oldest key first (keyed requests without lanes; a snapshot-time scan).</summary>
-    private IEnumerable<KeyBacklog> CountQueuedByKeyLocked()
-    {
-#pragma warning disable CS8714 // null keys are counted apart
+        if (_ordering == Ordering.Unordered)
+            return Array.Empty<KeyBacklog>();
+#pragma warning disable CS8714 // a null key never reaches the dictionary: it is counted apart
         var counts = new Dictionary<TKey, int>();
 #pragma warning restore CS8714
-        var order = new List<TKey>();
         int nullKeys = 0;
         for (var request = _oldest; request is not null; request = request.Newer)
         {
@@ -171,18 +153,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 continue;
             if (IsNull(request.Key))
                 nullKeys++;
-            else if (counts.TryGetValue(request.Key, out int count))
-                counts[request.Key] = count + 1;
             else
-            {
-                counts.Add(request.Key, 1);
-                order.Add(request.Key);
-            }
+                counts[request.Key] = counts.TryGetValue(request.Key, out int count) ? count + 1 : 1;
         }
-        foreach (var key in order)
-            yield return new KeyBacklog(key, counts[key]);
+        var backlogs = counts.Select(entry => new KeyBacklog(entry.Key, entry.Value));
         if (nullKeys > 0)
-            yield return new KeyBacklog(null, nullKeys);
+            backlogs = backlogs.Append(new KeyBacklog(null, nullKeys));
+        return backlogs.OrderByDescending(backlog => backlog.Queued).Take(HotKeyCount).ToArray();
     }
 
     /// <summary>Re-judges queue fill after a queue change; the hot path only compares two numbers.</summary>
@@ -245,9 +222,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 if (++_ticks % _ticksPerSample != 0)
                     return;
                 long submitted = Volatile.Read(ref _submitted), finished = FinishedTotal();
-                _queueTime.Clear();
-                foreach (var worker in _workers)
-                    worker.QueueTime.AddTo(_queueTime);
                 _rates.Sample(now, submitted, finished);
                 _backpressure.Sample(submitted, finished, _running);
                 PublishBackpressureLocked();

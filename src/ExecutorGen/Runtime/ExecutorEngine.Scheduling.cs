@@ -80,7 +80,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             // Waiters held by their own key's or partition's limit may be passed, but not by a request of the
             // same key (it would overtake that key's earlier request).
-            if (_waiters.Count == 0 || !WaiterHoldsKeyLocked(hasKey, key))
+            if (!waiting || !WaiterHoldsKeyLocked(hasKey, key))
             {
                 EnqueueLocked(envelope, hasKey, key, lane, partition, completion, parent);
                 return Admission.Accepted;
@@ -200,20 +200,38 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>Takes a queued request out (the oldest of its lane) and prepares its dead letter.</summary>
     private Shed ShedQueuedLocked(QueuedRequest victim)
     {
-        UnlinkQueuedLocked(victim);
         Interlocked.Increment(ref _dropped);
         var shed = new Shed(
             _dispatcher.GetHandlerName(victim.Envelope),
             LetterFor(victim.Envelope, victim.HasKey, victim.Key, DeadLetterReason.Dropped),
             victim.Completion);
-        if (victim.Lane is { } lane)
-        {
-            Debug.Assert(lane.Head == victim, "the oldest queued request is its lane's head");
-            lane.TakeHead();
-            ReleaseLaneIfUnusedLocked(lane);
-        }
-        TakeOutOfPlayLocked(victim);
+        RemoveQueuedLocked(victim);
         return shed;
+    }
+
+    /// <summary>
+    /// Takes a queued request out of play for good (shed, or reported unprocessed): out of the all-queued list and
+    /// off the head of its lane (released if that leaves it unused). Read what it carries first: it may be recycled.
+    /// A lane's request is referenced nowhere else and is freed at once; so is one under PerPartition, whose
+    /// worker-queue entry goes stale; an unordered one in the shared queue is still referenced there and is freed
+    /// when taken.
+    /// </summary>
+    private void RemoveQueuedLocked(QueuedRequest request)
+    {
+        UnlinkQueuedLocked(request);
+        if (request.Lane is { } lane)
+        {
+            Debug.Assert(lane.Head == request, "the oldest queued request is its lane's head");
+            lane.TakeHead();
+            ReleaseLaneIfUnusedLocked(lane); // one waiting in a shared ready queue is Ready: released when dequeued
+        }
+        else if (!_pinned)
+        {
+            request.State = RequestState.Removed;
+            return;
+        }
+        request.ReadyTicket++;
+        RecycleLocked(request);
     }
 
     // Submitted and Completed change only under the lock, so a plain increment does; the writes are whole,
@@ -407,22 +425,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     {
         for (var request = lane.Head; request is not null; request = request.NextInLane)
             EnqueuePinnedLocked(request, lane.ReadyQueue);
-    }
-
-    /// <summary>
-    /// A queued request leaves play (shed, or reported unprocessed) after it left its lane. An unordered one
-    /// in the shared queue is still referenced there and is freed when taken; under PerPartition its entry
-    /// goes stale, so it is freed at once; a lane's request is referenced nowhere else.
-    /// </summary>
-    private void TakeOutOfPlayLocked(QueuedRequest request)
-    {
-        if (request.Lane is null && !_pinned)
-        {
-            request.State = RequestState.Removed;
-            return;
-        }
-        request.ReadyTicket++;
-        RecycleLocked(request);
     }
 
     private void WakeOneLocked(int queue)

@@ -164,12 +164,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 _dispatcher.GetArguments(request.Envelope)));
             if (request.Completion is not null)
                 toCancel.Add(request.Completion);
-            UnlinkQueuedLocked(request);
-            var lane = request.Lane;
-            lane?.TakeHead();
-            TakeOutOfPlayLocked(request);
-            if (lane is not null)
-                ReleaseLaneIfUnusedLocked(lane); // a lane waiting in a shared ready queue is Ready: released below
+            RemoveQueuedLocked(request);
             request = next;
         }
 

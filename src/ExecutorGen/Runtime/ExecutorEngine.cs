@@ -101,7 +101,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             _idle[i] = new Stack<WorkerState>();
         }
 
-        _backpressure = new BackpressureMonitor(options, _workerCount, _queueTime);
+        _backpressure = new BackpressureMonitor(options, _workerCount, MergeQueueTimesLocked);
         // Workers and the timer must not inherit the constructing code's async-local state (its Activity above
         // all, which would become the parent of every execution), so they start without its ExecutionContext.
         using (ExecutionContext.SuppressFlow())
