@@ -99,32 +99,26 @@ public class AdmissionTests
     public async Task A_waiting_submitter_is_woken_once_the_full_queue_has_drained_by_an_eighth_and_nobody_passes_it_meanwhile()
     {
         // Capacity 16, so the slack is 2. Each queued request holds the worker until its own gate opens.
-        var gates = Enumerable.Range(0, 17).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        Work Gated(string key, int id) => Engines.Work(key, id, async (w, _) =>
-        {
-            await gates[w.Id].Task;
-            return w.Id;
-        });
+        var gates = new Gates(17);
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Capacity = 16 });
-        await engine.SubmitAsync(Gated("k0", 0), default); // taken at once: the worker holds it
+        await engine.SubmitAsync(gates.Work("k0", 0), default); // taken at once: the worker holds it
         await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
         for (int id = 1; id <= 16; id++)
-            Assert.True(engine.TrySubmit(Gated("k" + id, id)));
+            Assert.True(engine.TrySubmit(gates.Work("k" + id, id)));
         var waiter = engine.SubmitAsync(Engines.Work("late", 100, () => { }), default).AsTask();
         Assert.False(waiter.IsCompleted);
 
-        gates[0].SetResult(); // one request leaves the queue: 15 queued, one slot free, but the waiter stays held
+        gates.Open(0); // one request leaves the queue: 15 queued, one slot free, but the waiter stays held
         await Eventually.Until(() => engine.GetMetrics().QueueDepth == 15, TimeSpan.FromSeconds(10));
         Assert.False(waiter.IsCompleted);
         Assert.False(engine.TrySubmit(Engines.Work("newcomer", 101, () => { }))); // may not take the waiter's room
 
-        gates[1].SetResult(); // 14 queued: drained by the slack, the waiter goes in
+        gates.Open(1); // 14 queued: drained by the slack, the waiter goes in
         await waiter.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(15, engine.GetMetrics().QueueDepth);
         Assert.True(engine.TrySubmit(Engines.Work("newcomer", 102, () => { })));
 
-        foreach (var gate in gates)
-            gate.TrySetResult();
+        gates.OpenAll();
         var report = await engine.ShutdownAsync();
         Accounting.AssertBalanced(engine.GetMetrics(), report);
         Assert.Equal(19, engine.GetMetrics().Completed);
@@ -135,34 +129,28 @@ public class AdmissionTests
     {
         // Capacity 16, at most 2 per key. The only waiter for the capacity gives up; afterwards a waiter held by
         // its key's limit must not make the executor look full to everyone else.
-        var gates = Enumerable.Range(0, 17).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        Work Gated(string key, int id) => Engines.Work(key, id, async (w, _) =>
-        {
-            await gates[w.Id].Task;
-            return w.Id;
-        });
+        var gates = new Gates(17);
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Capacity = 16, MaxQueuedPerKey = 2 });
-        await engine.SubmitAsync(Gated("k0", 0), default);
+        await engine.SubmitAsync(gates.Work("k0", 0), default);
         await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
-        Assert.True(engine.TrySubmit(Gated("hot", 1)));
-        Assert.True(engine.TrySubmit(Gated("hot", 2)));
+        Assert.True(engine.TrySubmit(gates.Work("hot", 1)));
+        Assert.True(engine.TrySubmit(gates.Work("hot", 2)));
         for (int id = 3; id <= 16; id++)
-            Assert.True(engine.TrySubmit(Gated("k" + id, id)));
+            Assert.True(engine.TrySubmit(gates.Work("k" + id, id)));
         using var giveUp = new CancellationTokenSource();
         var cancelled = engine.SubmitAsync(Engines.Work("x", 100, () => { }), giveUp.Token).AsTask();
         giveUp.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
 
-        gates[0].SetResult(); // the worker takes "hot" 1, then (gates[1]) "k3": 14 queued
-        gates[1].SetResult();
+        gates.Open(0); // the worker takes "hot" 1, then (gate 1) "k3": 14 queued
+        gates.Open(1);
         await Eventually.Until(() => engine.GetMetrics().QueueDepth == 14 && engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
         Assert.True(engine.TrySubmit(Engines.Work("hot", 101, () => { }))); // "hot" is at its limit again: 15 queued
         var keyHeld = engine.SubmitAsync(Engines.Work("hot", 102, () => { }), default).AsTask(); // waits for its key only
         Assert.False(keyHeld.IsCompleted);
         Assert.True(engine.TrySubmit(Engines.Work("other", 103, () => { }))); // the capacity has room: 16 queued
 
-        foreach (var gate in gates)
-            gate.TrySetResult();
+        gates.OpenAll();
         await keyHeld.WaitAsync(TimeSpan.FromSeconds(10));
         var report = await engine.ShutdownAsync();
         Accounting.AssertBalanced(engine.GetMetrics(), report);

@@ -141,12 +141,8 @@ public class FairAdmissionTests
         // Two workers, capacity 32: each partition holds 16, with a slack of 2. Each request of the first partition
         // holds its worker until its own gate opens; the second partition keeps accepting throughout.
         var (first, second) = KeysOfTwoPartitions();
-        var gates = Enumerable.Range(0, 18).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-        Work Gated(int id) => Engines.Work(first[id % first.Length], id, async (w, _) =>
-        {
-            await gates[w.Id].Task;
-            return w.Id;
-        });
+        var gates = new Gates(18);
+        Work Gated(int id) => gates.Work(first[id % first.Length], id);
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 32, Ordering = Ordering.PerPartition });
         await engine.SubmitAsync(Gated(0), default);
         await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
@@ -154,16 +150,15 @@ public class FairAdmissionTests
             Assert.True(engine.TrySubmit(Gated(id)));
         var waiter = engine.SubmitAsync(Gated(17), default).AsTask();
 
-        gates[0].SetResult(); // 15 queued in the partition: not yet drained by the slack
+        gates.Open(0); // 15 queued in the partition: not yet drained by the slack
         await Eventually.Until(() => engine.GetMetrics().QueueDepth == 15, TimeSpan.FromSeconds(10));
         Assert.False(waiter.IsCompleted);
         Assert.False(engine.TrySubmit(Gated(17)));
         Assert.True(engine.TrySubmit(Engines.Work(second[0], 50, () => { }))); // the other partition is not held
 
-        gates[1].SetResult();
+        gates.Open(1);
         await waiter.WaitAsync(TimeSpan.FromSeconds(10));
-        foreach (var gate in gates)
-            gate.TrySetResult();
+        gates.OpenAll();
         var report = await engine.ShutdownAsync();
         Accounting.AssertBalanced(engine.GetMetrics(), report);
         Assert.Equal(19, engine.GetMetrics().Completed);
