@@ -91,25 +91,26 @@ public class BackpressureSignalTests
     }
 
     [Fact]
-    public void Queue_fill_stays_raised_through_dips_and_clears_once_the_queue_stayed_under_the_low_watermark_a_sample_interval()
+    public void Queue_fill_is_raised_at_the_high_watermark_and_clears_once_the_queue_stayed_under_the_low_watermark_a_sample_interval()
     {
         // Capacity 10: high watermark 8, low 6. A one-second window samples every 100 ms: that is the dwell.
         var monitor = new BackpressureMonitor(
             new ExecutorOptions { WorkerCount = 1, Capacity = 10, BackpressureWindow = TimeSpan.FromSeconds(1) }, 1, _ => { });
         long interval = Stopwatch.Frequency / 10;
+        long start = Stopwatch.GetTimestamp();
 
-        Assert.False(monitor.QueueFillHolds(false, 7));
-        Assert.True(monitor.QueueFillHolds(false, 8));
-        Assert.True(monitor.QueueFillHolds(true, 2)); // a dip: still raised
-        Assert.False(monitor.QueueFillSettled(Stopwatch.GetTimestamp()));
-        Assert.True(monitor.QueueFillHolds(true, 6)); // back at the low watermark before the dwell ran out
-        Assert.False(monitor.QueueFillSettled(Stopwatch.GetTimestamp() + 10 * interval));
+        Assert.False(monitor.QueueFillRaised(7));
+        Assert.True(monitor.QueueFillRaised(8));
+        Assert.False(monitor.QueueFillSettled(start, 2)); // a dip: the clock starts
+        Assert.False(monitor.QueueFillSettled(start + interval / 2, 6)); // back at the low watermark: the clock stops
+        Assert.False(monitor.QueueFillSettled(start + 10 * interval, 5)); // under it again: a new clock
 
-        Assert.True(monitor.QueueFillHolds(true, 5));
-        long dipped = Stopwatch.GetTimestamp();
-        Assert.False(monitor.QueueFillSettled(dipped + interval / 2));
-        Assert.True(monitor.QueueFillHolds(true, 0)); // further down: the clock keeps running from the first dip
-        Assert.True(monitor.QueueFillSettled(dipped + interval));
+        long dipped = start + 10 * interval;
+        Assert.False(monitor.QueueFillSettled(dipped + interval / 2, 0)); // further down: the clock keeps running
+        Assert.True(monitor.QueueFillSettled(dipped + interval, 3));
+
+        Assert.True(monitor.QueueFillRaised(9)); // a new episode: its clear needs a new interval under the low watermark
+        Assert.False(monitor.QueueFillSettled(dipped + 2 * interval, 3));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace ExecutorGen.Runtime;
 
 /// <summary>
-/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is raised on the queue change that reaches the
+/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is raised on the admission that reaches the
 /// high watermark, and cleared only once the queue has stayed under the low watermark for a whole sample interval
 /// (judged on the timer), so one overload episode raises it once, however its queue swings. The time-based
 /// signals are sampled on the engine's timer, ten samples per <see cref="ExecutorOptions.BackpressureWindow"/>,
@@ -71,21 +71,33 @@ internal sealed class BackpressureMonitor
 
     public double CompletionRate { get; private set; }
 
-    /// <summary>
-    /// Queue fill after a queue change: on at the high watermark; once on, it stays on here (a dip under the low
-    /// watermark only starts the clock that <see cref="QueueFillSettled"/> reads).
-    /// </summary>
-    public bool QueueFillHolds(bool holdsNow, int queued)
+    /// <summary>Queue fill is raised when the queue reaches the high watermark.</summary>
+    public bool QueueFillRaised(int queued)
     {
-        if (queued >= _lowQueue)
-            _underLowSince = 0;
-        else if (holdsNow && _underLowSince == 0)
-            _underLowSince = Math.Max(1, Stopwatch.GetTimestamp());
-        return holdsNow || queued >= _highQueue;
+        _underLowSince = 0; // the clock of a later clear starts under the low watermark, after this raise
+        return queued >= _highQueue;
     }
 
-    /// <summary>A raised queue fill clears: the queue has stayed under the low watermark for a whole sample interval.</summary>
-    public bool QueueFillSettled(long now) => _underLowSince != 0 && now - _underLowSince >= _sampleTicks;
+    /// <summary>
+    /// Whether a raised queue fill clears, judged on the timer: the queue has stayed under the low watermark for a
+    /// whole sample interval, from the first reading under it (<paramref name="now"/>, a Stopwatch timestamp) to one
+    /// at least an interval later, every reading between them under it as well. A dip between two readings is not
+    /// seen, which is what keeps the signal up through an overload whose queue swings.
+    /// </summary>
+    public bool QueueFillSettled(long now, int queued)
+    {
+        if (queued >= _lowQueue)
+        {
+            _underLowSince = 0;
+            return false;
+        }
+        if (_underLowSince == 0)
+        {
+            _underLowSince = Math.Max(1, now);
+            return false;
+        }
+        return now - _underLowSince >= _sampleTicks;
+    }
 
     /// <summary>Takes one sample and re-judges the time-based reasons.</summary>
     public void Sample(long arrivalsTotal, long completionsTotal, int busyWorkers)

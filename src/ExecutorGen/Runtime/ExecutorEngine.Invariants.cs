@@ -5,72 +5,69 @@ namespace ExecutorGen.Runtime;
 
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
-    // The full walk is linear in the queue and the lanes; above this size only the constant-time checks run, so
-    // Debug tests of large queues stay fast. The stress and model tests keep their queues below it.
-    private const int InvariantWalkLimit = 512;
-
-    /// <summary>
-    /// Checks the scheduling invariants stated at the top of ExecutorEngine.Scheduling after every operation that
-    /// changes the state. Debug builds only (the call is compiled out of Release), and allocation-free, so that the
-    /// allocation tests still measure the engine alone.
-    /// </summary>
-    [Conditional("DEBUG")]
-    private void AssertInvariantsLocked()
+    private sealed partial class Scheduler
     {
+        // The full walk is linear in the queue and the lanes; above this size only the constant-time checks run, so
+        // Debug tests of large queues stay fast. The stress and model tests keep their queues below it.
+        private const int InvariantWalkLimit = 512;
+
+        /// <summary>
+        /// Checks the scheduling invariants stated on <see cref="Scheduler"/> after every operation that changes the
+        /// state. Debug builds only (the call is compiled out of Release), and allocation-free, so that the
+        /// allocation tests still measure the engine alone.
+        /// </summary>
+        [Conditional("DEBUG")]
+        public void AssertInvariantsLocked()
+        {
 #if NET9_0_OR_GREATER
-        Debug.Assert(_lock.IsHeldByCurrentThread, "the scheduling state is read under the lock");
+            Debug.Assert(Sync.IsHeldByCurrentThread, "the scheduling state is read under its lock");
 #else
-        Debug.Assert(Monitor.IsEntered(_lock), "the scheduling state is read under the lock");
+            Debug.Assert(Monitor.IsEntered(Sync), "the scheduling state is read under its lock");
 #endif
-        Debug.Assert(_queued >= 0 && _running >= 0, "the counts never go negative");
-        Debug.Assert((_queued == 0) == (_oldest is null) && (_oldest is null) == (_newest is null),
-            "the all-queued list is empty exactly when nothing is queued");
-        // A worker that faulted puts its request back even at capacity: at most one more per worker.
-        Debug.Assert(_queued <= _capacity + _workers.Count, "admission keeps the queue within the capacity");
-        if (_pinned)
-        {
-            int partitions = 0;
-            foreach (int count in _partitionQueued)
-                partitions += count;
-            Debug.Assert(partitions == _queued, "the partitions' counts add up to the queued requests");
-        }
-        if (_queued > InvariantWalkLimit || _lanes.Count > InvariantWalkLimit)
-            return;
+            Debug.Assert(_queued >= 0 && _running >= 0 && Waiters >= 0, "the counts never go negative");
+            Debug.Assert(Waiters > 0 || !Held, "nothing is held for nobody");
+            Debug.Assert((_queued == 0) == (_oldest is null) && (_oldest is null) == (_newest is null),
+                "the all-queued list is empty exactly when nothing is queued");
+            // A worker that faulted puts its request back even when full: at most one more per worker it serves.
+            Debug.Assert(_queued <= Capacity + (_pinned ? 1 : _engine._workers.Count), "admission keeps the queue within its capacity");
+            if (_queued > InvariantWalkLimit || _lanes.Count > InvariantWalkLimit)
+                return;
 
-        int queued = 0, withoutLane = 0;
-        QueuedRequest? previous = null;
-        for (var request = _oldest; request is not null; request = request.Newer)
-        {
-            Debug.Assert(request.State == RequestState.Queued, "the all-queued list holds queued requests only");
-            Debug.Assert(request.Older == previous, "the all-queued list is linked both ways");
-            Debug.Assert(request.Lane is null || request.Lane.Head is not null, "a queued request's lane holds it");
-            queued++;
-            if (request.Lane is null)
-                withoutLane++;
-            previous = request;
-        }
-        Debug.Assert(previous == _newest, "the all-queued list ends at the newest request");
-        Debug.Assert(queued == _queued, "_queued counts the queued requests");
+            int queued = 0, withoutLane = 0;
+            QueuedRequest? previous = null;
+            for (var request = _oldest; request is not null; request = request.Newer)
+            {
+                Debug.Assert(request.State == RequestState.Queued, "the all-queued list holds queued requests only");
+                Debug.Assert(request.Older == previous, "the all-queued list is linked both ways");
+                Debug.Assert(request.Lane is null || request.Lane.Head is not null, "a queued request's lane holds it");
+                queued++;
+                if (request.Lane is null)
+                    withoutLane++;
+                previous = request;
+            }
+            Debug.Assert(previous == _newest, "the all-queued list ends at the newest request");
+            Debug.Assert(queued == _queued, "_queued counts the queued requests");
 
-        int inLanes = 0;
-        foreach (var lane in _lanes.Values)
-            inLanes += AssertLaneInvariants(lane);
-        if (_nullKeyLane is not null)
-            inLanes += AssertLaneInvariants(_nullKeyLane);
-        Debug.Assert(inLanes + withoutLane == _queued, "every queued request is in its lane, or has none");
-    }
-
-    private static int AssertLaneInvariants(Lane lane)
-    {
-        int count = 0;
-        for (var request = lane.Head; request is not null; request = request.NextInLane)
-        {
-            Debug.Assert(request.Lane == lane && request.State == RequestState.Queued, "a lane holds queued requests of its own");
-            Debug.Assert(request.NextInLane is not null || request == lane.Tail, "a lane ends at its tail");
-            count++;
+            int inLanes = 0;
+            foreach (var lane in _lanes.Values)
+                inLanes += AssertLaneInvariants(lane);
+            if (_nullKeyLane is not null)
+                inLanes += AssertLaneInvariants(_nullKeyLane);
+            Debug.Assert(inLanes + withoutLane == _queued, "every queued request is in its lane, or has none");
         }
-        Debug.Assert(count == lane.Count, "a lane counts its requests");
-        Debug.Assert(lane.Head is not null || lane.State != LaneState.Idle || lane.Paused, "an idle lane with nothing queued is released");
-        return count;
+
+        private static int AssertLaneInvariants(Lane lane)
+        {
+            int count = 0;
+            for (var request = lane.Head; request is not null; request = request.NextInLane)
+            {
+                Debug.Assert(request.Lane == lane && request.State == RequestState.Queued, "a lane holds queued requests of its own");
+                Debug.Assert(request.NextInLane is not null || request == lane.Tail, "a lane ends at its tail");
+                count++;
+            }
+            Debug.Assert(count == lane.Count, "a lane counts its requests");
+            Debug.Assert(lane.Head is not null || lane.State != LaneState.Idle || lane.Paused, "an idle lane with nothing queued is released");
+            return count;
+        }
     }
 }

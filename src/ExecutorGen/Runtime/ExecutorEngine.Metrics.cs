@@ -14,8 +14,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private readonly BackpressureMonitor _backpressure;
     private readonly EventDispatcher _events;
 
-    private long _submitted;
-    private long _completed;
     private long _failed;
     private long _rejected;
     private long _dropped;
@@ -23,8 +21,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private long _deadLettered;
     private long _cancelled;
     private long _deadLetterSinkFailures;
-    private int _queued; // guarded by _lock; read without it for snapshots
-    private bool _queueFillHolds; // guarded by _lock
+    private bool _queueFillHolds; // written under _lock; read without it to skip the raise check
     private BackpressureState _backpressureState = BackpressureState.Inactive; // replaced under _lock
 
     /// <summary>Raised, on a thread-pool thread and in order, when <see cref="Backpressure"/> turns on or off or its reasons change.</summary>
@@ -53,7 +50,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     /// <summary>The current backpressure state (its queue fill is the current one).</summary>
     public BackpressureState Backpressure =>
-        Volatile.Read(ref _backpressureState) with { QueueFill = Volatile.Read(ref _queued) / (double)_capacity };
+        Volatile.Read(ref _backpressureState) with { QueueFill = QueuedTotal() / (double)_capacity };
 
     /// <summary>A snapshot of the executor's counters, gauges, per-worker figures and hot keys.</summary>
     public ExecutorMetrics GetMetrics()
@@ -70,7 +67,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             MergeQueueTimesLocked(queueTime);
             foreach (var worker in _workers)
                 worker.ProcessingTime.AddTo(processingTime);
-            rates = _rates.PerSecond(Stopwatch.GetTimestamp(), Volatile.Read(ref _submitted), FinishedTotal());
+            rates = _rates.PerSecond(Stopwatch.GetTimestamp(), SubmittedTotal(), FinishedTotal());
             state = _state switch
             {
                 EngineState.Running => ExecutorState.Running,
@@ -86,12 +83,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     stuck++;
             }
             hotKeys = HotKeysLocked();
-            paused = _pausedKeys;
-            busy = _running;
+            paused = 0;
+            busy = 0;
+            foreach (var scheduler in _schedulers)
+            {
+                paused += scheduler.PausedKeyCount;
+                busy += scheduler.RunningCount;
+            }
         }
 
         // Outcomes are read before Submitted so that a snapshot never shows more finished than accepted.
-        long completed = Volatile.Read(ref _completed);
+        long completed = CompletedTotal();
         long deadLettered = Volatile.Read(ref _deadLettered);
         long cancelled = Volatile.Read(ref _cancelled);
         long dropped = Volatile.Read(ref _dropped);
@@ -105,8 +107,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Retried = Volatile.Read(ref _retried),
             Rejected = Volatile.Read(ref _rejected),
             DeadLetterSinkFailures = Volatile.Read(ref _deadLetterSinkFailures),
-            Submitted = Volatile.Read(ref _submitted),
-            QueueDepth = Volatile.Read(ref _queued),
+            Submitted = SubmittedTotal(),
+            QueueDepth = QueuedTotal(),
             Capacity = _capacity,
             WorkerCount = _workerCount,
             BusyWorkers = busy,
@@ -132,7 +134,41 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>Requests that ran to an outcome: the completion side of the arrival and completion rates.</summary>
-    private long FinishedTotal() => Volatile.Read(ref _completed) + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
+    private long FinishedTotal() => CompletedTotal() + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
+
+    // The schedulers count what changes under their locks; the totals add them up without locks. Each count only
+    // grows, so reading the outcomes first keeps a snapshot from showing more finished than accepted.
+    private long SubmittedTotal()
+    {
+        long total = 0;
+        foreach (var scheduler in _schedulers)
+            total += scheduler.SubmittedCount;
+        return total;
+    }
+
+    private long CompletedTotal()
+    {
+        long total = 0;
+        foreach (var scheduler in _schedulers)
+            total += scheduler.CompletedCount;
+        return total;
+    }
+
+    private int QueuedTotal()
+    {
+        int total = 0;
+        foreach (var scheduler in _schedulers)
+            total += scheduler.QueuedCount;
+        return total;
+    }
+
+    private int RunningTotal()
+    {
+        int total = 0;
+        foreach (var scheduler in _schedulers)
+            total += scheduler.RunningCount;
+        return total;
+    }
 
 
     /// <summary>
@@ -147,14 +183,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var counts = new Dictionary<TKey, int>();
 #pragma warning restore CS8714
         int nullKeys = 0;
-        for (var request = _oldest; request is not null; request = request.Newer)
+        foreach (var scheduler in _schedulers)
         {
-            if (!request.HasKey)
-                continue;
-            if (IsNull(request.Key))
-                nullKeys++;
-            else
-                counts[request.Key] = counts.TryGetValue(request.Key, out int count) ? count + 1 : 1;
+            lock (scheduler.Sync)
+                scheduler.CountKeysLocked(counts, ref nullKeys);
         }
         var backlogs = counts.Select(entry => new KeyBacklog(entry.Key, entry.Value));
         if (nullKeys > 0)
@@ -162,15 +194,29 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return backlogs.OrderByDescending(backlog => backlog.Queued).Take(HotKeyCount).ToArray();
     }
 
-    /// <summary>Re-judges queue fill after a queue change; the hot path only compares two numbers.</summary>
-    private void OnQueueDepthChangedLocked()
+    /// <summary>
+    /// After an admission: if its scheduler has reached its share of the high watermark and queue fill is not raised
+    /// yet, adds the queues up and raises it at the high watermark (the hot path reads two numbers only).
+    /// </summary>
+    private void RaiseQueueFillIfReached(Scheduler scheduler)
     {
-        bool holds = _state != EngineState.Stopped && _backpressure.QueueFillHolds(_queueFillHolds, _queued);
-        if (holds != _queueFillHolds)
-        {
-            _queueFillHolds = holds;
-            PublishBackpressureLocked();
-        }
+        if (scheduler.QueuedCount < scheduler.FillMark || Volatile.Read(ref _queueFillHolds))
+            return;
+        lock (_lock)
+            RaiseQueueFillIfOverLocked();
+    }
+
+    /// <summary>
+    /// Raises queue fill when the queues add up to the high watermark. Called after admissions that may have reached
+    /// it, and on the timer, which also catches a crossing made by a scheduler still under its own share.
+    /// Clearing is judged on the timer alone (<see cref="BackpressureMonitor.QueueFillSettled"/>).
+    /// </summary>
+    private void RaiseQueueFillIfOverLocked()
+    {
+        if (_queueFillHolds || _state == EngineState.Stopped || !_backpressure.QueueFillRaised(QueuedTotal()))
+            return;
+        Volatile.Write(ref _queueFillHolds, true);
+        PublishBackpressureLocked();
     }
 
     /// <summary>Builds the state from the current reasons and announces it if the reasons changed.</summary>
@@ -180,7 +226,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var previous = _backpressureState;
         var current = new BackpressureState(
             reasons,
-            _queued / (double)_capacity,
+            QueuedTotal() / (double)_capacity,
             _backpressure.QueueTimeP99,
             _backpressure.Saturation,
             _backpressure.ArrivalRate,
@@ -214,16 +260,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     return;
                 long now = Stopwatch.GetTimestamp();
                 SuperviseLocked(now);
-                if (_queueFillHolds && _backpressure.QueueFillSettled(now))
+                if (!_queueFillHolds)
+                    RaiseQueueFillIfOverLocked();
+                else if (_backpressure.QueueFillSettled(now, QueuedTotal()))
                 {
-                    _queueFillHolds = false; // its clock restarts at the next raise, which is over the low watermark
+                    Volatile.Write(ref _queueFillHolds, false);
                     PublishBackpressureLocked();
                 }
                 if (++_ticks % _ticksPerSample != 0)
                     return;
-                long submitted = Volatile.Read(ref _submitted), finished = FinishedTotal();
+                long finished = FinishedTotal(), submitted = SubmittedTotal();
                 _rates.Sample(now, submitted, finished);
-                _backpressure.Sample(submitted, finished, _running);
+                _backpressure.Sample(submitted, finished, RunningTotal());
                 PublishBackpressureLocked();
             }
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -18,7 +19,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     private readonly List<UnprocessedRequest> _unprocessed = new(); // guarded by _lock
     private readonly Timer _timer;
-    private EngineState _state; // guarded by _lock
+    // Written under _lock, and each scheduler's lock is entered after every write (RemoveAllQueuedLocked,
+    // WakeAllIfStoppingAndDoneLocked), so code under a scheduler's lock sees the change from its next acquisition on.
+    private EngineState _state;
     private TaskCompletionSource<ShutdownReport>? _shutdown;
 
     /// <summary>Whether every worker loop has ended (for tests of clean shutdown).</summary>
@@ -82,6 +85,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             refused = new SubmitWaiter<TKey, TEnvelope>[_waiters.Count];
             _waiters.CopyTo(refused, 0);
             _waiters.Clear();
+            foreach (var scheduler in _schedulers)
+            {
+                lock (scheduler.Sync)
+                    scheduler.ClearWaitersLocked();
+            }
             if (mode == ShutdownMode.Cancel)
                 RemoveAllQueuedLocked(toCancel);
             WakeAllIfStoppingAndDoneLocked();
@@ -125,9 +133,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             RemoveAllQueuedLocked(toCancel);
             _state = EngineState.Stopped;
             _backpressure.Clear();
-            _queueFillHolds = false;
+            Volatile.Write(ref _queueFillHolds, false);
             PublishBackpressureLocked();
-            report = new ShutdownReport(Volatile.Read(ref _completed), _unprocessed.ToArray(), timedOut);
+            report = new ShutdownReport(CompletedTotal(), _unprocessed.ToArray(), timedOut);
         }
         foreach (var completion in toCancel)
             completion.TrySetCanceled();
@@ -151,108 +159,40 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         toCancel.Clear();
     }
 
-    /// <summary>Moves every queued request into the unprocessed list; their callers' tasks are cancelled by the caller.</summary>
+    /// <summary>
+    /// Moves every queued request into the unprocessed list, oldest first (under PerPartition the partitions' requests
+    /// are merged by arrival); their callers' tasks are cancelled by the caller.
+    /// </summary>
     private void RemoveAllQueuedLocked(List<IRequestCompletion> toCancel)
     {
-        // Oldest first, so each lane gives up its requests from the head, in order.
-        for (var request = _oldest; request is not null;)
+        var removed = new List<(long EnqueuedAt, UnprocessedRequest Request)>();
+        foreach (var scheduler in _schedulers)
         {
-            var next = request.Newer;
-            _unprocessed.Add(new UnprocessedRequest(
-                _dispatcher.GetHandlerName(request.Envelope),
-                request.HasKey ? request.Key : null,
-                _dispatcher.GetArguments(request.Envelope)));
-            if (request.Completion is not null)
-                toCancel.Add(request.Completion);
-            RemoveQueuedLocked(request);
-            request = next;
-        }
-
-        foreach (var queue in _ready)
-        {
-            while (queue.Count > 0)
+            lock (scheduler.Sync)
             {
-                var item = queue.Dequeue();
-                if (item.Lane is { } lane)
+                scheduler.RemoveAllQueuedLocked(request =>
                 {
-                    lane.State = LaneState.Idle;
-                    ReleaseLaneIfUnusedLocked(lane);
-                }
-                else if (item.Request!.State == RequestState.Removed)
-                {
-                    RecycleLocked(item.Request);
-                }
+                    removed.Add((request.EnqueuedAt, new UnprocessedRequest(
+                        _dispatcher.GetHandlerName(request.Envelope),
+                        request.HasKey ? request.Key : null,
+                        _dispatcher.GetArguments(request.Envelope))));
+                    if (request.Completion is not null)
+                        toCancel.Add(request.Completion);
+                });
+                scheduler.AssertInvariantsLocked();
             }
         }
-
-        // Paused lanes are now empty; they are released unless a request of theirs is still running.
-        var paused = new List<Lane>();
-        foreach (var lane in _lanes.Values)
-        {
-            if (lane.Paused)
-                paused.Add(lane);
-        }
-        if (_nullKeyLane is { Paused: true })
-            paused.Add(_nullKeyLane);
-        foreach (var lane in paused)
-        {
-            lane.Paused = false;
-            ReleaseLaneIfUnusedLocked(lane);
-        }
-        _pausedKeys = 0;
-        OnQueueDepthChangedLocked();
-        WakeAllIfStoppingAndDoneLocked();
-        AssertInvariantsLocked();
+        // A stable sort: requests of one key are in one scheduler, already in order, whatever their timestamps.
+        _unprocessed.AddRange(removed.OrderBy(entry => entry.EnqueuedAt).Select(entry => entry.Request));
     }
 
     /// <summary>Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends.</summary>
     private void WakeAllIfStoppingAndDoneLocked()
     {
-        if (_state == EngineState.Running || _running != 0)
-            return;
-        foreach (var idle in _idle)
+        foreach (var scheduler in _schedulers)
         {
-            while (idle.Count > 0)
-                idle.Pop().Signal.Set();
-        }
-    }
-
-    /// <summary>Puts a request that a faulted worker had taken back at the head of its lane (or ready queue).</summary>
-    private void RequeueAtHeadLocked(QueuedRequest request)
-    {
-        request.State = RequestState.Queued;
-        request.Newer = _oldest;
-        if (_oldest is null)
-            _newest = request;
-        else
-            _oldest.Older = request;
-        _oldest = request;
-        _queued++;
-        if (_pinned)
-            _partitionQueued[request.Partition]++;
-
-        if (request.Lane is { } lane)
-        {
-            request.NextInLane = lane.Head;
-            lane.Head = request;
-            if (lane.Tail is null)
-                lane.Tail = request;
-            lane.Count++;
-            lane.State = LaneState.Idle;
-            if (lane.Paused)
-                return;
-            if (_pinned)
-                EnqueuePinnedLocked(request, lane.ReadyQueue, first: true);
-            else
-                MakeReadyLocked(lane);
-        }
-        else if (_pinned)
-        {
-            EnqueuePinnedLocked(request, request.Partition, first: true);
-        }
-        else
-        {
-            MakeReadyLocked(request);
+            lock (scheduler.Sync)
+                scheduler.WakeAllIfStoppingAndDoneLocked();
         }
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     /// <summary>
     /// Marks workers whose handler has run longer than <c>StuckAfter</c>. The mark goes when that request is
-    /// finished (<see cref="FinishLocked"/>), not on a later pass, which may read an earlier clock than the one
+    /// finished (<see cref="Scheduler.FinishLocked"/>), not on a later pass, which may read an earlier clock than the one
     /// that set it (a test looking ahead, then the engine's timer).
     /// With a shared ready queue a replacement worker starts for each stuck one, so the other keys keep the
     /// full worker capacity; it retires once the stuck worker is back. Under PerPartition the stuck worker's
@@ -25,16 +25,21 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         for (int i = 0; i < count; i++)
         {
             var worker = _workers[i];
-            if (worker.IsRetired)
-                continue;
-            var runningFor = worker.RunningFor(now);
-            if (!worker.IsStuck && runningFor > stuckAfter)
+            // Under its scheduler's lock, where its request's finish clears the mark: a mark set here is never
+            // left behind by a request that finished meanwhile. (With one scheduler that lock is held already.)
+            lock (_schedulers[worker.Scheduler].Sync)
             {
-                worker.IsStuck = true;
-                bool replace = _ready.Length == 1 && _state == EngineState.Running;
-                if (replace)
-                    StartWorkerLocked(isReplacement: true);
-                _events.PostWorkerStuck(new WorkerStuckEventArgs(worker.Id, runningFor, replace));
+                if (worker.IsRetired)
+                    continue;
+                var runningFor = worker.RunningFor(now);
+                if (!worker.IsStuck && runningFor > stuckAfter)
+                {
+                    worker.IsStuck = true;
+                    bool replace = !_pinned && _state == EngineState.Running;
+                    if (replace)
+                        StartWorkerLocked(isReplacement: true);
+                    _events.PostWorkerStuck(new WorkerStuckEventArgs(worker.Id, runningFor, replace));
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IGaug
     string IGaugeSource.Name => _name;
 
     (int QueueDepth, int BusyWorkers, bool Backpressure) IGaugeSource.ReadGauges() =>
-        (Volatile.Read(ref _queued), Math.Max(0, Volatile.Read(ref _running)), Volatile.Read(ref _backpressureState).IsActive);
+        (QueuedTotal(), Math.Max(0, RunningTotal()), Volatile.Read(ref _backpressureState).IsActive);
 
     /// <summary>The submitter's activity, when anyone listens to the ExecutorGen activity source (else nothing to carry).</summary>
     private static ActivityContext CaptureParent() =>

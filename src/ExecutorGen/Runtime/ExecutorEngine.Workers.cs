@@ -25,9 +25,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private void StartWorkerLocked(bool isReplacement)
     {
         int id = _workers.Count;
-        // Replacements serve the shared queue; under PerPartition worker i serves queue i.
-        int queue = _ready.Length == 1 ? 0 : id;
-        var worker = new WorkerState(id, queue, _dedicatedThreads, isReplacement);
+        // Replacements serve the shared scheduler; under PerPartition worker i serves scheduler i.
+        var worker = new WorkerState(id, _pinned ? id : 0, _dedicatedThreads, isReplacement);
         _workers.Add(worker);
         if (!_dedicatedThreads)
         {
@@ -144,37 +143,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>Takes the worker's next request (as of <paramref name="now"/>), or registers it as idle, or ends it.</summary>
     private Step NextStep(WorkerState worker, long now, out QueuedRequest? request)
     {
-        lock (_lock)
+        var scheduler = _schedulers[worker.Scheduler];
+        Step step;
+        bool admitWaiters;
+        lock (scheduler.Sync)
         {
-            var step = NextStepLocked(worker, now, out request);
-            AssertInvariantsLocked();
-            return step;
+            step = scheduler.NextStepLocked(worker, now, out request);
+            admitWaiters = step == Step.Run && scheduler.WaitersMayEnterLocked;
+            scheduler.AssertInvariantsLocked();
         }
-    }
-
-    private Step NextStepLocked(WorkerState worker, long now, out QueuedRequest? request)
-    {
-        request = null;
-        if (worker.IsReplacement && !ReplacementStillNeededLocked())
-        {
-            worker.IsRetired = true;
-            // It may have been woken for work: hand that wake-up on, or the work would wait for a later one.
-            if (_ready[worker.ReadyQueue].Count > 0)
-                WakeOneLocked(worker.ReadyQueue);
-            return Step.Exit;
-        }
-        if (TryTakeLocked(worker, now, out var taken))
-        {
-            request = taken;
-            return Step.Run;
-        }
-        if (_state != EngineState.Running && _running == 0)
-        {
-            worker.IsRetired = true;
-            return Step.Exit;
-        }
-        _idle[worker.ReadyQueue].Push(worker);
-        return Step.Wait;
+        if (admitWaiters)
+            AdmitWaiters();
+        return step;
     }
 
     /// <summary>
@@ -188,15 +168,22 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var completion = finished.Completion;
         var failure = finished.Failure;
         var step = Step.Exit;
+        bool admitWaiters = false;
         worker.ProcessingTime.Record(finished.FinishedAt - finished.StartedAt); // the worker's own histogram: no lock
         next = null;
-        lock (_lock)
+        var scheduler = _schedulers[worker.Scheduler];
+        lock (scheduler.Sync)
         {
-            FinishLocked(worker, finished, outcome);
+            scheduler.FinishLocked(worker, finished, outcome);
             if (takeNext)
-                step = NextStepLocked(worker, finished.FinishedAt, out next);
-            AssertInvariantsLocked();
+            {
+                step = scheduler.NextStepLocked(worker, finished.FinishedAt, out next);
+                admitWaiters = step == Step.Run && scheduler.WaitersMayEnterLocked;
+            }
+            scheduler.AssertInvariantsLocked();
         }
+        if (admitWaiters)
+            AdmitWaiters();
         if (outcome == Outcome.DeadLettered)
             completion?.TrySetException(failure!);
         return step;
@@ -219,13 +206,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         if (worker.IsBusy)
             worker.Finished(Stopwatch.GetTimestamp());
-        lock (_lock)
+        var scheduler = _schedulers[worker.Scheduler];
+        lock (scheduler.Sync)
         {
-            worker.IsStuck = false;
-            _running--;
-            RequeueAtHeadLocked(request);
-            WakeAllIfStoppingAndDoneLocked();
-            AssertInvariantsLocked();
+            scheduler.RequeueAfterFaultLocked(worker, request);
+            scheduler.AssertInvariantsLocked();
         }
     }
 

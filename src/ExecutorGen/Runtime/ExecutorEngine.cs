@@ -1,8 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
+#if NET9_0_OR_GREATER
+using SyncObject = System.Threading.Lock;
+#else
+using SyncObject = System.Object;
+#endif
 
 namespace ExecutorGen.Runtime;
 
@@ -12,9 +18,9 @@ namespace ExecutorGen.Runtime;
 /// letters, supervision, metrics, backpressure and shutdown. Generated executors are thin typed wrappers.
 /// </summary>
 /// <remarks>
-/// One lock guards the scheduling state (lanes, ready queues, idle workers, waiters, the queued list); it
-/// is held only for a few pointer moves per request and never while user code runs. Handlers, sinks and
-/// event subscribers are always called outside it.
+/// The scheduling state (lanes, ready queue, idle workers, the queued list) is guarded by its scheduler's lock:
+/// one for the whole executor, or under PerPartition one per worker. A lock is held only for a few pointer moves
+/// per request and never while user code runs. Handlers, sinks and event subscribers are always called outside it.
 /// </remarks>
 /// <typeparam name="TKey">The partition key type.</typeparam>
 /// <typeparam name="TEnvelope">The generated request envelope.</typeparam>
@@ -36,7 +42,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private readonly bool _pauseKeyOnDeadLetter;
     private readonly bool _dedicatedThreads;
 
-    // Each worker has a queue of its own (PerPartition with more than one worker): see ExecutorEngine.Scheduling.
+    // Each worker has a scheduler of its own (PerPartition with more than one worker); else one serves them all.
     private readonly bool _pinned;
 
     // Whether keyed requests have lanes. Under PerPartition a worker's queue alone keeps each key's order (one
@@ -45,18 +51,21 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     // insertion and removal per request under the lock.
     private readonly bool _keyedLanes;
 
-    // Under PerPartition, the most a worker's queue holds: its share of the capacity, so a hot partition makes its
-    // own submitters wait, not everyone's.
-    private readonly int _partitionCapacity;
+    // The engine's lock guards the waiters, the workers list, supervision, backpressure and shutdown; with one
+    // scheduler it is also that scheduler's lock. Lock order: the engine's lock before a scheduler's.
+    private readonly SyncObject _lock = new();
 
-#if NET9_0_OR_GREATER
-    private readonly Lock _lock = new();
-#else
-    private readonly object _lock = new();
-#endif
+    // The scheduling state: one scheduler, or under PerPartition one per worker (see ExecutorEngine.Scheduler).
+    private readonly Scheduler[] _schedulers;
+
+    // Submitters waiting for room, in arrival order, over all schedulers (guarded by _lock).
+    private readonly LinkedList<SubmitWaiter<TKey, TEnvelope>> _waiters = new();
 
     // One waiter kept for re-use: a producer that keeps the queue full waits without allocating.
     private SubmitWaiter<TKey, TEnvelope>? _spareWaiter;
+
+    // Where the next request without a key starts looking for room under PerPartition.
+    private int _unkeyedRoundRobin;
 
     /// <summary>Creates the engine and starts its workers.</summary>
     /// <param name="dispatcher">The generated dispatcher.</param>
@@ -84,21 +93,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _events = new EventDispatcher(eventSender ?? this);
         _telemetry = ExecutorTelemetry.For(options.MeterFactory);
 
-        // PerPartition gives each worker its own ready queue (key → fixed worker); the other modes share one.
-        int readyQueues = _ordering == Ordering.PerPartition ? _workerCount : 1;
-        _pinned = readyQueues > 1;
+        // PerPartition gives each worker a scheduler of its own (key → fixed worker); the other modes share one.
+        _pinned = _ordering == Ordering.PerPartition && _workerCount > 1;
         _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter);
-        _partitionQueued = new int[_pinned ? readyQueues : 0];
-        _partitionCapacity = (_capacity + readyQueues - 1) / readyQueues;
-        _partitionHeld = new bool[_partitionQueued.Length];
-        _capacitySlack = Math.Max(1, _capacity / 8);
-        _partitionSlack = Math.Max(1, _partitionCapacity / 8);
-        _ready = new ReadyQueue[readyQueues];
-        _idle = new Stack<WorkerState>[readyQueues];
-        for (int i = 0; i < readyQueues; i++)
+        _schedulers = new Scheduler[_pinned ? _workerCount : 1];
+        for (int i = 0; i < _schedulers.Length; i++)
         {
-            _ready[i] = new ReadyQueue();
-            _idle[i] = new Stack<WorkerState>();
+            // Partition shares add up to the capacity (at least one each, should the capacity be smaller than the
+            // worker count), so the partitions together never hold more than the capacity.
+            int share = Math.Max(1, _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0));
+            int fillMark = (int)Math.Ceiling(options.HighWatermark * share);
+            _schedulers[i] = new Scheduler(this, i, share, fillMark, _pinned ? new SyncObject() : _lock);
         }
 
         _backpressure = new BackpressureMonitor(options, _workerCount, MergeQueueTimesLocked);
@@ -158,21 +163,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// </summary>
     public bool ResumeKey(TKey key)
     {
-        lock (_lock)
+        var scheduler = SchedulerFor(hasKey: true, key);
+        lock (scheduler.Sync)
         {
-            var lane = FindLaneLocked(key);
-            if (lane is null || !lane.Paused)
-                return false;
-            lane.Paused = false;
-            _pausedKeys--;
-            if (lane.Head is null)
-                ReleaseLaneIfUnusedLocked(lane);
-            else if (_pinned)
-                EnqueueLanePinnedLocked(lane);
-            else
-                MakeReadyLocked(lane);
-            AssertInvariantsLocked();
-            return true;
+            bool resumed = scheduler.ResumeKeyLocked(key);
+            scheduler.AssertInvariantsLocked();
+            return resumed;
         }
     }
 
@@ -200,8 +196,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     }
 
     /// <summary>
-    /// Decides a request's admission under the lock (registering a waiter when it must wait), then finishes
-    /// a shed request and reports the admission outside it.
+    /// Decides a request's admission under its scheduler's lock (with the engine's as well when submitters wait
+    /// there, or it must wait itself), then finishes a shed request and reports the admission outside them.
     /// </summary>
     private Admission Admit(in TEnvelope envelope, IRequestCompletion? completion, bool mayWait, out SubmitWaiter<TKey, TEnvelope>? waiter)
     {
@@ -209,23 +205,115 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // the caller's error, reported to the caller, and must leave nothing behind.
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
         var parent = CaptureParent();
-        Admission admission;
+        var scheduler = SchedulerFor(hasKey, key);
+        var admission = Admission.MustWait;
         Shed shed = default;
+        waiter = null;
+        lock (scheduler.Sync)
+        {
+            // Nobody waits here, so there is nobody the request could overtake: the engine's waiters need no look.
+            if (scheduler.Waiters == 0)
+            {
+                admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, waiterHoldsKey: false, ref shed);
+                scheduler.AssertInvariantsLocked();
+            }
+        }
+        if (admission == Admission.MustWait)
+            admission = AdmitOrWait(scheduler, envelope, hasKey, key, completion, parent, mayWait, ref shed, out waiter);
+        Deliver(shed);
+        RecordAdmission(admission, envelope);
+        if (admission == Admission.Accepted)
+            RaiseQueueFillIfReached(scheduler);
+        return admission;
+    }
+
+    /// <summary>
+    /// Admission with the waiters in view (both locks held): waiters held by their own key's limit may be passed,
+    /// but not by a request of the same key (it would overtake that key's earlier request); a request that must
+    /// wait joins the waiters.
+    /// </summary>
+    private Admission AdmitOrWait(Scheduler scheduler, in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, bool mayWait, ref Shed shed, out SubmitWaiter<TKey, TEnvelope>? waiter)
+    {
         waiter = null;
         lock (_lock)
         {
-            admission = AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, ref shed);
-            if (admission == Admission.MustWait)
+            lock (scheduler.Sync)
             {
-                waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? new SubmitWaiter<TKey, TEnvelope>(this);
-                waiter.Prepare(envelope, hasKey, key, completion, parent);
-                _waiters.AddLast(waiter.Node);
+                bool waiterHoldsKey = scheduler.Waiters > 0 && WaiterHoldsKeyLocked(hasKey, key);
+                var admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, waiterHoldsKey, ref shed);
+                if (admission == Admission.MustWait)
+                {
+                    waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? new SubmitWaiter<TKey, TEnvelope>(this);
+                    waiter.Prepare(envelope, hasKey, key, completion, parent);
+                    waiter.Scheduler = scheduler.Index;
+                    scheduler.AddWaiterLocked();
+                    _waiters.AddLast(waiter.Node);
+                }
+                scheduler.AssertInvariantsLocked();
+                return admission;
             }
-            AssertInvariantsLocked();
         }
-        Deliver(shed);
-        RecordAdmission(admission, envelope);
-        return admission;
+    }
+
+    private bool WaiterHoldsKeyLocked(bool hasKey, TKey key)
+    {
+        if (!hasKey)
+            return false;
+        var comparer = EqualityComparer<TKey>.Default;
+        for (var node = _waiters.First; node is not null; node = node.Next)
+        {
+            if (node.Value.HasKey && comparer.Equals(node.Value.Key, key))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The scheduler of a request: the only one, or under PerPartition its key's worker's; a request without a key
+    /// goes to the next worker in turn that has room (counts read without locks: a hint, re-checked on admission).
+    /// </summary>
+    private Scheduler SchedulerFor(bool hasKey, TKey key)
+    {
+        if (_schedulers.Length == 1)
+            return _schedulers[0];
+        if (hasKey)
+            return _schedulers[PartitionHash.Bucket(key, _schedulers.Length)];
+        int first = (int)((uint)Interlocked.Increment(ref _unkeyedRoundRobin) % (uint)_schedulers.Length);
+        for (int i = 0; i < _schedulers.Length; i++)
+        {
+            var scheduler = _schedulers[(first + i) % _schedulers.Length];
+            if (scheduler.QueuedCount < scheduler.Capacity)
+                return scheduler;
+        }
+        return _schedulers[first];
+    }
+
+    /// <summary>
+    /// Admits waiting submitters, oldest first, wherever there is room (each key's limit included) and a held
+    /// queue has drained by its slack. Called by a worker whose take may have made room, holding no lock.
+    /// </summary>
+    private void AdmitWaiters()
+    {
+        lock (_lock)
+        {
+            for (var node = _waiters.First; node is not null;)
+            {
+                var next = node.Next;
+                var waiter = node.Value;
+                var scheduler = _schedulers[waiter.Scheduler];
+                lock (scheduler.Sync)
+                {
+                    if (scheduler.TryAdmitWaiterLocked(waiter))
+                    {
+                        _waiters.Remove(node);
+                        waiter.Admit(); // its caller's code runs asynchronously, not under the lock
+                    }
+                    scheduler.AssertInvariantsLocked();
+                }
+                node = next;
+            }
+            RaiseQueueFillIfOverLocked();
+        }
     }
 
     /// <summary>Counts a refusal, and reports the admission to the meter (outside the lock: listeners are user code).</summary>
@@ -269,7 +357,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             if (waiter.Node.List is null)
                 return; // admitted or refused already
             _waiters.Remove(waiter.Node);
-            ReleaseHoldsIfNobodyWaitsLocked();
+            var scheduler = _schedulers[waiter.Scheduler];
+            lock (scheduler.Sync)
+                scheduler.RemoveWaiterLocked();
         }
         waiter.Fail(new OperationCanceledException(cancellationToken));
     }

@@ -15,7 +15,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// a lane is in a ready queue or running, never both, which is what keeps per-key order whatever
     /// worker takes it (under PerPartition the lane's requests are in its worker's queue, and one worker
     /// runs them one after another). A lane exists only while it holds or runs requests (or is paused), so memory is
-    /// bounded by the requests held, not by the number of keys ever seen. Guarded by the engine's lock.
+    /// bounded by the requests held, not by the number of keys ever seen. Guarded by its scheduler's lock.
     /// </summary>
     internal sealed class Lane
     {
@@ -27,9 +27,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
         /// <summary>Held after a dead letter under <see cref="DeadLetterPolicy.PauseKey"/>, until resumed.</summary>
         public bool Paused;
-
-        /// <summary>The ready queue of this lane's work: the worker's own under PerPartition, else the shared one.</summary>
-        public int ReadyQueue;
 
         public void Append(QueuedRequest request)
         {
@@ -62,7 +59,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Count = 0;
             State = LaneState.Idle;
             Paused = false;
-            ReadyQueue = 0;
         }
     }
 

@@ -22,7 +22,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     /// <summary>
     /// An accepted request, from admission until it finishes. Pooled by the engine, so a warmed executor
-    /// allocates none per request. Every field is guarded by the engine's lock, except the request data a
+    /// allocates none per request. Every field is guarded by its scheduler's lock, except the request data a
     /// worker reads after taking it (then no other thread touches the object).
     /// </summary>
     internal sealed class QueuedRequest
@@ -45,8 +45,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// </summary>
         public long ReadyTicket;
 
-        /// <summary>Under PerPartition, the worker queue it was admitted to (for the partition's share of the capacity).</summary>
-        public int Partition;
         public RequestState State;
 
         /// <summary>The last attempt's exception, once the request is dead-lettered.</summary>

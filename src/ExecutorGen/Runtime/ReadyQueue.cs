@@ -9,7 +9,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// holds lanes with work and unordered requests: ready keys take turns, one request each, so a hot key
     /// cannot crowd out the others. A worker's own queue under PerPartition holds requests, in arrival order:
     /// the worker runs its partition's requests in that order, exactly the seed's per-worker FIFO, hot-partition
-    /// trade-off included. Guarded by the engine's lock.
+    /// trade-off included. Guarded by its scheduler's lock.
     /// </summary>
     internal sealed class ReadyQueue
     {

@@ -42,6 +42,9 @@ internal sealed class SubmitWaiter<TKey, TEnvelope> : IValueTaskSource
     public IRequestCompletion? Completion;
     public ActivityContext Parent;
 
+    /// <summary>The engine's scheduler whose room it waits for (the index in the engine's schedulers).</summary>
+    public int Scheduler;
+
     /// <summary>The cancellation callback of the current use.</summary>
     public CancellationTokenRegistration Registration;
 

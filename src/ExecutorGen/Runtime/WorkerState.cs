@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace ExecutorGen.Runtime;
 
 /// <summary>
-/// One worker: its wake-up signal, the ready queue it serves, and its live figures. Figures are written by
+/// One worker: its wake-up signal, the scheduler it serves, and its live figures. Figures are written by
 /// the worker itself (and the supervisor's stuck flag by the engine under its lock); snapshots read them
 /// without locks.
 /// </summary>
@@ -22,17 +22,18 @@ internal sealed class WorkerState
     private long _runningSince; // Stopwatch timestamp of the running request's start; 0 when idle
     private long _lastActivity; // Stopwatch timestamp; 0 before the first request
 
-    public WorkerState(int id, int readyQueue, bool blocking, bool isReplacement)
+    public WorkerState(int id, int scheduler, bool blocking, bool isReplacement)
     {
         Id = id;
-        ReadyQueue = readyQueue;
+        Scheduler = scheduler;
         Signal = new WorkerSignal(blocking);
         IsReplacement = isReplacement;
     }
 
     public int Id { get; }
 
-    public int ReadyQueue { get; }
+    /// <summary>The engine's scheduler it takes requests from (the index in the engine's schedulers).</summary>
+    public int Scheduler { get; }
 
     public WorkerSignal Signal { get; }
 
