@@ -1,35 +1,20 @@
 using System.Diagnostics;
-using System.Threading;
 
 namespace ExecutorGen.Runtime;
 
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
-    private sealed partial class Scheduler
+    private sealed partial class LaneScheduler
     {
         // The full walk is linear in the queue and the lanes; above this size only the constant-time checks run, so
         // Debug tests of large queues stay fast. The stress and model tests keep their queues below it.
         private const int InvariantWalkLimit = 512;
 
-        /// <summary>
-        /// Checks the scheduling invariants stated on <see cref="Scheduler"/> after every operation that changes the
-        /// state. Debug builds only (the call is compiled out of Release), and allocation-free, so that the
-        /// allocation tests still measure the engine alone.
-        /// </summary>
-        [Conditional("DEBUG")]
-        public void AssertInvariantsLocked()
+        /// <summary>Checks the invariants stated on <see cref="LaneScheduler"/> (Debug builds, allocation-free).</summary>
+        protected override void AssertStateLocked()
         {
-#if NET9_0_OR_GREATER
-            Debug.Assert(Sync.IsHeldByCurrentThread, "the scheduling state is read under its lock");
-#else
-            Debug.Assert(Monitor.IsEntered(Sync), "the scheduling state is read under its lock");
-#endif
-            Debug.Assert(_queued >= 0 && _running >= 0 && Waiters >= 0, "the counts never go negative");
-            Debug.Assert(Waiters > 0 || !Held, "nothing is held for nobody");
             Debug.Assert((_queued == 0) == (_oldest is null) && (_oldest is null) == (_newest is null),
                 "the all-queued list is empty exactly when nothing is queued");
-            // A worker that faulted puts its request back even when full: at most one more per worker it serves.
-            Debug.Assert(_queued <= Capacity + (_pinned ? 1 : _engine._workers.Count), "admission keeps the queue within its capacity");
             if (_queued > InvariantWalkLimit || _lanes.Count > InvariantWalkLimit)
                 return;
 

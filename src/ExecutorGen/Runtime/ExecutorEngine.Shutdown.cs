@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -160,30 +159,42 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>
-    /// Moves every queued request into the unprocessed list, oldest first (under PerPartition the partitions' requests
-    /// are merged by arrival); their callers' tasks are cancelled by the caller.
+    /// Moves every queued request into the unprocessed list, oldest first (the schedulers' lists merged by arrival,
+    /// each kept in its own order, which is its keys' order); their callers' tasks are cancelled by the caller.
     /// </summary>
     private void RemoveAllQueuedLocked(List<IRequestCompletion> toCancel)
     {
-        var removed = new List<(long EnqueuedAt, UnprocessedRequest Request)>();
-        foreach (var scheduler in _schedulers)
+        var removed = new List<Unstarted>[_schedulers.Length];
+        for (int i = 0; i < _schedulers.Length; i++)
         {
+            var scheduler = _schedulers[i];
+            removed[i] = new List<Unstarted>();
             lock (scheduler.Sync)
             {
-                scheduler.RemoveAllQueuedLocked(request =>
-                {
-                    removed.Add((request.EnqueuedAt, new UnprocessedRequest(
-                        _dispatcher.GetHandlerName(request.Envelope),
-                        request.HasKey ? request.Key : null,
-                        _dispatcher.GetArguments(request.Envelope))));
-                    if (request.Completion is not null)
-                        toCancel.Add(request.Completion);
-                });
+                scheduler.RemoveAllQueuedLocked(removed[i]);
                 scheduler.AssertInvariantsLocked();
             }
         }
-        // A stable sort: requests of one key are in one scheduler, already in order, whatever their timestamps.
-        _unprocessed.AddRange(removed.OrderBy(entry => entry.EnqueuedAt).Select(entry => entry.Request));
+
+        var next = new int[removed.Length];
+        while (true)
+        {
+            int earliest = -1;
+            for (int i = 0; i < removed.Length; i++)
+            {
+                if (next[i] < removed[i].Count && (earliest < 0 || removed[i][next[i]].EnqueuedAt < removed[earliest][next[earliest]].EnqueuedAt))
+                    earliest = i;
+            }
+            if (earliest < 0)
+                break;
+            var request = removed[earliest][next[earliest]++];
+            _unprocessed.Add(new UnprocessedRequest(
+                _dispatcher.GetHandlerName(request.Envelope),
+                request.HasKey ? request.Key : null,
+                _dispatcher.GetArguments(request.Envelope)));
+            if (request.Completion is not null)
+                toCancel.Add(request.Completion);
+        }
     }
 
     /// <summary>Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends.</summary>

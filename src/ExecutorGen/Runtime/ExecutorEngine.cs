@@ -103,7 +103,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             // worker count), so the partitions together never hold more than the capacity.
             int share = Math.Max(1, _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0));
             int fillMark = (int)Math.Ceiling(options.HighWatermark * share);
-            _schedulers[i] = new Scheduler(this, i, share, fillMark, _pinned ? new SyncObject() : _lock);
+            _schedulers[i] = _pinned && !_keyedLanes
+                ? new PartitionScheduler(this, i, share, fillMark, new SyncObject())
+                : new LaneScheduler(this, i, share, fillMark, _pinned ? new SyncObject() : _lock);
         }
 
         _backpressure = new BackpressureMonitor(options, _workerCount, MergeQueueTimesLocked);
@@ -206,6 +208,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
         var parent = CaptureParent();
         var scheduler = SchedulerFor(hasKey, key);
+        long now = Stopwatch.GetTimestamp(); // read outside the lock, which it would only hold longer
         var admission = Admission.MustWait;
         Shed shed = default;
         waiter = null;
@@ -214,12 +217,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             // Nobody waits here, so there is nobody the request could overtake: the engine's waiters need no look.
             if (scheduler.Waiters == 0)
             {
-                admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, waiterHoldsKey: false, ref shed);
+                admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey: false, ref shed);
                 scheduler.AssertInvariantsLocked();
             }
         }
         if (admission == Admission.MustWait)
-            admission = AdmitOrWait(scheduler, envelope, hasKey, key, completion, parent, mayWait, ref shed, out waiter);
+            admission = AdmitOrWait(scheduler, envelope, hasKey, key, completion, parent, now, mayWait, ref shed, out waiter);
         Deliver(shed);
         RecordAdmission(admission, envelope);
         if (admission == Admission.Accepted)
@@ -232,7 +235,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// but not by a request of the same key (it would overtake that key's earlier request); a request that must
     /// wait joins the waiters.
     /// </summary>
-    private Admission AdmitOrWait(Scheduler scheduler, in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, bool mayWait, ref Shed shed, out SubmitWaiter<TKey, TEnvelope>? waiter)
+    private Admission AdmitOrWait(Scheduler scheduler, in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, long now, bool mayWait, ref Shed shed, out SubmitWaiter<TKey, TEnvelope>? waiter)
     {
         waiter = null;
         lock (_lock)
@@ -240,7 +243,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             lock (scheduler.Sync)
             {
                 bool waiterHoldsKey = scheduler.Waiters > 0 && WaiterHoldsKeyLocked(hasKey, key);
-                var admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, mayWait, waiterHoldsKey, ref shed);
+                var admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey, ref shed);
                 if (admission == Admission.MustWait)
                 {
                     waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? new SubmitWaiter<TKey, TEnvelope>(this);
@@ -296,6 +299,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     {
         lock (_lock)
         {
+            long now = Stopwatch.GetTimestamp();
             for (var node = _waiters.First; node is not null;)
             {
                 var next = node.Next;
@@ -303,7 +307,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 var scheduler = _schedulers[waiter.Scheduler];
                 lock (scheduler.Sync)
                 {
-                    if (scheduler.TryAdmitWaiterLocked(waiter))
+                    if (scheduler.TryAdmitWaiterLocked(waiter, now))
                     {
                         _waiters.Remove(node);
                         waiter.Admit(); // its caller's code runs asynchronously, not under the lock
