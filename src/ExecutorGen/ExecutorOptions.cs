@@ -20,11 +20,12 @@ public sealed class ExecutorOptions
     /// Default (<see langword="null"/>): 1,024 × <see cref="WorkerCount"/>.
     /// </summary>
     /// <remarks>
-    /// Under <see cref="Ordering.PerPartition"/> each worker's partition holds at most its share, ⌈Capacity ÷
-    /// <see cref="WorkerCount"/>⌉ (the seed's bounded queue per worker): a full partition applies
-    /// <see cref="FullMode"/> to its own requests (DropOldest sheds the partition's oldest), while the other
-    /// partitions keep accepting. A hot partition so makes its own submitters wait, not everyone's; the price is
-    /// that a burst on one partition finds less room than the whole capacity.
+    /// Under <see cref="Ordering.PerPartition"/> each worker's partition holds at most its share, Capacity ÷
+    /// <see cref="WorkerCount"/> (the shares add up to the capacity, so it must be at least the worker count): the
+    /// seed's bounded queue per worker. A full partition applies <see cref="FullMode"/> to its own requests
+    /// (DropOldest sheds the partition's oldest), while the other partitions keep accepting. A hot partition so
+    /// makes its own submitters wait, not everyone's; the price is that a burst on one partition finds less room
+    /// than the whole capacity.
     /// </remarks>
     public int? Capacity { get; set; }
 
@@ -139,6 +140,11 @@ public sealed class ExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(WorkerCount), WorkerCount, "WorkerCount must be at least 1.");
         if (Capacity is < 1)
             throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "Capacity must be at least 1.");
+        if (Ordering == Ordering.PerPartition && Capacity < WorkerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity,
+                "Under Ordering.PerPartition each worker's partition holds its share of the capacity, so Capacity must be at least WorkerCount.");
+        }
         if (!Enum.IsDefined(typeof(QueueFullMode), FullMode))
             throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "Unknown QueueFullMode.");
         if (!Enum.IsDefined(typeof(Ordering), Ordering))

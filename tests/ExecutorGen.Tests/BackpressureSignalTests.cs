@@ -91,6 +91,35 @@ public class BackpressureSignalTests
     }
 
     [Fact]
+    public async Task Under_PerPartition_queue_fill_is_raised_once_the_partitions_add_up_to_the_high_watermark()
+    {
+        // Two workers, capacity 10 (partitions of 5), high watermark 8. The first partition fills (5), the second
+        // holds 3: together 8, though the second is under its own share of the watermark (4). No admission adds
+        // the partitions up then; the timer must.
+        var keys = FairAdmissionTests.KeysOfPartitions(2);
+        var gates = new Gates(2);
+        var engine = Engines.Create(new ExecutorOptions
+        {
+            WorkerCount = 2, Capacity = 10, Ordering = Ordering.PerPartition, BackpressureWindow = Window,
+        });
+        await engine.SubmitAsync(gates.Work(keys[0][0], 0), default);
+        await engine.SubmitAsync(gates.Work(keys[1][0], 1), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+        for (int id = 2; id < 7; id++)
+            Assert.True(engine.TrySubmit(Engines.Work(keys[0][id % 3], id, () => { })));
+        Assert.False(engine.Backpressure.IsActive);
+        for (int id = 7; id < 10; id++)
+            Assert.True(engine.TrySubmit(Engines.Work(keys[1][id % 3], id, () => { })));
+
+        await Eventually.Until(() => engine.Backpressure.Reasons.HasFlag(BackpressureReason.QueueFill), Window * 10);
+        Assert.Equal(0.8, engine.Backpressure.QueueFill);
+        gates.OpenAll();
+        await Eventually.Until(() => !engine.Backpressure.IsActive, Window * 10);
+        var report = await engine.ShutdownAsync();
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
     public void Queue_fill_is_raised_at_the_high_watermark_and_clears_once_the_queue_stayed_under_the_low_watermark_a_sample_interval()
     {
         // Capacity 10: high watermark 8, low 6. A one-second window samples every 100 ms: that is the dwell.

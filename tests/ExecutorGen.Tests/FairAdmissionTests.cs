@@ -91,6 +91,37 @@ public class FairAdmissionTests
     }
 
     [Fact]
+    public async Task Under_PerPartition_the_partitions_shares_add_up_to_the_capacity()
+    {
+        // Three workers, capacity 10: shares of 4, 3 and 3 (not ⌈10 ÷ 3⌉ = 4 each, cut off at 10 overall).
+        var keys = KeysOfPartitions(3);
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 3, Capacity = 10, Ordering = Ordering.PerPartition, FullMode = QueueFullMode.Reject });
+        for (int partition = 0; partition < 3; partition++)
+            await engine.SubmitAsync(Held(keys[partition][0], partition), default); // holds each partition's worker
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 3, TimeSpan.FromSeconds(10));
+
+        var admitted = new int[3];
+        for (int partition = 2; partition >= 0; partition--) // the last partitions first: each gets its own share
+        {
+            while (engine.TrySubmit(Held(keys[partition][admitted[partition] % 3], 10 * partition + admitted[partition])))
+                admitted[partition]++;
+        }
+
+        Assert.Equal(new[] { 4, 3, 3 }, admitted);
+        _gate.SetResult();
+        var report = await engine.ShutdownAsync();
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
+    public void Under_PerPartition_a_capacity_smaller_than_the_worker_count_is_refused_naming_the_capacity()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Engines.Create(new ExecutorOptions { WorkerCount = 4, Capacity = 3, Ordering = Ordering.PerPartition }));
+        Assert.Equal(nameof(ExecutorOptions.Capacity), error.ParamName);
+    }
+
+    [Fact]
     public async Task Under_PerPartition_DropOldest_at_a_full_partition_sheds_that_partitions_oldest()
     {
         var sink = new ListSink();
@@ -167,8 +198,16 @@ public class FairAdmissionTests
     /// <summary>Three keys of each of two partitions (two workers).</summary>
     private static (string[] First, string[] Second) KeysOfTwoPartitions()
     {
-        var keys = Enumerable.Range(0, 100).Select(i => "key" + i).ToArray();
-        return (keys.Where(k => PartitionHash.Bucket(k, 2) == 0).Take(3).ToArray(),
-                keys.Where(k => PartitionHash.Bucket(k, 2) == 1).Take(3).ToArray());
+        var keys = KeysOfPartitions(2);
+        return (keys[0], keys[1]);
+    }
+
+    /// <summary>Three keys of each partition of <paramref name="workers"/> workers.</summary>
+    internal static string[][] KeysOfPartitions(int workers)
+    {
+        var keys = Enumerable.Range(0, 200).Select(i => "key" + i).ToArray();
+        return Enumerable.Range(0, workers)
+            .Select(partition => keys.Where(k => PartitionHash.Bucket(k, workers) == partition).Take(3).ToArray())
+            .ToArray();
     }
 }

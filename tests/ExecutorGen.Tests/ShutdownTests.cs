@@ -28,6 +28,28 @@ public class ShutdownTests
     }
 
     [Fact]
+    public async Task Under_PerPartition_cancel_reports_the_unstarted_requests_of_every_partition_in_submission_order()
+    {
+        var keys = FairAdmissionTests.KeysOfPartitions(2);
+        var gates = new Gates(2);
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Ordering = Ordering.PerPartition });
+        await engine.SubmitAsync(gates.Work(keys[0][0], 0), default);
+        await engine.SubmitAsync(gates.Work(keys[1][0], 1), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+        // Partitions taken in an uneven pattern, so that neither partition's requests alone give the order.
+        int[] partitionOf = { 0, 1, 1, 0, 0, 0, 1, 0, 1, 1 };
+        for (int id = 2; id < 12; id++)
+            await engine.SubmitAsync(Engines.Work(keys[partitionOf[id - 2]][id % 3], id, () => { }), default);
+
+        var shutdown = engine.ShutdownAsync(ShutdownMode.Cancel);
+        gates.OpenAll();
+        var report = await shutdown;
+
+        Assert.Equal(Enumerable.Range(2, 10), report.Unprocessed.Select(r => (int)r.Arguments[0]!));
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Fact]
     public async Task Cancel_cancels_running_handlers_and_returns_every_request_that_never_started()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
