@@ -136,8 +136,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>Requests that ran to an outcome: the completion side of the arrival and completion rates.</summary>
     private long FinishedTotal() => CompletedTotal() + Volatile.Read(ref _deadLettered) + Volatile.Read(ref _cancelled);
 
-    // The schedulers count what changes under their locks; the totals add them up without locks. Each count only
-    // grows, so reading the outcomes first keeps a snapshot from showing more finished than accepted.
+    // The schedulers count what changes under their locks; these totals add them up without locks. Submitted and
+    // completed only grow, so reading the outcomes first keeps a snapshot from showing more finished than accepted.
     private long SubmittedTotal()
     {
         long total = 0;
@@ -169,7 +169,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             total += scheduler.RunningCount;
         return total;
     }
-
 
     /// <summary>
     /// The keys with the longest backlogs, counted over the queued requests when a snapshot asks (keyed requests

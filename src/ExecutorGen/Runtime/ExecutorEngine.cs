@@ -99,9 +99,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _schedulers = new Scheduler[_pinned ? _workerCount : 1];
         for (int i = 0; i < _schedulers.Length; i++)
         {
-            // Partition shares add up to the capacity (at least one each, should the capacity be smaller than the
-            // worker count), so the partitions together never hold more than the capacity.
-            int share = Math.Max(1, _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0));
+            // Partition shares add up to the capacity (which options validation keeps at or above the worker count),
+            // so the partitions together never hold more than the capacity, and no global count is needed.
+            int share = _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0);
             int fillMark = (int)Math.Ceiling(options.HighWatermark * share);
             _schedulers[i] = _pinned && !_keyedLanes
                 ? new PartitionScheduler(this, i, share, fillMark, new SyncObject())
