@@ -4,7 +4,7 @@ namespace ExecutorGen.Runtime;
 
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
-    private sealed partial class LaneScheduler
+    private abstract partial class LaneScheduler
     {
         // The full walk is linear in the queue and the lanes; above this size only the constant-time checks run, so
         // Debug tests of large queues stay fast. The stress and model tests keep their queues below it.

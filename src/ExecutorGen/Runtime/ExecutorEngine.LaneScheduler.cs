@@ -12,23 +12,19 @@ namespace ExecutorGen.Runtime;
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     /// <summary>
-    /// Scheduling with a lane per key: the whole executor's under PerKey and Unordered (ready keys take turns on any
-    /// worker), or a PerPartition worker's when keys need lanes (a per-key limit, PauseKey).
+    /// Scheduling with a lane per key: the keys' lanes, the list of all queued requests (oldest first, for DropOldest
+    /// and the unprocessed report), the pools and the ready queue. What goes into the ready queue is each
+    /// implementation's: <see cref="SharedLaneScheduler"/> queues lanes (PerKey, Unordered), and
+    /// <see cref="PartitionLaneScheduler"/> queues requests (PerPartition when keys need lanes).
     /// </summary>
     /// <remarks>
-    /// Invariants, checked in Debug builds (ExecutorEngine.Invariants):
-    ///  - a queued request is in exactly one place to be started from: its lane, or (unordered) the ready queue;
-    ///    and in the all-queued list, oldest first, so the oldest queued request is always its lane's head;
-    ///  - a lane is in at most one ready queue slot, and is Ready or Running, never both: one request per key
-    ///    runs at a time, in lane (= submission) order, whichever worker takes it;
-    ///  - under PerPartition (pinned) the ready queue holds requests instead, in arrival order: a queued request of
-    ///    an unpaused key has exactly one live entry (its ticket is current), and only the partition's worker takes
-    ///    from it, one request at a time, so a key's entries come out in lane order;
-    ///  - _queued counts the requests in state Queued, and each key's lane stays at or below the per-key limit.
+    /// Invariants, checked in Debug builds (ExecutorEngine.Invariants): a queued request is in its lane (or, without
+    /// one, referenced by the ready queue) and in the all-queued list, oldest first, so the oldest queued request is
+    /// always its lane's head; _queued counts the requests in state Queued; each key's lane stays at or below the
+    /// per-key limit.
     /// </remarks>
-    private sealed partial class LaneScheduler : Scheduler
+    private abstract partial class LaneScheduler : Scheduler
     {
-        private readonly bool _pinned;
         private readonly int _poolLimit;
 
         // A null key never reaches the dictionary (it has its own lane), so TKey needs no notnull constraint,
@@ -36,16 +32,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 #pragma warning disable CS8714
         private readonly Dictionary<TKey, Lane> _lanes = new();
 #pragma warning restore CS8714
-        private readonly ReadyQueue _ready = new();
+        protected readonly ReadyQueue _ready = new();
         private readonly Stack<QueuedRequest> _requestPool = new();
         private readonly Stack<Lane> _lanePool = new();
         private Lane? _nullKeyLane;
         private QueuedRequest? _oldest, _newest;
 
-        public LaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
+        protected LaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
             : base(engine, index, capacity, fillMark, sync)
         {
-            _pinned = engine._pinned;
             // Live requests (and lanes) never exceed the capacity plus one per worker, and so neither do the pools:
             // a full queue of distinct keys re-uses them instead of churning.
             _poolLimit = capacity + engine._workerCount;
@@ -81,23 +76,34 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _queued++;
             CountSubmittedLocked();
 
-            if (!hasKey || !Engine._keyedLanes)
-                MakeReadyLocked(request);
-            else
+            if (hasKey && Engine._keyedLanes)
             {
                 lane ??= GetOrCreateLaneLocked(key);
                 lane.Append(request);
-                if (_pinned)
-                {
-                    if (!lane.Paused)
-                        EnqueuePinnedLocked(request);
-                }
-                else if (lane.State == LaneState.Idle && !lane.Paused)
-                {
-                    MakeReadyLocked(lane);
-                }
             }
+            OnQueuedLocked(request);
         }
+
+        /// <summary>A request has joined its lane (if it has one): it becomes ready to start, if it may.</summary>
+        protected abstract void OnQueuedLocked(QueuedRequest request);
+
+        /// <summary>A lane's request that ran has finished and the lane still has work (and is not paused).</summary>
+        protected abstract void OnLaneContinuesLocked(Lane lane);
+
+        /// <summary>A request a faulted worker had taken is back, at the head of its lane if it has one (not paused).</summary>
+        protected abstract void OnRequeuedLocked(QueuedRequest request);
+
+        /// <summary>A paused lane with queued requests is resumed.</summary>
+        protected abstract void OnResumedLocked(Lane lane);
+
+        /// <summary>
+        /// A request without a lane leaves play (shed or reported unprocessed) while the ready queue may still
+        /// reference it: the implementation frees it now or when its entry comes out.
+        /// </summary>
+        protected abstract void ForgetUnlanedLocked(QueuedRequest request);
+
+        /// <summary>Takes the next request to start out of the ready queue (and its lane); the base unlinks it.</summary>
+        protected abstract bool TryDequeueLocked(out QueuedRequest request);
 
         protected override Shed ShedOldestLocked(Lane? keyLane)
         {
@@ -110,78 +116,30 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>
         /// Takes a queued request out of play for good (shed, or reported unprocessed): out of the all-queued list
         /// and off the head of its lane (released if that leaves it unused). Read what it carries first: it may be
-        /// recycled. A lane's request is referenced nowhere else and is freed at once; so is one under PerPartition,
-        /// whose ready-queue entry goes stale; an unordered one in the shared queue is still referenced there and
-        /// is freed when taken.
+        /// recycled. A lane's request is referenced nowhere else (a partition's ready-queue entry of it goes stale)
+        /// and is freed at once.
         /// </summary>
         private void RemoveQueuedLocked(QueuedRequest request)
         {
             UnlinkQueuedLocked(request);
-            if (request.Lane is { } lane)
+            if (request.Lane is not { } lane)
             {
-                Debug.Assert(lane.Head == request, "the oldest queued request is its lane's head");
-                lane.TakeHead();
-                ReleaseLaneIfUnusedLocked(lane); // one waiting in a shared ready queue is Ready: released when dequeued
-            }
-            else if (!_pinned)
-            {
-                request.State = RequestState.Removed;
+                ForgetUnlanedLocked(request);
                 return;
             }
+            Debug.Assert(lane.Head == request, "the oldest queued request is its lane's head");
+            lane.TakeHead();
+            ReleaseLaneIfUnusedLocked(lane); // one waiting in a shared ready queue is Ready: released when dequeued
             request.ReadyTicket++;
             RecycleLocked(request);
         }
 
-        /// <summary>The head of the first ready lane, or an unordered request, or (pinned) the next live entry.</summary>
         protected override bool TryTakeLocked(out QueuedRequest request)
         {
-            while (_ready.Count > 0)
-            {
-                var item = _ready.Dequeue();
-                if (_pinned)
-                {
-                    request = item.Request!;
-                    if (item.Ticket != request.ReadyTicket)
-                        continue; // removed, queued again, or re-used since this entry was made
-                    Debug.Assert(request.State == RequestState.Queued, "a live entry is a queued request's");
-                    if (request.Lane is { } pinnedLane)
-                    {
-                        if (pinnedLane.Paused)
-                            continue; // it stays in its lane; ResumeKey queues the lane's requests again
-                        Debug.Assert(pinnedLane.Head == request, "a key's entries come out in lane order");
-                        pinnedLane.TakeHead();
-                        pinnedLane.State = LaneState.Running;
-                    }
-                }
-                else if (item.Lane is { } lane)
-                {
-                    if (lane.Head is null || lane.Paused)
-                    {
-                        // Emptied by DropOldest, or paused, while it waited in the queue.
-                        lane.State = LaneState.Idle;
-                        ReleaseLaneIfUnusedLocked(lane);
-                        continue;
-                    }
-                    request = lane.TakeHead();
-                    lane.State = LaneState.Running;
-                    if (Engine.FaultReleaseKeyEarly && lane.Head is not null)
-                        MakeReadyLocked(lane); // the deliberate bug the schedule-exploration tests must catch
-                }
-                else
-                {
-                    request = item.Request!;
-                    if (request.State == RequestState.Removed)
-                    {
-                        RecycleLocked(request);
-                        continue;
-                    }
-                }
-
-                UnlinkQueuedLocked(request);
-                return true;
-            }
-            request = null!;
-            return false;
+            if (!TryDequeueLocked(out request))
+                return false;
+            UnlinkQueuedLocked(request);
+            return true;
         }
 
         protected override void ReleaseFinishedLocked(QueuedRequest request, bool deadLettered)
@@ -196,8 +154,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 lane.State = LaneState.Idle;
                 if (lane.Head is null || lane.Paused)
                     ReleaseLaneIfUnusedLocked(lane);
-                else if (!_pinned)
-                    MakeReadyLocked(lane); // under PerPartition its requests are in the ready queue already
+                else
+                    OnLaneContinuesLocked(lane);
             }
             RecycleLocked(request);
         }
@@ -223,19 +181,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 lane.State = LaneState.Idle;
                 if (lane.Paused)
                     return;
-                if (_pinned)
-                    EnqueuePinnedLocked(request, first: true);
-                else
-                    MakeReadyLocked(lane);
             }
-            else if (_pinned)
-            {
-                EnqueuePinnedLocked(request, first: true);
-            }
-            else
-            {
-                MakeReadyLocked(request);
-            }
+            OnRequeuedLocked(request);
         }
 
         public override bool ResumeKeyLocked(TKey key)
@@ -247,14 +194,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Volatile.Write(ref _pausedKeys, _pausedKeys - 1);
             if (lane.Head is null)
                 ReleaseLaneIfUnusedLocked(lane);
-            else if (_pinned)
-            {
-                // Its queued requests join the end of the ready queue, in order.
-                for (var request = lane.Head; request is not null; request = request.NextInLane)
-                    EnqueuePinnedLocked(request);
-            }
             else
-                MakeReadyLocked(lane);
+                OnResumedLocked(lane);
             return true;
         }
 
@@ -314,41 +255,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             }
         }
 
-        /// <summary>A lane with work joins the shared ready queue (PerKey).</summary>
-        private void MakeReadyLocked(Lane lane)
-        {
-            Debug.Assert(!_pinned, "under PerPartition requests, not lanes, are queued");
-            lane.State = LaneState.Ready;
-            _ready.Enqueue(new ReadyItem(lane));
-            WakeOneLocked();
-        }
-
-        /// <summary>A request without a lane is ready at once.</summary>
-        private void MakeReadyLocked(QueuedRequest request)
-        {
-            if (_pinned)
-                EnqueuePinnedLocked(request);
-            else
-            {
-                _ready.Enqueue(new ReadyItem(request));
-                WakeOneLocked();
-            }
-        }
-
-        /// <summary>
-        /// Under PerPartition: a request joins the end of the ready queue, or its front when a faulted worker puts
-        /// it back (any older entry of it goes stale).
-        /// </summary>
-        private void EnqueuePinnedLocked(QueuedRequest request, bool first = false)
-        {
-            var item = new ReadyItem(request, ++request.ReadyTicket);
-            if (first)
-                _ready.EnqueueFirst(item);
-            else
-                _ready.Enqueue(item);
-            WakeOneLocked();
-        }
-
         private void UnlinkQueuedLocked(QueuedRequest request)
         {
             if (request.Older is null)
@@ -363,7 +269,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _queued--;
         }
 
-        private Lane? FindLaneLocked(TKey key)
+        protected Lane? FindLaneLocked(TKey key)
         {
             if (IsNull(key))
                 return _nullKeyLane;
@@ -391,7 +297,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
 
         /// <summary>A lane with nothing queued, nothing running and no pause is forgotten, so keys never accumulate.</summary>
-        private void ReleaseLaneIfUnusedLocked(Lane lane)
+        protected void ReleaseLaneIfUnusedLocked(Lane lane)
         {
             if (lane.Head is not null || lane.Paused || lane.State != LaneState.Idle)
                 return;
@@ -404,7 +310,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 _lanePool.Push(lane);
         }
 
-        private void RecycleLocked(QueuedRequest request)
+        protected void RecycleLocked(QueuedRequest request)
         {
             request.Clear();
             if (_requestPool.Count < _poolLimit)

@@ -366,9 +366,19 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     /// <summary>
     /// Test-only fault: lets a key's next request start before the running one finishes (breaking per-key
-    /// order), so that tests can prove they catch that class of bug. Never set outside tests.
+    /// order), so that tests can prove they catch that class of bug. Only with <see cref="TestHooks.Enabled"/>.
     /// </summary>
-    internal bool FaultReleaseKeyEarly { get; set; }
+    internal bool FaultReleaseKeyEarly
+    {
+        get => _faultReleaseKeyEarly;
+        set
+        {
+            TestHooks.EnsureEnabled(nameof(FaultReleaseKeyEarly));
+            _faultReleaseKeyEarly = value;
+        }
+    }
+
+    private bool _faultReleaseKeyEarly;
 
     /// <summary>Lanes and lane count, for tests of bounded memory.</summary>
     internal int LaneCount

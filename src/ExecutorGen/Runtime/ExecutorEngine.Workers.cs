@@ -12,8 +12,21 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private readonly CancellationTokenSource _handlersCancelled = new();
     private long _workerRestarts;
 
-    /// <summary>Test hook: called at named points of a worker's loop, to inject faults into the engine itself.</summary>
-    internal Action<string>? FaultInjector { get; set; }
+    /// <summary>
+    /// Test hook: called at named points of a worker's loop, to inject faults into the engine itself (only with
+    /// <see cref="TestHooks.Enabled"/>).
+    /// </summary>
+    internal Action<string>? FaultInjector
+    {
+        get => _faultInjector;
+        set
+        {
+            TestHooks.EnsureEnabled(nameof(FaultInjector));
+            _faultInjector = value;
+        }
+    }
+
+    private Action<string>? _faultInjector;
 
     private enum Outcome
     {
@@ -96,7 +109,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         step = NextStep(worker, sliceStart, out current);
                         continue;
                     }
-                    FaultInjector?.Invoke("taken");
+                    if (TestHooks.Enabled)
+                        _faultInjector?.Invoke("taken");
                     worker.QueueTime.Record(current!.StartedAt - current.EnqueuedAt);
                     var execution = ExecuteAsync(worker, current);
                     if (execution.IsCompleted)
@@ -108,7 +122,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         outcome = await execution.ConfigureAwait(false);
                         sliceStart = current!.FinishedAt; // it gave its thread back while the handler waited: a new slice
                     }
-                    FaultInjector?.Invoke("executed");
+                    if (TestHooks.Enabled)
+                        _faultInjector?.Invoke("executed");
                     if (blocking || current!.FinishedAt - sliceStart < TimeSliceTicks)
                     {
                         step = Finish(worker, current!, outcome.Value, takeNext: true, out var next);

@@ -103,9 +103,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             // so the partitions together never hold more than the capacity, and no global count is needed.
             int share = _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0);
             int fillMark = (int)Math.Ceiling(options.HighWatermark * share);
-            _schedulers[i] = _pinned && !_keyedLanes
-                ? new PartitionScheduler(this, i, share, fillMark, new SyncObject())
-                : new LaneScheduler(this, i, share, fillMark, _pinned ? new SyncObject() : _lock);
+            _schedulers[i] = !_pinned ? new SharedLaneScheduler(this, i, share, fillMark, _lock)
+                : _keyedLanes ? new PartitionLaneScheduler(this, i, share, fillMark, new SyncObject())
+                : new PartitionScheduler(this, i, share, fillMark, new SyncObject());
         }
 
         _backpressure = new BackpressureMonitor(options, _workerCount, MergeQueueTimesLocked);
