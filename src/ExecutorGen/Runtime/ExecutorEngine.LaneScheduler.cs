@@ -1,11 +1,6 @@
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
-#if NET9_0_OR_GREATER
-using SyncObject = System.Threading.Lock;
-#else
-using SyncObject = System.Object;
-#endif
 
 namespace ExecutorGen.Runtime;
 

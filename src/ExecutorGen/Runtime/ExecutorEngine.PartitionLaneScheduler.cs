@@ -1,9 +1,4 @@
 using System.Diagnostics;
-#if NET9_0_OR_GREATER
-using SyncObject = System.Threading.Lock;
-#else
-using SyncObject = System.Object;
-#endif
 
 namespace ExecutorGen.Runtime;
 

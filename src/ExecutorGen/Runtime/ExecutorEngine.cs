@@ -4,11 +4,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
-#if NET9_0_OR_GREATER
-using SyncObject = System.Threading.Lock;
-#else
-using SyncObject = System.Object;
-#endif
 
 namespace ExecutorGen.Runtime;
 
