@@ -91,8 +91,11 @@ public class TelemetryTests
         Assert.Equal(9, depth.LastMeasurement!.Value); // a stopped executor no longer reports
     }
 
-    [Fact]
-    public async Task Each_attempt_is_a_consumer_activity_parented_to_the_submitters_activity()
+    [Theory]
+    [InlineData(Ordering.PerKey)]
+    [InlineData(Ordering.PerPartition)] // the partition's ring carries the parent from admission to the worker
+    [InlineData(Ordering.Unordered)]
+    public async Task Each_attempt_is_a_consumer_activity_parented_to_the_submitters_activity(Ordering ordering)
     {
         var exported = new List<Activity>();
         using var submitter = new ActivitySource("ExecutorGen.Tests.Submitter");
@@ -102,7 +105,7 @@ public class TelemetryTests
             .AddInMemoryExporter(exported)
             .Build();
 
-        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, MaxAttempts = 2, RetryBackoff = TimeSpan.Zero });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, MaxAttempts = 2, RetryBackoff = TimeSpan.Zero, Ordering = ordering });
         ActivityTraceId traceId;
         ActivitySpanId parentSpan;
         int attempts = 0;
