@@ -4,7 +4,8 @@ using System.Collections.Concurrent;
 namespace ExecutorGen.Tests;
 
 /// <summary>
-/// Over two million requests across every Ordering × QueueFullMode, with faults injected into the handlers
+/// Over two and a half million requests across every Ordering × QueueFullMode (PerPartition also with a per-key
+/// limit, whose partitions keep lanes), with faults injected into the handlers
 /// (random exceptions, handlers that hang past StuckAfter, slow ones) and, for some combinations, a shutdown
 /// while the producers are still submitting: the accounting balances, every accepted request has exactly
 /// one outcome, nothing succeeds twice, under PerKey and PerPartition a key's requests never overlap and
@@ -19,7 +20,7 @@ public class StressTests
 
     private const int Producers = 6;
     private const int KeysPerProducer = 12;
-    private const int RequestsPerCombination = 170_000; // × 12 combinations = 2,040,000
+    private const int RequestsPerCombination = 170_000; // × 16 combinations = 2,720,000
     private const int HangEvery = 50_000; // a few handlers per combination hang past StuckAfter
     private static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(20);
 
@@ -40,15 +41,19 @@ public class StressTests
         }
     }
 
-    public static TheoryData<Ordering, QueueFullMode, ShutdownMode, bool> Combinations()
+    public static TheoryData<Ordering, int?, QueueFullMode, ShutdownMode, bool> Combinations()
     {
-        var data = new TheoryData<Ordering, QueueFullMode, ShutdownMode, bool>();
+        var data = new TheoryData<Ordering, int?, QueueFullMode, ShutdownMode, bool>();
         int i = 0;
-        foreach (var ordering in new[] { Ordering.PerKey, Ordering.PerPartition, Ordering.Unordered })
+        var schedulings = new (Ordering Ordering, int? MaxQueuedPerKey)[]
+        {
+            (Ordering.PerKey, null), (Ordering.PerPartition, null), (Ordering.PerPartition, 16), (Ordering.Unordered, null),
+        };
+        foreach (var (ordering, maxQueuedPerKey) in schedulings)
         {
             foreach (var mode in new[] { QueueFullMode.Wait, QueueFullMode.Reject, QueueFullMode.DropOldest, QueueFullMode.DropNewest })
             {
-                data.Add(ordering, mode, i % 3 == 2 ? ShutdownMode.Cancel : ShutdownMode.Drain, i % 2 == 1);
+                data.Add(ordering, maxQueuedPerKey, mode, i % 3 == 2 ? ShutdownMode.Cancel : ShutdownMode.Drain, i % 2 == 1);
                 i++;
             }
         }
@@ -57,18 +62,19 @@ public class StressTests
 
     [Theory]
     [MemberData(nameof(Combinations))]
-    public async Task Accounting_order_and_uniqueness_hold_under_load_with_injected_faults(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
+    public async Task Accounting_order_and_uniqueness_hold_under_load_with_injected_faults(
+        Ordering ordering, int? maxQueuedPerKey, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
     {
         var soakUntil = DateTime.UtcNow + TimeSpan.FromMinutes(
             double.TryParse(Environment.GetEnvironmentVariable("EXECUTORGEN_SOAK_MINUTES"), out double minutes) ? minutes : 0);
         do
         {
-            await RunOnce(ordering, fullMode, shutdown, shutdownWhileSubmitting);
+            await RunOnce(ordering, maxQueuedPerKey, fullMode, shutdown, shutdownWhileSubmitting);
         }
         while (DateTime.UtcNow < soakUntil);
     }
 
-    private async Task RunOnce(Ordering ordering, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
+    private async Task RunOnce(Ordering ordering, int? maxQueuedPerKey, QueueFullMode fullMode, ShutdownMode shutdown, bool shutdownWhileSubmitting)
     {
         int keys = Producers * KeysPerProducer;
         var outcomes = new Outcomes(RequestsPerCombination);
@@ -83,6 +89,7 @@ public class StressTests
             WorkerCount = 4,
             Capacity = 256,
             Ordering = ordering,
+            MaxQueuedPerKey = maxQueuedPerKey,
             FullMode = fullMode,
             MaxAttempts = 2,
             RetryBackoff = TimeSpan.Zero,
@@ -169,7 +176,7 @@ public class StressTests
             Assert.Equal(refusedBySubmitter, metrics.Rejected);
         Assert.Equal(RequestsPerCombination, metrics.Submitted + metrics.Rejected);
         Assert.Equal(thrown, metrics.Failed);
-        _output.WriteLine($"{ordering}/{fullMode}/{shutdown}: requests {metrics.Submitted + metrics.Rejected}, completed {metrics.Completed}, " +
+        _output.WriteLine($"{ordering}/{maxQueuedPerKey}/{fullMode}/{shutdown}: requests {metrics.Submitted + metrics.Rejected}, completed {metrics.Completed}, " +
             $"thrown {thrown}, hangs {hangs}, dropped {metrics.Dropped}, rejected {metrics.Rejected}, cancelled {metrics.Cancelled}, unprocessed {report.Unprocessed.Count}");
         Assert.InRange(hangs, 0, RequestsPerCombination / HangEvery);
         Assert.Equal(successes.Sum(), metrics.Completed);
