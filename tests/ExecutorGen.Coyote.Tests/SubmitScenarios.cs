@@ -48,13 +48,17 @@ public class SubmitScenarios
     }
 
     [Theory]
-    [InlineData(Ordering.PerKey, false)]
-    [InlineData(Ordering.PerPartition, false)]
-    [InlineData(Ordering.PerKey, true)]
-    [InlineData(Ordering.PerPartition, true)]
-    public void Many_keys_from_many_producers_keep_each_keys_order(Ordering ordering, bool yieldAfterEveryRequest) => Exploration.AssertNoBug(async () =>
+    [InlineData(Ordering.PerKey, false, null)]
+    [InlineData(Ordering.PerPartition, false, null)]
+    [InlineData(Ordering.PerKey, true, null)]
+    [InlineData(Ordering.PerPartition, true, null)]
+    [InlineData(Ordering.PerPartition, false, 1)] // a per-key limit: the partitions keep lanes, and waiters wait for their key
+    public void Many_keys_from_many_producers_keep_each_keys_order(Ordering ordering, bool yieldAfterEveryRequest, int? maxQueuedPerKey) => Exploration.AssertNoBug(async () =>
     {
-        var engine = Jobs.Engine(new ExecutorOptions { WorkerCount = 2, Capacity = 4, Ordering = ordering, StuckAfter = null });
+        var engine = Jobs.Engine(new ExecutorOptions
+        {
+            WorkerCount = 2, Capacity = 4, Ordering = ordering, MaxQueuedPerKey = maxQueuedPerKey, StuckAfter = null,
+        });
         if (yieldAfterEveryRequest)
             engine.TimeSliceTicks = 0; // workers hand their thread back between requests (a used-up time slice)
         var lastOfKey = new int[3];
