@@ -13,9 +13,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// the worker of the key it submits, as with a channel per worker, and never waits on another partition's lock.
     /// </summary>
     /// <remarks>
-    /// Two implementations: <see cref="LaneScheduler"/> keeps a lane per key (PerKey, Unordered, and PerPartition
-    /// with a per-key limit or PauseKey); <see cref="PartitionScheduler"/> is a worker's FIFO and nothing else
-    /// (PerPartition otherwise). This base holds what they share: the admission rules and the full modes, the room
+    /// Two kinds: a <see cref="LaneScheduler"/> keeps a lane per key (<see cref="SharedLaneScheduler"/> for PerKey and
+    /// Unordered, <see cref="PartitionLaneScheduler"/> for PerPartition with a per-key limit or PauseKey); a
+    /// <see cref="PartitionScheduler"/> is a worker's FIFO and nothing else (PerPartition otherwise). This base holds what they share: the admission rules and the full modes, the room
     /// kept for waiting submitters, the counts, and the idle worker list. Members named *Locked must be called with
     /// <see cref="Sync"/> held. Invariants common to both: a queued request can be started from exactly one place;
     /// admission keeps the queue at or below <see cref="Capacity"/> (a faulted worker's request may come back over
