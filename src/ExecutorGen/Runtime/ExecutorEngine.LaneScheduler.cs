@@ -235,19 +235,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             }
         }
 
-#pragma warning disable CS8714 // a null key never reaches the dictionary: it is counted apart
-        public override void CountKeysLocked(Dictionary<TKey, int> counts, ref int nullKeys)
-#pragma warning restore CS8714
+        public override void CountKeysLocked(KeyBacklogCounter backlogs)
         {
             for (var request = _oldest; request is not null; request = request.Newer)
-            {
-                if (!request.HasKey)
-                    continue;
-                if (IsNull(request.Key))
-                    nullKeys++;
-                else
-                    counts[request.Key] = counts.TryGetValue(request.Key, out int count) ? count + 1 : 1;
-            }
+                backlogs.Add(request.HasKey, request.Key);
         }
 
         private void UnlinkQueuedLocked(QueuedRequest request)

@@ -178,19 +178,40 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     {
         if (_ordering == Ordering.Unordered)
             return Array.Empty<KeyBacklog>();
-#pragma warning disable CS8714 // a null key never reaches the dictionary: it is counted apart
-        var counts = new Dictionary<TKey, int>();
-#pragma warning restore CS8714
-        int nullKeys = 0;
+        var backlogs = new KeyBacklogCounter();
         foreach (var scheduler in _schedulers)
         {
             lock (scheduler.Sync)
-                scheduler.CountKeysLocked(counts, ref nullKeys);
+                scheduler.CountKeysLocked(backlogs);
         }
-        var backlogs = counts.Select(entry => new KeyBacklog(entry.Key, entry.Value));
-        if (nullKeys > 0)
-            backlogs = backlogs.Append(new KeyBacklog(null, nullKeys));
-        return backlogs.OrderByDescending(backlog => backlog.Queued).Take(HotKeyCount).ToArray();
+        return backlogs.Longest(HotKeyCount);
+    }
+
+    /// <summary>Queued requests per key, counted for a snapshot's hot keys; the null key apart (a dictionary cannot hold it).</summary>
+    private sealed class KeyBacklogCounter
+    {
+#pragma warning disable CS8714 // a null key never reaches the dictionary: it is counted apart
+        private readonly Dictionary<TKey, int> _counts = new();
+#pragma warning restore CS8714
+        private int _nullKeys;
+
+        public void Add(bool hasKey, TKey key)
+        {
+            if (!hasKey)
+                return;
+            if (IsNull(key))
+                _nullKeys++;
+            else
+                _counts[key] = _counts.TryGetValue(key, out int count) ? count + 1 : 1;
+        }
+
+        public KeyBacklog[] Longest(int count)
+        {
+            var backlogs = _counts.Select(entry => new KeyBacklog(entry.Key, entry.Value));
+            if (_nullKeys > 0)
+                backlogs = backlogs.Append(new KeyBacklog(null, _nullKeys));
+            return backlogs.OrderByDescending(backlog => backlog.Queued).Take(count).ToArray();
+        }
     }
 
     /// <summary>

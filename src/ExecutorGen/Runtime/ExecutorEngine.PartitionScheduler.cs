@@ -121,20 +121,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             }
         }
 
-#pragma warning disable CS8714 // a null key never reaches the dictionary: it is counted apart
-        public override void CountKeysLocked(Dictionary<TKey, int> counts, ref int nullKeys)
-#pragma warning restore CS8714
+        public override void CountKeysLocked(KeyBacklogCounter backlogs)
         {
             for (int i = 0; i < _queued; i++)
-            {
-                ref var entry = ref _ring[Slot(i)];
-                if (!entry.HasKey)
-                    continue;
-                if (IsNull(entry.Key))
-                    nullKeys++;
-                else
-                    counts[entry.Key] = counts.TryGetValue(entry.Key, out int count) ? count + 1 : 1;
-            }
+                backlogs.Add(_ring[Slot(i)].HasKey, _ring[Slot(i)].Key);
         }
 
         protected override void AssertStateLocked()

@@ -250,10 +250,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>Resumes a key paused after a dead letter; <see langword="false"/> when it was not paused.</summary>
         public virtual bool ResumeKeyLocked(TKey key) => false;
 
-        /// <summary>Adds up the queued requests per key (the null key apart), for the hot keys of a snapshot.</summary>
-#pragma warning disable CS8714 // a null key never reaches the dictionary: it is counted apart
-        public abstract void CountKeysLocked(Dictionary<TKey, int> counts, ref int nullKeys);
-#pragma warning restore CS8714
+        /// <summary>Counts the queued requests per key, for the hot keys of a snapshot.</summary>
+        public abstract void CountKeysLocked(KeyBacklogCounter backlogs);
 
         /// <summary>Whether the key's queued requests are at the per-key limit; <paramref name="lane"/> is the key's lane if it has one.</summary>
         protected abstract bool KeyFullLocked(bool hasKey, TKey key, out Lane? lane);
