@@ -83,13 +83,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     stuck++;
             }
             hotKeys = HotKeysLocked();
-            paused = 0;
-            busy = 0;
-            foreach (var scheduler in _schedulers)
-            {
-                paused += scheduler.PausedKeyCount;
-                busy += scheduler.RunningCount;
-            }
+            paused = (int)Total(static scheduler => scheduler.PausedKeyCount);
+            busy = RunningTotal();
         }
 
         // Outcomes are read before Submitted so that a snapshot never shows more finished than accepted.
@@ -138,35 +133,19 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     // The schedulers count what changes under their locks; these totals add them up without locks. Submitted and
     // completed only grow, so reading the outcomes first keeps a snapshot from showing more finished than accepted.
-    private long SubmittedTotal()
+    private long SubmittedTotal() => Total(static scheduler => scheduler.SubmittedCount);
+
+    private long CompletedTotal() => Total(static scheduler => scheduler.CompletedCount);
+
+    private int QueuedTotal() => (int)Total(static scheduler => scheduler.QueuedCount);
+
+    private int RunningTotal() => (int)Total(static scheduler => scheduler.RunningCount);
+
+    private long Total(Func<Scheduler, long> count)
     {
         long total = 0;
         foreach (var scheduler in _schedulers)
-            total += scheduler.SubmittedCount;
-        return total;
-    }
-
-    private long CompletedTotal()
-    {
-        long total = 0;
-        foreach (var scheduler in _schedulers)
-            total += scheduler.CompletedCount;
-        return total;
-    }
-
-    private int QueuedTotal()
-    {
-        int total = 0;
-        foreach (var scheduler in _schedulers)
-            total += scheduler.QueuedCount;
-        return total;
-    }
-
-    private int RunningTotal()
-    {
-        int total = 0;
-        foreach (var scheduler in _schedulers)
-            total += scheduler.RunningCount;
+            total += count(scheduler);
         return total;
     }
 

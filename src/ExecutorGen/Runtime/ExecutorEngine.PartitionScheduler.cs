@@ -124,7 +124,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         public override void CountKeysLocked(KeyBacklogCounter backlogs)
         {
             for (int i = 0; i < _queued; i++)
-                backlogs.Add(_ring[Slot(i)].HasKey, _ring[Slot(i)].Key);
+            {
+                ref var entry = ref _ring[Slot(i)];
+                backlogs.Add(entry.HasKey, entry.Key);
+            }
         }
 
         protected override void AssertStateLocked()
