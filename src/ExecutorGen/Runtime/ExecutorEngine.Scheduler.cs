@@ -170,13 +170,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             return true;
         }
 
-        /// <summary>After a take: whether a waiter here may now find room (then the engine runs its waiters).</summary>
-        public bool WaitersMayEnterLocked => Waiters > 0 && !(Held && _queued > Capacity - Slack);
-
-        /// <summary>Takes the worker's next request (as of <paramref name="now"/>), or registers it as idle, or ends it.</summary>
-        public Step NextStepLocked(WorkerState worker, long now, out QueuedRequest? request)
+        /// <summary>
+        /// Takes the worker's next request (as of <paramref name="now"/>), or registers it as idle, or ends it.
+        /// <paramref name="waitersMayEnter"/>: the take may have made room for a waiter here, so the caller runs the
+        /// engine's waiters once out of this lock.
+        /// </summary>
+        public Step NextStepLocked(WorkerState worker, long now, out QueuedRequest? request, out bool waitersMayEnter)
         {
             request = null;
+            waitersMayEnter = false;
             if (worker.IsReplacement && !Engine.ReplacementStillNeededLocked())
             {
                 worker.IsRetired = true;
@@ -192,6 +194,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 worker.Started(now); // its queue time is recorded by the worker itself, outside the lock
                 Volatile.Write(ref _running, _running + 1);
                 request = taken;
+                waitersMayEnter = Waiters > 0 && !(Held && _queued > Capacity - Slack);
                 return Step.Run;
             }
             if (Engine._state != EngineState.Running && _running == 0)

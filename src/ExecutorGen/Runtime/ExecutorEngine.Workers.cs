@@ -163,8 +163,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         bool admitWaiters;
         lock (scheduler.Sync)
         {
-            step = scheduler.NextStepLocked(worker, now, out request);
-            admitWaiters = step == Step.Run && scheduler.WaitersMayEnterLocked;
+            step = scheduler.NextStepLocked(worker, now, out request, out admitWaiters);
             scheduler.AssertInvariantsLocked();
         }
         if (admitWaiters)
@@ -191,10 +190,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             scheduler.FinishLocked(worker, finished, outcome);
             if (takeNext)
-            {
-                step = scheduler.NextStepLocked(worker, finished.FinishedAt, out next);
-                admitWaiters = step == Step.Run && scheduler.WaitersMayEnterLocked;
-            }
+                step = scheduler.NextStepLocked(worker, finished.FinishedAt, out next, out admitWaiters);
             scheduler.AssertInvariantsLocked();
         }
         if (admitWaiters)
