@@ -76,7 +76,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             request = _running;
             if (_queued == 0)
+            {
+                _running.Clear(); // the worker goes idle or ends: its last request's objects are let go
                 return false;
+            }
             ref var head = ref _ring[_head];
             _running.Envelope = head.Envelope;
             _running.Key = head.Key;
@@ -84,15 +87,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _running.Completion = head.Completion;
             _running.Parent = head.Parent;
             _running.EnqueuedAt = head.EnqueuedAt;
+            _running.Failure = null;
             TakeHead();
             return true;
         }
 
-        protected override void ReleaseFinishedLocked(QueuedRequest request, bool deadLettered)
-        {
+        /// <summary>
+        /// The slot keeps the finished request until the next take overwrites it, or until a take finds nothing and
+        /// clears it: clearing it here only to fill it again at once cost a dozen writes per request.
+        /// </summary>
+        protected override void ReleaseFinishedLocked(QueuedRequest request, bool deadLettered) =>
             Debug.Assert(request == _running, "a partition's one worker runs its running slot");
-            request.Clear();
-        }
 
         protected override void RequeueAtHeadLocked(QueuedRequest request)
         {
