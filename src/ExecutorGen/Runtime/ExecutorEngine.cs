@@ -242,8 +242,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                 if (admission == Admission.MustWait)
                 {
                     waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? new SubmitWaiter<TKey, TEnvelope>(this);
-                    waiter.Prepare(envelope, hasKey, key, completion, parent);
-                    waiter.Scheduler = scheduler.Index;
+                    waiter.Prepare(envelope, hasKey, key, completion, parent, scheduler.Index);
                     scheduler.AddWaiterLocked();
                     _waiters.AddLast(waiter.Node);
                 }

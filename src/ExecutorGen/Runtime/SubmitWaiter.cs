@@ -53,8 +53,9 @@ internal sealed class SubmitWaiter<TKey, TEnvelope> : IValueTaskSource
     /// <summary>Its node in the engine's waiter list: in the list exactly while it waits.</summary>
     public LinkedListNode<SubmitWaiter<TKey, TEnvelope>> Node { get; }
 
-    public void Prepare(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent)
+    public void Prepare(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, int scheduler)
     {
+        Scheduler = scheduler;
         Envelope = envelope;
         HasKey = hasKey;
         Key = key;
