@@ -70,6 +70,7 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, HeldLocks?> _entryLocks = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, bool> _client = new(SymbolEqualityComparer.Default);
     private readonly HashSet<INamedTypeSymbol> _concurrentTypes = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, ISymbol> _optionalLocks = new(SymbolEqualityComparer.Default); // each with its setting
     private readonly Dictionary<ISymbol, List<ISymbol>> _flows = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<ISymbol>> _overrides = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<ISymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
@@ -107,8 +108,6 @@ internal sealed class Composition
                 for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
                     Add(_overrides, overridden.OriginalDefinition, method);
             }
-            if (function.Takes.Count > 0 && function.Member.ContainingType is { } owner)
-                _concurrentTypes.Add(owner.OriginalDefinition);
             foreach (var access in function.Accesses)
             {
                 if (!Accesses.TryGetValue(access.Target, out var list))
@@ -116,9 +115,64 @@ internal sealed class Composition
                 list.Add((function, access));
             }
         }
+        FindOptionalLocks();
+        foreach (var function in Functions.Values)
+        {
+            if (function.Member.ContainingType is { } owner && function.Takes.Any(t => !_optionalLocks.ContainsKey(t.Lock)))
+                _concurrentTypes.Add(owner.OriginalDefinition);
+        }
         FindEntries();
         foreach (var entry in Entries)
             Reach(entry);
+    }
+
+    /// <summary>
+    /// The locks taken only where a setting says so: every take of the lock is under a test of a bool field written only
+    /// while its object is made (<c>if (_threadSafe) Monitor.Enter(_sync);</c>, directly or in a lock helper). The author
+    /// made the object either locked or confined to one owner; such a lock guards what it holds, but it is no evidence
+    /// that the object, or a field it holds, is shared.
+    /// </summary>
+    private void FindOptionalLocks()
+    {
+        var takes = new Dictionary<ISymbol, ISymbol?>(SymbolEqualityComparer.Default);
+        foreach (var function in Functions.Values)
+        {
+            foreach (var take in function.Takes)
+            {
+                var flag = take.Flag is not null && IsSetting(take.Flag) ? take.Flag : null;
+                takes[take.Lock] = takes.TryGetValue(take.Lock, out var before) && before is null ? null : flag;
+            }
+        }
+        foreach (var pair in takes)
+        {
+            if (pair.Value is { } flag)
+                _optionalLocks[pair.Key] = flag;
+        }
+    }
+
+    /// <summary>A field written only while its object (or, static, its type) is made: a setting, not state.</summary>
+    private bool IsSetting(ISymbol flag) =>
+        flag is IFieldSymbol { IsReadOnly: true }
+        || !Accesses.TryGetValue(flag, out var accesses) || accesses.All(a => !a.Access.IsWrite || a.Access.InitializesIn(a.Function));
+
+    /// <summary>The setting (a bool field) under which alone <paramref name="lock"/> is taken, or null (<see cref="FindOptionalLocks"/>).</summary>
+    public ISymbol? OptionalLockSetting(ISymbol @lock) => _optionalLocks.TryGetValue(@lock, out var flag) ? flag : null;
+
+    /// <summary>The locks of <paramref name="held"/> that are evidence of sharing: all but the optional ones; null if none.</summary>
+    public HeldLocks? Evidence(HeldLocks? held)
+    {
+        if (_optionalLocks.Count == 0)
+            return held;
+        var kept = new List<HeldLocks>();
+        for (var current = held; current is not null; current = current.Next)
+        {
+            if (!_optionalLocks.ContainsKey(current.Lock))
+                kept.Add(current);
+        }
+        HeldLocks? result = null;
+        for (int i = kept.Count - 1; i >= 0; i--)
+            result = new HeldLocks(kept[i].Lock, kept[i].Excludes, result);
+        return result;
     }
 
     /// <summary>Every summarized function by its symbol.</summary>

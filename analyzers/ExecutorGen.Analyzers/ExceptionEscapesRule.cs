@@ -26,9 +26,17 @@ internal static class ExceptionEscapesRule
     private const string Crashes = "it terminates the process";
     private const string Lost = "the discarded task loses it silently";
 
+    /// <summary>What can leave a method: nothing, only <c>OperationCanceledException</c>, or anything.</summary>
+    private enum Escape
+    {
+        None,
+        Cancellation,
+        Any,
+    }
+
     public static void Report(Composition composition, CompilationAnalysisContext context)
     {
-        var canThrow = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+        var canThrow = new Dictionary<ISymbol, Escape>(SymbolEqualityComparer.Default);
         var reported = new HashSet<Location>();
         foreach (var (root, what, consequence, owner) in Roots(composition))
         {
@@ -109,14 +117,21 @@ internal static class ExceptionEscapesRule
     }
 
     /// <summary>The first place an exception leaves <paramref name="function"/>: a sure throw, or a call to a method that can throw.</summary>
-    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, bool> canThrow)
+    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, Escape> canThrow)
     {
         foreach (var point in function.Throws)
         {
-            if (point.Callee is null || CanThrow(composition, point.Callee, canThrow, 0))
+            if (EscapeAt(composition, point, canThrow, 0) != Escape.None)
                 return point;
         }
         return null;
+    }
+
+    /// <summary>What leaves the function at <paramref name="point"/>: a catch of <c>OperationCanceledException</c> there stops a cancellation.</summary>
+    private static Escape EscapeAt(Composition composition, ThrowPoint point, Dictionary<ISymbol, Escape> canThrow, int depth)
+    {
+        var escape = point.Callee is null ? (point.CancellationOnly ? Escape.Cancellation : Escape.Any) : CanThrow(composition, point.Callee, canThrow, depth);
+        return escape == Escape.Cancellation && point.CancellationCaught ? Escape.None : escape;
     }
 
     /// <summary>
@@ -124,21 +139,21 @@ internal static class ExceptionEscapesRule
     /// that can throw, followed to any depth (each method is decided once per compilation). A method without a summary
     /// (an implicit constructor, generated code, which is not analyzed) is not shown to throw, so it does not count.
     /// </summary>
-    private static bool CanThrow(Composition composition, IMethodSymbol method, Dictionary<ISymbol, bool> canThrow, int depth)
+    private static Escape CanThrow(Composition composition, IMethodSymbol method, Dictionary<ISymbol, Escape> canThrow, int depth)
     {
-        if (canThrow.TryGetValue(method, out bool known))
+        if (canThrow.TryGetValue(method, out var known))
             return known;
         if (depth > StackGuard || !composition.Functions.TryGetValue(method, out var function))
-            return false;
-        canThrow[method] = false; // recursion: an exception must come from somewhere else in the cycle
-        bool result = false;
+            return Escape.None;
+        canThrow[method] = Escape.None; // recursion: an exception must come from somewhere else in the cycle
+        var result = Escape.None;
         foreach (var point in function.Throws)
         {
-            if (point.Callee is null || CanThrow(composition, point.Callee, canThrow, depth + 1))
-            {
-                result = true;
+            var escape = EscapeAt(composition, point, canThrow, depth + 1);
+            if (escape > result)
+                result = escape;
+            if (result == Escape.Any)
                 break;
-            }
         }
         canThrow[method] = result;
         return result;

@@ -303,16 +303,24 @@ internal sealed class StartSite
 /// <summary>A lock taken (for EXG003), with the locks already held.</summary>
 internal sealed class LockTake
 {
-    public LockTake(ISymbol @lock, HeldLocks? heldBefore, SyntaxNode syntax)
+    public LockTake(ISymbol @lock, HeldLocks? heldBefore, SyntaxNode syntax, ISymbol? flag)
     {
         Lock = @lock;
         HeldBefore = heldBefore;
         Syntax = syntax;
+        Flag = flag;
     }
 
     public ISymbol Lock { get; }
     public HeldLocks? HeldBefore { get; }
     public SyntaxNode Syntax { get; }
+
+    /// <summary>
+    /// The bool field whose test guards the take: <c>if (_threadSafe) Monitor.Enter(_sync);</c>, directly or in a lock
+    /// helper. Where that field is a setting (written only while the object is made), the lock is optional by design
+    /// (<see cref="Composition.OptionalLockSetting"/>).
+    /// </summary>
+    public ISymbol? Flag { get; }
 }
 
 /// <summary>A blocking wait with neither a timeout nor a cancellation token (EXG004).</summary>
@@ -343,14 +351,22 @@ internal sealed class WaitSite
 /// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>
 internal sealed class ThrowPoint
 {
-    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee)
+    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, bool cancellationOnly, bool cancellationCaught)
     {
         Syntax = syntax;
         Callee = callee;
+        CancellationOnly = cancellationOnly;
+        CancellationCaught = cancellationCaught;
     }
 
     public SyntaxNode Syntax { get; }
 
     /// <summary>The called method of the compilation, whose own summary decides; null when this throws for sure.</summary>
     public IMethodSymbol? Callee { get; }
+
+    /// <summary>A sure throw of nothing but <c>OperationCanceledException</c>: a call that fails only when its token is cancelled.</summary>
+    public bool CancellationOnly { get; }
+
+    /// <summary>Under a <c>catch (OperationCanceledException)</c> of this function: only other exceptions leave from here.</summary>
+    public bool CancellationCaught { get; }
 }

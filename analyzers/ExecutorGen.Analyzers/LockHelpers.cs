@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ExecutorGen.Analyzers;
@@ -14,24 +15,29 @@ namespace ExecutorGen.Analyzers;
 /// Read from the helper's syntax (its body is one statement, optionally under an <c>if</c>), so the answer does not
 /// depend on which summary was made first; the lock is the helper's field, named as written. A conditional helper counts
 /// as taking the lock: where the condition is false the object is not shared (a single-owner socket, a lock-free mode),
-/// which is what its author relied on.
+/// which is what its author relied on. For the same reason the take remembers the flag it depends on
+/// (<see cref="LockTake.Flag"/>): a lock taken only when a configuration flag says so is no evidence that the object is shared.
 /// </remarks>
 internal sealed class LockHelpers
 {
-    private readonly ConcurrentDictionary<IMethodSymbol, (ISymbol? Taken, ISymbol? Released, bool Excludes)> _known = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, (ISymbol? Taken, ISymbol? Released, bool Excludes, ISymbol? Flag)> _known = new(SymbolEqualityComparer.Default);
 
-    /// <summary>The field a call to <paramref name="method"/> (on <c>this</c>, or static) locks, or null.</summary>
-    public ISymbol? Takes(IMethodSymbol method, out bool excludes)
+    /// <summary>
+    /// The field a call to <paramref name="method"/> (on <c>this</c>, or static) locks, or null; with the bool field whose
+    /// test guards the take (<c>if (_threadSafe)</c>), if any.
+    /// </summary>
+    public ISymbol? Takes(IMethodSymbol method, out bool excludes, out ISymbol? flag)
     {
-        var (taken, _, exclusive) = Of(method);
+        var (taken, _, exclusive, tested) = Of(method);
         excludes = exclusive;
+        flag = tested;
         return taken;
     }
 
     /// <summary>The field a call to <paramref name="method"/> (on <c>this</c>, or static) unlocks, or null.</summary>
     public ISymbol? Releases(IMethodSymbol method) => Of(method).Released;
 
-    private (ISymbol? Taken, ISymbol? Released, bool Excludes) Of(IMethodSymbol method)
+    private (ISymbol? Taken, ISymbol? Released, bool Excludes, ISymbol? Flag) Of(IMethodSymbol method)
     {
         if (!method.ReturnsVoid || method.Parameters.Length > 0 || method.IsVirtual || method.IsAbstract
             || method.MethodKind != MethodKind.Ordinary || method.ContainingType is null)
@@ -41,9 +47,19 @@ internal sealed class LockHelpers
         return _known.GetOrAdd(method, Read);
     }
 
-    private static (ISymbol? Taken, ISymbol? Released, bool Excludes) Read(IMethodSymbol method)
+    private static (ISymbol? Taken, ISymbol? Released, bool Excludes, ISymbol? Flag) Read(IMethodSymbol method)
     {
-        if (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not MethodDeclarationSyntax declaration)
+        var (taken, released, excludes) = ReadCall(method, out var declaration);
+        var flag = taken is not null && Single(declaration?.Body) is IfStatementSyntax { Condition: var condition }
+            ? FieldNamed(method, condition is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not ? not.Operand : condition) as IFieldSymbol
+            : null;
+        return (taken, released, excludes, flag is { Type.SpecialType: SpecialType.System_Boolean } ? flag : null);
+    }
+
+    private static (ISymbol? Taken, ISymbol? Released, bool Excludes) ReadCall(IMethodSymbol method, out MethodDeclarationSyntax? declaration)
+    {
+        declaration = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as MethodDeclarationSyntax;
+        if (declaration is null)
             return default;
         var call = declaration.ExpressionBody is { } arrow
             ? arrow.Expression as InvocationExpressionSyntax

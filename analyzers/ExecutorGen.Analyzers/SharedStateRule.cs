@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Analyzers;
@@ -40,16 +42,58 @@ internal static class SharedStateRule
 
     /// <summary>
     /// The first write (in source order) made under a lock, outside initialization and not through a parameter object:
-    /// the evidence that a lock guards the variable.
+    /// the evidence that a lock guards the variable. A lock taken only where a setting says so is not (<see cref="Composition.OptionalLockSetting"/>).
     /// </summary>
     private static (FunctionSummary Function, Access Access, HeldLocks Held)? GuardingWrite(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
         foreach (var (function, access) in accesses)
         {
-            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && composition.Held(function, access.Held) is { } held)
+            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && composition.Evidence(composition.Held(function, access.Held)) is { } held)
                 return (function, access, held);
         }
         return null;
+    }
+
+    /// <summary>
+    /// A write of the variable in <paramref name="function"/> itself under a lock that is only taken where a setting says
+    /// so: no evidence that the object is shared elsewhere, but where the same code locks for one change and not for the
+    /// next, the unlocked one is wrong whenever the setting is on. Not when the unlocked <paramref name="access"/> is
+    /// itself under a test of that setting (<c>if (!_threadSafe) _handle = a; else lock (_sync) _handle = b;</c>): that
+    /// is the branch for the unshared mode.
+    /// </summary>
+    private static (FunctionSummary Function, Access Access, HeldLocks Held)? OptionalGuardHere(Composition composition, FunctionSummary function, Access access)
+    {
+        foreach (var locked in function.Accesses)
+        {
+            if (!locked.IsWrite || locked.Held is not { } held || !SymbolEqualityComparer.Default.Equals(locked.Target, access.Target))
+                continue;
+            bool branchedOnSetting = false;
+            for (var current = held; current is not null && !branchedOnSetting; current = current.Next)
+                branchedOnSetting = composition.OptionalLockSetting(current.Lock) is { } setting && UnderTestOf(access.Syntax, setting.Name);
+            if (!branchedOnSetting)
+                return (function, locked, held);
+        }
+        return null;
+    }
+
+    /// <summary>Whether an <c>if</c> around <paramref name="syntax"/> (in its member) tests the field named <paramref name="flag"/>.</summary>
+    private static bool UnderTestOf(SyntaxNode syntax, string flag)
+    {
+        for (var node = syntax.Parent; node is not null and not MemberDeclarationSyntax; node = node.Parent)
+        {
+            if (node is IfStatementSyntax { Condition: var condition } && Named(condition) == flag)
+                return true;
+        }
+        return false;
+
+        static string? Named(ExpressionSyntax expression) => expression switch
+        {
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression } not => Named(not.Operand),
+            ParenthesizedExpressionSyntax parenthesized => Named(parenthesized.Expression),
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText,
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -64,7 +108,7 @@ internal static class SharedStateRule
         {
             if (access.InitializesIn(function) || access.ThroughParameter)
                 continue;
-            for (var held = composition.Held(function, access.Held); held is not null; held = held.Next)
+            for (var held = composition.Evidence(composition.Held(function, access.Held)); held is not null; held = held.Next)
             {
                 firstFunction ??= new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
                 if (!firstFunction.TryGetValue(held.Lock, out var seenIn))
@@ -90,7 +134,8 @@ internal static class SharedStateRule
                 continue; // a plain store to a volatile field is published safely; x = x + 1 still races
             if (Worker(composition, function, access) is not { } reached)
                 continue;
-            bool inconsistent = guard is not null || ConsistentLock(composition, accesses) is not null;
+            var guarding = guard ?? OptionalGuardHere(composition, function, access);
+            bool inconsistent = guarding is not null || ConsistentLock(composition, accesses) is not null;
             bool isStatic = target is IFieldSymbol { IsStatic: true };
             bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;
             // Statics: a read-modify-write in any worker code (every thread shares them); a plain store only on a worker
@@ -107,7 +152,7 @@ internal static class SharedStateRule
             // Interlocked does not exclude a lock holder's read-modify-write: where a lock guards the field elsewhere, the fix takes that lock.
             if (access.Interlocked is not null && !inconsistent)
                 properties = properties.Add(DiagnosticDescriptors.InterlockedProperty, access.Interlocked);
-            if ((guard?.Held ?? ConsistentLock(composition, accesses)) is { } guarding && OwnLock(guarding, target) is { } lockField)
+            if ((guarding?.Held ?? ConsistentLock(composition, accesses)) is { } guardingLock && OwnLock(guardingLock, target) is { } lockField)
                 properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), target.Name, "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
@@ -123,7 +168,7 @@ internal static class SharedStateRule
     private static void ReportReads(Composition composition, CompilationAnalysisContext context, ISymbol target,
         List<(FunctionSummary Function, Access Access)> accesses, (FunctionSummary Function, Access Access, HeldLocks Held)? guard)
     {
-        if (guard is null || target is not IFieldSymbol field || field.IsVolatile)
+        if (target is not IFieldSymbol field || field.IsVolatile)
             return;
         var reported = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var (function, access) in accesses)
@@ -133,7 +178,7 @@ internal static class SharedStateRule
             {
                 continue;
             }
-            if (Worker(composition, function, access) is not { } reached)
+            if ((guard ?? OptionalGuardHere(composition, function, access)) is not { } guarding || Worker(composition, function, access) is not { } reached)
                 continue;
             bool racing = field.IsStatic || reached.Entry.Concurrent || RacingAccess(composition, function, access, accesses, writesOnly: true);
             // A plain read only where several copies of the same code run at once (handlers, parallel bodies): one thread
@@ -145,7 +190,7 @@ internal static class SharedStateRule
                 continue;
             }
             reported.Add(function.Symbol);
-            var properties = OwnLock(guard.Value.Held, target) is { } lockField
+            var properties = OwnLock(guarding.Held, target) is { } lockField
                 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.LockProperty, lockField.Name)
                 : ImmutableDictionary<string, string?>.Empty;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,

@@ -18,13 +18,46 @@ internal sealed partial class SummaryWalker
         _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
         && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
 
-    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure)
+    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, bool cancellationOnly = false)
     {
-        if (!MayRecordThrow(operation))
+        if (!MayRecordThrow(operation) || sure && cancellationOnly && _cancellationCaught > 0)
             return;
-        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee));
-        if (sure)
+        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure && cancellationOnly, _cancellationCaught > 0));
+        if (sure && !cancellationOnly)
             _function.ThrowsForSure = true;
+    }
+
+    /// <summary>
+    /// A .NET call that fails only when its token is cancelled: <c>token.ThrowIfCancellationRequested()</c>,
+    /// <c>BlockingCollection.GetConsumingEnumerable(token)</c>, <c>Task.Delay(…, token)</c> and a wait on such a delay.
+    /// A <c>catch (OperationCanceledException)</c> around it, here or in a caller, is all it needs.
+    /// </summary>
+    private static bool ThrowsOnlyOnCancellation(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        return method.Name switch
+        {
+            "ThrowIfCancellationRequested" => method.ContainingType?.Name == "CancellationToken",
+            "GetConsumingEnumerable" => method.ContainingType?.Name == "BlockingCollection" && method.Parameters.Length == 1,
+            "Delay" => method.IsStatic && method.ContainingType?.Name == "Task",
+            "Wait" => method.ContainingType?.Name == "Task"
+                && invocation.Instance is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } },
+            _ => false,
+        };
+    }
+
+    /// <summary>A catch, without a filter, of <c>OperationCanceledException</c> or a type it derives from.</summary>
+    private bool CatchesCancellation(ITryOperation @try)
+    {
+        foreach (var handler in @try.Catches)
+        {
+            if (handler.Filter is null && _symbols.OperationCanceledException is { } cancelled
+                && (handler.ExceptionType.SpecialType == SpecialType.System_Object || ConcurrencySymbols.IsOrDerives(cancelled, handler.ExceptionType as INamedTypeSymbol)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>
@@ -38,7 +71,7 @@ internal sealed partial class SummaryWalker
             return;
         // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.
         points.Sort((x, y) => x.Syntax.Span.End != y.Syntax.Span.End ? x.Syntax.Span.End.CompareTo(y.Syntax.Span.End) : x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
-        int firstSure = points.FindIndex(p => p.Callee is null);
+        int firstSure = points.FindIndex(p => p.Callee is null && !p.CancellationOnly);
         if (firstSure >= 0 && firstSure < points.Count - 1)
             points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
     }

@@ -101,9 +101,11 @@ internal sealed partial class SummaryWalker
     private ISymbol? Acquired(IInvocationOperation invocation, out bool excludes, out SyntaxNode? lockedSyntax)
     {
         var value = Locks.Acquired(invocation, _symbols, withSemaphores: true);
-        if (value is null && OnOwnObject(invocation) && _symbols.LockHelpers.Takes(invocation.TargetMethod.OriginalDefinition, out excludes) is { } helped)
+        if (value is null && OnOwnObject(invocation) && _symbols.LockHelpers.Takes(invocation.TargetMethod.OriginalDefinition, out excludes, out var flag) is { } helped)
         {
             lockedSyntax = invocation.Syntax;
+            if (flag is not null)
+                _helperFlags = (invocation.Syntax, flag);
             return helped;
         }
         lockedSyntax = value?.Syntax;

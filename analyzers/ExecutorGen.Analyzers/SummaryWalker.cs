@@ -35,6 +35,9 @@ internal sealed partial class SummaryWalker
     private bool _inCondition;
     private int _loops;
     private HashSet<ILocalSymbol>? _ownedLocals;
+    private int _cancellationCaught; // how many tries around this point catch OperationCanceledException
+    private ISymbol? _underFlag; // the bool field of the innermost if around this point (if (_threadSafe) Monitor.Enter(_sync);)
+    private (SyntaxNode Call, ISymbol Flag) _helperFlags; // the last call of a lock helper that takes its lock under a flag
 
     private SummaryWalker(ConcurrencySymbols symbols, ApiLists lists)
     {
@@ -115,20 +118,22 @@ internal sealed partial class SummaryWalker
         _inCondition = false;
         _loops = 0;
         _ownedLocals = null;
+        _underFlag = null;
+        _cancellationCaught = 0;
     }
 
     private void Nested(ISymbol symbol, IOperation? body)
     {
         if (body is null)
             return;
-        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned) =
-            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals);
+        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught) =
+            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught);
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
         Statement(body);
-        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals) =
-            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned);
+        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught) =
+            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
@@ -153,12 +158,15 @@ internal sealed partial class SummaryWalker
                 break;
             case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
                 Condition(conditional.Condition);
+                var outerFlag = _underFlag;
+                _underFlag = TestedFlag(conditional.Condition) ?? outerFlag;
                 if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
                 else
                     Statement(conditional.WhenTrue);
                 if (conditional.WhenFalse is not null)
                     Statement(conditional.WhenFalse);
+                _underFlag = outerFlag;
                 break;
             case IWhileLoopOperation loop:
                 Loop(loop.Condition, loop.Body);
@@ -302,18 +310,31 @@ internal sealed partial class SummaryWalker
     private void Take(ISymbol @lock, bool excludes, SyntaxNode syntax)
     {
         if (excludes)
-            _function.Takes.Add(new LockTake(@lock, _held, syntax));
+            _function.Takes.Add(new LockTake(@lock, _held, syntax, _underFlag ?? (_helperFlags.Call == syntax ? _helperFlags.Flag : null)));
         _held = new HeldLocks(@lock, excludes, _held);
+    }
+
+    /// <summary>The bool field an <c>if</c> tests (<c>if (_threadSafe)</c>, <c>if (!this._threadSafe)</c>), or null.</summary>
+    private static IFieldSymbol? TestedFlag(IOperation condition)
+    {
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            condition = not.Operand;
+        return condition is IFieldReferenceOperation { Field: { Type.SpecialType: SpecialType.System_Boolean } field } ? field.OriginalDefinition : null;
     }
 
     private void Try(ITryOperation @try)
     {
         bool catchesAll = CatchesAll(@try);
+        bool catchesCancellation = CatchesCancellation(@try);
         if (catchesAll)
             _protected++;
+        if (catchesCancellation)
+            _cancellationCaught++;
         Statement(@try.Body);
         if (catchesAll)
             _protected--;
+        if (catchesCancellation)
+            _cancellationCaught--;
         // After a try that catches everything, only a rethrow escapes: reporting, logging and cleanup in its catch and
         // finally blocks are not counted (a handler that fails while handling is not what the rule is about).
         bool saved = _inCatchAllHandler;

@@ -31,6 +31,7 @@ internal sealed class ConcurrencySymbols
         WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
         Exception = compilation.GetTypeByMetadataName("System.Exception");
+        OperationCanceledException = compilation.GetTypeByMetadataName("System.OperationCanceledException");
         ThreadStatic = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
         _assembly = compilation.Assembly;
     }
@@ -48,6 +49,7 @@ internal sealed class ConcurrencySymbols
     public INamedTypeSymbol? TaskFactory { get; }
     public INamedTypeSymbol? TaskFactoryOfT { get; }
     public INamedTypeSymbol? Parallel { get; }
+    public INamedTypeSymbol? OperationCanceledException { get; }
     public INamedTypeSymbol? Timer { get; }
     public INamedTypeSymbol? Monitor { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }

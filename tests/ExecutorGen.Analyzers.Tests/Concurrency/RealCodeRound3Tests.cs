@@ -1,0 +1,152 @@
+using System.Threading.Tasks;
+using Xunit;
+using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The third round of issue 14's false positives (docs/analyzers-on-real-code.md): each must-not-flag test failed before
+/// its fix, and each has a companion that stays reported.
+/// </summary>
+public class RealCodeRound3Tests
+{
+    // EXG001: a lock taken only where a setting says so (if (_threadSafe) Monitor.Enter(_sync), the setting written only
+    // by the constructor) is no evidence that the object is shared: unless configured thread-safe, the socket belongs to
+    // one thread at a time and is handed to the reaper thread when closed (NetMQ's SocketBase).
+    private const string OptionalLockSocket = """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public sealed class Socket
+        {
+            private readonly object _threadSafeSync = new();
+            private bool _threadSafe;
+            private readonly Dictionary<string, int> _inprocs = new();
+            private readonly List<int> _pipes = new();
+            private int _handle;
+
+            public Socket(bool threadSafe) => _threadSafe = threadSafe;
+
+            public void Connect(string address)
+            {
+                Lock();
+                try { _inprocs.Add(address, 1); _pipes.Add(1); }
+                finally { Unlock(); }
+            }
+
+            public void Close() => new Thread(Reap).Start();
+
+            private void Reap()
+            {
+                StartReaping();
+                _inprocs.Remove("closed");
+                _pipes.Remove(1);
+            }
+
+            private void StartReaping()
+            {
+                if (!_threadSafe)
+                    _handle = 1;
+                else
+                {
+                    lock (_threadSafeSync)
+                        _handle = 2;
+                }
+            }
+
+            private void Lock()
+            {
+                if (_threadSafe)
+                    Monitor.Enter(_threadSafeSync);
+            }
+
+            private void Unlock()
+            {
+                if (_threadSafe)
+                    Monitor.Exit(_threadSafeSync);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Fields_of_an_object_locked_only_when_a_setting_says_so_are_not_reported() => new SharedTest(OptionalLockSocket).RunAsync();
+
+    // The companion: the same socket whose Connect locks always is shared, and the reaper's unlocked changes race it.
+    [Fact]
+    public Task Fields_of_an_object_locked_always_are_reported() => new SharedTest(OptionalLockSocket
+        .Replace("try { _inprocs.Add(address, 1); _pipes.Add(1); }", "try { lock (_threadSafeSync) { _inprocs.Add(address, 1); _pipes.Add(1); } }")
+        .Replace("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
+        .Replace("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
+        .Replace("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
+
+    // The companion: a flag the object changes while it lives (_open, cleared by Shutdown) is state, not a setting: the
+    // lock taken under it is evidence like any other.
+    [Fact]
+    public Task Fields_of_an_object_locked_under_a_state_flag_are_reported() => new SharedTest(OptionalLockSocket
+        .Replace("private bool _threadSafe;", "private bool _threadSafe;\n    public void Shutdown() => _threadSafe = false;")
+        .Replace("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
+        .Replace("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
+        .Replace("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
+
+    // EXG002: what a cancelled token throws is an OperationCanceledException; a thread body that catches that type has
+    // handled it, wherever in its callees the token is observed (Quartz's QueuedTaskScheduler, MongoDB's round-trip monitor).
+    private const string CancellableLoop = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Monitor
+        {
+            private readonly BlockingCollection<Action> _queue = new();
+            private readonly CancellationTokenSource _stop = new();
+
+            public void Start() => new Thread(Run).Start();
+
+            private void Run()
+            {
+                try
+                {
+                    Loop();
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    foreach (var work in _queue.GetConsumingEnumerable(_stop.Token))
+                        Execute(work);
+                    Sleep(TimeSpan.FromSeconds(1), _stop.Token);
+                }
+            }
+
+            private static void Execute(Action work)
+            {
+                try { work(); }
+                catch (Exception) { }
+            }
+
+            private static void Sleep(TimeSpan delay, CancellationToken token) => Task.Delay(delay, token).Wait(token);
+        }
+        """;
+
+    [Fact]
+    public Task Thread_body_catching_the_cancellation_its_loop_observes_is_not_reported() => new EscapeTest(CancellableLoop).RunAsync();
+
+    // The companions: another failure in the same loop, and the same loop without the catch, are reported.
+    [Fact]
+    public Task Thread_body_catching_only_cancellation_of_a_loop_that_also_reads_a_file_is_reported() => new EscapeTest(CancellableLoop
+        .Replace("Loop();", "{|EXG002:Loop()|};")
+        .Replace("Sleep(TimeSpan.FromSeconds(1), _stop.Token);", "Sleep(TimeSpan.FromSeconds(1), _stop.Token);\n            File.ReadAllText(\"state\");")).RunAsync();
+
+    [Fact]
+    public Task Thread_body_not_catching_the_cancellation_is_reported() => new EscapeTest(CancellableLoop
+        .Replace("catch (OperationCanceledException)", "catch (IOException)")
+        .Replace("Loop();", "{|EXG002:Loop()|};")).RunAsync();
+}
