@@ -61,12 +61,20 @@ internal sealed class LockHelpers
         declaration = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() as MethodDeclarationSyntax;
         if (declaration is null)
             return default;
+        if (SpinsOn(method, declaration) is { } spinLock)
+            return (spinLock, null, true);
         var call = declaration.ExpressionBody is { } arrow
             ? arrow.Expression as InvocationExpressionSyntax
             : (Unguarded(Single(declaration.Body)) as ExpressionStatementSyntax)?.Expression as InvocationExpressionSyntax;
         if (call?.Expression is not MemberAccessExpressionSyntax access)
             return default;
         string name = access.Name.Identifier.ValueText;
+        // Interlocked.Exchange(ref _state, 0) / Volatile.Write(ref _state, 0): lets go of a spin lock (see SpinsOn).
+        if ((access.Expression.ToString(), name) is ("Interlocked" or "System.Threading.Interlocked", "Exchange") or ("Volatile" or "System.Threading.Volatile", "Write")
+            && call.ArgumentList.Arguments is { Count: 2 } released && released[0].RefKindKeyword.IsKind(SyntaxKind.RefKeyword))
+        {
+            return (null, FieldNamed(method, released[0].Expression), true);
+        }
         // Monitor.Enter(_sync) / Monitor.Exit(_sync): the lock is the argument.
         if (access.Expression.ToString() is "Monitor" or "System.Threading.Monitor" or "global::System.Threading.Monitor")
         {
@@ -90,6 +98,35 @@ internal sealed class LockHelpers
             ("SemaphoreSlim", "Release") or ("ReaderWriterLockSlim", "ExitReadLock") => (null, lockField, false),
             _ => default,
         };
+    }
+
+    /// <summary>
+    /// A spin lock made by hand: the method loops until <c>Interlocked.CompareExchange(ref _state, 1, 0)</c> succeeds, and
+    /// does nothing else to its object. The lock is the field.
+    /// </summary>
+    private static ISymbol? SpinsOn(IMethodSymbol method, MethodDeclarationSyntax declaration)
+    {
+        if (declaration.Body is not { } body)
+            return null;
+        ISymbol? field = null;
+        foreach (var node in body.DescendantNodes())
+        {
+            switch (node)
+            {
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompareExchange" } member } exchange
+                    when member.Expression.ToString() is "Interlocked" or "System.Threading.Interlocked":
+                    if (field is not null || exchange.ArgumentList.Arguments.Count != 3 || !exchange.ArgumentList.Arguments[0].RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
+                        || !exchange.Ancestors().TakeWhile(a => a != body).Any(a => a is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax))
+                    {
+                        return null;
+                    }
+                    field = FieldNamed(method, exchange.ArgumentList.Arguments[0].Expression);
+                    break;
+                case AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }:
+                    return null; // it changes something else: not only a lock
+            }
+        }
+        return field;
     }
 
     private static StatementSyntax? Single(BlockSyntax? block) => block is { Statements.Count: 1 } ? block.Statements[0] : null;

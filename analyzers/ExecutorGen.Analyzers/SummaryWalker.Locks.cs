@@ -72,11 +72,38 @@ internal sealed partial class SummaryWalker
     private ISymbol? Released(IOperation statement) =>
         statement is IExpressionStatementOperation { Operation: IInvocationOperation invocation } ? ReleasedBy(invocation) : null;
 
+    /// <summary>
+    /// A try-lock made of a field and <c>Interlocked.CompareExchange</c> (a guard against running twice at once):
+    /// <c>Interlocked.CompareExchange(ref _busy, 1, 0) != 0</c> tests that the take failed (<paramref name="acquiredWhen"/>
+    /// false), <c>… == 0</c> that it succeeded. It never waits, so it orders nothing (EXG003), but it guards what it holds.
+    /// </summary>
+    private static (ISymbol Field, SyntaxNode Syntax)? CompareExchangeLock(IOperation condition, bool acquiredWhen)
+    {
+        if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test
+            || test.OperatorKind == BinaryOperatorKind.Equals != acquiredWhen
+            || Operations.WithoutConversions(test.LeftOperand) is not IInvocationOperation { TargetMethod: { Name: "CompareExchange", ContainingType.Name: "Interlocked" } } exchange
+            || exchange.Arguments.Length != 3
+            || Operations.WithoutConversions(exchange.Arguments[0].Value) is not IFieldReferenceOperation { Field: var field }
+            || exchange.Arguments[2].Value.ConstantValue is not { HasValue: true } comparand
+            || !Equals(comparand.Value, test.RightOperand.ConstantValue.HasValue ? test.RightOperand.ConstantValue.Value : null))
+        {
+            return null;
+        }
+        return (field.OriginalDefinition, exchange.Syntax);
+    }
+
     /// <summary>The lock a call releases: <c>Monitor.Exit(x)</c>, <c>x.Exit()</c>, or a helper of the compilation that only does that.</summary>
     private ISymbol? ReleasedBy(IInvocationOperation invocation)
     {
         if (Locks.Released(invocation, _symbols) is { } value)
             return LockId(value);
+        // Interlocked.Exchange(ref _busy, 0) or Volatile.Write(ref _busy, 0) where _busy is held: a try-lock let go.
+        if (invocation.TargetMethod is { Name: "Exchange", ContainingType.Name: "Interlocked" } or { Name: "Write", ContainingType.Name: "Volatile" }
+            && invocation.Arguments.Length == 2 && Operations.WithoutConversions(invocation.Arguments[0].Value) is IFieldReferenceOperation { Field: var field }
+            && _held is not null && _held.Contains(field.OriginalDefinition))
+        {
+            return field.OriginalDefinition;
+        }
         return OnOwnObject(invocation) ? _symbols.LockHelpers.Releases(invocation.TargetMethod.OriginalDefinition) : null;
     }
 

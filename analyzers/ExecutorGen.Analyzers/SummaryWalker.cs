@@ -162,6 +162,8 @@ internal sealed partial class SummaryWalker
                 _underFlag = TestedFlag(conditional.Condition) ?? outerFlag;
                 if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
+                else if (CompareExchangeLock(conditional.Condition, acquiredWhen: true) is { } guard)
+                    HeldWhile(guard.Field, excludes: false, guard.Syntax, conditional.WhenTrue);
                 else
                     Statement(conditional.WhenTrue);
                 if (conditional.WhenFalse is not null)
@@ -279,6 +281,15 @@ internal sealed partial class SummaryWalker
                 Condition(skip.Condition);
                 Statement(skip.WhenTrue);
                 Take(entered, tryExcludes, tryLocked!);
+                continue;
+            }
+            // if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; ... : the rest of the block holds _busy.
+            if (statement is IConditionalOperation { WhenFalse: null } failed && EndsInJump(failed.WhenTrue)
+                && CompareExchangeLock(failed.Condition, acquiredWhen: false) is { } guard)
+            {
+                Condition(failed.Condition);
+                Statement(failed.WhenTrue);
+                Take(guard.Field, excludes: false, guard.Syntax);
                 continue;
             }
             Statement(statement);

@@ -149,4 +149,96 @@ public class RealCodeRound3Tests
     public Task Thread_body_not_catching_the_cancellation_is_reported() => new EscapeTest(CancellableLoop
         .Replace("catch (OperationCanceledException)", "catch (IOException)")
         .Replace("Loop();", "{|EXG002:Loop()|};")).RunAsync();
+
+    // EXG001: a try-lock made of Interlocked.CompareExchange (a guard against running twice at once, Wolverine's health
+    // check) and a spin lock made of it in a helper (OpenTelemetry's Prometheus exporter) guard what they hold.
+    private const string HandMadeLocks = """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public sealed class HealthMonitor
+        {
+            private readonly object _sync = new();
+            private int _nodes;
+            private int _guard;
+            private int _globalLockState;
+            private readonly HashSet<string> _reported = new();
+            private readonly List<string> _collected = new();
+
+            public void Start() => new Thread(Run).Start();
+
+            private void Run()
+            {
+                while (true)
+                {
+                    Check();
+                    Collect();
+                    Thread.Sleep(1000);
+                }
+            }
+
+            public void Check()
+            {
+                if (Interlocked.CompareExchange(ref _guard, 1, 0) != 0)
+                    return;
+                try { _reported.Add("node"); }
+                finally { Interlocked.Exchange(ref _guard, 0); }
+            }
+
+            public void Forget(string node)
+            {
+                if (Interlocked.CompareExchange(ref _guard, 1, 0) == 0)
+                {
+                    _reported.Remove(node);
+                    Interlocked.Exchange(ref _guard, 0);
+                }
+            }
+
+            public void Collect()
+            {
+                EnterGlobalLock();
+                try { _collected.Add("metric"); }
+                finally { ExitGlobalLock(); }
+            }
+
+            public void Clear()
+            {
+                EnterGlobalLock();
+                _collected.Clear();
+                ExitGlobalLock();
+            }
+
+            private void EnterGlobalLock()
+            {
+                SpinWait wait = default;
+                while (true)
+                {
+                    if (Interlocked.CompareExchange(ref _globalLockState, 1, 0) != 0)
+                    {
+                        wait.SpinOnce();
+                        continue;
+                    }
+                    break;
+                }
+            }
+
+            private void ExitGlobalLock() => Interlocked.Exchange(ref _globalLockState, 0);
+
+            public void Join()
+            {
+                lock (_sync)
+                    _nodes++;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Collections_changed_under_compare_exchange_locks_are_not_reported() => new SharedTest(HandMadeLocks).RunAsync();
+
+    // The companion: the same changes without the locks are reported.
+    [Fact]
+    public Task Collections_changed_without_the_compare_exchange_locks_are_reported() => new SharedTest(HandMadeLocks
+        .Replace("if (Interlocked.CompareExchange(ref _guard, 1, 0) != 0)\n            return;", "")
+        .Replace("try { _reported.Add(\"node\"); }", "try { {|EXG001:_reported.Add(\"node\")|}; }")
+        .Replace("EnterGlobalLock();\n        try { _collected.Add(\"metric\"); }", "try { {|EXG001:_collected.Add(\"metric\")|}; }")).RunAsync();
 }
