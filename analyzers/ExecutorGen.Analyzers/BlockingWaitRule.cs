@@ -12,7 +12,8 @@ namespace ExecutorGen.Analyzers;
 /// others only in handlers and async code: on a synchronous thread of its own, <c>Monitor.Wait</c>, <c>WaitOne</c> and
 /// <c>Join</c> are how it waits for work or for its peers (measured on real code: nearly every such report was by design).
 /// <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
-/// and waits listed as bounded in <c>.editorconfig</c>.
+/// and waits listed as bounded in <c>.editorconfig</c>; waits where vs-threading's peer rule is suppressed are left out
+/// here (<see cref="PeerSuppressions"/>).
 /// </summary>
 internal static class BlockingWaitRule
 {
@@ -34,6 +35,8 @@ internal static class BlockingWaitRule
                 var entry = wait.OnTask || wait.InAsyncCode ? reachedFrom[0].Entry : handler;
                 if (entry is null)
                     continue; // a synchronous thread waiting for its work or its peers: what it is for
+                if (PeerSuppressions.At(wait.Syntax, function.Member, PeerSuppressions.BlockingWait))
+                    continue;
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, entry.Description));
             }
         }

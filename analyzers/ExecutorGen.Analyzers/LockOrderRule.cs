@@ -10,7 +10,8 @@ namespace ExecutorGen.Analyzers;
 /// lock-order checkers such as Linux's lockdep count lock classes) taken by <c>lock</c>, <c>Monitor.Enter</c>/<c>TryEnter</c>,
 /// <c>Lock.Enter</c>/<c>TryEnter</c>/<c>EnterScope</c>, <c>SpinLock.Enter</c> or a write lock. The inner lock may be taken
 /// by a method called while the outer one is held, up to <see cref="MaxCallDepth"/> calls deep, on any object, and through
-/// interface and virtual calls (every implementation in the compilation).
+/// interface and virtual calls (every implementation in the compilation). Taking again a lock the thread already holds
+/// (reentrant) is no nesting: it cannot wait.
 /// </summary>
 internal static class LockOrderRule
 {
@@ -27,7 +28,8 @@ internal static class LockOrderRule
             string method = function.Member.Name;
             foreach (var take in function.Takes)
             {
-                if (take.Lock is not IFieldSymbol inner)
+                // Taking a lock this thread holds already (Monitor is reentrant) never waits: it orders nothing.
+                if (take.Lock is not IFieldSymbol inner || take.HeldBefore is { } before && before.Contains(inner))
                     continue;
                 for (var outer = take.HeldBefore; outer is not null; outer = outer.Next)
                 {
@@ -51,7 +53,7 @@ internal static class LockOrderRule
                         // than the caller's of the same name, which no single order of the type's own fields can cover.
                         if (!own && !inner.IsStatic && SymbolEqualityComparer.Default.Equals(inner.ContainingType, outerField.ContainingType))
                             continue;
-                        if (!SymbolEqualityComparer.Default.Equals(inner, outerField))
+                        if (!SymbolEqualityComparer.Default.Equals(inner, outerField) && !call.Held.Contains(inner))
                             nestings.Add(new Nesting(outerField, inner, call.Syntax.GetLocation(), $"'{method}' (through {path})"));
                     }
                 }

@@ -29,7 +29,7 @@ internal sealed partial class SummaryWalker
                 return "BlockingCollection.Take()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.IsOrDerives(type, _symbols.Task):
                 task = invocation.Instance;
-                return task is not null && KnownComplete(task, invocation) ? null : "Task.Wait()";
+                return task is not null && (KnownComplete(task, invocation) || IsDelay(task)) ? null : "Task.Wait()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.SemaphoreSlim):
                 return "SemaphoreSlim.Wait()";
             case "Wait" when arguments == 1 && method.IsStatic && ConcurrencySymbols.Is(type, _symbols.Monitor):
@@ -40,7 +40,7 @@ internal sealed partial class SummaryWalker
                 return "WaitHandle.WaitOne()";
             case "GetResult" when arguments == 0 && type is { Name: "TaskAwaiter" or "ValueTaskAwaiter" or "ConfiguredTaskAwaiter" or "ConfiguredValueTaskAwaiter" }
                 && invocation.Instance is IInvocationOperation { Instance: { } awaited } getAwaiter
-                && !KnownComplete(awaited, getAwaiter):
+                && !KnownComplete(awaited, getAwaiter) && !IsDelay(awaited):
                 task = awaited;
                 return "GetAwaiter().GetResult()";
             default:
@@ -87,6 +87,38 @@ internal sealed partial class SummaryWalker
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The task of <c>Task.Delay(…)</c>, directly or through a local only ever set to one: waiting on it is bounded by the
+    /// delay (and ends early with its token), which is what a timer thread that sleeps between ticks means.
+    /// </summary>
+    private bool IsDelay(IOperation task)
+    {
+        task = Operations.WithoutConversions(task);
+        if (IsDelayCall(task))
+            return true;
+        if (task is not ILocalReferenceOperation { Local: var local })
+            return false;
+        bool delays = false;
+        foreach (var operation in _root.Descendants())
+        {
+            var value = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initial,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                _ => null,
+            };
+            if (value is null || value.ConstantValue is { HasValue: true, Value: null })
+                continue; // Task delay = null; set in the try below
+            if (!IsDelayCall(Operations.WithoutConversions(value)))
+                return false;
+            delays = true;
+        }
+        return delays;
+
+        static bool IsDelayCall(IOperation operation) =>
+            operation is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } };
     }
 
     private static ISymbol? AssignedTo(IOperation value)

@@ -1,7 +1,9 @@
 using System.Threading.Tasks;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using LockOrderTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.LockOrderAnalyzer>;
 using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -75,19 +77,19 @@ public class RealCodeRound3Tests
     // The companion: the same socket whose Connect locks always is shared, and the reaper's unlocked changes race it.
     [Fact]
     public Task Fields_of_an_object_locked_always_are_reported() => new SharedTest(OptionalLockSocket
-        .Replace("try { _inprocs.Add(address, 1); _pipes.Add(1); }", "try { lock (_threadSafeSync) { _inprocs.Add(address, 1); _pipes.Add(1); } }")
-        .Replace("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
-        .Replace("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
-        .Replace("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
+        .With("try { _inprocs.Add(address, 1); _pipes.Add(1); }", "try { lock (_threadSafeSync) { _inprocs.Add(address, 1); _pipes.Add(1); } }")
+        .With("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
+        .With("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
+        .With("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
 
     // The companion: a flag the object changes while it lives (_open, cleared by Shutdown) is state, not a setting: the
     // lock taken under it is evidence like any other.
     [Fact]
     public Task Fields_of_an_object_locked_under_a_state_flag_are_reported() => new SharedTest(OptionalLockSocket
-        .Replace("private bool _threadSafe;", "private bool _threadSafe;\n    public void Shutdown() => _threadSafe = false;")
-        .Replace("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
-        .Replace("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
-        .Replace("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
+        .With("private bool _threadSafe;", "private bool _threadSafe;\n    public void Shutdown() => _threadSafe = false;")
+        .With("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
+        .With("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
+        .With("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
 
     // EXG002: what a cancelled token throws is an OperationCanceledException; a thread body that catches that type has
     // handled it, wherever in its callees the token is observed (Quartz's QueuedTaskScheduler, MongoDB's round-trip monitor).
@@ -142,13 +144,13 @@ public class RealCodeRound3Tests
     // The companions: another failure in the same loop, and the same loop without the catch, are reported.
     [Fact]
     public Task Thread_body_catching_only_cancellation_of_a_loop_that_also_reads_a_file_is_reported() => new EscapeTest(CancellableLoop
-        .Replace("Loop();", "{|EXG002:Loop()|};")
-        .Replace("Sleep(TimeSpan.FromSeconds(1), _stop.Token);", "Sleep(TimeSpan.FromSeconds(1), _stop.Token);\n            File.ReadAllText(\"state\");")).RunAsync();
+        .With("Loop();", "{|EXG002:Loop()|};")
+        .With("Sleep(TimeSpan.FromSeconds(1), _stop.Token);", "Sleep(TimeSpan.FromSeconds(1), _stop.Token);\n            File.ReadAllText(\"state\");")).RunAsync();
 
     [Fact]
     public Task Thread_body_not_catching_the_cancellation_is_reported() => new EscapeTest(CancellableLoop
-        .Replace("catch (OperationCanceledException)", "catch (IOException)")
-        .Replace("Loop();", "{|EXG002:Loop()|};")).RunAsync();
+        .With("catch (OperationCanceledException)", "catch (IOException)")
+        .With("Loop();", "{|EXG002:Loop()|};")).RunAsync();
 
     // EXG001: a try-lock made of Interlocked.CompareExchange (a guard against running twice at once, Wolverine's health
     // check) and a spin lock made of it in a helper (OpenTelemetry's Prometheus exporter) guard what they hold.
@@ -238,7 +240,120 @@ public class RealCodeRound3Tests
     // The companion: the same changes without the locks are reported.
     [Fact]
     public Task Collections_changed_without_the_compare_exchange_locks_are_reported() => new SharedTest(HandMadeLocks
-        .Replace("if (Interlocked.CompareExchange(ref _guard, 1, 0) != 0)\n            return;", "")
-        .Replace("try { _reported.Add(\"node\"); }", "try { {|EXG001:_reported.Add(\"node\")|}; }")
-        .Replace("EnterGlobalLock();\n        try { _collected.Add(\"metric\"); }", "try { {|EXG001:_collected.Add(\"metric\")|}; }")).RunAsync();
+        .With("if (Interlocked.CompareExchange(ref _guard, 1, 0) != 0)\n            return;", "")
+        .With("try { _reported.Add(\"node\"); }", "try { {|EXG001:_reported.Add(\"node\")|}; }")
+        .With("EnterGlobalLock();\n        try { _collected.Add(\"metric\"); }", "try { {|EXG001:_collected.Add(\"metric\")|}; }")).RunAsync();
+
+    // EXG004: a wait the code already declared deliberate to vs-threading (#pragma warning disable VSTHRD002, or
+    // [SuppressMessage] on its method) is not reported again (Wolverine's documented sync serializer bridges); a wait
+    // on Task.Delay is bounded by the delay (DotNetty's timer thread).
+    private const string SyncBridges = """
+        using System.Diagnostics.CodeAnalysis;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Serializer
+        {
+            private readonly CancellationTokenSource _stop = new();
+
+            public void Start()
+            {
+                Task.Run(Write);
+                new Thread(Tick).Start();
+            }
+
+            private async Task Write()
+            {
+                await Task.Yield();
+        #pragma warning disable VSTHRD002 // documented blocking call
+                StoreAsync().GetAwaiter().GetResult();
+        #pragma warning restore VSTHRD002
+                Read();
+            }
+
+            [SuppressMessage("Usage", "VSTHRD002:Avoid problematic synchronous waits", Justification = "sync API")]
+            private void Read() => LoadAsync().Wait();
+
+            private void Tick()
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    Task delay = null!;
+                    delay = Task.Delay(100, _stop.Token);
+                    delay.Wait();
+                    Task.Delay(100).Wait();
+                }
+            }
+
+            private static Task StoreAsync() => Task.CompletedTask;
+            private static Task LoadAsync() => Task.CompletedTask;
+        }
+        """;
+
+    [Fact]
+    public Task Waits_suppressed_for_vs_threading_and_waits_on_a_delay_are_not_reported() => new WaitTest(SyncBridges).RunAsync();
+
+    // The companions: the same waits without the suppressions, after the restore, and on another task are reported.
+    [Fact]
+    public Task Waits_without_the_suppressions_are_reported() => new WaitTest(SyncBridges
+        .With("#pragma warning disable VSTHRD002 // documented blocking call", "")
+        .With("StoreAsync().GetAwaiter().GetResult();", "{|EXG004:StoreAsync().GetAwaiter().GetResult()|};")
+        .With("[SuppressMessage(\"Usage\", \"VSTHRD002:Avoid problematic synchronous waits\", Justification = \"sync API\")]", "")
+        .With("private void Read() => LoadAsync().Wait();", "private void Read() => {|EXG004:LoadAsync().Wait()|};")
+        .With("delay = Task.Delay(100, _stop.Token);", "delay = LoadAsync();")
+        .With("delay.Wait();", "{|EXG004:delay.Wait()|};")).RunAsync();
+
+    // EXG003: taking again a lock the thread already holds (Monitor is reentrant) never waits, so it orders nothing (Rx's
+    // LocalScheduler re-entering its static gate through a callee).
+    private const string ReentrantGates = """
+        public sealed class Scheduler
+        {
+            private static readonly object s_staticGate = new();
+            private readonly object _gate = new();
+
+            public void Evaluate()
+            {
+                lock (s_staticGate)
+                {
+                    lock (_gate)
+                        Enqueue();
+                }
+            }
+
+            public void ClockChanged()
+            {
+                lock (s_staticGate)
+                {
+                    lock (_gate)
+                        Reschedule();
+                }
+            }
+
+            private void Reschedule() => Enqueue();
+
+            private void Enqueue()
+            {
+                lock (s_staticGate) { }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Lock_taken_again_by_the_thread_that_holds_it_is_no_inversion() => new LockOrderTest(ReentrantGates).RunAsync();
+
+    // The companion: a caller that does not hold the static gate first really inverts the order.
+    [Fact]
+    public Task Lock_taken_under_another_lock_by_a_thread_that_does_not_hold_it_is_an_inversion() => new LockOrderTest(ReentrantGates
+        .With("private void Reschedule() => Enqueue();", "private void Reschedule() => Enqueue();\n\n    public void Drain()\n    {\n        lock (_gate)\n            Enqueue();\n    }")
+        .With("lock (_gate)\n                Enqueue();", "lock ({|EXG003:_gate|})\n                Enqueue();")).RunAsync();
+}
+
+/// <summary>Test-source edits that fail loudly when the text to change is not there (a companion must not pass vacuously).</summary>
+internal static class SourceEdits
+{
+    public static string With(this string source, string old, string replacement)
+    {
+        Assert.Contains(old, source);
+        return source.Replace(old, replacement);
+    }
 }
