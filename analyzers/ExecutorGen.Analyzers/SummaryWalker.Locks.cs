@@ -92,6 +92,28 @@ internal sealed partial class SummaryWalker
         return (field.OriginalDefinition, exchange.Syntax);
     }
 
+    /// <summary>
+    /// Whether the statements from <paramref name="start"/> on set <paramref name="field"/> back (<c>Interlocked.Exchange</c>,
+    /// <c>Volatile.Write</c>): a try-lock is let go again; a compare-exchange that is never undone (a dispose-once guard)
+    /// is a state change, not a lock.
+    /// </summary>
+    private static bool LetsGo(ImmutableArray<IOperation> statements, int start, ISymbol field)
+    {
+        for (int i = start; i < statements.Length; i++)
+        {
+            foreach (var operation in statements[i].DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation { TargetMethod: { Name: "Exchange", ContainingType.Name: "Interlocked" } or { Name: "Write", ContainingType.Name: "Volatile" } } release
+                    && release.Arguments.Length == 2 && Operations.WithoutConversions(release.Arguments[0].Value) is IFieldReferenceOperation { Field: var target }
+                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>The lock a call releases: <c>Monitor.Exit(x)</c>, <c>x.Exit()</c>, or a helper of the compilation that only does that.</summary>
     private ISymbol? ReleasedBy(IInvocationOperation invocation)
     {

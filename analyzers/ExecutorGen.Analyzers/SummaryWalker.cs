@@ -162,7 +162,7 @@ internal sealed partial class SummaryWalker
                 _underFlag = TestedFlag(conditional.Condition) ?? outerFlag;
                 if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
-                else if (CompareExchangeLock(conditional.Condition, acquiredWhen: true) is { } guard)
+                else if (CompareExchangeLock(conditional.Condition, acquiredWhen: true) is { } guard && LetsGo(ImmutableArray.Create(conditional.WhenTrue), 0, guard.Field))
                     HeldWhile(guard.Field, excludes: false, guard.Syntax, conditional.WhenTrue);
                 else
                     Statement(conditional.WhenTrue);
@@ -249,8 +249,9 @@ internal sealed partial class SummaryWalker
     {
         var saved = _held;
         List<(ILocalSymbol Flag, ISymbol Lock, bool Excludes, SyntaxNode Syntax)>? takenFlags = null;
-        foreach (var statement in statements)
+        for (int i = 0; i < statements.Length; i++)
         {
+            var statement = statements[i];
             // var taken = await _gate.WaitAsync(0); if (!taken) return; ... : the rest of the block holds _gate.
             if (TakenFlag(statement) is { } flag)
                 (takenFlags ??= new()).Add(flag);
@@ -285,7 +286,7 @@ internal sealed partial class SummaryWalker
             }
             // if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return; ... : the rest of the block holds _busy.
             if (statement is IConditionalOperation { WhenFalse: null } failed && EndsInJump(failed.WhenTrue)
-                && CompareExchangeLock(failed.Condition, acquiredWhen: false) is { } guard)
+                && CompareExchangeLock(failed.Condition, acquiredWhen: false) is { } guard && LetsGo(statements, i + 1, guard.Field))
             {
                 Condition(failed.Condition);
                 Statement(failed.WhenTrue);

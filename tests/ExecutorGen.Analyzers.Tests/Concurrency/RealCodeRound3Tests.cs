@@ -244,6 +244,38 @@ public class RealCodeRound3Tests
         .With("try { _reported.Add(\"node\"); }", "try { {|EXG001:_reported.Add(\"node\")|}; }")
         .With("EnterGlobalLock();\n        try { _collected.Add(\"metric\"); }", "try { {|EXG001:_collected.Add(\"metric\")|}; }")).RunAsync();
 
+    // A compare-exchange that is never undone (a dispose-once guard, NetMQ's poller) is a state change, not a lock: what
+    // Dispose does after it is no evidence that the poller thread's list is guarded.
+    [Fact]
+    public Task Collection_changed_after_a_dispose_once_guard_is_no_lock_evidence() => new SharedTest("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public sealed class Poller
+        {
+            private readonly List<int> _sockets = new();
+            private int _disposeState;
+
+            public Poller() => new Thread(Run).Start();
+
+            private void Run()
+            {
+                while (_disposeState == 0)
+                {
+                    if (!_sockets.Contains(1))
+                        _sockets.Add(1);
+                }
+            }
+
+            public void Dispose()
+            {
+                if (Interlocked.CompareExchange(ref _disposeState, 1, 0) != 0)
+                    return;
+                _sockets.Remove(1);
+            }
+        }
+        """).RunAsync();
+
     // EXG004: a wait the code already declared deliberate to vs-threading (#pragma warning disable VSTHRD002, or
     // [SuppressMessage] on its method) is not reported again (Wolverine's documented sync serializer bridges); a wait
     // on Task.Delay is bounded by the delay (DotNetty's timer thread).
