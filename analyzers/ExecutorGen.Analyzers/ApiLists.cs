@@ -82,6 +82,16 @@ internal sealed class ApiLists
             && (configured.Contains(FullName(type)) || configured.Contains(FullName(type) + "." + method.Name));
     }
 
+    /// <summary>
+    /// A logging abstraction, of any library (<c>ILog</c>, <c>ILogger</c>, <c>IInternalLogger</c>, <c>LoggerBase</c>): an
+    /// interface or abstract class named after logging. Loggers are required not to throw (every logging library
+    /// swallows a failing sink), and nobody wraps a log call in a <c>try</c>; on real code, thread bodies were reported
+    /// at their log calls (Rebus's workers).
+    /// </summary>
+    private static bool IsLogger(INamedTypeSymbol type) =>
+        (type.TypeKind == TypeKind.Interface || type.IsAbstract)
+        && (type.Name.EndsWith("Log", StringComparison.Ordinal) || type.Name.EndsWith("Logger", StringComparison.Ordinal) || type.Name.StartsWith("Logger", StringComparison.Ordinal));
+
     /// <summary>Whether a wait on <paramref name="member"/> (made in <paramref name="tree"/>) is listed as bounded: its type, or its type and name.</summary>
     public bool BoundedWait(ISymbol member, SyntaxTree tree)
     {
@@ -137,6 +147,8 @@ internal sealed class ApiLists
             return false;
         if (method.Name is "ToString" or "GetHashCode" or "Equals" && method.Parameters.Length <= 1)
             return true; // object's own members, which .NET's design guidelines say never throw
+        if (IsLogger(type))
+            return true;
 
         var ns = NamespaceOf(type);
         switch (ns)

@@ -276,6 +276,57 @@ public class RealCodeRound3Tests
         }
         """).RunAsync();
 
+    // EXG002: a logging abstraction of any library (ILog, IInternalLogger) does not throw: loggers are required not to,
+    // and nobody wraps a log call in a try (Rebus's workers, reported at their log calls).
+    private const string LoggingWorker = """
+        using System;
+        using System.Threading;
+
+        public interface ILog
+        {
+            void Debug(string message);
+        }
+
+        public interface IExporter
+        {
+            void Export(string batch);
+        }
+
+        public sealed class Worker
+        {
+            private readonly ILog _log;
+            private readonly IExporter _exporter;
+            private volatile bool _stop;
+
+            public Worker(ILog log, IExporter exporter)
+            {
+                _log = log;
+                _exporter = exporter;
+                new Thread(Run).Start();
+            }
+
+            private void Run()
+            {
+                _log.Debug("starting");
+                while (!_stop)
+                {
+                    try { _exporter.Export("batch"); }
+                    catch (Exception) { }
+                }
+            }
+
+            public void Stop() => _stop = true;
+        }
+        """;
+
+    [Fact]
+    public Task Thread_body_logging_outside_its_try_is_not_reported() => new EscapeTest(LoggingWorker).RunAsync();
+
+    // The companion: another interface called outside the try (an exporter a user plugs in) is reported.
+    [Fact]
+    public Task Thread_body_calling_a_pluggable_interface_outside_its_try_is_reported() => new EscapeTest(LoggingWorker
+        .With("_log.Debug(\"starting\");", "{|EXG002:_exporter.Export(\"first\")|};")).RunAsync();
+
     // EXG004: a wait the code already declared deliberate to vs-threading (#pragma warning disable VSTHRD002, or
     // [SuppressMessage] on its method) is not reported again (Wolverine's documented sync serializer bridges); a wait
     // on Task.Delay is bounded by the delay (DotNetty's timer thread).
