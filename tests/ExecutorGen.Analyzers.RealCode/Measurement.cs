@@ -18,7 +18,9 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="BindCpuMs">The process's CPU time over the same call.</param>
 /// <param name="PassMs">Wall time of the analysis pass on another fresh compilation (it binds everything again, for the analyzers).</param>
 /// <param name="AnalyzerMs">Each analyzer's execution time in that pass (Roslyn's analyzer telemetry, as <c>-reportanalyzer</c> shows it).</param>
-public sealed record Round(double BindMs, double BindCpuMs, double PassMs, IReadOnlyDictionary<string, double> AnalyzerMs)
+/// <param name="BindAllocatedMB">Memory allocated (all threads) by the bind+check call.</param>
+/// <param name="PassAllocatedMB">Memory allocated by the analysis pass: binding again, the driver and the analyzers.</param>
+public sealed record Round(double BindMs, double BindCpuMs, double PassMs, IReadOnlyDictionary<string, double> AnalyzerMs, double BindAllocatedMB, double PassAllocatedMB)
 {
     /// <summary>All analyzers' execution time in the pass.</summary>
     public double AnalyzersMs => AnalyzerMs.Values.Sum();
@@ -89,9 +91,11 @@ public static class Measurement
         {
             Settle();
             var cpu = Cpu();
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var bind = Stopwatch.StartNew();
             var compileDiagnostics = Fresh().GetDiagnostics();
             bind.Stop();
+            double bindAllocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6;
             double bindCpu = (Cpu() - cpu).TotalMilliseconds;
             if (round == 1 - options.Warmup)
                 errors = compileDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
@@ -103,13 +107,15 @@ public static class Measurement
                 onAnalyzerException: (_, _, diagnostic) => exceptions.Enqueue(diagnostic),
                 concurrentAnalysis: options.Parallel,
                 logAnalyzerExecutionTime: true));
+            allocated = GC.GetTotalAllocatedBytes(precise: true);
             var pass = Stopwatch.StartNew();
             found = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
             pass.Stop();
+            double passAllocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6;
             var times = new Dictionary<string, double>();
             foreach (var analyzer in analyzers)
                 times[analyzer.GetType().Name] = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).ExecutionTime.TotalMilliseconds;
-            var measured = new Round(bind.Elapsed.TotalMilliseconds, bindCpu, pass.Elapsed.TotalMilliseconds, times);
+            var measured = new Round(bind.Elapsed.TotalMilliseconds, bindCpu, pass.Elapsed.TotalMilliseconds, times, bindAllocated, passAllocated);
             progress?.Invoke($"{(round <= 0 ? "warm-up" : "round " + round)}: bind+check {measured.BindMs:F0} ms (CPU {bindCpu:F0} ms), "
                 + $"analyzers {measured.AnalyzersMs:F0} ms ({100 * measured.AnalyzersMs / measured.BindMs:F1} %), analysis pass {measured.PassMs:F0} ms");
             if (round > 0)

@@ -85,6 +85,10 @@ public static class Report
         output.WriteLine($"  bind+check {result.BindMs:F0} ms (CPU {Measurement.Median(result.Rounds.Select(r => r.BindCpuMs)):F0} ms); "
             + $"analyzers {result.AnalyzersMs:F0} ms = {result.SharePercent:F1} % of bind+check; "
             + $"analysis pass {Measurement.Median(result.Rounds.Select(r => r.PassMs)):F0} ms");
+        // What the pass allocates beyond binding is the driver's and the analyzers' (the garbage collections it causes are
+        // charged to whichever callback is running when they happen).
+        output.WriteLine($"  allocated: bind+check {Measurement.Median(result.Rounds.Select(r => r.BindAllocatedMB)):F0} MB, "
+            + $"analysis pass {Measurement.Median(result.Rounds.Select(r => r.PassAllocatedMB)):F0} MB");
         foreach (var name in result.Rounds[0].AnalyzerMs.Keys.OrderByDescending(n => Measurement.Median(result.Rounds.Select(r => r.AnalyzerMs[n]))))
         {
             double ms = Measurement.Median(result.Rounds.Select(r => r.AnalyzerMs[name]));
