@@ -237,14 +237,24 @@ internal sealed class Composition
     {
         if (!start.ThroughHolder)
             return start.Target is IMethodSymbol method ? Targets(method, delegates: false) : new[] { start.Target };
+        return HeldDelegates(start.Target);
+    }
+
+    /// <summary>
+    /// The lambdas and methods of the compilation that flow into <paramref name="holder"/> (a field or a parameter that
+    /// holds a delegate), through a few holders: <c>_work = Run</c>, <c>TimerFactory.Create(_ => Tick())</c>. Empty when
+    /// only code outside the compilation hands it one.
+    /// </summary>
+    public List<ISymbol> HeldDelegates(ISymbol holder)
+    {
         var found = new List<ISymbol>();
-        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { start.Target };
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { holder };
         var holders = new Queue<(ISymbol Holder, int Depth)>();
-        holders.Enqueue((start.Target, 0));
+        holders.Enqueue((holder, 0));
         while (holders.Count > 0)
         {
-            var (holder, depth) = holders.Dequeue();
-            if (!_flows.TryGetValue(holder, out var sources))
+            var (current, depth) = holders.Dequeue();
+            if (!_flows.TryGetValue(current, out var sources))
                 continue;
             foreach (var source in sources)
             {

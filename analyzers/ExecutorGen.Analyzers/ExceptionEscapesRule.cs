@@ -130,7 +130,21 @@ internal static class ExceptionEscapesRule
     /// <summary>What leaves the function at <paramref name="point"/>: a catch of <c>OperationCanceledException</c> there stops a cancellation.</summary>
     private static Escape EscapeAt(Composition composition, ThrowPoint point, Dictionary<ISymbol, Escape> canThrow, int depth)
     {
-        var escape = point.Callee is null ? (point.CancellationOnly ? Escape.Cancellation : Escape.Any) : CanThrow(composition, point.Callee, canThrow, depth);
+        Escape escape;
+        if (point.HandedIn is { } holder)
+        {
+            // A delegate handed in: what the compilation's own delegates there throw; the library users' are theirs.
+            escape = Escape.None;
+            foreach (var handed in composition.HeldDelegates(holder))
+            {
+                if (handed is IMethodSymbol method && CanThrow(composition, method, canThrow, depth) is var thrown && thrown > escape)
+                    escape = thrown;
+            }
+        }
+        else
+        {
+            escape = point.Callee is null ? (point.CancellationOnly ? Escape.Cancellation : Escape.Any) : CanThrow(composition, point.Callee, canThrow, depth);
+        }
         return escape == Escape.Cancellation && point.CancellationCaught ? Escape.None : escape;
     }
 

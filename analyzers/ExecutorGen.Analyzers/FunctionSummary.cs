@@ -351,13 +351,21 @@ internal sealed class WaitSite
 /// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>
 internal sealed class ThrowPoint
 {
-    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, bool cancellationOnly, bool cancellationCaught)
+    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, bool cancellationOnly, bool cancellationCaught, ISymbol? handedIn = null)
     {
         Syntax = syntax;
         Callee = callee;
         CancellationOnly = cancellationOnly;
         CancellationCaught = cancellationCaught;
+        HandedIn = handedIn;
     }
+
+    /// <summary>
+    /// The invocation of a delegate handed in through this parameter or field (not an event's handlers): it throws what
+    /// the delegates the compilation hands in there throw (<see cref="Composition.HeldDelegates"/>); one that only the
+    /// library's users hand in is their work, as with <c>Task.Run(work)</c>.
+    /// </summary>
+    public ISymbol? HandedIn { get; }
 
     public SyntaxNode Syntax { get; }
 

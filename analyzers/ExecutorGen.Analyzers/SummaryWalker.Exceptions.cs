@@ -18,13 +18,32 @@ internal sealed partial class SummaryWalker
         _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
         && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
 
-    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, bool cancellationOnly = false)
+    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, bool cancellationOnly = false, ISymbol? handedIn = null)
     {
         if (!MayRecordThrow(operation) || sure && cancellationOnly && _cancellationCaught > 0)
             return;
-        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure && cancellationOnly, _cancellationCaught > 0));
-        if (sure && !cancellationOnly)
+        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure && cancellationOnly, _cancellationCaught > 0, handedIn));
+        if (sure && !cancellationOnly && handedIn is null)
             _function.ThrowsForSure = true;
+    }
+
+    /// <summary>
+    /// The parameter or field a delegate invocation calls through (<c>callback(state)</c>, <c>_action()</c>), when that
+    /// is work handed in rather than a notification: not an event, nor a delegate of an <c>EventHandler</c> type.
+    /// </summary>
+    private static ISymbol? HandedInDelegate(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.MethodKind != MethodKind.DelegateInvoke || invocation.Instance is not { } instance
+            || invocation.TargetMethod.ContainingType?.Name.StartsWith("EventHandler", System.StringComparison.Ordinal) != false)
+        {
+            return null;
+        }
+        return Operations.WithoutConversions(instance) switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            _ => null,
+        };
     }
 
     /// <summary>
@@ -71,7 +90,7 @@ internal sealed partial class SummaryWalker
             return;
         // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.
         points.Sort((x, y) => x.Syntax.Span.End != y.Syntax.Span.End ? x.Syntax.Span.End.CompareTo(y.Syntax.Span.End) : x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
-        int firstSure = points.FindIndex(p => p.Callee is null && !p.CancellationOnly);
+        int firstSure = points.FindIndex(p => p.Callee is null && !p.CancellationOnly && p.HandedIn is null);
         if (firstSure >= 0 && firstSure < points.Count - 1)
             points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
     }

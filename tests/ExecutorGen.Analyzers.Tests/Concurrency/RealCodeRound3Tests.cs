@@ -327,6 +327,56 @@ public class RealCodeRound3Tests
     public Task Thread_body_calling_a_pluggable_interface_outside_its_try_is_reported() => new EscapeTest(LoggingWorker
         .With("_log.Debug(\"starting\");", "{|EXG002:_exporter.Export(\"first\")|};")).RunAsync();
 
+    // EXG002: a thread or timer that runs a delegate handed in (a scheduler's StartThread(action, state), a periodic
+    // timer's _action) runs its caller's work: what that throws is the caller's, as with Task.Run(work). It counts
+    // where the compilation itself hands in a delegate that can throw (Rx's schedulers; EasyNetQ's timer helper, real
+    // defect 03, whose callers' callbacks open channels, stays reported).
+    private const string Scheduler = """
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        public sealed class Scheduler
+        {
+            public void StartThread(Action<object?> action, object? state) =>
+                new Thread(s => action(s)) { IsBackground = true }.Start(state);
+
+            public IDisposable SchedulePeriodic(TimeSpan period, Action action) => new PeriodicTimer(action, period);
+
+            private sealed class PeriodicTimer : IDisposable
+            {
+                private readonly Action _action;
+                private readonly Timer _timer;
+
+                public PeriodicTimer(Action action, TimeSpan period)
+                {
+                    _action = action;
+                    _timer = new Timer(static self => ((PeriodicTimer)self!).Tick(), this, period, period);
+                }
+
+                private void Tick() => _action();
+
+                public void Dispose() => _timer.Dispose();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_and_timer_running_work_handed_in_by_the_library_users_are_not_reported() => new EscapeTest(Scheduler).RunAsync();
+
+    // The companions: the compilation hands in work that can fail; a notification (an EventHandler) is raised.
+    [Fact]
+    public Task Thread_running_work_the_compilation_hands_in_that_can_fail_is_reported() => new EscapeTest(Scheduler
+        .With("new Thread(s => action(s))", "new Thread(s => {|EXG002:action(s)|})")
+        .With("public IDisposable SchedulePeriodic", "public void Flush() => StartThread(_ => File.WriteAllText(\"state\", \"\"), null);\n\n    public IDisposable SchedulePeriodic")).RunAsync();
+
+    [Fact]
+    public Task Timer_raising_an_event_handler_is_reported() => new EscapeTest(Scheduler
+        .With("private readonly Action _action;", "private readonly EventHandler _action;")
+        .With("public PeriodicTimer(Action action, TimeSpan period)", "public PeriodicTimer(EventHandler action, TimeSpan period)")
+        .With("new PeriodicTimer(action, period)", "new PeriodicTimer((_, _) => action(), period)")
+        .With("private void Tick() => _action();", "private void Tick() => {|EXG002:_action(this, EventArgs.Empty)|};")).RunAsync();
+
     // EXG004: a wait the code already declared deliberate to vs-threading (#pragma warning disable VSTHRD002, or
     // [SuppressMessage] on its method) is not reported again (Wolverine's documented sync serializer bridges); a wait
     // on Task.Delay is bounded by the delay (DotNetty's timer thread).
