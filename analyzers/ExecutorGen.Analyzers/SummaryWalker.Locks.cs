@@ -154,7 +154,7 @@ internal sealed partial class SummaryWalker
         {
             lockedSyntax = invocation.Syntax;
             if (flag is not null)
-                _helperFlags = (invocation.Syntax, flag);
+                _lastHelperTake = (invocation.Syntax, flag);
             return helped;
         }
         lockedSyntax = value?.Syntax;

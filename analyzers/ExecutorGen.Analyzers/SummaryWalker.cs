@@ -37,7 +37,7 @@ internal sealed partial class SummaryWalker
     private HashSet<ILocalSymbol>? _ownedLocals;
     private int _cancellationCaught; // how many tries around this point catch OperationCanceledException
     private ISymbol? _underFlag; // the bool field of the innermost if around this point (if (_threadSafe) Monitor.Enter(_sync);)
-    private (SyntaxNode Call, ISymbol Flag) _helperFlags; // the last call of a lock helper that takes its lock under a flag
+    private (SyntaxNode Call, ISymbol Flag) _lastHelperTake; // the last lock-helper call seen whose take is under a flag
 
     private SummaryWalker(ConcurrencySymbols symbols, ApiLists lists)
     {
@@ -322,7 +322,7 @@ internal sealed partial class SummaryWalker
     private void Take(ISymbol @lock, bool excludes, SyntaxNode syntax)
     {
         if (excludes)
-            _function.Takes.Add(new LockTake(@lock, _held, syntax, _underFlag ?? (_helperFlags.Call == syntax ? _helperFlags.Flag : null)));
+            _function.Takes.Add(new LockTake(@lock, _held, syntax, _underFlag ?? (_lastHelperTake.Call == syntax ? _lastHelperTake.Flag : null)));
         _held = new HeldLocks(@lock, excludes, _held);
     }
 
