@@ -36,6 +36,7 @@ internal sealed partial class SummaryWalker
     private int _loops;
     private HashSet<ILocalSymbol>? _ownedLocals;
     private int _cancellationCaught; // how many tries around this point catch OperationCanceledException
+    private bool _fatalChecked; // in the true branch of if (IsFatal(e)) / if (e.IsCritical())
     private ISymbol? _underFlag; // the bool field of the innermost if around this point (if (_threadSafe) Monitor.Enter(_sync);)
     private (SyntaxNode Call, ISymbol Flag) _lastHelperTake; // the last lock-helper call seen whose take is under a flag
 
@@ -120,20 +121,21 @@ internal sealed partial class SummaryWalker
         _ownedLocals = null;
         _underFlag = null;
         _cancellationCaught = 0;
+        _fatalChecked = false;
     }
 
     private void Nested(ISymbol symbol, IOperation? body)
     {
         if (body is null)
             return;
-        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught) =
-            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught);
+        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught, fatalChecked) =
+            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught, _fatalChecked);
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
         Statement(body);
-        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught) =
-            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught);
+        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught, _fatalChecked) =
+            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught, fatalChecked);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
@@ -160,12 +162,15 @@ internal sealed partial class SummaryWalker
                 Condition(conditional.Condition);
                 var outerFlag = _underFlag;
                 _underFlag = TestedFlag(conditional.Condition) ?? outerFlag;
+                bool outerFatal = _fatalChecked;
+                _fatalChecked |= Operations.WithoutConversions(conditional.Condition) is IInvocationOperation fatalCheck && NamesFatal(fatalCheck.TargetMethod.Name);
                 if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
                 else if (CompareExchangeLock(conditional.Condition, acquiredWhen: true) is { } guard && LetsGo(ImmutableArray.Create(conditional.WhenTrue), 0, guard.Field))
                     HeldWhile(guard.Field, excludes: false, guard.Syntax, conditional.WhenTrue);
                 else
                     Statement(conditional.WhenTrue);
+                _fatalChecked = outerFatal;
                 if (conditional.WhenFalse is not null)
                     Statement(conditional.WhenFalse);
                 _underFlag = outerFlag;
@@ -393,7 +398,7 @@ internal sealed partial class SummaryWalker
                 return IsFatal(negated.Pattern.NarrowedType) || negated.Pattern is IBinaryPatternOperation;
             case IInvocationOperation check:
                 return check.TargetMethod.Name.StartsWith("IsNot", System.StringComparison.Ordinal) && NamesFatal(check.TargetMethod.Name)
-                    || check.TargetMethod.Name is "ShouldCatch" or "IsCatchable" or "CanCatch" or "IsRecoverable";
+                    || StartsWithAny(check.TargetMethod.Name, "ShouldCatch", "IsCatchable", "CanCatch", "IsRecoverable", "CanBeHandled");
             default:
                 return false;
         }
@@ -401,6 +406,9 @@ internal sealed partial class SummaryWalker
 
     private static bool IsFatal(ITypeSymbol? type) =>
         type?.Name is "OutOfMemoryException" or "StackOverflowException" or "ThreadAbortException" or "AccessViolationException" or "InsufficientExecutionStackException";
+
+    private static bool StartsWithAny(string name, params string[] prefixes) =>
+        prefixes.Any(prefix => name.StartsWith(prefix, System.StringComparison.Ordinal));
 
     private static bool NamesFatal(string name) =>
         name.IndexOf("Fatal", System.StringComparison.Ordinal) >= 0 || name.IndexOf("Critical", System.StringComparison.Ordinal) >= 0;
@@ -469,6 +477,8 @@ internal sealed partial class SummaryWalker
             case OperationKind.VariableDeclarator:
                 OwnedLocal((IVariableDeclaratorOperation)operation);
                 break;
+            case OperationKind.Throw when _inCatchAllHandler && _fatalChecked:
+                break; // if (IsFatal(e)) throw; in a handler that catches the rest: only what must not be caught passes
             case OperationKind.Throw when operation is IThrowOperation { Exception: { } thrown } && IsArgumentCheck(thrown):
                 break; // a guard clause: it fires on a caller's bug, not on a condition a worker meets at run time
             case OperationKind.Await when AwaitsACall((IAwaitOperation)operation):

@@ -377,6 +377,58 @@ public class RealCodeRound3Tests
         .With("new PeriodicTimer(action, period)", "new PeriodicTimer((_, _) => action(), period)")
         .With("private void Tick() => _action();", "private void Tick() => {|EXG002:_action(this, EventArgs.Empty)|};")).RunAsync();
 
+    // EXG002: a handler that catches every exception and rethrows only the fatal ones (if (IsFatal(e)) throw;, the
+    // statement form of catch (Exception e) when (!IsFatal(e))) lets nothing else out; nor does a filter named after
+    // what may be caught (when (e.IsCatchableExceptionType())).
+    private const string FatalRethrow = """
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        public static class Exceptions
+        {
+            public static bool IsFatal(Exception e) => e is OutOfMemoryException;
+            public static bool IsCatchableExceptionType(this Exception e) => !IsFatal(e);
+        }
+
+        public sealed class Worker
+        {
+            public void Start()
+            {
+                new Thread(Run).Start();
+                new Thread(Poll).Start();
+            }
+
+            private void Run()
+            {
+                try { File.ReadAllText("state"); }
+                catch (Exception e)
+                {
+                    if (Exceptions.IsFatal(e))
+                        throw;
+                    Console.Error.WriteLine(e);
+                }
+            }
+
+            private void Poll()
+            {
+                try { File.ReadAllText("queue"); }
+                catch (Exception e) when (e.IsCatchableExceptionType())
+                {
+                    Console.Error.WriteLine(e);
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_bodies_letting_only_fatal_exceptions_through_are_not_reported() => new EscapeTest(FatalRethrow).RunAsync();
+
+    // The companion: a rethrow of an ordinary exception type escapes.
+    [Fact]
+    public Task Thread_body_rethrowing_an_ordinary_exception_is_reported() => new EscapeTest(FatalRethrow
+        .With("if (Exceptions.IsFatal(e))\n                throw;", "if (e is IOException)\n                {|EXG002:throw;|}")).RunAsync();
+
     // EXG004: a wait the code already declared deliberate to vs-threading (#pragma warning disable VSTHRD002, or
     // [SuppressMessage] on its method) is not reported again (Wolverine's documented sync serializer bridges); a wait
     // on Task.Delay is bounded by the delay (DotNetty's timer thread).
