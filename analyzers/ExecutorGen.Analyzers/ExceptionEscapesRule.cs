@@ -26,17 +26,9 @@ internal static class ExceptionEscapesRule
     private const string Crashes = "it terminates the process";
     private const string Lost = "the discarded task loses it silently";
 
-    /// <summary>What can leave a method: nothing, only <c>OperationCanceledException</c>, or anything.</summary>
-    private enum Escape
-    {
-        None,
-        Cancellation,
-        Any,
-    }
-
     public static void Report(Composition composition, CompilationAnalysisContext context)
     {
-        var canThrow = new Dictionary<ISymbol, Escape>(SymbolEqualityComparer.Default);
+        var canThrow = new Dictionary<ISymbol, Thrown>(SymbolEqualityComparer.Default);
         var reported = new HashSet<Location>();
         foreach (var (root, what, consequence, owner) in Roots(composition))
         {
@@ -117,35 +109,35 @@ internal static class ExceptionEscapesRule
     }
 
     /// <summary>The first place an exception leaves <paramref name="function"/>: a sure throw, or a call to a method that can throw.</summary>
-    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, Escape> canThrow)
+    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, Thrown> canThrow)
     {
         foreach (var point in function.Throws)
         {
-            if (EscapeAt(composition, point, canThrow, 0) != Escape.None)
+            if (EscapeAt(composition, point, canThrow, 0) != Thrown.None)
                 return point;
         }
         return null;
     }
 
-    /// <summary>What leaves the function at <paramref name="point"/>: a catch of <c>OperationCanceledException</c> there stops a cancellation.</summary>
-    private static Escape EscapeAt(Composition composition, ThrowPoint point, Dictionary<ISymbol, Escape> canThrow, int depth)
+    /// <summary>What leaves the function at <paramref name="point"/>: less what the catches by type around it stop there.</summary>
+    private static Thrown EscapeAt(Composition composition, ThrowPoint point, Dictionary<ISymbol, Thrown> canThrow, int depth)
     {
-        Escape escape;
+        Thrown escape;
         if (point.HandedIn is { } holder)
         {
             // A delegate handed in: what the compilation's own delegates there throw; the library users' are theirs.
-            escape = Escape.None;
+            escape = Thrown.None;
             foreach (var handed in composition.HeldDelegates(holder))
             {
-                if (handed is IMethodSymbol method && CanThrow(composition, method, canThrow, depth) is var thrown && thrown > escape)
-                    escape = thrown;
+                if (handed is IMethodSymbol method)
+                    escape |= CanThrow(composition, method, canThrow, depth);
             }
         }
         else
         {
-            escape = point.Callee is null ? (point.CancellationOnly ? Escape.Cancellation : Escape.Any) : CanThrow(composition, point.Callee, canThrow, depth);
+            escape = point.Callee is null ? point.Kinds : CanThrow(composition, point.Callee, canThrow, depth);
         }
-        return escape == Escape.Cancellation && point.CancellationCaught ? Escape.None : escape;
+        return escape & ~point.Caught;
     }
 
     /// <summary>
@@ -153,20 +145,18 @@ internal static class ExceptionEscapesRule
     /// that can throw, followed to any depth (each method is decided once per compilation). A method without a summary
     /// (an implicit constructor, generated code, which is not analyzed) is not shown to throw, so it does not count.
     /// </summary>
-    private static Escape CanThrow(Composition composition, IMethodSymbol method, Dictionary<ISymbol, Escape> canThrow, int depth)
+    private static Thrown CanThrow(Composition composition, IMethodSymbol method, Dictionary<ISymbol, Thrown> canThrow, int depth)
     {
         if (canThrow.TryGetValue(method, out var known))
             return known;
         if (depth > StackGuard || !composition.Functions.TryGetValue(method, out var function))
-            return Escape.None;
-        canThrow[method] = Escape.None; // recursion: an exception must come from somewhere else in the cycle
-        var result = Escape.None;
+            return Thrown.None;
+        canThrow[method] = Thrown.None; // recursion: an exception must come from somewhere else in the cycle
+        var result = Thrown.None;
         foreach (var point in function.Throws)
         {
-            var escape = EscapeAt(composition, point, canThrow, depth + 1);
-            if (escape > result)
-                result = escape;
-            if (result == Escape.Any)
+            result |= EscapeAt(composition, point, canThrow, depth + 1);
+            if ((result & Thrown.Other) != 0)
                 break;
         }
         canThrow[method] = result;

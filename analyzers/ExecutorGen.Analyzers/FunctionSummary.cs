@@ -323,6 +323,22 @@ internal sealed class LockTake
     public ISymbol? Flag { get; }
 }
 
+/// <summary>What can leave a throw point or a function, as far as the catches by type that EXG002 follows can stop it.</summary>
+[System.Flags]
+internal enum Thrown
+{
+    None = 0,
+
+    /// <summary>An <c>OperationCanceledException</c>: a token was cancelled.</summary>
+    Cancelled = 1,
+
+    /// <summary>An <c>ObjectDisposedException</c>: a wait handle was disposed under the waiter.</summary>
+    Disposed = 2,
+
+    /// <summary>Anything else.</summary>
+    Other = 4,
+}
+
 /// <summary>A blocking wait with neither a timeout nor a cancellation token (EXG004).</summary>
 internal sealed class WaitSite
 {
@@ -351,12 +367,12 @@ internal sealed class WaitSite
 /// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>
 internal sealed class ThrowPoint
 {
-    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, bool cancellationOnly, bool cancellationCaught, ISymbol? handedIn = null)
+    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, Thrown kinds, Thrown caught, ISymbol? handedIn = null)
     {
         Syntax = syntax;
         Callee = callee;
-        CancellationOnly = cancellationOnly;
-        CancellationCaught = cancellationCaught;
+        Kinds = kinds;
+        Caught = caught;
         HandedIn = handedIn;
     }
 
@@ -372,9 +388,12 @@ internal sealed class ThrowPoint
     /// <summary>The called method of the compilation, whose own summary decides; null when this throws for sure.</summary>
     public IMethodSymbol? Callee { get; }
 
-    /// <summary>A sure throw of nothing but <c>OperationCanceledException</c>: a call that fails only when its token is cancelled.</summary>
-    public bool CancellationOnly { get; }
+    /// <summary>
+    /// What a sure throw lets out: for most, anything (<see cref="Thrown.Other"/>); for a call that fails only when its
+    /// token is cancelled or its object disposed, only that.
+    /// </summary>
+    public Thrown Kinds { get; }
 
-    /// <summary>Under a <c>catch (OperationCanceledException)</c> of this function: only other exceptions leave from here.</summary>
-    public bool CancellationCaught { get; }
+    /// <summary>What the catches of this function around the point stop (<c>catch (OperationCanceledException)</c>, <c>catch (ObjectDisposedException)</c>).</summary>
+    public Thrown Caught { get; }
 }

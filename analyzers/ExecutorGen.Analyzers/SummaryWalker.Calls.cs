@@ -56,7 +56,7 @@ internal sealed partial class SummaryWalker
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
             if (SurfacesAt(invocation) is { } surfaces)
-                Throws(surfaces, null, sure: true, cancellationOnly: ThrowsOnlyOnCancellation(invocation), handedIn: HandedInDelegate(invocation));
+                Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation));
         }
     }
 

@@ -18,12 +18,12 @@ internal sealed partial class SummaryWalker
         _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
         && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
 
-    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, bool cancellationOnly = false, ISymbol? handedIn = null)
+    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, Thrown kinds = Thrown.Other, ISymbol? handedIn = null)
     {
-        if (!MayRecordThrow(operation) || sure && cancellationOnly && _cancellationCaught > 0)
+        if (!MayRecordThrow(operation) || sure && handedIn is null && (kinds & ~_caught) == Thrown.None)
             return;
-        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure && cancellationOnly, _cancellationCaught > 0, handedIn));
-        if (sure && !cancellationOnly && handedIn is null)
+        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn));
+        if (sure && kinds == Thrown.Other && handedIn is null)
             _function.ThrowsForSure = true;
     }
 
@@ -47,36 +47,45 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// A .NET call that fails only when its token is cancelled: <c>token.ThrowIfCancellationRequested()</c>,
-    /// <c>BlockingCollection.GetConsumingEnumerable(token)</c>, <c>Task.Delay(…, token)</c> and a wait on such a delay.
-    /// A <c>catch (OperationCanceledException)</c> around it, here or in a caller, is all it needs.
+    /// What a .NET call that throws by contract lets out: only an <c>OperationCanceledException</c> for a call that fails
+    /// only when its token is cancelled (<c>token.ThrowIfCancellationRequested()</c>,
+    /// <c>BlockingCollection.GetConsumingEnumerable(token)</c>, <c>Task.Delay(…, token)</c> and a wait on such a delay);
+    /// only an <c>ObjectDisposedException</c> for a wait on wait handles (<c>WaitHandle.WaitAny</c>, <c>WaitOne</c>), which
+    /// fails when a handle was disposed under it; anything for the rest. A catch of that type around the call, here or
+    /// in a caller, is all the first two need.
     /// </summary>
-    private static bool ThrowsOnlyOnCancellation(IInvocationOperation invocation)
+    private static Thrown ThrownByContract(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         return method.Name switch
         {
-            "ThrowIfCancellationRequested" => method.ContainingType?.Name == "CancellationToken",
-            "GetConsumingEnumerable" => method.ContainingType?.Name == "BlockingCollection" && method.Parameters.Length == 1,
-            "Delay" => method.IsStatic && method.ContainingType?.Name == "Task",
-            "Wait" => method.ContainingType?.Name == "Task"
-                && invocation.Instance is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } },
-            _ => false,
+            "ThrowIfCancellationRequested" when method.ContainingType?.Name == "CancellationToken" => Thrown.Cancelled,
+            "GetConsumingEnumerable" when method.ContainingType?.Name == "BlockingCollection" && method.Parameters.Length == 1 => Thrown.Cancelled,
+            "Delay" when method.IsStatic && method.ContainingType?.Name == "Task" => Thrown.Cancelled,
+            "Wait" when method.ContainingType?.Name == "Task"
+                && invocation.Instance is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } } => Thrown.Cancelled,
+            "WaitOne" or "WaitAny" or "WaitAll" when method.ContainingType?.Name == "WaitHandle" => Thrown.Disposed,
+            _ => Thrown.Other,
         };
     }
 
-    /// <summary>A catch, without a filter, of <c>OperationCanceledException</c> or a type it derives from.</summary>
-    private bool CatchesCancellation(ITryOperation @try)
+    /// <summary>What the catches of <paramref name="try"/> without a filter stop, of the kinds <see cref="Thrown"/> tells apart.</summary>
+    private Thrown CaughtBy(ITryOperation @try)
     {
+        var caught = Thrown.None;
         foreach (var handler in @try.Catches)
         {
-            if (handler.Filter is null && _symbols.OperationCanceledException is { } cancelled
-                && (handler.ExceptionType.SpecialType == SpecialType.System_Object || ConcurrencySymbols.IsOrDerives(cancelled, handler.ExceptionType as INamedTypeSymbol)))
-            {
-                return true;
-            }
+            if (handler.Filter is not null)
+                continue;
+            if (handler.ExceptionType.SpecialType == SpecialType.System_Object || Catches(handler.ExceptionType, _symbols.OperationCanceledException))
+                caught |= Thrown.Cancelled;
+            if (handler.ExceptionType.SpecialType == SpecialType.System_Object || Catches(handler.ExceptionType, _symbols.ObjectDisposedException))
+                caught |= Thrown.Disposed;
         }
-        return false;
+        return caught;
+
+        static bool Catches(ITypeSymbol caughtType, INamedTypeSymbol? thrown) =>
+            thrown is not null && ConcurrencySymbols.IsOrDerives(thrown, caughtType as INamedTypeSymbol);
     }
 
     /// <summary>
@@ -90,7 +99,7 @@ internal sealed partial class SummaryWalker
             return;
         // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.
         points.Sort((x, y) => x.Syntax.Span.End != y.Syntax.Span.End ? x.Syntax.Span.End.CompareTo(y.Syntax.Span.End) : x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
-        int firstSure = points.FindIndex(p => p.Callee is null && !p.CancellationOnly && p.HandedIn is null);
+        int firstSure = points.FindIndex(p => p.Callee is null && p.Kinds == Thrown.Other && p.HandedIn is null);
         if (firstSure >= 0 && firstSure < points.Count - 1)
             points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
     }

@@ -35,7 +35,7 @@ internal sealed partial class SummaryWalker
     private bool _inCondition;
     private int _loops;
     private HashSet<ILocalSymbol>? _ownedLocals;
-    private int _cancellationCaught; // how many tries around this point catch OperationCanceledException
+    private Thrown _caught; // what the tries around this point catch by type (OperationCanceledException, ObjectDisposedException)
     private bool _fatalChecked; // in the true branch of if (IsFatal(e)) / if (e.IsCritical())
     private ISymbol? _underFlag; // the bool field of the innermost if around this point (if (_threadSafe) Monitor.Enter(_sync);)
     private (SyntaxNode Call, ISymbol Flag) _lastHelperTake; // the last lock-helper call seen whose take is under a flag
@@ -120,7 +120,7 @@ internal sealed partial class SummaryWalker
         _loops = 0;
         _ownedLocals = null;
         _underFlag = null;
-        _cancellationCaught = 0;
+        _caught = Thrown.None;
         _fatalChecked = false;
     }
 
@@ -128,14 +128,14 @@ internal sealed partial class SummaryWalker
     {
         if (body is null)
             return;
-        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught, fatalChecked) =
-            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught, _fatalChecked);
+        var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked) =
+            (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked);
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
         Statement(body);
-        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _cancellationCaught, _fatalChecked) =
-            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, cancellationCaught, fatalChecked);
+        (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
+            (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
@@ -342,16 +342,14 @@ internal sealed partial class SummaryWalker
     private void Try(ITryOperation @try)
     {
         bool catchesAll = CatchesAll(@try);
-        bool catchesCancellation = CatchesCancellation(@try);
+        var caughtAround = _caught;
         if (catchesAll)
             _protected++;
-        if (catchesCancellation)
-            _cancellationCaught++;
+        _caught |= CaughtBy(@try);
         Statement(@try.Body);
         if (catchesAll)
             _protected--;
-        if (catchesCancellation)
-            _cancellationCaught--;
+        _caught = caughtAround;
         // After a try that catches everything, only a rethrow escapes: reporting, logging and cleanup in its catch and
         // finally blocks are not counted (a handler that fails while handling is not what the rule is about).
         bool saved = _inCatchAllHandler;

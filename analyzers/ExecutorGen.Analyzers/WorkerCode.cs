@@ -32,6 +32,7 @@ internal sealed class ConcurrencySymbols
         BlockingCollection = compilation.GetTypeByMetadataName("System.Collections.Concurrent.BlockingCollection`1");
         Exception = compilation.GetTypeByMetadataName("System.Exception");
         OperationCanceledException = compilation.GetTypeByMetadataName("System.OperationCanceledException");
+        ObjectDisposedException = compilation.GetTypeByMetadataName("System.ObjectDisposedException");
         ThreadStatic = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
         _assembly = compilation.Assembly;
     }
@@ -50,6 +51,7 @@ internal sealed class ConcurrencySymbols
     public INamedTypeSymbol? TaskFactoryOfT { get; }
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? OperationCanceledException { get; }
+    public INamedTypeSymbol? ObjectDisposedException { get; }
     public INamedTypeSymbol? Timer { get; }
     public INamedTypeSymbol? Monitor { get; }
     public INamedTypeSymbol? SemaphoreSlim { get; }

@@ -429,6 +429,53 @@ public class RealCodeRound3Tests
     public Task Thread_body_rethrowing_an_ordinary_exception_is_reported() => new EscapeTest(FatalRethrow
         .With("if (Exceptions.IsFatal(e))\n                throw;", "if (e is IOException)\n                {|EXG002:throw;|}")).RunAsync();
 
+    // EXG002: a wait on wait handles fails only when a handle was disposed under it; a catch (ObjectDisposedException)
+    // around it handles that (OpenTelemetry's metric reader thread).
+    private const string TriggerWait = """
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        public sealed class ReaderWorker
+        {
+            private readonly WaitHandle[] _triggers = { new AutoResetEvent(false), new ManualResetEvent(false) };
+
+            public void Start() => new Thread(Run).Start();
+
+            private void Run()
+            {
+                while (true)
+                {
+                    try
+                    {
+                        if (WaitHandle.WaitAny(_triggers, 1000) == 1)
+                            return;
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                    Collect();
+                }
+            }
+
+            private static void Collect()
+            {
+                try { File.ReadAllText("metrics"); }
+                catch (Exception) { }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_body_catching_the_disposal_its_wait_can_meet_is_not_reported() => new EscapeTest(TriggerWait).RunAsync();
+
+    // The companion: a catch of another type leaves the wait's failure free.
+    [Fact]
+    public Task Thread_body_catching_another_type_around_its_wait_is_reported() => new EscapeTest(TriggerWait
+        .With("catch (ObjectDisposedException)", "catch (IOException)")
+        .With("if (WaitHandle.WaitAny(_triggers, 1000) == 1)", "if ({|EXG002:WaitHandle.WaitAny(_triggers, 1000)|} == 1)")).RunAsync();
+
     // EXG004: a wait the code already declared deliberate to vs-threading (#pragma warning disable VSTHRD002, or
     // [SuppressMessage] on its method) is not reported again (Wolverine's documented sync serializer bridges); a wait
     // on Task.Delay is bounded by the delay (DotNetty's timer thread).
