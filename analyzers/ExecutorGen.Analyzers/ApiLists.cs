@@ -84,13 +84,13 @@ internal sealed class ApiLists
 
     /// <summary>
     /// A logging abstraction, of any library (<c>ILog</c>, <c>ILogger</c>, <c>IInternalLogger</c>, <c>LoggerBase</c>): an
-    /// interface or abstract class named after logging. Loggers are required not to throw (every logging library
+    /// interface or abstract class named after a logger. Loggers are required not to throw (every logging library
     /// swallows a failing sink), and nobody wraps a log call in a <c>try</c>; on real code, thread bodies were reported
-    /// at their log calls (Rebus's workers).
+    /// at their log calls (Rebus's workers). Not any name ending in "Log": a commit log or an audit log writes data.
     /// </summary>
     private static bool IsLogger(INamedTypeSymbol type) =>
         (type.TypeKind == TypeKind.Interface || type.IsAbstract)
-        && (type.Name.EndsWith("Log", StringComparison.Ordinal) || type.Name.EndsWith("Logger", StringComparison.Ordinal) || type.Name.StartsWith("Logger", StringComparison.Ordinal));
+        && (type.Name is "ILog" || type.Name.EndsWith("Logger", StringComparison.Ordinal) || type.Name.StartsWith("Logger", StringComparison.Ordinal));
 
     /// <summary>Whether a wait on <paramref name="member"/> (made in <paramref name="tree"/>) is listed as bounded: its type, or its type and name.</summary>
     public bool BoundedWait(ISymbol member, SyntaxTree tree)

@@ -322,10 +322,18 @@ public class RealCodeRound3Tests
     [Fact]
     public Task Thread_body_logging_outside_its_try_is_not_reported() => new EscapeTest(LoggingWorker).RunAsync();
 
-    // The companion: another interface called outside the try (an exporter a user plugs in) is reported.
+    // The companions: another interface called outside the try (an exporter a user plugs in), and a log that is data (a
+    // commit log writes to disk), are reported.
     [Fact]
     public Task Thread_body_calling_a_pluggable_interface_outside_its_try_is_reported() => new EscapeTest(LoggingWorker
         .With("_log.Debug(\"starting\");", "{|EXG002:_exporter.Export(\"first\")|};")).RunAsync();
+
+    [Fact]
+    public Task Thread_body_appending_to_a_commit_log_outside_its_try_is_reported() => new EscapeTest(LoggingWorker
+        .With("public interface ILog", "public interface ICommitLog")
+        .With("private readonly ILog _log;", "private readonly ICommitLog _log;")
+        .With("public Worker(ILog log,", "public Worker(ICommitLog log,")
+        .With("_log.Debug(\"starting\");", "{|EXG002:_log.Debug(\"starting\")|};")).RunAsync();
 
     // EXG002: a thread or timer that runs a delegate handed in (a scheduler's StartThread(action, state), a periodic
     // timer's _action) runs its caller's work: what that throws is the caller's, as with Task.Run(work). It counts
