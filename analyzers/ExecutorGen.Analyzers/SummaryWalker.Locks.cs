@@ -103,12 +103,8 @@ internal sealed partial class SummaryWalker
         {
             foreach (var operation in statements[i].DescendantsAndSelf())
             {
-                if (operation is IInvocationOperation { TargetMethod: { Name: "Exchange", ContainingType.Name: "Interlocked" } or { Name: "Write", ContainingType.Name: "Volatile" } } release
-                    && release.Arguments.Length == 2 && Operations.WithoutConversions(release.Arguments[0].Value) is IFieldReferenceOperation { Field: var target }
-                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
-                {
+                if (operation is IInvocationOperation call && SetField(call) is { } target && SymbolEqualityComparer.Default.Equals(target, field))
                     return true;
-                }
             }
         }
         return false;
@@ -120,13 +116,25 @@ internal sealed partial class SummaryWalker
         if (Locks.Released(invocation, _symbols) is { } value)
             return LockId(value);
         // Interlocked.Exchange(ref _busy, 0) or Volatile.Write(ref _busy, 0) where _busy is held: a try-lock let go.
-        if (invocation.TargetMethod is { Name: "Exchange", ContainingType.Name: "Interlocked" } or { Name: "Write", ContainingType.Name: "Volatile" }
-            && invocation.Arguments.Length == 2 && Operations.WithoutConversions(invocation.Arguments[0].Value) is IFieldReferenceOperation { Field: var field }
-            && _held is not null && _held.Contains(field.OriginalDefinition))
-        {
-            return field.OriginalDefinition;
-        }
+        if (SetField(invocation) is { } field && _held is not null && _held.Contains(field))
+            return field;
         return OnOwnObject(invocation) ? _symbols.LockHelpers.Releases(invocation.TargetMethod.OriginalDefinition) : null;
+    }
+
+    /// <summary>The field <c>Interlocked.Exchange(ref _f, v)</c> or <c>Volatile.Write(ref _f, v)</c> sets, or null.</summary>
+    private static ISymbol? SetField(IInvocationOperation invocation) =>
+        invocation.TargetMethod is { Name: "Exchange", ContainingType.Name: "Interlocked" } or { Name: "Write", ContainingType.Name: "Volatile" }
+        && invocation.Arguments.Length == 2 && Operations.WithoutConversions(invocation.Arguments[0].Value) is IFieldReferenceOperation { Field: var field }
+            ? field.OriginalDefinition
+            : null;
+
+    /// <summary>The setting a lock-helper call (<c>Lock();</c>, whose take is under <c>if (_threadSafe)</c>) takes its lock under, or null.</summary>
+    private ISymbol? HelperSetting(IOperation statement)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call } || !OnOwnObject(call))
+            return null;
+        _symbols.LockHelpers.Takes(call.TargetMethod.OriginalDefinition, out _, out var flag);
+        return flag;
     }
 
     /// <summary>A call of a method of the compilation on <c>this</c> (or a static one): a lock helper's field is then this object's.</summary>
@@ -150,11 +158,9 @@ internal sealed partial class SummaryWalker
     private ISymbol? Acquired(IInvocationOperation invocation, out bool excludes, out SyntaxNode? lockedSyntax)
     {
         var value = Locks.Acquired(invocation, _symbols, withSemaphores: true);
-        if (value is null && OnOwnObject(invocation) && _symbols.LockHelpers.Takes(invocation.TargetMethod.OriginalDefinition, out excludes, out var flag) is { } helped)
+        if (value is null && OnOwnObject(invocation) && _symbols.LockHelpers.Takes(invocation.TargetMethod.OriginalDefinition, out excludes, out _) is { } helped)
         {
             lockedSyntax = invocation.Syntax;
-            if (flag is not null)
-                _lastHelperTake = (invocation.Syntax, flag);
             return helped;
         }
         lockedSyntax = value?.Syntax;

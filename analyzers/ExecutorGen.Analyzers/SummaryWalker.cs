@@ -38,7 +38,6 @@ internal sealed partial class SummaryWalker
     private Thrown _caught; // what the tries around this point catch by type (OperationCanceledException, ObjectDisposedException)
     private bool _fatalChecked; // in the true branch of if (IsFatal(e)) / if (e.IsCritical())
     private ISymbol? _underFlag; // the bool field of the innermost if around this point (if (_threadSafe) Monitor.Enter(_sync);)
-    private (SyntaxNode Call, ISymbol Flag) _lastHelperTake; // the last lock-helper call seen whose take is under a flag
 
     private SummaryWalker(ConcurrencySymbols symbols, ApiLists lists)
     {
@@ -277,7 +276,7 @@ internal sealed partial class SummaryWalker
             if (AcquiredBy(statement, out bool excludes, out var acquiring) is { } acquired)
             {
                 Statement(statement);
-                Take(acquired, excludes, acquiring!);
+                Take(acquired, excludes, acquiring!, HelperSetting(statement));
                 continue;
             }
             // if (!Monitor.TryEnter(x)) return; ... : the rest of the block holds x.
@@ -324,10 +323,11 @@ internal sealed partial class SummaryWalker
         _held = saved;
     }
 
-    private void Take(ISymbol @lock, bool excludes, SyntaxNode syntax)
+    /// <summary>Holds <paramref name="lock"/> from here; <paramref name="helperSetting"/> is the setting a lock helper takes it under.</summary>
+    private void Take(ISymbol @lock, bool excludes, SyntaxNode syntax, ISymbol? helperSetting = null)
     {
         if (excludes)
-            _function.Takes.Add(new LockTake(@lock, _held, syntax, _underFlag ?? (_lastHelperTake.Call == syntax ? _lastHelperTake.Flag : null)));
+            _function.Takes.Add(new LockTake(@lock, _held, syntax, _underFlag ?? helperSetting));
         _held = new HeldLocks(@lock, excludes, _held);
     }
 
