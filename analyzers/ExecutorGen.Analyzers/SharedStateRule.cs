@@ -136,6 +136,8 @@ internal static class SharedStateRule
                 continue;
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
             bool inconsistent = guarding is not null || ConsistentLock(composition, accesses) is not null;
+            if (!inconsistent && MemoCache.IsFill(access.Syntax, target))
+                continue;
             bool isStatic = target is IFieldSymbol { IsStatic: true };
             bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;
             // Statics: a read-modify-write in any worker code (every thread shares them); a plain store only on a worker

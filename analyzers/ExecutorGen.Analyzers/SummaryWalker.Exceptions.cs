@@ -109,6 +109,34 @@ internal sealed partial class SummaryWalker
         Operations.WithoutConversions(thrown) is IObjectCreationOperation { Type: { } type }
         && type.Name.StartsWith("Argument", System.StringComparison.Ordinal) && ConcurrencySymbols.IsOrDerives(type, _symbols.Exception);
 
+    /// <summary>
+    /// An assertion written as a throw: <c>throw new UnreachableException()</c>, or an exception whose message says the
+    /// code cannot get there (<c>"Internal error: …"</c>, <c>"Should not happen"</c>, <c>"Should never …"</c>). It fires on a
+    /// bug of the library itself, not on a condition a worker meets at run time (a lost connection, a state a race
+    /// produced: <c>"The server is no longer connected."</c> stays a throw point).
+    /// </summary>
+    private bool IsAssertion(IOperation thrown)
+    {
+        if (Operations.WithoutConversions(thrown) is not IObjectCreationOperation { Type: { } type } creation
+            || !ConcurrencySymbols.IsOrDerives(type, _symbols.Exception))
+        {
+            return false;
+        }
+        if (type.Name == "UnreachableException")
+            return true;
+        var message = creation.Arguments.Length > 0 ? creation.Arguments[0].Value : null;
+        var text = message switch
+        {
+            ILiteralOperation { ConstantValue: { HasValue: true, Value: string literal } } => literal,
+            IInterpolatedStringOperation { Parts: { Length: > 0 } parts } when parts[0] is IInterpolatedStringTextOperation { Text: ILiteralOperation { ConstantValue.Value: string first } } => first,
+            _ => null,
+        };
+        return text is not null && AssertionPhrases.Any(phrase => text.StartsWith(phrase, System.StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static readonly string[] AssertionPhrases =
+        { "Internal error", "Should not", "Should never", "Shouldn't", "This should not", "This should never", "This shouldn't", "Unreachable" };
+
     /// <summary>Property gets that throw as part of their contract: a dictionary's indexer, <c>Task.Result</c>, <c>Lazy.Value</c>.</summary>
     private static bool ThrowingGet(IPropertySymbol property) =>
         property.IsIndexer && property.ContainingType is { } type

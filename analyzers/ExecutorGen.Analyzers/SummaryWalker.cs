@@ -479,6 +479,8 @@ internal sealed partial class SummaryWalker
                 break; // if (IsFatal(e)) throw; in a handler that catches the rest: only what must not be caught passes
             case OperationKind.Throw when operation is IThrowOperation { Exception: { } thrown } && IsArgumentCheck(thrown):
                 break; // a guard clause: it fires on a caller's bug, not on a condition a worker meets at run time
+            case OperationKind.Throw when operation is IThrowOperation { Exception: { } thrown } && IsAssertion(thrown):
+                break; // an assertion: it fires on the library's own bug
             case OperationKind.Await when AwaitsACall((IAwaitOperation)operation):
                 break; // the awaited call is the throw point: a library method by its contract, a method of the compilation by its summary
             case OperationKind.Throw or OperationKind.Await or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference

@@ -1,0 +1,148 @@
+using System.Threading.Tasks;
+using Xunit;
+using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The fourth round of issue 14's false positives (docs/analyzers-on-real-code.md): each must-not-flag test failed before
+/// its fix, and each has a companion that stays reported.
+/// </summary>
+public class RealCodeRound4Tests
+{
+    // EXG002: a throw that asserts the code cannot get there ("Internal error: …" after a Try that cannot fail) fires on
+    // a bug of the library, not on a condition its timer meets (NATS's ordered consumer and key-value watcher).
+    private const string AssertingTimer = """
+        using System;
+        using System.Threading;
+        using System.Threading.Channels;
+
+        public sealed class OrderedConsumer
+        {
+            private readonly Channel<string> _create = Channel.CreateUnbounded<string>();
+            private readonly Timer _timer;
+            private string _consumer = "";
+
+            public OrderedConsumer()
+            {
+                _timer = new Timer(static state =>
+                {
+                    var self = (OrderedConsumer)state!;
+                    self.CreateSub("idle-heartbeat-timeout");
+                }, this, Timeout.Infinite, Timeout.Infinite);
+            }
+
+            private void CreateSub(string origin)
+            {
+                _consumer = NewId();
+                _create.Writer.TryWrite(origin);
+            }
+
+            private static string NewId()
+            {
+                Span<char> buffer = stackalloc char[22];
+                if (TryWriteId(buffer))
+                    return buffer.ToString();
+                throw new InvalidOperationException("Internal error: can't generate an id");
+            }
+
+            private static bool TryWriteId(Span<char> buffer)
+            {
+                buffer.Fill('a');
+                return true;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Timer_whose_callee_only_asserts_is_not_reported() => new EscapeTest(AssertingTimer).RunAsync();
+
+    [Fact]
+    public Task Timer_whose_callee_throws_an_unreachable_exception_is_not_reported() => new EscapeTest(AssertingTimer
+        .With("""throw new InvalidOperationException("Internal error: can't generate an id");""", "throw new System.Diagnostics.UnreachableException();")).RunAsync();
+
+    // The companion: the same throw saying what went wrong at run time is a failure the timer meets.
+    [Fact]
+    public Task Timer_whose_callee_throws_on_a_run_time_condition_is_reported() => new EscapeTest(AssertingTimer
+        .With("Internal error: can't generate an id", "The id generator is closed.")
+        .With("""self.CreateSub("idle-heartbeat-timeout");""", """{|EXG002:self.CreateSub("idle-heartbeat-timeout")|};""")).RunAsync();
+
+    // EXG001: a racy memo cache (an immutable map replaced by a copy after a lookup that returns on a hit) loses at most
+    // an entry, computed again by the next lookup (Wolverine's topic and message-type names, on a third-party persistent
+    // map; fields of System.Collections.Immutable types are not followed at all).
+    private const string MemoCacheRouting = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        public sealed class PersistentMap<TKey, TValue> where TKey : notnull
+        {
+            private readonly Dictionary<TKey, TValue> _items;
+
+            private PersistentMap(Dictionary<TKey, TValue> items) => _items = items;
+
+            public static PersistentMap<TKey, TValue> Empty { get; } = new(new Dictionary<TKey, TValue>());
+
+            public bool TryGetValue(TKey key, out TValue value) => _items.TryGetValue(key, out value!);
+
+            public PersistentMap<TKey, TValue> SetItem(TKey key, TValue value) => new(new Dictionary<TKey, TValue>(_items) { [key] = value });
+        }
+
+        public static class TopicRouting
+        {
+            private static PersistentMap<Type, string> _topics = PersistentMap<Type, string>.Empty;
+
+            public static void Route(Type[] messageTypes) => Parallel.ForEach(messageTypes, Send);
+
+            private static void Send(Type type) => Console.WriteLine(DetermineTopicName(type));
+
+            public static string DetermineTopicName(Type messageType)
+            {
+                if (_topics.TryGetValue(messageType, out var topic))
+                {
+                    return topic;
+                }
+
+                topic = messageType.Name.ToLowerInvariant();
+                _topics = _topics.SetItem(messageType, topic);
+                return topic;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Racy_memo_cache_of_an_immutable_map_is_not_reported() => new SharedTest(MemoCacheRouting).RunAsync();
+
+    // The companions: the same map filled without the lookup first is a registry that loses an entry; and a map another
+    // write changes under a lock is guarded by it (Wolverine's local senders, a real finding).
+    [Fact]
+    public Task Copy_on_write_registry_without_a_lookup_first_is_reported() => new SharedTest(MemoCacheRouting
+        .With("""
+                if (_topics.TryGetValue(messageType, out var topic))
+                {
+                    return topic;
+                }
+
+                topic = messageType.Name.ToLowerInvariant();
+        """, """
+                var topic = messageType.Name.ToLowerInvariant();
+        """)
+        .With("_topics = _topics.SetItem(messageType, topic);", "{|EXG001:_topics = _topics.SetItem(messageType, topic)|};")).RunAsync();
+
+    [Fact]
+    public Task Memo_cache_also_written_under_a_lock_is_reported() => new SharedTest(MemoCacheRouting
+        .With("public static void Route(", """
+            private static readonly object s_sync = new();
+
+                public static void Register(Type type, string topic)
+                {
+                    lock (s_sync)
+                        _topics = _topics.SetItem(type, topic);
+                }
+
+                public static void Route(
+            """)
+        .With("if (_topics.TryGetValue(", "if ({|EXG001:_topics|}.TryGetValue(")
+        .With("_topics = _topics.SetItem(messageType, topic);", "{|EXG001:_topics = _topics.SetItem(messageType, topic)|};")).RunAsync();
+}
