@@ -87,7 +87,8 @@ internal sealed class Composition
         _model = model;
         foreach (var function in model.AllFunctions())
             Functions[function.Symbol] = function;
-        foreach (var function in Functions.Values.OrderBy(f => SourceOrder.Of(f.Symbol), SourceOrder.Comparer))
+        InSourceOrder = SourceOrder.Sorted(Functions.Values, f => SourceOrder.Of(f.Symbol));
+        foreach (var function in InSourceOrder)
         {
             foreach (var call in function.Calls)
             {
@@ -177,6 +178,9 @@ internal sealed class Composition
 
     /// <summary>Every summarized function by its symbol.</summary>
     public Dictionary<ISymbol, FunctionSummary> Functions { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The functions in source order of their declarations: where several could decide, the first does.</summary>
+    public FunctionSummary[] InSourceOrder { get; }
 
     /// <summary>Every entry point, in source order.</summary>
     public List<Entry> Entries { get; } = new();

@@ -85,7 +85,7 @@ internal static class ExceptionEscapesRule
                 yield return (target, $"'{entry.Target.Name}', the {Starters.DescribeBody(start.Starter)} in '{startedIn.Member.Name}'", consequence, owner);
             }
         }
-        foreach (var function in composition.Functions.Values.OrderBy(f => SourceOrder.Of(f.Symbol), SourceOrder.Comparer))
+        foreach (var function in composition.InSourceOrder)
         {
             if (function.Symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true } method)
             {

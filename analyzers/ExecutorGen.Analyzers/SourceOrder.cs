@@ -17,6 +17,37 @@ internal static class SourceOrder
 
     public static IComparer<Location?> Comparer { get; } = Comparer<Location?>.Create(Compare);
 
+    /// <summary>
+    /// <paramref name="items"/> in source order of <paramref name="where"/>, as <see cref="Compare"/> orders them. For the
+    /// whole compilation's functions: each file's path is compared once, to rank the files, and the items are then sorted
+    /// by one number each (rank and position), not by a comparison of paths per pair.
+    /// </summary>
+    public static T[] Sorted<T>(ICollection<T> items, System.Func<T, Location?> where)
+    {
+        var array = new T[items.Count];
+        items.CopyTo(array, 0);
+        var locations = new Location?[array.Length];
+        var paths = new SortedSet<string>(System.StringComparer.Ordinal);
+        for (int i = 0; i < array.Length; i++)
+        {
+            locations[i] = where(array[i]);
+            if (locations[i]?.SourceTree?.FilePath is { } path)
+                paths.Add(path);
+        }
+        var rank = new Dictionary<string, long>(paths.Count, System.StringComparer.Ordinal);
+        foreach (var path in paths)
+            rank[path] = rank.Count + 1; // 0: no file, first (a null path compares before every other)
+        var keys = new long[array.Length];
+        for (int i = 0; i < array.Length; i++)
+        {
+            var location = locations[i];
+            long file = location?.SourceTree?.FilePath is { } path ? rank[path] : 0;
+            keys[i] = (file << 32) + (location?.SourceSpan.Start ?? -1) + 1;
+        }
+        System.Array.Sort(keys, array);
+        return array;
+    }
+
     /// <summary>Where a symbol is declared first, for ordering symbols.</summary>
     public static Location? Of(ISymbol symbol) => symbol.Locations.IsEmpty ? null : symbol.Locations[0];
 }
