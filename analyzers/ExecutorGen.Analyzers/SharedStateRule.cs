@@ -42,14 +42,18 @@ internal static class SharedStateRule
 
     /// <summary>
     /// The first write (in source order) made under a lock, outside initialization and not through a parameter object:
-    /// the evidence that a lock guards the variable. A lock taken only where a setting says so is not (<see cref="Composition.OptionalLockSetting"/>).
+    /// the evidence that a lock guards the variable. A lock taken only where a setting says so is not
+    /// (<see cref="Composition.OptionalLockSetting"/>), nor another field's lock taken for that field (<see cref="IncidentalLock"/>).
     /// </summary>
     private static (FunctionSummary Function, Access Access, HeldLocks Held)? GuardingWrite(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
         foreach (var (function, access) in accesses)
         {
-            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && composition.Evidence(composition.Held(function, access.Held)) is { } held)
+            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && composition.Evidence(composition.Held(function, access.Held)) is { } held
+                && !IncidentalLock.For(access.Syntax, access.Target, held))
+            {
                 return (function, access, held);
+            }
         }
         return null;
     }
@@ -65,8 +69,11 @@ internal static class SharedStateRule
     {
         foreach (var locked in function.Accesses)
         {
-            if (!locked.IsWrite || locked.Held is not { } held || !SymbolEqualityComparer.Default.Equals(locked.Target, access.Target))
+            if (!locked.IsWrite || locked.Held is not { } held || !SymbolEqualityComparer.Default.Equals(locked.Target, access.Target)
+                || IncidentalLock.For(locked.Syntax, locked.Target, held))
+            {
                 continue;
+            }
             bool branchedOnSetting = false;
             for (var current = held; current is not null && !branchedOnSetting; current = current.Next)
                 branchedOnSetting = composition.OptionalLockSetting(current.Lock) is { } setting && UnderTestOf(access.Syntax, setting.Name);

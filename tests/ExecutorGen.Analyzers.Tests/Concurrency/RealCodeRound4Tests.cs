@@ -145,4 +145,61 @@ public class RealCodeRound4Tests
             """)
         .With("if (_topics.TryGetValue(", "if ({|EXG001:_topics|}.TryGetValue(")
         .With("_topics = _topics.SetItem(messageType, topic);", "{|EXG001:_topics = _topics.SetItem(messageType, topic)|};")).RunAsync();
+
+    // EXG001: a lock named after a field is that field's lock; another field written under it in a statement that uses
+    // the named field is there because of that field, no evidence that the lock guards it (Wolverine's message context,
+    // one per message, whose lock is for cascading messages: _sent.AddRange(_outstanding) under _outstandingLock).
+    private const string IncidentalLockContext = """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        public sealed class MessageContext
+        {
+            private readonly object _outstandingLock = new();
+            private readonly List<string> _outstanding = new();
+            private List<string>? _sent;
+
+            public void Cascade(string message)
+            {
+                lock (_outstandingLock)
+                    _outstanding.Add(message);
+            }
+
+            public void Flush()
+            {
+                _sent ??= new();
+                lock (_outstandingLock)
+                {
+                    _sent.AddRange(_outstanding);
+                    _outstanding.Clear();
+                }
+            }
+
+            public bool MissingReply(string expected) => _sent is null || !_sent.Contains(expected);
+        }
+
+        public static class Pipeline
+        {
+            public static Task Process(MessageContext context, string message) => Task.Run(() => Handle(context, message));
+
+            private static void Handle(MessageContext context, string message)
+            {
+                context.Cascade(message);
+                context.Flush();
+                if (context.MissingReply(message))
+                    context.Cascade("failure");
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Field_written_under_another_fields_lock_in_a_statement_using_that_field_is_not_reported() =>
+        new SharedTest(IncidentalLockContext).RunAsync();
+
+    // The companion: the same field written under that lock on its own is guarded by it, and the unlocked write races it.
+    [Fact]
+    public Task Field_written_on_its_own_under_another_fields_lock_is_reported() => new SharedTest(IncidentalLockContext
+        .With("_sent.AddRange(_outstanding);", "_sent.Add(\"flushed\");\n            _sent.AddRange(_outstanding);")
+        .With("_sent ??= new();", "{|EXG001:_sent ??= new()|};")
+        .With("=> _sent is null || !_sent.Contains(expected);", "=> _sent is null || !{|EXG001:_sent.Contains(expected)|};")).RunAsync();
 }
