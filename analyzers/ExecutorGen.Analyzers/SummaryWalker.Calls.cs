@@ -16,6 +16,11 @@ internal sealed partial class SummaryWalker
             Wait(wait, target, invocation, waitedOn);
         var callee = (target.ReducedFrom ?? target).OriginalDefinition;
         callee = callee.PartialImplementationPart ?? callee;
+        if (callee.ContainingType?.TypeKind == TypeKind.Interface && StateClass(invocation.Instance) is { } state
+            && state.FindImplementationForInterfaceMember(target) is IMethodSymbol implementation)
+        {
+            callee = implementation.OriginalDefinition; // the state's own method, not every implementation of the interface
+        }
         var receiver = ReceiverOf(invocation.Instance, target.IsStatic || target.MethodKind == MethodKind.LocalFunction && target.IsStatic);
         if (target.MethodKind == MethodKind.LocalFunction)
             receiver = Receiver.This;

@@ -202,4 +202,69 @@ public class RealCodeRound4Tests
         .With("_sent.AddRange(_outstanding);", "_sent.Add(\"flushed\");\n            _sent.AddRange(_outstanding);")
         .With("_sent ??= new();", "{|EXG001:_sent ??= new()|};")
         .With("=> _sent is null || !_sent.Contains(expected);", "=> _sent is null || !{|EXG001:_sent.Contains(expected)|};")).RunAsync();
+
+    // EXG002: a thread whose lambda calls an interface method on its state object runs the implementation of the object
+    // it is started with, not every implementation of the interface in the compilation (DotNetty's thread-death watcher:
+    // new Thread(s => ((IRunnable)s).Run()).Start(watcher), where other runnables throw).
+    private const string StateThread = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        public interface IRunnable
+        {
+            void Run();
+        }
+
+        public sealed class TimeoutTask : IRunnable
+        {
+            public void Run() => throw new TimeoutException("The operation timed out.");
+        }
+
+        public static class DeathWatcher
+        {
+            private static readonly Watcher watcher = new();
+            private static readonly ConcurrentQueue<Action> pending = new();
+
+            public static void Watch(Action task)
+            {
+                pending.Enqueue(task);
+                var watcherThread = new Thread(s => ((IRunnable)s!).Run());
+                watcherThread.IsBackground = true;
+                watcherThread.Start(watcher);
+            }
+
+            private sealed class Watcher : IRunnable
+            {
+                public void Run()
+                {
+                    while (pending.TryDequeue(out var task))
+                    {
+                        try { task(); }
+                        catch (Exception e) { Console.Error.WriteLine(e); }
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_calling_its_state_objects_interface_method_runs_that_objects_implementation() => new EscapeTest(StateThread).RunAsync();
+
+    [Fact]
+    public Task Pool_callback_calling_its_state_objects_interface_method_runs_that_objects_implementation() => new EscapeTest(StateThread
+        .With("""
+                var watcherThread = new Thread(s => ((IRunnable)s!).Run());
+                watcherThread.IsBackground = true;
+                watcherThread.Start(watcher);
+        """, """
+                ThreadPool.QueueUserWorkItem(s => ((IRunnable)s!).Run(), watcher);
+        """)).RunAsync();
+
+    // The companion: started with a runnable of unknown class, the thread may run any of them, and one throws.
+    [Fact]
+    public Task Thread_calling_an_interface_method_on_a_state_of_unknown_class_is_reported() => new EscapeTest(StateThread
+        .With("public static void Watch(Action task)", "public static void Watch(Action task, IRunnable runnable)")
+        .With("((IRunnable)s!).Run()", "{|EXG002:((IRunnable)s!).Run()|}")
+        .With("watcherThread.Start(watcher);", "watcherThread.Start(runnable);")).RunAsync();
 }
