@@ -59,6 +59,8 @@ internal sealed partial class SummaryWalker
         var symbol = Referenced(Operations.WithoutConversions(task));
         if (symbol is null)
             return false;
+        if (ReturnedByWaitAny(symbol, use))
+            return true;
         if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
             return true;
         int position = use.Syntax.SpanStart;
@@ -132,11 +134,48 @@ internal sealed partial class SummaryWalker
         };
     }
 
+    /// <summary>
+    /// The use runs only where <c>Task.WaitAny(tasks, …)</c> returned the task's index: after <c>WaitAny(…) == k &amp;&amp;</c>
+    /// or in the true branch of <c>if (WaitAny(…) == k)</c>, the k-th task in the list being this one
+    /// (<c>Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &amp;&amp; tcs.Task.GetAwaiter().GetResult()</c>).
+    /// </summary>
+    private bool ReturnedByWaitAny(ISymbol symbol, IOperation use)
+    {
+        for (IOperation? current = use, parent = use.Parent; parent is not null && current != _root; current = parent, parent = parent.Parent)
+        {
+            var test = parent switch
+            {
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when both.RightOperand == current => both.LeftOperand,
+                IConditionalOperation conditional when conditional.WhenTrue == current => conditional.Condition,
+                _ => null,
+            };
+            if (test is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, LeftOperand: var left, RightOperand.ConstantValue: { HasValue: true, Value: int index } }
+                && Operations.WithoutConversions(left) is IInvocationOperation { TargetMethod: { Name: "WaitAny", IsStatic: true, ContainingType.Name: "Task" }, Arguments.Length: > 0 } waitAny
+                && Listed(waitAny.Arguments[0].Value) is { } tasks && index >= 0 && index < tasks.Length
+                && SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(tasks[index])), symbol))
+            {
+                return true;
+            }
+        }
+        return false;
+
+        // A collection expression ([a, b]) has no operation of its own in the Roslyn the analyzers build against: its
+        // elements are its children.
+        static ImmutableArray<IOperation>? Listed(IOperation list) => Operations.WithoutConversions(list) switch
+        {
+            IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+            { Syntax.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.CollectionExpression } collection => collection.ChildOperations.ToImmutableArray(),
+            _ => null,
+        };
+    }
+
+    /// <summary>The variable a task is read from: a local, parameter or field, or the one holding its <c>TaskCompletionSource</c> (<c>tcs.Task</c>).</summary>
     private static ISymbol? Referenced(IOperation operation) => operation switch
     {
         ILocalReferenceOperation local => local.Local,
         IParameterReferenceOperation parameter => parameter.Parameter,
         IFieldReferenceOperation field => field.Field,
+        IPropertyReferenceOperation { Property: { Name: "Task", ContainingType.Name: "TaskCompletionSource" }, Instance: { } source } => Referenced(Operations.WithoutConversions(source)),
         _ => null,
     };
 }

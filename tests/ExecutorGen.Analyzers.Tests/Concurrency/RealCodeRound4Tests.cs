@@ -2,6 +2,7 @@ using System.Threading.Tasks;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
 using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -267,4 +268,47 @@ public class RealCodeRound4Tests
         .With("public static void Watch(Action task)", "public static void Watch(Action task, IRunnable runnable)")
         .With("((IRunnable)s!).Run()", "{|EXG002:((IRunnable)s!).Run()|}")
         .With("watcherThread.Start(watcher);", "watcherThread.Start(runnable);")).RunAsync();
+
+    // EXG004: a task Task.WaitAny returned the index of is complete: getting its result after WaitAny(...) == k does not
+    // block (OpenTelemetry's metric reader: WaitAny([tcs.Task, shutdown.Task], timeout) == 0 && tcs.Task.GetAwaiter().GetResult()).
+    private const string WaitAnyReader = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class MetricReader
+        {
+            private readonly TaskCompletionSource<bool> _shutdown = new();
+            private TaskCompletionSource<bool>? _collection;
+
+            public void Start() => Task.Run(() => Export());
+
+            private void Export()
+            {
+                while (!Collect(1000))
+                    Thread.Sleep(100);
+            }
+
+            public bool Collect(int timeoutMilliseconds)
+            {
+                var tcs = _collection ??= new TaskCompletionSource<bool>();
+                return Task.WaitAny([tcs.Task, _shutdown.Task], timeoutMilliseconds) == 0 && tcs.Task.GetAwaiter().GetResult();
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Result_of_the_task_WaitAny_returned_is_not_reported() => new WaitTest(WaitAnyReader).RunAsync();
+
+    [Fact]
+    public Task Result_of_the_task_WaitAny_returned_in_an_if_is_not_reported() => new WaitTest(WaitAnyReader
+        .With("return Task.WaitAny([tcs.Task, _shutdown.Task], timeoutMilliseconds) == 0 && tcs.Task.GetAwaiter().GetResult();", """
+            if (Task.WaitAny(new[] { _shutdown.Task, tcs.Task }, timeoutMilliseconds) == 1)
+                    return tcs.Task.GetAwaiter().GetResult();
+                return false;
+            """)).RunAsync();
+
+    // The companion: WaitAny returning the other task's index says nothing of this one, which may still be running.
+    [Fact]
+    public Task Result_of_a_task_WaitAny_did_not_return_is_reported() => new WaitTest(WaitAnyReader
+        .With("timeoutMilliseconds) == 0 && tcs.Task.GetAwaiter().GetResult();", "timeoutMilliseconds) == 1 && {|EXG004:tcs.Task.GetAwaiter().GetResult()|};")).RunAsync();
 }
