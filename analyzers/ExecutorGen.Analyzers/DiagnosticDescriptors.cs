@@ -178,7 +178,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ExceptionEscapesWorker = new(
         id: "EXG002",
         title: "Exception can escape a worker",
-        messageFormat: "An exception thrown in {0} is not caught: {1}; wrap the body in try/catch (Exception)",
+        messageFormat: "An exception thrown in {0} is not caught{2}: {1}; wrap the body in try/catch (Exception)",
         category: ConcurrencyCategory,
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true,

@@ -50,8 +50,55 @@ internal static class ExceptionEscapesRule
             var location = escape.Syntax.GetLocation();
             if (!reported.Add(location))
                 continue;
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, location, new[] { owner }, what, consequence));
+            var origin = Origin(composition, escape, canThrow);
+            var additional = origin is null ? new[] { owner } : new[] { owner, origin.Value.Point.Syntax.GetLocation() };
+            string from = origin is { } found ? $" (it can come from '{Shortened(found.Point.Syntax)}' in {Describe(found.Function)})" : "";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, location, additional, what, consequence, from));
         }
+    }
+
+    /// <summary>
+    /// Where in the callees of a reported call the exception comes from: the escape of the callee, of its callee, and so
+    /// on, down to a sure throw point (a <c>throw</c>, a library call that fails by contract, code handed in). Null when
+    /// the reported place is that point itself. The message names it, so that the report says what to look at.
+    /// </summary>
+    private static (ThrowPoint Point, FunctionSummary Function)? Origin(Composition composition, ThrowPoint escape, Dictionary<ISymbol, Thrown> canThrow)
+    {
+        (ThrowPoint Point, FunctionSummary Function)? origin = null;
+        var point = escape;
+        for (int hops = 0; point.Callee is { } callee && hops < StackGuard; hops++)
+        {
+            if (!composition.Functions.TryGetValue(callee, out var function) || FirstEscape(composition, function, canThrow) is not { } next)
+                break;
+            origin = (next, function);
+            point = next;
+        }
+        return origin;
+    }
+
+    private static string Describe(FunctionSummary function) => function.Symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
+        ? $"a lambda in '{function.Member.Name}'"
+        : $"'{function.Symbol.Name}'";
+
+    /// <summary>
+    /// The code of a throw point as a message can carry it: <c>throw new IOException(...)</c>, <c>_stream.Write(...)</c>,
+    /// anything else on one line, cut.
+    /// </summary>
+    private static string Shortened(SyntaxNode syntax)
+    {
+        const int Max = 60;
+        var text = syntax switch
+        {
+            ThrowStatementSyntax { Expression: BaseObjectCreationExpressionSyntax created } => $"throw {Head(created)}",
+            ThrowExpressionSyntax { Expression: BaseObjectCreationExpressionSyntax created } => $"throw {Head(created)}",
+            InvocationExpressionSyntax invocation => OneLine(invocation.Expression.ToString()) + "(...)",
+            _ => OneLine(syntax.ToString()),
+        };
+        return text.Length <= Max ? text : text.Substring(0, Max - 3) + "...";
+
+        static string Head(BaseObjectCreationExpressionSyntax created) => created is ObjectCreationExpressionSyntax { Type: var type } ? $"new {type}(...)" : "new(...)";
+
+        static string OneLine(string code) => string.Join(" ", code.Split(new[] { ' ', '\t', '\r', '\n' }, System.StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>The bodies an escaping exception crashes the process from, or is lost from; with how messages name them.</summary>

@@ -127,7 +127,7 @@ public class ExceptionEscapesWorkerTests
         """);
 
     [Fact]
-    public Task Message_names_the_body_and_the_consequence() => new Test("""
+    public Task Message_names_the_body_the_origin_and_the_consequence() => new Test("""
         using System.Threading;
 
         class Worker
@@ -141,7 +141,8 @@ public class ExceptionEscapesWorkerTests
         {
             new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.ExceptionEscapesWorker)
                 .WithSpan(5, 38, 5, 44)
-                .WithArguments("the thread body in 'Start'", "it terminates the process")
+                .WithArguments("the thread body in 'Start'", "it terminates the process",
+                    " (it can come from 'throw new System.InvalidOperationException(...)' in 'Work')")
                 .WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations),
         },
     }.RunAsync();

@@ -125,7 +125,7 @@ public class IntentAndOptionsTests
                 {
                     new DiagnosticResult(DiagnosticDescriptors.ExceptionEscapesWorker).WithLocation(0)
                         .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
-                        .WithArguments("the thread body in 'Start'", "it terminates the process"),
+                        .WithArguments("the thread body in 'Start'", "it terminates the process", ""),
                 },
             }.RunAsync());
     }

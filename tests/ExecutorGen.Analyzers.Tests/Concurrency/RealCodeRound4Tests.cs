@@ -1,4 +1,6 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
 using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
@@ -311,4 +313,19 @@ public class RealCodeRound4Tests
     [Fact]
     public Task Result_of_a_task_WaitAny_did_not_return_is_reported() => new WaitTest(WaitAnyReader
         .With("timeoutMilliseconds) == 0 && tcs.Task.GetAwaiter().GetResult();", "timeoutMilliseconds) == 1 && {|EXG004:tcs.Task.GetAwaiter().GetResult()|};")).RunAsync();
+
+    // EXG002's message says where in the callees the exception comes from, so that a report on a call deep into other
+    // types says what to look at (judging the real-code reports needed this every time).
+    [Fact]
+    public Task Report_on_a_call_names_where_in_its_callees_the_exception_comes_from()
+    {
+        var test = new EscapeTest(AssertingTimer
+            .With("Internal error: can't generate an id", "The id generator is closed.")
+            .With("""self.CreateSub("idle-heartbeat-timeout");""", """{|#0:self.CreateSub("idle-heartbeat-timeout")|};"""));
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG002", DiagnosticSeverity.Info).WithLocation(0)
+            .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
+            .WithArguments("the timer callback in '.ctor'", "it terminates the process",
+                " (it can come from 'throw new InvalidOperationException(...)' in 'NewId')"));
+        return test.RunAsync();
+    }
 }
