@@ -76,9 +76,12 @@ internal static class ExceptionEscapesRule
         return origin;
     }
 
-    private static string Describe(FunctionSummary function) => function.Symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
-        ? $"a lambda in '{function.Member.Name}'"
-        : $"'{function.Symbol.Name}'";
+    private static string Describe(FunctionSummary function) => function.Symbol switch
+    {
+        IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } => $"a lambda in '{function.Member.Name}'",
+        IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor, ContainingType.Name: var type } => $"the constructor of '{type}'",
+        var symbol => $"'{symbol.ContainingType?.Name}.{symbol.Name}'",
+    };
 
     /// <summary>
     /// The code of a throw point as a message can carry it: <c>throw new IOException(...)</c>, <c>_stream.Write(...)</c>,
@@ -91,6 +94,8 @@ internal static class ExceptionEscapesRule
         {
             ThrowStatementSyntax { Expression: BaseObjectCreationExpressionSyntax created } => $"throw {Head(created)}",
             ThrowExpressionSyntax { Expression: BaseObjectCreationExpressionSyntax created } => $"throw {Head(created)}",
+            InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding, Parent: ConditionalAccessExpressionSyntax access } =>
+                OneLine(access.Expression.ToString()) + "?" + binding + "(...)",
             InvocationExpressionSyntax invocation => OneLine(invocation.Expression.ToString()) + "(...)",
             _ => OneLine(syntax.ToString()),
         };

@@ -49,10 +49,11 @@ internal sealed partial class SummaryWalker
         if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
             return;
         // A callback, an event, an interface or virtual method runs code nobody here controls: it can throw anything (a
-        // delegate kept in a static field is a cached thunk, a native entry point or compiled accessor, not a callback).
-        // A library method throws what its contract says (ApiLists.ThrowsByContract).
+        // delegate kept in a static field or property is a cached thunk, a native entry point or compiled accessor, not
+        // a callback; also when invoked as s_thunk?.Invoke()). A library method throws what its contract says
+        // (ApiLists.ThrowsByContract).
         bool thunk = target.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is { } instance
-            && Operations.WithoutConversions(instance) is IFieldReferenceOperation { Field.IsStatic: true };
+            && Operations.WithoutConversions(Operations.AccessedInstance(instance)) is IFieldReferenceOperation { Field.IsStatic: true } or IPropertyReferenceOperation { Property.IsStatic: true };
         // A virtual or interface member of .NET itself (ChannelWriter.TryComplete, WaitHandle.WaitOne, ILogger.Log) is
         // judged by its contract like any library method: its implementations are .NET's, or keep the same contract.
         bool userCode = target.MethodKind == MethodKind.DelegateInvoke

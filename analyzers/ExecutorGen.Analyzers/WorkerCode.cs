@@ -69,6 +69,7 @@ internal sealed class ConcurrencySymbols
     public bool HasBody(IMethodSymbol method) =>
         // Locations, not DeclaringSyntaxReferences: asked for every call of the compilation, and cached by the symbol.
         method.Locations is { IsEmpty: false } locations && locations[0].IsInSource && !method.IsExtern && !method.IsAbstract
+        && method.MethodKind != MethodKind.DelegateInvoke // a delegate type declared here: its Invoke runs what it holds
         && IsOwn(method)
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
@@ -269,4 +270,19 @@ internal static class Operations
         return parent;
     }
 
+    /// <summary>
+    /// The object a member is accessed on: for <c>x?.M()</c>, whose instance is the conditional access's placeholder,
+    /// <c>x</c>; any other instance as it is.
+    /// </summary>
+    public static IOperation AccessedInstance(IOperation instance)
+    {
+        if (WithoutConversions(instance) is not IConditionalAccessInstanceOperation)
+            return instance;
+        for (var parent = instance.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IConditionalAccessOperation access)
+                return access.Operation;
+        }
+        return instance;
+    }
 }

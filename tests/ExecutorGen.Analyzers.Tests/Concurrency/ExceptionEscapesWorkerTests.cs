@@ -142,7 +142,7 @@ public class ExceptionEscapesWorkerTests
             new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.ExceptionEscapesWorker)
                 .WithSpan(5, 38, 5, 44)
                 .WithArguments("the thread body in 'Start'", "it terminates the process",
-                    " (it can come from 'throw new System.InvalidOperationException(...)' in 'Work')")
+                    " (it can come from 'throw new System.InvalidOperationException(...)' in 'Worker.Work')")
                 .WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations),
         },
     }.RunAsync();

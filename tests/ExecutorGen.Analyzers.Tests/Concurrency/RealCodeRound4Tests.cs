@@ -325,7 +325,48 @@ public class RealCodeRound4Tests
         test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG002", DiagnosticSeverity.Info).WithLocation(0)
             .WithOptions(DiagnosticOptions.IgnoreAdditionalLocations)
             .WithArguments("the timer callback in '.ctor'", "it terminates the process",
-                " (it can come from 'throw new InvalidOperationException(...)' in 'NewId')"));
+                " (it can come from 'throw new InvalidOperationException(...)' in 'OrderedConsumer.NewId')"));
         return test.RunAsync();
     }
+
+    // EXG002: a delegate kept in a static property (a native entry point made once) is a thunk, not a callback, also when
+    // invoked as Thunk?.Invoke() (NetMQ's clock: OpCode.Rdtsc?.Invoke() on every I/O thread's loop).
+    private const string ThunkClock = """
+        using System;
+        using System.Threading;
+
+        public delegate ulong RdtscDelegate();
+
+        public static class OpCode
+        {
+            public static RdtscDelegate? Rdtsc { get; private set; }
+
+            public static void Open(RdtscDelegate native) => Rdtsc = native;
+        }
+
+        public sealed class Poller
+        {
+            private Action? _onTick;
+            private long _last;
+
+            public void Start() => new Thread(Loop).Start();
+
+            private void Loop()
+            {
+                while (true)
+                {
+                    _last = (long?)OpCode.Rdtsc?.Invoke() ?? 0;
+                    Thread.Sleep(10);
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_calling_a_thunk_kept_in_a_static_property_is_not_reported() => new EscapeTest(ThunkClock).RunAsync();
+
+    // The companion: a callback kept by the object is code of someone else's, which can throw.
+    [Fact]
+    public Task Thread_calling_an_instance_callback_conditionally_is_reported() => new EscapeTest(ThunkClock
+        .With("Thread.Sleep(10);", "_onTick?{|EXG002:.Invoke()|};\n                Thread.Sleep(10);")).RunAsync();
 }
