@@ -68,12 +68,24 @@ internal static class ExceptionEscapesRule
         var point = escape;
         for (int hops = 0; point.Callee is { } callee && hops < StackGuard; hops++)
         {
-            if (!composition.Functions.TryGetValue(callee, out var function) || FirstEscape(composition, function, canThrow) is not { } next)
+            var function = point.Dispatched ? ThrowingTarget(composition, callee, canThrow) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
+            if (function is null || FirstEscape(composition, function, canThrow) is not { } next)
                 break;
             origin = (next, function);
             point = next;
         }
         return origin;
+    }
+
+    /// <summary>The first implementation or override of <paramref name="member"/> that can let an exception out.</summary>
+    private static FunctionSummary? ThrowingTarget(Composition composition, IMethodSymbol member, Dictionary<ISymbol, Thrown> canThrow)
+    {
+        foreach (var target in composition.Targets(member, delegates: false))
+        {
+            if (target is IMethodSymbol method && CanThrow(composition, method, canThrow, 0) != Thrown.None && composition.Functions.TryGetValue(method, out var function))
+                return function;
+        }
+        return null;
     }
 
     private static string Describe(FunctionSummary function) => function.Symbol switch
@@ -182,6 +194,16 @@ internal static class ExceptionEscapesRule
             foreach (var handed in composition.HeldDelegates(holder))
             {
                 if (handed is IMethodSymbol method)
+                    escape |= CanThrow(composition, method, canThrow, depth);
+            }
+        }
+        else if (point.Dispatched && point.Callee is { } dispatched)
+        {
+            // A member only this assembly implements or overrides: what its implementations here throw.
+            escape = Thrown.None;
+            foreach (var target in composition.Targets(dispatched, delegates: false))
+            {
+                if (target is IMethodSymbol method)
                     escape |= CanThrow(composition, method, canThrow, depth);
             }
         }

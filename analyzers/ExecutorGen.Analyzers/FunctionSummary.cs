@@ -367,14 +367,21 @@ internal sealed class WaitSite
 /// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>
 internal sealed class ThrowPoint
 {
-    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, Thrown kinds, Thrown caught, ISymbol? handedIn = null)
+    public ThrowPoint(SyntaxNode syntax, IMethodSymbol? callee, Thrown kinds, Thrown caught, ISymbol? handedIn = null, bool dispatched = false)
     {
         Syntax = syntax;
         Callee = callee;
         Kinds = kinds;
         Caught = caught;
         HandedIn = handedIn;
+        Dispatched = dispatched;
     }
+
+    /// <summary>
+    /// A call of an interface, abstract or virtual member that only this assembly can implement or override: it throws
+    /// what the <see cref="Composition.Targets"/> of <see cref="Callee"/> throw.
+    /// </summary>
+    public bool Dispatched { get; }
 
     /// <summary>
     /// The invocation of a delegate handed in through this parameter or field (not an event's handlers): it throws what

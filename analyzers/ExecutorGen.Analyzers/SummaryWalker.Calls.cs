@@ -33,8 +33,16 @@ internal sealed partial class SummaryWalker
             // awaited (or is lost with a discarded task, which is a fire-and-forget finding of its own).
             var surfaces = SurfacesAt(invocation);
             site.Awaited = callee.IsAsync && surfaces is IAwaitOperation;
+            bool overridable = callee.IsVirtual || callee.IsOverride;
             if (surfaces is not null)
-                Throws(surfaces, callee.IsVirtual || callee.IsOverride ? null : callee, sure: callee.IsVirtual || callee.IsOverride);
+            {
+                // A virtual method others can override runs code nobody here controls; one only this assembly can
+                // override runs its overrides here, judged by their summaries.
+                if (overridable && !_symbols.VisibleOutside(callee))
+                    Throws(surfaces, callee, sure: false, dispatched: true);
+                else
+                    Throws(surfaces, overridable ? null : callee, sure: overridable);
+            }
             return;
         }
         if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
@@ -58,7 +66,14 @@ internal sealed partial class SummaryWalker
         // judged by its contract like any library method: its implementations are .NET's, or keep the same contract.
         bool userCode = target.MethodKind == MethodKind.DelegateInvoke
             || (callee.IsAbstract || callee.IsVirtual || callee.ContainingType?.TypeKind == TypeKind.Interface) && !_lists.IsDotNet(callee);
-        if (MayRecordThrow(invocation)
+        if (userCode && target.MethodKind != MethodKind.DelegateInvoke && _symbols.IsOwn(callee) && !_symbols.VisibleOutside(callee))
+        {
+            // An interface or abstract member only this assembly can implement: what it throws is what its
+            // implementations here throw (an internal clock, an internal queue), not anyone's code.
+            if (MayRecordThrow(invocation) && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) && SurfacesAt(invocation) is { } surfaces)
+                Throws(surfaces, callee, sure: false, dispatched: true);
+        }
+        else if (MayRecordThrow(invocation)
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
             if (SurfacesAt(invocation) is { } surfaces)

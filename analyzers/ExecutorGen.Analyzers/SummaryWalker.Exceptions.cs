@@ -18,11 +18,11 @@ internal sealed partial class SummaryWalker
         _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
         && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
 
-    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, Thrown kinds = Thrown.Other, ISymbol? handedIn = null)
+    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, Thrown kinds = Thrown.Other, ISymbol? handedIn = null, bool dispatched = false)
     {
         if (!MayRecordThrow(operation) || sure && handedIn is null && (kinds & ~_caught) == Thrown.None)
             return;
-        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn));
+        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn, dispatched));
         if (sure && kinds == Thrown.Other && handedIn is null)
             _function.ThrowsForSure = true;
     }

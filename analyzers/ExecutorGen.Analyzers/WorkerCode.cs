@@ -73,6 +73,20 @@ internal sealed class ConcurrencySymbols
         && IsOwn(method)
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
+    /// <summary>
+    /// Whether code outside this assembly can see <paramref name="member"/> (and so implement or override it): no
+    /// private or internal member or containing type on the way to its namespace.
+    /// </summary>
+    public bool VisibleOutside(ISymbol member)
+    {
+        for (var current = member; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal)
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Whether <paramref name="symbol"/> is declared in this compilation (a field the rules can report on).</summary>
     public bool IsOwn(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
 

@@ -369,4 +369,103 @@ public class RealCodeRound4Tests
     [Fact]
     public Task Thread_calling_an_instance_callback_conditionally_is_reported() => new EscapeTest(ThunkClock
         .With("Thread.Sleep(10);", "_onTick?{|EXG002:.Invoke()|};\n                Thread.Sleep(10);")).RunAsync();
+
+    // EXG002: an interface only this assembly can implement (internal) runs the implementations here: a call to it throws
+    // what they throw, not anyone's code (MongoDB's internal clock in its round-trip monitor, DotNetty's internal queues).
+    private const string InternalClockMonitor = """
+        using System;
+        using System.Diagnostics;
+        using System.Threading;
+
+        internal interface IClock
+        {
+            long GetTimestamp();
+        }
+
+        internal sealed class SystemClock : IClock
+        {
+            public static readonly SystemClock Instance = new();
+
+            public long GetTimestamp() => Stopwatch.GetTimestamp();
+        }
+
+        internal sealed class FrozenClock : IClock
+        {
+            public long Now { get; set; }
+
+            public long GetTimestamp() => Now;
+        }
+
+        public sealed class RoundTripMonitor
+        {
+            private readonly IClock _clock = SystemClock.Instance;
+            private long _last;
+
+            public void Start() => new Thread(Monitor) { IsBackground = true }.Start();
+
+            private void Monitor()
+            {
+                while (true)
+                {
+                    _last = _clock.GetTimestamp();
+                    Thread.Sleep(1000);
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_calling_an_internal_interface_whose_implementations_do_not_throw_is_not_reported() =>
+        new EscapeTest(InternalClockMonitor).RunAsync();
+
+    [Fact]
+    public Task Thread_calling_a_virtual_method_of_an_internal_class_whose_overrides_do_not_throw_is_not_reported() => new EscapeTest("""
+        using System.Diagnostics;
+        using System.Threading;
+
+        internal abstract class Clock
+        {
+            public virtual long GetTimestamp() => Stopwatch.GetTimestamp();
+        }
+
+        internal sealed class SystemClock : Clock
+        {
+        }
+
+        internal sealed class FrozenClock : Clock
+        {
+            public long Now { get; set; }
+
+            public override long GetTimestamp() => Now;
+        }
+
+        public sealed class RoundTripMonitor
+        {
+            private readonly Clock _clock = new SystemClock();
+            private long _last;
+
+            public void Start() => new Thread(Monitor) { IsBackground = true }.Start();
+
+            private void Monitor()
+            {
+                while (true)
+                {
+                    _last = _clock.GetTimestamp();
+                    Thread.Sleep(1000);
+                }
+            }
+        }
+        """).RunAsync();
+
+    // The companions: an implementation here that throws is what the call can let out; and a public interface can be
+    // implemented by anyone, whose code can throw anything.
+    [Fact]
+    public Task Thread_calling_an_internal_interface_with_a_throwing_implementation_is_reported() => new EscapeTest(InternalClockMonitor
+        .With("public long GetTimestamp() => Now;", "public long GetTimestamp() => Now > 0 ? Now : throw new TimeoutException(\"The clock was not set.\");")
+        .With("_last = _clock.GetTimestamp();", "_last = {|EXG002:_clock.GetTimestamp()|};")).RunAsync();
+
+    [Fact]
+    public Task Thread_calling_a_public_interface_is_reported() => new EscapeTest(InternalClockMonitor
+        .With("internal interface IClock", "public interface IClock")
+        .With("_last = _clock.GetTimestamp();", "_last = {|EXG002:_clock.GetTimestamp()|};")).RunAsync();
 }
