@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -48,6 +49,10 @@ internal sealed class ApiLists
             if (ns.StartsWith(prefix, StringComparison.Ordinal))
                 return true;
         }
+        // Task.WaitAny does not rethrow what the tasks hold (it returns an index); without a token it fails only on a
+        // bug in its arguments (a null or disposed task).
+        if (method.Name == "WaitAny" && type.Name == "Task" && !method.Parameters.Any(p => p.Type.Name == "CancellationToken"))
+            return false;
         return type.Name is "BlockingCollection" or "Process" or "Activator"
             || method.Name is "Parse" or "ParseExact" or "Deserialize" or "ChangeType" or "Invoke" or "DynamicInvoke" or "ThrowIfCancellationRequested"
                 or "Wait" or "WaitAll" or "WaitAny" or "GetResult" or "RunSynchronously" or "Cancel"

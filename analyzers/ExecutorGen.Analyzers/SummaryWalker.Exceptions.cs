@@ -65,6 +65,7 @@ internal sealed partial class SummaryWalker
             "Wait" when method.ContainingType?.Name == "Task"
                 && invocation.Instance is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } } => Thrown.Cancelled,
             "WaitOne" or "WaitAny" or "WaitAll" when method.ContainingType?.Name == "WaitHandle" => Thrown.Disposed,
+            "WaitAny" when method.ContainingType?.Name == "Task" => Thrown.Cancelled, // with a token: it returns an index, never a task's failure
             _ => Thrown.Other,
         };
     }

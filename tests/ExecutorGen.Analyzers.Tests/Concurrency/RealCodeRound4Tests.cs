@@ -468,4 +468,35 @@ public class RealCodeRound4Tests
     public Task Thread_calling_a_public_interface_is_reported() => new EscapeTest(InternalClockMonitor
         .With("internal interface IClock", "public interface IClock")
         .With("_last = _clock.GetTimestamp();", "_last = {|EXG002:_clock.GetTimestamp()|};")).RunAsync();
+
+    // EXG002: Task.WaitAny returns the index of a finished task and does not rethrow what the tasks hold; without a token
+    // it fails only on a bug in its arguments (OpenTelemetry's periodic metric reader waits on its collection this way).
+    private const string WaitAnyLoop = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class PeriodicReader
+        {
+            private readonly TaskCompletionSource<bool> _shutdown = new();
+            private readonly TaskCompletionSource<bool> _collected = new();
+            private int _index;
+
+            public void Start() => new Thread(Run) { IsBackground = true }.Start();
+
+            private void Run()
+            {
+                while (_index != 1)
+                    _index = Task.WaitAny(new Task[] { _collected.Task, _shutdown.Task }, 1000);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_waiting_with_Task_WaitAny_is_not_reported() => new EscapeTest(WaitAnyLoop).RunAsync();
+
+    // The companion: Task.WaitAll rethrows what the tasks failed with.
+    [Fact]
+    public Task Thread_waiting_with_Task_WaitAll_is_reported() => new EscapeTest(WaitAnyLoop
+        .With("_index = Task.WaitAny(new Task[] { _collected.Task, _shutdown.Task }, 1000);",
+            "_index = {|EXG002:Task.WaitAll(new Task[] { _collected.Task, _shutdown.Task }, 1000)|} ? 1 : 0;")).RunAsync();
 }
