@@ -151,7 +151,9 @@ internal static class ExceptionEscapesRule
         }
         foreach (var function in composition.InSourceOrder)
         {
-            if (function.Symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true } method)
+            // Not in a SynchronizationContext of the compilation's own (an async pump): an async void method's exception
+            // is posted to the context current when it started, and there the pump is that context, which handles it.
+            if (function.Symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true } method && !InsideASynchronizationContext(method))
             {
                 var owner = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation();
                 if (owner is null)
@@ -170,6 +172,16 @@ internal static class ExceptionEscapesRule
                 }
             }
         }
+    }
+
+    private static bool InsideASynchronizationContext(IMethodSymbol method)
+    {
+        for (var type = method.ContainingType?.BaseType; type is not null; type = type.BaseType)
+        {
+            if (type.Name == "SynchronizationContext" && type.ContainingNamespace?.ToDisplayString() == "System.Threading")
+                return true;
+        }
+        return false;
     }
 
     /// <summary>The first place an exception leaves <paramref name="function"/>: a sure throw, or a call to a method that can throw.</summary>

@@ -499,4 +499,66 @@ public class RealCodeRound4Tests
     public Task Thread_waiting_with_Task_WaitAll_is_reported() => new EscapeTest(WaitAnyLoop
         .With("_index = Task.WaitAny(new Task[] { _collected.Task, _shutdown.Task }, 1000);",
             "_index = {|EXG002:Task.WaitAll(new Task[] { _collected.Task, _shutdown.Task }, 1000)|} ? 1 : 0;")).RunAsync();
+
+    // EXG002: an async void method of a SynchronizationContext of the compilation's own (an async pump) posts its
+    // exception to that context, which the pump handles (Rebus's RunSync helper captures it and rethrows it to the caller).
+    private const string AsyncPump = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Runtime.ExceptionServices;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class PumpContext : SynchronizationContext
+        {
+            private readonly ConcurrentQueue<(SendOrPostCallback Callback, object? State)> _items = new();
+            private readonly Func<Task> _task;
+            private ExceptionDispatchInfo? _caught;
+            private bool _done;
+
+            public PumpContext(Func<Task> task) => _task = task;
+
+            public override void Post(SendOrPostCallback callback, object? state) => _items.Enqueue((callback, state));
+
+            public void Run()
+            {
+                async void RunFunction(object? _)
+                {
+                    try
+                    {
+                        await _task();
+                    }
+                    catch (Exception exception)
+                    {
+                        _caught = ExceptionDispatchInfo.Capture(exception);
+                        throw;
+                    }
+                    finally
+                    {
+                        Post(_ => _done = true, null);
+                    }
+                }
+
+                Post(RunFunction, null);
+                while (!_done)
+                {
+                    if (_items.TryDequeue(out var item))
+                    {
+                        item.Callback(item.State);
+                        _caught?.Throw();
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Async_void_function_of_an_async_pump_is_not_reported() => new EscapeTest(AsyncPump).RunAsync();
+
+    // The companion: the same function in a class that is no synchronization context crashes the process.
+    [Fact]
+    public Task Async_void_function_of_another_class_is_reported() => new EscapeTest(AsyncPump
+        .With("public sealed class PumpContext : SynchronizationContext", "public sealed class PumpContext")
+        .With("public override void Post(", "public void Post(")
+        .With("throw;\n", "{|EXG002:throw;|}\n")).RunAsync();
 }
