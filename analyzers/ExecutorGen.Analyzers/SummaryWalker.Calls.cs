@@ -73,13 +73,21 @@ internal sealed partial class SummaryWalker
             if (MayRecordThrow(invocation) && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) && SurfacesAt(invocation) is { } surfaces)
                 Throws(surfaces, callee, sure: false, dispatched: true);
         }
-        else if (MayRecordThrow(invocation)
+        else if (MayRecordThrow(invocation) && !InMemory(invocation.Instance)
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
             if (SurfacesAt(invocation) is { } surfaces)
                 Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation));
         }
     }
+
+    /// <summary>
+    /// A call on a <c>MemoryStream</c>, <c>StringReader</c> or <c>StringWriter</c> (whatever type declares the method:
+    /// <c>Stream.Write</c>, <c>Stream.Dispose</c>): it works in memory, and fails only on a bug.
+    /// </summary>
+    private bool InMemory(IOperation? instance) =>
+        instance is not null && Operations.WithoutConversions(instance).Type is { Name: "MemoryStream" or "StringReader" or "StringWriter" } type
+        && _lists.NamespaceOf(type) == "System.IO";
 
     private void Creation(IObjectCreationOperation creation)
     {

@@ -561,4 +561,34 @@ public class RealCodeRound4Tests
         .With("public sealed class PumpContext : SynchronizationContext", "public sealed class PumpContext")
         .With("public override void Post(", "public void Post(")
         .With("throw;\n", "{|EXG002:throw;|}\n")).RunAsync();
+
+    // EXG002: a MemoryStream, StringReader or StringWriter works in memory: reading, writing and disposing one fail only on
+    // a bug (NATS's reconnect thread disposes the buffer it kept pending messages in).
+    private const string PendingBuffer = """
+        using System.IO;
+        using System.Threading;
+
+        public sealed class Reconnector
+        {
+            private MemoryStream? _pending = new();
+
+            public void Reconnect() => new Thread(Run) { IsBackground = true }.Start();
+
+            private void Run()
+            {
+                _pending?.Write(new byte[] { 1, 2, 3 }, 0, 3);
+                _pending?.Dispose();
+                _pending = null;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Thread_writing_and_disposing_a_memory_stream_is_not_reported() => new EscapeTest(PendingBuffer).RunAsync();
+
+    // The companion: a file stream writes to a disk that can be full or gone.
+    [Fact]
+    public Task Thread_writing_a_file_stream_is_reported() => new EscapeTest(PendingBuffer
+        .With("private MemoryStream? _pending = new();", "private FileStream? _pending = File.OpenWrite(\"pending.bin\");")
+        .With("_pending?.Write(new byte[] { 1, 2, 3 }, 0, 3);", "_pending?{|EXG002:.Write(new byte[] { 1, 2, 3 }, 0, 3)|};")).RunAsync();
 }
