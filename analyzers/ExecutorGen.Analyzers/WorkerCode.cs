@@ -74,14 +74,22 @@ internal sealed class ConcurrencySymbols
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
     /// <summary>
-    /// Whether code outside this assembly can see <paramref name="member"/> (and so implement or override it): no
-    /// private or internal member or containing type on the way to its namespace.
+    /// Whether code outside this assembly is meant to see <paramref name="member"/> (and so implement or override it): no
+    /// private or internal member or containing type on the way to its namespace, and no namespace named <c>Internal</c>
+    /// (the .NET convention for public types that are not for users: <c>DotNetty.Common.Internal</c>,
+    /// <c>Microsoft.EntityFrameworkCore.Internal</c>).
     /// </summary>
     public bool VisibleOutside(ISymbol member)
     {
-        for (var current = member; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        ISymbol? current = member;
+        for (; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
         {
             if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal)
+                return false;
+        }
+        for (; current is INamespaceSymbol { IsGlobalNamespace: false } ns; current = ns.ContainingNamespace)
+        {
+            if (ns.Name == "Internal")
                 return false;
         }
         return true;

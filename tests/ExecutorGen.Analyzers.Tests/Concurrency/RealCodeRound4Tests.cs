@@ -457,6 +457,20 @@ public class RealCodeRound4Tests
         }
         """).RunAsync();
 
+    // A public interface in a namespace named Internal is not for users either (DotNetty's IQueue in DotNetty.Common.Internal).
+    [Fact]
+    public Task Thread_calling_a_public_interface_of_an_Internal_namespace_whose_implementations_do_not_throw_is_not_reported() => new EscapeTest(InternalClockMonitor
+        .With("internal interface IClock", "namespace Library.Internal\n{\n    public interface IClock")
+        .With("""
+                long GetTimestamp();
+            }
+            """, """
+                    long GetTimestamp();
+                }
+            }
+            """)
+        .With("using System.Threading;", "using System.Threading;\nusing Library.Internal;")).RunAsync();
+
     // The companions: an implementation here that throws is what the call can let out; and a public interface can be
     // implemented by anyone, whose code can throw anything.
     [Fact]
