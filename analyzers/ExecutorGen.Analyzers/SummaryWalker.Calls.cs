@@ -168,6 +168,9 @@ internal sealed partial class SummaryWalker
             case IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation or IObjectCreationOperation }
                 when parameter.ContainingSymbol is IMethodSymbol method && _symbols.HasBody(method.OriginalDefinition):
                 return parameter.OriginalDefinition;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add" or "Enqueue" or "Push" or "Insert" or "TryAdd", Instance: { } collection } }
+                when Operations.WithoutConversions(collection) is IFieldReferenceOperation field:
+                return field.Field.OriginalDefinition; // _resolvers.Add(resolver): the list holds what is handed in
             default:
                 return null;
         }

@@ -42,8 +42,23 @@ internal sealed partial class SummaryWalker
         {
             IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            ILocalReferenceOperation local => IteratedField(local.Local, invocation),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The field a <c>foreach</c> around <paramref name="use"/> walks, when <paramref name="local"/> is its iteration
+    /// variable: <c>foreach (var resolver in _resolvers) resolver(pid);</c> calls what was handed into that list.
+    /// </summary>
+    private static ISymbol? IteratedField(ILocalSymbol local, IOperation use)
+    {
+        for (var parent = use.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IForEachLoopOperation loop && loop.Locals.Contains(local, SymbolEqualityComparer.Default))
+                return Operations.WithoutConversions(loop.Collection) is IFieldReferenceOperation field ? field.Field.OriginalDefinition : null;
+        }
+        return null;
     }
 
     /// <summary>

@@ -605,4 +605,48 @@ public class RealCodeRound4Tests
     public Task Thread_writing_a_file_stream_is_reported() => new EscapeTest(PendingBuffer
         .With("private MemoryStream? _pending = new();", "private FileStream? _pending = File.OpenWrite(\"pending.bin\");")
         .With("_pending?.Write(new byte[] { 1, 2, 3 }, 0, 3);", "_pending?{|EXG002:.Write(new byte[] { 1, 2, 3 }, 0, 3)|};")).RunAsync();
+
+    // EXG002: delegates handed in through a method and kept in a list (resolvers, handlers) are the caller's work like a
+    // delegate kept in a field: invoking them while walking the list is judged by what the compilation itself hands in
+    // there, here nothing (Proto.Actor's host resolvers, registered by its remote and cluster packages).
+    private const string ResolverRegistry = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+
+        public sealed class Registry
+        {
+            private readonly List<Func<string, object?>> _resolvers = new();
+            private readonly Timer _timer;
+
+            public Registry() => _timer = new Timer(_ => Resolve("timeout"), null, 1000, 1000);
+
+            public void RegisterResolver(Func<string, object?> resolver) => _resolvers.Add(resolver);
+
+            private object? Resolve(string address)
+            {
+                foreach (var resolver in _resolvers)
+                {
+                    if (resolver(address) is { } found)
+                        return found;
+                }
+                return null;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Timer_calling_resolvers_only_users_register_is_not_reported() => new EscapeTest(ResolverRegistry).RunAsync();
+
+    // The companion: a resolver the library registers itself, which can throw, is its own code to catch.
+    [Fact]
+    public Task Timer_calling_a_resolver_the_library_registers_that_throws_is_reported() => new EscapeTest(ResolverRegistry
+        .With("public Registry() => _timer = new Timer(_ => Resolve(\"timeout\"), null, 1000, 1000);", """
+            public Registry()
+                {
+                    RegisterResolver(address => address.Length > 0 ? null : throw new FormatException("An address is required."));
+                    _timer = new Timer(_ => Resolve("timeout"), null, 1000, 1000);
+                }
+            """)
+        .With("if (resolver(address) is { } found)", "if ({|EXG002:resolver(address)|} is { } found)")).RunAsync();
 }
