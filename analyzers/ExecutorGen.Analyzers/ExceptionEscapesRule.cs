@@ -200,30 +200,24 @@ internal static class ExceptionEscapesRule
     {
         Thrown escape;
         if (point.HandedIn is { } holder)
-        {
-            // A delegate handed in: what the compilation's own delegates there throw; the library users' are theirs.
-            escape = Thrown.None;
-            foreach (var handed in composition.HeldDelegates(holder))
-            {
-                if (handed is IMethodSymbol method)
-                    escape |= CanThrow(composition, method, canThrow, depth);
-            }
-        }
+            escape = CanAnyThrow(composition, composition.HeldDelegates(holder), canThrow, depth); // the compilation's own delegates there; the users' are theirs
         else if (point.Dispatched && point.Callee is { } dispatched)
-        {
-            // A member only this assembly implements or overrides: what its implementations here throw.
-            escape = Thrown.None;
-            foreach (var target in composition.Targets(dispatched, delegates: false))
-            {
-                if (target is IMethodSymbol method)
-                    escape |= CanThrow(composition, method, canThrow, depth);
-            }
-        }
+            escape = CanAnyThrow(composition, composition.Targets(dispatched, delegates: false), canThrow, depth); // the implementations here
         else
-        {
             escape = point.Callee is null ? point.Kinds : CanThrow(composition, point.Callee, canThrow, depth);
-        }
         return escape & ~point.Caught;
+    }
+
+    /// <summary>What can leave any of <paramref name="targets"/> (the methods a call may run).</summary>
+    private static Thrown CanAnyThrow(Composition composition, IEnumerable<ISymbol> targets, Dictionary<ISymbol, Thrown> canThrow, int depth)
+    {
+        var escape = Thrown.None;
+        foreach (var target in targets)
+        {
+            if (target is IMethodSymbol method)
+                escape |= CanThrow(composition, method, canThrow, depth);
+        }
+        return escape;
     }
 
     /// <summary>

@@ -28,8 +28,9 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// The parameter or field a delegate invocation calls through (<c>callback(state)</c>, <c>_action()</c>), when that
-    /// is work handed in rather than a notification: not an event, nor a delegate of an <c>EventHandler</c> type.
+    /// The parameter or field a delegate invocation calls through (<c>callback(state)</c>, <c>_action()</c>,
+    /// <c>_action?.Invoke()</c>), when that is work handed in rather than a notification: not an event, nor a delegate of
+    /// an <c>EventHandler</c> type.
     /// </summary>
     private static ISymbol? HandedInDelegate(IInvocationOperation invocation)
     {
@@ -38,7 +39,7 @@ internal sealed partial class SummaryWalker
         {
             return null;
         }
-        return Operations.WithoutConversions(instance) switch
+        return Operations.WithoutConversions(Operations.AccessedInstance(instance)) switch
         {
             IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
             IFieldReferenceOperation field => field.Field.OriginalDefinition,

@@ -378,6 +378,11 @@ public class RealCodeRound3Tests
         .With("new Thread(s => action(s))", "new Thread(s => {|EXG002:action(s)|})")
         .With("public IDisposable SchedulePeriodic", "public void Flush() => StartThread(_ => File.WriteAllText(\"state\", \"\"), null);\n\n    public IDisposable SchedulePeriodic")).RunAsync();
 
+    // The same delegate invoked as _action?.Invoke() is the same handed-in work.
+    [Fact]
+    public Task Timer_running_work_handed_in_invoked_conditionally_is_not_reported() => new EscapeTest(Scheduler
+        .With("private void Tick() => _action();", "private void Tick() => _action?.Invoke();")).RunAsync();
+
     [Fact]
     public Task Timer_raising_an_event_handler_is_reported() => new EscapeTest(Scheduler
         .With("private readonly Action _action;", "private readonly EventHandler _action;")
