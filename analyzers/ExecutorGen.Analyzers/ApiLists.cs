@@ -66,6 +66,13 @@ internal sealed class ApiLists
         "System.Reflection", "System.Diagnostics.Process", "Microsoft.Data", "Microsoft.Win32",
     };
 
+    /// <summary>
+    /// A reader, writer or stream of .NET that works in memory (<c>MemoryStream</c>, <c>StringReader</c>,
+    /// <c>StringWriter</c>): making, reading, writing and disposing one fail only on a bug.
+    /// </summary>
+    public bool IsInMemory(ITypeSymbol type) =>
+        type.Name is "MemoryStream" or "StringReader" or "StringWriter" && NamespaceOf(type) == "System.IO";
+
     /// <summary>Whether <paramref name="method"/> is declared by .NET itself (a <c>System</c> or <c>Microsoft</c> namespace).</summary>
     public bool IsDotNet(IMethodSymbol method) => method.ContainingType is { } type && IsDotNetNamespace(NamespaceOf(type));
 
@@ -192,7 +199,7 @@ internal sealed class ApiLists
                 return type.Name is "Stopwatch" or "Debug" or "Trace" or "Debugger" or "Activity" or "ActivitySource" or "DiagnosticSource" or "DiagnosticListener";
             case "System.IO" when method.MethodKind == MethodKind.Constructor:
                 // In memory, or a wrapper around a stream already open: making one opens nothing.
-                return type.Name is "MemoryStream" or "StringReader" or "StringWriter" or "BinaryReader" or "BinaryWriter" or "BufferedStream";
+                return IsInMemory(type) || type.Name is "BinaryReader" or "BinaryWriter" or "BufferedStream";
             case "System.Security.Cryptography" when type.Name == "RandomNumberGenerator":
                 return true;
             case "System.Linq":

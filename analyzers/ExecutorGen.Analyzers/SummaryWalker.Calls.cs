@@ -86,8 +86,7 @@ internal sealed partial class SummaryWalker
     /// <c>Stream.Write</c>, <c>Stream.Dispose</c>): it works in memory, and fails only on a bug.
     /// </summary>
     private bool InMemory(IOperation? instance) =>
-        instance is not null && Operations.WithoutConversions(instance).Type is { Name: "MemoryStream" or "StringReader" or "StringWriter" } type
-        && _lists.NamespaceOf(type) == "System.IO";
+        instance is not null && Operations.WithoutConversions(instance).Type is { } type && _lists.IsInMemory(type);
 
     private void Creation(IObjectCreationOperation creation)
     {
