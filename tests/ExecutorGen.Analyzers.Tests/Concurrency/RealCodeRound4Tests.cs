@@ -398,6 +398,11 @@ public class RealCodeRound4Tests
             public long GetTimestamp() => Now;
         }
 
+        """ + ClockMonitor;
+
+    // The monitor thread of the clock tests: it reads a clock it keeps in a field of type IClock.
+    private const string ClockMonitor = """
+
         public sealed class RoundTripMonitor
         {
             private readonly IClock _clock = SystemClock.Instance;
@@ -425,39 +430,23 @@ public class RealCodeRound4Tests
         using System.Diagnostics;
         using System.Threading;
 
-        internal abstract class Clock
+        internal abstract class IClock
         {
             public virtual long GetTimestamp() => Stopwatch.GetTimestamp();
         }
 
-        internal sealed class SystemClock : Clock
+        internal sealed class SystemClock : IClock
         {
+            public static readonly SystemClock Instance = new();
         }
 
-        internal sealed class FrozenClock : Clock
+        internal sealed class FrozenClock : IClock
         {
             public long Now { get; set; }
 
             public override long GetTimestamp() => Now;
         }
-
-        public sealed class RoundTripMonitor
-        {
-            private readonly Clock _clock = new SystemClock();
-            private long _last;
-
-            public void Start() => new Thread(Monitor) { IsBackground = true }.Start();
-
-            private void Monitor()
-            {
-                while (true)
-                {
-                    _last = _clock.GetTimestamp();
-                    Thread.Sleep(1000);
-                }
-            }
-        }
-        """).RunAsync();
+        """ + ClockMonitor).RunAsync();
 
     // A public interface in a namespace named Internal is not for users either (DotNetty's IQueue in DotNetty.Common.Internal).
     [Fact]
