@@ -11,7 +11,8 @@ namespace ExecutorGen.Analyzers;
 /// code, in any type the worker reaches. Waits on a task (and the seed's <c>Take()</c>) count in any worker code; the
 /// others only in handlers and async code: on a synchronous thread of its own, <c>Monitor.Wait</c>, <c>WaitOne</c> and
 /// <c>Join</c> are how it waits for work or for its peers (measured on real code: nearly every such report was by design).
-/// <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
+/// Waits under a test of a bool parameter (<c>if (disposing)</c>) count only for workers that reach the method with a
+/// value that runs them. <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
 /// and waits listed as bounded in <c>.editorconfig</c>; waits where vs-threading's peer rule is suppressed are left out
 /// here (<see cref="PeerSuppressions"/>).
 /// </summary>
@@ -33,8 +34,10 @@ internal static class BlockingWaitRule
                 if (wait.Parameter >= 0 && composition.KnownCallers(function) is { } callers && callers.All(c => (c.Site.CompleteArguments >> wait.Parameter & 1) == 1))
                     continue;
                 var entry = wait.OnTask || wait.InAsyncCode ? reachedFrom[0].Entry : handler;
+                if (wait.Guard is { } guard && entry is not null && !composition.CanRun(function, guard, entry))
+                    entry = wait.OnTask || wait.InAsyncCode ? reachedFrom.FirstOrDefault(r => composition.CanRun(function, guard, r.Entry)).Entry : null;
                 if (entry is null)
-                    continue; // a synchronous thread waiting for its work or its peers: what it is for
+                    continue; // a synchronous thread waiting for its work or its peers: what it is for, or code its workers never run
                 if (PeerSuppressions.At(wait.Syntax, function.Member, PeerSuppressions.BlockingWait))
                     continue;
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, entry.Description));

@@ -199,6 +199,30 @@ internal sealed class Composition
 
     private static readonly List<Reached> s_none = new();
 
+    /// <summary>
+    /// Whether <paramref name="entry"/> can run the code of <paramref name="function"/> that <paramref name="guard"/> guards:
+    /// false only when every call that the entry reaches and that can run the function (a call of it, or of a method it
+    /// overrides) gives the parameter the other constant (<c>Dispose(false)</c> never runs <c>if (disposing) { … }</c>).
+    /// </summary>
+    public bool CanRun(FunctionSummary function, ParameterGuard guard, Entry entry)
+    {
+        if (SymbolEqualityComparer.Default.Equals(function.Symbol, entry.Target) || function.Symbol is not IMethodSymbol method)
+            return true;
+        bool called = false;
+        for (var callee = method; callee is not null; callee = callee.OverriddenMethod?.OriginalDefinition)
+        {
+            foreach (var (caller, site) in CallersOf(callee))
+            {
+                if (site.Escapes || !SymbolEqualityComparer.Default.Equals(caller.Symbol, entry.Target) && !ReachedFrom(caller).Any(r => r.Entry == entry))
+                    continue;
+                if (guard.AllowedBy(site.ConstantTrue, site.ConstantFalse))
+                    return true;
+                called = true;
+            }
+        }
+        return !called; // reached some other way (a delegate, an interface call): what it is given is not known
+    }
+
     /// <summary>The callers of a method, with their call sites.</summary>
     public List<(FunctionSummary Caller, CallSite Site)> CallersOf(ISymbol callee) =>
         _callers.TryGetValue(callee, out var callers) ? callers : s_noCallers;
@@ -245,8 +269,8 @@ internal sealed class Composition
     }
 
     /// <summary>
-    /// The lambdas and methods of the compilation that flow into <paramref name="holder"/> (a field or a parameter that
-    /// holds a delegate), through a few holders: <c>_work = Run</c>, <c>TimerFactory.Create(_ => Tick())</c>. Empty when
+    /// The lambdas and methods of the compilation that flow into <paramref name="holder"/> (a field, auto-property or
+    /// parameter that holds a delegate), through a few holders: <c>_work = Run</c>, <c>TimerFactory.Create(_ => Tick())</c>. Empty when
     /// only code outside the compilation hands it one.
     /// </summary>
     public List<ISymbol> HeldDelegates(ISymbol holder)
@@ -264,7 +288,7 @@ internal sealed class Composition
             {
                 if (!seen.Add(source))
                     continue;
-                if (source is IFieldSymbol or IParameterSymbol)
+                if (source is IFieldSymbol or IParameterSymbol or IPropertySymbol)
                 {
                     if (depth < 4)
                         holders.Enqueue((source, depth + 1));

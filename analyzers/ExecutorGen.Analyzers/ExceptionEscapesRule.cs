@@ -50,7 +50,7 @@ internal static class ExceptionEscapesRule
             var location = escape.Syntax.GetLocation();
             if (!reported.Add(location))
                 continue;
-            var origin = Origin(composition, escape, canThrow);
+            var origin = Origin(composition, function, escape, canThrow);
             var additional = origin is null ? new[] { owner } : new[] { owner, origin.Value.Point.Syntax.GetLocation() };
             string from = origin is { } found ? $" (it can come from '{Shortened(found.Point.Syntax)}' in {Describe(found.Function)})" : "";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, location, additional, what, consequence, from));
@@ -62,17 +62,33 @@ internal static class ExceptionEscapesRule
     /// on, down to a sure throw point (a <c>throw</c>, a library call that fails by contract, code handed in). Null when
     /// the reported place is that point itself. The message names it, so that the report says what to look at.
     /// </summary>
-    private static (ThrowPoint Point, FunctionSummary Function)? Origin(Composition composition, ThrowPoint escape, Dictionary<ISymbol, Thrown> canThrow)
+    private static (ThrowPoint Point, FunctionSummary Function)? Origin(Composition composition, FunctionSummary reported, ThrowPoint escape, Dictionary<ISymbol, Thrown> canThrow)
     {
         (ThrowPoint Point, FunctionSummary Function)? origin = null;
-        var point = escape;
-        for (int hops = 0; point.Callee is { } callee && hops < StackGuard; hops++)
+        var (point, function) = (escape, reported);
+        for (int hops = 0; hops < StackGuard; hops++)
         {
-            var function = point.Dispatched ? ThrowingTarget(composition, callee, canThrow) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
-            if (function is null || FirstEscape(composition, function, canThrow) is not { } next)
+            FunctionSummary? next;
+            ThrowPoint? nextPoint;
+            if (point.Rethrown is { } body)
+            {
+                // A rethrow: the first throw point of the try's body that lets something out, in the same function.
+                next = function;
+                nextPoint = body.FirstOrDefault(p => EscapeAt(composition, p, canThrow, 0) != Thrown.None);
+            }
+            else if (point.Callee is { } callee)
+            {
+                next = point.Dispatched ? ThrowingTarget(composition, callee, canThrow) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
+                nextPoint = next is null ? null : FirstEscape(composition, next, canThrow);
+            }
+            else
+            {
                 break;
-            origin = (next, function);
-            point = next;
+            }
+            if (next is null || nextPoint is null)
+                break;
+            origin = (nextPoint, next);
+            (point, function) = (nextPoint, next);
         }
         return origin;
     }
@@ -199,7 +215,9 @@ internal static class ExceptionEscapesRule
     private static Thrown EscapeAt(Composition composition, ThrowPoint point, Dictionary<ISymbol, Thrown> canThrow, int depth)
     {
         Thrown escape;
-        if (point.HandedIn is { } holder)
+        if (point.Rethrown is { } body)
+            escape = body.Aggregate(Thrown.None, (all, inner) => all | EscapeAt(composition, inner, canThrow, depth)); // what the try's body lets out
+        else if (point.HandedIn is { } holder)
             escape = CanAnyThrow(composition, composition.HeldDelegates(holder), canThrow, depth); // the compilation's own delegates there; the users' are theirs
         else if (point.Dispatched && point.Callee is { } dispatched)
             escape = CanAnyThrow(composition, composition.Targets(dispatched, delegates: false), canThrow, depth); // the implementations here

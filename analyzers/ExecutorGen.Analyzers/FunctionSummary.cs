@@ -255,6 +255,12 @@ internal sealed class CallSite
     /// <summary>The parameters (bit by ordinal, the first 64) given a task known to be complete at this call (EXG004).</summary>
     public ulong CompleteArguments { get; set; }
 
+    /// <summary>The bool parameters (bit by ordinal, the first 64) given a constant <c>true</c> at this call.</summary>
+    public ulong ConstantTrue { get; set; }
+
+    /// <summary>The bool parameters (bit by ordinal, the first 64) given a constant <c>false</c> at this call.</summary>
+    public ulong ConstantFalse { get; set; }
+
     /// <summary>
     /// A call to an async method whose task is awaited here: the callee runs to its end inside the caller's locks (an
     /// async lock such as a semaphore; <c>lock</c> cannot span the await). One not awaited goes on after the caller let go.
@@ -362,6 +368,24 @@ internal sealed class WaitSite
 
     /// <summary>The ordinal of the function's parameter holding the task waited on, or -1: complete if every caller says so.</summary>
     public int Parameter { get; }
+
+    /// <summary>The bool parameter the wait depends on (<c>if (disposing) Close().Wait();</c>), or null.</summary>
+    public ParameterGuard? Guard { get; set; }
+}
+
+/// <summary>Code that runs only when the function's bool parameter <see cref="Ordinal"/> is <see cref="Value"/>.</summary>
+internal readonly struct ParameterGuard
+{
+    public ParameterGuard(int ordinal, bool value) => (Ordinal, Value) = (ordinal, value);
+
+    public int Ordinal { get; }
+    public bool Value { get; }
+
+    /// <summary>The guard of the other branch.</summary>
+    public ParameterGuard Negated => new(Ordinal, !Value);
+
+    /// <summary>Whether a call that gives the parameters <paramref name="constantTrue"/> and <paramref name="constantFalse"/> can run the guarded code.</summary>
+    public bool AllowedBy(ulong constantTrue, ulong constantFalse) => ((Value ? constantFalse : constantTrue) >> Ordinal & 1) == 0;
 }
 
 /// <summary>A place an exception can leave a function by (EXG002): a call to a method of the compilation, or a sure throw.</summary>
@@ -389,6 +413,12 @@ internal sealed class ThrowPoint
     /// library's users hand in is their work, as with <c>Task.Run(work)</c>.
     /// </summary>
     public ISymbol? HandedIn { get; }
+
+    /// <summary>
+    /// A rethrow that ends a catch (<c>catch { _queue = null; throw; }</c>): it lets out what these throw points of the
+    /// try's body let out, in the order they run, and nothing when they let nothing out (the catch never runs).
+    /// </summary>
+    public List<ThrowPoint>? Rethrown { get; set; }
 
     public SyntaxNode Syntax { get; }
 

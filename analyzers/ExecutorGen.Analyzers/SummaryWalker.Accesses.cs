@@ -60,6 +60,11 @@ internal sealed partial class SummaryWalker
             Record(property.OriginalDefinition, reference, property.IsStatic ? Receiver.Static : Receiver.This, collection: false, readOnly: false);
             return;
         }
+        if (property.Type.TypeKind == TypeKind.Delegate && _symbols.IsAutoProperty(property))
+        {
+            DelegateHolder(property.OriginalDefinition, reference); // new Thread(item.Work), _next = item.Work
+            return;
+        }
         // A property with code of its own: a call. Which accessor runs depends on where the reference stands.
         bool set = Operations.ParentWithoutConversions(reference) is IAssignmentOperation assignment && Operations.WithoutConversions(assignment.Target) == reference;
         var accessor = set ? property.SetMethod : property.GetMethod;

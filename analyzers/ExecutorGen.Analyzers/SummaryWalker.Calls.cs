@@ -29,6 +29,7 @@ internal sealed partial class SummaryWalker
             Call(callee, receiver, invocation);
             var site = _function.Calls[_function.Calls.Count - 1];
             site.CompleteArguments = CompleteArguments(invocation);
+            (site.ConstantTrue, site.ConstantFalse) = ConstantBoolArguments(invocation);
             // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
             // awaited (or is lost with a discarded task, which is a fire-and-forget finding of its own).
             var surfaces = SurfacesAt(invocation);
@@ -152,7 +153,10 @@ internal sealed partial class SummaryWalker
             _function.Flows.Add((next, holder));
     }
 
-    /// <summary>Where a delegate goes: a field it is stored in, or the parameter of a method of the compilation it is passed to.</summary>
+    /// <summary>
+    /// Where a delegate goes: a field or auto-property it is stored in, or the parameter of a method of the compilation it
+    /// is passed to.
+    /// </summary>
     private ISymbol? HolderOf(IOperation function)
     {
         var parent = function.Parent;
@@ -164,6 +168,10 @@ internal sealed partial class SummaryWalker
                 return field.Field.OriginalDefinition;
             case IFieldInitializerOperation { InitializedFields: { Length: > 0 } fields }:
                 return fields[0].OriginalDefinition;
+            case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: var property } } when _symbols.IsAutoProperty(property):
+                return property.OriginalDefinition; // Action = action: an auto-property is a field in disguise
+            case IPropertyInitializerOperation { InitializedProperties: { Length: > 0 } properties } when _symbols.IsAutoProperty(properties[0]):
+                return properties[0].OriginalDefinition;
             case IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation or IObjectCreationOperation }
                 when parameter.ContainingSymbol is IMethodSymbol method && _symbols.HasBody(method.OriginalDefinition):
                 return parameter.OriginalDefinition;
@@ -247,7 +255,7 @@ internal sealed partial class SummaryWalker
         // synchronous thread waits for its work or its peers; they block wrongly only in async code and handlers.
         bool onTask = task is not null || member.Name == "Take";
         bool inAsyncCode = _function.Symbol is IMethodSymbol { IsAsync: true };
-        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter, onTask, inAsyncCode));
+        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter, onTask, inAsyncCode) { Guard = _guard });
     }
 
     /// <summary>
@@ -269,6 +277,23 @@ internal sealed partial class SummaryWalker
             }
         }
         return false;
+    }
+
+    /// <summary>The parameters (bit by ordinal, the first 64) a call gives a constant <c>true</c>, and those it gives a constant <c>false</c>.</summary>
+    private static (ulong True, ulong False) ConstantBoolArguments(IInvocationOperation invocation)
+    {
+        ulong constantTrue = 0, constantFalse = 0;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: < 64, Type.SpecialType: SpecialType.System_Boolean } parameter && argument.Value.ConstantValue is { HasValue: true, Value: bool value })
+            {
+                if (value)
+                    constantTrue |= 1UL << parameter.Ordinal;
+                else
+                    constantFalse |= 1UL << parameter.Ordinal;
+            }
+        }
+        return (constantTrue, constantFalse);
     }
 
     /// <summary>The task arguments of a call known to be complete where it is made (a helper waiting on them does not block).</summary>

@@ -16,23 +16,32 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private bool MayRecordThrow(IOperation operation) =>
         _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
-        && (!_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
+        && (_rethrownBody is not null || !_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
 
     private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, Thrown kinds = Thrown.Other, ISymbol? handedIn = null, bool dispatched = false)
     {
         if (!MayRecordThrow(operation) || sure && handedIn is null && (kinds & ~_caught) == Thrown.None)
             return;
-        _function.Throws.Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn, dispatched));
-        if (sure && kinds == Thrown.Other && handedIn is null)
+        (_rethrownBody ?? _function.Throws).Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn, dispatched));
+        if (sure && kinds == Thrown.Other && handedIn is null && _rethrownBody is null)
             _function.ThrowsForSure = true;
     }
 
+    /// <summary>A rethrow that ends a catch: a throw point of what the try's body lets out, if it lets anything out.</summary>
+    private void Rethrows(IOperation rethrow, List<ThrowPoint> body)
+    {
+        if (body.Count == 0 || !MayRecordThrow(rethrow))
+            return;
+        InRunOrder(body);
+        (_rethrownBody ?? _function.Throws).Add(new ThrowPoint(rethrow.Syntax, null, Thrown.None, _caught) { Rethrown = body });
+    }
+
     /// <summary>
-    /// The parameter or field a delegate invocation calls through (<c>callback(state)</c>, <c>_action()</c>,
-    /// <c>_action?.Invoke()</c>), when that is work handed in rather than a notification: not an event, nor a delegate of
-    /// an <c>EventHandler</c> type.
+    /// The parameter, field or auto-property a delegate invocation calls through (<c>callback(state)</c>, <c>_action()</c>,
+    /// <c>_action?.Invoke()</c>, <c>item.Action(item.State)</c>), when that is work handed in rather than a notification:
+    /// not an event, nor a delegate of an <c>EventHandler</c> type.
     /// </summary>
-    private static ISymbol? HandedInDelegate(IInvocationOperation invocation)
+    private ISymbol? HandedInDelegate(IInvocationOperation invocation)
     {
         if (invocation.TargetMethod.MethodKind != MethodKind.DelegateInvoke || invocation.Instance is not { } instance
             || invocation.TargetMethod.ContainingType?.Name.StartsWith("EventHandler", System.StringComparison.Ordinal) != false)
@@ -43,6 +52,7 @@ internal sealed partial class SummaryWalker
         {
             IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation property when _symbols.IsAutoProperty(property.Property) => property.Property.OriginalDefinition,
             ILocalReferenceOperation local => IteratedField(local.Local, invocation),
             _ => null,
         };
@@ -109,9 +119,8 @@ internal sealed partial class SummaryWalker
     /// Puts the throw points in the order they run: operands before the call they are passed to
     /// (<c>_log.WriteLine(Report.Generate(x))</c> fails in <c>Generate</c> first), up to the first sure throw.
     /// </summary>
-    private static void InRunOrder(FunctionSummary function)
+    private static void InRunOrder(List<ThrowPoint> points)
     {
-        var points = function.Throws;
         if (points.Count < 2)
             return;
         // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.

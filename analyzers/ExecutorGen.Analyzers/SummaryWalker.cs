@@ -35,9 +35,12 @@ internal sealed partial class SummaryWalker
     private bool _inCondition;
     private int _loops;
     private HashSet<ILocalSymbol>? _ownedLocals;
+    private Dictionary<IOperation, List<ThrowPoint>>? _coveredRethrows; // rethrows that end a catch, with the throw points of the try's body
+    private List<ThrowPoint>? _rethrownBody; // where the throw points of a try body go whose catch rethrows (null: the function's)
     private Thrown _caught; // what the tries around this point catch by type (OperationCanceledException, ObjectDisposedException)
     private bool _fatalChecked; // in the true branch of if (IsFatal(e)) / if (e.IsCritical())
     private ISymbol? _underFlag; // the bool field of the innermost if around this point (if (_threadSafe) Monitor.Enter(_sync);)
+    private ParameterGuard? _guard; // the bool parameter the innermost if around this point tests (if (disposing) …)
 
     private SummaryWalker(ConcurrencySymbols symbols, ApiLists lists)
     {
@@ -79,7 +82,7 @@ internal sealed partial class SummaryWalker
         foreach (var function in walker._made)
         {
             CheckThenAct(function);
-            InRunOrder(function);
+            InRunOrder(function.Throws);
         }
         return walker._made;
     }
@@ -119,6 +122,8 @@ internal sealed partial class SummaryWalker
         _loops = 0;
         _ownedLocals = null;
         _underFlag = null;
+        _guard = null;
+        _rethrownBody = null;
         _caught = Thrown.None;
         _fatalChecked = false;
     }
@@ -129,12 +134,14 @@ internal sealed partial class SummaryWalker
             return;
         var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked) =
             (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked);
+        var (guard, rethrownBody) = (_guard, _rethrownBody);
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
         Statement(body);
         (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
             (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);
+        (_guard, _rethrownBody) = (guard, rethrownBody);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
@@ -160,7 +167,10 @@ internal sealed partial class SummaryWalker
             case IConditionalOperation conditional when conditional.Type is null || conditional.Type.SpecialType == SpecialType.System_Void:
                 Condition(conditional.Condition);
                 var outerFlag = _underFlag;
+                var outerGuard = _guard;
+                var tested = TestedParameter(conditional.Condition);
                 _underFlag = TestedFlag(conditional.Condition) ?? outerFlag;
+                _guard = tested ?? outerGuard;
                 bool outerFatal = _fatalChecked;
                 _fatalChecked |= Operations.WithoutConversions(conditional.Condition) is IInvocationOperation fatalCheck && NamesFatal(fatalCheck.TargetMethod.Name);
                 if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
@@ -170,9 +180,11 @@ internal sealed partial class SummaryWalker
                 else
                     Statement(conditional.WhenTrue);
                 _fatalChecked = outerFatal;
+                _guard = tested?.Negated ?? outerGuard;
                 if (conditional.WhenFalse is not null)
                     Statement(conditional.WhenFalse);
                 _underFlag = outerFlag;
+                _guard = outerGuard;
                 break;
             case IWhileLoopOperation loop:
                 Loop(loop.Condition, loop.Body);
@@ -252,6 +264,7 @@ internal sealed partial class SummaryWalker
     private void Block(ImmutableArray<IOperation> statements)
     {
         var saved = _held;
+        var savedGuard = _guard;
         List<(ILocalSymbol Flag, ISymbol Lock, bool Excludes, SyntaxNode Syntax)>? takenFlags = null;
         for (int i = 0; i < statements.Length; i++)
         {
@@ -298,6 +311,9 @@ internal sealed partial class SummaryWalker
                 continue;
             }
             Statement(statement);
+            // if (!disposing) return; ... : the rest of the block runs only with disposing true.
+            if (statement is IConditionalOperation { WhenFalse: null } bailOut && EndsInJump(bailOut.WhenTrue) && TestedParameter(bailOut.Condition) is { } bailed)
+                _guard = bailed.Negated;
             if (statement is ITryOperation { Finally: { } @finally } && _held is not null)
             {
                 foreach (var inner in @finally.Descendants())
@@ -308,6 +324,26 @@ internal sealed partial class SummaryWalker
             }
         }
         _held = saved;
+        _guard = savedGuard;
+    }
+
+    /// <summary>
+    /// The bool parameter of the function being walked that <paramref name="condition"/> tests (<c>if (disposing)</c>,
+    /// <c>if (!disposing)</c>), with the value it has where the condition holds; or null.
+    /// </summary>
+    private ParameterGuard? TestedParameter(IOperation condition)
+    {
+        bool value = true;
+        condition = Operations.WithoutConversions(condition);
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            value = false;
+            condition = Operations.WithoutConversions(not.Operand);
+        }
+        return condition is IParameterReferenceOperation { Parameter: { Type.SpecialType: SpecialType.System_Boolean, RefKind: RefKind.None, Ordinal: < 64 } parameter }
+            && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol)
+            ? new ParameterGuard(parameter.Ordinal, value)
+            : null;
     }
 
     private void HeldWhile(ISymbol? @lock, bool excludes, SyntaxNode lockSyntax, IOperation body)
@@ -341,28 +377,58 @@ internal sealed partial class SummaryWalker
 
     private void Try(ITryOperation @try)
     {
-        bool catchesAll = CatchesAll(@try);
+        // A catch that ends in a rethrow (catch { _queue = null; throw; }) runs only when the body threw, and lets out what
+        // the body let out: the rethrow is a throw point of the body's throw points, and the cleanup before it is none.
+        List<ThrowPoint>? body = null;
+        foreach (var handler in @try.Catches)
+        {
+            if (EndsInRethrow(handler) is { } rethrow)
+                (_coveredRethrows ??= new Dictionary<IOperation, List<ThrowPoint>>())[rethrow] = body ??= new List<ThrowPoint>();
+        }
+        bool rethrows = body is not null;
+        bool catchesAll = !rethrows && CatchesAll(@try);
         var caughtAround = _caught;
+        var bodyAround = _rethrownBody;
         if (catchesAll)
             _protected++;
-        _caught |= CaughtBy(@try);
+        if (rethrows)
+            _rethrownBody = body;
+        else
+            _caught |= CaughtBy(@try);
         Statement(@try.Body);
         if (catchesAll)
             _protected--;
         _caught = caughtAround;
+        _rethrownBody = bodyAround;
         // After a try that catches everything, only a rethrow escapes: reporting, logging and cleanup in its catch and
         // finally blocks are not counted (a handler that fails while handling is not what the rule is about).
         bool saved = _inCatchAllHandler;
-        _inCatchAllHandler |= catchesAll;
         foreach (var handler in @try.Catches)
         {
+            _inCatchAllHandler = saved || catchesAll || rethrows && EndsInRethrow(handler) is not null;
             if (handler.Filter is not null)
                 Expression(handler.Filter);
             Statement(handler.Handler);
         }
+        _inCatchAllHandler = saved || catchesAll;
         if (@try.Finally is not null)
             Statement(@try.Finally);
         _inCatchAllHandler = saved;
+    }
+
+    /// <summary>The rethrow (<c>throw;</c> or <c>throw e;</c> of the caught exception) that ends <paramref name="handler"/>, if it ends in one.</summary>
+    private static IThrowOperation? EndsInRethrow(ICatchClauseOperation handler)
+    {
+        var operations = handler.Handler.Operations;
+        if (operations.Length == 0)
+            return null;
+        var last = operations[operations.Length - 1];
+        if (last is IExpressionStatementOperation statement)
+            last = statement.Operation;
+        return last is IThrowOperation { Exception: var thrown } rethrow
+            && (thrown is null || Operations.WithoutConversions(thrown) is ILocalReferenceOperation local && handler.Locals.Contains(local.Local, SymbolEqualityComparer.Default))
+            ? rethrow
+            : null;
     }
 
     /// <summary>
@@ -474,6 +540,9 @@ internal sealed partial class SummaryWalker
                 break;
             case OperationKind.VariableDeclarator:
                 OwnedLocal((IVariableDeclaratorOperation)operation);
+                break;
+            case OperationKind.Throw when _coveredRethrows is not null && _coveredRethrows.TryGetValue(operation, out var body):
+                Rethrows(operation, body);
                 break;
             case OperationKind.Throw when _inCatchAllHandler && _fatalChecked:
                 break; // if (IsFatal(e)) throw; in a handler that catches the rest: only what must not be caught passes

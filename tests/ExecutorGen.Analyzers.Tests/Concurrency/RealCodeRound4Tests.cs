@@ -532,6 +532,7 @@ public class RealCodeRound4Tests
                     try
                     {
                         await _task();
+                        EnsureRunning();
                     }
                     catch (Exception exception)
                     {
@@ -542,6 +543,12 @@ public class RealCodeRound4Tests
                     {
                         Post(_ => _done = true, null);
                     }
+                }
+
+                void EnsureRunning()
+                {
+                    if (_done)
+                        throw new InvalidOperationException("The pump has stopped.");
                 }
 
                 Post(RunFunction, null);

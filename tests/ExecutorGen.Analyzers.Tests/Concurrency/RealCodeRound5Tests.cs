@@ -1,0 +1,192 @@
+using System.Threading.Tasks;
+using Xunit;
+using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The fifth round of issue 14's false positives (docs/analyzers-on-real-code.md): each must-not-flag test failed before
+/// its fix, and each has a companion that stays reported.
+/// </summary>
+public class RealCodeRound5Tests
+{
+    // EXG002: a delegate kept in an auto-property of a work item (item.Work(item.State)) is work handed in, judged like
+    // one kept in a field: by what the compilation's own code hands in there (Rx's platform layer, which queues its
+    // callers' work items on the pool and on threads).
+    private const string WorkItemProperty = """
+        using System;
+        using System.Threading;
+
+        public sealed class PlatformLayer
+        {
+            private sealed class WorkItem
+            {
+                public WorkItem(Action<object?> work, object? state)
+                {
+                    Work = work;
+                    State = state;
+                }
+
+                public Action<object?> Work { get; }
+                public object? State { get; }
+            }
+
+            public void QueueWork(Action<object?> work, object? state)
+            {
+                ThreadPool.QueueUserWorkItem(static itemObject =>
+                {
+                    var item = (WorkItem)itemObject!;
+                    item.Work(item.State);
+                }, new WorkItem(work, state));
+            }
+
+            public void StartThread(Action<object?> work, object? state)
+            {
+                new Thread(static itemObject =>
+                {
+                    var item = (WorkItem)itemObject!;
+                    item.Work(item.State);
+                }) { IsBackground = true }.Start(new WorkItem(work, state));
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Work_item_running_the_callers_work_from_an_auto_property_is_not_reported() => new EscapeTest(WorkItemProperty).RunAsync();
+
+    // The companion: the compilation's own code hands in work that throws; the item runs it on the pool.
+    [Fact]
+    public Task Work_item_running_the_compilations_own_throwing_work_is_reported() => new EscapeTest(WorkItemProperty
+        .With("item.Work(item.State);", "{|EXG002:item.Work(item.State)|};")
+        .With("public void StartThread(", """public void Refresh() => QueueWork(_ => throw new System.IO.IOException("disk gone"), null); public void StartThread(""")).RunAsync();
+
+    // EXG002: a handler that ends in a rethrow (catch { clean up; throw; }) lets out what its try body lets out, nothing
+    // more: a periodic timer running its caller's action through a serializing gate that rethrows the action's failure
+    // (Rx's AsyncLock) does not throw on its own.
+    private const string RethrowingGate = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+
+        internal sealed class SerialGate
+        {
+            private readonly object _guard = new();
+            private Queue<Action>? _queue;
+            private bool _faulted;
+
+            public void Run(Action action)
+            {
+                try
+                {
+                    action();
+                }
+                catch
+                {
+                    lock (_guard)
+                    {
+                        _queue = null;
+                        _faulted = true;
+                    }
+                    throw;
+                }
+            }
+        }
+
+        public sealed class PeriodicWork
+        {
+            private readonly SerialGate _gate = new();
+            private readonly Action _action;
+            private readonly Timer _timer;
+
+            public PeriodicWork(Action action, TimeSpan period)
+            {
+                _action = action;
+                _timer = new Timer(static state => ((PeriodicWork)state!).Tick(), this, period, period);
+            }
+
+            private void Tick() => _gate.Run(_action);
+        }
+        """;
+
+    [Fact]
+    public Task Timer_through_a_gate_that_rethrows_the_callers_failure_is_not_reported() => new EscapeTest(RethrowingGate).RunAsync();
+
+    // The companion: the gate's own work before the action can fail, and the rethrow lets that out.
+    [Fact]
+    public Task Timer_through_a_gate_whose_own_work_fails_is_reported() => new EscapeTest(RethrowingGate
+        .With("action();", "Check(); action();")
+        .With("public void Run(Action action)", """private static void Check() => throw new InvalidOperationException("The gate is closed."); public void Run(Action action)""")
+        .With("static state => ((PeriodicWork)state!).Tick()", "static state => {|EXG002:((PeriodicWork)state!).Tick()|}")).RunAsync();
+
+    // EXG004: a wait under a test of a bool parameter (the Dispose(bool) pattern: if (disposing) { Abort().Wait(); })
+    // runs only for callers that pass the value it needs. A recovery task that disposes through DisposeAsync, which calls
+    // Dispose(false), never blocks there (RabbitMQ's channel).
+    private const string DisposeFalseBranch = """
+        using System;
+        using System.Threading.Tasks;
+
+        public class Channel : IDisposable, IAsyncDisposable
+        {
+            public void Dispose()
+            {
+                Dispose(true);
+                GC.SuppressFinalize(this);
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                await AbortAsync().ConfigureAwait(false);
+                Dispose(false);
+            }
+
+            protected virtual void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    AbortAsync().GetAwaiter().GetResult();
+                }
+            }
+
+            private async Task AbortAsync() => await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        public sealed class Connection
+        {
+            private Channel? _channel = new();
+
+            public void OnShutdown() => _ = Task.Run(RecoverAsync);
+
+            private async Task RecoverAsync()
+            {
+                var old = _channel;
+                _channel = new Channel();
+                if (old is not null)
+                    await old.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Wait_in_the_disposing_branch_reached_only_through_Dispose_false_is_not_reported() => new WaitTest(DisposeFalseBranch).RunAsync();
+
+    // The companion: the recovery task disposes synchronously, Dispose(true) runs the branch and blocks the task.
+    [Fact]
+    public Task Wait_in_the_disposing_branch_reached_through_Dispose_is_reported() => new WaitTest(DisposeFalseBranch
+        .With("await old.DisposeAsync().ConfigureAwait(false);", "old.Dispose();")
+        .With("AbortAsync().GetAwaiter().GetResult();", "{|EXG004:AbortAsync().GetAwaiter().GetResult()|};")).RunAsync();
+
+    // The same guard written as an early return: if (!disposing) return; blocks only on Dispose(true).
+    [Fact]
+    public Task Wait_after_an_early_return_on_not_disposing_is_not_reported() => new WaitTest(DisposeFalseBranch
+        .With("""
+                if (disposing)
+                {
+                    AbortAsync().GetAwaiter().GetResult();
+                }
+        """.Trim(), """
+                if (!disposing)
+                    return;
+                AbortAsync().GetAwaiter().GetResult();
+        """.Trim())).RunAsync();
+}
