@@ -243,6 +243,9 @@ internal sealed class CallSite
     public HeldLocks? Held { get; }
     public SyntaxNode Syntax { get; }
 
+    /// <summary>The class of the object called on (<c>_parent.Close()</c>: the field's type), when it is not this; or null.</summary>
+    public INamedTypeSymbol? ReceiverType { get; set; }
+
     /// <summary>A method group handed out as a delegate (not to a starter): its callers are not all known.</summary>
     public bool Escapes { get; set; }
 

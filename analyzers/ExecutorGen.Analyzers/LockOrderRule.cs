@@ -46,7 +46,7 @@ internal static class LockOrderRule
                 {
                     if (!outer.Excludes || outer.Lock is not IFieldSymbol outerField)
                         continue;
-                    reached ??= Reach(composition, call.Callee, call.Receiver is Receiver.This or Receiver.Static);
+                    reached ??= Reach(composition, call.Callee, call.Receiver is Receiver.This or Receiver.Static, ThisBound(function, call, null));
                     foreach (var (inner, own, path) in reached)
                     {
                         // Called on another object of the same type, its instance locks are that object's: another lock
@@ -82,20 +82,20 @@ internal static class LockOrderRule
     /// at most <see cref="MaxCallDepth"/> calls deep), with the calls that lead there and whether every call on the way
     /// was on the caller's own object (<paramref name="own"/> for the first).
     /// </summary>
-    private static List<(IFieldSymbol Lock, bool Own, string Path)> Reach(Composition composition, IMethodSymbol callee, bool own)
+    private static List<(IFieldSymbol Lock, bool Own, string Path)> Reach(Composition composition, IMethodSymbol callee, bool own, INamedTypeSymbol? bound)
     {
         var found = new List<(IFieldSymbol, bool, string)>();
         var seenLocks = new HashSet<(IFieldSymbol, bool)>();
-        var visited = new HashSet<(ISymbol, bool)>();
-        var queue = new Queue<(ISymbol Method, bool Own, string Path, int Depth)>();
+        var visited = new HashSet<(ISymbol, bool, INamedTypeSymbol?)>();
+        var queue = new Queue<(ISymbol Method, bool Own, INamedTypeSymbol? Bound, string Path, int Depth)>();
         foreach (var target in composition.Targets(callee, delegates: true))
         {
-            if (visited.Add((target, own)))
-                queue.Enqueue((target, own, $"'{target.Name}'", 1));
+            if (MayRunOn(target, bound) && visited.Add((target, own, bound)))
+                queue.Enqueue((target, own, bound, $"'{target.Name}'", 1));
         }
         while (queue.Count > 0)
         {
-            var (method, stillOwn, path, depth) = queue.Dequeue();
+            var (method, stillOwn, thisBound, path, depth) = queue.Dequeue();
             if (!composition.Functions.TryGetValue(method, out var function))
                 continue;
             foreach (var take in function.Takes)
@@ -110,14 +110,39 @@ internal static class LockOrderRule
                 if (call.Subscribed)
                     continue;
                 bool nextOwn = stillOwn && call.Receiver is Receiver.This or Receiver.Static;
+                var nextBound = ThisBound(function, call, thisBound);
                 foreach (var next in composition.Targets(call.Callee, delegates: true))
                 {
-                    if (visited.Add((next, nextOwn)))
-                        queue.Enqueue((next, nextOwn, $"{path}, '{next.Name}'", depth + 1));
+                    if (MayRunOn(next, nextBound) && visited.Add((next, nextOwn, nextBound)))
+                        queue.Enqueue((next, nextOwn, nextBound, $"{path}, '{next.Name}'", depth + 1));
                 }
             }
         }
         return found;
+    }
+
+    /// <summary>
+    /// What is known of the type of the object <paramref name="call"/> runs on: for a call on this, the type of the caller's
+    /// own this (<paramref name="callersThis"/> when known from further up, else the caller's class); for a call on another
+    /// object, the static type of the expression; null for a static call or an unknown receiver.
+    /// </summary>
+    private static INamedTypeSymbol? ThisBound(FunctionSummary caller, CallSite call, INamedTypeSymbol? callersThis) => call.Receiver switch
+    {
+        Receiver.This => callersThis ?? caller.Symbol.ContainingType?.OriginalDefinition,
+        Receiver.Shared => call.ReceiverType,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Whether a virtual call's <paramref name="target"/> can run on an object of static type <paramref name="bound"/>:
+    /// an override in that class, in a class derived from it, or in one of its base classes (which it inherits). A
+    /// <c>Dispose(true)</c> on this in a sink's base class runs this sink's override, not every sink's.
+    /// </summary>
+    private static bool MayRunOn(ISymbol target, INamedTypeSymbol? bound)
+    {
+        if (bound is not { TypeKind: TypeKind.Class } || target.IsStatic || target.ContainingType is not { TypeKind: TypeKind.Class } declaring)
+            return true;
+        return ConcurrencySymbols.IsOrDerives(declaring, bound) || ConcurrencySymbols.IsOrDerives(bound, declaring.OriginalDefinition);
     }
 
     private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;

@@ -119,7 +119,10 @@ internal sealed partial class SummaryWalker
     }
 
     private void Call(IMethodSymbol callee, Receiver receiver, IOperation at) =>
-        _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax));
+        _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax)
+        {
+            ReceiverType = receiver == Receiver.Shared && at is IInvocationOperation { Instance.Type: INamedTypeSymbol { TypeKind: TypeKind.Class } type } ? type.OriginalDefinition : null,
+        });
 
     private Receiver ReceiverOf(IOperation? instance, bool isStatic)
     {

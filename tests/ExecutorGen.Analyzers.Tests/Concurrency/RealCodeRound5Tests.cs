@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using LockTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.LockOrderAnalyzer>;
 using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
@@ -189,4 +190,86 @@ public class RealCodeRound5Tests
                     return;
                 AbortAsync().GetAwaiter().GetResult();
         """.Trim())).RunAsync();
+
+    // EXG003: a virtual call on this runs the override of this object's class, not every override in the compilation.
+    // Two operators' sinks share a base whose error path disposes the sink (Dispose() -> Dispose(true)); each sink's
+    // override takes its own gate, which its observer already holds: no sink ever takes another sink's gate (Rx's Zip).
+    private const string SinkDispatch = """
+        using System;
+
+        public abstract class Sink : IDisposable
+        {
+            public void ForwardOnError(Exception error) => Dispose();
+
+            public void Dispose()
+            {
+                Dispose(true);
+                GC.SuppressFinalize(this);
+            }
+
+            protected virtual void Dispose(bool disposing) { }
+        }
+
+        public sealed class ZipSink : Sink
+        {
+            internal readonly object _gate = new();
+            private int _pending;
+
+            protected override void Dispose(bool disposing)
+            {
+                lock (_gate)
+                    _pending = 0;
+                base.Dispose(disposing);
+            }
+
+            public sealed class Observer
+            {
+                private readonly ZipSink _parent;
+
+                public Observer(ZipSink parent) => _parent = parent;
+
+                public void OnError(Exception error)
+                {
+                    lock (_parent._gate) _parent.ForwardOnError(error);
+                }
+            }
+        }
+
+        public sealed class CombineSink : Sink
+        {
+            internal readonly object _gate = new();
+            private int _values;
+
+            protected override void Dispose(bool disposing)
+            {
+                lock (_gate)
+                    _values = 0;
+                base.Dispose(disposing);
+            }
+
+            public sealed class Observer
+            {
+                private readonly CombineSink _parent;
+
+                public Observer(CombineSink parent) => _parent = parent;
+
+                public void OnError(Exception error)
+                {
+                    lock (_parent._gate) { _parent.ForwardOnError(error); }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Virtual_dispose_on_this_runs_only_the_sinks_own_override() => new LockTest(SinkDispatch).RunAsync();
+
+    // The companion: an observer typed by the shared base reaches every sink's override, and each observer then takes
+    // the other sink's gate inside its own: two gates in both orders.
+    [Fact]
+    public Task Virtual_dispose_on_an_object_typed_by_the_base_reaches_every_override() => new LockTest(SinkDispatch
+        .With("private readonly ZipSink _parent;", "private readonly ZipSink _parent; internal Sink Other = null!;")
+        .With("private readonly CombineSink _parent;", "private readonly CombineSink _parent; internal Sink Other = null!;")
+        .With("lock (_parent._gate) _parent.ForwardOnError(error);", "lock (_parent._gate) {|EXG003:Other.ForwardOnError(error)|};")
+        .With("lock (_parent._gate) { _parent.ForwardOnError(error); }", "lock (_parent._gate) { Other.ForwardOnError(error); }")).RunAsync();
 }
