@@ -29,7 +29,7 @@ internal sealed partial class SummaryWalker
                 return "BlockingCollection.Take()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.IsOrDerives(type, _symbols.Task):
                 task = invocation.Instance;
-                return task is not null && (KnownComplete(task, invocation) || IsDelay(task)) ? null : "Task.Wait()";
+                return task is not null && (KnownComplete(task, invocation) || EndsInBoundedTime(task)) ? null : "Task.Wait()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.SemaphoreSlim):
                 return "SemaphoreSlim.Wait()";
             case "Wait" when arguments == 1 && method.IsStatic && ConcurrencySymbols.Is(type, _symbols.Monitor):
@@ -40,7 +40,7 @@ internal sealed partial class SummaryWalker
                 return "WaitHandle.WaitOne()";
             case "GetResult" when arguments == 0 && type is { Name: "TaskAwaiter" or "ValueTaskAwaiter" or "ConfiguredTaskAwaiter" or "ConfiguredValueTaskAwaiter" }
                 && invocation.Instance is IInvocationOperation { Instance: { } awaited } getAwaiter
-                && !KnownComplete(awaited, getAwaiter) && !IsDelay(awaited):
+                && !KnownComplete(awaited, getAwaiter) && !EndsInBoundedTime(awaited):
                 task = awaited;
                 return "GetAwaiter().GetResult()";
             default:
@@ -92,17 +92,19 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// The task of <c>Task.Delay(…)</c>, directly or through a local only ever set to one: waiting on it is bounded by the
-    /// delay (and ends early with its token), which is what a timer thread that sleeps between ticks means.
+    /// A task that ends within a bounded time, directly or through a local only ever set to one: <c>Task.Delay(…)</c>
+    /// (which is what a timer thread that sleeps between ticks means; it ends early with its token), an
+    /// <c>HttpClient</c> request (bounded by <c>HttpClient.Timeout</c>, 100 seconds unless set otherwise), and
+    /// <c>WaitAsync</c> with a timeout. Waiting on it blocks, but not without a timeout.
     /// </summary>
-    private bool IsDelay(IOperation task)
+    private bool EndsInBoundedTime(IOperation task)
     {
         task = Operations.WithoutConversions(task);
-        if (IsDelayCall(task))
+        if (BoundedCall(task))
             return true;
         if (task is not ILocalReferenceOperation { Local: var local })
             return false;
-        bool delays = false;
+        bool bounded = false;
         foreach (var operation in _root.Descendants())
         {
             var value = operation switch
@@ -113,14 +115,25 @@ internal sealed partial class SummaryWalker
             };
             if (value is null || value.ConstantValue is { HasValue: true, Value: null })
                 continue; // Task delay = null; set in the try below
-            if (!IsDelayCall(Operations.WithoutConversions(value)))
+            if (!BoundedCall(Operations.WithoutConversions(value)))
                 return false;
-            delays = true;
+            bounded = true;
         }
-        return delays;
+        return bounded;
 
-        static bool IsDelayCall(IOperation operation) =>
-            operation is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } };
+        static bool BoundedCall(IOperation operation)
+        {
+            if (operation is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } })
+                return true;
+            // A delay only as written directly: Task.Delay(…).ConfigureAwait(false).GetAwaiter().GetResult() is code written
+            // to be awaited that parks a pool thread instead (ApplicationInsights' aggregation cycle, real defect 08).
+            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+                operation = Operations.WithoutConversions(configured);
+            return operation is IInvocationOperation { TargetMethod: var method }
+                && (method.Name == "WaitAsync" && method.Parameters.Any(p => p.Type.Name == "TimeSpan" || p.Type.SpecialType == SpecialType.System_Int32)
+                    || method.ContainingType is { Name: "HttpClient" or "HttpMessageInvoker" } http && http.ContainingNamespace?.ToDisplayString() == "System.Net.Http"
+                        && method.Name.EndsWith("Async", System.StringComparison.Ordinal));
+        }
     }
 
     private static ISymbol? AssignedTo(IOperation value)

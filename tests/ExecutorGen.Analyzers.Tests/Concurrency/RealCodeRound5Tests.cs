@@ -272,4 +272,40 @@ public class RealCodeRound5Tests
         .With("private readonly CombineSink _parent;", "private readonly CombineSink _parent; internal Sink Other = null!;")
         .With("lock (_parent._gate) _parent.ForwardOnError(error);", "lock (_parent._gate) {|EXG003:Other.ForwardOnError(error)|};")
         .With("lock (_parent._gate) { _parent.ForwardOnError(error); }", "lock (_parent._gate) { Other.ForwardOnError(error); }")).RunAsync();
+
+    // EXG004: a wait on an HttpClient request is bounded by HttpClient.Timeout (100 seconds unless set otherwise), and a
+    // wait on WaitAsync(timeout) by its timeout: a synchronous exporter's fallback where the platform has no synchronous
+    // send (OpenTelemetry's Zipkin exporter) is not a wait without a timeout.
+    private const string HttpExport = """
+        using System;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class SpanExporter
+        {
+            private readonly HttpClient _client = new();
+            private readonly Uri _endpoint = new("http://localhost:9411/api/v2/spans");
+
+            public void Start() => new Thread(Export) { IsBackground = true }.Start();
+
+            private void Export()
+            {
+                using var content = new StringContent("[]");
+                using var response = _client.PostAsync(_endpoint, content).GetAwaiter().GetResult();
+                response.EnsureSuccessStatusCode();
+                Flush().WaitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+            }
+
+            private static Task Flush() => Task.CompletedTask;
+        }
+        """;
+
+    [Fact]
+    public Task Wait_on_an_HttpClient_request_or_a_WaitAsync_with_a_timeout_is_not_reported() => new WaitTest(HttpExport).RunAsync();
+
+    // The companion: a wait on the response body's read has no such bound.
+    [Fact]
+    public Task Wait_on_reading_the_response_body_is_reported() => new WaitTest(HttpExport
+        .With("response.EnsureSuccessStatusCode();", "_ = {|EXG004:response.Content.ReadAsStringAsync().GetAwaiter().GetResult()|};")).RunAsync();
 }
