@@ -223,6 +223,30 @@ internal sealed class Composition
         return !called; // reached some other way (a delegate, an interface call): what it is given is not known
     }
 
+    /// <summary>
+    /// Whether some function of <paramref name="type"/> (or of a type nested in it) fails, cancels or hands out a task
+    /// completion source (<see cref="ResultOnlySources"/>): waiting on the class's sources can then throw.
+    /// </summary>
+    public bool LetsCompletionSourcesFail(INamedTypeSymbol type) =>
+        System.Threading.LazyInitializer.EnsureInitialized(ref _sourcesFailIn, () =>
+        {
+            var failing = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var function in Functions.Values)
+            {
+                if (!function.LetsCompletionSourcesFail)
+                    continue;
+                // The class, the classes around it (whose sources it can reach) and its base classes (whose protected ones).
+                for (var owner = function.Member.ContainingType; owner is not null; owner = owner.ContainingType)
+                {
+                    for (var type = owner; type is not null; type = type.BaseType)
+                        failing.Add(type.OriginalDefinition);
+                }
+            }
+            return failing;
+        })!.Contains(type.OriginalDefinition);
+
+    private HashSet<INamedTypeSymbol>? _sourcesFailIn;
+
     /// <summary>The callers of a method, with their call sites.</summary>
     public List<(FunctionSummary Caller, CallSite Site)> CallersOf(ISymbol callee) =>
         _callers.TryGetValue(callee, out var callers) ? callers : s_noCallers;

@@ -221,6 +221,8 @@ internal static class ExceptionEscapesRule
             escape = CanAnyThrow(composition, composition.HeldDelegates(holder), canThrow, depth); // the compilation's own delegates there; the users' are theirs
         else if (point.Dispatched && point.Callee is { } dispatched)
             escape = CanAnyThrow(composition, composition.Targets(dispatched, delegates: false), canThrow, depth); // the implementations here
+        else if (point.SourceOwner is { } owner)
+            escape = composition.LetsCompletionSourcesFail(owner) ? point.Kinds : Thrown.None; // a source only ever given a result
         else
             escape = point.Callee is null ? point.Kinds : CanThrow(composition, point.Callee, canThrow, depth);
         return escape & ~point.Caught;

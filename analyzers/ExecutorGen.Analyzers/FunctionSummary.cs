@@ -55,6 +55,12 @@ internal sealed class FunctionSummary
 
     /// <summary>Whether <see cref="Throws"/> already ends with a point that throws for sure (nothing after it matters).</summary>
     public bool ThrowsForSure { get; set; }
+
+    /// <summary>
+    /// The function fails or cancels a task completion source, or hands one to other code that could
+    /// (<see cref="ResultOnlySources"/>): its class's sources are not known to complete only with a result.
+    /// </summary>
+    public bool LetsCompletionSourcesFail { get; set; }
 }
 
 /// <summary>The locks held at a point: an immutable list, shared by every record made while the same locks are held.</summary>
@@ -422,6 +428,12 @@ internal sealed class ThrowPoint
     /// try's body let out, in the order they run, and nothing when they let nothing out (the catch never runs).
     /// </summary>
     public List<ThrowPoint>? Rethrown { get; set; }
+
+    /// <summary>
+    /// A wait on the task of a completion source of this class (<c>_done.Task.GetAwaiter().GetResult()</c>): it throws
+    /// only if the class lets its completion sources fail (<see cref="Composition.LetsCompletionSourcesFail"/>).
+    /// </summary>
+    public INamedTypeSymbol? SourceOwner { get; set; }
 
     public SyntaxNode Syntax { get; }
 

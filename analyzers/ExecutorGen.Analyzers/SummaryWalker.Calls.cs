@@ -14,6 +14,8 @@ internal sealed partial class SummaryWalker
         var target = invocation.TargetMethod;
         if (BlockingCall(invocation, out var waitedOn) is { } wait)
             Wait(wait, target, invocation, waitedOn);
+        if (ResultOnlySources.Faults(invocation))
+            _function.LetsCompletionSourcesFail = true;
         var callee = (target.ReducedFrom ?? target).OriginalDefinition;
         callee = callee.PartialImplementationPart ?? callee;
         if (callee.ContainingType?.TypeKind == TypeKind.Interface && StateClass(invocation.Instance) is { } state
@@ -78,7 +80,7 @@ internal sealed partial class SummaryWalker
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
             if (SurfacesAt(invocation) is { } surfaces)
-                Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation));
+                Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation), waitedTask: WaitedTask(invocation));
         }
     }
 

@@ -18,14 +18,32 @@ internal sealed partial class SummaryWalker
         _protected == 0 && (!_inCatchAllHandler || operation.Kind == OperationKind.Throw)
         && (_rethrownBody is not null || !_function.ThrowsForSure || _function.Throws[_function.Throws.Count - 1].Syntax.Span.Contains(operation.Syntax.Span));
 
-    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, Thrown kinds = Thrown.Other, ISymbol? handedIn = null, bool dispatched = false)
+    private void Throws(IOperation operation, IMethodSymbol? callee, bool sure, Thrown kinds = Thrown.Other, ISymbol? handedIn = null, bool dispatched = false,
+        IOperation? waitedTask = null)
     {
         if (!MayRecordThrow(operation) || sure && handedIn is null && (kinds & ~_caught) == Thrown.None)
             return;
-        (_rethrownBody ?? _function.Throws).Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn, dispatched));
-        if (sure && kinds == Thrown.Other && handedIn is null && _rethrownBody is null)
+        var sourceOwner = sure && waitedTask is not null ? ResultOnlySources.OwnerOfSource(waitedTask, _root, _function.Symbol) : null;
+        (_rethrownBody ?? _function.Throws).Add(new ThrowPoint(operation.Syntax, sure ? null : callee, sure ? kinds : Thrown.None, _caught, handedIn, dispatched)
+        {
+            SourceOwner = sourceOwner,
+        });
+        if (sure && kinds == Thrown.Other && handedIn is null && sourceOwner is null && _rethrownBody is null)
             _function.ThrowsForSure = true;
     }
+
+    /// <summary>
+    /// The task a wait that rethrows its failure waits on (<c>t.GetAwaiter().GetResult()</c>, <c>t.Wait()</c>,
+    /// <c>t.Result</c>, <c>await t</c>), or null.
+    /// </summary>
+    private static IOperation? WaitedTask(IOperation wait) => wait switch
+    {
+        IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } } => awaited,
+        IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } waited } => waited,
+        IPropertyReferenceOperation { Property.Name: "Result", Instance: { } result } => result,
+        IAwaitOperation awaited => awaited.Operation,
+        _ => null,
+    };
 
     /// <summary>A rethrow that ends a catch: a throw point of what the try's body lets out, if it lets anything out.</summary>
     private void Rethrows(IOperation rethrow, List<ThrowPoint> body)
@@ -125,7 +143,7 @@ internal sealed partial class SummaryWalker
             return;
         // By where each ends; of two ending together (await F()), the outer one: that is where the exception surfaces.
         points.Sort((x, y) => x.Syntax.Span.End != y.Syntax.Span.End ? x.Syntax.Span.End.CompareTo(y.Syntax.Span.End) : x.Syntax.SpanStart.CompareTo(y.Syntax.SpanStart));
-        int firstSure = points.FindIndex(p => p.Callee is null && p.Kinds == Thrown.Other && p.HandedIn is null);
+        int firstSure = points.FindIndex(p => p.Callee is null && p.Kinds == Thrown.Other && p.HandedIn is null && p.SourceOwner is null);
         if (firstSure >= 0 && firstSure < points.Count - 1)
             points.RemoveRange(firstSure + 1, points.Count - firstSure - 1);
     }

@@ -552,9 +552,16 @@ internal sealed partial class SummaryWalker
                 break; // an assertion: it fires on the library's own bug
             case OperationKind.Await when AwaitsACall((IAwaitOperation)operation):
                 break; // the awaited call is the throw point: a library method by its contract, a method of the compilation by its summary
-            case OperationKind.Throw or OperationKind.Await or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
+            case OperationKind.Await:
+                Throws(operation, null, sure: true, waitedTask: WaitedTask(operation));
+                break;
+            case OperationKind.Throw or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
                 or OperationKind.DynamicIndexerAccess or OperationKind.DynamicObjectCreation:
                 Throws(operation, null, sure: true);
+                break;
+            case OperationKind.Argument or OperationKind.Return or OperationKind.SimpleAssignment
+                when !_function.LetsCompletionSourcesFail && ResultOnlySources.HandsOut(operation):
+                _function.LetsCompletionSourcesFail = true;
                 break;
         }
     }

@@ -308,4 +308,61 @@ public class RealCodeRound5Tests
     [Fact]
     public Task Wait_on_reading_the_response_body_is_reported() => new WaitTest(HttpExport
         .With("response.EnsureSuccessStatusCode();", "_ = {|EXG004:response.Content.ReadAsStringAsync().GetAwaiter().GetResult()|};")).RunAsync();
+
+    // EXG002: a wait on the task of a completion source that its class only ever completes with a result cannot throw
+    // (OpenTelemetry's metric reader: a collect that finds another collect running waits for its result; the source is
+    // only ever given TrySetResult).
+    private const string ResultOnlySource = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Reader
+        {
+            private readonly object _newTask = new();
+            private TaskCompletionSource<bool>? _collection;
+
+            public void StartPeriodic() => new Thread(() => Collect()) { IsBackground = true }.Start();
+
+            public bool Collect()
+            {
+                var tcs = _collection;
+                bool mine = false;
+                if (tcs == null)
+                {
+                    lock (_newTask)
+                    {
+                        tcs = _collection;
+                        if (tcs == null)
+                        {
+                            tcs = new TaskCompletionSource<bool>();
+                            _collection = tcs;
+                            mine = true;
+                        }
+                    }
+                }
+                if (!mine)
+                    return tcs.Task.GetAwaiter().GetResult();
+                tcs.TrySetResult(true);
+                lock (_newTask)
+                    _collection = null;
+                return true;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Wait_on_a_source_only_ever_given_a_result_is_not_reported() => new EscapeTest(ResultOnlySource).RunAsync();
+
+    // The companions: the class faults the source elsewhere, or hands it to code that could.
+    [Fact]
+    public Task Wait_on_a_source_the_class_also_faults_is_reported() => new EscapeTest(ResultOnlySource
+        .With("public bool Collect()", "public void Fail(Exception error) => _collection?.TrySetException(error); public bool Collect()")
+        .With("return tcs.Task.GetAwaiter().GetResult();", "return {|EXG002:tcs.Task.GetAwaiter().GetResult()|};")).RunAsync();
+
+    [Fact]
+    public Task Wait_on_a_source_handed_to_other_code_is_reported() => new EscapeTest(ResultOnlySource
+        .With("_collection = tcs;", "_collection = tcs; Pending.Track(tcs);")
+        .With("public sealed class Reader", "public static class Pending { public static void Track(TaskCompletionSource<bool> source) { } } public sealed class Reader")
+        .With("return tcs.Task.GetAwaiter().GetResult();", "return {|EXG002:tcs.Task.GetAwaiter().GetResult()|};")).RunAsync();
 }
