@@ -44,8 +44,10 @@ internal static class ResultOnlySources
     private static bool IsOwnField(IFieldReferenceOperation field, INamedTypeSymbol owner) =>
         SymbolEqualityComparer.Default.Equals(field.Field.ContainingType.OriginalDefinition, owner);
 
+    /// <summary>Declared in <paramref name="root"/> (not captured from code around it) and only ever set from the class's own sources.</summary>
     private static bool SetOnlyFromOwnSources(ILocalSymbol local, IOperation root, INamedTypeSymbol owner)
     {
+        bool declared = false;
         foreach (var operation in root.Descendants())
         {
             var value = operation switch
@@ -54,6 +56,13 @@ internal static class ResultOnlySources
                 ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
                 _ => null,
             };
+            if (operation is IVariableDeclaratorOperation { Symbol: var symbol } && SymbolEqualityComparer.Default.Equals(symbol, local))
+                declared = true;
+            if (operation is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation set }
+                && SymbolEqualityComparer.Default.Equals(set.Local, local))
+            {
+                return false; // TryGetValue(key, out source): from wherever the collection got it
+            }
             switch (value is null ? null : Operations.WithoutConversions(value))
             {
                 case null:
@@ -65,7 +74,7 @@ internal static class ResultOnlySources
                     return false;
             }
         }
-        return true;
+        return declared;
     }
 
     /// <summary>

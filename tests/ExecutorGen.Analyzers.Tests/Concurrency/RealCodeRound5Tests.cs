@@ -365,4 +365,22 @@ public class RealCodeRound5Tests
         .With("_collection = tcs;", "_collection = tcs; Pending.Track(tcs);")
         .With("public sealed class Reader", "public static class Pending { public static void Track(TaskCompletionSource<bool> source) { } } public sealed class Reader")
         .With("return tcs.Task.GetAwaiter().GetResult();", "return {|EXG002:tcs.Task.GetAwaiter().GetResult()|};")).RunAsync();
+
+    [Fact]
+    public Task Wait_on_a_source_captured_from_code_around_the_thread_is_reported() => new EscapeTest("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Watcher
+        {
+            private readonly TaskCompletionSource<bool> _done = new();
+
+            public void Watch(TaskCompletionSource<bool> other)
+            {
+                var source = other;
+                new Thread(() => { _ = {|EXG002:source.Task.GetAwaiter().GetResult()|}; }).Start();
+                _done.TrySetResult(true);
+            }
+        }
+        """).RunAsync();
 }
