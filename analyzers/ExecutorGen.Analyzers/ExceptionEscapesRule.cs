@@ -36,11 +36,13 @@ internal static class ExceptionEscapesRule
             // (_ => Reload()) to a method that catches everything is safe. One to a method that does not is reported where
             // that method calls what fails (the place to catch it), unless the method throws on purpose (a guard clause):
             // then the lambda's call is the place.
+            // A discarded task that ends by its cancellation loses nothing: an OperationCanceledException is how it stops.
+            var counted = consequence == Lost ? Thrown.Disposed | Thrown.Other : Thrown.Cancelled | Thrown.Disposed | Thrown.Other;
             var function = root;
-            var escape = FirstEscape(composition, function, canThrow);
+            var escape = FirstEscape(composition, function, canThrow, counted);
             for (int hops = 0; escape?.Callee is { } callee && hops < MaxDepth && IsForwarder(function, escape)
                 && composition.Functions.TryGetValue(callee, out var forwardedTo)
-                && FirstEscape(composition, forwardedTo, canThrow) is { Callee: null } inner && !IsThrow(inner.Syntax); hops++)
+                && FirstEscape(composition, forwardedTo, canThrow, counted) is { Callee: null } inner && !IsThrow(inner.Syntax); hops++)
             {
                 function = forwardedTo;
                 escape = inner;
@@ -50,7 +52,7 @@ internal static class ExceptionEscapesRule
             var location = escape.Syntax.GetLocation();
             if (!reported.Add(location))
                 continue;
-            var origin = Origin(composition, function, escape, canThrow);
+            var origin = Origin(composition, function, escape, canThrow, counted);
             var additional = origin is null ? new[] { owner } : new[] { owner, origin.Value.Point.Syntax.GetLocation() };
             string from = origin is { } found ? $" (it can come from '{Shortened(found.Point.Syntax)}' in {Describe(found.Function)})" : "";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionEscapesWorker, location, additional, what, consequence, from));
@@ -62,7 +64,8 @@ internal static class ExceptionEscapesRule
     /// on, down to a sure throw point (a <c>throw</c>, a library call that fails by contract, code handed in). Null when
     /// the reported place is that point itself. The message names it, so that the report says what to look at.
     /// </summary>
-    private static (ThrowPoint Point, FunctionSummary Function)? Origin(Composition composition, FunctionSummary reported, ThrowPoint escape, Dictionary<ISymbol, Thrown> canThrow)
+    private static (ThrowPoint Point, FunctionSummary Function)? Origin(Composition composition, FunctionSummary reported, ThrowPoint escape,
+        Dictionary<ISymbol, Thrown> canThrow, Thrown counted)
     {
         (ThrowPoint Point, FunctionSummary Function)? origin = null;
         var (point, function) = (escape, reported);
@@ -74,12 +77,12 @@ internal static class ExceptionEscapesRule
             {
                 // A rethrow: the first throw point of the try's body that lets something out, in the same function.
                 next = function;
-                nextPoint = body.FirstOrDefault(p => EscapeAt(composition, p, canThrow, 0) != Thrown.None);
+                nextPoint = body.FirstOrDefault(p => (EscapeAt(composition, p, canThrow, 0) & counted) != Thrown.None);
             }
             else if (point.Callee is { } callee)
             {
-                next = point.Dispatched ? ThrowingTarget(composition, callee, canThrow) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
-                nextPoint = next is null ? null : FirstEscape(composition, next, canThrow);
+                next = point.Dispatched ? ThrowingTarget(composition, callee, canThrow, counted) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
+                nextPoint = next is null ? null : FirstEscape(composition, next, canThrow, counted);
             }
             else
             {
@@ -94,11 +97,11 @@ internal static class ExceptionEscapesRule
     }
 
     /// <summary>The first implementation or override of <paramref name="member"/> that can let an exception out.</summary>
-    private static FunctionSummary? ThrowingTarget(Composition composition, IMethodSymbol member, Dictionary<ISymbol, Thrown> canThrow)
+    private static FunctionSummary? ThrowingTarget(Composition composition, IMethodSymbol member, Dictionary<ISymbol, Thrown> canThrow, Thrown counted)
     {
         foreach (var target in composition.Targets(member, delegates: false))
         {
-            if (target is IMethodSymbol method && CanThrow(composition, method, canThrow, 0) != Thrown.None && composition.Functions.TryGetValue(method, out var function))
+            if (target is IMethodSymbol method && (CanThrow(composition, method, canThrow, 0) & counted) != Thrown.None && composition.Functions.TryGetValue(method, out var function))
                 return function;
         }
         return null;
@@ -201,11 +204,11 @@ internal static class ExceptionEscapesRule
     }
 
     /// <summary>The first place an exception leaves <paramref name="function"/>: a sure throw, or a call to a method that can throw.</summary>
-    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, Thrown> canThrow)
+    private static ThrowPoint? FirstEscape(Composition composition, FunctionSummary function, Dictionary<ISymbol, Thrown> canThrow, Thrown counted)
     {
         foreach (var point in function.Throws)
         {
-            if (EscapeAt(composition, point, canThrow, 0) != Thrown.None)
+            if ((EscapeAt(composition, point, canThrow, 0) & counted) != Thrown.None)
                 return point;
         }
         return null;

@@ -383,4 +383,54 @@ public class RealCodeRound5Tests
             }
         }
         """).RunAsync();
+
+    // EXG002: a fire-and-forget task that ends by its cancellation loses nothing (a canceled task raises no unobserved
+    // exception, and stopping was asked for): CAP's retry processor, whose pass starts with a check that throws
+    // OperationCanceledException once the processor stops. A thread stopped that way still crashes the process.
+    private const string CancelledRetryPass = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class RetryProcessor
+        {
+            public Task ProcessAsync(CancellationToken stopping)
+            {
+                _ = Task.Run(() => RetryPublishedAsync(stopping));
+                return Task.Delay(1000, stopping);
+            }
+
+            private async Task RetryPublishedAsync(CancellationToken stopping)
+            {
+                stopping.ThrowIfCancellationRequested();
+                await Task.Yield();
+                Console.WriteLine("retried");
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Fire_and_forget_task_ended_only_by_its_cancellation_is_not_reported() => new EscapeTest(CancelledRetryPass).RunAsync();
+
+    // The companions: the same pass on a thread of its own; and a pass that can also fail otherwise, reported with that
+    // failure, not the cancellation, as where the exception comes from.
+    [Fact]
+    public Task Thread_ended_by_its_cancellation_is_reported() => new EscapeTest(CancelledRetryPass
+        .With("_ = Task.Run(() => RetryPublishedAsync(stopping));", "new Thread(() => Retry(stopping)).Start();")
+        .With("private async Task RetryPublishedAsync(", "private void Retry(CancellationToken token) => {|EXG002:token.ThrowIfCancellationRequested()|}; private async Task RetryPublishedAsync(")).RunAsync();
+
+    [Fact]
+    public Task Fire_and_forget_task_that_can_also_fail_is_reported_with_that_failure() => new EscapeTest(CancelledRetryPass
+        .With("await Task.Yield();", "await Task.Yield(); Publish();")
+        .With("private async Task RetryPublishedAsync(", """private static void Publish() => throw new InvalidOperationException("The broker is unreachable."); private async Task RetryPublishedAsync("""))
+    {
+        ExpectedDiagnostics =
+        {
+            new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.ExceptionEscapesWorker)
+                .WithSpan(9, 28, 9, 57)
+                .WithArguments("the fire-and-forget task in 'ProcessAsync'", "the discarded task loses it silently",
+                    " (it can come from 'throw new InvalidOperationException(...)' in 'RetryProcessor.Publish')")
+                .WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations),
+        },
+    }.RunAsync();
 }
