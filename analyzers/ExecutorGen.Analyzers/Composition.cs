@@ -123,9 +123,13 @@ internal sealed class Composition
                 _concurrentTypes.Add(owner.OriginalDefinition);
         }
         FindEntries();
+        _threadPooled = new ThreadPooledTypes(model.Symbols, () => Functions.Values.Select(f => f.Member.ContainingType?.OriginalDefinition)
+            .OfType<INamedTypeSymbol>().Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default).ToList());
         foreach (var entry in Entries)
             Reach(entry);
     }
+
+    private readonly ThreadPooledTypes _threadPooled;
 
     /// <summary>
     /// The locks taken only where a setting says so: every take of the lock is under a test of a bool field written only
@@ -438,7 +442,7 @@ internal sealed class Composition
                 bool nextShared = call.Receiver switch
                 {
                     Receiver.This => thisShared,
-                    Receiver.Shared => true,
+                    Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,
                 };
                 foreach (var target in Targets(call.Callee, delegates: false))

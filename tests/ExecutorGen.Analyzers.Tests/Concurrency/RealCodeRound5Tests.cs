@@ -2,6 +2,7 @@ using System.Threading.Tasks;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
 using LockTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.LockOrderAnalyzer>;
+using SharedTest = ExecutorGen.Analyzers.Tests.SharedStateTest;
 using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
@@ -433,4 +434,77 @@ public class RealCodeRound5Tests
                 .WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations),
         },
     }.RunAsync();
+
+    // EXG001: objects a class pools per thread (kept only in [ThreadStatic] fields of its own type) stay with the thread
+    // that took them: a parallel loop cloning through such a state object shares none of its fields (Foundatio's
+    // vendored cloner, whose clone state is cached per thread and handed down the clone as a parameter).
+    private const string ThreadPooledState = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        internal sealed class CloneState
+        {
+            [ThreadStatic]
+            private static CloneState? s_cached;
+            private int _depth;
+            private int _count;
+
+            public static CloneState Get() => s_cached ??= new CloneState();
+
+            public void Enter()
+            {
+                _depth++;
+                _count++;
+            }
+
+            public void Exit() => _depth--;
+        }
+
+        public sealed class Cache
+        {
+            public Task SetAllAsync(IEnumerable<string> items) =>
+                Parallel.ForEachAsync(items, (item, token) =>
+                {
+                    Clone(item);
+                    return ValueTask.CompletedTask;
+                });
+
+            private static object Clone(object value) => CloneWith(value, CloneState.Get());
+
+            private static object CloneWith(object value, CloneState state)
+            {
+                state.Enter();
+                try
+                {
+                    return value;
+                }
+                finally
+                {
+                    state.Exit();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task State_pooled_per_thread_is_not_shared_by_a_parallel_loop() => new SharedTest(ThreadPooledState).RunAsync();
+
+    // The companion: the same cache without [ThreadStatic] is one object all the loop's threads use.
+    [Fact]
+    public Task State_cached_in_a_plain_static_field_is_shared_by_a_parallel_loop() => new SharedTest(ThreadPooledState
+        .With("[ThreadStatic]", "")
+        .With("public static CloneState Get() => s_cached ??= new CloneState();", "public static CloneState Get() => {|EXG001:s_cached ??= new CloneState()|};")
+        .With("_depth++;", "{|EXG001:_depth++|};")
+        .With("_count++;", "{|EXG001:_count++|};")
+        .With("public void Exit() => _depth--;", "public void Exit() => {|EXG001:_depth--|};")).RunAsync();
+
+    // The companion: one instance kept in a field that every thread of the loop reads is shared after all.
+    [Fact]
+    public Task State_also_kept_in_a_shared_field_is_shared_by_a_parallel_loop() => new SharedTest(ThreadPooledState
+        .With("private static object Clone(object value) => CloneWith(value, CloneState.Get());",
+            "private static readonly CloneState s_shared = CloneState.Get(); private static object Clone(object value) => CloneWith(value, s_shared);")
+        .With("_depth++;", "{|EXG001:_depth++|};")
+        .With("_count++;", "{|EXG001:_count++|};")
+        .With("public void Exit() => _depth--;", "public void Exit() => {|EXG001:_depth--|};")).RunAsync();
 }
