@@ -35,9 +35,38 @@ internal static class SharedStateRule
             if (target is IPropertySymbol || !accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
                 continue;
             var guard = GuardingWrite(composition, accesses);
+            if (guard is null && IsStatusFlag(target, accesses))
+                continue;
             ReportWrites(composition, context, target, accesses, guard);
             ReportReads(composition, context, target, accesses, guard);
         }
+    }
+
+    /// <summary>
+    /// A status flag: a field of one machine word (a bool, an enum, an int, a reference) that is only ever set to constants
+    /// (<c>_healthy = false;</c> here, <c>_healthy = true;</c> there), by functions that do not test it first. Such
+    /// stores lose no update: each is whole, and the last one wins with a lock as without. A flag tested and then set
+    /// (<c>if (!_started) { _started = true; … }</c>: two threads both start), one also updated from its own value
+    /// (<c>_pending += n</c> elsewhere, which a reset to 0 can undo), and one a lock already guards stay reported.
+    /// </summary>
+    private static bool IsStatusFlag(ISymbol target, List<(FunctionSummary Function, Access Access)> accesses)
+    {
+        if (target is not IFieldSymbol { Type: var type } || !OneWord(type))
+            return false;
+        bool written = false;
+        foreach (var (function, access) in accesses)
+        {
+            if (!access.IsWrite || access.InitializesIn(function))
+                continue;
+            if (!access.StoresConstant || function.Accesses.Any(a => a.InCondition && SymbolEqualityComparer.Default.Equals(a.Target, target)))
+                return false;
+            written = true;
+        }
+        return written;
+
+        static bool OneWord(ITypeSymbol type) => type.IsReferenceType || type.TypeKind == TypeKind.Enum
+            || type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int16
+                or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Char;
     }
 
     /// <summary>

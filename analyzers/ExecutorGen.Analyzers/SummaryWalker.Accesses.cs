@@ -210,6 +210,7 @@ internal sealed partial class SummaryWalker
         _function.Accesses.Add(new Access(target, kind, owner, _held, syntax, interlocked, _inLoopCondition && kind == AccessKind.Read, _inCondition && kind == AccessKind.Read)
         {
             ThroughParameter = throughParameter,
+            StoresConstant = kind == AccessKind.Write && parent is ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true },
         });
     }
 

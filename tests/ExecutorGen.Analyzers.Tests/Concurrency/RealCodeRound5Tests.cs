@@ -507,4 +507,63 @@ public class RealCodeRound5Tests
         .With("_depth++;", "{|EXG001:_depth++|};")
         .With("_count++;", "{|EXG001:_count++|};")
         .With("public void Exit() => _depth--;", "public void Exit() => {|EXG001:_depth--|};")).RunAsync();
+
+    // EXG001: a status flag (a one-word field only ever set to constants, by code that does not test it first) loses no
+    // update to a race: each store is whole and the last one wins, with a lock as without (CAP's consumer health flag,
+    // set by each consumer task on success and failure).
+    private const string HealthFlag = """
+        using System;
+        using System.Threading.Tasks;
+
+        public sealed class ConsumerRegister
+        {
+            private bool _healthy = true;
+            private int _pending;
+
+            public bool IsHealthy() => _healthy;
+
+            public void Start(int consumers)
+            {
+                for (int i = 0; i < consumers; i++)
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await ConsumeAsync();
+                            _healthy = true;
+                        }
+                        catch (Exception)
+                        {
+                            _healthy = false;
+                        }
+                    });
+                }
+            }
+
+            private static Task ConsumeAsync() => Task.CompletedTask;
+        }
+        """;
+
+    [Fact]
+    public Task Health_flag_set_to_constants_by_consumer_tasks_is_not_reported() => new SharedTest(HealthFlag).RunAsync();
+
+    // The companions: a flag tested and then set (two consumers both pass the test), and a counter reset to a constant
+    // while the tasks also add to it (the reset can undo an addition, or be undone).
+    [Fact]
+    public Task Flag_tested_then_set_by_consumer_tasks_is_reported() => new SharedTest(HealthFlag
+        .With("""
+                            await ConsumeAsync();
+                            _healthy = true;
+        """.Trim(), """
+                            await ConsumeAsync();
+                            if (!_healthy)
+                                {|EXG001:_healthy = true|};
+        """.Trim())
+        .With("_healthy = false;", "{|EXG001:_healthy = false|};")).RunAsync();
+
+    [Fact]
+    public Task Counter_reset_to_a_constant_while_tasks_add_to_it_is_reported() => new SharedTest(HealthFlag
+        .With("_healthy = false;", "_healthy = false; {|EXG001:_pending = 0|};")
+        .With("await ConsumeAsync();", "await ConsumeAsync(); {|EXG001:_pending += 1|};")).RunAsync();
 }
