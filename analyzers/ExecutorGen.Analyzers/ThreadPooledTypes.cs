@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ExecutorGen.Analyzers;
@@ -6,7 +7,8 @@ namespace ExecutorGen.Analyzers;
 /// <summary>
 /// Classes whose instances are pooled per thread (EXG001): the class keeps them in <c>[ThreadStatic]</c> fields of its own
 /// type (<c>[ThreadStatic] static FastCloneState? s_cached;</c>, <c>[ThreadStatic] static State[]? s_pool;</c>), and no
-/// field a thread shares holds one, here or elsewhere in the compilation. Such an object stays with the thread that took
+/// field a thread shares holds one (of the type, an array or a collection of it: a shared <c>ConcurrentBag</c> of them
+/// returns them to any thread), here or elsewhere in the compilation. Such an object stays with the thread that took
 /// it, so a call on one is a call on an object no other thread has, whatever expression it is made through (a
 /// parameter, a local set from a static getter). The pattern of .NET's <c>StringBuilderCache</c> and of cloners and
 /// serializers that reuse their state per thread.
@@ -62,10 +64,14 @@ internal sealed class ThreadPooledTypes
         return false;
     }
 
-    private static bool Holds(IFieldSymbol field, INamedTypeSymbol type) => field.Type switch
+    /// <summary>Whether the field can hold an instance: of the type, an array of it, or a collection of it (<c>ConcurrentBag&lt;T&gt;</c>).</summary>
+    private static bool Holds(IFieldSymbol field, INamedTypeSymbol type) => Holds(field.Type, type, depth: 0);
+
+    private static bool Holds(ITypeSymbol held, INamedTypeSymbol type, int depth) => held switch
     {
-        INamedTypeSymbol named => SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, type),
-        IArrayTypeSymbol { ElementType: INamedTypeSymbol element } => SymbolEqualityComparer.Default.Equals(element.OriginalDefinition, type),
+        INamedTypeSymbol named => SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, type)
+            || depth < 2 && named.TypeArguments.Any(argument => Holds(argument, type, depth + 1)),
+        IArrayTypeSymbol { ElementType: var element } => Holds(element, type, depth + 1),
         _ => false,
     };
 }

@@ -89,6 +89,39 @@ public class ConcurrencyRobustnessTests
                 Console.WriteLine(_count);
                 Monitor.Exit(_other);
             }
+
+            private TaskCompletionSource<bool>? _done;
+            private bool _healthy;
+            public Action<object?> Work { get; set; } = _ => { };
+
+            private sealed class Scratch
+            {
+                [ThreadStatic] private static Scratch? s_cached;
+                private int _depth;
+                public static Scratch Get() => s_cached ??= new Scratch();
+                public void Enter() => _depth++;
+            }
+
+            private void Gate(Action action)
+            {
+                try { action(); }
+                catch { _done = null; throw; }
+            }
+
+            protected virtual void Dispose(bool disposing)
+            {
+                if (!disposing) return;
+                _done?.Task.Wait();
+            }
+
+            public void Pool() => ThreadPool.QueueUserWorkItem(_ =>
+            {
+                Gate(() => Work(null));
+                Scratch.Get().Enter();
+                _healthy = _done!.Task.Result;
+                _healthy = false;
+                Dispose(false);
+            });
         }
         """;
 
@@ -108,6 +141,8 @@ public class ConcurrencyRobustnessTests
             ("bool _stopping", "var _stopping"), ("async void", "async"), ("catch (Exception ex)", "catch (Exceptio ex)"), ("=> _stopping = true", "=> _stopping ="),
             ("using System.Threading;", ""), ("using System;", ""), ("Timer(", "Timer<T>("),
             ("Monitor.Enter(_other);", "Monitor.Enter();"), ("Monitor.Exit(_sync);", "Monitor.Exit(_sync"), ("if (!Monitor.TryEnter(_other))", "if (!Monitor.TryEnter(_other)"),
+            ("throw; }", "throw }"), ("[ThreadStatic]", "[ThreadStatic"), ("Dispose(bool disposing)", "Dispose(bool)"), ("Dispose(false);", "Dispose(fals);"),
+            ("public Action<object?> Work { get; set; }", "public Action<object?> Work { get; set }"), ("_done!.Task.Result", "_done!.Tsk.Result"),
         })
         {
             yield return Source.Replace(from, to);

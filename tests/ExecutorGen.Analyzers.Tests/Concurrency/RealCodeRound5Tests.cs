@@ -508,6 +508,14 @@ public class RealCodeRound5Tests
         .With("_count++;", "{|EXG001:_count++|};")
         .With("public void Exit() => _depth--;", "public void Exit() => {|EXG001:_depth--|};")).RunAsync();
 
+    // The companion: a class that also returns its instances to a pool all threads share hands them between threads.
+    [Fact]
+    public Task State_also_returned_to_a_shared_pool_is_shared_by_a_parallel_loop() => new SharedTest(ThreadPooledState
+        .With("private int _depth;", "private static readonly System.Collections.Concurrent.ConcurrentBag<CloneState> s_returned = new(); private int _depth;")
+        .With("_depth++;", "{|EXG001:_depth++|};")
+        .With("_count++;", "{|EXG001:_count++|};")
+        .With("public void Exit() => _depth--;", "public void Exit() => {|EXG001:_depth--|};")).RunAsync();
+
     // EXG001: a status flag (a one-word field only ever set to constants, by code that does not test it first) loses no
     // update to a race: each store is whole and the last one wins, with a lock as without (CAP's consumer health flag,
     // set by each consumer task on success and failure).
