@@ -70,7 +70,7 @@ internal sealed class ThreadPooledTypes
     private static bool Holds(ITypeSymbol held, INamedTypeSymbol type, int depth) => held switch
     {
         INamedTypeSymbol named => SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, type)
-            || depth < 2 && named.TypeArguments.Any(argument => Holds(argument, type, depth + 1)),
+            || depth < 2 && named.TypeKind != TypeKind.Delegate && named.TypeArguments.Any(argument => Holds(argument, type, depth + 1)), // a Func<object, T, object> holds no T
         IArrayTypeSymbol { ElementType: var element } => Holds(element, type, depth + 1),
         _ => false,
     };

@@ -470,6 +470,8 @@ public class RealCodeRound5Tests
                     return ValueTask.CompletedTask;
                 });
 
+            internal static readonly Func<object, CloneState, object> CloneWithDelegate = CloneWith; // a delegate holds no state
+
             private static object Clone(object value) => CloneWith(value, CloneState.Get());
 
             private static object CloneWith(object value, CloneState state)
