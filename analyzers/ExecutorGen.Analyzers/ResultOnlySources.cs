@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -47,34 +48,21 @@ internal static class ResultOnlySources
     /// <summary>Declared in <paramref name="root"/> (not captured from code around it) and only ever set from the class's own sources.</summary>
     private static bool SetOnlyFromOwnSources(ILocalSymbol local, IOperation root, INamedTypeSymbol owner)
     {
-        bool declared = false;
-        foreach (var operation in root.Descendants())
+        if (local.DeclaringSyntaxReferences.FirstOrDefault() is not { } declaration || !root.Syntax.Span.Contains(declaration.Span))
+            return false;
+        foreach (var value in Operations.StoresTo(local, root))
         {
-            var value = operation switch
+            switch (Operations.WithoutConversions(value))
             {
-                IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initial,
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
-                _ => null,
-            };
-            if (operation is IVariableDeclaratorOperation { Symbol: var symbol } && SymbolEqualityComparer.Default.Equals(symbol, local))
-                declared = true;
-            if (operation is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation set }
-                && SymbolEqualityComparer.Default.Equals(set.Local, local))
-            {
-                return false; // TryGetValue(key, out source): from wherever the collection got it
-            }
-            switch (value is null ? null : Operations.WithoutConversions(value))
-            {
-                case null:
                 case IObjectCreationOperation:
                 case ILiteralOperation { ConstantValue: { HasValue: true, Value: null } }:
                 case IFieldReferenceOperation field when IsOwnField(field, owner):
                     continue;
                 default:
-                    return false;
+                    return false; // a parameter, a call's result, TryGetValue(key, out source): from wherever that got it
             }
         }
-        return declared;
+        return true;
     }
 
     /// <summary>

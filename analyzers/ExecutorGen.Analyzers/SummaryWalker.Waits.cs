@@ -105,15 +105,9 @@ internal sealed partial class SummaryWalker
         if (task is not ILocalReferenceOperation { Local: var local })
             return false;
         bool bounded = false;
-        foreach (var operation in _root.Descendants())
+        foreach (var value in Operations.StoresTo(local, _root))
         {
-            var value = operation switch
-            {
-                IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initial,
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
-                _ => null,
-            };
-            if (value is null || value.ConstantValue is { HasValue: true, Value: null })
+            if (value.ConstantValue is { HasValue: true, Value: null })
                 continue; // Task delay = null; set in the try below
             if (!BoundedCall(Operations.WithoutConversions(value)))
                 return false;

@@ -293,6 +293,31 @@ internal static class Operations
     }
 
     /// <summary>
+    /// Every store to <paramref name="local"/> in <paramref name="root"/>: the value of its initializer and of each
+    /// assignment (<c>var t = A(); t = B();</c>), and, for a call that may set it (<c>TryGet(key, out t)</c>), the argument
+    /// itself, whose value is not known here. A declaration without an initializer stores nothing.
+    /// </summary>
+    public static IEnumerable<IOperation> StoresTo(ILocalSymbol local, IOperation root)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    yield return initial;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    yield return assignment.Value;
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation passed } argument
+                    when SymbolEqualityComparer.Default.Equals(passed.Local, local):
+                    yield return argument;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
     /// The object a member is accessed on: for <c>x?.M()</c>, whose instance is the conditional access's placeholder,
     /// <c>x</c>; any other instance as it is.
     /// </summary>
