@@ -124,7 +124,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     }
                     if (TestHooks.Enabled)
                         _faultInjector?.Invoke("executed");
-                    if (blocking || current!.FinishedAt - sliceStart < TimeSliceTicks)
+                    if (blocking || (current!.FinishedAt - sliceStart < TimeSliceTicks && !worker.AdmittedWaiters))
                     {
                         step = Finish(worker, current!, outcome.Value, takeNext: true, out var next);
                         current = next;
@@ -132,10 +132,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         continue;
                     }
 
-                    // Its time slice is used up: the worker hands its thread back to the pool before it takes more.
+                    // Its time slice is used up, or it has admitted a waiting submitter, whose code now waits in this
+                    // thread's queue: the worker hands its thread back to the pool before it takes more.
+                    worker.AdmittedWaiters = false;
                     Finish(worker, current, outcome.Value, takeNext: false, out _);
                     current = null;
                     outcome = null;
+                    if (TestHooks.Enabled)
+                        _faultInjector?.Invoke("yielding");
                     await Task.Yield();
                     sliceStart = Stopwatch.GetTimestamp();
                     step = NextStep(worker, sliceStart, out current);
@@ -167,7 +171,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             scheduler.AssertInvariantsLocked();
         }
         if (admitWaiters)
-            AdmitWaiters();
+            AdmitWaiters(worker);
         return step;
     }
 
@@ -194,7 +198,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             scheduler.AssertInvariantsLocked();
         }
         if (admitWaiters)
-            AdmitWaiters();
+            AdmitWaiters(worker);
         if (outcome == Outcome.DeadLettered)
             completion?.TrySetException(failure!);
         return step;

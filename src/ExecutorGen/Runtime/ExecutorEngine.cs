@@ -287,9 +287,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 
     /// <summary>
     /// Admits waiting submitters, oldest first, wherever there is room (each key's limit included) and a held
-    /// queue has drained by its slack. Called by a worker whose take may have made room, holding no lock.
+    /// queue has drained by its slack. Called by <paramref name="worker"/>, whose take may have made room, holding
+    /// no lock; a worker that admitted someone ends its time slice soon (<see cref="WorkerState.AdmittedWaiters"/>).
     /// </summary>
-    private void AdmitWaiters()
+    private void AdmitWaiters(WorkerState worker)
     {
         lock (_lock)
         {
@@ -305,6 +306,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                     {
                         _waiters.Remove(node);
                         waiter.Admit(); // its caller's code runs asynchronously, not under the lock
+                        worker.AdmittedWaiters = true;
                     }
                     scheduler.AssertInvariantsLocked();
                 }
