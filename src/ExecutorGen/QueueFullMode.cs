@@ -11,7 +11,10 @@ public enum QueueFullMode
 
     /// <summary>
     /// The oldest queued request is shed to make room (at a <see cref="ExecutorOptions.MaxQueuedPerKey"/> limit: that
-    /// key's oldest). The shed request is counted as <see cref="ExecutorMetrics.Dropped"/>, sent to the dead-letter
+    /// key's oldest). With several workers the oldest is looked for where the newcomer is queued: under
+    /// <see cref="Ordering.PerPartition"/> its worker's partition, under <see cref="Ordering.PerKey"/> its shard of the
+    /// keys (one per worker); when that shard holds nothing queued while the others fill the capacity, the newcomer
+    /// itself is shed, as under <see cref="DropNewest"/>. The shed request is counted as <see cref="ExecutorMetrics.Dropped"/>, sent to the dead-letter
     /// sink with <see cref="DeadLetterReason.Dropped"/>, and its <c>InvokeAsync</c> task faults with a
     /// <see cref="RequestRejectedException"/> whose reason is <see cref="RejectionReason.Dropped"/>.
     /// </summary>

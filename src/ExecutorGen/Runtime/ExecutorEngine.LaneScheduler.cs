@@ -33,12 +33,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         private Lane? _nullKeyLane;
         private QueuedRequest? _oldest, _newest;
 
-        protected LaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
-            : base(engine, index, capacity, fillMark, sync)
+        protected LaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
+            : base(engine, index, room, fillMark, sync, idle)
         {
             // Live requests (and lanes) never exceed the capacity plus one per worker, and so neither do the pools:
-            // a full queue of distinct keys re-uses them instead of churning.
-            _poolLimit = capacity + engine._workerCount;
+            // a full queue of distinct keys re-uses them instead of churning. (A shard of PerKey may hold the whole
+            // capacity at one time and little at another: its pools keep what its busiest moment needed.)
+            _poolLimit = room.Capacity + engine._workerCount;
         }
 
         protected override bool HasReadyLocked => _ready.Count > 0;

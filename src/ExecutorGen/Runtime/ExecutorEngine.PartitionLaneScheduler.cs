@@ -17,8 +17,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </remarks>
     private sealed class PartitionLaneScheduler : LaneScheduler
     {
-        public PartitionLaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
-            : base(engine, index, capacity, fillMark, sync)
+        public PartitionLaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
+            : base(engine, index, room, fillMark, sync, idle)
         {
         }
 

@@ -25,8 +25,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         // The one worker's request: filled from the ring when taken, so running it touches nothing the producer writes.
         private readonly QueuedRequest _running = new();
 
-        public PartitionScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
-            : base(engine, index, capacity, fillMark, sync)
+        public PartitionScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
+            : base(engine, index, room, fillMark, sync, idle)
         {
         }
 

@@ -8,9 +8,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     /// <summary>
     /// The scheduling state behind one lock, and the operations on it: admit, take, finish, requeue, resume, remove.
-    /// Under PerKey and Unordered one scheduler serves the whole executor (its lock is the engine's); under
-    /// PerPartition each worker has one for its partition, with a lock of its own, so a producer contends only with
-    /// the worker of the key it submits, as with a channel per worker, and never waits on another partition's lock.
+    /// Under Unordered (and with one worker) one scheduler serves the whole executor (its lock is the engine's); under
+    /// PerPartition each worker has one for its partition, and under PerKey each worker has a shard of the keys, each
+    /// with a lock of its own, so a producer contends only with the workers of the key it submits, as with a channel
+    /// per worker, and never waits on another partition's or shard's lock (see ExecutorEngine.Sharding).
     /// </summary>
     /// <remarks>
     /// Two kinds: a <see cref="LaneScheduler"/> keeps a lane per key (<see cref="SharedLaneScheduler"/> for PerKey and
@@ -24,7 +25,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private abstract partial class Scheduler
     {
         protected readonly ExecutorEngine<TKey, TEnvelope, TDispatcher> Engine;
-        private readonly Stack<WorkerState> _idle = new();
+
+        // Its own idle workers (guarded by Sync), or under sharded PerKey every shard's (guarded by its own lock).
+        private readonly IdleWorkers _idle;
 
         // Counts of this scheduler; written under Sync, whole (Volatile), for lock-free snapshots that add up every
         // scheduler's. A plain increment does: nothing else writes them.
@@ -34,12 +37,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         private long _submitted;
         private long _completed;
 
-        protected Scheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
+        protected Scheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
         {
             Engine = engine;
+            _idle = idle;
             Index = index;
-            Capacity = capacity;
-            Slack = System.Math.Max(1, capacity / 8);
+            Room = room;
             FillMark = fillMark;
             Sync = sync;
         }
@@ -49,33 +52,20 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>Its place in the engine's schedulers (under PerPartition, its worker's id).</summary>
         public int Index { get; }
 
-        /// <summary>The most requests it holds queued: the capacity, or under PerPartition its partition's share.</summary>
-        public int Capacity { get; }
+        /// <summary>
+        /// Where it admits requests: a room of its own (the capacity, or under PerPartition its partition's share), or
+        /// under sharded PerKey the room all shards share (the capacity).
+        /// </summary>
+        public Room Room { get; }
 
-        /// <summary>How far a held queue must drain before its waiters are admitted (see <see cref="Held"/>).</summary>
-        public int Slack { get; }
+        /// <summary>The most requests it holds queued.</summary>
+        public int Capacity => Room.Capacity;
 
         /// <summary>
         /// Its share of the backpressure high watermark: the whole queue cannot reach the watermark without some
         /// scheduler reaching its share, so only then does an admission add the queues up.
         /// </summary>
         public int FillMark { get; }
-
-        /// <summary>
-        /// Submitters waiting for room here. Written with both the engine's lock and <see cref="Sync"/> held, so
-        /// either lock is enough to read it; while it is zero an admission needs no look at the engine's waiters.
-        /// </summary>
-        public int Waiters;
-
-        /// <summary>
-        /// Waiting submitters are woken in batches. Once a submitter has had to wait for room, the queue counts as
-        /// full for every submitter while anyone waits here, until it has drained by its <see cref="Slack"/> (an
-        /// eighth); then the waiters are admitted in arrival order while there is room. Waking a waiter for every
-        /// freed slot cost a thread-pool hop per request: one producer keeping a queue full waited 64,000 times
-        /// per million requests, and a woken producer found room for one request only. Written like
-        /// <see cref="Waiters"/>.
-        /// </summary>
-        public bool Held;
 
         public int QueuedCount => Volatile.Read(ref _queued);
 
@@ -99,7 +89,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 return Admission.Closed;
 
             bool keyFull = KeyFullLocked(hasKey, key, out var lane);
-            if (!IsFullLocked && !keyFull && !waiterHoldsKey)
+            if (!keyFull && !waiterHoldsKey && !(Room.Waiters > 0 && Room.Held) && Room.TryTake())
             {
                 EnqueueLocked(envelope, hasKey, key, lane, completion, parent, enqueuedAt);
                 return Admission.Accepted;
@@ -115,7 +105,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     CountSubmittedLocked();
                     shed = Drop(envelope, hasKey, key, completion);
                     return Admission.ShedIncoming;
-                default: // DropOldest: the key's oldest at its limit, else the oldest of this queue.
+                default:
+                    // DropOldest: the key's oldest at its limit, else the oldest here; the newcomer takes its place.
+                    // Under sharded PerKey the other shards may hold the whole capacity: with nothing queued here,
+                    // the newcomer is the one shed.
+                    if (!keyFull && _queued == 0)
+                        goto case QueueFullMode.DropNewest;
                     shed = ShedOldestLocked(keyFull ? lane : null);
                     // The shed request may have been the lane's last one, releasing the lane: look it up again.
                     EnqueueLocked(envelope, hasKey, key, lane: null, completion, parent, enqueuedAt);
@@ -123,28 +118,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             }
         }
 
-        private bool IsFullLocked => _queued >= Capacity || (Waiters > 0 && Held);
-
-        /// <summary>A submitter waits for room here (the caller adds it to the engine's waiter list).</summary>
-        public void AddWaiterLocked()
-        {
-            Held |= IsFullLocked;
-            Waiters++;
-        }
+        /// <summary>
+        /// A submitter waits for room here (the caller adds it to the engine's waiter list). Returns whether a place
+        /// was freed meanwhile in another shard (see <see cref="Room.AddWaiter"/>): the caller then admits waiters.
+        /// </summary>
+        public bool AddWaiterLocked() => Room.AddWaiter();
 
         /// <summary>A waiter left without being admitted (cancelled). With nobody left waiting, nothing is held.</summary>
-        public void RemoveWaiterLocked()
-        {
-            if (--Waiters == 0)
-                Held = false;
-        }
+        public void RemoveWaiterLocked() => Room.RemoveWaiter();
 
         /// <summary>Shutdown refused every waiter.</summary>
-        public void ClearWaitersLocked()
-        {
-            Waiters = 0;
-            Held = false;
-        }
+        public void ClearWaitersLocked() => Room.ClearWaiters();
 
         /// <summary>
         /// Admits a waiter (as of <paramref name="now"/>) if there is room for it, its key's limit included, and a
@@ -152,19 +136,24 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// </summary>
         public bool TryAdmitWaiterLocked(SubmitWaiter<TKey, TEnvelope> waiter, long now)
         {
-            if (Held)
+            if (Room.Held)
             {
-                if (_queued > Capacity - Slack)
+                if (Room.Taken > Capacity - Room.Slack)
                     return false;
-                Held = false;
+                Room.Held = false;
             }
-            if (_queued >= Capacity)
+            if (Room.Taken >= Capacity)
             {
-                Held = true; // filled again by the waiters before this one
+                Room.Held = true; // filled again by the waiters before this one
                 return false;
             }
             if (KeyFullLocked(waiter.HasKey, waiter.Key, out var lane))
                 return false;
+            if (!Room.TryTake())
+            {
+                Room.Held = true; // under sharded PerKey another shard took the last place meanwhile
+                return false;
+            }
             RemoveWaiterLocked();
             EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, lane, waiter.Completion, waiter.Parent, now);
             return true;
@@ -177,6 +166,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// </summary>
         public Step NextStepLocked(WorkerState worker, long now, out QueuedRequest? request, out bool waitersMayEnter)
         {
+            Debug.Assert(_idle.Sync is null, "a scheduler of its own workers");
             request = null;
             waitersMayEnter = false;
             if (worker.IsReplacement && !Engine.ReplacementStillNeededLocked())
@@ -187,16 +177,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     WakeOneLocked();
                 return Step.Exit;
             }
-            if (TryTakeLocked(out var taken))
-            {
-                taken.State = RequestState.Running;
-                taken.StartedAt = now;
-                worker.Started(now); // its queue time is recorded by the worker itself, outside the lock
-                Volatile.Write(ref _running, _running + 1);
-                request = taken;
-                waitersMayEnter = Waiters > 0 && !(Held && _queued > Capacity - Slack);
+            if (TryStartLocked(worker, now, out request, out waitersMayEnter))
                 return Step.Run;
-            }
             if (Engine._state != EngineState.Running && _running == 0)
             {
                 worker.IsRetired = true;
@@ -205,6 +187,30 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _idle.Push(worker);
             return Step.Wait;
         }
+
+        /// <summary>
+        /// Starts the next request here on <paramref name="worker"/> (as of <paramref name="now"/>), if one is ready.
+        /// <paramref name="waitersMayEnter"/>: the take may have made room for a waiter here, so the caller runs the
+        /// engine's waiters once out of this lock.
+        /// </summary>
+        public bool TryStartLocked(WorkerState worker, long now, out QueuedRequest? request, out bool waitersMayEnter)
+        {
+            request = null;
+            waitersMayEnter = false;
+            if (!TryTakeLocked(out var taken))
+                return false;
+            Room.Release(); // with a full barrier when shared: see Room.AddWaiter
+            taken.State = RequestState.Running;
+            taken.StartedAt = now;
+            worker.Started(now, Index); // its queue time is recorded by the worker itself, outside the lock
+            Volatile.Write(ref _running, _running + 1);
+            request = taken;
+            waitersMayEnter = Room.WaitersMayEnter;
+            return true;
+        }
+
+        /// <summary>Intake is closed and nothing here runs or is ready to: nothing can become ready here again.</summary>
+        public bool IsDrainedLocked => Engine._state != EngineState.Running && _running == 0 && !HasReadyLocked;
 
         /// <summary>A request has finished: its outcome and times are booked, and what it held is released.</summary>
         public void FinishLocked(WorkerState worker, QueuedRequest request, Outcome outcome)
@@ -226,6 +232,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             worker.IsStuck = false;
             Volatile.Write(ref _running, _running - 1);
+            Room.TakeAnyway();
             RequeueAtHeadLocked(request);
             WakeAllIfStoppingAndDoneLocked();
         }
@@ -233,18 +240,22 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>Takes every queued request out of play into <paramref name="into"/>, oldest first; paused keys are released.</summary>
         public void RemoveAllQueuedLocked(List<Unstarted> into)
         {
+            int before = into.Count;
             RemoveAllLocked(into);
+            Room.Release(into.Count - before);
             Volatile.Write(ref _pausedKeys, 0);
             WakeAllIfStoppingAndDoneLocked();
         }
 
-        /// <summary>Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends.</summary>
+        /// <summary>
+        /// Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends. Under
+        /// sharded PerKey that takes every shard's look, which the engine makes out of this lock (WakeAllIfAllShardsDrained).
+        /// </summary>
         public void WakeAllIfStoppingAndDoneLocked()
         {
-            if (Engine._state == EngineState.Running || _running != 0)
+            if (_idle.Sync is not null || Engine._state == EngineState.Running || _running != 0)
                 return;
-            while (_idle.Count > 0)
-                _idle.Pop().Signal.Set();
+            _idle.WakeAll();
         }
 
         /// <summary>Lanes held (a lane scheduler's), for tests of bounded memory.</summary>
@@ -279,10 +290,22 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
         protected void CountSubmittedLocked() => Volatile.Write(ref _submitted, _submitted + 1);
 
+        /// <summary>
+        /// Wakes an idle worker for work just made ready here. A shared idle list is looked at under this lock: a
+        /// worker registers there before it looks at this scheduler under this lock again, so it either sees the
+        /// work or is seen here (ExecutorEngine.Sharding).
+        /// </summary>
         protected void WakeOneLocked()
         {
-            if (_idle.Count > 0)
-                _idle.Pop().Signal.Set();
+            if (_idle.Sync is null)
+            {
+                _idle.WakeOne();
+                return;
+            }
+            if (_idle.Count == 0)
+                return;
+            lock (_idle.Sync)
+                _idle.WakeOne();
         }
 
         /// <summary>Counts a request shed by the full mode and prepares its dead letter (read what it carries before it is recycled).</summary>
@@ -307,8 +330,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 #else
             Debug.Assert(Monitor.IsEntered(Sync), "the scheduling state is read under its lock");
 #endif
-            Debug.Assert(_queued >= 0 && _running >= 0 && Waiters >= 0, "the counts never go negative");
-            Debug.Assert(Waiters > 0 || !Held, "nothing is held for nobody");
+            Debug.Assert(_queued >= 0 && _running >= 0 && Room.Waiters >= 0, "the counts never go negative");
+            Debug.Assert(Room.IsShared || Room.Waiters > 0 || !Room.Held, "nothing is held for nobody");
+            Debug.Assert(Room.IsShared || Room.Taken == _queued, "a room of its own counts its scheduler's queued requests");
             // A worker that faulted puts its request back even when full: at most one more per worker it serves.
             Debug.Assert(_queued <= Capacity + Engine._workers.Count, "admission keeps the queue within its capacity");
             AssertStateLocked();

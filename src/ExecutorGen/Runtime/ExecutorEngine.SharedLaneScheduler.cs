@@ -5,9 +5,10 @@ namespace ExecutorGen.Runtime;
 public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     /// <summary>
-    /// The whole executor's scheduling under PerKey and Unordered: one ready queue of lanes with work and of
-    /// requests without a key, served by every worker. Ready keys take turns, one request each, so a hot key cannot
-    /// crowd out the others, and any free worker runs any key.
+    /// Scheduling with one ready queue of lanes with work and of requests without a key: the whole executor's under
+    /// Unordered (and PerKey with one worker), one shard of the keys under PerKey with several workers, each shard
+    /// served first by its own worker and then by any other that has nothing else (ExecutorEngine.Sharding). Ready
+    /// keys take turns, one request each, so a hot key cannot crowd out the others, and any free worker runs any key.
     /// </summary>
     /// <remarks>
     /// Invariant: a lane is in at most one ready-queue slot, and is Ready or Running, never both: one request per
@@ -15,8 +16,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </remarks>
     private sealed class SharedLaneScheduler : LaneScheduler
     {
-        public SharedLaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, int capacity, int fillMark, SyncObject sync)
-            : base(engine, index, capacity, fillMark, sync)
+        public SharedLaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
+            : base(engine, index, room, fillMark, sync, idle)
         {
         }
 

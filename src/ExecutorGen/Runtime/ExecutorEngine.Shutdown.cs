@@ -195,11 +195,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             if (request.Completion is not null)
                 toCancel.Add(request.Completion);
         }
+        if (_sharded)
+            WakeAllIfAllShardsDrained(); // each shard's own check leaves that to the engine
     }
 
     /// <summary>Once intake is closed and nothing runs, nothing can become ready again: every idle worker ends.</summary>
     private void WakeAllIfStoppingAndDoneLocked()
     {
+        if (_sharded)
+        {
+            WakeAllIfAllShardsDrained();
+            return;
+        }
         foreach (var scheduler in _schedulers)
         {
             lock (scheduler.Sync)

@@ -25,11 +25,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         for (int i = 0; i < count; i++)
         {
             var worker = _workers[i];
-            // Under its scheduler's lock, where its request's finish clears the mark: a mark set here is never
-            // left behind by a request that finished meanwhile. (With one scheduler that lock is held already.)
-            lock (_schedulers[worker.Scheduler].Sync)
+            // Under the lock of the scheduler its request came from, where that request's finish clears the mark: a
+            // mark set here is never left behind by a request that finished meanwhile. (With one scheduler that lock
+            // is held already.) A worker that meanwhile started a request elsewhere is looked at on the next pass.
+            int current = worker.CurrentScheduler;
+            lock (_schedulers[current].Sync)
             {
-                if (worker.IsRetired)
+                if (worker.IsRetired || worker.CurrentScheduler != current)
                     continue;
                 var runningFor = worker.RunningFor(now);
                 if (!worker.IsStuck && runningFor > stuckAfter)

@@ -38,8 +38,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private void StartWorkerLocked(bool isReplacement)
     {
         int id = _workers.Count;
-        // Replacements serve the shared scheduler; under PerPartition worker i serves scheduler i.
-        var worker = new WorkerState(id, _pinned ? id : 0, _dedicatedThreads, isReplacement);
+        // Under PerPartition worker i serves scheduler i; under sharded PerKey shard i is worker i's home (a
+        // replacement's is a shard whose worker may be the stuck one: any works, the shards take from each other).
+        var worker = new WorkerState(id, _pinned || _sharded ? id % _schedulers.Length : 0, _dedicatedThreads, isReplacement);
         _workers.Add(worker);
         if (!_dedicatedThreads)
         {
@@ -162,6 +163,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>Takes the worker's next request (as of <paramref name="now"/>), or registers it as idle, or ends it.</summary>
     private Step NextStep(WorkerState worker, long now, out QueuedRequest? request)
     {
+        if (_sharded)
+            return NextStepSharded(worker, now, out request);
         var scheduler = _schedulers[worker.Scheduler];
         Step step;
         bool admitWaiters;
@@ -177,7 +180,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     /// <summary>
     /// Books a finished request and, when <paramref name="takeNext"/>, takes the worker's next one under the same
-    /// acquisition of the lock (the busy path's only one; the finish time doubles as the next start time). Then
+    /// acquisition of the lock (the busy path's only one; the finish time doubles as the next start time). Under
+    /// sharded PerKey a worker that helped another shard goes on there only while its own shard has nothing queued
+    /// (a count read without that shard's lock, looked at again after every request), so no shard is left waiting
+    /// while its worker helps others. Then
     /// tells an <c>InvokeAsync</c> caller of a dead letter: by the time the caller sees the handler's exception,
     /// the key has moved on or been paused, and the metrics show it.
     /// </summary>
@@ -186,21 +192,30 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var completion = finished.Completion;
         var failure = finished.Failure;
         var step = Step.Exit;
-        bool admitWaiters = false;
+        bool admitWaiters = false, drained = false;
         worker.ProcessingTime.Record(finished.FinishedAt - finished.StartedAt); // the worker's own histogram: no lock
         next = null;
-        var scheduler = _schedulers[worker.Scheduler];
+        var scheduler = _schedulers[worker.CurrentScheduler];
+        bool takeHere = takeNext && (!_sharded || scheduler.Index == worker.Scheduler || _schedulers[worker.Scheduler].QueuedCount == 0);
         lock (scheduler.Sync)
         {
             scheduler.FinishLocked(worker, finished, outcome);
-            if (takeNext)
+            if (takeHere && !_sharded)
                 step = scheduler.NextStepLocked(worker, finished.FinishedAt, out next, out admitWaiters);
+            else if (takeHere && scheduler.TryStartLocked(worker, finished.FinishedAt, out next, out admitWaiters))
+                step = Step.Run;
+            else
+                drained = _sharded && scheduler.IsDrainedLocked;
             scheduler.AssertInvariantsLocked();
         }
         if (admitWaiters)
             AdmitWaiters(worker);
         if (outcome == Outcome.DeadLettered)
             completion?.TrySetException(failure!);
+        if (drained)
+            WakeAllIfAllShardsDrained();
+        if (_sharded && takeNext && step != Step.Run)
+            step = NextStepSharded(worker, finished.FinishedAt, out next);
         return step;
     }
 
@@ -221,7 +236,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         if (worker.IsBusy)
             worker.Finished(Stopwatch.GetTimestamp());
-        var scheduler = _schedulers[worker.Scheduler];
+        var scheduler = _schedulers[worker.CurrentScheduler];
         lock (scheduler.Sync)
         {
             scheduler.RequeueAfterFaultLocked(worker, request);

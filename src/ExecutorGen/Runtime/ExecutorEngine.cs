@@ -14,7 +14,7 @@ namespace ExecutorGen.Runtime;
 /// </summary>
 /// <remarks>
 /// The scheduling state (lanes, ready queue, idle workers, the queued list) is guarded by its scheduler's lock:
-/// one for the whole executor, or under PerPartition one per worker. A lock is held only for a few pointer moves
+/// one for the whole executor, or under PerPartition and PerKey one per worker (a partition, or a shard of the keys). A lock is held only for a few pointer moves
 /// per request and never while user code runs. Handlers, sinks and event subscribers are always called outside it.
 /// </remarks>
 /// <typeparam name="TKey">The partition key type.</typeparam>
@@ -40,6 +40,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     // Each worker has a scheduler of its own (PerPartition with more than one worker); else one serves them all.
     private readonly bool _pinned;
 
+    // PerKey with more than one worker: each worker has a shard of the keys, and takes work from the other shards
+    // when its own has none (ExecutorEngine.Sharding).
+    private readonly bool _sharded;
+
     // Whether keyed requests have lanes. Under PerPartition a worker's queue alone keeps each key's order (one
     // worker runs it, first in first out), so lanes are kept only for what needs a key's backlog: a per-key
     // limit and DeadLetterPolicy.PauseKey. Without them the producer and the workers skip a lane table lookup,
@@ -50,7 +54,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     // scheduler it is also that scheduler's lock. Lock order: the engine's lock before a scheduler's.
     private readonly SyncObject _lock = new();
 
-    // The scheduling state: one scheduler, or under PerPartition one per worker (see ExecutorEngine.Scheduler).
+    // The scheduling state: one scheduler, or under PerPartition and PerKey one per worker (see ExecutorEngine.Scheduler).
     private readonly Scheduler[] _schedulers;
 
     // Submitters waiting for room, in arrival order, over all schedulers (guarded by _lock).
@@ -90,17 +94,24 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 
         // PerPartition gives each worker a scheduler of its own (key → fixed worker); the other modes share one.
         _pinned = _ordering == Ordering.PerPartition && _workerCount > 1;
+        _sharded = _ordering == Ordering.PerKey && _workerCount > 1;
         _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter);
-        _schedulers = new Scheduler[_pinned ? _workerCount : 1];
+        _schedulers = new Scheduler[_pinned || _sharded ? _workerCount : 1];
+        _sharedIdle = _sharded ? new IdleWorkers(shared: true) : null;
+        // The shards of PerKey share the capacity: a key's shard is no fixed worker's, so none of them may fill up
+        // while the others have room (a hot key would hold up its shard's other keys at admission).
+        var sharedRoom = _sharded ? new Room(_capacity, shared: true) : null;
         for (int i = 0; i < _schedulers.Length; i++)
         {
             // Partition shares add up to the capacity (which options validation keeps at or above the worker count),
-            // so the partitions together never hold more than the capacity, and no global count is needed.
+            // so together they never hold more than the capacity, and no global count is needed. A shard's share
+            // is its part of the backpressure watermark only.
             int share = _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0);
             int fillMark = (int)Math.Ceiling(options.HighWatermark * share);
-            _schedulers[i] = !_pinned ? new SharedLaneScheduler(this, i, share, fillMark, _lock)
-                : _keyedLanes ? new PartitionLaneScheduler(this, i, share, fillMark, new SyncObject())
-                : new PartitionScheduler(this, i, share, fillMark, new SyncObject());
+            _schedulers[i] = _sharded ? new SharedLaneScheduler(this, i, sharedRoom!, fillMark, new SyncObject(), _sharedIdle!)
+                : !_pinned ? new SharedLaneScheduler(this, i, new Room(share, shared: false), fillMark, _lock, new IdleWorkers(shared: false))
+                : _keyedLanes ? new PartitionLaneScheduler(this, i, new Room(share, shared: false), fillMark, new SyncObject(), new IdleWorkers(shared: false))
+                : new PartitionScheduler(this, i, new Room(share, shared: false), fillMark, new SyncObject(), new IdleWorkers(shared: false));
         }
 
         _backpressure = new BackpressureMonitor(options, _workerCount, MergeQueueTimesLocked);
@@ -210,7 +221,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         lock (scheduler.Sync)
         {
             // Nobody waits here, so there is nobody the request could overtake: the engine's waiters need no look.
-            if (scheduler.Waiters == 0)
+            if (scheduler.Room.Waiters == 0)
             {
                 admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey: false, ref shed);
                 scheduler.AssertInvariantsLocked();
@@ -233,23 +244,27 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private Admission AdmitOrWait(Scheduler scheduler, in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, long now, bool mayWait, ref Shed shed, out SubmitWaiter<TKey, TEnvelope>? waiter)
     {
         waiter = null;
+        Admission admission;
+        bool roomFreed = false;
         lock (_lock)
         {
             lock (scheduler.Sync)
             {
-                bool waiterHoldsKey = scheduler.Waiters > 0 && WaiterHoldsKeyLocked(hasKey, key);
-                var admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey, ref shed);
+                bool waiterHoldsKey = scheduler.Room.Waiters > 0 && WaiterHoldsKeyLocked(hasKey, key);
+                admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey, ref shed);
                 if (admission == Admission.MustWait)
                 {
                     waiter = Interlocked.Exchange(ref _spareWaiter, null) ?? new SubmitWaiter<TKey, TEnvelope>(this);
                     waiter.Prepare(envelope, hasKey, key, completion, parent, scheduler.Index);
-                    scheduler.AddWaiterLocked();
+                    roomFreed = scheduler.AddWaiterLocked();
                     _waiters.AddLast(waiter.Node);
                 }
                 scheduler.AssertInvariantsLocked();
-                return admission;
             }
         }
+        if (roomFreed)
+            AdmitWaiters(worker: null); // a shard's worker freed a place while this one registered (see Room.AddWaiter)
+        return admission;
     }
 
     private bool WaiterHoldsKeyLocked(bool hasKey, TKey key)
@@ -266,7 +281,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     }
 
     /// <summary>
-    /// The scheduler of a request: the only one, or under PerPartition its key's worker's; a request without a key
+    /// The scheduler of a request: the only one, or its key's partition or shard; a request without a key
     /// goes to the next worker in turn that has room (counts read without locks: a hint, re-checked on admission).
     /// </summary>
     private Scheduler SchedulerFor(bool hasKey, TKey key)
@@ -289,8 +304,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// Admits waiting submitters, oldest first, wherever there is room (each key's limit included) and a held
     /// queue has drained by its slack. Called by <paramref name="worker"/>, whose take may have made room, holding
     /// no lock; a worker that admitted someone ends its time slice soon (<see cref="WorkerState.AdmittedWaiters"/>).
+    /// Under sharded PerKey also by a submitter that saw a place freed while it registered (no worker).
     /// </summary>
-    private void AdmitWaiters(WorkerState worker)
+    private void AdmitWaiters(WorkerState? worker)
     {
         lock (_lock)
         {
@@ -306,7 +322,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
                     {
                         _waiters.Remove(node);
                         waiter.Admit(); // its caller's code runs asynchronously, not under the lock
-                        worker.AdmittedWaiters = true;
+                        if (worker is not null)
+                            worker.AdmittedWaiters = true;
                     }
                     scheduler.AssertInvariantsLocked();
                 }

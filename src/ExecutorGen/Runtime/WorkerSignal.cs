@@ -41,6 +41,21 @@ internal sealed class WorkerSignal : IValueTaskSource
         _event.Reset();
     }
 
+    /// <summary>
+    /// Takes back a wake-up that was set while the worker did not wait for it (it found work after registering
+    /// as idle, and was woken meanwhile), so that the next <see cref="Set"/> finds the signal clear.
+    /// </summary>
+    public void ConsumeSet()
+    {
+        if (_event is not null)
+        {
+            _event.Reset();
+            return;
+        }
+        _core.GetResult(_core.Version);
+        _core.Reset();
+    }
+
     void IValueTaskSource.GetResult(short token)
     {
         _core.GetResult(token);

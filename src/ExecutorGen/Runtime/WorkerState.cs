@@ -26,14 +26,26 @@ internal sealed class WorkerState
     {
         Id = id;
         Scheduler = scheduler;
+        _currentScheduler = scheduler;
         Signal = new WorkerSignal(blocking);
         IsReplacement = isReplacement;
     }
 
     public int Id { get; }
 
-    /// <summary>The engine's scheduler it takes requests from (the index in the engine's schedulers).</summary>
+    /// <summary>
+    /// The engine's scheduler it takes requests from (the index in the engine's schedulers); under sharded PerKey its
+    /// home shard, which it looks at first and where it runs its requests back to back.
+    /// </summary>
     public int Scheduler { get; }
+
+    /// <summary>
+    /// The scheduler its current (or last) request came from, where that request is finished: its own, or under
+    /// sharded PerKey another shard's it took work from. Written by the worker under that scheduler's lock.
+    /// </summary>
+    public int CurrentScheduler => Volatile.Read(ref _currentScheduler);
+
+    private int _currentScheduler;
 
     public WorkerSignal Signal { get; }
 
@@ -75,8 +87,9 @@ internal sealed class WorkerState
 
     // Only the worker's own loop calls Started and Finished, so a plain increment does; every write is
     // whole, for lock-free snapshots.
-    public void Started(long timestamp)
+    public void Started(long timestamp, int scheduler)
     {
+        Volatile.Write(ref _currentScheduler, scheduler);
         timestamp = timestamp == 0 ? 1 : timestamp;
         Volatile.Write(ref _runningSince, timestamp);
         Volatile.Write(ref _lastActivity, timestamp);
