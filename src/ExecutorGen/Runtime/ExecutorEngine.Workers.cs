@@ -183,9 +183,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// acquisition of the lock (the busy path's only one; the finish time doubles as the next start time). Under
     /// sharded PerKey a worker that helped another shard goes on there only while its own shard has nothing queued
     /// (a count read without that shard's lock, looked at again after every request), so no shard is left waiting
-    /// while its worker helps others. Then
-    /// tells an <c>InvokeAsync</c> caller of a dead letter: by the time the caller sees the handler's exception,
-    /// the key has moved on or been paused, and the metrics show it.
+    /// while its worker helps others. Then tells an <c>InvokeAsync</c> caller of a dead letter: by the time the
+    /// caller sees the handler's exception, the key has moved on or been paused, and the metrics show it.
     /// </summary>
     private Step Finish(WorkerState worker, QueuedRequest finished, Outcome outcome, bool takeNext, out QueuedRequest? next)
     {

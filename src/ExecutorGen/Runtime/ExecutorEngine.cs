@@ -14,8 +14,9 @@ namespace ExecutorGen.Runtime;
 /// </summary>
 /// <remarks>
 /// The scheduling state (lanes, ready queue, idle workers, the queued list) is guarded by its scheduler's lock:
-/// one for the whole executor, or under PerPartition and PerKey one per worker (a partition, or a shard of the keys). A lock is held only for a few pointer moves
-/// per request and never while user code runs. Handlers, sinks and event subscribers are always called outside it.
+/// one for the whole executor, or under PerPartition and PerKey one per worker (a partition, or a shard of the
+/// keys). A lock is held only for a few pointer moves per request and never while user code runs. Handlers, sinks
+/// and event subscribers are always called outside it.
 /// </remarks>
 /// <typeparam name="TKey">The partition key type.</typeparam>
 /// <typeparam name="TEnvelope">The generated request envelope.</typeparam>
@@ -92,7 +93,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _events = new EventDispatcher(eventSender ?? this);
         _telemetry = ExecutorTelemetry.For(options.MeterFactory);
 
-        // PerPartition gives each worker a scheduler of its own (key → fixed worker); the other modes share one.
+        // PerPartition gives each worker a scheduler of its own (key → fixed worker), PerKey a shard of the keys (key →
+        // any worker, its own first); Unordered, and any mode with one worker, has one.
         _pinned = _ordering == Ordering.PerPartition && _workerCount > 1;
         _sharded = _ordering == Ordering.PerKey && _workerCount > 1;
         _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter);

@@ -59,8 +59,7 @@ internal sealed class WorkerState
     /// It has admitted a waiting submitter since it last gave its thread back. The submitter's code was queued to
     /// this thread-pool thread, where it would wait for the worker's time slice to end (up to a millisecond, in
     /// which the queue it is about to refill may drain to empty): so the slice ends after the current request
-    /// instead. On two cores this took W1 under PerKey from two modes (about 350 and 750–1,000 ns per request) to
-    /// the faster one. Only the worker's own loop reads and writes it.
+    /// instead. Only the worker's own loop reads and writes it.
     /// </summary>
     public bool AdmittedWaiters { get; set; }
 
