@@ -36,4 +36,8 @@ internal static class Jobs
         body();
         return Task.CompletedTask;
     });
+
+    /// <summary>The <paramref name="skip"/>-th key of a shard (PerKey) or partition (PerPartition) of <paramref name="shards"/>.</summary>
+    public static string KeyOfShard(int shard, int shards, int skip = 0) =>
+        Enumerable.Range(0, 500).Select(i => "key" + i).Where(k => PartitionHash.Bucket(k, shards) == shard).Skip(skip).First();
 }

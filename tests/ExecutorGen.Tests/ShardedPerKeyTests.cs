@@ -8,27 +8,18 @@ namespace ExecutorGen.Tests;
 /// </summary>
 public class ShardedPerKeyTests
 {
-    /// <summary>Two keys of one shard of <paramref name="workers"/>.</summary>
-    internal static (string First, string Second) TwoKeysOfOneShard(int workers)
-    {
-        var keys = Enumerable.Range(0, 200).Select(i => "key" + i).Where(k => PartitionHash.Bucket(k, workers) == 0).Take(2).ToArray();
-        return (keys[0], keys[1]);
-    }
+    // A shard of PerKey holds the keys of the partition of the same number under PerPartition (one hash for both).
+    private static string[][] KeysOfShards(int workers) => FairAdmissionTests.KeysOfPartitions(workers);
 
     [Fact]
     public async Task A_long_handler_holds_up_only_its_own_key_and_the_other_keys_of_its_shard_run_on_other_workers()
     {
-        var (held, other) = TwoKeysOfOneShard(3);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shard = KeysOfShards(3)[0];
+        string held = shard[0], other = shard[1];
+        var gates = new Gates(1);
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 3 });
-        var holding = engine.InvokeAsync<int>(Engines.Work(held, 0, async (w, _) =>
-        {
-            started.TrySetResult();
-            await release.Task;
-            return w.Id;
-        }), default);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var holding = engine.InvokeAsync<int>(gates.Work(held, 0), default);
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
         var behind = engine.InvokeAsync<int>(Engines.Work(held, 1, () => { }), default);
 
         // The held key's shard-mate runs, request after request, while the held key's worker is busy.
@@ -36,7 +27,7 @@ public class ShardedPerKeyTests
             Assert.Equal(10 + i, await engine.InvokeAsync<int>(Engines.Work(other, 10 + i, () => { }), default).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(behind.IsCompleted);
 
-        release.SetResult();
+        gates.Open(0);
         Assert.Equal(1, await behind.WaitAsync(TimeSpan.FromSeconds(10)));
         await holding;
         var report = await engine.ShutdownAsync();
@@ -47,15 +38,11 @@ public class ShardedPerKeyTests
     [Fact]
     public async Task Under_DropOldest_a_newcomer_whose_shard_holds_nothing_while_the_others_fill_the_capacity_is_the_one_shed()
     {
-        var (first, second) = TwoKeysOfOneShard(2);
-        string otherShard = Enumerable.Range(0, 200).Select(i => "key" + i).First(k => PartitionHash.Bucket(k, 2) == 1);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shards = KeysOfShards(2);
+        string first = shards[0][0], second = shards[0][1], otherShard = shards[1][0];
+        var gates = new Gates(6);
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Capacity = 2, MaxQueuedPerKey = 2, FullMode = QueueFullMode.DropOldest });
-        Work Held(string key, int id) => Engines.Work(key, id, async (w, _) =>
-        {
-            await gate.Task;
-            return w.Id;
-        });
+        Work Held(string key, int id) => gates.Work(key, id);
         // Both workers held (one by each shard's key), then the first shard's key fills the capacity.
         Assert.True(engine.TrySubmit(Held(first, 0)));
         Assert.True(engine.TrySubmit(Held(otherShard, 1)));
@@ -68,7 +55,7 @@ public class ShardedPerKeyTests
         Assert.False(engine.TrySubmit(Held(otherShard, 5))); // nothing queued in its shard: the newcomer is shed
         Assert.Equal(2, engine.GetMetrics().Dropped);
 
-        gate.SetResult();
+        gates.OpenAll();
         var report = await engine.ShutdownAsync();
         Assert.Equal(4, engine.GetMetrics().Completed);
         Accounting.AssertBalanced(engine.GetMetrics(), report);

@@ -12,7 +12,7 @@ public class YieldAfterAdmissionTests
     [Fact]
     public async Task A_worker_that_admitted_a_waiting_submitter_yields_its_thread_once_and_then_runs_on()
     {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gates = new Gates(1);
         var points = new ConcurrentQueue<string>();
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Capacity = 2, FullMode = QueueFullMode.Wait });
         engine.TimeSliceTicks = long.MaxValue; // a time slice never runs out: only an admission makes it yield
@@ -22,11 +22,7 @@ public class YieldAfterAdmissionTests
                 points.Enqueue(point);
         };
 
-        await engine.SubmitAsync(Engines.Work("a", 0, async (w, _) =>
-        {
-            await gate.Task;
-            return w.Id;
-        }), default);
+        await engine.SubmitAsync(gates.Work("a", 0), default);
         await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
         await engine.SubmitAsync(Engines.Work("b", 1, () => { }), default);
         await engine.SubmitAsync(Engines.Work("c", 2, () => { }), default);
@@ -34,7 +30,7 @@ public class YieldAfterAdmissionTests
         Assert.False(waiting.IsCompleted);
         Assert.Empty(points);
 
-        gate.SetResult(); // the worker takes "b", which admits "d"
+        gates.Open(0); // the worker takes "b", which admits "d"
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         await Eventually.Until(() => engine.GetMetrics().Completed == 4, TimeSpan.FromSeconds(10));
         for (int i = 4; i < 50; i++)
