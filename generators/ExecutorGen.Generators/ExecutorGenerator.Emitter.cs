@@ -8,11 +8,12 @@ namespace ExecutorGen.Generators;
 
 public sealed partial class ExecutorGenerator
 {
-    /// <summary>Writes an executor's source from its model. Every type name is <c>global::</c>-qualified.</summary>
+    /// <summary>
+    /// Writes an executor's source from its model. Types of the user, the framework and ExecutorGen are
+    /// <c>global::</c>-qualified (<see cref="TypeNames"/>); the executor's own nested types go by their simple names.
+    /// </summary>
     internal static class Emitter
     {
-        private const string Tasks = "global::System.Threading.Tasks.";
-
         /// <summary>The <c>GeneratedCode</c> attribute on every generated type.</summary>
         internal static readonly string GeneratedCodeAttribute =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"ExecutorGen.Generators\", \"{typeof(ExecutorGenerator).Assembly.GetName().Version}\")]";
@@ -81,18 +82,51 @@ public sealed partial class ExecutorGenerator
         internal static void WriteMetricsAndBackpressure(IndentedWriter w, string metricsSummary)
         {
             w.WriteLine();
-            w.WriteLine($"/// <summary>{metricsSummary}</summary>");
-            w.WriteLine("public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();");
+            w.WriteDoc($"<summary>{metricsSummary}</summary>");
+            w.WriteLine($"public {TypeNames.ExecutorGen}ExecutorMetrics GetMetrics() => this._engine.GetMetrics();");
             w.WriteLine();
-            w.WriteLine("/// <summary>Gets the current backpressure state.</summary>");
-            w.WriteLine("public global::ExecutorGen.BackpressureState Backpressure => this._engine.Backpressure;");
-            w.WriteLine();
-            w.WriteLine("/// <summary>Occurs when backpressure turns on or off; the sender is this executor.</summary>");
-            w.OpenBrace("public event global::System.EventHandler<global::ExecutorGen.BackpressureChangedEventArgs>? BackpressureChanged");
-            w.WriteLine("add => this._engine.BackpressureChanged += value;");
-            w.WriteLine("remove => this._engine.BackpressureChanged -= value;");
-            w.CloseBrace();
+            w.WriteDoc("<summary>Gets the current backpressure state.</summary>");
+            w.WriteLine($"public {TypeNames.ExecutorGen}BackpressureState Backpressure => this._engine.Backpressure;");
+            WriteEvent(w, "BackpressureChanged", "<summary>Occurs when backpressure turns on or off; the sender is this executor.</summary>");
         }
+
+        /// <summary>An event of the executor that forwards to the engine's event of the same name.</summary>
+        internal static void WriteEvent(IndentedWriter w, string name, string summary)
+        {
+            w.WriteLine();
+            w.WriteDoc(summary);
+            w.OpenBrace($"public event {TypeNames.EventHandler}<{TypeNames.ExecutorGen}{EventArgsOf(name)}>? {name}");
+            w.WriteLine($"add => this._engine.{name} += value;");
+            w.WriteLine($"remove => this._engine.{name} -= value;");
+            w.CloseBrace();
+
+            static string EventArgsOf(string name) => name == "WorkerStuck" ? "WorkerStuckEventArgs" : name + "EventArgs";
+        }
+
+        /// <summary><c>ShutdownAsync</c> and <c>DisposeAsync</c>, forwarded to the engine; the words differ between executors.</summary>
+        internal static void WriteShutdown(IndentedWriter w, string summary, string modeDoc, string timeoutDoc, string returnsDoc)
+        {
+            w.WriteLine();
+            w.WriteDoc($"<summary>{summary}</summary>");
+            w.WriteDoc($"<param name=\"mode\">{modeDoc}</param>");
+            w.WriteDoc($"<param name=\"timeout\">{timeoutDoc}</param>");
+            w.WriteDoc($"<returns>{returnsDoc}</returns>");
+            w.WriteExpressionMember($"public {TypeNames.Task}<{TypeNames.ShutdownReport}> ShutdownAsync",
+                new[] { $"{TypeNames.ShutdownMode} mode = {TypeNames.ShutdownMode}.Drain", $"{TypeNames.TimeSpan}? timeout = null" },
+                "this._engine.ShutdownAsync(mode, timeout)");
+            w.WriteLine();
+            w.WriteDoc($"<summary>Shuts down as <see cref=\"ShutdownAsync\"/> with <see cref=\"{TypeNames.ShutdownMode}.Drain\"/> and no timeout.</summary>");
+            w.WriteLine($"public {TypeNames.ValueTask} DisposeAsync() => this._engine.DisposeAsync();");
+        }
+
+        /// <summary>
+        /// A type nested in the executor (<c>Envelope</c>, <c>HandlerId</c>) as code in a member of
+        /// <paramref name="handler"/> refers to it: by its simple name, unless a parameter of that name hides it.
+        /// </summary>
+        internal static string NestedType(ExecutorModel executor, HandlerModel handler, string executorName, string type) =>
+            handler.Parameters.Any(p => p.Name == type) || TokenParameterName(handler) == type
+                ? "global::" + ScopedName(executor.Class, executorName) + "." + type
+                : type;
 
         /// <summary>Writes the executor class itself.</summary>
         private sealed class ExecutorWriter
@@ -101,30 +135,24 @@ public sealed partial class ExecutorGenerator
             private readonly ExecutorModel _executor;
             private readonly HandlerClassModel _class;
             private readonly string _engineType;
-            private readonly string _envelopeType;
-            private readonly HashSet<string> _uniqueSignatures;
+            private readonly EnvelopeLayout _layout;
 
             public ExecutorWriter(IndentedWriter writer, ExecutorModel executor)
             {
                 _w = writer;
                 _executor = executor;
                 _class = executor.Class;
-                _engineType = $"global::ExecutorGen.Runtime.ExecutorEngine<{executor.KeyType}, Envelope, Dispatcher>";
-
-                // Qualified, because a handler parameter named "Envelope" would hide the simple name.
-                _envelopeType = "global::" + ScopedName(_class, executor.ExecutorName) + ".Envelope";
-
-                _uniqueSignatures = UniqueSignatures(executor);
+                _engineType = $"{TypeNames.Runtime}ExecutorEngine<{executor.KeyType}, Envelope, Dispatcher>";
+                _layout = EnvelopeLayout.For(executor);
             }
 
             public void Write()
             {
-                _w.WriteLine("/// <summary>");
-                _w.WriteLine($"/// Runs the request handlers of <see cref=\"{Cref(_class.FullyQualifiedName)}\"/> on a pool of workers: requests with");
-                _w.WriteLine("/// equal partition keys run one at a time in submission order, others in parallel.");
-                _w.WriteLine("/// </summary>");
+                _w.WriteDoc(_executor.Handlers.Any(h => h.Key is not null)
+                    ? $"<summary>Runs the request handlers of <see cref=\"{Cref(_class.FullyQualifiedName)}\"/> on a pool of workers: requests with equal partition keys run one at a time in submission order, others in parallel.</summary>"
+                    : $"<summary>Runs the request handlers of <see cref=\"{Cref(_class.FullyQualifiedName)}\"/> on a pool of workers, in parallel: none of them has a partition key, so requests keep no order.</summary>");
                 _w.WriteLine(GeneratedCodeAttribute);
-                _w.OpenBrace($"{_class.Accessibility} sealed partial class {_executor.ExecutorName} : global::System.IAsyncDisposable");
+                _w.OpenBrace($"{_class.Accessibility} sealed partial class {_executor.ExecutorName} : {TypeNames.AsyncDisposable}");
                 _w.WriteLine($"private readonly {_engineType} _engine;");
                 _w.WriteLine();
                 WriteConstructor();
@@ -132,43 +160,49 @@ public sealed partial class ExecutorGenerator
                     WriteHandlerMembers(handler);
                 WriteLifetimeMembers();
                 _w.WriteLine();
+                HandlerIds.Write(_w, _executor);
+                _w.WriteLine();
                 WriteEnvelope();
                 _w.WriteLine();
-                new DispatcherWriter(_w, _executor).Write();
+                new DispatcherWriter(_w, _executor, _layout).Write();
                 _w.CloseBrace();
             }
 
             private void WriteConstructor()
             {
-                _w.WriteLine("/// <summary>Creates the executor and starts its workers.</summary>");
+                _w.WriteDoc("<summary>Creates the executor and starts its workers.</summary>");
+                string[] arguments = { "options", $"\"{ExecutorDisplayName()}\"", "this" };
                 if (_class.IsStatic)
                 {
                     WriteOptionsParamDoc();
-                    _w.OpenBrace($"public {_executor.ExecutorName}(global::ExecutorGen.ExecutorOptions? options = null)");
-                    _w.WriteLine($"this._engine = new {_engineType}(new Dispatcher(), options, \"{ExecutorDisplayName()}\", this);");
+                    _w.OpenBrace($"public {_executor.ExecutorName}({TypeNames.ExecutorOptions}? options = null)");
+                    _w.WriteList($"this._engine = new {_engineType}", new[] { "new Dispatcher()" }.Concat(arguments).ToList(), ";");
                     _w.CloseBrace();
                     return;
                 }
 
-                _w.WriteLine("/// <param name=\"handlers\">The handler instance every request is dispatched to.</param>");
+                _w.WriteDoc("<param name=\"handlers\">The handler instance every request is dispatched to.</param>");
                 WriteOptionsParamDoc();
-                _w.WriteLine("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"handlers\"/> is <see langword=\"null\"/>.</exception>");
-                _w.OpenBrace($"public {_executor.ExecutorName}({_class.FullyQualifiedName} handlers, global::ExecutorGen.ExecutorOptions? options = null)");
+                _w.WriteDoc($"<exception cref=\"{TypeNames.ArgumentNullException}\"><paramref name=\"handlers\"/> is <see langword=\"null\"/>.</exception>");
+                _w.WriteList($"public {_executor.ExecutorName}", new[] { $"{_class.FullyQualifiedName} handlers", $"{TypeNames.ExecutorOptions}? options = null" }, "");
+                _w.WriteLine("{");
+                _w.Indent();
                 _w.OpenBrace("if (handlers is null)");
-                _w.WriteLine("throw new global::System.ArgumentNullException(nameof(handlers));");
+                _w.WriteLine($"throw new {TypeNames.ArgumentNullException}(nameof(handlers));");
                 _w.CloseBrace();
-                _w.WriteLine($"this._engine = new {_engineType}(new Dispatcher(handlers), options, \"{ExecutorDisplayName()}\", this);");
+                _w.WriteList($"this._engine = new {_engineType}", new[] { "new Dispatcher(handlers)" }.Concat(arguments).ToList(), ";");
                 _w.CloseBrace();
             }
 
             private void WriteOptionsParamDoc() =>
-                _w.WriteLine("/// <param name=\"options\">The executor's options; <see langword=\"null\"/> for the defaults.</param>");
+                _w.WriteDoc("<param name=\"options\">The executor's options; <see langword=\"null\"/> for the defaults.</param>");
 
             private void WriteHandlerMembers(HandlerModel handler)
             {
-                string arguments = string.Join(", ", handler.Parameters.Select(p => Parser.Escape(p.Name)));
-                HandlerMembersWriter.Write(_w, handler, _uniqueSignatures.Contains(RequestSignature(handler)),
-                    request: $"{_envelopeType}.For{handler.BaseName}({arguments})",
+                string envelope = NestedType(_executor, handler, _executor.ExecutorName, "Envelope");
+                string arguments = string.Join(", ", handler.Parameters.Select(p => p.Identifier));
+                HandlerMembersWriter.Write(_w, _executor, handler,
+                    request: $"{envelope}.For{handler.BaseName}({arguments})",
                     invokeSummaryEnd: "run",
                     faultDoc: "faults with the handler's own exception once its attempts are used up");
             }
@@ -176,70 +210,49 @@ public sealed partial class ExecutorGenerator
             private void WriteLifetimeMembers()
             {
                 WriteMetricsAndBackpressure(_w, "Takes a snapshot of the executor's counters, queue, workers and latencies.");
-                _w.WriteLine();
-                _w.WriteLine("/// <summary>Occurs when a handler has run longer than <see cref=\"global::ExecutorGen.ExecutorOptions.StuckAfter\"/>; the sender is this executor.</summary>");
-                _w.OpenBrace("public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck");
-                _w.WriteLine("add => this._engine.WorkerStuck += value;");
-                _w.WriteLine("remove => this._engine.WorkerStuck -= value;");
-                _w.CloseBrace();
-                _w.WriteLine();
-                _w.WriteLine("/// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>");
-                _w.OpenBrace("public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed");
-                _w.WriteLine("add => this._engine.AttemptFailed += value;");
-                _w.WriteLine("remove => this._engine.AttemptFailed -= value;");
-                _w.CloseBrace();
-                if (_executor.KeyType != Grouping.NoPartitionKeyType)
+                WriteEvent(_w, "WorkerStuck",
+                    $"<summary>Occurs when a handler has run longer than <see cref=\"{TypeNames.ExecutorOptions}.StuckAfter\"/>; the sender is this executor.</summary>");
+                WriteEvent(_w, "AttemptFailed",
+                    "<summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>");
+                if (_executor.KeyType != TypeNames.NoPartitionKey)
                 {
                     _w.WriteLine();
-                    _w.WriteLine("/// <summary>Resumes a key paused after a dead letter (<see cref=\"global::ExecutorGen.DeadLetterPolicy.PauseKey\"/>): its queued requests run again, in order.</summary>");
-                    _w.WriteLine("/// <param name=\"key\">The partition key.</param>");
-                    _w.WriteLine("/// <returns><see langword=\"false\"/> when the key was not paused.</returns>");
+                    _w.WriteDoc($"<summary>Resumes a key paused after a dead letter (<see cref=\"{TypeNames.ExecutorGen}DeadLetterPolicy.PauseKey\"/>): its queued requests run again, in order.</summary>");
+                    _w.WriteDoc("<param name=\"key\">The partition key.</param>");
+                    _w.WriteDoc("<returns><see langword=\"false\"/> when the key was not paused.</returns>");
                     _w.WriteLine($"public bool ResumeKey({_executor.KeyType} key) => this._engine.ResumeKey(key);");
                 }
-                _w.WriteLine();
-                _w.WriteLine("/// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>");
-                _w.WriteLine("/// <param name=\"mode\"><see cref=\"global::ExecutorGen.ShutdownMode.Drain\"/> runs every accepted request first; <see cref=\"global::ExecutorGen.ShutdownMode.Cancel\"/> returns the queued ones unprocessed.</param>");
-                _w.WriteLine("/// <param name=\"timeout\">How long to wait for the workers; <see langword=\"null\"/> waits as long as it takes.</param>");
-                _w.WriteLine("/// <returns>What completed, and every accepted request that never started.</returns>");
-                _w.WriteLine($"public {Tasks}Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);");
-                _w.WriteLine();
-                _w.WriteLine("/// <summary>Shuts down as <see cref=\"ShutdownAsync\"/> with <see cref=\"global::ExecutorGen.ShutdownMode.Drain\"/> and no timeout.</summary>");
-                _w.WriteLine($"public {Tasks}ValueTask DisposeAsync() => this._engine.DisposeAsync();");
+                WriteShutdown(_w,
+                    "Stops accepting requests and shuts the workers down; a second call returns the same report.",
+                    $"<see cref=\"{TypeNames.ShutdownMode}.Drain\"/> runs every accepted request first; <see cref=\"{TypeNames.ShutdownMode}.Cancel\"/> returns the queued ones unprocessed.",
+                    "How long to wait for the workers; <see langword=\"null\"/> waits as long as it takes.",
+                    "What completed, and every accepted request that never started.");
             }
 
             private void WriteEnvelope()
             {
-                _w.WriteLine("/// <summary>One request: which handler (<see cref=\"Handler\"/>) and that handler's arguments.</summary>");
+                var ids = HandlerIds.Names(_executor);
+                _w.WriteDoc($"<summary>One request: which handler (<see cref=\"Handler\"/>) and its arguments, in fields the handlers share by type.</summary>");
                 _w.OpenBrace("private struct Envelope");
-                _w.WriteLine("public int Handler;");
-                foreach (var (handler, index) in _executor.Handlers.Select((h, i) => (h, i)))
+                _w.WriteLine($"public {HandlerIds.TypeName} Handler;");
+                foreach (var (type, name) in _layout.Fields)
+                    _w.WriteLine($"public {type} {name};");
+                for (int i = 0; i < _executor.Handlers.Length; i++)
                 {
-                    foreach (var parameter in handler.Parameters)
-                        _w.WriteLine($"public {parameter.Type} {FieldName(index, parameter)};");
-                }
-                foreach (var (handler, index) in _executor.Handlers.Select((h, i) => (h, i)))
-                {
-                    string parameters = string.Join(", ", handler.Parameters.Select(p => p.Type + " " + Parser.Escape(p.Name)));
-                    string fields = string.Concat(handler.Parameters.Select(p => $", {FieldName(index, p)} = {Parser.Escape(p.Name)}"));
+                    var handler = _executor.Handlers[i];
+                    string handlerId = NestedType(_executor, handler, _executor.ExecutorName, HandlerIds.TypeName);
+                    string fields = string.Concat(handler.Parameters.Select((p, n) => $", {_layout.Field(i, n)} = {p.Identifier}"));
                     _w.WriteLine();
-                    _w.WriteLine($"public static Envelope For{handler.BaseName}({parameters}) => new Envelope {{ Handler = {index}{fields} }};");
+                    // "new()": a parameter named Envelope would hide the type's simple name here.
+                    _w.WriteExpressionMember($"public static Envelope For{handler.BaseName}",
+                        handler.Parameters.Select(p => p.Type + " " + p.Identifier).ToList(),
+                        $"new() {{ Handler = {handlerId}.{ids[i]}{fields} }}");
                 }
                 _w.CloseBrace();
             }
 
             private string ExecutorDisplayName() => ScopedName(_class, _executor.ExecutorName).Replace("@", "").Replace("\"", "");
-
         }
-
-        /// <summary>
-        /// The request signatures that get the contract's plain <c>SubmitAsync</c>/<c>TrySubmit</c>/<c>InvokeAsync</c>
-        /// overloads: only where the parameter types tell handlers apart (<c>Submit{Handler}Async</c> and friends always exist).
-        /// </summary>
-        internal static HashSet<string> UniqueSignatures(ExecutorModel executor) =>
-            new(executor.Handlers.GroupBy(RequestSignature).Where(g => g.Count() == 1).Select(g => g.Key));
-
-        internal static string RequestSignature(HandlerModel handler) =>
-            string.Join(",", handler.Parameters.Select(p => p.SignatureType));
 
         /// <summary>The generated token parameter's name, renamed when a request parameter already has it.</summary>
         internal static string TokenParameterName(HandlerModel handler)
@@ -249,8 +262,5 @@ public sealed partial class ExecutorGenerator
                 name = "cancellationToken" + suffix;
             return name;
         }
-
-        /// <summary>The envelope field holding a handler's argument; the handler index keeps names apart.</summary>
-        internal static string FieldName(int handlerIndex, ParameterModel parameter) => $"H{handlerIndex}_{parameter.Name}";
     }
 }

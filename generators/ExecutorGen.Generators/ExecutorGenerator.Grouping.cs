@@ -12,8 +12,6 @@ public sealed partial class ExecutorGenerator
     /// <summary>Groups handler candidates by class into executors, dropping classes that cannot have one.</summary>
     internal static class Grouping
     {
-        public const string NoPartitionKeyType = "global::ExecutorGen.Runtime.NoPartitionKey";
-
         public static ImmutableArray<ExecutorModel> BuildExecutors(ImmutableArray<HandlerCandidate> candidates, CancellationToken cancellationToken)
         {
             var byClass = new Dictionary<string, List<HandlerCandidate>>();
@@ -45,19 +43,19 @@ public sealed partial class ExecutorGenerator
                 return null;
 
             var handlers = group.Select(c => c.Handler!).ToImmutableArray();
-            var shapes = handlers
-                .Select(h => new HandlerShape(h.Name, string.Join(",", h.Parameters.Select(p => p.SignatureType)), h.Key?.SignatureType))
-                .ToArray();
+            var shapes = handlers.Select(h => h.Shape).ToArray();
 
             // Keyed handlers share one key space, so they must agree on the key type (EXG102); two handlers
             // with the same base name and request types would get clashing Submit{Name}Async members (EXG108).
             if (HandlerRules.KeyTypeConflicts(shapes).Any() || HandlerRules.NamedMemberCollisions(shapes).Any())
                 return null;
 
+            // Handlers whose request types another handler shares get only their named members (EXG109).
+            var shared = new HashSet<int>(HandlerRules.SharedSignatures(shapes).Select(pair => pair.Handler));
             return new ExecutorModel(
                 handlerClass,
-                handlers.FirstOrDefault(h => h.Key is not null)?.Key!.Type ?? NoPartitionKeyType,
-                new EquatableArray<HandlerModel>(handlers));
+                handlers.FirstOrDefault(h => h.Key is not null)?.Key!.Type ?? TypeNames.NoPartitionKey,
+                new EquatableArray<HandlerModel>(handlers.Select((h, i) => h with { HasPlainOverloads = !shared.Contains(i) }).ToImmutableArray()));
         }
     }
 }

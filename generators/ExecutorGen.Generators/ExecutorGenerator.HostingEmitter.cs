@@ -14,8 +14,6 @@ public sealed partial class ExecutorGenerator
     {
         public const string MarkerMetadataName = "ExecutorGen.Hosting.ExecutorHostingMarker";
 
-        private const string ServiceCollection = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
-
         /// <summary>
         /// Only top-level handler classes get a registration method: an extension method must live in a top-level
         /// static class, which cannot see a handler nested in a private type, nor close an open generic container.
@@ -40,36 +38,20 @@ public sealed partial class ExecutorGenerator
         {
             var handlerClass = executor.Class;
             string executorType = Emitter.SiblingType(handlerClass, executor.ExecutorName);
-            string name = handlerClass.Name.Replace("@", "");
-            w.WriteLine();
-            w.WriteLine($"/// <summary>Registers <see cref=\"{executorType}\"/> with a service collection.</summary>");
-            w.WriteLine(Emitter.GeneratedCodeAttribute);
-            w.OpenBrace($"{handlerClass.Accessibility} static class {executor.ExecutorName}ServiceCollectionExtensions");
-            w.WriteLine("/// <summary>");
-            w.WriteLine(handlerClass.IsStatic
-                ? $"/// Registers <see cref=\"{executorType}\"/> as a singleton, a hosted service that starts it"
-                : $"/// Registers <see cref=\"{handlerClass.FullyQualifiedName}\"/> (unless already registered) and <see cref=\"{executorType}\"/> as singletons, a hosted service that starts the executor");
-            w.WriteLine($"/// with the host and drains it when the host stops, and a health check named <c>{name}</c>. Options bind from the configuration");
-            w.WriteLine($"/// section <c>Executors:{name}</c>; <paramref name=\"configure\"/> then has the last word.");
-            w.WriteLine("/// </summary>");
-            w.WriteLine("/// <param name=\"services\">The service collection.</param>");
-            w.WriteLine("/// <param name=\"configure\">Adjusts the executor's options after configuration binding; optional.</param>");
-            w.WriteLine("/// <returns><paramref name=\"services\"/>, for chaining.</returns>");
-            w.OpenBrace($"public static {ServiceCollection} Add{name}Executor(this {ServiceCollection} services, global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)");
-            if (handlerClass.IsStatic)
-            {
-                w.WriteLine($"return global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, \"{name}\", configure,");
-                w.WriteLine($"    static (provider, options) => new {executorType}(options));");
-            }
-            else
-            {
-                w.WriteLine($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<{handlerClass.FullyQualifiedName}>(services);");
-                w.WriteLine($"return global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, \"{name}\", configure,");
-                w.WriteLine($"    static (provider, options) => new {executorType}(");
-                w.WriteLine($"        global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<{handlerClass.FullyQualifiedName}>(provider), options));");
-            }
-            w.CloseBrace();
-            w.CloseBrace();
+            string name = handlerClass.Name;
+            string registers = handlerClass.IsStatic
+                ? $"Registers <see cref=\"{executorType}\"/> as a singleton, a hosted service that starts it"
+                : $"Registers <see cref=\"{handlerClass.FullyQualifiedName}\"/> (unless already registered) and <see cref=\"{executorType}\"/> as singletons, a hosted service that starts the executor";
+            RegistrationWriter.Write(w, executor,
+                className: executor.ExecutorName + "ServiceCollectionExtensions",
+                classSummary: $"Registers <see cref=\"{executorType}\"/> with a service collection.",
+                methodSummary: $"{registers} with the host and drains it when the host stops, and a health check named <c>{name}</c>. Options bind from the configuration section <c>Executors:{name}</c>; <paramref name=\"configure\"/> then has the last word.",
+                servicesDoc: "The service collection.",
+                method: $"Add{name}Executor",
+                extraParameters: new[] { ($"{TypeNames.Action}<{TypeNames.ExecutorOptions}>? configure = null", "Adjusts the executor's options after configuration binding; optional.") },
+                register: $"global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, \"{name}\", configure,",
+                factory: $"static (provider, options) => new {executorType}(",
+                factoryArguments: "options");
         }
     }
 }

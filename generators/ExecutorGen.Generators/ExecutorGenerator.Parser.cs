@@ -65,7 +65,7 @@ public sealed partial class ExecutorGenerator
                 type.ToDisplayString(s_typeFormat),
                 ns,
                 new EquatableArray<ContainingTypeModel>(containingTypes.ToImmutable()),
-                Escape(type.Name),
+                type.Name,
                 accessibility,
                 type.IsStatic);
         }
@@ -210,8 +210,8 @@ public sealed partial class ExecutorGenerator
 
         private static string NameWithTypeParameters(INamedTypeSymbol type) =>
             type.Arity == 0
-                ? Escape(type.Name)
-                : Escape(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => Escape(p.Name))) + ">";
+                ? Identifiers.Escape(type.Name)
+                : Identifiers.Escape(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => Identifiers.Escape(p.Name))) + ">";
 
         private static string? AccessibilityKeyword(Accessibility accessibility) => accessibility switch
         {
@@ -223,9 +223,5 @@ public sealed partial class ExecutorGenerator
             Accessibility.ProtectedAndInternal => "private protected",
             _ => null,
         };
-
-        /// <summary>Prefixes <c>@</c> to a name that is a C# keyword.</summary>
-        internal static string Escape(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
     }
 }

@@ -69,8 +69,10 @@ public class CompilationTests
 
         Assert.Empty(driverDiagnostics);
         string source = Assert.Single(result.GeneratedSources).SourceText.ToString();
-        Assert.Contains("SubmitAAsync(int id", source);
-        Assert.Contains("SubmitBAsync(int id, string s", source);
+        Assert.Contains("SubmitAAsync(", source);
+        Assert.Contains("SubmitBAsync(", source);
+        Assert.Contains("public static Envelope ForA(int id)", source);
+        Assert.Contains("public static Envelope ForB(int id, string s)", source);
         Assert.Empty(GeneratorHarness.CompilationDiagnostics(output));
     }
 

@@ -1,3 +1,5 @@
+using System.Linq;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace ExecutorGen.Generators.Tests;
@@ -16,7 +18,7 @@ public class ShapeTests
         string source = Generated("Shapes.PairsExecutor.g.cs");
 
         Assert.Contains("public PairsExecutor(global::ExecutorGen.ExecutorOptions? options = null)", source);
-        Assert.Contains("return global::ExecutorGen.Runtime.Dispatch.Completed<int>(completion, global::Shapes.Pairs.Add(envelope.H0_a, envelope.H0_b));", source);
+        Assert.Contains("completion, global::Shapes.Pairs.Add(envelope.A, envelope.B));", source);
         Assert.DoesNotContain("_handlers", source);
     }
 
@@ -26,7 +28,7 @@ public class ShapeTests
         string source = Generated("Shapes.PairsExecutor.g.cs");
 
         Assert.Contains("ExecutorEngine<int, Envelope, Dispatcher>", source);
-        Assert.Contains("key = envelope.H1_order.CustomerId;", source);
+        Assert.Contains("key = envelope.Order.CustomerId;", source);
     }
 
     [Fact]
@@ -55,17 +57,20 @@ public class ShapeTests
     {
         string source = Generated("Shapes.Outer.Middle.InnerExecutor.g.cs");
 
-        Assert.Contains("internal global::System.Threading.Tasks.ValueTask SubmitWorkAsync(string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)", source);
-        Assert.Contains("public bool TrySubmitOdd(string Envelope, int @class, int Handler) => this._engine.TrySubmit(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler));", source);
+        Assert.Contains("string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)", source);
+        Assert.Contains("public bool TrySubmitOdd(string Envelope, int @class, int Handler)", source);
+        // A parameter named Envelope hides the nested type's simple name: the request is built through the qualified name.
+        Assert.Contains("=> this._engine.TrySubmit(", source);
+        Assert.Contains("global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler));", source);
     }
 
     [Theory]
-    [InlineData("Void", "global::System.Threading.Tasks.Task InvokeVoidAsync(string x")]
-    [InlineData("TaskAsync", "global::System.Threading.Tasks.Task InvokeTaskAsync(string x")]
-    [InlineData("ValueTaskAsync", "global::System.Threading.Tasks.Task InvokeValueTaskAsync(string x")]
-    [InlineData("Value", "global::System.Threading.Tasks.Task<long> InvokeValueAsync(string x")]
-    [InlineData("TaskOfT", "global::System.Threading.Tasks.Task<string> InvokeTaskOfTAsync(string x")]
-    [InlineData("ValueTaskOfT", "global::System.Threading.Tasks.Task<string[]> InvokeValueTaskOfTAsync(string x")]
+    [InlineData("Void", "global::System.Threading.Tasks.Task InvokeVoidAsync(")]
+    [InlineData("TaskAsync", "global::System.Threading.Tasks.Task InvokeTaskAsync(")]
+    [InlineData("ValueTaskAsync", "global::System.Threading.Tasks.Task InvokeValueTaskAsync(")]
+    [InlineData("Value", "global::System.Threading.Tasks.Task<long> InvokeValueAsync(")]
+    [InlineData("TaskOfT", "global::System.Threading.Tasks.Task<string> InvokeTaskOfTAsync(")]
+    [InlineData("ValueTaskOfT", "global::System.Threading.Tasks.Task<string[]> InvokeValueTaskOfTAsync(")]
     [InlineData("Static", "global::System.Threading.Tasks.Task<int> InvokeStaticAsync(")]
     public void Each_return_type_gets_a_typed_invoke(string handler, string expectedSignature)
     {
@@ -73,5 +78,26 @@ public class ShapeTests
 
         Assert.Contains(expectedSignature, source);
         Assert.Contains($"=> \"{handler}\",", source);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void Handlers_with_the_same_parameter_types_share_the_envelope_fields(int handlerCount)
+    {
+        // N handlers (string key, int amount) and one (int amount, int other): a field per type as often as one handler needs it.
+        string handlers = string.Concat(Enumerable.Range(0, handlerCount).Select(i =>
+            $"[ExecutorGen.RequestHandler(PartitionBy = nameof(user{i}))] public void H{i}(string user{i}, int amount{i}) {{ }}\n"));
+        var compilation = GeneratorHarness.CreateCompilation(new[]
+        {
+            $"namespace N; public class Many {{ {handlers} [ExecutorGen.RequestHandler] public void Pair(int a, int b) {{ }} }}",
+        });
+        var (output, result, _) = GeneratorHarness.Run(compilation);
+        string source = GeneratorHarness.GeneratedSource(result, "N.ManyExecutor.g.cs");
+
+        string envelope = Regex.Match(source, @"private struct Envelope\s*\{(?<body>.*?)public static", RegexOptions.Singleline).Groups["body"].Value;
+        var fields = Regex.Matches(envelope, @"public (?<type>[\w.:]+) \w+;").Select(m => m.Groups["type"].Value).ToList();
+        Assert.Equal(new[] { "HandlerId", "string", "int", "int" }, fields);
+        Assert.Empty(GeneratorHarness.CompilationDiagnostics(output));
     }
 }

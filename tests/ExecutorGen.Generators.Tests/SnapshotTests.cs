@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace ExecutorGen.Generators.Tests;
@@ -27,6 +28,36 @@ public class SnapshotTests
     {
         string source = (string)typeof(Sources).GetField(sourceName)!.GetValue(null)!;
         AssertSnapshot(source, hintName, Path.Combine("Shapes", hintName));
+    }
+
+    /// <summary>
+    /// What a reviewer reads: no line of any snapshot (this project's, and the Hosting and Orleans projects') is longer
+    /// than 150 characters, and every plain overload (<c>SubmitAsync</c>, <c>TrySubmit</c>, <c>InvokeAsync</c>) inherits
+    /// the documentation of its named member instead of repeating it.
+    /// </summary>
+    [Fact]
+    public void Snapshots_keep_lines_short_and_plain_overloads_inherit_their_docs()
+    {
+        string tests = Path.GetFullPath(Path.Combine(Snapshots.Directory(), "..", ".."));
+        var files = new[] { "ExecutorGen.Generators.Tests", "ExecutorGen.Hosting.Tests", "ExecutorGen.Orleans.Tests" }
+            .SelectMany(project => Directory.GetFiles(Path.Combine(tests, project, "Expected"), "*.g.cs", SearchOption.AllDirectories))
+            .ToList();
+        Assert.True(files.Count >= 15, $"Only {files.Count} snapshots found under {tests}.");
+        int plainOverloads = 0;
+        foreach (string file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                Assert.True(lines[i].Length <= 150, $"{Path.GetFileName(file)}:{i + 1} has {lines[i].Length} characters.");
+                if (Regex.IsMatch(lines[i], @"^\s*(public|internal) [^=(]* (SubmitAsync|TrySubmit|InvokeAsync)\("))
+                {
+                    plainOverloads++;
+                    Assert.Matches(@"^\s*/// <inheritdoc cref=""\w+(\(.*\))?""/>$", lines[i - 1]);
+                }
+            }
+        }
+        Assert.True(plainOverloads > 0, "No plain overload found: the pattern no longer matches the generated members.");
     }
 
     [Fact]

@@ -1,3 +1,6 @@
+using System.Linq;
+using ExecutorGen.Shared;
+
 namespace ExecutorGen.Generators.Model;
 
 /// <summary>One <c>[RequestHandler]</c> method.</summary>
@@ -19,9 +22,22 @@ internal sealed record HandlerModel(
     bool TakesCancellationToken,
     KeyModel? Key)
 {
+    /// <summary>
+    /// Whether the executor also gets the contract's plain <c>SubmitAsync</c>/<c>TrySubmit</c>/<c>InvokeAsync</c>
+    /// overloads for it: only where its request types tell it apart from the class's other handlers (EXG109);
+    /// <c>Submit{Handler}Async</c> and friends always exist. Set when the class's handlers are grouped.
+    /// </summary>
+    public bool HasPlainOverloads { get; init; }
+
     public bool ReturnsValue => ResultType is not null;
 
+    /// <summary>The method name as generated code writes it (<c>@</c>-escaped where it is a keyword).</summary>
+    public string Identifier => Identifiers.Escape(Name);
+
     /// <summary>The name without a trailing <c>Async</c>, for generated names such as <c>Submit{BaseName}Async</c>.</summary>
-    public string BaseName =>
-        Name.Length > "Async".Length && Name.EndsWith("Async", System.StringComparison.Ordinal) ? Name.Substring(0, Name.Length - "Async".Length) : Name;
+    public string BaseName => HandlerRules.BaseName(Name);
+
+    /// <summary>What the handler contributes to the class-wide usage rules.</summary>
+    public HandlerShape Shape =>
+        new(Name, HandlerRules.RequestSignature(Parameters.Select(p => p.SignatureType)), Key?.SignatureType);
 }

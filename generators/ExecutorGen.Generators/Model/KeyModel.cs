@@ -12,4 +12,8 @@ internal sealed record KeyModel(int ParameterIndex, EquatableArray<KeyStepModel>
 /// <summary>One member read on the way to a key (<c>Customer</c> in <c>"Customer.Id"</c>).</summary>
 /// <param name="Name">The member name, without <c>@</c>.</param>
 /// <param name="MayBeNull">A reference type: when not the last step, its value is checked for null before the next read.</param>
-internal sealed record KeyStepModel(string Name, bool MayBeNull);
+internal sealed record KeyStepModel(string Name, bool MayBeNull)
+{
+    /// <summary>The member name as generated code writes it.</summary>
+    public string Identifier => Identifiers.Escape(Name);
+}

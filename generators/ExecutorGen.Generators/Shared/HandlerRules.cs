@@ -66,8 +66,7 @@ internal readonly struct HandlerShape
     public string Name { get; }
 
     /// <summary>The name the generated members use: without a trailing <c>Async</c>.</summary>
-    public string BaseName =>
-        Name.Length > "Async".Length && Name.EndsWith("Async", System.StringComparison.Ordinal) ? Name.Substring(0, Name.Length - "Async".Length) : Name;
+    public string BaseName => HandlerRules.BaseName(Name);
 
     /// <summary>The request parameter types as the CLR sees them, comma-separated.</summary>
     public string RequestSignature { get; }
@@ -215,11 +214,16 @@ internal static class HandlerRules
     public static HandlerShape Shape(IMethodSymbol method, ITypeSymbol? keyType)
     {
         int count = PartitionByResolver.RequestParameterCount(method);
-        var types = new string[count];
-        for (int i = 0; i < count; i++)
-            types[i] = method.Parameters[i].Type.ToDisplayString(SignatureFormat);
-        return new HandlerShape(method.Name, string.Join(",", types), keyType?.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SignatureFormat));
+        var types = method.Parameters.Take(count).Select(p => p.Type.ToDisplayString(SignatureFormat));
+        return new HandlerShape(method.Name, RequestSignature(types), keyType?.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SignatureFormat));
     }
+
+    /// <summary>A handler's name without a trailing <c>Async</c>: what its generated members are named after (<c>Submit{BaseName}Async</c>).</summary>
+    public static string BaseName(string name) =>
+        name.Length > "Async".Length && name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Async".Length) : name;
+
+    /// <summary>The request signature two handlers are compared by: their parameter types in <see cref="SignatureFormat"/>, comma-separated.</summary>
+    public static string RequestSignature(IEnumerable<string> parameterTypes) => string.Join(",", parameterTypes);
 
     /// <summary>EXG102: each keyed handler whose key type differs from the first keyed handler's, with that first handler.</summary>
     public static IEnumerable<(int Handler, int First)> KeyTypeConflicts(IReadOnlyList<HandlerShape> handlers)

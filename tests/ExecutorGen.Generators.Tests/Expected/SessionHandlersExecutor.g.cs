@@ -15,105 +15,153 @@ namespace Sample
         /// <summary>Creates the executor and starts its workers.</summary>
         /// <param name="handlers">The handler instance every request is dispatched to.</param>
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
-        public SessionHandlersExecutor(global::Sample.SessionHandlers handlers, global::ExecutorGen.ExecutorOptions? options = null)
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+        /// <see langword="null"/>.</exception>
+        public SessionHandlersExecutor(
+            global::Sample.SessionHandlers handlers, global::ExecutorGen.ExecutorOptions? options = null)
         {
             if (handlers is null)
             {
                 throw new global::System.ArgumentNullException(nameof(handlers));
             }
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(new Dispatcher(handlers), options, "Sample.SessionHandlersExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(
+                new Dispatcher(handlers), options, "Sample.SessionHandlersExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Login</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Login</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitLoginAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Sample.SessionHandlersExecutor.Envelope.ForLogin(userId), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitLoginAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForLogin(userId), cancellationToken);
 
         /// <summary>Queues a request for <c>Login</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitLogin(string userId) => this._engine.TrySubmit(global::Sample.SessionHandlersExecutor.Envelope.ForLogin(userId));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitLogin(string userId) => this._engine.TrySubmit(Envelope.ForLogin(userId));
 
         /// <summary>Queues a request for <c>Login</c> and waits for the handler to run.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeLoginAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::Sample.SessionHandlersExecutor.Envelope.ForLogin(userId), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeLoginAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForLogin(userId), cancellationToken);
 
-        /// <summary>Queues a request for <c>Update</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Update</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitUpdateAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Sample.SessionHandlersExecutor.Envelope.ForUpdate(request), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitUpdateAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForUpdate(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Update</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Sample.SessionHandlersExecutor.Envelope.ForUpdate(request), cancellationToken);
-
-        /// <summary>Queues a request for <c>Update</c> if that needs no waiting.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitUpdate(global::Sample.UpdateRequest request) => this._engine.TrySubmit(global::Sample.SessionHandlersExecutor.Envelope.ForUpdate(request));
+        /// <inheritdoc cref="SubmitUpdateAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForUpdate(request), cancellationToken);
 
         /// <summary>Queues a request for <c>Update</c> if that needs no waiting.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::Sample.UpdateRequest request) => this._engine.TrySubmit(global::Sample.SessionHandlersExecutor.Envelope.ForUpdate(request));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitUpdate(global::Sample.UpdateRequest request)
+            => this._engine.TrySubmit(Envelope.ForUpdate(request));
+
+        /// <inheritdoc cref="TrySubmitUpdate"/>
+        public bool TrySubmit(global::Sample.UpdateRequest request)
+            => this._engine.TrySubmit(Envelope.ForUpdate(request));
 
         /// <summary>Queues a request for <c>Update</c> and waits for the handler to run.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeUpdateAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Sample.SessionHandlersExecutor.Envelope.ForUpdate(request), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<int> InvokeUpdateAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForUpdate(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Update</c> and waits for the handler to run.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Sample.SessionHandlersExecutor.Envelope.ForUpdate(request), cancellationToken);
+        /// <inheritdoc cref="InvokeUpdateAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForUpdate(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Logout</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Logout</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitLogoutAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Sample.SessionHandlersExecutor.Envelope.ForLogout(userId), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitLogoutAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForLogout(userId), cancellationToken);
 
         /// <summary>Queues a request for <c>Logout</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitLogout(string userId) => this._engine.TrySubmit(global::Sample.SessionHandlersExecutor.Envelope.ForLogout(userId));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitLogout(string userId) => this._engine.TrySubmit(Envelope.ForLogout(userId));
 
         /// <summary>Queues a request for <c>Logout</c> and waits for the handler to run.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeLogoutAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::Sample.SessionHandlersExecutor.Envelope.ForLogout(userId), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeLogoutAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForLogout(userId), cancellationToken);
 
-        /// <summary>Queues a request for <c>Audit</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Audit</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="message">The handler's <c>message</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAuditAsync(string message, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Sample.SessionHandlersExecutor.Envelope.ForAudit(message), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitAuditAsync(
+            string message, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForAudit(message), cancellationToken);
 
         /// <summary>Queues a request for <c>Audit</c> if that needs no waiting.</summary>
         /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitAudit(string message) => this._engine.TrySubmit(global::Sample.SessionHandlersExecutor.Envelope.ForAudit(message));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitAudit(string message) => this._engine.TrySubmit(Envelope.ForAudit(message));
 
         /// <summary>Queues a request for <c>Audit</c> and waits for the handler to run.</summary>
         /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAuditAsync(string message, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::Sample.SessionHandlersExecutor.Envelope.ForAudit(message), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeAuditAsync(
+            string message, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForAudit(message), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -128,50 +176,82 @@ namespace Sample
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <summary>
+        /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its
+        /// queued requests run again, in order.
+        /// </summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>
         public bool ResumeKey(string key) => this._engine.ResumeKey(key);
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Login,
+            Update,
+            Logout,
+            Audit,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public string H0_userId;
-            public global::Sample.UpdateRequest H1_request;
-            public string H2_userId;
-            public string H3_message;
+            public HandlerId Handler;
+            public string UserIdOrMessage;
+            public global::Sample.UpdateRequest Request;
 
-            public static Envelope ForLogin(string userId) => new Envelope { Handler = 0, H0_userId = userId };
+            public static Envelope ForLogin(string userId)
+                => new() { Handler = HandlerId.Login, UserIdOrMessage = userId };
 
-            public static Envelope ForUpdate(global::Sample.UpdateRequest request) => new Envelope { Handler = 1, H1_request = request };
+            public static Envelope ForUpdate(global::Sample.UpdateRequest request)
+                => new() { Handler = HandlerId.Update, Request = request };
 
-            public static Envelope ForLogout(string userId) => new Envelope { Handler = 2, H2_userId = userId };
+            public static Envelope ForLogout(string userId)
+                => new() { Handler = HandlerId.Logout, UserIdOrMessage = userId };
 
-            public static Envelope ForAudit(string message) => new Envelope { Handler = 3, H3_message = message };
+            public static Envelope ForAudit(string message)
+                => new() { Handler = HandlerId.Audit, UserIdOrMessage = message };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -185,32 +265,38 @@ namespace Sample
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        key = envelope.H0_userId;
+                    case HandlerId.Login:
+                        key = envelope.UserIdOrMessage;
                         return true;
-                    case 1:
-                        key = (envelope.H1_request ?? throw new global::System.ArgumentNullException("request")).UserId;
+                    case HandlerId.Update:
+                        key = (envelope.Request ?? throw new global::System.ArgumentNullException("request")).UserId;
                         return true;
-                    case 2:
-                        key = envelope.H2_userId;
+                    case HandlerId.Logout:
+                        key = envelope.UserIdOrMessage;
                         return true;
                 }
                 key = default!;
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Login(envelope.H0_userId), completion);
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Await<int>(this._handlers.Update(envelope.H1_request), completion);
-                    case 2:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Logout(envelope.H2_userId, cancellationToken), completion);
-                    case 3:
-                        this._handlers.Audit(envelope.H3_message);
+                    case HandlerId.Login:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.Login(envelope.UserIdOrMessage), completion);
+                    case HandlerId.Update:
+                        return global::ExecutorGen.Runtime.Dispatch.Await<int>(
+                            this._handlers.Update(envelope.Request), completion);
+                    case HandlerId.Logout:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.Logout(envelope.UserIdOrMessage, cancellationToken), completion);
+                    case HandlerId.Audit:
+                        this._handlers.Audit(envelope.UserIdOrMessage);
                         return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
@@ -219,19 +305,19 @@ namespace Sample
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Login",
-                1 => "Update",
-                2 => "Logout",
-                3 => "Audit",
+                HandlerId.Login => "Login",
+                HandlerId.Update => "Update",
+                HandlerId.Logout => "Logout",
+                HandlerId.Audit => "Audit",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_userId },
-                1 => new object?[] { envelope.H1_request },
-                2 => new object?[] { envelope.H2_userId },
-                3 => new object?[] { envelope.H3_message },
+                HandlerId.Login => new object?[] { envelope.UserIdOrMessage },
+                HandlerId.Update => new object?[] { envelope.Request },
+                HandlerId.Logout => new object?[] { envelope.UserIdOrMessage },
+                HandlerId.Audit => new object?[] { envelope.UserIdOrMessage },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
         }

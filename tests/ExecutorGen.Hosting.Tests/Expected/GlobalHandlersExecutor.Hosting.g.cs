@@ -10,18 +10,24 @@ partial class GlobalHandlersExecutor : global::ExecutorGen.Hosting.IHostedExecut
 public static class GlobalHandlersExecutorServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="global::GlobalHandlers"/> (unless already registered) and <see cref="global::GlobalHandlersExecutor"/> as singletons, a hosted service that starts the executor
-    /// with the host and drains it when the host stops, and a health check named <c>GlobalHandlers</c>. Options bind from the configuration
-    /// section <c>Executors:GlobalHandlers</c>; <paramref name="configure"/> then has the last word.
+    /// Registers <see cref="global::GlobalHandlers"/> (unless already registered) and
+    /// <see cref="global::GlobalHandlersExecutor"/> as singletons, a hosted service that starts the executor with the
+    /// host and drains it when the host stops, and a health check named <c>GlobalHandlers</c>. Options bind from the
+    /// configuration section <c>Executors:GlobalHandlers</c>; <paramref name="configure"/> then has the last word.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the executor's options after configuration binding; optional.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
-    public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddGlobalHandlersExecutor(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)
+    public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddGlobalHandlersExecutor(
+        this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+        global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)
     {
-        global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<global::GlobalHandlers>(services);
+        global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions
+            .TryAddSingleton<global::GlobalHandlers>(services);
         return global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, "GlobalHandlers", configure,
             static (provider, options) => new global::GlobalHandlersExecutor(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::GlobalHandlers>(provider), options));
+                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                    .GetRequiredService<global::GlobalHandlers>(provider),
+                options));
     }
 }

@@ -12,14 +12,16 @@ namespace Sample
     internal static class PairsExecutorServiceCollectionExtensions
     {
         /// <summary>
-        /// Registers <see cref="global::Sample.PairsExecutor"/> as a singleton, a hosted service that starts it
-        /// with the host and drains it when the host stops, and a health check named <c>Pairs</c>. Options bind from the configuration
-        /// section <c>Executors:Pairs</c>; <paramref name="configure"/> then has the last word.
+        /// Registers <see cref="global::Sample.PairsExecutor"/> as a singleton, a hosted service that starts it with
+        /// the host and drains it when the host stops, and a health check named <c>Pairs</c>. Options bind from the
+        /// configuration section <c>Executors:Pairs</c>; <paramref name="configure"/> then has the last word.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configure">Adjusts the executor's options after configuration binding; optional.</param>
         /// <returns><paramref name="services"/>, for chaining.</returns>
-        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPairsExecutor(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddPairsExecutor(
+            this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+            global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)
         {
             return global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, "Pairs", configure,
                 static (provider, options) => new global::Sample.PairsExecutor(options));

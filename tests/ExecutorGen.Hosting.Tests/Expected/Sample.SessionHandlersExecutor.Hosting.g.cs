@@ -12,19 +12,26 @@ namespace Sample
     public static class SessionHandlersExecutorServiceCollectionExtensions
     {
         /// <summary>
-        /// Registers <see cref="global::Sample.SessionHandlers"/> (unless already registered) and <see cref="global::Sample.SessionHandlersExecutor"/> as singletons, a hosted service that starts the executor
-        /// with the host and drains it when the host stops, and a health check named <c>SessionHandlers</c>. Options bind from the configuration
-        /// section <c>Executors:SessionHandlers</c>; <paramref name="configure"/> then has the last word.
+        /// Registers <see cref="global::Sample.SessionHandlers"/> (unless already registered) and
+        /// <see cref="global::Sample.SessionHandlersExecutor"/> as singletons, a hosted service that starts the
+        /// executor with the host and drains it when the host stops, and a health check named <c>SessionHandlers</c>.
+        /// Options bind from the configuration section <c>Executors:SessionHandlers</c>; <paramref name="configure"/>
+        /// then has the last word.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configure">Adjusts the executor's options after configuration binding; optional.</param>
         /// <returns><paramref name="services"/>, for chaining.</returns>
-        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddSessionHandlersExecutor(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddSessionHandlersExecutor(
+            this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+            global::System.Action<global::ExecutorGen.ExecutorOptions>? configure = null)
         {
-            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<global::Sample.SessionHandlers>(services);
+            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions
+                .TryAddSingleton<global::Sample.SessionHandlers>(services);
             return global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, "SessionHandlers", configure,
                 static (provider, options) => new global::Sample.SessionHandlersExecutor(
-                    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.SessionHandlers>(provider), options));
+                    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                        .GetRequiredService<global::Sample.SessionHandlers>(provider),
+                    options));
         }
     }
 }

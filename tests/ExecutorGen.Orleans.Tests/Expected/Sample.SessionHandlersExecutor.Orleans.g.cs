@@ -5,7 +5,8 @@ namespace Sample
 {
     /// <summary>
     /// Runs the request handlers of <see cref="global::Sample.SessionHandlers"/> on an Orleans cluster, with the
-    /// members of the in-process executor: a key's requests run one at a time, in submission order, on its partition grain.
+    /// members of the in-process executor: a key's requests run one at a time, in submission order, on its partition
+    /// grain.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class SessionHandlersClusterExecutor : global::System.IAsyncDisposable
@@ -18,202 +19,248 @@ namespace Sample
         /// <summary>Creates the executor.</summary>
         /// <param name="grains">The cluster client (or a silo's grain factory) to send requests through.</param>
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-        public SessionHandlersClusterExecutor(global::Orleans.IGrainFactory grains, global::ExecutorGen.Orleans.ClusterExecutorOptions? options = null)
+        public SessionHandlersClusterExecutor(
+            global::Orleans.IGrainFactory grains, global::ExecutorGen.Orleans.ClusterExecutorOptions? options = null)
         {
             this._engine = new global::ExecutorGen.Orleans.ClusterExecutorEngine(grains, ExecutorName, options, this);
         }
 
-        /// <summary>Queues a request for <c>Login</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Login</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitLoginAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(0, "Login", true, userId, new object?[] { userId }), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitLoginAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForLogin(userId), cancellationToken);
 
         /// <summary>Queues a request for <c>Login</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitLogin(string userId) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(0, "Login", true, userId, new object?[] { userId }));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitLogin(string userId) => this._engine.TrySubmit(ClusterCalls.ForLogin(userId));
 
         /// <summary>Queues a request for <c>Login</c> and waits for the handler to run on the cluster.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task InvokeLoginAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(new global::ExecutorGen.Orleans.ClusterCall(0, "Login", true, userId, new object?[] { userId }), cancellationToken);
+        public global::System.Threading.Tasks.Task InvokeLoginAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(ClusterCalls.ForLogin(userId), cancellationToken);
 
-        /// <summary>Queues a request for <c>Update</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Update</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitUpdateAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(1, "Update", true, (request ?? throw new global::System.ArgumentNullException("request")).UserId, new object?[] { request }), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitUpdateAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForUpdate(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Update</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(1, "Update", true, (request ?? throw new global::System.ArgumentNullException("request")).UserId, new object?[] { request }), cancellationToken);
-
-        /// <summary>Queues a request for <c>Update</c> if that needs no waiting.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitUpdate(global::Sample.UpdateRequest request) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(1, "Update", true, (request ?? throw new global::System.ArgumentNullException("request")).UserId, new object?[] { request }));
+        /// <inheritdoc cref="SubmitUpdateAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForUpdate(request), cancellationToken);
 
         /// <summary>Queues a request for <c>Update</c> if that needs no waiting.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::Sample.UpdateRequest request) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(1, "Update", true, (request ?? throw new global::System.ArgumentNullException("request")).UserId, new object?[] { request }));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitUpdate(global::Sample.UpdateRequest request)
+            => this._engine.TrySubmit(ClusterCalls.ForUpdate(request));
+
+        /// <inheritdoc cref="TrySubmitUpdate"/>
+        public bool TrySubmit(global::Sample.UpdateRequest request)
+            => this._engine.TrySubmit(ClusterCalls.ForUpdate(request));
 
         /// <summary>Queues a request for <c>Update</c> and waits for the handler to run on the cluster.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
         /// <returns>The handler's result; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeUpdateAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(new global::ExecutorGen.Orleans.ClusterCall(1, "Update", true, (request ?? throw new global::System.ArgumentNullException("request")).UserId, new object?[] { request }), cancellationToken);
+        public global::System.Threading.Tasks.Task<int> InvokeUpdateAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(ClusterCalls.ForUpdate(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Update</c> and waits for the handler to run on the cluster.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(global::Sample.UpdateRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(new global::ExecutorGen.Orleans.ClusterCall(1, "Update", true, (request ?? throw new global::System.ArgumentNullException("request")).UserId, new object?[] { request }), cancellationToken);
+        /// <inheritdoc cref="InvokeUpdateAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            global::Sample.UpdateRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(ClusterCalls.ForUpdate(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Logout</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Logout</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitLogoutAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(2, "Logout", true, userId, new object?[] { userId }), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitLogoutAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForLogout(userId), cancellationToken);
 
         /// <summary>Queues a request for <c>Logout</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitLogout(string userId) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(2, "Logout", true, userId, new object?[] { userId }));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitLogout(string userId) => this._engine.TrySubmit(ClusterCalls.ForLogout(userId));
 
         /// <summary>Queues a request for <c>Logout</c> and waits for the handler to run on the cluster.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task InvokeLogoutAsync(string userId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(new global::ExecutorGen.Orleans.ClusterCall(2, "Logout", true, userId, new object?[] { userId }), cancellationToken);
+        public global::System.Threading.Tasks.Task InvokeLogoutAsync(
+            string userId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(ClusterCalls.ForLogout(userId), cancellationToken);
 
-        /// <summary>Queues a request for <c>Order</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Order</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitOrderAsync(global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(3, "Order", true, ((order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id, new object?[] { order }), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitOrderAsync(
+            global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForOrder(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Order</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(3, "Order", true, ((order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id, new object?[] { order }), cancellationToken);
-
-        /// <summary>Queues a request for <c>Order</c> if that needs no waiting.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitOrder(global::Sample.OrderRequest order) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(3, "Order", true, ((order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id, new object?[] { order }));
+        /// <inheritdoc cref="SubmitOrderAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForOrder(order), cancellationToken);
 
         /// <summary>Queues a request for <c>Order</c> if that needs no waiting.</summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::Sample.OrderRequest order) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(3, "Order", true, ((order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id, new object?[] { order }));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitOrder(global::Sample.OrderRequest order)
+            => this._engine.TrySubmit(ClusterCalls.ForOrder(order));
+
+        /// <inheritdoc cref="TrySubmitOrder"/>
+        public bool TrySubmit(global::Sample.OrderRequest order)
+            => this._engine.TrySubmit(ClusterCalls.ForOrder(order));
 
         /// <summary>Queues a request for <c>Order</c> and waits for the handler to run on the cluster.</summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
         /// <returns>The handler's result; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task<string> InvokeOrderAsync(global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(new global::ExecutorGen.Orleans.ClusterCall(3, "Order", true, ((order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id, new object?[] { order }), cancellationToken);
+        public global::System.Threading.Tasks.Task<string> InvokeOrderAsync(
+            global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<string>(ClusterCalls.ForOrder(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Order</c> and waits for the handler to run on the cluster.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task<string> InvokeAsync(global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(new global::ExecutorGen.Orleans.ClusterCall(3, "Order", true, ((order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id, new object?[] { order }), cancellationToken);
+        /// <inheritdoc cref="InvokeOrderAsync"/>
+        public global::System.Threading.Tasks.Task<string> InvokeAsync(
+            global::Sample.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<string>(ClusterCalls.ForOrder(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Touch</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Touch</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="count">The handler's <c>count</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitTouchAsync(string userId, int count, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(4, "Touch", true, userId, new object?[] { userId, count }), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitTouchAsync(
+            string userId, int count, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForTouch(userId, count), cancellationToken);
 
-        /// <summary>Queues a request for <c>Touch</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="count">The handler's <c>count</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(string userId, int count, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(4, "Touch", true, userId, new object?[] { userId, count }), cancellationToken);
+        /// <inheritdoc cref="SubmitTouchAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            string userId, int count, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForTouch(userId, count), cancellationToken);
 
         /// <summary>Queues a request for <c>Touch</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="count">The handler's <c>count</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitTouch(string userId, int count) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(4, "Touch", true, userId, new object?[] { userId, count }));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitTouch(string userId, int count)
+            => this._engine.TrySubmit(ClusterCalls.ForTouch(userId, count));
 
-        /// <summary>Queues a request for <c>Touch</c> if that needs no waiting.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="count">The handler's <c>count</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(string userId, int count) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(4, "Touch", true, userId, new object?[] { userId, count }));
-
-        /// <summary>Queues a request for <c>Touch</c> and waits for the handler to run on the cluster.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="count">The handler's <c>count</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task InvokeTouchAsync(string userId, int count, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(new global::ExecutorGen.Orleans.ClusterCall(4, "Touch", true, userId, new object?[] { userId, count }), cancellationToken);
+        /// <inheritdoc cref="TrySubmitTouch"/>
+        public bool TrySubmit(string userId, int count) => this._engine.TrySubmit(ClusterCalls.ForTouch(userId, count));
 
         /// <summary>Queues a request for <c>Touch</c> and waits for the handler to run on the cluster.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="count">The handler's <c>count</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(string userId, int count, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(new global::ExecutorGen.Orleans.ClusterCall(4, "Touch", true, userId, new object?[] { userId, count }), cancellationToken);
+        public global::System.Threading.Tasks.Task InvokeTouchAsync(
+            string userId, int count, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(ClusterCalls.ForTouch(userId, count), cancellationToken);
 
-        /// <summary>Queues a request for <c>Count</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeTouchAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            string userId, int count, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(ClusterCalls.ForTouch(userId, count), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Count</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="since">The handler's <c>since</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitCountAsync(string userId, long since, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(5, "Count", true, userId, new object?[] { userId, since }), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitCountAsync(
+            string userId, long since, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForCount(userId, since), cancellationToken);
 
-        /// <summary>Queues a request for <c>Count</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="since">The handler's <c>since</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(string userId, long since, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(new global::ExecutorGen.Orleans.ClusterCall(5, "Count", true, userId, new object?[] { userId, since }), cancellationToken);
-
-        /// <summary>Queues a request for <c>Count</c> if that needs no waiting.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="since">The handler's <c>since</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitCount(string userId, long since) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(5, "Count", true, userId, new object?[] { userId, since }));
+        /// <inheritdoc cref="SubmitCountAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            string userId, long since, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(ClusterCalls.ForCount(userId, since), cancellationToken);
 
         /// <summary>Queues a request for <c>Count</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="since">The handler's <c>since</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(string userId, long since) => this._engine.TrySubmit(new global::ExecutorGen.Orleans.ClusterCall(5, "Count", true, userId, new object?[] { userId, since }));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitCount(string userId, long since)
+            => this._engine.TrySubmit(ClusterCalls.ForCount(userId, since));
+
+        /// <inheritdoc cref="TrySubmitCount"/>
+        public bool TrySubmit(string userId, long since)
+            => this._engine.TrySubmit(ClusterCalls.ForCount(userId, since));
 
         /// <summary>Queues a request for <c>Count</c> and waits for the handler to run on the cluster.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="since">The handler's <c>since</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
         /// <returns>The handler's result; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeCountAsync(string userId, long since, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(new global::ExecutorGen.Orleans.ClusterCall(5, "Count", true, userId, new object?[] { userId, since }), cancellationToken);
+        public global::System.Threading.Tasks.Task<int> InvokeCountAsync(
+            string userId, long since, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(ClusterCalls.ForCount(userId, since), cancellationToken);
 
-        /// <summary>Queues a request for <c>Count</c> and waits for the handler to run on the cluster.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="since">The handler's <c>since</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's exception.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(string userId, long since, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(new global::ExecutorGen.Orleans.ClusterCall(5, "Count", true, userId, new object?[] { userId, since }), cancellationToken);
+        /// <inheritdoc cref="InvokeCountAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            string userId, long since, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(ClusterCalls.ForCount(userId, since), cancellationToken);
 
         /// <summary>Takes a snapshot of this client's counters, queue, calls in flight and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -228,45 +275,116 @@ namespace Sample
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Redeliveries a grain answered from its de-duplication mark: the request had run, only its reply was lost.</summary>
+        /// <summary>
+        /// Redeliveries a grain answered from its de-duplication mark: the request had run, only its reply was lost.
+        /// </summary>
         public long Replayed => this._engine.Replayed;
 
-        /// <summary>Stops accepting requests and waits for the accepted ones; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> sends every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the ones not yet sent unprocessed.</param>
+        /// <summary>
+        /// Stops accepting requests and waits for the accepted ones; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> sends every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the ones not yet sent unprocessed.</param>
         /// <param name="timeout">How long to wait; <see langword="null"/> waits as long as it takes.</param>
         /// <returns>What completed, and every accepted request that was never sent.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>Calls the handlers on a silo: a handler index and its boxed arguments become the typed call.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Login,
+            Update,
+            Logout,
+            Order,
+            Touch,
+            Count,
+        }
+
+        /// <summary>The calls the engine sends to the cluster, one factory per handler.</summary>
+        private static class ClusterCalls
+        {
+            public static global::ExecutorGen.Orleans.ClusterCall ForLogin(string userId)
+                => new((int)HandlerId.Login, "Login", Keyed: true, userId, new object?[] { userId });
+
+            public static global::ExecutorGen.Orleans.ClusterCall ForUpdate(global::Sample.UpdateRequest request)
+                => new(
+                    (int)HandlerId.Update,
+                    "Update",
+                    Keyed: true,
+                    (request ?? throw new global::System.ArgumentNullException("request")).UserId,
+                    new object?[] { request });
+
+            public static global::ExecutorGen.Orleans.ClusterCall ForLogout(string userId)
+                => new((int)HandlerId.Logout, "Logout", Keyed: true, userId, new object?[] { userId });
+
+            public static global::ExecutorGen.Orleans.ClusterCall ForOrder(global::Sample.OrderRequest order)
+                => new((int)HandlerId.Order, "Order", Keyed: true, KeyOfOrder(order), new object?[] { order });
+
+            public static global::ExecutorGen.Orleans.ClusterCall ForTouch(string userId, int count)
+                => new((int)HandlerId.Touch, "Touch", Keyed: true, userId, new object?[] { userId, count });
+
+            public static global::ExecutorGen.Orleans.ClusterCall ForCount(string userId, long since)
+                => new((int)HandlerId.Count, "Count", Keyed: true, userId, new object?[] { userId, since });
+
+            /// <summary>Reads the partition key of a request for <c>Order</c>.</summary>
+            private static string KeyOfOrder(global::Sample.OrderRequest order)
+            {
+                if (order is null)
+                {
+                    throw new global::System.ArgumentNullException("order");
+                }
+                var customer = order.Customer;
+                if (customer is null)
+                {
+                    throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order");
+                }
+                return customer.Id;
+            }
+        }
+
+        /// <summary>Calls the handlers on a silo: a handler id and its boxed arguments become the typed call.</summary>
         public sealed class Dispatcher : global::ExecutorGen.Orleans.IClusterDispatcher
         {
             private readonly global::Sample.SessionHandlers _handlers;
 
             /// <summary>Creates the dispatcher.</summary>
             /// <param name="handlers">The handler instance every request is dispatched to.</param>
-            public Dispatcher(global::Sample.SessionHandlers handlers) => this._handlers = handlers ?? throw new global::System.ArgumentNullException(nameof(handlers));
+            public Dispatcher(global::Sample.SessionHandlers handlers)
+                => this._handlers = handlers ?? throw new global::System.ArgumentNullException(nameof(handlers));
 
             /// <inheritdoc/>
-            public global::System.Threading.Tasks.ValueTask<object?> DispatchAsync(int handler, object?[] arguments, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask<object?> DispatchAsync(
+                int handler, object?[] arguments, global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (handler)
                 {
-                    case 0:
-                        return global::ExecutorGen.Orleans.ClusterDispatch.Await(this._handlers.Login((string)arguments[0]!, cancellationToken));
-                    case 1:
-                        return global::ExecutorGen.Orleans.ClusterDispatch.Await<int>(this._handlers.Update((global::Sample.UpdateRequest)arguments[0]!));
-                    case 2:
+                    case (int)HandlerId.Login:
+                        return global::ExecutorGen.Orleans.ClusterDispatch.Await(
+                            this._handlers.Login((string)arguments[0]!, cancellationToken));
+                    case (int)HandlerId.Update:
+                        return global::ExecutorGen.Orleans.ClusterDispatch.Await<int>(
+                            this._handlers.Update((global::Sample.UpdateRequest)arguments[0]!));
+                    case (int)HandlerId.Logout:
                         this._handlers.Logout((string)arguments[0]!);
                         return new global::System.Threading.Tasks.ValueTask<object?>((object?)null);
-                    case 3:
-                        return global::ExecutorGen.Orleans.ClusterDispatch.Await<string>(this._handlers.Order((global::Sample.OrderRequest)arguments[0]!));
-                    case 4:
-                        return global::ExecutorGen.Orleans.ClusterDispatch.Await(this._handlers.Touch((string)arguments[0]!, (int)arguments[1]!));
-                    case 5:
-                        return new global::System.Threading.Tasks.ValueTask<object?>(global::Sample.SessionHandlers.Count((string)arguments[0]!, (long)arguments[1]!));
+                    case (int)HandlerId.Order:
+                        return global::ExecutorGen.Orleans.ClusterDispatch.Await<string>(
+                            this._handlers.Order((global::Sample.OrderRequest)arguments[0]!));
+                    case (int)HandlerId.Touch:
+                        return global::ExecutorGen.Orleans.ClusterDispatch.Await(
+                            this._handlers.Touch((string)arguments[0]!, (int)arguments[1]!));
+                    case (int)HandlerId.Count:
+                        return new global::System.Threading.Tasks.ValueTask<object?>(
+                            global::Sample.SessionHandlers.Count((string)arguments[0]!, (long)arguments[1]!));
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(handler));
                 }
@@ -279,16 +397,22 @@ namespace Sample
     public static class SessionHandlersClusterExecutorServiceCollectionExtensions
     {
         /// <summary>
-        /// Registers <see cref="global::Sample.SessionHandlers"/> as a singleton (unless already registered) and lets this silo's partition grains run the requests of <see cref="global::Sample.SessionHandlersClusterExecutor"/>.
-        /// The silo also needs a grain storage named <see cref="global::ExecutorGen.Orleans.ClusterHandlers.StorageName"/> for the de-duplication marks.
+        /// Registers <see cref="global::Sample.SessionHandlers"/> as a singleton (unless already registered) and lets
+        /// this silo's partition grains run the requests of
+        /// <see cref="global::Sample.SessionHandlersClusterExecutor"/>. The silo also needs a grain storage named
+        /// <see cref="global::ExecutorGen.Orleans.ClusterHandlers.StorageName"/> for the de-duplication marks.
         /// </summary>
         /// <param name="services">The silo's service collection.</param>
         /// <returns><paramref name="services"/>, for chaining.</returns>
-        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddSessionHandlersClusterHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddSessionHandlersClusterHandlers(
+            this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
         {
-            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<global::Sample.SessionHandlers>(services);
-            return global::ExecutorGen.Orleans.ClusterHandlers.Add(services, global::Sample.SessionHandlersClusterExecutor.ExecutorName, static provider => new global::Sample.SessionHandlersClusterExecutor.Dispatcher(
-                global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Sample.SessionHandlers>(provider)));
+            global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions
+                .TryAddSingleton<global::Sample.SessionHandlers>(services);
+            return global::ExecutorGen.Orleans.ClusterHandlers.Add(services, global::Sample.SessionHandlersClusterExecutor.ExecutorName,
+                static provider => new global::Sample.SessionHandlersClusterExecutor.Dispatcher(
+                    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                        .GetRequiredService<global::Sample.SessionHandlers>(provider)));
         }
     }
 }

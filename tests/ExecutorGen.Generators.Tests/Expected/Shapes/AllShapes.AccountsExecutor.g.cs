@@ -4,8 +4,8 @@
 namespace AllShapes
 {
     /// <summary>
-    /// Runs the request handlers of <see cref="global::AllShapes.Accounts"/> on a pool of workers: requests with
-    /// equal partition keys run one at a time in submission order, others in parallel.
+    /// Runs the request handlers of <see cref="global::AllShapes.Accounts"/> on a pool of workers: requests with equal
+    /// partition keys run one at a time in submission order, others in parallel.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class AccountsExecutor : global::System.IAsyncDisposable
@@ -15,237 +15,307 @@ namespace AllShapes
         /// <summary>Creates the executor and starts its workers.</summary>
         /// <param name="handlers">The handler instance every request is dispatched to.</param>
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
-        public AccountsExecutor(global::AllShapes.Accounts handlers, global::ExecutorGen.ExecutorOptions? options = null)
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+        /// <see langword="null"/>.</exception>
+        public AccountsExecutor(
+            global::AllShapes.Accounts handlers, global::ExecutorGen.ExecutorOptions? options = null)
         {
             if (handlers is null)
             {
                 throw new global::System.ArgumentNullException(nameof(handlers));
             }
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(new Dispatcher(handlers), options, "AllShapes.AccountsExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(
+                new Dispatcher(handlers), options, "AllShapes.AccountsExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Open</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Open</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="tier">The handler's <c>tier</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitOpenAsync(string userId, global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForOpen(userId, tier), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitOpenAsync(
+            string userId,
+            global::AllShapes.Tier tier,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForOpen(userId, tier), cancellationToken);
 
-        /// <summary>Queues a request for <c>Open</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="tier">The handler's <c>tier</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(string userId, global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForOpen(userId, tier), cancellationToken);
+        /// <inheritdoc cref="SubmitOpenAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            string userId,
+            global::AllShapes.Tier tier,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForOpen(userId, tier), cancellationToken);
 
         /// <summary>Queues a request for <c>Open</c> if that needs no waiting.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="tier">The handler's <c>tier</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitOpen(string userId, global::AllShapes.Tier tier) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForOpen(userId, tier));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitOpen(string userId, global::AllShapes.Tier tier)
+            => this._engine.TrySubmit(Envelope.ForOpen(userId, tier));
 
-        /// <summary>Queues a request for <c>Open</c> if that needs no waiting.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="tier">The handler's <c>tier</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(string userId, global::AllShapes.Tier tier) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForOpen(userId, tier));
-
-        /// <summary>Queues a request for <c>Open</c> and waits for the handler to run.</summary>
-        /// <param name="userId">The handler's <c>userId</c> argument.</param>
-        /// <param name="tier">The handler's <c>tier</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeOpenAsync(string userId, global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.AccountsExecutor.Envelope.ForOpen(userId, tier), cancellationToken);
+        /// <inheritdoc cref="TrySubmitOpen"/>
+        public bool TrySubmit(string userId, global::AllShapes.Tier tier)
+            => this._engine.TrySubmit(Envelope.ForOpen(userId, tier));
 
         /// <summary>Queues a request for <c>Open</c> and waits for the handler to run.</summary>
         /// <param name="userId">The handler's <c>userId</c> argument.</param>
         /// <param name="tier">The handler's <c>tier</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(string userId, global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.AccountsExecutor.Envelope.ForOpen(userId, tier), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeOpenAsync(
+            string userId,
+            global::AllShapes.Tier tier,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForOpen(userId, tier), cancellationToken);
 
-        /// <summary>Queues a request for <c>Deposit</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeOpenAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            string userId,
+            global::AllShapes.Tier tier,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForOpen(userId, tier), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Deposit</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitDepositAsync(global::AllShapes.DepositRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForDeposit(request), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitDepositAsync(
+            global::AllShapes.DepositRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForDeposit(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Deposit</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.DepositRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForDeposit(request), cancellationToken);
+        /// <inheritdoc cref="SubmitDepositAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.DepositRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForDeposit(request), cancellationToken);
 
         /// <summary>Queues a request for <c>Deposit</c> if that needs no waiting.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitDeposit(global::AllShapes.DepositRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForDeposit(request));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitDeposit(global::AllShapes.DepositRequest request)
+            => this._engine.TrySubmit(Envelope.ForDeposit(request));
 
-        /// <summary>Queues a request for <c>Deposit</c> if that needs no waiting.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.DepositRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForDeposit(request));
-
-        /// <summary>Queues a request for <c>Deposit</c> and waits for the handler to run.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeDepositAsync(global::AllShapes.DepositRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::AllShapes.AccountsExecutor.Envelope.ForDeposit(request), cancellationToken);
+        /// <inheritdoc cref="TrySubmitDeposit"/>
+        public bool TrySubmit(global::AllShapes.DepositRequest request)
+            => this._engine.TrySubmit(Envelope.ForDeposit(request));
 
         /// <summary>Queues a request for <c>Deposit</c> and waits for the handler to run.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(global::AllShapes.DepositRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::AllShapes.AccountsExecutor.Envelope.ForDeposit(request), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<int> InvokeDepositAsync(
+            global::AllShapes.DepositRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForDeposit(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Charge</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeDepositAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            global::AllShapes.DepositRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForDeposit(request), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Charge</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitChargeAsync(global::AllShapes.ChargeRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForCharge(request), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitChargeAsync(
+            global::AllShapes.ChargeRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForCharge(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Charge</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.ChargeRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForCharge(request), cancellationToken);
+        /// <inheritdoc cref="SubmitChargeAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.ChargeRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForCharge(request), cancellationToken);
 
         /// <summary>Queues a request for <c>Charge</c> if that needs no waiting.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitCharge(global::AllShapes.ChargeRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForCharge(request));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitCharge(global::AllShapes.ChargeRequest request)
+            => this._engine.TrySubmit(Envelope.ForCharge(request));
 
-        /// <summary>Queues a request for <c>Charge</c> if that needs no waiting.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.ChargeRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForCharge(request));
-
-        /// <summary>Queues a request for <c>Charge</c> and waits for the handler to run.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeChargeAsync(global::AllShapes.ChargeRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::AllShapes.AccountsExecutor.Envelope.ForCharge(request), cancellationToken);
+        /// <inheritdoc cref="TrySubmitCharge"/>
+        public bool TrySubmit(global::AllShapes.ChargeRequest request)
+            => this._engine.TrySubmit(Envelope.ForCharge(request));
 
         /// <summary>Queues a request for <c>Charge</c> and waits for the handler to run.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(global::AllShapes.ChargeRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::AllShapes.AccountsExecutor.Envelope.ForCharge(request), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<int> InvokeChargeAsync(
+            global::AllShapes.ChargeRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForCharge(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Touch</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeChargeAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            global::AllShapes.ChargeRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForCharge(request), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Touch</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitTouchAsync(global::AllShapes.TouchRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForTouch(request), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitTouchAsync(
+            global::AllShapes.TouchRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForTouch(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Touch</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.TouchRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForTouch(request), cancellationToken);
+        /// <inheritdoc cref="SubmitTouchAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.TouchRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForTouch(request), cancellationToken);
 
         /// <summary>Queues a request for <c>Touch</c> if that needs no waiting.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitTouch(global::AllShapes.TouchRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForTouch(request));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitTouch(global::AllShapes.TouchRequest request)
+            => this._engine.TrySubmit(Envelope.ForTouch(request));
 
-        /// <summary>Queues a request for <c>Touch</c> if that needs no waiting.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.TouchRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForTouch(request));
-
-        /// <summary>Queues a request for <c>Touch</c> and waits for the handler to run.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeTouchAsync(global::AllShapes.TouchRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.AccountsExecutor.Envelope.ForTouch(request), cancellationToken);
+        /// <inheritdoc cref="TrySubmitTouch"/>
+        public bool TrySubmit(global::AllShapes.TouchRequest request)
+            => this._engine.TrySubmit(Envelope.ForTouch(request));
 
         /// <summary>Queues a request for <c>Touch</c> and waits for the handler to run.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(global::AllShapes.TouchRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.AccountsExecutor.Envelope.ForTouch(request), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeTouchAsync(
+            global::AllShapes.TouchRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForTouch(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Close</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeTouchAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            global::AllShapes.TouchRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForTouch(request), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Close</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitCloseAsync(global::AllShapes.CloseRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForClose(request), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitCloseAsync(
+            global::AllShapes.CloseRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForClose(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Close</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.CloseRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForClose(request), cancellationToken);
+        /// <inheritdoc cref="SubmitCloseAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.CloseRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForClose(request), cancellationToken);
 
         /// <summary>Queues a request for <c>Close</c> if that needs no waiting.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitClose(global::AllShapes.CloseRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForClose(request));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitClose(global::AllShapes.CloseRequest request)
+            => this._engine.TrySubmit(Envelope.ForClose(request));
 
-        /// <summary>Queues a request for <c>Close</c> if that needs no waiting.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.CloseRequest request) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForClose(request));
-
-        /// <summary>Queues a request for <c>Close</c> and waits for the handler to run.</summary>
-        /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<string> InvokeCloseAsync(global::AllShapes.CloseRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(global::AllShapes.AccountsExecutor.Envelope.ForClose(request), cancellationToken);
+        /// <inheritdoc cref="TrySubmitClose"/>
+        public bool TrySubmit(global::AllShapes.CloseRequest request)
+            => this._engine.TrySubmit(Envelope.ForClose(request));
 
         /// <summary>Queues a request for <c>Close</c> and waits for the handler to run.</summary>
         /// <param name="request">The handler's <c>request</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<string> InvokeAsync(global::AllShapes.CloseRequest request, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(global::AllShapes.AccountsExecutor.Envelope.ForClose(request), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<string> InvokeCloseAsync(
+            global::AllShapes.CloseRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<string>(Envelope.ForClose(request), cancellationToken);
 
-        /// <summary>Queues a request for <c>Audit</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeCloseAsync"/>
+        public global::System.Threading.Tasks.Task<string> InvokeAsync(
+            global::AllShapes.CloseRequest request,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<string>(Envelope.ForClose(request), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Audit</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="message">The handler's <c>message</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAuditAsync(string message, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForAudit(message), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitAuditAsync(
+            string message, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForAudit(message), cancellationToken);
 
-        /// <summary>Queues a request for <c>Audit</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(string message, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.AccountsExecutor.Envelope.ForAudit(message), cancellationToken);
-
-        /// <summary>Queues a request for <c>Audit</c> if that needs no waiting.</summary>
-        /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitAudit(string message) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForAudit(message));
+        /// <inheritdoc cref="SubmitAuditAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            string message, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForAudit(message), cancellationToken);
 
         /// <summary>Queues a request for <c>Audit</c> if that needs no waiting.</summary>
         /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(string message) => this._engine.TrySubmit(global::AllShapes.AccountsExecutor.Envelope.ForAudit(message));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitAudit(string message) => this._engine.TrySubmit(Envelope.ForAudit(message));
+
+        /// <inheritdoc cref="TrySubmitAudit"/>
+        public bool TrySubmit(string message) => this._engine.TrySubmit(Envelope.ForAudit(message));
 
         /// <summary>Queues a request for <c>Audit</c> and waits for the handler to run.</summary>
         /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAuditAsync(string message, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.AccountsExecutor.Envelope.ForAudit(message), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeAuditAsync(
+            string message, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForAudit(message), cancellationToken);
 
-        /// <summary>Queues a request for <c>Audit</c> and waits for the handler to run.</summary>
-        /// <param name="message">The handler's <c>message</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(string message, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.AccountsExecutor.Envelope.ForAudit(message), cancellationToken);
+        /// <inheritdoc cref="InvokeAuditAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            string message, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForAudit(message), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -260,57 +330,94 @@ namespace AllShapes
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <summary>
+        /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its
+        /// queued requests run again, in order.
+        /// </summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>
         public bool ResumeKey(string key) => this._engine.ResumeKey(key);
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Open,
+            Deposit,
+            Charge,
+            Touch,
+            Close,
+            Audit,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public string H0_userId;
-            public global::AllShapes.Tier H0_tier;
-            public global::AllShapes.DepositRequest H1_request;
-            public global::AllShapes.ChargeRequest H2_request;
-            public global::AllShapes.TouchRequest H3_request;
-            public global::AllShapes.CloseRequest H4_request;
-            public string H5_message;
+            public HandlerId Handler;
+            public string UserIdOrMessage;
+            public global::AllShapes.Tier Tier;
+            public global::AllShapes.DepositRequest Request;
+            public global::AllShapes.ChargeRequest Request2;
+            public global::AllShapes.TouchRequest Request3;
+            public global::AllShapes.CloseRequest Request4;
 
-            public static Envelope ForOpen(string userId, global::AllShapes.Tier tier) => new Envelope { Handler = 0, H0_userId = userId, H0_tier = tier };
+            public static Envelope ForOpen(string userId, global::AllShapes.Tier tier)
+                => new() { Handler = HandlerId.Open, UserIdOrMessage = userId, Tier = tier };
 
-            public static Envelope ForDeposit(global::AllShapes.DepositRequest request) => new Envelope { Handler = 1, H1_request = request };
+            public static Envelope ForDeposit(global::AllShapes.DepositRequest request)
+                => new() { Handler = HandlerId.Deposit, Request = request };
 
-            public static Envelope ForCharge(global::AllShapes.ChargeRequest request) => new Envelope { Handler = 2, H2_request = request };
+            public static Envelope ForCharge(global::AllShapes.ChargeRequest request)
+                => new() { Handler = HandlerId.Charge, Request2 = request };
 
-            public static Envelope ForTouch(global::AllShapes.TouchRequest request) => new Envelope { Handler = 3, H3_request = request };
+            public static Envelope ForTouch(global::AllShapes.TouchRequest request)
+                => new() { Handler = HandlerId.Touch, Request3 = request };
 
-            public static Envelope ForClose(global::AllShapes.CloseRequest request) => new Envelope { Handler = 4, H4_request = request };
+            public static Envelope ForClose(global::AllShapes.CloseRequest request)
+                => new() { Handler = HandlerId.Close, Request4 = request };
 
-            public static Envelope ForAudit(string message) => new Envelope { Handler = 5, H5_message = message };
+            public static Envelope ForAudit(string message)
+                => new() { Handler = HandlerId.Audit, UserIdOrMessage = message };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -324,43 +431,50 @@ namespace AllShapes
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        key = envelope.H0_userId;
+                    case HandlerId.Open:
+                        key = envelope.UserIdOrMessage;
                         return true;
-                    case 1:
-                        key = (envelope.H1_request ?? throw new global::System.ArgumentNullException("request")).UserId;
+                    case HandlerId.Deposit:
+                        key = (envelope.Request ?? throw new global::System.ArgumentNullException("request")).UserId;
                         return true;
-                    case 2:
-                        key = (envelope.H2_request ?? throw new global::System.ArgumentNullException("request")).UserId;
+                    case HandlerId.Charge:
+                        key = (envelope.Request2 ?? throw new global::System.ArgumentNullException("request")).UserId;
                         return true;
-                    case 3:
-                        key = envelope.H3_request.UserId;
+                    case HandlerId.Touch:
+                        key = envelope.Request3.UserId;
                         return true;
-                    case 4:
-                        key = envelope.H4_request.UserId;
+                    case HandlerId.Close:
+                        key = envelope.Request4.UserId;
                         return true;
                 }
                 key = default!;
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Open(envelope.H0_userId, envelope.H0_tier), completion);
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(completion, this._handlers.Deposit(envelope.H1_request));
-                    case 2:
-                        return global::ExecutorGen.Runtime.Dispatch.Await<int>(this._handlers.Charge(envelope.H2_request, cancellationToken), completion);
-                    case 3:
-                        this._handlers.Touch(envelope.H3_request);
+                    case HandlerId.Open:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.Open(envelope.UserIdOrMessage, envelope.Tier), completion);
+                    case HandlerId.Deposit:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(
+                            completion, this._handlers.Deposit(envelope.Request));
+                    case HandlerId.Charge:
+                        return global::ExecutorGen.Runtime.Dispatch.Await<int>(
+                            this._handlers.Charge(envelope.Request2, cancellationToken), completion);
+                    case HandlerId.Touch:
+                        this._handlers.Touch(envelope.Request3);
                         return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
-                    case 4:
-                        return global::ExecutorGen.Runtime.Dispatch.Await<string>(this._handlers.Close(envelope.H4_request), completion);
-                    case 5:
-                        this._handlers.Audit(envelope.H5_message);
+                    case HandlerId.Close:
+                        return global::ExecutorGen.Runtime.Dispatch.Await<string>(
+                            this._handlers.Close(envelope.Request4), completion);
+                    case HandlerId.Audit:
+                        this._handlers.Audit(envelope.UserIdOrMessage);
                         return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
@@ -369,23 +483,23 @@ namespace AllShapes
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Open",
-                1 => "Deposit",
-                2 => "Charge",
-                3 => "Touch",
-                4 => "Close",
-                5 => "Audit",
+                HandlerId.Open => "Open",
+                HandlerId.Deposit => "Deposit",
+                HandlerId.Charge => "Charge",
+                HandlerId.Touch => "Touch",
+                HandlerId.Close => "Close",
+                HandlerId.Audit => "Audit",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_userId, envelope.H0_tier },
-                1 => new object?[] { envelope.H1_request },
-                2 => new object?[] { envelope.H2_request },
-                3 => new object?[] { envelope.H3_request },
-                4 => new object?[] { envelope.H4_request },
-                5 => new object?[] { envelope.H5_message },
+                HandlerId.Open => new object?[] { envelope.UserIdOrMessage, envelope.Tier },
+                HandlerId.Deposit => new object?[] { envelope.Request },
+                HandlerId.Charge => new object?[] { envelope.Request2 },
+                HandlerId.Touch => new object?[] { envelope.Request3 },
+                HandlerId.Close => new object?[] { envelope.Request4 },
+                HandlerId.Audit => new object?[] { envelope.UserIdOrMessage },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
         }

@@ -6,8 +6,8 @@ namespace AllShapes
     partial class Catalog
     {
         /// <summary>
-        /// Runs the request handlers of <see cref="global::AllShapes.Catalog.ById"/> on a pool of workers: requests with
-        /// equal partition keys run one at a time in submission order, others in parallel.
+        /// Runs the request handlers of <see cref="global::AllShapes.Catalog.ById"/> on a pool of workers: requests
+        /// with equal partition keys run one at a time in submission order, others in parallel.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
         public sealed partial class ByIdExecutor : global::System.IAsyncDisposable
@@ -17,51 +17,60 @@ namespace AllShapes
             /// <summary>Creates the executor and starts its workers.</summary>
             /// <param name="handlers">The handler instance every request is dispatched to.</param>
             /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-            /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
-            public ByIdExecutor(global::AllShapes.Catalog.ById handlers, global::ExecutorGen.ExecutorOptions? options = null)
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+            /// <see langword="null"/>.</exception>
+            public ByIdExecutor(
+                global::AllShapes.Catalog.ById handlers, global::ExecutorGen.ExecutorOptions? options = null)
             {
                 if (handlers is null)
                 {
                     throw new global::System.ArgumentNullException(nameof(handlers));
                 }
-                this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<long, Envelope, Dispatcher>(new Dispatcher(handlers), options, "AllShapes.Catalog.ByIdExecutor", this);
+                this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<long, Envelope, Dispatcher>(
+                    new Dispatcher(handlers), options, "AllShapes.Catalog.ByIdExecutor", this);
             }
 
-            /// <summary>Queues a request for <c>Get</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+            /// <summary>
+            /// Queues a request for <c>Get</c>; while the executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+            /// </summary>
             /// <param name="id">The handler's <c>id</c> argument.</param>
             /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
             /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitGetAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.Catalog.ByIdExecutor.Envelope.ForGet(id), cancellationToken);
+            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+            public global::System.Threading.Tasks.ValueTask SubmitGetAsync(
+                long id, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForGet(id), cancellationToken);
 
-            /// <summary>Queues a request for <c>Get</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-            /// <param name="id">The handler's <c>id</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-            /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.Catalog.ByIdExecutor.Envelope.ForGet(id), cancellationToken);
-
-            /// <summary>Queues a request for <c>Get</c> if that needs no waiting.</summary>
-            /// <param name="id">The handler's <c>id</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmitGet(long id) => this._engine.TrySubmit(global::AllShapes.Catalog.ByIdExecutor.Envelope.ForGet(id));
+            /// <inheritdoc cref="SubmitGetAsync"/>
+            public global::System.Threading.Tasks.ValueTask SubmitAsync(
+                long id, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForGet(id), cancellationToken);
 
             /// <summary>Queues a request for <c>Get</c> if that needs no waiting.</summary>
             /// <param name="id">The handler's <c>id</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmit(long id) => this._engine.TrySubmit(global::AllShapes.Catalog.ByIdExecutor.Envelope.ForGet(id));
+            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor
+            /// is full or shutting down.</returns>
+            public bool TrySubmitGet(long id) => this._engine.TrySubmit(Envelope.ForGet(id));
+
+            /// <inheritdoc cref="TrySubmitGet"/>
+            public bool TrySubmit(long id) => this._engine.TrySubmit(Envelope.ForGet(id));
 
             /// <summary>Queues a request for <c>Get</c> and waits for the handler to run.</summary>
             /// <param name="id">The handler's <c>id</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<long> InvokeGetAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<long>(global::AllShapes.Catalog.ByIdExecutor.Envelope.ForGet(id), cancellationToken);
+            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+            /// request.</param>
+            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+            /// up.</returns>
+            public global::System.Threading.Tasks.Task<long> InvokeGetAsync(
+                long id, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<long>(Envelope.ForGet(id), cancellationToken);
 
-            /// <summary>Queues a request for <c>Get</c> and waits for the handler to run.</summary>
-            /// <param name="id">The handler's <c>id</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<long> InvokeAsync(long id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<long>(global::AllShapes.Catalog.ByIdExecutor.Envelope.ForGet(id), cancellationToken);
+            /// <inheritdoc cref="InvokeGetAsync"/>
+            public global::System.Threading.Tasks.Task<long> InvokeAsync(
+                long id, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<long>(Envelope.ForGet(id), cancellationToken);
 
             /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
             public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -76,41 +85,70 @@ namespace AllShapes
                 remove => this._engine.BackpressureChanged -= value;
             }
 
-            /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+            /// <summary>
+            /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>;
+            /// the sender is this executor.
+            /// </summary>
             public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
             {
                 add => this._engine.WorkerStuck += value;
                 remove => this._engine.WorkerStuck -= value;
             }
 
-            /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+            /// <summary>
+            /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+            /// executor.
+            /// </summary>
             public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
             {
                 add => this._engine.AttemptFailed += value;
                 remove => this._engine.AttemptFailed -= value;
             }
 
-            /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+            /// <summary>
+            /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>):
+            /// its queued requests run again, in order.
+            /// </summary>
             /// <param name="key">The partition key.</param>
             /// <returns><see langword="false"/> when the key was not paused.</returns>
             public bool ResumeKey(long key) => this._engine.ResumeKey(key);
 
-            /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-            /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-            /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+            /// <summary>
+            /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+            /// </summary>
+            /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request
+            /// first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones
+            /// unprocessed.</param>
+            /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+            /// takes.</param>
             /// <returns>What completed, and every accepted request that never started.</returns>
-            public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+            public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+                global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+                global::System.TimeSpan? timeout = null)
+                => this._engine.ShutdownAsync(mode, timeout);
 
-            /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+            /// <summary>
+            /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and
+            /// no timeout.
+            /// </summary>
             public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-            /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+            /// <summary>Which handler a request is for.</summary>
+            private enum HandlerId
+            {
+                Get,
+            }
+
+            /// <summary>
+            /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by
+            /// type.
+            /// </summary>
             private struct Envelope
             {
-                public int Handler;
-                public long H0_id;
+                public HandlerId Handler;
+                public long Id;
 
-                public static Envelope ForGet(long id) => new Envelope { Handler = 0, H0_id = id };
+                public static Envelope ForGet(long id) => new() { Handler = HandlerId.Get, Id = id };
             }
 
             /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -124,20 +162,24 @@ namespace AllShapes
                 {
                     switch (envelope.Handler)
                     {
-                        case 0:
-                            key = envelope.H0_id;
+                        case HandlerId.Get:
+                            key = envelope.Id;
                             return true;
                     }
                     key = default!;
                     return false;
                 }
 
-                public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+                public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                    in Envelope envelope,
+                    global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                    global::System.Threading.CancellationToken cancellationToken)
                 {
                     switch (envelope.Handler)
                     {
-                        case 0:
-                            return global::ExecutorGen.Runtime.Dispatch.Completed<long>(completion, this._handlers.Get(envelope.H0_id));
+                        case HandlerId.Get:
+                            return global::ExecutorGen.Runtime.Dispatch.Completed<long>(
+                                completion, this._handlers.Get(envelope.Id));
                         default:
                             throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                     }
@@ -145,13 +187,13 @@ namespace AllShapes
 
                 public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
                 {
-                    0 => "Get",
+                    HandlerId.Get => "Get",
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                 };
 
                 public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
                 {
-                    0 => new object?[] { envelope.H0_id },
+                    HandlerId.Get => new object?[] { envelope.Id },
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                 };
             }

@@ -6,8 +6,8 @@ namespace AllShapes
     partial class Catalog
     {
         /// <summary>
-        /// Runs the request handlers of <see cref="global::AllShapes.Catalog.ByTier"/> on a pool of workers: requests with
-        /// equal partition keys run one at a time in submission order, others in parallel.
+        /// Runs the request handlers of <see cref="global::AllShapes.Catalog.ByTier"/> on a pool of workers: requests
+        /// with equal partition keys run one at a time in submission order, others in parallel.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
         internal sealed partial class ByTierExecutor : global::System.IAsyncDisposable
@@ -17,93 +17,116 @@ namespace AllShapes
             /// <summary>Creates the executor and starts its workers.</summary>
             /// <param name="handlers">The handler instance every request is dispatched to.</param>
             /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-            /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
-            public ByTierExecutor(global::AllShapes.Catalog.ByTier handlers, global::ExecutorGen.ExecutorOptions? options = null)
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+            /// <see langword="null"/>.</exception>
+            public ByTierExecutor(
+                global::AllShapes.Catalog.ByTier handlers, global::ExecutorGen.ExecutorOptions? options = null)
             {
                 if (handlers is null)
                 {
                     throw new global::System.ArgumentNullException(nameof(handlers));
                 }
-                this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::AllShapes.Tier, Envelope, Dispatcher>(new Dispatcher(handlers), options, "AllShapes.Catalog.ByTierExecutor", this);
+                this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::AllShapes.Tier, Envelope, Dispatcher>(
+                    new Dispatcher(handlers), options, "AllShapes.Catalog.ByTierExecutor", this);
             }
 
-            /// <summary>Queues a request for <c>Promote</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+            /// <summary>
+            /// Queues a request for <c>Promote</c>; while the executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+            /// </summary>
             /// <param name="tier">The handler's <c>tier</c> argument.</param>
             /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
             /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitPromoteAsync(global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForPromote(tier), cancellationToken);
+            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+            public global::System.Threading.Tasks.ValueTask SubmitPromoteAsync(
+                global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForPromote(tier), cancellationToken);
 
-            /// <summary>Queues a request for <c>Promote</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-            /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-            /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForPromote(tier), cancellationToken);
-
-            /// <summary>Queues a request for <c>Promote</c> if that needs no waiting.</summary>
-            /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmitPromote(global::AllShapes.Tier tier) => this._engine.TrySubmit(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForPromote(tier));
+            /// <inheritdoc cref="SubmitPromoteAsync"/>
+            public global::System.Threading.Tasks.ValueTask SubmitAsync(
+                global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForPromote(tier), cancellationToken);
 
             /// <summary>Queues a request for <c>Promote</c> if that needs no waiting.</summary>
             /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmit(global::AllShapes.Tier tier) => this._engine.TrySubmit(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForPromote(tier));
+            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor
+            /// is full or shutting down.</returns>
+            public bool TrySubmitPromote(global::AllShapes.Tier tier)
+                => this._engine.TrySubmit(Envelope.ForPromote(tier));
+
+            /// <inheritdoc cref="TrySubmitPromote"/>
+            public bool TrySubmit(global::AllShapes.Tier tier) => this._engine.TrySubmit(Envelope.ForPromote(tier));
 
             /// <summary>Queues a request for <c>Promote</c> and waits for the handler to run.</summary>
             /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<global::AllShapes.Tier> InvokePromoteAsync(global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<global::AllShapes.Tier>(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForPromote(tier), cancellationToken);
+            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+            /// request.</param>
+            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+            /// up.</returns>
+            public global::System.Threading.Tasks.Task<global::AllShapes.Tier> InvokePromoteAsync(
+                global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<global::AllShapes.Tier>(Envelope.ForPromote(tier), cancellationToken);
 
-            /// <summary>Queues a request for <c>Promote</c> and waits for the handler to run.</summary>
-            /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<global::AllShapes.Tier> InvokeAsync(global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<global::AllShapes.Tier>(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForPromote(tier), cancellationToken);
+            /// <inheritdoc cref="InvokePromoteAsync"/>
+            public global::System.Threading.Tasks.Task<global::AllShapes.Tier> InvokeAsync(
+                global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<global::AllShapes.Tier>(Envelope.ForPromote(tier), cancellationToken);
 
-            /// <summary>Queues a request for <c>Describe</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+            /// <summary>
+            /// Queues a request for <c>Describe</c>; while the executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+            /// </summary>
             /// <param name="tier">The handler's <c>tier</c> argument.</param>
             /// <param name="level">The handler's <c>level</c> argument.</param>
             /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
             /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitDescribeAsync(global::AllShapes.Tier tier, int level, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForDescribe(tier, level), cancellationToken);
+            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+            public global::System.Threading.Tasks.ValueTask SubmitDescribeAsync(
+                global::AllShapes.Tier tier,
+                int level,
+                global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForDescribe(tier, level), cancellationToken);
 
-            /// <summary>Queues a request for <c>Describe</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-            /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <param name="level">The handler's <c>level</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-            /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.Tier tier, int level, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForDescribe(tier, level), cancellationToken);
+            /// <inheritdoc cref="SubmitDescribeAsync"/>
+            public global::System.Threading.Tasks.ValueTask SubmitAsync(
+                global::AllShapes.Tier tier,
+                int level,
+                global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForDescribe(tier, level), cancellationToken);
 
             /// <summary>Queues a request for <c>Describe</c> if that needs no waiting.</summary>
             /// <param name="tier">The handler's <c>tier</c> argument.</param>
             /// <param name="level">The handler's <c>level</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmitDescribe(global::AllShapes.Tier tier, int level) => this._engine.TrySubmit(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForDescribe(tier, level));
+            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor
+            /// is full or shutting down.</returns>
+            public bool TrySubmitDescribe(global::AllShapes.Tier tier, int level)
+                => this._engine.TrySubmit(Envelope.ForDescribe(tier, level));
 
-            /// <summary>Queues a request for <c>Describe</c> if that needs no waiting.</summary>
-            /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <param name="level">The handler's <c>level</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmit(global::AllShapes.Tier tier, int level) => this._engine.TrySubmit(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForDescribe(tier, level));
-
-            /// <summary>Queues a request for <c>Describe</c> and waits for the handler to run.</summary>
-            /// <param name="tier">The handler's <c>tier</c> argument.</param>
-            /// <param name="level">The handler's <c>level</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<string> InvokeDescribeAsync(global::AllShapes.Tier tier, int level, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForDescribe(tier, level), cancellationToken);
+            /// <inheritdoc cref="TrySubmitDescribe"/>
+            public bool TrySubmit(global::AllShapes.Tier tier, int level)
+                => this._engine.TrySubmit(Envelope.ForDescribe(tier, level));
 
             /// <summary>Queues a request for <c>Describe</c> and waits for the handler to run.</summary>
             /// <param name="tier">The handler's <c>tier</c> argument.</param>
             /// <param name="level">The handler's <c>level</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<string> InvokeAsync(global::AllShapes.Tier tier, int level, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(global::AllShapes.Catalog.ByTierExecutor.Envelope.ForDescribe(tier, level), cancellationToken);
+            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+            /// request.</param>
+            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+            /// up.</returns>
+            public global::System.Threading.Tasks.Task<string> InvokeDescribeAsync(
+                global::AllShapes.Tier tier,
+                int level,
+                global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<string>(Envelope.ForDescribe(tier, level), cancellationToken);
+
+            /// <inheritdoc cref="InvokeDescribeAsync"/>
+            public global::System.Threading.Tasks.Task<string> InvokeAsync(
+                global::AllShapes.Tier tier,
+                int level,
+                global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<string>(Envelope.ForDescribe(tier, level), cancellationToken);
 
             /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
             public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -118,45 +141,76 @@ namespace AllShapes
                 remove => this._engine.BackpressureChanged -= value;
             }
 
-            /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+            /// <summary>
+            /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>;
+            /// the sender is this executor.
+            /// </summary>
             public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
             {
                 add => this._engine.WorkerStuck += value;
                 remove => this._engine.WorkerStuck -= value;
             }
 
-            /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+            /// <summary>
+            /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+            /// executor.
+            /// </summary>
             public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
             {
                 add => this._engine.AttemptFailed += value;
                 remove => this._engine.AttemptFailed -= value;
             }
 
-            /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+            /// <summary>
+            /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>):
+            /// its queued requests run again, in order.
+            /// </summary>
             /// <param name="key">The partition key.</param>
             /// <returns><see langword="false"/> when the key was not paused.</returns>
             public bool ResumeKey(global::AllShapes.Tier key) => this._engine.ResumeKey(key);
 
-            /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-            /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-            /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+            /// <summary>
+            /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+            /// </summary>
+            /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request
+            /// first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones
+            /// unprocessed.</param>
+            /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+            /// takes.</param>
             /// <returns>What completed, and every accepted request that never started.</returns>
-            public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+            public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+                global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+                global::System.TimeSpan? timeout = null)
+                => this._engine.ShutdownAsync(mode, timeout);
 
-            /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+            /// <summary>
+            /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and
+            /// no timeout.
+            /// </summary>
             public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-            /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+            /// <summary>Which handler a request is for.</summary>
+            private enum HandlerId
+            {
+                Promote,
+                Describe,
+            }
+
+            /// <summary>
+            /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by
+            /// type.
+            /// </summary>
             private struct Envelope
             {
-                public int Handler;
-                public global::AllShapes.Tier H0_tier;
-                public global::AllShapes.Tier H1_tier;
-                public int H1_level;
+                public HandlerId Handler;
+                public global::AllShapes.Tier Tier;
+                public int Level;
 
-                public static Envelope ForPromote(global::AllShapes.Tier tier) => new Envelope { Handler = 0, H0_tier = tier };
+                public static Envelope ForPromote(global::AllShapes.Tier tier)
+                    => new() { Handler = HandlerId.Promote, Tier = tier };
 
-                public static Envelope ForDescribe(global::AllShapes.Tier tier, int level) => new Envelope { Handler = 1, H1_tier = tier, H1_level = level };
+                public static Envelope ForDescribe(global::AllShapes.Tier tier, int level)
+                    => new() { Handler = HandlerId.Describe, Tier = tier, Level = level };
             }
 
             /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -170,25 +224,30 @@ namespace AllShapes
                 {
                     switch (envelope.Handler)
                     {
-                        case 0:
-                            key = envelope.H0_tier;
+                        case HandlerId.Promote:
+                            key = envelope.Tier;
                             return true;
-                        case 1:
-                            key = envelope.H1_tier;
+                        case HandlerId.Describe:
+                            key = envelope.Tier;
                             return true;
                     }
                     key = default!;
                     return false;
                 }
 
-                public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+                public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                    in Envelope envelope,
+                    global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                    global::System.Threading.CancellationToken cancellationToken)
                 {
                     switch (envelope.Handler)
                     {
-                        case 0:
-                            return global::ExecutorGen.Runtime.Dispatch.Completed<global::AllShapes.Tier>(completion, this._handlers.Promote(envelope.H0_tier));
-                        case 1:
-                            return global::ExecutorGen.Runtime.Dispatch.Completed<string>(completion, global::AllShapes.Catalog.ByTier.Describe(envelope.H1_tier, envelope.H1_level));
+                        case HandlerId.Promote:
+                            return global::ExecutorGen.Runtime.Dispatch.Completed<global::AllShapes.Tier>(
+                                completion, this._handlers.Promote(envelope.Tier));
+                        case HandlerId.Describe:
+                            return global::ExecutorGen.Runtime.Dispatch.Completed<string>(
+                                completion, global::AllShapes.Catalog.ByTier.Describe(envelope.Tier, envelope.Level));
                         default:
                             throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                     }
@@ -196,15 +255,15 @@ namespace AllShapes
 
                 public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
                 {
-                    0 => "Promote",
-                    1 => "Describe",
+                    HandlerId.Promote => "Promote",
+                    HandlerId.Describe => "Describe",
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                 };
 
                 public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
                 {
-                    0 => new object?[] { envelope.H0_tier },
-                    1 => new object?[] { envelope.H1_tier, envelope.H1_level },
+                    HandlerId.Promote => new object?[] { envelope.Tier },
+                    HandlerId.Describe => new object?[] { envelope.Tier, envelope.Level },
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                 };
             }

@@ -4,8 +4,8 @@
 namespace AllShapes
 {
     /// <summary>
-    /// Runs the request handlers of <see cref="global::AllShapes.Counters"/> on a pool of workers: requests with
-    /// equal partition keys run one at a time in submission order, others in parallel.
+    /// Runs the request handlers of <see cref="global::AllShapes.Counters"/> on a pool of workers: requests with equal
+    /// partition keys run one at a time in submission order, others in parallel.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class CountersExecutor : global::System.IAsyncDisposable
@@ -16,86 +16,97 @@ namespace AllShapes
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
         public CountersExecutor(global::ExecutorGen.ExecutorOptions? options = null)
         {
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::System.Guid, Envelope, Dispatcher>(new Dispatcher(), options, "AllShapes.CountersExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::System.Guid, Envelope, Dispatcher>(
+                new Dispatcher(), options, "AllShapes.CountersExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Increment</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Increment</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="id">The handler's <c>id</c> argument.</param>
         /// <param name="by">The handler's <c>by</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitIncrementAsync(global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.CountersExecutor.Envelope.ForIncrement(id, by), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitIncrementAsync(
+            global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForIncrement(id, by), cancellationToken);
 
-        /// <summary>Queues a request for <c>Increment</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <param name="by">The handler's <c>by</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.CountersExecutor.Envelope.ForIncrement(id, by), cancellationToken);
+        /// <inheritdoc cref="SubmitIncrementAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForIncrement(id, by), cancellationToken);
 
         /// <summary>Queues a request for <c>Increment</c> if that needs no waiting.</summary>
         /// <param name="id">The handler's <c>id</c> argument.</param>
         /// <param name="by">The handler's <c>by</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitIncrement(global::System.Guid id, long by) => this._engine.TrySubmit(global::AllShapes.CountersExecutor.Envelope.ForIncrement(id, by));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitIncrement(global::System.Guid id, long by)
+            => this._engine.TrySubmit(Envelope.ForIncrement(id, by));
 
-        /// <summary>Queues a request for <c>Increment</c> if that needs no waiting.</summary>
-        /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <param name="by">The handler's <c>by</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::System.Guid id, long by) => this._engine.TrySubmit(global::AllShapes.CountersExecutor.Envelope.ForIncrement(id, by));
-
-        /// <summary>Queues a request for <c>Increment</c> and waits for the handler to run.</summary>
-        /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <param name="by">The handler's <c>by</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<long> InvokeIncrementAsync(global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<long>(global::AllShapes.CountersExecutor.Envelope.ForIncrement(id, by), cancellationToken);
+        /// <inheritdoc cref="TrySubmitIncrement"/>
+        public bool TrySubmit(global::System.Guid id, long by) => this._engine.TrySubmit(Envelope.ForIncrement(id, by));
 
         /// <summary>Queues a request for <c>Increment</c> and waits for the handler to run.</summary>
         /// <param name="id">The handler's <c>id</c> argument.</param>
         /// <param name="by">The handler's <c>by</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<long> InvokeAsync(global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<long>(global::AllShapes.CountersExecutor.Envelope.ForIncrement(id, by), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<long> InvokeIncrementAsync(
+            global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<long>(Envelope.ForIncrement(id, by), cancellationToken);
 
-        /// <summary>Queues a request for <c>Reset</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeIncrementAsync"/>
+        public global::System.Threading.Tasks.Task<long> InvokeAsync(
+            global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<long>(Envelope.ForIncrement(id, by), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Reset</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="id">The handler's <c>id</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitResetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.CountersExecutor.Envelope.ForReset(id), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitResetAsync(
+            global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForReset(id), cancellationToken);
 
-        /// <summary>Queues a request for <c>Reset</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.CountersExecutor.Envelope.ForReset(id), cancellationToken);
-
-        /// <summary>Queues a request for <c>Reset</c> if that needs no waiting.</summary>
-        /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitReset(global::System.Guid id) => this._engine.TrySubmit(global::AllShapes.CountersExecutor.Envelope.ForReset(id));
+        /// <inheritdoc cref="SubmitResetAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForReset(id), cancellationToken);
 
         /// <summary>Queues a request for <c>Reset</c> if that needs no waiting.</summary>
         /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::System.Guid id) => this._engine.TrySubmit(global::AllShapes.CountersExecutor.Envelope.ForReset(id));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitReset(global::System.Guid id) => this._engine.TrySubmit(Envelope.ForReset(id));
+
+        /// <inheritdoc cref="TrySubmitReset"/>
+        public bool TrySubmit(global::System.Guid id) => this._engine.TrySubmit(Envelope.ForReset(id));
 
         /// <summary>Queues a request for <c>Reset</c> and waits for the handler to run.</summary>
         /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeResetAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.CountersExecutor.Envelope.ForReset(id), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeResetAsync(
+            global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForReset(id), cancellationToken);
 
-        /// <summary>Queues a request for <c>Reset</c> and waits for the handler to run.</summary>
-        /// <param name="id">The handler's <c>id</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.CountersExecutor.Envelope.ForReset(id), cancellationToken);
+        /// <inheritdoc cref="InvokeResetAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForReset(id), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -110,45 +121,73 @@ namespace AllShapes
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <summary>
+        /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its
+        /// queued requests run again, in order.
+        /// </summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>
         public bool ResumeKey(global::System.Guid key) => this._engine.ResumeKey(key);
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Increment,
+            Reset,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public global::System.Guid H0_id;
-            public long H0_by;
-            public global::System.Guid H1_id;
+            public HandlerId Handler;
+            public global::System.Guid Id;
+            public long By;
 
-            public static Envelope ForIncrement(global::System.Guid id, long by) => new Envelope { Handler = 0, H0_id = id, H0_by = by };
+            public static Envelope ForIncrement(global::System.Guid id, long by)
+                => new() { Handler = HandlerId.Increment, Id = id, By = by };
 
-            public static Envelope ForReset(global::System.Guid id) => new Envelope { Handler = 1, H1_id = id };
+            public static Envelope ForReset(global::System.Guid id) => new() { Handler = HandlerId.Reset, Id = id };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -158,25 +197,30 @@ namespace AllShapes
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        key = envelope.H0_id;
+                    case HandlerId.Increment:
+                        key = envelope.Id;
                         return true;
-                    case 1:
-                        key = envelope.H1_id;
+                    case HandlerId.Reset:
+                        key = envelope.Id;
                         return true;
                 }
                 key = default!;
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<long>(completion, global::AllShapes.Counters.Increment(envelope.H0_id, envelope.H0_by));
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(global::AllShapes.Counters.Reset(envelope.H1_id), completion);
+                    case HandlerId.Increment:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<long>(
+                            completion, global::AllShapes.Counters.Increment(envelope.Id, envelope.By));
+                    case HandlerId.Reset:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            global::AllShapes.Counters.Reset(envelope.Id), completion);
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                 }
@@ -184,15 +228,15 @@ namespace AllShapes
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Increment",
-                1 => "Reset",
+                HandlerId.Increment => "Increment",
+                HandlerId.Reset => "Reset",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_id, envelope.H0_by },
-                1 => new object?[] { envelope.H1_id },
+                HandlerId.Increment => new object?[] { envelope.Id, envelope.By },
+                HandlerId.Reset => new object?[] { envelope.Id },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
         }

@@ -4,8 +4,8 @@
 namespace AllShapes
 {
     /// <summary>
-    /// Runs the request handlers of <see cref="global::AllShapes.Orders"/> on a pool of workers: requests with
-    /// equal partition keys run one at a time in submission order, others in parallel.
+    /// Runs the request handlers of <see cref="global::AllShapes.Orders"/> on a pool of workers: requests with equal
+    /// partition keys run one at a time in submission order, others in parallel.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class OrdersExecutor : global::System.IAsyncDisposable
@@ -15,129 +15,161 @@ namespace AllShapes
         /// <summary>Creates the executor and starts its workers.</summary>
         /// <param name="handlers">The handler instance every request is dispatched to.</param>
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+        /// <see langword="null"/>.</exception>
         public OrdersExecutor(global::AllShapes.Orders handlers, global::ExecutorGen.ExecutorOptions? options = null)
         {
             if (handlers is null)
             {
                 throw new global::System.ArgumentNullException(nameof(handlers));
             }
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(new Dispatcher(handlers), options, "AllShapes.OrdersExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(
+                new Dispatcher(handlers), options, "AllShapes.OrdersExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Place</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Place</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitPlaceAsync(global::AllShapes.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.OrdersExecutor.Envelope.ForPlace(order), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitPlaceAsync(
+            global::AllShapes.OrderRequest order,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForPlace(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Place</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.OrdersExecutor.Envelope.ForPlace(order), cancellationToken);
-
-        /// <summary>Queues a request for <c>Place</c> if that needs no waiting.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitPlace(global::AllShapes.OrderRequest order) => this._engine.TrySubmit(global::AllShapes.OrdersExecutor.Envelope.ForPlace(order));
+        /// <inheritdoc cref="SubmitPlaceAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.OrderRequest order,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForPlace(order), cancellationToken);
 
         /// <summary>Queues a request for <c>Place</c> if that needs no waiting.</summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.OrderRequest order) => this._engine.TrySubmit(global::AllShapes.OrdersExecutor.Envelope.ForPlace(order));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitPlace(global::AllShapes.OrderRequest order)
+            => this._engine.TrySubmit(Envelope.ForPlace(order));
+
+        /// <inheritdoc cref="TrySubmitPlace"/>
+        public bool TrySubmit(global::AllShapes.OrderRequest order) => this._engine.TrySubmit(Envelope.ForPlace(order));
 
         /// <summary>Queues a request for <c>Place</c> and waits for the handler to run.</summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokePlaceAsync(global::AllShapes.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::AllShapes.OrdersExecutor.Envelope.ForPlace(order), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<int> InvokePlaceAsync(
+            global::AllShapes.OrderRequest order,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForPlace(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Place</c> and waits for the handler to run.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(global::AllShapes.OrderRequest order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::AllShapes.OrdersExecutor.Envelope.ForPlace(order), cancellationToken);
+        /// <inheritdoc cref="InvokePlaceAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            global::AllShapes.OrderRequest order,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForPlace(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Ship</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Ship</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="ship">The handler's <c>ship</c> argument.</param>
         /// <param name="priority">The handler's <c>priority</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitShipAsync(global::AllShapes.ShipRequest ship, int priority, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.OrdersExecutor.Envelope.ForShip(ship, priority), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitShipAsync(
+            global::AllShapes.ShipRequest ship,
+            int priority,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForShip(ship, priority), cancellationToken);
 
-        /// <summary>Queues a request for <c>Ship</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="ship">The handler's <c>ship</c> argument.</param>
-        /// <param name="priority">The handler's <c>priority</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.ShipRequest ship, int priority, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.OrdersExecutor.Envelope.ForShip(ship, priority), cancellationToken);
+        /// <inheritdoc cref="SubmitShipAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.ShipRequest ship,
+            int priority,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForShip(ship, priority), cancellationToken);
 
         /// <summary>Queues a request for <c>Ship</c> if that needs no waiting.</summary>
         /// <param name="ship">The handler's <c>ship</c> argument.</param>
         /// <param name="priority">The handler's <c>priority</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitShip(global::AllShapes.ShipRequest ship, int priority) => this._engine.TrySubmit(global::AllShapes.OrdersExecutor.Envelope.ForShip(ship, priority));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitShip(global::AllShapes.ShipRequest ship, int priority)
+            => this._engine.TrySubmit(Envelope.ForShip(ship, priority));
 
-        /// <summary>Queues a request for <c>Ship</c> if that needs no waiting.</summary>
-        /// <param name="ship">The handler's <c>ship</c> argument.</param>
-        /// <param name="priority">The handler's <c>priority</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.ShipRequest ship, int priority) => this._engine.TrySubmit(global::AllShapes.OrdersExecutor.Envelope.ForShip(ship, priority));
-
-        /// <summary>Queues a request for <c>Ship</c> and waits for the handler to run.</summary>
-        /// <param name="ship">The handler's <c>ship</c> argument.</param>
-        /// <param name="priority">The handler's <c>priority</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeShipAsync(global::AllShapes.ShipRequest ship, int priority, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.OrdersExecutor.Envelope.ForShip(ship, priority), cancellationToken);
+        /// <inheritdoc cref="TrySubmitShip"/>
+        public bool TrySubmit(global::AllShapes.ShipRequest ship, int priority)
+            => this._engine.TrySubmit(Envelope.ForShip(ship, priority));
 
         /// <summary>Queues a request for <c>Ship</c> and waits for the handler to run.</summary>
         /// <param name="ship">The handler's <c>ship</c> argument.</param>
         /// <param name="priority">The handler's <c>priority</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(global::AllShapes.ShipRequest ship, int priority, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.OrdersExecutor.Envelope.ForShip(ship, priority), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeShipAsync(
+            global::AllShapes.ShipRequest ship,
+            int priority,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForShip(ship, priority), cancellationToken);
 
-        /// <summary>Queues a request for <c>Cancel</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <inheritdoc cref="InvokeShipAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            global::AllShapes.ShipRequest ship,
+            int priority,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForShip(ship, priority), cancellationToken);
+
+        /// <summary>
+        /// Queues a request for <c>Cancel</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="customerId">The handler's <c>customerId</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitCancelAsync(string customerId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.OrdersExecutor.Envelope.ForCancel(customerId), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitCancelAsync(
+            string customerId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForCancel(customerId), cancellationToken);
 
-        /// <summary>Queues a request for <c>Cancel</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="customerId">The handler's <c>customerId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(string customerId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.OrdersExecutor.Envelope.ForCancel(customerId), cancellationToken);
-
-        /// <summary>Queues a request for <c>Cancel</c> if that needs no waiting.</summary>
-        /// <param name="customerId">The handler's <c>customerId</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitCancel(string customerId) => this._engine.TrySubmit(global::AllShapes.OrdersExecutor.Envelope.ForCancel(customerId));
+        /// <inheritdoc cref="SubmitCancelAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            string customerId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForCancel(customerId), cancellationToken);
 
         /// <summary>Queues a request for <c>Cancel</c> if that needs no waiting.</summary>
         /// <param name="customerId">The handler's <c>customerId</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(string customerId) => this._engine.TrySubmit(global::AllShapes.OrdersExecutor.Envelope.ForCancel(customerId));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitCancel(string customerId) => this._engine.TrySubmit(Envelope.ForCancel(customerId));
+
+        /// <inheritdoc cref="TrySubmitCancel"/>
+        public bool TrySubmit(string customerId) => this._engine.TrySubmit(Envelope.ForCancel(customerId));
 
         /// <summary>Queues a request for <c>Cancel</c> and waits for the handler to run.</summary>
         /// <param name="customerId">The handler's <c>customerId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeCancelAsync(string customerId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.OrdersExecutor.Envelope.ForCancel(customerId), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeCancelAsync(
+            string customerId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForCancel(customerId), cancellationToken);
 
-        /// <summary>Queues a request for <c>Cancel</c> and waits for the handler to run.</summary>
-        /// <param name="customerId">The handler's <c>customerId</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(string customerId, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.OrdersExecutor.Envelope.ForCancel(customerId), cancellationToken);
+        /// <inheritdoc cref="InvokeCancelAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            string customerId, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForCancel(customerId), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -152,48 +184,80 @@ namespace AllShapes
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <summary>
+        /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its
+        /// queued requests run again, in order.
+        /// </summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>
         public bool ResumeKey(string key) => this._engine.ResumeKey(key);
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Place,
+            Ship,
+            Cancel,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public global::AllShapes.OrderRequest H0_order;
-            public global::AllShapes.ShipRequest H1_ship;
-            public int H1_priority;
-            public string H2_customerId;
+            public HandlerId Handler;
+            public global::AllShapes.OrderRequest Order;
+            public global::AllShapes.ShipRequest Ship;
+            public int Priority;
+            public string CustomerId;
 
-            public static Envelope ForPlace(global::AllShapes.OrderRequest order) => new Envelope { Handler = 0, H0_order = order };
+            public static Envelope ForPlace(global::AllShapes.OrderRequest order)
+                => new() { Handler = HandlerId.Place, Order = order };
 
-            public static Envelope ForShip(global::AllShapes.ShipRequest ship, int priority) => new Envelope { Handler = 1, H1_ship = ship, H1_priority = priority };
+            public static Envelope ForShip(global::AllShapes.ShipRequest ship, int priority)
+                => new() { Handler = HandlerId.Ship, Ship = ship, Priority = priority };
 
-            public static Envelope ForCancel(string customerId) => new Envelope { Handler = 2, H2_customerId = customerId };
+            public static Envelope ForCancel(string customerId)
+                => new() { Handler = HandlerId.Cancel, CustomerId = customerId };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -207,30 +271,35 @@ namespace AllShapes
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        key = ((envelope.H0_order ?? throw new global::System.ArgumentNullException("order")).Customer ?? throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order")).Id;
+                    case HandlerId.Place:
+                        key = KeyOfPlace(envelope.Order);
                         return true;
-                    case 1:
-                        key = (envelope.H1_ship.Customer ?? throw new global::System.ArgumentException("ship.Customer is null, so the partition key cannot be read.", "ship")).Id;
+                    case HandlerId.Ship:
+                        key = KeyOfShip(envelope.Ship);
                         return true;
-                    case 2:
-                        key = envelope.H2_customerId;
+                    case HandlerId.Cancel:
+                        key = envelope.CustomerId;
                         return true;
                 }
                 key = default!;
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(completion, this._handlers.Place(envelope.H0_order));
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Ship(envelope.H1_ship, envelope.H1_priority), completion);
-                    case 2:
-                        this._handlers.Cancel(envelope.H2_customerId);
+                    case HandlerId.Place:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(
+                            completion, this._handlers.Place(envelope.Order));
+                    case HandlerId.Ship:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.Ship(envelope.Ship, envelope.Priority), completion);
+                    case HandlerId.Cancel:
+                        this._handlers.Cancel(envelope.CustomerId);
                         return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
@@ -239,19 +308,45 @@ namespace AllShapes
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Place",
-                1 => "Ship",
-                2 => "Cancel",
+                HandlerId.Place => "Place",
+                HandlerId.Ship => "Ship",
+                HandlerId.Cancel => "Cancel",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_order },
-                1 => new object?[] { envelope.H1_ship, envelope.H1_priority },
-                2 => new object?[] { envelope.H2_customerId },
+                HandlerId.Place => new object?[] { envelope.Order },
+                HandlerId.Ship => new object?[] { envelope.Ship, envelope.Priority },
+                HandlerId.Cancel => new object?[] { envelope.CustomerId },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
+
+            /// <summary>Reads the partition key of a request for <c>Place</c>.</summary>
+            private static string KeyOfPlace(global::AllShapes.OrderRequest order)
+            {
+                if (order is null)
+                {
+                    throw new global::System.ArgumentNullException("order");
+                }
+                var customer = order.Customer;
+                if (customer is null)
+                {
+                    throw new global::System.ArgumentException("order.Customer is null, so the partition key cannot be read.", "order");
+                }
+                return customer.Id;
+            }
+
+            /// <summary>Reads the partition key of a request for <c>Ship</c>.</summary>
+            private static string KeyOfShip(global::AllShapes.ShipRequest ship)
+            {
+                var customer = ship.Customer;
+                if (customer is null)
+                {
+                    throw new global::System.ArgumentException("ship.Customer is null, so the partition key cannot be read.", "ship");
+                }
+                return customer.Id;
+            }
         }
     }
 }

@@ -4,8 +4,8 @@
 namespace AllShapes
 {
     /// <summary>
-    /// Runs the request handlers of <see cref="global::AllShapes.Tenants"/> on a pool of workers: requests with
-    /// equal partition keys run one at a time in submission order, others in parallel.
+    /// Runs the request handlers of <see cref="global::AllShapes.Tenants"/> on a pool of workers: requests with equal
+    /// partition keys run one at a time in submission order, others in parallel.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class TenantsExecutor : global::System.IAsyncDisposable
@@ -15,93 +15,115 @@ namespace AllShapes
         /// <summary>Creates the executor and starts its workers.</summary>
         /// <param name="handlers">The handler instance every request is dispatched to.</param>
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+        /// <see langword="null"/>.</exception>
         public TenantsExecutor(global::AllShapes.Tenants handlers, global::ExecutorGen.ExecutorOptions? options = null)
         {
             if (handlers is null)
             {
                 throw new global::System.ArgumentNullException(nameof(handlers));
             }
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::AllShapes.TenantKey, Envelope, Dispatcher>(new Dispatcher(handlers), options, "AllShapes.TenantsExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::AllShapes.TenantKey, Envelope, Dispatcher>(
+                new Dispatcher(handlers), options, "AllShapes.TenantsExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Provision</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Provision</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="key">The handler's <c>key</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitProvisionAsync(global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.TenantsExecutor.Envelope.ForProvision(key), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitProvisionAsync(
+            global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForProvision(key), cancellationToken);
 
-        /// <summary>Queues a request for <c>Provision</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.TenantsExecutor.Envelope.ForProvision(key), cancellationToken);
-
-        /// <summary>Queues a request for <c>Provision</c> if that needs no waiting.</summary>
-        /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitProvision(global::AllShapes.TenantKey key) => this._engine.TrySubmit(global::AllShapes.TenantsExecutor.Envelope.ForProvision(key));
+        /// <inheritdoc cref="SubmitProvisionAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForProvision(key), cancellationToken);
 
         /// <summary>Queues a request for <c>Provision</c> if that needs no waiting.</summary>
         /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.TenantKey key) => this._engine.TrySubmit(global::AllShapes.TenantsExecutor.Envelope.ForProvision(key));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitProvision(global::AllShapes.TenantKey key)
+            => this._engine.TrySubmit(Envelope.ForProvision(key));
+
+        /// <inheritdoc cref="TrySubmitProvision"/>
+        public bool TrySubmit(global::AllShapes.TenantKey key) => this._engine.TrySubmit(Envelope.ForProvision(key));
 
         /// <summary>Queues a request for <c>Provision</c> and waits for the handler to run.</summary>
         /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeProvisionAsync(global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.TenantsExecutor.Envelope.ForProvision(key), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeProvisionAsync(
+            global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForProvision(key), cancellationToken);
 
-        /// <summary>Queues a request for <c>Provision</c> and waits for the handler to run.</summary>
-        /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.TenantsExecutor.Envelope.ForProvision(key), cancellationToken);
+        /// <inheritdoc cref="InvokeProvisionAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            global::AllShapes.TenantKey key, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForProvision(key), cancellationToken);
 
-        /// <summary>Queues a request for <c>Retire</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Retire</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="key">The handler's <c>key</c> argument.</param>
         /// <param name="reason">The handler's <c>reason</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitRetireAsync(global::AllShapes.TenantKey key, string reason, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.TenantsExecutor.Envelope.ForRetire(key, reason), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitRetireAsync(
+            global::AllShapes.TenantKey key,
+            string reason,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForRetire(key, reason), cancellationToken);
 
-        /// <summary>Queues a request for <c>Retire</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <param name="reason">The handler's <c>reason</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::AllShapes.TenantKey key, string reason, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::AllShapes.TenantsExecutor.Envelope.ForRetire(key, reason), cancellationToken);
+        /// <inheritdoc cref="SubmitRetireAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::AllShapes.TenantKey key,
+            string reason,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForRetire(key, reason), cancellationToken);
 
         /// <summary>Queues a request for <c>Retire</c> if that needs no waiting.</summary>
         /// <param name="key">The handler's <c>key</c> argument.</param>
         /// <param name="reason">The handler's <c>reason</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitRetire(global::AllShapes.TenantKey key, string reason) => this._engine.TrySubmit(global::AllShapes.TenantsExecutor.Envelope.ForRetire(key, reason));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitRetire(global::AllShapes.TenantKey key, string reason)
+            => this._engine.TrySubmit(Envelope.ForRetire(key, reason));
 
-        /// <summary>Queues a request for <c>Retire</c> if that needs no waiting.</summary>
-        /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <param name="reason">The handler's <c>reason</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::AllShapes.TenantKey key, string reason) => this._engine.TrySubmit(global::AllShapes.TenantsExecutor.Envelope.ForRetire(key, reason));
-
-        /// <summary>Queues a request for <c>Retire</c> and waits for the handler to run.</summary>
-        /// <param name="key">The handler's <c>key</c> argument.</param>
-        /// <param name="reason">The handler's <c>reason</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeRetireAsync(global::AllShapes.TenantKey key, string reason, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.TenantsExecutor.Envelope.ForRetire(key, reason), cancellationToken);
+        /// <inheritdoc cref="TrySubmitRetire"/>
+        public bool TrySubmit(global::AllShapes.TenantKey key, string reason)
+            => this._engine.TrySubmit(Envelope.ForRetire(key, reason));
 
         /// <summary>Queues a request for <c>Retire</c> and waits for the handler to run.</summary>
         /// <param name="key">The handler's <c>key</c> argument.</param>
         /// <param name="reason">The handler's <c>reason</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeAsync(global::AllShapes.TenantKey key, string reason, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::AllShapes.TenantsExecutor.Envelope.ForRetire(key, reason), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeRetireAsync(
+            global::AllShapes.TenantKey key,
+            string reason,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForRetire(key, reason), cancellationToken);
+
+        /// <inheritdoc cref="InvokeRetireAsync"/>
+        public global::System.Threading.Tasks.Task InvokeAsync(
+            global::AllShapes.TenantKey key,
+            string reason,
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForRetire(key, reason), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -116,45 +138,74 @@ namespace AllShapes
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <summary>
+        /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its
+        /// queued requests run again, in order.
+        /// </summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>
         public bool ResumeKey(global::AllShapes.TenantKey key) => this._engine.ResumeKey(key);
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Provision,
+            Retire,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public global::AllShapes.TenantKey H0_key;
-            public global::AllShapes.TenantKey H1_key;
-            public string H1_reason;
+            public HandlerId Handler;
+            public global::AllShapes.TenantKey Key;
+            public string Reason;
 
-            public static Envelope ForProvision(global::AllShapes.TenantKey key) => new Envelope { Handler = 0, H0_key = key };
+            public static Envelope ForProvision(global::AllShapes.TenantKey key)
+                => new() { Handler = HandlerId.Provision, Key = key };
 
-            public static Envelope ForRetire(global::AllShapes.TenantKey key, string reason) => new Envelope { Handler = 1, H1_key = key, H1_reason = reason };
+            public static Envelope ForRetire(global::AllShapes.TenantKey key, string reason)
+                => new() { Handler = HandlerId.Retire, Key = key, Reason = reason };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -168,26 +219,30 @@ namespace AllShapes
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        key = envelope.H0_key;
+                    case HandlerId.Provision:
+                        key = envelope.Key;
                         return true;
-                    case 1:
-                        key = envelope.H1_key;
+                    case HandlerId.Retire:
+                        key = envelope.Key;
                         return true;
                 }
                 key = default!;
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        this._handlers.Provision(envelope.H0_key);
+                    case HandlerId.Provision:
+                        this._handlers.Provision(envelope.Key);
                         return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Retire(envelope.H1_key, envelope.H1_reason), completion);
+                    case HandlerId.Retire:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.Retire(envelope.Key, envelope.Reason), completion);
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                 }
@@ -195,15 +250,15 @@ namespace AllShapes
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Provision",
-                1 => "Retire",
+                HandlerId.Provision => "Provision",
+                HandlerId.Retire => "Retire",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_key },
-                1 => new object?[] { envelope.H1_key, envelope.H1_reason },
+                HandlerId.Provision => new object?[] { envelope.Key },
+                HandlerId.Retire => new object?[] { envelope.Key, envelope.Reason },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
         }

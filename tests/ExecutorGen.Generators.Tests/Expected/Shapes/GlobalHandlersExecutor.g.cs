@@ -2,8 +2,8 @@
 #nullable enable
 
 /// <summary>
-/// Runs the request handlers of <see cref="global::GlobalHandlers"/> on a pool of workers: requests with
-/// equal partition keys run one at a time in submission order, others in parallel.
+/// Runs the request handlers of <see cref="global::GlobalHandlers"/> on a pool of workers, in parallel: none of them
+/// has a partition key, so requests keep no order.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
 public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDisposable
@@ -13,45 +13,56 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
     /// <summary>Creates the executor and starts its workers.</summary>
     /// <param name="handlers">The handler instance every request is dispatched to.</param>
     /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-    /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
+    /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+    /// <see langword="null"/>.</exception>
     public GlobalHandlersExecutor(global::GlobalHandlers handlers, global::ExecutorGen.ExecutorOptions? options = null)
     {
         if (handlers is null)
         {
             throw new global::System.ArgumentNullException(nameof(handlers));
         }
-        this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::ExecutorGen.Runtime.NoPartitionKey, Envelope, Dispatcher>(new Dispatcher(handlers), options, "GlobalHandlersExecutor", this);
+        this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::ExecutorGen.Runtime.NoPartitionKey, Envelope, Dispatcher>(
+            new Dispatcher(handlers), options, "GlobalHandlersExecutor", this);
     }
 
-    /// <summary>Queues a request for <c>Ping</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+    /// <summary>
+    /// Queues a request for <c>Ping</c>; while the executor is full under
+    /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+    /// </summary>
     /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
     /// <returns>A task that completes when the request has been queued.</returns>
-    /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-    public global::System.Threading.Tasks.ValueTask SubmitPingAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::GlobalHandlersExecutor.Envelope.ForPing(), cancellationToken);
+    /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+    /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+    public global::System.Threading.Tasks.ValueTask SubmitPingAsync(
+        global::System.Threading.CancellationToken cancellationToken = default)
+        => this._engine.SubmitAsync(Envelope.ForPing(), cancellationToken);
 
-    /// <summary>Queues a request for <c>Ping</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-    /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-    /// <returns>A task that completes when the request has been queued.</returns>
-    /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-    public global::System.Threading.Tasks.ValueTask SubmitAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::GlobalHandlersExecutor.Envelope.ForPing(), cancellationToken);
-
-    /// <summary>Queues a request for <c>Ping</c> if that needs no waiting.</summary>
-    /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-    public bool TrySubmitPing() => this._engine.TrySubmit(global::GlobalHandlersExecutor.Envelope.ForPing());
+    /// <inheritdoc cref="SubmitPingAsync"/>
+    public global::System.Threading.Tasks.ValueTask SubmitAsync(
+        global::System.Threading.CancellationToken cancellationToken = default)
+        => this._engine.SubmitAsync(Envelope.ForPing(), cancellationToken);
 
     /// <summary>Queues a request for <c>Ping</c> if that needs no waiting.</summary>
-    /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-    public bool TrySubmit() => this._engine.TrySubmit(global::GlobalHandlersExecutor.Envelope.ForPing());
+    /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full
+    /// or shutting down.</returns>
+    public bool TrySubmitPing() => this._engine.TrySubmit(Envelope.ForPing());
+
+    /// <inheritdoc cref="TrySubmitPing"/>
+    public bool TrySubmit() => this._engine.TrySubmit(Envelope.ForPing());
 
     /// <summary>Queues a request for <c>Ping</c> and waits for the handler to run.</summary>
-    /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-    /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-    public global::System.Threading.Tasks.Task InvokePingAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::GlobalHandlersExecutor.Envelope.ForPing(), cancellationToken);
+    /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+    /// request.</param>
+    /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+    /// attempts are used up.</returns>
+    public global::System.Threading.Tasks.Task InvokePingAsync(
+        global::System.Threading.CancellationToken cancellationToken = default)
+        => this._engine.InvokeAsync(Envelope.ForPing(), cancellationToken);
 
-    /// <summary>Queues a request for <c>Ping</c> and waits for the handler to run.</summary>
-    /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-    /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-    public global::System.Threading.Tasks.Task InvokeAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::GlobalHandlersExecutor.Envelope.ForPing(), cancellationToken);
+    /// <inheritdoc cref="InvokePingAsync"/>
+    public global::System.Threading.Tasks.Task InvokeAsync(
+        global::System.Threading.CancellationToken cancellationToken = default)
+        => this._engine.InvokeAsync(Envelope.ForPing(), cancellationToken);
 
     /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
     public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -66,14 +77,19 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
         remove => this._engine.BackpressureChanged -= value;
     }
 
-    /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+    /// <summary>
+    /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+    /// sender is this executor.
+    /// </summary>
     public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
     {
         add => this._engine.WorkerStuck += value;
         remove => this._engine.WorkerStuck -= value;
     }
 
-    /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+    /// <summary>
+    /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.
+    /// </summary>
     public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
     {
         add => this._engine.AttemptFailed += value;
@@ -81,20 +97,36 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
     }
 
     /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-    /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-    /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+    /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+    /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+    /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+    /// takes.</param>
     /// <returns>What completed, and every accepted request that never started.</returns>
-    public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+    public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+        global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+        global::System.TimeSpan? timeout = null)
+        => this._engine.ShutdownAsync(mode, timeout);
 
-    /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+    /// <summary>
+    /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+    /// timeout.
+    /// </summary>
     public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-    /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+    /// <summary>Which handler a request is for.</summary>
+    private enum HandlerId
+    {
+        Ping,
+    }
+
+    /// <summary>
+    /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+    /// </summary>
     private struct Envelope
     {
-        public int Handler;
+        public HandlerId Handler;
 
-        public static Envelope ForPing() => new Envelope { Handler = 0 };
+        public static Envelope ForPing() => new() { Handler = HandlerId.Ping };
     }
 
     /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -110,11 +142,14 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
             return false;
         }
 
-        public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+        public global::System.Threading.Tasks.ValueTask DispatchAsync(
+            in Envelope envelope,
+            global::ExecutorGen.Runtime.IRequestCompletion? completion,
+            global::System.Threading.CancellationToken cancellationToken)
         {
             switch (envelope.Handler)
             {
-                case 0:
+                case HandlerId.Ping:
                     this._handlers.Ping();
                     return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
                 default:
@@ -124,13 +159,13 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
 
         public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
         {
-            0 => "Ping",
+            HandlerId.Ping => "Ping",
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
         };
 
         public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
         {
-            0 => global::System.Array.Empty<object?>(),
+            HandlerId.Ping => global::System.Array.Empty<object?>(),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
         };
     }

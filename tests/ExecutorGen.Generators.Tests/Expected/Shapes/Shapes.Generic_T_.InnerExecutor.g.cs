@@ -6,8 +6,8 @@ namespace Shapes
     partial class Generic<T>
     {
         /// <summary>
-        /// Runs the request handlers of <see cref="global::Shapes.Generic{T}.Inner"/> on a pool of workers: requests with
-        /// equal partition keys run one at a time in submission order, others in parallel.
+        /// Runs the request handlers of <see cref="global::Shapes.Generic{T}.Inner"/> on a pool of workers, in
+        /// parallel: none of them has a partition key, so requests keep no order.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
         public sealed partial class InnerExecutor : global::System.IAsyncDisposable
@@ -17,51 +17,60 @@ namespace Shapes
             /// <summary>Creates the executor and starts its workers.</summary>
             /// <param name="handlers">The handler instance every request is dispatched to.</param>
             /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-            /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
-            public InnerExecutor(global::Shapes.Generic<T>.Inner handlers, global::ExecutorGen.ExecutorOptions? options = null)
+            /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+            /// <see langword="null"/>.</exception>
+            public InnerExecutor(
+                global::Shapes.Generic<T>.Inner handlers, global::ExecutorGen.ExecutorOptions? options = null)
             {
                 if (handlers is null)
                 {
                     throw new global::System.ArgumentNullException(nameof(handlers));
                 }
-                this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::ExecutorGen.Runtime.NoPartitionKey, Envelope, Dispatcher>(new Dispatcher(handlers), options, "Shapes.Generic<T>.InnerExecutor", this);
+                this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::ExecutorGen.Runtime.NoPartitionKey, Envelope, Dispatcher>(
+                    new Dispatcher(handlers), options, "Shapes.Generic<T>.InnerExecutor", this);
             }
 
-            /// <summary>Queues a request for <c>Echo</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+            /// <summary>
+            /// Queues a request for <c>Echo</c>; while the executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+            /// </summary>
             /// <param name="value">The handler's <c>value</c> argument.</param>
             /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
             /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitEchoAsync(T value, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.Generic<T>.InnerExecutor.Envelope.ForEcho(value), cancellationToken);
+            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+            /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+            public global::System.Threading.Tasks.ValueTask SubmitEchoAsync(
+                T value, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForEcho(value), cancellationToken);
 
-            /// <summary>Queues a request for <c>Echo</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-            /// <param name="value">The handler's <c>value</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-            /// <returns>A task that completes when the request has been queued.</returns>
-            /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-            public global::System.Threading.Tasks.ValueTask SubmitAsync(T value, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.Generic<T>.InnerExecutor.Envelope.ForEcho(value), cancellationToken);
-
-            /// <summary>Queues a request for <c>Echo</c> if that needs no waiting.</summary>
-            /// <param name="value">The handler's <c>value</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmitEcho(T value) => this._engine.TrySubmit(global::Shapes.Generic<T>.InnerExecutor.Envelope.ForEcho(value));
+            /// <inheritdoc cref="SubmitEchoAsync"/>
+            public global::System.Threading.Tasks.ValueTask SubmitAsync(
+                T value, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.SubmitAsync(Envelope.ForEcho(value), cancellationToken);
 
             /// <summary>Queues a request for <c>Echo</c> if that needs no waiting.</summary>
             /// <param name="value">The handler's <c>value</c> argument.</param>
-            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-            public bool TrySubmit(T value) => this._engine.TrySubmit(global::Shapes.Generic<T>.InnerExecutor.Envelope.ForEcho(value));
+            /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor
+            /// is full or shutting down.</returns>
+            public bool TrySubmitEcho(T value) => this._engine.TrySubmit(Envelope.ForEcho(value));
+
+            /// <inheritdoc cref="TrySubmitEcho"/>
+            public bool TrySubmit(T value) => this._engine.TrySubmit(Envelope.ForEcho(value));
 
             /// <summary>Queues a request for <c>Echo</c> and waits for the handler to run.</summary>
             /// <param name="value">The handler's <c>value</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<T> InvokeEchoAsync(T value, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<T>(global::Shapes.Generic<T>.InnerExecutor.Envelope.ForEcho(value), cancellationToken);
+            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+            /// request.</param>
+            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+            /// up.</returns>
+            public global::System.Threading.Tasks.Task<T> InvokeEchoAsync(
+                T value, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<T>(Envelope.ForEcho(value), cancellationToken);
 
-            /// <summary>Queues a request for <c>Echo</c> and waits for the handler to run.</summary>
-            /// <param name="value">The handler's <c>value</c> argument.</param>
-            /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-            /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-            public global::System.Threading.Tasks.Task<T> InvokeAsync(T value, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<T>(global::Shapes.Generic<T>.InnerExecutor.Envelope.ForEcho(value), cancellationToken);
+            /// <inheritdoc cref="InvokeEchoAsync"/>
+            public global::System.Threading.Tasks.Task<T> InvokeAsync(
+                T value, global::System.Threading.CancellationToken cancellationToken = default)
+                => this._engine.InvokeAsync<T>(Envelope.ForEcho(value), cancellationToken);
 
             /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
             public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -76,36 +85,62 @@ namespace Shapes
                 remove => this._engine.BackpressureChanged -= value;
             }
 
-            /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+            /// <summary>
+            /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>;
+            /// the sender is this executor.
+            /// </summary>
             public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
             {
                 add => this._engine.WorkerStuck += value;
                 remove => this._engine.WorkerStuck -= value;
             }
 
-            /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+            /// <summary>
+            /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+            /// executor.
+            /// </summary>
             public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
             {
                 add => this._engine.AttemptFailed += value;
                 remove => this._engine.AttemptFailed -= value;
             }
 
-            /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-            /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-            /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+            /// <summary>
+            /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+            /// </summary>
+            /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request
+            /// first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones
+            /// unprocessed.</param>
+            /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+            /// takes.</param>
             /// <returns>What completed, and every accepted request that never started.</returns>
-            public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+            public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+                global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+                global::System.TimeSpan? timeout = null)
+                => this._engine.ShutdownAsync(mode, timeout);
 
-            /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+            /// <summary>
+            /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and
+            /// no timeout.
+            /// </summary>
             public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-            /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+            /// <summary>Which handler a request is for.</summary>
+            private enum HandlerId
+            {
+                Echo,
+            }
+
+            /// <summary>
+            /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by
+            /// type.
+            /// </summary>
             private struct Envelope
             {
-                public int Handler;
-                public T H0_value;
+                public HandlerId Handler;
+                public T Value;
 
-                public static Envelope ForEcho(T value) => new Envelope { Handler = 0, H0_value = value };
+                public static Envelope ForEcho(T value) => new() { Handler = HandlerId.Echo, Value = value };
             }
 
             /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -121,12 +156,16 @@ namespace Shapes
                     return false;
                 }
 
-                public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+                public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                    in Envelope envelope,
+                    global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                    global::System.Threading.CancellationToken cancellationToken)
                 {
                     switch (envelope.Handler)
                     {
-                        case 0:
-                            return global::ExecutorGen.Runtime.Dispatch.Completed<T>(completion, this._handlers.Echo(envelope.H0_value));
+                        case HandlerId.Echo:
+                            return global::ExecutorGen.Runtime.Dispatch.Completed<T>(
+                                completion, this._handlers.Echo(envelope.Value));
                         default:
                             throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                     }
@@ -134,13 +173,13 @@ namespace Shapes
 
                 public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
                 {
-                    0 => "Echo",
+                    HandlerId.Echo => "Echo",
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                 };
 
                 public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
                 {
-                    0 => new object?[] { envelope.H0_value },
+                    HandlerId.Echo => new object?[] { envelope.Value },
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                 };
             }

@@ -8,8 +8,8 @@ namespace Shapes
         partial struct Middle
         {
             /// <summary>
-            /// Runs the request handlers of <see cref="global::Shapes.Outer.Middle.Inner"/> on a pool of workers: requests with
-            /// equal partition keys run one at a time in submission order, others in parallel.
+            /// Runs the request handlers of <see cref="global::Shapes.Outer.Middle.Inner"/> on a pool of workers:
+            /// requests with equal partition keys run one at a time in submission order, others in parallel.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
             private sealed partial class InnerExecutor : global::System.IAsyncDisposable
@@ -19,99 +19,135 @@ namespace Shapes
                 /// <summary>Creates the executor and starts its workers.</summary>
                 /// <param name="handlers">The handler instance every request is dispatched to.</param>
                 /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-                /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
-                public InnerExecutor(global::Shapes.Outer.Middle.Inner handlers, global::ExecutorGen.ExecutorOptions? options = null)
+                /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+                /// <see langword="null"/>.</exception>
+                public InnerExecutor(
+                    global::Shapes.Outer.Middle.Inner handlers, global::ExecutorGen.ExecutorOptions? options = null)
                 {
                     if (handlers is null)
                     {
                         throw new global::System.ArgumentNullException(nameof(handlers));
                     }
-                    this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(new Dispatcher(handlers), options, "Shapes.Outer.Middle.InnerExecutor", this);
+                    this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<string, Envelope, Dispatcher>(
+                        new Dispatcher(handlers), options, "Shapes.Outer.Middle.InnerExecutor", this);
                 }
 
-                /// <summary>Queues a request for <c>Work</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+                /// <summary>
+                /// Queues a request for <c>Work</c>; while the executor is full under
+                /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+                /// </summary>
                 /// <param name="cancellationToken">The handler's <c>cancellationToken</c> argument.</param>
-                /// <param name="cancellationToken1">Stops waiting for room; it does not cancel a queued request.</param>
+                /// <param name="cancellationToken1">Stops waiting for room; it does not cancel a queued
+                /// request.</param>
                 /// <returns>A task that completes when the request has been queued.</returns>
-                /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-                internal global::System.Threading.Tasks.ValueTask SubmitWorkAsync(string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default) => this._engine.SubmitAsync(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForWork(cancellationToken), cancellationToken1);
+                /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+                /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+                internal global::System.Threading.Tasks.ValueTask SubmitWorkAsync(
+                    string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)
+                    => this._engine.SubmitAsync(Envelope.ForWork(cancellationToken), cancellationToken1);
 
-                /// <summary>Queues a request for <c>Work</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-                /// <param name="cancellationToken">The handler's <c>cancellationToken</c> argument.</param>
-                /// <param name="cancellationToken1">Stops waiting for room; it does not cancel a queued request.</param>
-                /// <returns>A task that completes when the request has been queued.</returns>
-                /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-                internal global::System.Threading.Tasks.ValueTask SubmitAsync(string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default) => this._engine.SubmitAsync(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForWork(cancellationToken), cancellationToken1);
+                /// <inheritdoc cref="SubmitWorkAsync"/>
+                internal global::System.Threading.Tasks.ValueTask SubmitAsync(
+                    string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)
+                    => this._engine.SubmitAsync(Envelope.ForWork(cancellationToken), cancellationToken1);
 
                 /// <summary>Queues a request for <c>Work</c> if that needs no waiting.</summary>
                 /// <param name="cancellationToken">The handler's <c>cancellationToken</c> argument.</param>
-                /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-                internal bool TrySubmitWork(string cancellationToken) => this._engine.TrySubmit(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForWork(cancellationToken));
+                /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the
+                /// executor is full or shutting down.</returns>
+                internal bool TrySubmitWork(string cancellationToken)
+                    => this._engine.TrySubmit(Envelope.ForWork(cancellationToken));
 
-                /// <summary>Queues a request for <c>Work</c> if that needs no waiting.</summary>
-                /// <param name="cancellationToken">The handler's <c>cancellationToken</c> argument.</param>
-                /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-                internal bool TrySubmit(string cancellationToken) => this._engine.TrySubmit(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForWork(cancellationToken));
-
-                /// <summary>Queues a request for <c>Work</c> and waits for the handler to run.</summary>
-                /// <param name="cancellationToken">The handler's <c>cancellationToken</c> argument.</param>
-                /// <param name="cancellationToken1">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-                /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-                internal global::System.Threading.Tasks.Task InvokeWorkAsync(string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default) => this._engine.InvokeAsync(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForWork(cancellationToken), cancellationToken1);
+                /// <inheritdoc cref="TrySubmitWork"/>
+                internal bool TrySubmit(string cancellationToken)
+                    => this._engine.TrySubmit(Envelope.ForWork(cancellationToken));
 
                 /// <summary>Queues a request for <c>Work</c> and waits for the handler to run.</summary>
                 /// <param name="cancellationToken">The handler's <c>cancellationToken</c> argument.</param>
-                /// <param name="cancellationToken1">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-                /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-                internal global::System.Threading.Tasks.Task InvokeAsync(string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default) => this._engine.InvokeAsync(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForWork(cancellationToken), cancellationToken1);
+                /// <param name="cancellationToken1">Stops waiting for room in the queue; it does not cancel a queued
+                /// request.</param>
+                /// <returns>A task that completes when the handler has run; faults with the handler's own exception
+                /// once its attempts are used up.</returns>
+                internal global::System.Threading.Tasks.Task InvokeWorkAsync(
+                    string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)
+                    => this._engine.InvokeAsync(Envelope.ForWork(cancellationToken), cancellationToken1);
 
-                /// <summary>Queues a request for <c>Odd</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+                /// <inheritdoc cref="InvokeWorkAsync"/>
+                internal global::System.Threading.Tasks.Task InvokeAsync(
+                    string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)
+                    => this._engine.InvokeAsync(Envelope.ForWork(cancellationToken), cancellationToken1);
+
+                /// <summary>
+                /// Queues a request for <c>Odd</c>; while the executor is full under
+                /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+                /// </summary>
                 /// <param name="Envelope">The handler's <c>Envelope</c> argument.</param>
                 /// <param name="class">The handler's <c>class</c> argument.</param>
                 /// <param name="Handler">The handler's <c>Handler</c> argument.</param>
                 /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
                 /// <returns>A task that completes when the request has been queued.</returns>
-                /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-                public global::System.Threading.Tasks.ValueTask SubmitOddAsync(string Envelope, int @class, int Handler, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler), cancellationToken);
+                /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+                /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+                public global::System.Threading.Tasks.ValueTask SubmitOddAsync(
+                    string Envelope,
+                    int @class,
+                    int Handler,
+                    global::System.Threading.CancellationToken cancellationToken = default)
+                    => this._engine.SubmitAsync(
+                        global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler),
+                        cancellationToken);
 
-                /// <summary>Queues a request for <c>Odd</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-                /// <param name="Envelope">The handler's <c>Envelope</c> argument.</param>
-                /// <param name="class">The handler's <c>class</c> argument.</param>
-                /// <param name="Handler">The handler's <c>Handler</c> argument.</param>
-                /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-                /// <returns>A task that completes when the request has been queued.</returns>
-                /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-                public global::System.Threading.Tasks.ValueTask SubmitAsync(string Envelope, int @class, int Handler, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler), cancellationToken);
+                /// <inheritdoc cref="SubmitOddAsync"/>
+                public global::System.Threading.Tasks.ValueTask SubmitAsync(
+                    string Envelope,
+                    int @class,
+                    int Handler,
+                    global::System.Threading.CancellationToken cancellationToken = default)
+                    => this._engine.SubmitAsync(
+                        global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler),
+                        cancellationToken);
 
                 /// <summary>Queues a request for <c>Odd</c> if that needs no waiting.</summary>
                 /// <param name="Envelope">The handler's <c>Envelope</c> argument.</param>
                 /// <param name="class">The handler's <c>class</c> argument.</param>
                 /// <param name="Handler">The handler's <c>Handler</c> argument.</param>
-                /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-                public bool TrySubmitOdd(string Envelope, int @class, int Handler) => this._engine.TrySubmit(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler));
+                /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the
+                /// executor is full or shutting down.</returns>
+                public bool TrySubmitOdd(string Envelope, int @class, int Handler)
+                    => this._engine.TrySubmit(
+                        global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler));
 
-                /// <summary>Queues a request for <c>Odd</c> if that needs no waiting.</summary>
-                /// <param name="Envelope">The handler's <c>Envelope</c> argument.</param>
-                /// <param name="class">The handler's <c>class</c> argument.</param>
-                /// <param name="Handler">The handler's <c>Handler</c> argument.</param>
-                /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-                public bool TrySubmit(string Envelope, int @class, int Handler) => this._engine.TrySubmit(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler));
-
-                /// <summary>Queues a request for <c>Odd</c> and waits for the handler to run.</summary>
-                /// <param name="Envelope">The handler's <c>Envelope</c> argument.</param>
-                /// <param name="class">The handler's <c>class</c> argument.</param>
-                /// <param name="Handler">The handler's <c>Handler</c> argument.</param>
-                /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-                /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-                public global::System.Threading.Tasks.Task<int> InvokeOddAsync(string Envelope, int @class, int Handler, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler), cancellationToken);
+                /// <inheritdoc cref="TrySubmitOdd"/>
+                public bool TrySubmit(string Envelope, int @class, int Handler)
+                    => this._engine.TrySubmit(
+                        global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler));
 
                 /// <summary>Queues a request for <c>Odd</c> and waits for the handler to run.</summary>
                 /// <param name="Envelope">The handler's <c>Envelope</c> argument.</param>
                 /// <param name="class">The handler's <c>class</c> argument.</param>
                 /// <param name="Handler">The handler's <c>Handler</c> argument.</param>
-                /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-                /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-                public global::System.Threading.Tasks.Task<int> InvokeAsync(string Envelope, int @class, int Handler, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler), cancellationToken);
+                /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+                /// request.</param>
+                /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+                /// up.</returns>
+                public global::System.Threading.Tasks.Task<int> InvokeOddAsync(
+                    string Envelope,
+                    int @class,
+                    int Handler,
+                    global::System.Threading.CancellationToken cancellationToken = default)
+                    => this._engine.InvokeAsync<int>(
+                        global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler),
+                        cancellationToken);
+
+                /// <inheritdoc cref="InvokeOddAsync"/>
+                public global::System.Threading.Tasks.Task<int> InvokeAsync(
+                    string Envelope,
+                    int @class,
+                    int Handler,
+                    global::System.Threading.CancellationToken cancellationToken = default)
+                    => this._engine.InvokeAsync<int>(
+                        global::Shapes.Outer.Middle.InnerExecutor.Envelope.ForOdd(Envelope, @class, Handler),
+                        cancellationToken);
 
                 /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
                 public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -126,46 +162,78 @@ namespace Shapes
                     remove => this._engine.BackpressureChanged -= value;
                 }
 
-                /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+                /// <summary>
+                /// Occurs when a handler has run longer than
+                /// <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.
+                /// </summary>
                 public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
                 {
                     add => this._engine.WorkerStuck += value;
                     remove => this._engine.WorkerStuck -= value;
                 }
 
-                /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+                /// <summary>
+                /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is
+                /// this executor.
+                /// </summary>
                 public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
                 {
                     add => this._engine.AttemptFailed += value;
                     remove => this._engine.AttemptFailed -= value;
                 }
 
-                /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+                /// <summary>
+                /// Resumes a key paused after a dead letter
+                /// (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in
+                /// order.
+                /// </summary>
                 /// <param name="key">The partition key.</param>
                 /// <returns><see langword="false"/> when the key was not paused.</returns>
                 public bool ResumeKey(string key) => this._engine.ResumeKey(key);
 
-                /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-                /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-                /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+                /// <summary>
+                /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+                /// </summary>
+                /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request
+                /// first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones
+                /// unprocessed.</param>
+                /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+                /// takes.</param>
                 /// <returns>What completed, and every accepted request that never started.</returns>
-                public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+                public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+                    global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+                    global::System.TimeSpan? timeout = null)
+                    => this._engine.ShutdownAsync(mode, timeout);
 
-                /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+                /// <summary>
+                /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/>
+                /// and no timeout.
+                /// </summary>
                 public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-                /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+                /// <summary>Which handler a request is for.</summary>
+                private enum HandlerId
+                {
+                    Work,
+                    Odd,
+                }
+
+                /// <summary>
+                /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share
+                /// by type.
+                /// </summary>
                 private struct Envelope
                 {
-                    public int Handler;
-                    public string H0_cancellationToken;
-                    public string H1_Envelope;
-                    public int H1_class;
-                    public int H1_Handler;
+                    public HandlerId Handler;
+                    public string CancellationTokenOrEnvelope;
+                    public int Class;
+                    public int Handler2;
 
-                    public static Envelope ForWork(string cancellationToken) => new Envelope { Handler = 0, H0_cancellationToken = cancellationToken };
+                    public static Envelope ForWork(string cancellationToken)
+                        => new() { Handler = HandlerId.Work, CancellationTokenOrEnvelope = cancellationToken };
 
-                    public static Envelope ForOdd(string Envelope, int @class, int Handler) => new Envelope { Handler = 1, H1_Envelope = Envelope, H1_class = @class, H1_Handler = Handler };
+                    public static Envelope ForOdd(string Envelope, int @class, int Handler)
+                        => new() { Handler = HandlerId.Odd, CancellationTokenOrEnvelope = Envelope, Class = @class, Handler2 = Handler };
                 }
 
                 /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -179,25 +247,32 @@ namespace Shapes
                     {
                         switch (envelope.Handler)
                         {
-                            case 0:
-                                key = envelope.H0_cancellationToken;
+                            case HandlerId.Work:
+                                key = envelope.CancellationTokenOrEnvelope;
                                 return true;
-                            case 1:
-                                key = envelope.H1_Envelope;
+                            case HandlerId.Odd:
+                                key = envelope.CancellationTokenOrEnvelope;
                                 return true;
                         }
                         key = default!;
                         return false;
                     }
 
-                    public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+                    public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                        in Envelope envelope,
+                        global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                        global::System.Threading.CancellationToken cancellationToken)
                     {
                         switch (envelope.Handler)
                         {
-                            case 0:
-                                return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Work(envelope.H0_cancellationToken, cancellationToken), completion);
-                            case 1:
-                                return global::ExecutorGen.Runtime.Dispatch.Completed<int>(completion, this._handlers.Odd(envelope.H1_Envelope, envelope.H1_class, envelope.H1_Handler));
+                            case HandlerId.Work:
+                                return global::ExecutorGen.Runtime.Dispatch.Await(
+                                    this._handlers.Work(envelope.CancellationTokenOrEnvelope, cancellationToken),
+                                    completion);
+                            case HandlerId.Odd:
+                                return global::ExecutorGen.Runtime.Dispatch.Completed<int>(
+                                    completion,
+                                    this._handlers.Odd(envelope.CancellationTokenOrEnvelope, envelope.Class, envelope.Handler2));
                             default:
                                 throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                         }
@@ -205,15 +280,15 @@ namespace Shapes
 
                     public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
                     {
-                        0 => "Work",
-                        1 => "Odd",
+                        HandlerId.Work => "Work",
+                        HandlerId.Odd => "Odd",
                         _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                     };
 
                     public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
                     {
-                        0 => new object?[] { envelope.H0_cancellationToken },
-                        1 => new object?[] { envelope.H1_Envelope, envelope.H1_class, envelope.H1_Handler },
+                        HandlerId.Work => new object?[] { envelope.CancellationTokenOrEnvelope },
+                        HandlerId.Odd => new object?[] { envelope.CancellationTokenOrEnvelope, envelope.Class, envelope.Handler2 },
                         _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
                     };
                 }

@@ -4,8 +4,8 @@
 namespace Shapes
 {
     /// <summary>
-    /// Runs the request handlers of <see cref="global::Shapes.Pairs"/> on a pool of workers: requests with
-    /// equal partition keys run one at a time in submission order, others in parallel.
+    /// Runs the request handlers of <see cref="global::Shapes.Pairs"/> on a pool of workers: requests with equal
+    /// partition keys run one at a time in submission order, others in parallel.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class PairsExecutor : global::System.IAsyncDisposable
@@ -16,86 +16,96 @@ namespace Shapes
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
         public PairsExecutor(global::ExecutorGen.ExecutorOptions? options = null)
         {
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<int, Envelope, Dispatcher>(new Dispatcher(), options, "Shapes.PairsExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<int, Envelope, Dispatcher>(
+                new Dispatcher(), options, "Shapes.PairsExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Add</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Add</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="a">The handler's <c>a</c> argument.</param>
         /// <param name="b">The handler's <c>b</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAddAsync(int a, int b, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.PairsExecutor.Envelope.ForAdd(a, b), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitAddAsync(
+            int a, int b, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForAdd(a, b), cancellationToken);
 
-        /// <summary>Queues a request for <c>Add</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="a">The handler's <c>a</c> argument.</param>
-        /// <param name="b">The handler's <c>b</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(int a, int b, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.PairsExecutor.Envelope.ForAdd(a, b), cancellationToken);
+        /// <inheritdoc cref="SubmitAddAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            int a, int b, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForAdd(a, b), cancellationToken);
 
         /// <summary>Queues a request for <c>Add</c> if that needs no waiting.</summary>
         /// <param name="a">The handler's <c>a</c> argument.</param>
         /// <param name="b">The handler's <c>b</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitAdd(int a, int b) => this._engine.TrySubmit(global::Shapes.PairsExecutor.Envelope.ForAdd(a, b));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitAdd(int a, int b) => this._engine.TrySubmit(Envelope.ForAdd(a, b));
 
-        /// <summary>Queues a request for <c>Add</c> if that needs no waiting.</summary>
-        /// <param name="a">The handler's <c>a</c> argument.</param>
-        /// <param name="b">The handler's <c>b</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(int a, int b) => this._engine.TrySubmit(global::Shapes.PairsExecutor.Envelope.ForAdd(a, b));
+        /// <inheritdoc cref="TrySubmitAdd"/>
+        public bool TrySubmit(int a, int b) => this._engine.TrySubmit(Envelope.ForAdd(a, b));
 
         /// <summary>Queues a request for <c>Add</c> and waits for the handler to run.</summary>
         /// <param name="a">The handler's <c>a</c> argument.</param>
         /// <param name="b">The handler's <c>b</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAddAsync(int a, int b, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Shapes.PairsExecutor.Envelope.ForAdd(a, b), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<int> InvokeAddAsync(
+            int a, int b, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForAdd(a, b), cancellationToken);
 
-        /// <summary>Queues a request for <c>Add</c> and waits for the handler to run.</summary>
-        /// <param name="a">The handler's <c>a</c> argument.</param>
-        /// <param name="b">The handler's <c>b</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(int a, int b, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Shapes.PairsExecutor.Envelope.ForAdd(a, b), cancellationToken);
+        /// <inheritdoc cref="InvokeAddAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            int a, int b, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForAdd(a, b), cancellationToken);
 
-        /// <summary>Queues a request for <c>Total</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Total</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitTotalAsync(global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.PairsExecutor.Envelope.ForTotal(order), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitTotalAsync(
+            global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForTotal(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Total</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.PairsExecutor.Envelope.ForTotal(order), cancellationToken);
-
-        /// <summary>Queues a request for <c>Total</c> if that needs no waiting.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitTotal(global::Shapes.Order order) => this._engine.TrySubmit(global::Shapes.PairsExecutor.Envelope.ForTotal(order));
+        /// <inheritdoc cref="SubmitTotalAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForTotal(order), cancellationToken);
 
         /// <summary>Queues a request for <c>Total</c> if that needs no waiting.</summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit(global::Shapes.Order order) => this._engine.TrySubmit(global::Shapes.PairsExecutor.Envelope.ForTotal(order));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitTotal(global::Shapes.Order order) => this._engine.TrySubmit(Envelope.ForTotal(order));
+
+        /// <inheritdoc cref="TrySubmitTotal"/>
+        public bool TrySubmit(global::Shapes.Order order) => this._engine.TrySubmit(Envelope.ForTotal(order));
 
         /// <summary>Queues a request for <c>Total</c> and waits for the handler to run.</summary>
         /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<decimal> InvokeTotalAsync(global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<decimal>(global::Shapes.PairsExecutor.Envelope.ForTotal(order), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<decimal> InvokeTotalAsync(
+            global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<decimal>(Envelope.ForTotal(order), cancellationToken);
 
-        /// <summary>Queues a request for <c>Total</c> and waits for the handler to run.</summary>
-        /// <param name="order">The handler's <c>order</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<decimal> InvokeAsync(global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<decimal>(global::Shapes.PairsExecutor.Envelope.ForTotal(order), cancellationToken);
+        /// <inheritdoc cref="InvokeTotalAsync"/>
+        public global::System.Threading.Tasks.Task<decimal> InvokeAsync(
+            global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<decimal>(Envelope.ForTotal(order), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -110,45 +120,74 @@ namespace Shapes
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its queued requests run again, in order.</summary>
+        /// <summary>
+        /// Resumes a key paused after a dead letter (<see cref="global::ExecutorGen.DeadLetterPolicy.PauseKey"/>): its
+        /// queued requests run again, in order.
+        /// </summary>
         /// <param name="key">The partition key.</param>
         /// <returns><see langword="false"/> when the key was not paused.</returns>
         public bool ResumeKey(int key) => this._engine.ResumeKey(key);
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Add,
+            Total,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public int H0_a;
-            public int H0_b;
-            public global::Shapes.Order H1_order;
+            public HandlerId Handler;
+            public int A;
+            public int B;
+            public global::Shapes.Order Order;
 
-            public static Envelope ForAdd(int a, int b) => new Envelope { Handler = 0, H0_a = a, H0_b = b };
+            public static Envelope ForAdd(int a, int b) => new() { Handler = HandlerId.Add, A = a, B = b };
 
-            public static Envelope ForTotal(global::Shapes.Order order) => new Envelope { Handler = 1, H1_order = order };
+            public static Envelope ForTotal(global::Shapes.Order order)
+                => new() { Handler = HandlerId.Total, Order = order };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -158,25 +197,30 @@ namespace Shapes
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        key = envelope.H0_a;
+                    case HandlerId.Add:
+                        key = envelope.A;
                         return true;
-                    case 1:
-                        key = envelope.H1_order.CustomerId;
+                    case HandlerId.Total:
+                        key = envelope.Order.CustomerId;
                         return true;
                 }
                 key = default!;
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(completion, global::Shapes.Pairs.Add(envelope.H0_a, envelope.H0_b));
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<decimal>(completion, global::Shapes.Pairs.Total(envelope.H1_order));
+                    case HandlerId.Add:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(
+                            completion, global::Shapes.Pairs.Add(envelope.A, envelope.B));
+                    case HandlerId.Total:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<decimal>(
+                            completion, global::Shapes.Pairs.Total(envelope.Order));
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                 }
@@ -184,15 +228,15 @@ namespace Shapes
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Add",
-                1 => "Total",
+                HandlerId.Add => "Add",
+                HandlerId.Total => "Total",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_a, envelope.H0_b },
-                1 => new object?[] { envelope.H1_order },
+                HandlerId.Add => new object?[] { envelope.A, envelope.B },
+                HandlerId.Total => new object?[] { envelope.Order },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
         }

@@ -4,8 +4,8 @@
 namespace Shapes
 {
     /// <summary>
-    /// Runs the request handlers of <see cref="global::Shapes.Returns"/> on a pool of workers: requests with
-    /// equal partition keys run one at a time in submission order, others in parallel.
+    /// Runs the request handlers of <see cref="global::Shapes.Returns"/> on a pool of workers, in parallel: none of
+    /// them has a partition key, so requests keep no order.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ExecutorGen.Generators", "{GeneratorVersion}")]
     public sealed partial class ReturnsExecutor : global::System.IAsyncDisposable
@@ -15,153 +15,230 @@ namespace Shapes
         /// <summary>Creates the executor and starts its workers.</summary>
         /// <param name="handlers">The handler instance every request is dispatched to.</param>
         /// <param name="options">The executor's options; <see langword="null"/> for the defaults.</param>
-        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is <see langword="null"/>.</exception>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="handlers"/> is
+        /// <see langword="null"/>.</exception>
         public ReturnsExecutor(global::Shapes.Returns handlers, global::ExecutorGen.ExecutorOptions? options = null)
         {
             if (handlers is null)
             {
                 throw new global::System.ArgumentNullException(nameof(handlers));
             }
-            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::ExecutorGen.Runtime.NoPartitionKey, Envelope, Dispatcher>(new Dispatcher(handlers), options, "Shapes.ReturnsExecutor", this);
+            this._engine = new global::ExecutorGen.Runtime.ExecutorEngine<global::ExecutorGen.Runtime.NoPartitionKey, Envelope, Dispatcher>(
+                new Dispatcher(handlers), options, "Shapes.ReturnsExecutor", this);
         }
 
-        /// <summary>Queues a request for <c>Void</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Void</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitVoidAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForVoid(x), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitVoidAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForVoid(x), cancellationToken);
 
         /// <summary>Queues a request for <c>Void</c> if that needs no waiting.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitVoid(string x) => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForVoid(x));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitVoid(string x) => this._engine.TrySubmit(Envelope.ForVoid(x));
 
         /// <summary>Queues a request for <c>Void</c> and waits for the handler to run.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeVoidAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::Shapes.ReturnsExecutor.Envelope.ForVoid(x), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeVoidAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForVoid(x), cancellationToken);
 
-        /// <summary>Queues a request for <c>TaskAsync</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>TaskAsync</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitTaskAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForTask(x), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitTaskAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForTask(x), cancellationToken);
 
         /// <summary>Queues a request for <c>TaskAsync</c> if that needs no waiting.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitTask(string x) => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForTask(x));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitTask(string x) => this._engine.TrySubmit(Envelope.ForTask(x));
 
         /// <summary>Queues a request for <c>TaskAsync</c> and waits for the handler to run.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeTaskAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::Shapes.ReturnsExecutor.Envelope.ForTask(x), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeTaskAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForTask(x), cancellationToken);
 
-        /// <summary>Queues a request for <c>ValueTaskAsync</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>ValueTaskAsync</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitValueTaskAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForValueTask(x), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitValueTaskAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForValueTask(x), cancellationToken);
 
         /// <summary>Queues a request for <c>ValueTaskAsync</c> if that needs no waiting.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitValueTask(string x) => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForValueTask(x));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitValueTask(string x) => this._engine.TrySubmit(Envelope.ForValueTask(x));
 
         /// <summary>Queues a request for <c>ValueTaskAsync</c> and waits for the handler to run.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task InvokeValueTaskAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync(global::Shapes.ReturnsExecutor.Envelope.ForValueTask(x), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
+        /// attempts are used up.</returns>
+        public global::System.Threading.Tasks.Task InvokeValueTaskAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync(Envelope.ForValueTask(x), cancellationToken);
 
-        /// <summary>Queues a request for <c>Value</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Value</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitValueAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForValue(x), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitValueAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForValue(x), cancellationToken);
 
         /// <summary>Queues a request for <c>Value</c> if that needs no waiting.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitValue(string x) => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForValue(x));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitValue(string x) => this._engine.TrySubmit(Envelope.ForValue(x));
 
         /// <summary>Queues a request for <c>Value</c> and waits for the handler to run.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<long> InvokeValueAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<long>(global::Shapes.ReturnsExecutor.Envelope.ForValue(x), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<long> InvokeValueAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<long>(Envelope.ForValue(x), cancellationToken);
 
-        /// <summary>Queues a request for <c>TaskOfT</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>TaskOfT</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitTaskOfTAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForTaskOfT(x), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitTaskOfTAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForTaskOfT(x), cancellationToken);
 
         /// <summary>Queues a request for <c>TaskOfT</c> if that needs no waiting.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitTaskOfT(string x) => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForTaskOfT(x));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitTaskOfT(string x) => this._engine.TrySubmit(Envelope.ForTaskOfT(x));
 
         /// <summary>Queues a request for <c>TaskOfT</c> and waits for the handler to run.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<string> InvokeTaskOfTAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string>(global::Shapes.ReturnsExecutor.Envelope.ForTaskOfT(x), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<string> InvokeTaskOfTAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<string>(Envelope.ForTaskOfT(x), cancellationToken);
 
-        /// <summary>Queues a request for <c>ValueTaskOfT</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>ValueTaskOfT</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitValueTaskOfTAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForValueTaskOfT(x), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitValueTaskOfTAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForValueTaskOfT(x), cancellationToken);
 
         /// <summary>Queues a request for <c>ValueTaskOfT</c> if that needs no waiting.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitValueTaskOfT(string x) => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForValueTaskOfT(x));
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitValueTaskOfT(string x) => this._engine.TrySubmit(Envelope.ForValueTaskOfT(x));
 
         /// <summary>Queues a request for <c>ValueTaskOfT</c> and waits for the handler to run.</summary>
         /// <param name="x">The handler's <c>x</c> argument.</param>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<string[]> InvokeValueTaskOfTAsync(string x, global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<string[]>(global::Shapes.ReturnsExecutor.Envelope.ForValueTaskOfT(x), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<string[]> InvokeValueTaskOfTAsync(
+            string x, global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<string[]>(Envelope.ForValueTaskOfT(x), cancellationToken);
 
-        /// <summary>Queues a request for <c>Static</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
+        /// <summary>
+        /// Queues a request for <c>Static</c>; while the executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.
+        /// </summary>
         /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
         /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitStaticAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForStatic(), cancellationToken);
+        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under
+        /// <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
+        public global::System.Threading.Tasks.ValueTask SubmitStaticAsync(
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForStatic(), cancellationToken);
 
-        /// <summary>Queues a request for <c>Static</c>; while the executor is full under <see cref="global::ExecutorGen.QueueFullMode.Wait"/>, waits for room.</summary>
-        /// <param name="cancellationToken">Stops waiting for room; it does not cancel a queued request.</param>
-        /// <returns>A task that completes when the request has been queued.</returns>
-        /// <exception cref="global::ExecutorGen.RequestRejectedException">The executor is full under <see cref="global::ExecutorGen.QueueFullMode.Reject"/>, or shutting down.</exception>
-        public global::System.Threading.Tasks.ValueTask SubmitAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.SubmitAsync(global::Shapes.ReturnsExecutor.Envelope.ForStatic(), cancellationToken);
-
-        /// <summary>Queues a request for <c>Static</c> if that needs no waiting.</summary>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmitStatic() => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForStatic());
+        /// <inheritdoc cref="SubmitStaticAsync"/>
+        public global::System.Threading.Tasks.ValueTask SubmitAsync(
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.SubmitAsync(Envelope.ForStatic(), cancellationToken);
 
         /// <summary>Queues a request for <c>Static</c> if that needs no waiting.</summary>
-        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is full or shutting down.</returns>
-        public bool TrySubmit() => this._engine.TrySubmit(global::Shapes.ReturnsExecutor.Envelope.ForStatic());
+        /// <returns><see langword="true"/> when the request was queued; <see langword="false"/> when the executor is
+        /// full or shutting down.</returns>
+        public bool TrySubmitStatic() => this._engine.TrySubmit(Envelope.ForStatic());
+
+        /// <inheritdoc cref="TrySubmitStatic"/>
+        public bool TrySubmit() => this._engine.TrySubmit(Envelope.ForStatic());
 
         /// <summary>Queues a request for <c>Static</c> and waits for the handler to run.</summary>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeStaticAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Shapes.ReturnsExecutor.Envelope.ForStatic(), cancellationToken);
+        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued
+        /// request.</param>
+        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
+        /// up.</returns>
+        public global::System.Threading.Tasks.Task<int> InvokeStaticAsync(
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForStatic(), cancellationToken);
 
-        /// <summary>Queues a request for <c>Static</c> and waits for the handler to run.</summary>
-        /// <param name="cancellationToken">Stops waiting for room in the queue; it does not cancel a queued request.</param>
-        /// <returns>The handler's result; faults with the handler's own exception once its attempts are used up.</returns>
-        public global::System.Threading.Tasks.Task<int> InvokeAsync(global::System.Threading.CancellationToken cancellationToken = default) => this._engine.InvokeAsync<int>(global::Shapes.ReturnsExecutor.Envelope.ForStatic(), cancellationToken);
+        /// <inheritdoc cref="InvokeStaticAsync"/>
+        public global::System.Threading.Tasks.Task<int> InvokeAsync(
+            global::System.Threading.CancellationToken cancellationToken = default)
+            => this._engine.InvokeAsync<int>(Envelope.ForStatic(), cancellationToken);
 
         /// <summary>Takes a snapshot of the executor's counters, queue, workers and latencies.</summary>
         public global::ExecutorGen.ExecutorMetrics GetMetrics() => this._engine.GetMetrics();
@@ -176,53 +253,78 @@ namespace Shapes
             remove => this._engine.BackpressureChanged -= value;
         }
 
-        /// <summary>Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs when a handler has run longer than <see cref="global::ExecutorGen.ExecutorOptions.StuckAfter"/>; the
+        /// sender is this executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.WorkerStuckEventArgs>? WorkerStuck
         {
             add => this._engine.WorkerStuck += value;
             remove => this._engine.WorkerStuck -= value;
         }
 
-        /// <summary>Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this executor.</summary>
+        /// <summary>
+        /// Occurs for every failed attempt of a request, before its retry or its dead letter; the sender is this
+        /// executor.
+        /// </summary>
         public event global::System.EventHandler<global::ExecutorGen.AttemptFailedEventArgs>? AttemptFailed
         {
             add => this._engine.AttemptFailed += value;
             remove => this._engine.AttemptFailed -= value;
         }
 
-        /// <summary>Stops accepting requests and shuts the workers down; a second call returns the same report.</summary>
-        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first; <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
-        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it takes.</param>
+        /// <summary>
+        /// Stops accepting requests and shuts the workers down; a second call returns the same report.
+        /// </summary>
+        /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
+        /// <see cref="global::ExecutorGen.ShutdownMode.Cancel"/> returns the queued ones unprocessed.</param>
+        /// <param name="timeout">How long to wait for the workers; <see langword="null"/> waits as long as it
+        /// takes.</param>
         /// <returns>What completed, and every accepted request that never started.</returns>
-        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain, global::System.TimeSpan? timeout = null) => this._engine.ShutdownAsync(mode, timeout);
+        public global::System.Threading.Tasks.Task<global::ExecutorGen.ShutdownReport> ShutdownAsync(
+            global::ExecutorGen.ShutdownMode mode = global::ExecutorGen.ShutdownMode.Drain,
+            global::System.TimeSpan? timeout = null)
+            => this._engine.ShutdownAsync(mode, timeout);
 
-        /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no timeout.</summary>
+        /// <summary>
+        /// Shuts down as <see cref="ShutdownAsync"/> with <see cref="global::ExecutorGen.ShutdownMode.Drain"/> and no
+        /// timeout.
+        /// </summary>
         public global::System.Threading.Tasks.ValueTask DisposeAsync() => this._engine.DisposeAsync();
 
-        /// <summary>One request: which handler (<see cref="Handler"/>) and that handler's arguments.</summary>
+        /// <summary>Which handler a request is for.</summary>
+        private enum HandlerId
+        {
+            Void,
+            TaskAsync,
+            ValueTaskAsync,
+            Value,
+            TaskOfT,
+            ValueTaskOfT,
+            Static,
+        }
+
+        /// <summary>
+        /// One request: which handler (<see cref="Handler"/>) and its arguments, in fields the handlers share by type.
+        /// </summary>
         private struct Envelope
         {
-            public int Handler;
-            public string H0_x;
-            public string H1_x;
-            public string H2_x;
-            public string H3_x;
-            public string H4_x;
-            public string H5_x;
+            public HandlerId Handler;
+            public string X;
 
-            public static Envelope ForVoid(string x) => new Envelope { Handler = 0, H0_x = x };
+            public static Envelope ForVoid(string x) => new() { Handler = HandlerId.Void, X = x };
 
-            public static Envelope ForTask(string x) => new Envelope { Handler = 1, H1_x = x };
+            public static Envelope ForTask(string x) => new() { Handler = HandlerId.TaskAsync, X = x };
 
-            public static Envelope ForValueTask(string x) => new Envelope { Handler = 2, H2_x = x };
+            public static Envelope ForValueTask(string x) => new() { Handler = HandlerId.ValueTaskAsync, X = x };
 
-            public static Envelope ForValue(string x) => new Envelope { Handler = 3, H3_x = x };
+            public static Envelope ForValue(string x) => new() { Handler = HandlerId.Value, X = x };
 
-            public static Envelope ForTaskOfT(string x) => new Envelope { Handler = 4, H4_x = x };
+            public static Envelope ForTaskOfT(string x) => new() { Handler = HandlerId.TaskOfT, X = x };
 
-            public static Envelope ForValueTaskOfT(string x) => new Envelope { Handler = 5, H5_x = x };
+            public static Envelope ForValueTaskOfT(string x) => new() { Handler = HandlerId.ValueTaskOfT, X = x };
 
-            public static Envelope ForStatic() => new Envelope { Handler = 6 };
+            public static Envelope ForStatic() => new() { Handler = HandlerId.Static };
         }
 
         /// <summary>Reads keys from envelopes and calls their handlers.</summary>
@@ -238,25 +340,34 @@ namespace Shapes
                 return false;
             }
 
-            public global::System.Threading.Tasks.ValueTask DispatchAsync(in Envelope envelope, global::ExecutorGen.Runtime.IRequestCompletion? completion, global::System.Threading.CancellationToken cancellationToken)
+            public global::System.Threading.Tasks.ValueTask DispatchAsync(
+                in Envelope envelope,
+                global::ExecutorGen.Runtime.IRequestCompletion? completion,
+                global::System.Threading.CancellationToken cancellationToken)
             {
                 switch (envelope.Handler)
                 {
-                    case 0:
-                        this._handlers.Void(envelope.H0_x);
+                    case HandlerId.Void:
+                        this._handlers.Void(envelope.X);
                         return global::ExecutorGen.Runtime.Dispatch.Completed(completion);
-                    case 1:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.TaskAsync(envelope.H1_x), completion);
-                    case 2:
-                        return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.ValueTaskAsync(envelope.H2_x), completion);
-                    case 3:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<long>(completion, this._handlers.Value(envelope.H3_x));
-                    case 4:
-                        return global::ExecutorGen.Runtime.Dispatch.Await<string>(this._handlers.TaskOfT(envelope.H4_x, cancellationToken), completion);
-                    case 5:
-                        return global::ExecutorGen.Runtime.Dispatch.Await<string[]>(this._handlers.ValueTaskOfT(envelope.H5_x), completion);
-                    case 6:
-                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(completion, global::Shapes.Returns.Static());
+                    case HandlerId.TaskAsync:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.TaskAsync(envelope.X), completion);
+                    case HandlerId.ValueTaskAsync:
+                        return global::ExecutorGen.Runtime.Dispatch.Await(
+                            this._handlers.ValueTaskAsync(envelope.X), completion);
+                    case HandlerId.Value:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<long>(
+                            completion, this._handlers.Value(envelope.X));
+                    case HandlerId.TaskOfT:
+                        return global::ExecutorGen.Runtime.Dispatch.Await<string>(
+                            this._handlers.TaskOfT(envelope.X, cancellationToken), completion);
+                    case HandlerId.ValueTaskOfT:
+                        return global::ExecutorGen.Runtime.Dispatch.Await<string[]>(
+                            this._handlers.ValueTaskOfT(envelope.X), completion);
+                    case HandlerId.Static:
+                        return global::ExecutorGen.Runtime.Dispatch.Completed<int>(
+                            completion, global::Shapes.Returns.Static());
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(envelope));
                 }
@@ -264,25 +375,25 @@ namespace Shapes
 
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
-                0 => "Void",
-                1 => "TaskAsync",
-                2 => "ValueTaskAsync",
-                3 => "Value",
-                4 => "TaskOfT",
-                5 => "ValueTaskOfT",
-                6 => "Static",
+                HandlerId.Void => "Void",
+                HandlerId.TaskAsync => "TaskAsync",
+                HandlerId.ValueTaskAsync => "ValueTaskAsync",
+                HandlerId.Value => "Value",
+                HandlerId.TaskOfT => "TaskOfT",
+                HandlerId.ValueTaskOfT => "ValueTaskOfT",
+                HandlerId.Static => "Static",
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
 
             public object?[] GetArguments(in Envelope envelope) => envelope.Handler switch
             {
-                0 => new object?[] { envelope.H0_x },
-                1 => new object?[] { envelope.H1_x },
-                2 => new object?[] { envelope.H2_x },
-                3 => new object?[] { envelope.H3_x },
-                4 => new object?[] { envelope.H4_x },
-                5 => new object?[] { envelope.H5_x },
-                6 => global::System.Array.Empty<object?>(),
+                HandlerId.Void => new object?[] { envelope.X },
+                HandlerId.TaskAsync => new object?[] { envelope.X },
+                HandlerId.ValueTaskAsync => new object?[] { envelope.X },
+                HandlerId.Value => new object?[] { envelope.X },
+                HandlerId.TaskOfT => new object?[] { envelope.X },
+                HandlerId.ValueTaskOfT => new object?[] { envelope.X },
+                HandlerId.Static => global::System.Array.Empty<object?>(),
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(envelope)),
             };
         }
