@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -20,29 +20,12 @@ namespace ExecutorGen.CodeFixes;
 /// body's value is not needed (void, or an async Task).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CatchWorkerExceptionsCodeFixProvider)), Shared]
-public sealed class CatchWorkerExceptionsCodeFixProvider : CodeFixProvider
+public sealed class CatchWorkerExceptionsCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.ExceptionEscapesWorker)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.ExceptionEscapesWorker.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.AdditionalLocations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } tree } location
-                || context.Document.Project.Solution.GetDocument(tree) is not { } document)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create("Catch and report every exception", ct => FixAsync(document, location, ct), equivalenceKey: DiagnosticDescriptors.ExceptionEscapesWorker.Id),
-                diagnostic);
-        }
-        return Task.CompletedTask;
+        if (AdditionalLocation(context.Document, diagnostic) is var (document, location))
+            yield return Fix("Catch and report every exception", ct => FixAsync(document, location, ct));
     }
 
     private static async Task<Solution> FixAsync(Document document, Location location, CancellationToken cancellationToken)

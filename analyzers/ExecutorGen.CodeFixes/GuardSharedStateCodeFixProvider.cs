@@ -22,33 +22,23 @@ namespace ExecutorGen.CodeFixes;
 /// state is guarded by a lock field of the type elsewhere (inconsistent locking), the statement takes that lock instead.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuardSharedStateCodeFixProvider)), Shared]
-public sealed class GuardSharedStateCodeFixProvider : CodeFixProvider
+public sealed class GuardSharedStateCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.UnguardedSharedState)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnguardedSharedState.Id);
-
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() =>
         FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } statement
+            || !CanWrap(statement))
         {
-            if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } statement
-                || !CanWrap(statement))
-            {
-                continue;
-            }
-            string title = diagnostic.Properties.TryGetValue(DiagnosticDescriptors.InterlockedProperty, out string? kind) && kind is not null
-                ? $"Use Interlocked.{(kind == "Subtract" ? "Add" : kind)}"
-                : "Wrap in lock";
-            context.RegisterCodeFix(
-                CodeAction.Create(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct), equivalenceKey: DiagnosticDescriptors.UnguardedSharedState.Id),
-                diagnostic);
+            yield break;
         }
+        string title = diagnostic.Properties.TryGetValue(DiagnosticDescriptors.InterlockedProperty, out string? kind) && kind is not null
+            ? $"Use Interlocked.{(kind == "Subtract" ? "Add" : kind)}"
+            : "Wrap in lock";
+        yield return Fix(title, ct => FixAsync(context.Document, ImmutableArray.Create(diagnostic), ct));
     }
 
     private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)

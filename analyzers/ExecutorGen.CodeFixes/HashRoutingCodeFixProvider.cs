@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,29 +13,12 @@ namespace ExecutorGen.CodeFixes;
 
 /// <summary>Fixes EXG005 by rewriting <c>hash % n</c> and <c>Math.Abs(hash) % n</c> as <c>(int)((uint)hash % (uint)n)</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HashRoutingCodeFixProvider)), Shared]
-public sealed class HashRoutingCodeFixProvider : CodeFixProvider
+public sealed class HashRoutingCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.NegativeHashRouting)
 {
-    private const string Title = "Use (int)((uint)hash % (uint)n)";
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.NegativeHashRouting.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.ContainsKey(HashRoutingAnalyzer.FixableProperty))
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => FixAsync(context.Document, diagnostic, ct), equivalenceKey: DiagnosticDescriptors.NegativeHashRouting.Id),
-                    diagnostic);
-            }
-        }
-        return Task.CompletedTask;
+        if (diagnostic.Properties.ContainsKey(HashRoutingAnalyzer.FixableProperty))
+            yield return Fix("Use (int)((uint)hash % (uint)n)", ct => FixAsync(context.Document, diagnostic, ct));
     }
 
     private static async Task<Document> FixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)

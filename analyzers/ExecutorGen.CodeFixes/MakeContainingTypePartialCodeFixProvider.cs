@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -17,33 +17,12 @@ namespace ExecutorGen.CodeFixes;
 /// location), in whichever document declares it.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeContainingTypePartialCodeFixProvider)), Shared]
-public sealed class MakeContainingTypePartialCodeFixProvider : CodeFixProvider
+public sealed class MakeContainingTypePartialCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.ContainingTypeNotPartial)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.ContainingTypeNotPartial.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.AdditionalLocations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } tree } location
-                || context.Document.Project.Solution.GetDocument(tree) is not { } document)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Make the containing type partial",
-                    cancellationToken => AddPartialAsync(document, location, cancellationToken),
-                    equivalenceKey: DiagnosticDescriptors.ContainingTypeNotPartial.Id),
-                diagnostic);
-        }
-        return Task.CompletedTask;
+        if (AdditionalLocation(context.Document, diagnostic) is var (document, location))
+            yield return Fix("Make the containing type partial", ct => AddPartialAsync(document, location, ct));
     }
 
     private static async Task<Solution> AddPartialAsync(Document document, Location location, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -17,35 +17,15 @@ namespace ExecutorGen.CodeFixes;
 /// modifiers, or a file-local class's <c>file</c> modifier, are replaced with <c>internal</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeHandlerAccessibleCodeFixProvider)), Shared]
-public sealed class MakeHandlerAccessibleCodeFixProvider : CodeFixProvider
+public sealed class MakeHandlerAccessibleCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.InaccessibleHandler)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.InaccessibleHandler.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-            return;
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var node = root.FindNode(diagnostic.Location.SourceSpan);
-            MemberDeclarationSyntax? declaration = (MemberDeclarationSyntax?)node.FirstAncestorOrSelf<MethodDeclarationSyntax>()
-                ?? node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-            if (declaration is null || !declaration.Modifiers.Any(IsReplaced))
-                continue;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Make it internal",
-                    cancellationToken => MakeInternalAsync(context.Document, declaration, cancellationToken),
-                    equivalenceKey: DiagnosticDescriptors.InaccessibleHandler.Id),
-                diagnostic);
-        }
+        var node = root.FindNode(diagnostic.Location.SourceSpan);
+        MemberDeclarationSyntax? declaration = (MemberDeclarationSyntax?)node.FirstAncestorOrSelf<MethodDeclarationSyntax>()
+            ?? node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        if (declaration is not null && declaration.Modifiers.Any(IsReplaced))
+            yield return Fix("Make it internal", ct => MakeInternalAsync(context.Document, declaration, ct));
     }
 
     private static bool IsReplaced(SyntaxToken modifier) =>

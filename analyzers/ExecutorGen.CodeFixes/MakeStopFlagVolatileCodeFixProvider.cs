@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Composition;
 using System.Linq;
 using System.Threading;
@@ -14,30 +14,15 @@ namespace ExecutorGen.CodeFixes;
 
 /// <summary>Fixes EXG006 by making the flag field (the diagnostic's additional location) <c>volatile</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeStopFlagVolatileCodeFixProvider)), Shared]
-public sealed class MakeStopFlagVolatileCodeFixProvider : CodeFixProvider
+public sealed class MakeStopFlagVolatileCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.UnsynchronizedStopFlag)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnsynchronizedStopFlag.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
+        if (diagnostic.Properties.ContainsKey(DiagnosticDescriptors.VolatileFixableProperty)
+            && AdditionalLocation(context.Document, diagnostic) is var (document, location))
         {
-            if (!diagnostic.Properties.ContainsKey(DiagnosticDescriptors.VolatileFixableProperty)
-                || diagnostic.AdditionalLocations.FirstOrDefault() is not { IsInSource: true, SourceTree: { } tree } location
-                || context.Document.Project.Solution.GetDocument(tree) is not { } document)
-            {
-                continue;
-            }
-            context.RegisterCodeFix(
-                CodeAction.Create("Make the field volatile", ct => FixAsync(document, location, ct), equivalenceKey: DiagnosticDescriptors.UnsynchronizedStopFlag.Id),
-                diagnostic);
+            yield return Fix("Make the field volatile", ct => FixAsync(document, location, ct));
         }
-        return Task.CompletedTask;
     }
 
     private static async Task<Solution> FixAsync(Document document, Location location, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
@@ -17,47 +17,30 @@ namespace ExecutorGen.CodeFixes;
 /// otherwise a string literal.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PartitionByNotFoundCodeFixProvider)), Shared]
-public sealed class PartitionByNotFoundCodeFixProvider : CodeFixProvider
+public sealed class PartitionByNotFoundCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.PartitionByNotFound)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.PartitionByNotFound.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<CodeAction> Fixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-            return;
-
-        foreach (var diagnostic in context.Diagnostics)
+        var argument = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeArgumentSyntax>();
+        var method = argument?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } declaration
+            ? model.GetDeclaredSymbol(declaration, context.CancellationToken)
+            : null;
+        if (argument is null || method is null
+            || model.GetConstantValue(argument.Expression, context.CancellationToken).Value is not string written
+            || !diagnostic.Properties.TryGetValue(DiagnosticDescriptors.CandidatesProperty, out var joined)
+            || string.IsNullOrEmpty(joined))
         {
-            var argument = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<AttributeArgumentSyntax>();
-            var method = argument?.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } declaration
-                ? model.GetDeclaredSymbol(declaration, context.CancellationToken)
-                : null;
-            if (argument is null || method is null
-                || model.GetConstantValue(argument.Expression, context.CancellationToken).Value is not string written
-                || !diagnostic.Properties.TryGetValue(DiagnosticDescriptors.CandidatesProperty, out var joined)
-                || string.IsNullOrEmpty(joined))
-            {
-                continue;
-            }
+            yield break;
+        }
 
-            foreach (var name in CandidateRanking.Rank(written, joined!.Split(',')))
-            {
-                var replacement = Replacement(name, method, argument, model).WithTriviaFrom(argument.Expression);
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Use '{name}'",
-                        _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(argument.Expression, replacement))),
-                        equivalenceKey: $"{DiagnosticDescriptors.PartitionByNotFound.Id}:{name}"),
-                    diagnostic);
-            }
+        // One fix per candidate, each its own Fix All group.
+        foreach (var name in CandidateRanking.Rank(written, joined!.Split(',')))
+        {
+            var replacement = Replacement(name, method, argument, model).WithTriviaFrom(argument.Expression);
+            yield return Fix(
+                $"Use '{name}'",
+                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(argument.Expression, replacement))),
+                variant: name);
         }
     }
 
