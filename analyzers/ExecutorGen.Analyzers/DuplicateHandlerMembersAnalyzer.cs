@@ -15,28 +15,16 @@ public sealed class DuplicateHandlerMembersAnalyzer : HandlerAnalyzer
 
     private protected override void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
-        var callable = Callable(handlers);
-        var shapes = Shapes(callable);
-        foreach (var (index, earlier) in HandlerRules.NamedMemberCollisions(shapes))
+        foreach (var (handler, earlier) in ClassWideConflicts(handlers, HandlerRules.NamedMemberCollisions))
         {
-            var method = callable[index].Method;
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.DuplicateHandlerMembers,
-                NameLocation(method),
-                callable[earlier].Method.Name,
-                method.Name,
+                NameLocation(handler.Method),
+                earlier.Method.Name,
+                handler.Method.Name,
                 type.Name,
-                shapes[index].BaseName,
-                RequestTypes(method)));
+                handler.Shape.BaseName,
+                RequestTypes(handler.Method)));
         }
-    }
-
-    internal static string RequestTypes(IMethodSymbol method)
-    {
-        int count = PartitionByResolver.RequestParameterCount(method);
-        var types = new string[count];
-        for (int i = 0; i < count; i++)
-            types[i] = Display(method.Parameters[i].Type);
-        return string.Join(", ", types);
     }
 }

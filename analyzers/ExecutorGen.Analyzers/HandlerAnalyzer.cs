@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -105,14 +106,44 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
     private protected static Location NameLocation(ISymbol symbol) =>
         symbol.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None;
 
-    private protected static IReadOnlyList<HandlerShape> Shapes(ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers) =>
-        handlers.Select(h => HandlerRules.Shape(h.Method, ResolvedKeyType(h.Method, h.Attribute))).ToArray();
+    /// <summary>
+    /// The pairs a class-wide <paramref name="rule"/> of <see cref="HandlerRules"/> finds among the class's handlers: the
+    /// handler to report and the one it conflicts with, each with its shape.
+    /// </summary>
+    private protected static IEnumerable<(ShapedHandler Handler, ShapedHandler Other)> ClassWideConflicts(
+        ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers,
+        Func<IReadOnlyList<HandlerShape>, IEnumerable<(int, int)>> rule)
+    {
+        // Only the handlers an executor could be generated from count: each passes the per-method rules.
+        var callable = handlers
+            .Where(h => !HandlerRules.CheckMethod(h.Method).IsViolation && !HasErrorParameter(h.Method))
+            .Select(h => new ShapedHandler(h.Method, h.Attribute, HandlerRules.Shape(h.Method, ResolvedKeyType(h.Method, h.Attribute))))
+            .ToArray();
+        foreach (var (handler, other) in rule(callable.Select(h => h.Shape).ToArray()))
+            yield return (callable[handler], callable[other]);
+    }
 
-    /// <summary>The handlers an executor could be generated from, as far as class-wide rules go: each passes the per-method rules.</summary>
-    private protected static ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> Callable(ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers) =>
-        handlers.Where(h => !HandlerRules.CheckMethod(h.Method).IsViolation && !HasErrorParameter(h.Method)).ToImmutableArray();
+    /// <summary>A handler's request parameter types for a message, comma-separated; empty when it has none.</summary>
+    private protected static string RequestTypes(IMethodSymbol method)
+    {
+        int count = PartitionByResolver.RequestParameterCount(method);
+        var types = new string[count];
+        for (int i = 0; i < count; i++)
+            types[i] = Display(method.Parameters[i].Type);
+        return string.Join(", ", types);
+    }
 
     /// <summary>A type for a message: short, with nullable annotations.</summary>
     private protected static string Display(ITypeSymbol type) =>
         type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
+
+    /// <summary>A handler that passes the per-method rules, with its shape for the class-wide ones.</summary>
+    private protected readonly struct ShapedHandler(IMethodSymbol method, AttributeData attribute, HandlerShape shape)
+    {
+        public IMethodSymbol Method { get; } = method;
+
+        public AttributeData Attribute { get; } = attribute;
+
+        public HandlerShape Shape { get; } = shape;
+    }
 }

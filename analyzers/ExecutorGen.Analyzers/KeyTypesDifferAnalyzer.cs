@@ -15,19 +15,16 @@ public sealed class KeyTypesDifferAnalyzer : HandlerAnalyzer
 
     private protected override void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
-        var callable = Callable(handlers);
-        foreach (var (index, first) in HandlerRules.KeyTypeConflicts(Shapes(callable)))
+        foreach (var (handler, first) in ClassWideConflicts(handlers, HandlerRules.KeyTypeConflicts))
         {
-            var (method, attribute) = callable[index];
-            var (firstMethod, firstAttribute) = callable[first];
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.KeyTypesDiffer,
-                PartitionByLocation(attribute, method, context.CancellationToken),
-                method.Name,
-                Display(ResolvedKeyType(method, attribute)!),
-                firstMethod.Name,
+                PartitionByLocation(handler.Attribute, handler.Method, context.CancellationToken),
+                handler.Method.Name,
+                Display(ResolvedKeyType(handler.Method, handler.Attribute)!),
+                first.Method.Name,
                 type.Name,
-                Display(ResolvedKeyType(firstMethod, firstAttribute)!)));
+                Display(ResolvedKeyType(first.Method, first.Attribute)!)));
         }
     }
 }

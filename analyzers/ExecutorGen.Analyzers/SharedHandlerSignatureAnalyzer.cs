@@ -18,23 +18,20 @@ public sealed class SharedHandlerSignatureAnalyzer : HandlerAnalyzer
 
     private protected override void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
-        var callable = Callable(handlers);
-        var shapes = Shapes(callable);
-        foreach (var (index, other) in HandlerRules.SharedSignatures(shapes))
+        foreach (var (handler, other) in ClassWideConflicts(handlers, HandlerRules.SharedSignatures))
         {
-            var method = callable[index].Method;
             // Same base name too: EXG108 already reports the pair as an error.
-            if (shapes[index].BaseName == shapes[other].BaseName)
+            if (handler.Shape.BaseName == other.Shape.BaseName)
                 continue;
-            string types = DuplicateHandlerMembersAnalyzer.RequestTypes(method);
+            string types = RequestTypes(handler.Method);
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.SharedHandlerSignature,
-                NameLocation(method),
-                method.Name,
-                callable[other].Method.Name,
+                NameLocation(handler.Method),
+                handler.Method.Name,
+                other.Method.Name,
                 type.Name,
                 types.Length == 0 ? "none" : types,
-                shapes[index].BaseName));
+                handler.Shape.BaseName));
         }
     }
 }
