@@ -169,13 +169,18 @@ public sealed partial class ExecutorGenerator
             }
         }
 
-        /// <summary>Whether a value of the type can live in an envelope field and be a generic argument.</summary>
-        private static bool IsStorable(ITypeSymbol type) => type switch
+        /// <summary>
+        /// Whether a value of the type can live in an envelope field and be a generic argument: storable by the usage
+        /// rules (<see cref="HandlerRules.UnstorableReason"/>, which analyzers report), and nameable by generated code.
+        /// </summary>
+        private static bool IsStorable(ITypeSymbol type) => HandlerRules.UnstorableReason(type) is null && CanName(type);
+
+        /// <summary>Whether generated code can write the type: no error type and no unnameable type anywhere in it.</summary>
+        private static bool CanName(ITypeSymbol type) => type switch
         {
-            IErrorTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol => false,
-            { IsRefLikeType: true } => false,
-            IArrayTypeSymbol array => IsStorable(array.ElementType),
-            INamedTypeSymbol named => IsNameable(named) && named.TypeArguments.All(IsStorable),
+            IErrorTypeSymbol => false,
+            IArrayTypeSymbol array => CanName(array.ElementType),
+            INamedTypeSymbol named => IsNameable(named) && named.TypeArguments.All(CanName),
             _ => true,
         };
 
