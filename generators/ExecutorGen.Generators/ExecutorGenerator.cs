@@ -1,3 +1,4 @@
+using System;
 using ExecutorGen.Generators.Model;
 using ExecutorGen.Shared;
 using Microsoft.CodeAnalysis;
@@ -35,33 +36,32 @@ public sealed partial class ExecutorGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(executors, static (context, executor) =>
             context.AddSource(Emitter.HintName(executor), Emitter.Emit(executor)));
 
-        // With ExecutorGen.Hosting referenced, each executor also gets services.Add{Class}Executor(). The
-        // compilation changes on every edit; the bool it is reduced to does not, so the combined step stays cached.
-        var hostingReferenced = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(HostingEmitter.MarkerMetadataName) is not null)
-            .WithTrackingName(TrackingNames.HostingReferenced);
+        // With ExecutorGen.Hosting referenced, each executor also gets services.Add{Class}Executor(); with
+        // ExecutorGen.Orleans, {Class}ClusterExecutor and services.Add{Class}ClusterHandlers().
+        AddWhenReferenced(context, executors, HostingEmitter.MarkerMetadataName,
+            TrackingNames.HostingReferenced, TrackingNames.HostedExecutors, HostingEmitter.HintName, HostingEmitter.Emit);
+        AddWhenReferenced(context, executors, OrleansEmitter.MarkerMetadataName,
+            TrackingNames.OrleansReferenced, TrackingNames.ClusterExecutors, OrleansEmitter.HintName, OrleansEmitter.Emit);
+    }
 
-        var hostedExecutors = executors
-            .Combine(hostingReferenced)
+    /// <summary>
+    /// Adds a file per executor, made by <paramref name="emit"/>, where the compilation references the package whose marker
+    /// type is <paramref name="markerMetadataName"/>. The compilation changes on every edit; the bool it is reduced to
+    /// does not, so the combined step stays cached.
+    /// </summary>
+    private static void AddWhenReferenced(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ExecutorModel> executors,
+        string markerMetadataName, string referencedStep, string executorsStep, Func<ExecutorModel, string> hintName, Func<ExecutorModel, string> emit)
+    {
+        var referenced = context.CompilationProvider
+            .Select((compilation, _) => compilation.GetTypeByMetadataName(markerMetadataName) is not null)
+            .WithTrackingName(referencedStep);
+
+        var referencingExecutors = executors
+            .Combine(referenced)
             .Where(static pair => pair.Right)
             .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.HostedExecutors);
+            .WithTrackingName(executorsStep);
 
-        context.RegisterSourceOutput(hostedExecutors, static (context, executor) =>
-            context.AddSource(HostingEmitter.HintName(executor), HostingEmitter.Emit(executor)));
-
-        // With ExecutorGen.Orleans referenced, each executor also gets {Class}ClusterExecutor, reduced to a bool the same way.
-        var orleansReferenced = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(OrleansEmitter.MarkerMetadataName) is not null)
-            .WithTrackingName(TrackingNames.OrleansReferenced);
-
-        var clusterExecutors = executors
-            .Combine(orleansReferenced)
-            .Where(static pair => pair.Right)
-            .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.ClusterExecutors);
-
-        context.RegisterSourceOutput(clusterExecutors, static (context, executor) =>
-            context.AddSource(OrleansEmitter.HintName(executor), OrleansEmitter.Emit(executor)));
+        context.RegisterSourceOutput(referencingExecutors, (context, executor) => context.AddSource(hintName(executor), emit(executor)));
     }
 }
