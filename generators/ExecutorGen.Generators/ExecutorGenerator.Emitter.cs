@@ -90,17 +90,15 @@ public sealed partial class ExecutorGenerator
             WriteEvent(w, "BackpressureChanged", "<summary>Occurs when backpressure turns on or off; the sender is this executor.</summary>");
         }
 
-        /// <summary>An event of the executor that forwards to the engine's event of the same name.</summary>
+        /// <summary>An event of the executor (<c>{name}EventArgs</c>) that forwards to the engine's event of the same name.</summary>
         internal static void WriteEvent(IndentedWriter w, string name, string summary)
         {
             w.WriteLine();
             w.WriteDoc(summary);
-            w.OpenBrace($"public event {TypeNames.EventHandler}<{TypeNames.ExecutorGen}{EventArgsOf(name)}>? {name}");
+            w.OpenBrace($"public event {TypeNames.EventHandler}<{TypeNames.ExecutorGen}{name}EventArgs>? {name}");
             w.WriteLine($"add => this._engine.{name} += value;");
             w.WriteLine($"remove => this._engine.{name} -= value;");
             w.CloseBrace();
-
-            static string EventArgsOf(string name) => name == "WorkerStuck" ? "WorkerStuckEventArgs" : name + "EventArgs";
         }
 
         /// <summary><c>ShutdownAsync</c> and <c>DisposeAsync</c>, forwarded to the engine; the words differ between executors.</summary>
@@ -232,7 +230,7 @@ public sealed partial class ExecutorGenerator
             private void WriteEnvelope()
             {
                 var ids = HandlerIds.Names(_executor);
-                _w.WriteDoc($"<summary>One request: which handler (<see cref=\"Handler\"/>) and its arguments, in fields the handlers share by type.</summary>");
+                _w.WriteDoc("<summary>One request: which handler (<see cref=\"Handler\"/>) and its arguments, in fields the handlers share by type.</summary>");
                 _w.OpenBrace("private struct Envelope");
                 _w.WriteLine($"public {HandlerIds.TypeName} Handler;");
                 foreach (var (type, name) in _layout.Fields)
