@@ -128,18 +128,18 @@ public class BackpressureSignalTests
         long interval = Stopwatch.Frequency / 10;
         long start = Stopwatch.GetTimestamp();
 
-        Assert.False(monitor.QueueFillRaised(7));
-        Assert.True(monitor.QueueFillRaised(8));
-        Assert.False(monitor.QueueFillSettled(start, 2)); // a dip: the clock starts
-        Assert.False(monitor.QueueFillSettled(start + interval / 2, 6)); // back at the low watermark: the clock stops
-        Assert.False(monitor.QueueFillSettled(start + 10 * interval, 5)); // under it again: a new clock
+        Assert.False(monitor.QueueFill.Raised(7));
+        Assert.True(monitor.QueueFill.Raised(8));
+        Assert.False(monitor.QueueFill.Settled(start, 2)); // a dip: the clock starts
+        Assert.False(monitor.QueueFill.Settled(start + interval / 2, 6)); // back at the low watermark: the clock stops
+        Assert.False(monitor.QueueFill.Settled(start + 10 * interval, 5)); // under it again: a new clock
 
         long dipped = start + 10 * interval;
-        Assert.False(monitor.QueueFillSettled(dipped + interval / 2, 0)); // further down: the clock keeps running
-        Assert.True(monitor.QueueFillSettled(dipped + interval, 3));
+        Assert.False(monitor.QueueFill.Settled(dipped + interval / 2, 0)); // further down: the clock keeps running
+        Assert.True(monitor.QueueFill.Settled(dipped + interval, 3));
 
-        Assert.True(monitor.QueueFillRaised(9)); // a new episode: its clear needs a new interval under the low watermark
-        Assert.False(monitor.QueueFillSettled(dipped + 2 * interval, 3));
+        Assert.True(monitor.QueueFill.Raised(9)); // a new episode: its clear needs a new interval under the low watermark
+        Assert.False(monitor.QueueFill.Settled(dipped + 2 * interval, 3));
     }
 
     [Fact]

@@ -4,9 +4,8 @@ using System.Diagnostics;
 namespace ExecutorGen.Runtime;
 
 /// <summary>
-/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is raised on the admission that reaches the
-/// high watermark, and cleared only once the queue has stayed under the low watermark for a whole sample interval
-/// (judged on the timer), so one overload episode raises it once, however its queue swings. The time-based
+/// Decides which backpressure reasons hold (seed 2.3.2). Queue fill is <see cref="QueueFill"/>, whose clear is
+/// judged on the timer: the queue must stay under the low watermark for a whole sample interval. The time-based
 /// signals are sampled on the engine's timer, ten samples per <see cref="ExecutorOptions.BackpressureWindow"/>,
 /// and judged over a full window, so a burst shorter than the window raises none of them. Not thread-safe: the
 /// engine calls it under its lock.
@@ -15,14 +14,10 @@ internal sealed class BackpressureMonitor
 {
     public const int SamplesPerWindow = 10;
 
-    private readonly double _highQueue;
-    private readonly double _lowQueue;
     private readonly TimeSpan _latencyThreshold;
     private readonly double _saturationThreshold;
     private readonly int _workerCount;
     private readonly double _sampleSeconds;
-    private readonly long _sampleTicks; // the sample interval in Stopwatch ticks
-    private long _underLowSince; // Stopwatch timestamp since which a raised queue fill has been under the low watermark; 0 when not
 
     private readonly long[] _arrivals = new long[SamplesPerWindow];
     private readonly long[] _completions = new long[SamplesPerWindow];
@@ -47,18 +42,18 @@ internal sealed class BackpressureMonitor
     {
         _mergeQueueTimes = mergeQueueTimes;
         _windowStart = _queueTime.NewBaseline();
-        int capacity = options.EffectiveCapacity;
-        _highQueue = options.HighWatermark * capacity;
-        _lowQueue = options.LowWatermark * capacity;
         _latencyThreshold = options.LatencyThreshold;
         _saturationThreshold = options.SaturationThreshold;
         _workerCount = workerCount;
         SampleInterval = TimeSpan.FromTicks(Math.Max(options.BackpressureWindow.Ticks / SamplesPerWindow, TimeSpan.TicksPerMillisecond));
         _sampleSeconds = SampleInterval.TotalSeconds;
-        _sampleTicks = (long)(_sampleSeconds * Stopwatch.Frequency);
+        QueueFill = new QueueFillSignal(options.EffectiveCapacity, options.HighWatermark, options.LowWatermark, (long)(_sampleSeconds * Stopwatch.Frequency));
     }
 
     public TimeSpan SampleInterval { get; }
+
+    /// <summary>The queue-fill rule; a raised signal clears after a sample interval under the low watermark.</summary>
+    public QueueFillSignal QueueFill { get; }
 
     /// <summary>The time-based reasons and the values measured over the last full window.</summary>
     public BackpressureReason TimedReasons { get; private set; }
@@ -70,34 +65,6 @@ internal sealed class BackpressureMonitor
     public double ArrivalRate { get; private set; }
 
     public double CompletionRate { get; private set; }
-
-    /// <summary>Queue fill is raised when the queue reaches the high watermark.</summary>
-    public bool QueueFillRaised(int queued)
-    {
-        _underLowSince = 0; // the clock of a later clear starts under the low watermark, after this raise
-        return queued >= _highQueue;
-    }
-
-    /// <summary>
-    /// Whether a raised queue fill clears, judged on the timer: the queue has stayed under the low watermark for a
-    /// whole sample interval, from the first reading under it (<paramref name="now"/>, a Stopwatch timestamp) to one
-    /// at least an interval later, every reading between them under it as well. A dip between two readings is not
-    /// seen, which is what keeps the signal up through an overload whose queue swings.
-    /// </summary>
-    public bool QueueFillSettled(long now, int queued)
-    {
-        if (queued >= _lowQueue)
-        {
-            _underLowSince = 0;
-            return false;
-        }
-        if (_underLowSince == 0)
-        {
-            _underLowSince = Math.Max(1, now);
-            return false;
-        }
-        return now - _underLowSince >= _sampleTicks;
-    }
 
     /// <summary>Takes one sample and re-judges the time-based reasons.</summary>
     public void Sample(long arrivalsTotal, long completionsTotal, int busyWorkers)
@@ -149,9 +116,5 @@ internal sealed class BackpressureMonitor
     }
 
     /// <summary>After shutdown nothing holds.</summary>
-    public void Clear()
-    {
-        TimedReasons = BackpressureReason.None;
-        _underLowSince = 0;
-    }
+    public void Clear() => TimedReasons = BackpressureReason.None;
 }

@@ -208,11 +208,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>
     /// Raises queue fill when the queues add up to the high watermark. Called after admissions that may have reached
     /// it, and on the timer, which also catches a crossing made by a scheduler still under its own share.
-    /// Clearing is judged on the timer alone (<see cref="BackpressureMonitor.QueueFillSettled"/>).
+    /// Clearing is judged on the timer alone (<see cref="QueueFillSignal.Settled"/>).
     /// </summary>
     private void RaiseQueueFillIfOverLocked()
     {
-        if (_queueFillHolds || _state == EngineState.Stopped || !_backpressure.QueueFillRaised(QueuedTotal()))
+        if (_queueFillHolds || _state == EngineState.Stopped || !_backpressure.QueueFill.Raised(QueuedTotal()))
             return;
         Volatile.Write(ref _queueFillHolds, true);
         PublishBackpressureLocked();
@@ -261,7 +261,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 SuperviseLocked(now);
                 if (!_queueFillHolds)
                     RaiseQueueFillIfOverLocked();
-                else if (_backpressure.QueueFillSettled(now, QueuedTotal()))
+                else if (_backpressure.QueueFill.Settled(now, QueuedTotal()))
                 {
                     Volatile.Write(ref _queueFillHolds, false);
                     PublishBackpressureLocked();
