@@ -89,7 +89,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 return Admission.Closed;
 
             bool keyFull = KeyFullLocked(hasKey, key, out var lane);
-            if (!keyFull && !waiterHoldsKey && !(Room.Waiters > 0 && Room.Held) && Room.TryTake())
+            if (!keyFull && !waiterHoldsKey && Room.TryTakeForNewcomer())
             {
                 EnqueueLocked(envelope, hasKey, key, lane, completion, parent, enqueuedAt);
                 return Admission.Accepted;
@@ -136,24 +136,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// </summary>
         public bool TryAdmitWaiterLocked(SubmitWaiter<TKey, TEnvelope> waiter, long now)
         {
-            if (Room.Held)
-            {
-                if (Room.Taken > Capacity - Room.Slack)
-                    return false;
-                Room.Held = false;
-            }
-            if (Room.Taken >= Capacity)
-            {
-                Room.Held = true; // filled again by the waiters before this one
+            if (!Room.MayAdmitWaiter() || KeyFullLocked(waiter.HasKey, waiter.Key, out var lane) || !Room.TryTakeForWaiter())
                 return false;
-            }
-            if (KeyFullLocked(waiter.HasKey, waiter.Key, out var lane))
-                return false;
-            if (!Room.TryTake())
-            {
-                Room.Held = true; // under sharded PerKey another shard took the last place meanwhile
-                return false;
-            }
             RemoveWaiterLocked();
             EnqueueLocked(waiter.Envelope, waiter.HasKey, waiter.Key, lane, waiter.Completion, waiter.Parent, now);
             return true;

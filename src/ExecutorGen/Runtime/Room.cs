@@ -4,18 +4,19 @@ using System.Threading;
 namespace ExecutorGen.Runtime;
 
 /// <summary>
-/// The room a scheduler admits requests into: its capacity, the places taken (queued requests), and the submitters
-/// waiting for a place. Each scheduler has its own, guarded by its lock (the waiters' fields by the engine's lock as
-/// well), except under sharded PerKey, where the shards share one for the whole executor's capacity: its places
-/// are then taken and given back with interlocked operations under whichever shard's lock, and its waiters' fields
-/// are written under the engine's lock only.
+/// The room a scheduler admits requests into: its capacity, the places taken (queued requests), the submitters
+/// waiting for a place, and the rules of who may take one. Each scheduler has its own, guarded by its lock (the
+/// waiters' fields by the engine's lock as well), except under sharded PerKey, where the shards share one for the
+/// whole executor's capacity: its places are then taken and given back with interlocked operations under whichever
+/// shard's lock, and its waiters' fields are written under the engine's lock only.
 /// </summary>
 /// <remarks>
 /// Waiting submitters are woken in batches. Once a submitter has had to wait, the room counts as full for every
 /// submitter while anyone waits (<see cref="Held"/>), until it has drained by its <see cref="Slack"/> (an eighth);
 /// then the waiters are admitted in arrival order while there is room. Waking a waiter for every freed place cost a
 /// thread-pool hop per request: one producer keeping a queue full waited 64,000 times per million requests, and a
-/// woken producer found room for one request only.
+/// woken producer found room for one request only. The cluster engine links this file and keeps its accepted and
+/// unfinished requests in one room, not shared, under its lock.
 /// </remarks>
 internal sealed class Room
 {
@@ -50,7 +51,7 @@ internal sealed class Room
     public bool Held
     {
         get => Volatile.Read(ref _held);
-        set => Volatile.Write(ref _held, value);
+        private set => Volatile.Write(ref _held, value);
     }
 
     /// <summary>Whether a newcomer finds no place: full, or held for earlier waiters.</summary>
@@ -77,6 +78,39 @@ internal sealed class Room
             if (Interlocked.CompareExchange(ref _taken, taken + 1, taken) == taken)
                 return true;
         }
+    }
+
+    /// <summary>Takes a place for a submitter that has not waited: none while the room is held for earlier waiters.</summary>
+    public bool TryTakeForNewcomer() => !(Waiters > 0 && Held) && TryTake();
+
+    /// <summary>
+    /// Whether the oldest waiter not yet looked at may be admitted, room-wise: a place is free and a held room has
+    /// drained by its slack. A full room is held from here on, so no later waiter passes this one. The caller then
+    /// checks the waiter's own limits and takes its place with <see cref="TryTakeForWaiter"/>.
+    /// </summary>
+    public bool MayAdmitWaiter()
+    {
+        if (Held)
+        {
+            if (Taken > Capacity - Slack)
+                return false;
+            Held = false;
+        }
+        if (Taken >= Capacity)
+        {
+            Held = true; // filled again by the waiters before this one
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Takes a place for a waiter that <see cref="MayAdmitWaiter"/> let through; the caller then removes the waiter.</summary>
+    public bool TryTakeForWaiter()
+    {
+        if (TryTake())
+            return true;
+        Held = true; // shared, another shard took the last place meanwhile
+        return false;
     }
 
     /// <summary>Takes a place whether or not one is free: a faulted worker's request comes back even when full.</summary>
