@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading;
 using ExecutorGen.Runtime;
@@ -26,12 +25,16 @@ public sealed partial class ClusterExecutorEngine
     private readonly RateWindow _rates = new(); // under _lock
     private long _lastRateSample; // under _lock
 
+    private readonly QueueFillSignal _queueFill;
+    private readonly EventDispatcher _events;
     private BackpressureState _backpressure = BackpressureState.Inactive; // written under _lock
-    private readonly ConcurrentQueue<BackpressureChangedEventArgs> _pendingEvents = new();
-    private int _raisingEvents;
 
     /// <summary>Occurs when backpressure turns on or off; raised off the submitting and completing threads, in order.</summary>
-    public event EventHandler<BackpressureChangedEventArgs>? BackpressureChanged;
+    public event EventHandler<BackpressureChangedEventArgs>? BackpressureChanged
+    {
+        add => _events.BackpressureChanged += value;
+        remove => _events.BackpressureChanged -= value;
+    }
 
     /// <summary>The current backpressure state: active while accepted and unfinished requests fill
     /// <see cref="ClusterExecutorOptions.HighWatermark"/> of the capacity, until they fall under the low watermark.</summary>
@@ -92,49 +95,26 @@ public sealed partial class ClusterExecutorEngine
         };
     }
 
-    /// <summary>Re-judges queue fill with hysteresis; a change is queued as an event, raised by <see cref="RaisePendingEvents"/>.</summary>
-    private void EvaluateBackpressureLocked()
+    /// <summary>Raises queue fill on an admission that reaches the high watermark (see <see cref="QueueFillSignal"/>).</summary>
+    private void RaiseQueueFillIfReachedLocked()
     {
-        double fill = _admitted / (double)_options.Capacity;
-        bool active = _backpressure.IsActive ? fill > _options.LowWatermark : fill >= _options.HighWatermark;
-        if (active && _state == ExecutorState.Running && !_backpressure.IsActive)
-            SetBackpressureLocked(new BackpressureState(BackpressureReason.QueueFill, fill));
-        else if ((!active || _state != ExecutorState.Running) && _backpressure.IsActive)
-            SetBackpressureLocked(BackpressureState.Inactive);
+        if (_backpressure.IsActive || _state != ExecutorState.Running || !_queueFill.Raised(_room.Taken))
+            return;
+        SetBackpressureLocked(new BackpressureState(BackpressureReason.QueueFill, _room.Taken / (double)_options.Capacity));
+    }
+
+    /// <summary>Clears queue fill once it has settled under the low watermark, or when shutdown begins.</summary>
+    private void ClearQueueFillIfSettledLocked()
+    {
+        if (!_backpressure.IsActive || (_state == ExecutorState.Running && !_queueFill.Settled(Stopwatch.GetTimestamp(), _room.Taken)))
+            return;
+        SetBackpressureLocked(BackpressureState.Inactive);
     }
 
     private void SetBackpressureLocked(BackpressureState next)
     {
         var previous = _backpressure;
         Volatile.Write(ref _backpressure, next);
-        _pendingEvents.Enqueue(new BackpressureChangedEventArgs(previous, next));
-    }
-
-    /// <summary>Raises queued events on the thread pool, one raiser at a time, so handlers see changes in order and
-    /// never run under the lock or on a submitter's thread.</summary>
-    private void RaisePendingEvents()
-    {
-        if (_pendingEvents.IsEmpty || Interlocked.CompareExchange(ref _raisingEvents, 1, 0) != 0)
-            return;
-        ThreadPool.UnsafeQueueUserWorkItem(static engine =>
-        {
-            while (true)
-            {
-                while (engine._pendingEvents.TryDequeue(out var args))
-                {
-                    try
-                    {
-                        engine.BackpressureChanged?.Invoke(engine._sender, args);
-                    }
-                    catch (Exception)
-                    {
-                        // A subscriber's exception must not stop later events; the in-process executor does the same.
-                    }
-                }
-                Volatile.Write(ref engine._raisingEvents, 0);
-                if (engine._pendingEvents.IsEmpty || Interlocked.CompareExchange(ref engine._raisingEvents, 1, 0) != 0)
-                    return;
-            }
-        }, this, preferLocal: false);
+        _events.PostBackpressureChanged(previous, next);
     }
 }

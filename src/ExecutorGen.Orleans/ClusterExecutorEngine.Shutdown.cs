@@ -26,7 +26,7 @@ public sealed partial class ClusterExecutorEngine
         if (timeout < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative.");
         List<Pending>? keptBack = null;
-        List<TaskCompletionSource<bool>>? woken;
+        List<Waiter>? refused;
         Task<ShutdownReport> shutdown;
         lock (_lock)
         {
@@ -36,20 +36,14 @@ public sealed partial class ClusterExecutorEngine
             _idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (mode == ShutdownMode.Cancel)
                 keptBack = KeepBackQueuedLocked();
-            if (_admitted == 0)
+            if (_room.Taken == 0)
                 _idle.TrySetResult(true);
-            woken = TakeWaitersLocked();
-            EvaluateBackpressureLocked();
+            refused = TakeWaitersLocked();
+            ClearQueueFillIfSettledLocked();
             shutdown = _shutdown = CompleteShutdownAsync(_idle.Task, timeout);
         }
-        // Woken submitters retry, find the executor shutting down, and are rejected.
-        if (woken is not null)
-        {
-            foreach (var waiter in woken)
-                waiter.TrySetResult(true);
-        }
+        Refuse(refused);
         CancelKeptBack(keptBack);
-        RaisePendingEvents();
         return shutdown;
     }
 
@@ -71,11 +65,9 @@ public sealed partial class ClusterExecutorEngine
             if (timedOut)
                 keptBack = KeepBackQueuedLocked();
             _state = ExecutorState.Stopped;
-            EvaluateBackpressureLocked();
             unprocessed = _unprocessed.ToArray();
         }
         CancelKeptBack(keptBack);
-        RaisePendingEvents();
         return new ShutdownReport(System.Threading.Volatile.Read(ref _completed), unprocessed, timedOut);
     }
 
@@ -94,8 +86,8 @@ public sealed partial class ClusterExecutorEngine
             }
         }
         _queued -= keptBack.Count;
-        _admitted -= keptBack.Count;
-        if (_admitted == 0)
+        _room.Release(keptBack.Count);
+        if (_room.Taken == 0)
             _idle?.TrySetResult(true);
         return keptBack;
     }

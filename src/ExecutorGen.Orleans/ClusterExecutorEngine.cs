@@ -28,14 +28,13 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
     private readonly Guid _client = Guid.NewGuid();
     private readonly SemaphoreSlim _callSlots;
 
-    // Guarded by _lock: the lanes, the waiters for room, the counts that admission reads, and the lifecycle.
+    // Guarded by _lock: the lanes, the room and its waiters, the counts that admission reads, and the lifecycle.
     private readonly object _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
-    private readonly List<TaskCompletionSource<bool>> _waiters = new();
+    private readonly Room _room; // places taken: accepted and unfinished requests (queued + in flight)
     private long _sequence;
-    private long _unorderedCounter;
-    private int _admitted; // queued + in flight
     private int _queued;
+    private long _unorderedCounter; // Interlocked: the next unkeyed request's lane
 
     /// <summary>Creates the engine.</summary>
     /// <param name="grains">The cluster client (or a silo's grain factory) to call partition grains through.</param>
@@ -52,6 +51,10 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         _options = options?.Clone() ?? new ClusterExecutorOptions();
         _options.Validate();
         _callSlots = new SemaphoreSlim(_options.MaxConcurrentCalls, _options.MaxConcurrentCalls);
+        _room = new Room(_options.Capacity, shared: false);
+        _events = new EventDispatcher(sender);
+        // No timer judges a clear here, so there is no dwell: it clears on the first finish under the low watermark.
+        _queueFill = new QueueFillSignal(_options.Capacity, _options.HighWatermark, _options.LowWatermark, dwellTicks: 0);
     }
 
     /// <summary>The id the grains know this client by; sequence numbers are per client.</summary>
@@ -62,14 +65,14 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
     /// <param name="cancellationToken">Stops the wait for room; it does not cancel a queued request.</param>
     /// <exception cref="RequestRejectedException">Full under <see cref="QueueFullMode.Reject"/>, or shutting down.</exception>
     public ValueTask SubmitAsync(ClusterCall call, CancellationToken cancellationToken = default) =>
-        AdmitAsync(new Pending(call, completion: null), cancellationToken);
+        AdmitAsync(NewPending(call, completion: null), cancellationToken);
 
     /// <summary>Queues a request if that needs no waiting.</summary>
     /// <param name="call">The request.</param>
     /// <returns><see langword="true"/> when queued; <see langword="false"/> when full or shutting down.</returns>
     public bool TrySubmit(ClusterCall call)
     {
-        var admission = TryAdmit(new Pending(call, completion: null));
+        var admission = TryAdmit(NewPending(call, completion: null));
         if (admission == Admission.Accepted)
             return true;
         Interlocked.Increment(ref _rejected);
@@ -91,104 +94,8 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
     public async Task<T> InvokeAsync<T>(ClusterCall call, CancellationToken cancellationToken = default)
     {
         var completion = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await AdmitAsync(new Pending(call, completion), cancellationToken).ConfigureAwait(false);
+        await AdmitAsync(NewPending(call, completion), cancellationToken).ConfigureAwait(false);
         return (T)(await completion.Task.ConfigureAwait(false))!;
-    }
-
-    private async ValueTask AdmitAsync(Pending pending, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            TaskCompletionSource<bool>? waiter = null;
-            Lane? start;
-            Admission admission;
-            lock (_lock)
-            {
-                admission = TryAdmitLocked(pending, out start);
-                if (admission == Admission.Full && _options.FullMode == QueueFullMode.Wait && !cancellationToken.IsCancellationRequested)
-                {
-                    waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _waiters.Add(waiter);
-                }
-            }
-            if (admission == Admission.Accepted)
-            {
-                AfterAdmit(start);
-                return;
-            }
-            if (waiter is null)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                Interlocked.Increment(ref _rejected);
-                throw new RequestRejectedException(admission == Admission.ShuttingDown ? RejectionReason.ShuttingDown : RejectionReason.Full);
-            }
-            await WaitForRoomAsync(waiter, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task WaitForRoomAsync(TaskCompletionSource<bool> waiter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using (cancellationToken.Register(static state => ((TaskCompletionSource<bool>)state!).TrySetCanceled(), waiter))
-                await waiter.Task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            lock (_lock)
-                _waiters.Remove(waiter);
-            throw;
-        }
-    }
-
-    private Admission TryAdmit(Pending pending)
-    {
-        Lane? start;
-        Admission admission;
-        lock (_lock)
-            admission = TryAdmitLocked(pending, out start);
-        if (admission == Admission.Accepted)
-            AfterAdmit(start);
-        return admission;
-    }
-
-    private Admission TryAdmitLocked(Pending pending, out Lane? start)
-    {
-        start = null;
-        if (_state != ExecutorState.Running)
-            return Admission.ShuttingDown;
-        string laneKey = pending.Call.Keyed
-            ? ClusterKeys.Format(pending.Call.Key)
-            : "~" + (_unorderedCounter++ % UnorderedLanes).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _lanes.TryGetValue(laneKey, out var lane);
-        if (_admitted >= _options.Capacity || (lane is not null && lane.Count >= (_options.MaxQueuedPerKey ?? int.MaxValue)))
-            return Admission.Full;
-        if (lane is null)
-        {
-            lane = new Lane(laneKey, ClusterKeys.GrainKey(_executor, laneKey, _options.BucketCount));
-            _lanes.Add(laneKey, lane);
-        }
-        // Sequence numbers grow per client; per key they therefore grow in submission order, which is all the grain needs.
-        pending.Sequence = ++_sequence;
-        pending.AcceptedAt = Stopwatch.GetTimestamp();
-        lane.Queue.Enqueue(pending);
-        _admitted++;
-        _queued++;
-        _submitted++;
-        if (!lane.Running)
-        {
-            lane.Running = true;
-            start = lane;
-        }
-        EvaluateBackpressureLocked();
-        return Admission.Accepted;
-    }
-
-    private void AfterAdmit(Lane? start)
-    {
-        RaisePendingEvents();
-        if (start is not null)
-            _ = Task.Run(() => PumpAsync(start));
     }
 
     /// <summary>Sends a lane's requests one at a time, in order, until the lane is empty.</summary>
@@ -221,25 +128,20 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
             _callSlots.Release();
 
             await FinishAsync(pending, outcome).ConfigureAwait(false);
-            List<TaskCompletionSource<bool>>? woken;
+            List<Lane>? started;
             lock (_lock)
             {
                 // The histograms take one writer at a time: they are recorded under the lock.
                 _queueTime.Record(sentAt - pending.AcceptedAt);
                 _processingTime.Record(repliedAt - sentAt);
                 lane.InFlight = false;
-                _admitted--;
-                woken = TakeWaitersLocked();
-                EvaluateBackpressureLocked();
-                if (_admitted == 0)
+                _room.Release();
+                started = AdmitWaitersLocked();
+                ClearQueueFillIfSettledLocked();
+                if (_room.Taken == 0)
                     _idle?.TrySetResult(true);
             }
-            if (woken is not null)
-            {
-                foreach (var waiter in woken)
-                    waiter.TrySetResult(true);
-            }
-            RaisePendingEvents();
+            StartPumps(started);
         }
     }
 
@@ -301,23 +203,6 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         pending.Completion?.TrySetException(failure);
     }
 
-    private List<TaskCompletionSource<bool>>? TakeWaitersLocked()
-    {
-        if (_waiters.Count == 0)
-            return null;
-        // Every waiter re-tries its admission: one may wait for its key's room, another for total room.
-        var woken = new List<TaskCompletionSource<bool>>(_waiters);
-        _waiters.Clear();
-        return woken;
-    }
-
-    private enum Admission
-    {
-        Accepted,
-        Full,
-        ShuttingDown,
-    }
-
     /// <summary>A key's queue. Guarded by <see cref="_lock"/>.</summary>
     private sealed class Lane
     {
@@ -345,13 +230,17 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
 
     private sealed class Pending
     {
-        public Pending(ClusterCall call, TaskCompletionSource<object?>? completion)
+        public Pending(ClusterCall call, string laneKey, TaskCompletionSource<object?>? completion)
         {
             Call = call;
+            LaneKey = laneKey;
             Completion = completion;
         }
 
         public ClusterCall Call { get; }
+
+        /// <summary>Its key as text, or for an unkeyed request the lane it was given on arrival.</summary>
+        public string LaneKey { get; }
 
         public TaskCompletionSource<object?>? Completion { get; }
 
