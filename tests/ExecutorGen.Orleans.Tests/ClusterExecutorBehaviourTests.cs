@@ -143,6 +143,33 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
     }
 
     [Fact]
+    public async Task BackpressureChanged_is_raised_once_per_raise_and_once_per_clear()
+    {
+        var changes = new ConcurrentQueue<(object? Sender, BackpressureChangedEventArgs Args)>();
+        await using var executor = new HoldingHandlersClusterExecutor(_fixture.Cluster.Client,
+            new ClusterExecutorOptions { Capacity = 10, HighWatermark = 0.8, LowWatermark = 0.5 });
+        executor.BackpressureChanged += (sender, args) => changes.Enqueue((sender, args));
+
+        // Two overload episodes, each filling the executor past the high watermark to capacity, then draining it.
+        for (int episode = 0; episode < 2; episode++)
+        {
+            string gate = Gates.New();
+            for (int i = 0; i < 10; i++)
+                await executor.SubmitAsync(new HoldRequest(NewKey(), gate));
+            Assert.True(executor.Backpressure.IsActive);
+            Gates.Open(gate);
+            await Eventually(() => !executor.Backpressure.IsActive);
+        }
+
+        await Eventually(() => changes.Count >= 4);
+        await executor.ShutdownAsync().WaitAsync(s_timeout);
+        await Task.Delay(100); // a late, surplus event would arrive here
+        Assert.Equal(new[] { true, false, true, false }, changes.Select(change => change.Args.Current.IsActive));
+        Assert.All(changes, change => Assert.Same(executor, change.Sender));
+        Assert.All(changes, change => Assert.NotEqual(change.Args.Previous.IsActive, change.Args.Current.IsActive));
+    }
+
+    [Fact]
     public async Task Cancel_shutdown_returns_the_requests_not_yet_sent_and_cancels_their_invocations()
     {
         string gate = Gates.New();
