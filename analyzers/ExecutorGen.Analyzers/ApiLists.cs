@@ -17,17 +17,20 @@ namespace ExecutorGen.Analyzers;
 /// </code>
 /// Each entry is a type's full name (every member of the type) or a type's full name and a member name; entries are
 /// separated by commas or semicolons; generic types are named without their arity (<c>System.Lazy.Value</c>).
+/// The same configuration switches on EXG001's inference (<see cref="InfersUnguardedState"/>).
 /// </summary>
 internal sealed class ApiLists
 {
     public const string NeverThrowingKey = "executorgen.never_throwing_apis";
     public const string BoundedWaitsKey = "executorgen.bounded_waits";
+    public const string InferUnguardedStateKey = "executorgen.infer_unguarded_state";
 
     private readonly AnalyzerConfigOptionsProvider? _options;
 
     /// <summary>Namespace names, made once each: every call of the compilation asks for its callee's.</summary>
     private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaces = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxTree, (HashSet<string> NeverThrowing, HashSet<string> Bounded)> _perTree = new();
+    private readonly ConcurrentDictionary<SyntaxTree, bool> _infers = new();
 
     public ApiLists(AnalyzerConfigOptionsProvider? options) => _options = options;
 
@@ -110,6 +113,23 @@ internal sealed class ApiLists
         var configured = For(tree).Bounded;
         return configured.Count > 0 && member.ContainingType is { } type
             && (configured.Contains(FullName(type)) || configured.Contains(FullName(type) + "." + member.Name));
+    }
+
+    /// <summary>
+    /// Whether EXG001 reports state it infers to be shared and unguarded in <paramref name="tree"/>
+    /// (<c>executorgen.infer_unguarded_state = true</c>); off by default. Fields declared <c>[GuardedBy]</c> are checked
+    /// either way. On codebases the rule was never tuned on, none of 41 inferred reports was worth fixing
+    /// (docs/analyzers-on-real-code.md): a project opts in where it wants the inference and accepts its noise.
+    /// </summary>
+    public bool InfersUnguardedState(SyntaxTree tree)
+    {
+        if (_options is null)
+            return false;
+        if (_infers.TryGetValue(tree, out bool known))
+            return known;
+        bool infers = _options.GetOptions(tree).TryGetValue(InferUnguardedStateKey, out string? value)
+            && string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        return _infers.GetOrAdd(tree, infers);
     }
 
     private (HashSet<string> NeverThrowing, HashSet<string> Bounded) For(SyntaxTree tree)

@@ -82,6 +82,9 @@ internal sealed class Composition
     /// once: everything built here is read-only afterwards; the memos filled later belong to one analyzer's rules each
     /// (caller locks and client code to EXG001/EXG006), except the implementations, which are locked.
     /// </remarks>
+    /// <summary>Whether EXG001 reports inferred unguarded state in <paramref name="tree"/> (<see cref="ApiLists.InfersUnguardedState"/>).</summary>
+    public bool InfersUnguardedState(SyntaxTree tree) => _model.Lists.InfersUnguardedState(tree);
+
     public Composition(ConcurrencyModel model)
     {
         _model = model;

@@ -13,6 +13,8 @@ namespace ExecutorGen.Analyzers;
 /// can touch the same state at the same time — and a read, without the lock, of state that is written under a lock
 /// (inconsistent locking). "Guarded by a lock" counts the locks every caller holds; "guarded by L" is inferred from the
 /// writes (reads under a lock prove nothing); what a function does before it starts a worker is published to it by the start.
+/// Inferred reports only where the project switches the inference on (<see cref="ApiLists.InfersUnguardedState"/>);
+/// <c>[GuardedBy]</c> fields are checked always.
 /// </summary>
 internal static class SharedStateRule
 {
@@ -162,7 +164,7 @@ internal static class SharedStateRule
         foreach (var (function, access) in accesses)
         {
             if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null
-                || composition.Intent.IsConfined(function, target))
+                || composition.Intent.IsConfined(function, target) || !composition.InfersUnguardedState(access.Syntax.SyntaxTree))
             {
                 continue;
             }
@@ -212,7 +214,8 @@ internal static class SharedStateRule
         foreach (var (function, access) in accesses)
         {
             if (access.Kind is not (AccessKind.Read or AccessKind.ReadCollection) || access.InitializesIn(function) || reported.Contains(function.Symbol)
-                || composition.Held(function, access.Held) is not null || composition.Intent.IsConfined(function, target))
+                || composition.Held(function, access.Held) is not null || composition.Intent.IsConfined(function, target)
+                || !composition.InfersUnguardedState(access.Syntax.SyntaxTree))
             {
                 continue;
             }

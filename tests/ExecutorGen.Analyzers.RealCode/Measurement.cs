@@ -103,7 +103,7 @@ public static class Measurement
             Settle();
             exceptions.Clear();
             var withAnalyzers = Fresh().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                InferenceSwitch.On,
                 onAnalyzerException: (_, _, diagnostic) => exceptions.Enqueue(diagnostic),
                 concurrentAnalysis: options.Parallel,
                 logAnalyzerExecutionTime: true));

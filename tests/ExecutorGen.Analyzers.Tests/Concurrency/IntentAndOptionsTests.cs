@@ -150,4 +150,37 @@ public class IntentAndOptionsTests
         listed.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\nexecutorgen.bounded_waits = System.Collections.Concurrent.BlockingCollection.Take\n"));
         return Task.WhenAll(listed.RunAsync(), new BlockingTest(source).RunAsync());
     }
+
+    /// <summary>
+    /// EXG001's inference is off unless a project switches it on (<c>executorgen.infer_unguarded_state = true</c>): out of
+    /// sample none of its 41 reports was worth fixing. A <c>[GuardedBy]</c> field is checked either way. The other tests
+    /// of the rule run with the switch on (TestSetup).
+    /// </summary>
+    [Fact]
+    public Task Inferred_unguarded_state_is_reported_only_where_the_project_switches_it_on()
+    {
+        const string source = """
+            using System.Threading;
+            using ExecutorGen;
+
+            public sealed class Counters
+            {
+                private readonly object _sync = new();
+                private static int s_inferred;
+                [GuardedBy(nameof(_sync))] private int _declared;
+
+                public void Start() => new Thread(Loop).Start();
+
+                private void Loop()
+                {
+                    {|#0:s_inferred++|};
+                    {|#1:_declared++|};
+                }
+            }
+            """;
+        var byDefault = new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}"));
+        byDefault.TestState.AnalyzerConfigFiles.Clear();
+        var switchedOn = new Test(source.Replace("{|#0:s_inferred++|}", "{|EXG001:s_inferred++|}").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}"));
+        return Task.WhenAll(byDefault.RunAsync(), switchedOn.RunAsync());
+    }
 }
