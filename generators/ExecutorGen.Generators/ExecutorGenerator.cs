@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using ExecutorGen.Generators.Model;
 using ExecutorGen.Shared;
 using Microsoft.CodeAnalysis;
@@ -35,6 +36,21 @@ public sealed partial class ExecutorGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(executors, static (context, executor) =>
             context.AddSource(Emitter.HintName(executor), Emitter.Emit(executor)));
+
+        // In a build without analyzers, the reasons a class was skipped (see SkipReasons). The compilation is looked at
+        // only in such a build, and only when a class with handlers got no executor.
+        var analyzersOff = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => SkipReasons.AnalyzersSwitchedOff(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.AnalyzersOff);
+        var classSkipped = handlers.Collect()
+            .Combine(executors.Collect())
+            .Select(static (pair, _) => pair.Left.Select(candidate => candidate.ClassKey).Distinct().Count() > pair.Right.Length)
+            .WithTrackingName(TrackingNames.ClassSkipped);
+        context.RegisterSourceOutput(context.CompilationProvider.Combine(analyzersOff.Combine(classSkipped)), static (context, pair) =>
+        {
+            if (pair.Right.Left && pair.Right.Right)
+                SkipReasons.Report(context, pair.Left);
+        });
 
         // With ExecutorGen.Hosting referenced, each executor also gets services.Add{Class}Executor(); with
         // ExecutorGen.Orleans, {Class}ClusterExecutor and services.Add{Class}ClusterHandlers().

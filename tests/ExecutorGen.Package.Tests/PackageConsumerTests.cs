@@ -31,6 +31,12 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("error EXG100", build.Output);
         Assert.Contains("PartitionBy \"UserID\"", build.Output);
+
+        // Without analyzers, the generator reports why it skipped the class: the same error, from the same rule.
+        var withoutAnalyzers = DotnetCli.Run(app, environment, "build", "-p:RunAnalyzers=false");
+        Assert.NotEqual(0, withoutAnalyzers.ExitCode);
+        Assert.Contains("error EXG100", withoutAnalyzers.Output);
+        Assert.Contains("PartitionBy \"UserID\"", withoutAnalyzers.Output);
     }
 
     [Fact]
