@@ -29,8 +29,7 @@ internal sealed class ApiLists
 
     /// <summary>Namespace names, made once each: every call of the compilation asks for its callee's.</summary>
     private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaces = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<SyntaxTree, (HashSet<string> NeverThrowing, HashSet<string> Bounded)> _perTree = new();
-    private readonly ConcurrentDictionary<SyntaxTree, bool> _infers = new();
+    private readonly ConcurrentDictionary<SyntaxTree, TreeOptions> _perTree = new();
 
     public ApiLists(AnalyzerConfigOptionsProvider? options) => _options = options;
 
@@ -121,28 +120,34 @@ internal sealed class ApiLists
     /// either way. On codebases the rule was never tuned on, none of 41 inferred reports was worth fixing
     /// (docs/analyzers-on-real-code.md): a project opts in where it wants the inference and accepts its noise.
     /// </summary>
-    public bool InfersUnguardedState(SyntaxTree tree)
+    public bool InfersUnguardedState(SyntaxTree tree) => For(tree).InfersUnguardedState;
+
+    /// <summary>What the configuration says for one syntax tree, read once per tree.</summary>
+    private sealed class TreeOptions(HashSet<string> neverThrowing, HashSet<string> bounded, bool infersUnguardedState)
     {
-        if (_options is null)
-            return false;
-        if (_infers.TryGetValue(tree, out bool known))
-            return known;
-        bool infers = _options.GetOptions(tree).TryGetValue(InferUnguardedStateKey, out string? value)
-            && string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-        return _infers.GetOrAdd(tree, infers);
+        public HashSet<string> NeverThrowing { get; } = neverThrowing;
+
+        public HashSet<string> Bounded { get; } = bounded;
+
+        public bool InfersUnguardedState { get; } = infersUnguardedState;
     }
 
-    private (HashSet<string> NeverThrowing, HashSet<string> Bounded) For(SyntaxTree tree)
+    private TreeOptions For(SyntaxTree tree)
     {
         if (_options is null)
-            return (s_empty, s_empty);
+            return s_defaults;
         if (_perTree.TryGetValue(tree, out var known))
             return known; // the common case, without the closure GetOrAdd would allocate
         var options = _options.GetOptions(tree);
-        return _perTree.GetOrAdd(tree, (Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey)));
+        bool infers = options.TryGetValue(InferUnguardedStateKey, out string? value)
+            && string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        return _perTree.GetOrAdd(tree, new TreeOptions(Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey), infers));
     }
 
     private static readonly HashSet<string> s_empty = new(StringComparer.Ordinal);
+
+    // After s_empty: static fields are initialized in the order they are written.
+    private static readonly TreeOptions s_defaults = new(s_empty, s_empty, infersUnguardedState: false);
 
     private static HashSet<string> Parse(AnalyzerConfigOptions options, string key)
     {
