@@ -19,14 +19,12 @@ public sealed partial class ExecutorGenerator
         private readonly IndentedWriter _w;
         private readonly ExecutorModel _executor;
         private readonly EnvelopeLayout _layout;
-        private readonly string[] _ids;
 
         public DispatcherWriter(IndentedWriter writer, ExecutorModel executor, EnvelopeLayout layout)
         {
             _w = writer;
             _executor = executor;
             _layout = layout;
-            _ids = HandlerIds.Names(executor);
         }
 
         public void Write()
@@ -68,9 +66,9 @@ public sealed partial class ExecutorGenerator
                 {
                     if (_executor.Handlers[i].Key is not { } key)
                         continue;
-                    _w.WriteLine($"case {HandlerIds.TypeName}.{_ids[i]}:");
+                    _w.WriteLine($"case {HandlerIds.TypeName}.{_executor.Handlers[i].Id}:");
                     _w.Indent();
-                    _w.WriteLine($"key = {HandlerCalls.KeyExpression(_executor, i, "envelope." + _layout.Field(i, key.ParameterIndex))};");
+                    _w.WriteLine($"key = {HandlerCalls.KeyExpression(_executor.Handlers[i], "envelope." + _layout.Field(i, key.ParameterIndex))};");
                     _w.WriteLine("return true;");
                     _w.Unindent();
                 }
@@ -85,7 +83,7 @@ public sealed partial class ExecutorGenerator
         {
             _w.OpenBrace("public string GetHandlerName(in Envelope envelope) => envelope.Handler switch");
             for (int i = 0; i < _executor.Handlers.Length; i++)
-                _w.WriteLine($"{HandlerIds.TypeName}.{_ids[i]} => \"{_executor.Handlers[i].Name}\",");
+                _w.WriteLine($"{HandlerIds.TypeName}.{_executor.Handlers[i].Id} => \"{_executor.Handlers[i].Name}\",");
             _w.WriteLine($"_ => throw new {TypeNames.ArgumentOutOfRangeException}(nameof(envelope)),");
             _w.CloseBrace(";");
         }
@@ -99,7 +97,7 @@ public sealed partial class ExecutorGenerator
                 string arguments = parameters.Length == 0
                     ? TypeNames.NoArguments
                     : "new object?[] { " + string.Join(", ", parameters.Select((_, p) => "envelope." + _layout.Field(i, p))) + " }";
-                _w.WriteLine($"{HandlerIds.TypeName}.{_ids[i]} => {arguments},");
+                _w.WriteLine($"{HandlerIds.TypeName}.{_executor.Handlers[i].Id} => {arguments},");
             }
             _w.WriteLine($"_ => throw new {TypeNames.ArgumentOutOfRangeException}(nameof(envelope)),");
             _w.CloseBrace(";");

@@ -71,6 +71,13 @@ public sealed partial class ExecutorGenerator
             return scoped.Append(name).ToString();
         }
 
+        /// <summary>
+        /// <paramref name="name"/> scoped as <see cref="ScopedName"/> does, for a string literal: without <c>@</c> and quotes
+        /// (executor names in metrics and logs, grain key prefixes).
+        /// </summary>
+        internal static string DisplayName(HandlerClassModel handlerClass, string name) =>
+            ScopedName(handlerClass, name).Replace("@", "").Replace("\"", "");
+
         /// <summary>The fully qualified name of the type <paramref name="name"/> declared beside the handler class.</summary>
         internal static string SiblingType(HandlerClassModel handlerClass, string name) =>
             handlerClass.FullyQualifiedName.Substring(0, handlerClass.FullyQualifiedName.Length - handlerClass.Name.Length) + name;
@@ -169,7 +176,7 @@ public sealed partial class ExecutorGenerator
             private void WriteConstructor()
             {
                 _w.WriteDoc("<summary>Creates the executor and starts its workers.</summary>");
-                string[] arguments = { "options", $"\"{ExecutorDisplayName()}\"", "this" };
+                string[] arguments = { "options", $"\"{DisplayName(_class, _executor.ExecutorName)}\"", "this" };
                 if (_class.IsStatic)
                 {
                     WriteOptionsParamDoc();
@@ -229,7 +236,6 @@ public sealed partial class ExecutorGenerator
 
             private void WriteEnvelope()
             {
-                var ids = HandlerIds.Names(_executor);
                 _w.WriteDoc("<summary>One request: which handler (<see cref=\"Handler\"/>) and its arguments, in fields the handlers share by type.</summary>");
                 _w.OpenBrace("private struct Envelope");
                 _w.WriteLine($"public {HandlerIds.TypeName} Handler;");
@@ -244,12 +250,10 @@ public sealed partial class ExecutorGenerator
                     // "new()": a parameter named Envelope would hide the type's simple name here.
                     _w.WriteExpressionMember($"public static Envelope For{handler.BaseName}",
                         handler.Parameters.Select(p => p.Type + " " + p.Identifier).ToList(),
-                        $"new() {{ Handler = {handlerId}.{ids[i]}{fields} }}");
+                        $"new() {{ Handler = {handlerId}.{handler.Id}{fields} }}");
                 }
                 _w.CloseBrace();
             }
-
-            private string ExecutorDisplayName() => ScopedName(_class, _executor.ExecutorName).Replace("@", "").Replace("\"", "");
         }
 
         /// <summary>The generated token parameter's name, renamed when a request parameter already has it.</summary>

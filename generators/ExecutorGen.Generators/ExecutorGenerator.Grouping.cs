@@ -52,10 +52,11 @@ public sealed partial class ExecutorGenerator
 
             // Handlers whose request types another handler shares get only their named members (EXG109).
             var shared = new HashSet<int>(HandlerRules.SharedSignatures(shapes).Select(pair => pair.Handler));
+            var ids = HandlerIds.Names(handlers);
             return new ExecutorModel(
                 handlerClass,
                 handlers.FirstOrDefault(h => h.Key is not null)?.Key!.Type ?? TypeNames.NoPartitionKey,
-                new EquatableArray<HandlerModel>(handlers.Select((h, i) => h with { HasPlainOverloads = !shared.Contains(i) }).ToImmutableArray()));
+                new EquatableArray<HandlerModel>(handlers.Select((h, i) => h with { HasPlainOverloads = !shared.Contains(i), Id = ids[i] }).ToImmutableArray()));
         }
     }
 }

@@ -43,12 +43,11 @@ public sealed partial class ExecutorGenerator
         public static void WriteDispatchSwitch(IndentedWriter w, ExecutorModel executor, string subject, string subjectName,
             System.Func<string, string> label, System.Func<int, HandlerModel, IEnumerable<string>> arguments, Returns returns)
         {
-            var ids = HandlerIds.Names(executor);
             w.OpenBrace($"switch ({subject})");
             for (int i = 0; i < executor.Handlers.Length; i++)
             {
                 var handler = executor.Handlers[i];
-                w.WriteLine($"case {label(ids[i])}:");
+                w.WriteLine($"case {label(handler.Id)}:");
                 w.Indent();
                 WriteCallAndReturn(w, handler, Call(executor, handler, arguments(i, handler)), returns);
                 w.Unindent();
@@ -94,15 +93,14 @@ public sealed partial class ExecutorGenerator
         /// that names the parameter. A dotted path with steps that can be null is read by the handler's
         /// <c>KeyOf{Handler}</c> method instead (<see cref="WriteKeyReaders"/>), one check per line.
         /// </summary>
-        public static string KeyExpression(ExecutorModel executor, int handler, string parameterSource)
+        public static string KeyExpression(HandlerModel handler, string parameterSource)
         {
-            var model = executor.Handlers[handler];
-            var key = model.Key!;
+            var key = handler.Key!;
             if (NeedsReader(key))
-                return $"{KeyReaderName(executor, handler)}({parameterSource})";
+                return $"{KeyReaderName(handler)}({parameterSource})";
             string source = parameterSource;
             if (key.GuardParameterNull)
-                source = $"({source} ?? throw new {TypeNames.ArgumentNullException}(\"{model.Parameters[key.ParameterIndex].Name}\"))";
+                source = $"({source} ?? throw new {TypeNames.ArgumentNullException}(\"{handler.Parameters[key.ParameterIndex].Name}\"))";
             foreach (var step in key.Path)
                 source += "." + step.Identifier;
             return key.SuppressKeyNull ? source + "!" : source;
@@ -122,7 +120,7 @@ public sealed partial class ExecutorGenerator
                 var parameter = handler.Parameters[key.ParameterIndex];
                 w.WriteLine();
                 w.WriteDoc($"<summary>Reads the partition key of a request for <c>{handler.Name}</c>.</summary>");
-                w.OpenBrace($"private static {executor.KeyType} {KeyReaderName(executor, i)}({parameter.Type} {parameter.Identifier})");
+                w.OpenBrace($"private static {executor.KeyType} {KeyReaderName(handler)}({parameter.Type} {parameter.Identifier})");
                 var locals = new System.Collections.Generic.HashSet<string> { parameter.Identifier };
                 string current = parameter.Identifier;
                 string path = parameter.Name;
@@ -130,9 +128,9 @@ public sealed partial class ExecutorGenerator
                     WriteNullCheck(w, current, $"new {TypeNames.ArgumentNullException}(\"{parameter.Name}\")");
                 for (int step = 0; step < key.Path.Length - 1; step++)
                 {
-                    string local = Identifiers.Escape(Camel(key.Path[step].Name));
+                    string local = Identifiers.Escape(Identifiers.Camel(key.Path[step].Name));
                     for (int suffix = 2; !locals.Add(local); suffix++)
-                        local = Identifiers.Escape(Camel(key.Path[step].Name) + suffix);
+                        local = Identifiers.Escape(Identifiers.Camel(key.Path[step].Name) + suffix);
                     w.WriteLine($"var {local} = {current}.{key.Path[step].Identifier};");
                     current = local;
                     path += "." + key.Path[step].Name;
@@ -149,13 +147,11 @@ public sealed partial class ExecutorGenerator
                 w.WriteLine($"throw {exception};");
                 w.CloseBrace();
             }
-
-            static string Camel(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
         }
 
         /// <summary>A dotted path with a step (before the key itself) that can be null.</summary>
         private static bool NeedsReader(KeyModel key) => key.Path.Take(key.Path.Length - 1).Any(step => step.MayBeNull);
 
-        private static string KeyReaderName(ExecutorModel executor, int handler) => "KeyOf" + HandlerIds.Names(executor)[handler].TrimStart('@');
+        private static string KeyReaderName(HandlerModel handler) => "KeyOf" + handler.Id.TrimStart('@');
     }
 }

@@ -13,13 +13,14 @@ public sealed partial class ExecutorGenerator
     {
         public const string TypeName = "HandlerId";
 
-        public static string[] Names(ExecutorModel executor)
+        /// <summary>The ids of a class's handlers, in order (see <see cref="HandlerModel.Id"/>).</summary>
+        public static string[] Names(IReadOnlyList<HandlerModel> handlers)
         {
-            var names = new string[executor.Handlers.Length];
+            var names = new string[handlers.Count];
             var used = new HashSet<string>();
             for (int i = 0; i < names.Length; i++)
             {
-                string name = executor.Handlers[i].Name;
+                string name = handlers[i].Name;
                 string unique = name;
                 for (int suffix = 2; !used.Add(unique); suffix++)
                     unique = name + suffix;
@@ -33,8 +34,8 @@ public sealed partial class ExecutorGenerator
         {
             w.WriteDoc("<summary>Which handler a request is for.</summary>");
             w.OpenBrace($"private enum {TypeName}");
-            foreach (var name in Names(executor))
-                w.WriteLine(name + ",");
+            foreach (var handler in executor.Handlers)
+                w.WriteLine(handler.Id + ",");
             w.CloseBrace();
         }
     }

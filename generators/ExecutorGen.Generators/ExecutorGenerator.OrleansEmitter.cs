@@ -61,7 +61,6 @@ public sealed partial class ExecutorGenerator
             private readonly ExecutorModel _executor;
             private readonly HandlerClassModel _class;
             private readonly string _name;
-            private readonly string[] _ids;
 
             public ClusterExecutorWriter(IndentedWriter writer, ExecutorModel executor)
             {
@@ -69,7 +68,6 @@ public sealed partial class ExecutorGenerator
                 _executor = executor;
                 _class = executor.Class;
                 _name = ClusterExecutorName(executor);
-                _ids = HandlerIds.Names(executor);
             }
 
             public void Write()
@@ -78,7 +76,7 @@ public sealed partial class ExecutorGenerator
                 _w.WriteLine(Emitter.GeneratedCodeAttribute);
                 _w.OpenBrace($"{_class.Accessibility} sealed partial class {_name} : {TypeNames.AsyncDisposable}");
                 _w.WriteDoc("<summary>The name the silos register these handlers under; partition grain keys start with it.</summary>");
-                _w.WriteLine($"public const string ExecutorName = \"{ExecutorName()}\";");
+                _w.WriteLine($"public const string ExecutorName = \"{Emitter.DisplayName(_class, _class.Name)}\";");
                 _w.WriteLine();
                 _w.WriteLine($"private readonly {TypeNames.Orleans}ClusterExecutorEngine _engine;");
                 _w.WriteLine();
@@ -102,8 +100,6 @@ public sealed partial class ExecutorGenerator
                 _w.CloseBrace();
             }
 
-            private string ExecutorName() => Emitter.ScopedName(_class, _class.Name).Replace("@", "").Replace("\"", "");
-
             private void WriteHandlerMembers(HandlerModel handler)
             {
                 string calls = Emitter.NestedType(_executor, handler, _name, ClusterCallsType);
@@ -125,10 +121,10 @@ public sealed partial class ExecutorGenerator
                     var handler = _executor.Handlers[i];
                     var arguments = new[]
                     {
-                        $"(int){Emitter.NestedType(_executor, handler, _name, HandlerIds.TypeName)}.{_ids[i]}",
+                        $"(int){Emitter.NestedType(_executor, handler, _name, HandlerIds.TypeName)}.{handler.Id}",
                         $"\"{handler.Name}\"",
                         handler.Key is null ? "Keyed: false" : "Keyed: true",
-                        handler.Key is { } key ? HandlerCalls.KeyExpression(_executor, i, handler.Parameters[key.ParameterIndex].Identifier) : "null",
+                        handler.Key is { } key ? HandlerCalls.KeyExpression(handler, handler.Parameters[key.ParameterIndex].Identifier) : "null",
                         handler.Parameters.Length == 0
                             ? TypeNames.NoArguments
                             : "new object?[] { " + string.Join(", ", handler.Parameters.Select(p => p.Identifier)) + " }",

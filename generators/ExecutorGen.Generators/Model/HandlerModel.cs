@@ -29,6 +29,12 @@ internal sealed record HandlerModel(
     /// </summary>
     public bool HasPlainOverloads { get; init; }
 
+    /// <summary>
+    /// Its member of the executor's <c>HandlerId</c> enum, which tags its requests: the method name, numbered from a
+    /// second overload of the name on (<see cref="ExecutorGenerator.HandlerIds"/>). Set when the class's handlers are grouped.
+    /// </summary>
+    public string Id { get; init; } = "";
+
     public bool ReturnsValue => ResultType is not null;
 
     /// <summary>The method name as generated code writes it (<c>@</c>-escaped where it is a keyword).</summary>
