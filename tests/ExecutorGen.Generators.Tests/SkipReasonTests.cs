@@ -54,6 +54,25 @@ public class SkipReasonTests
         Assert.Empty(Run(analyzersOff: true, source: Source.Replace("private void Login", "public void Login")));
     }
 
+    /// <summary>
+    /// The generator runs exactly the analyzers whose rules make it skip a class: every analyzer of the package that
+    /// reports an error-severity usage rule (EXG1xx), and no other. A new skip rule must be added to the list.
+    /// </summary>
+    [Fact]
+    public void The_generator_runs_the_analyzer_of_every_rule_that_skips_a_class()
+    {
+        var skipRules = typeof(ExecutorGen.Analyzers.HandlerAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Where(t => ((DiagnosticAnalyzer)System.Activator.CreateInstance(t)!).SupportedDiagnostics
+                .Any(d => d.Id.StartsWith("EXG1", System.StringComparison.Ordinal) && d.DefaultSeverity == DiagnosticSeverity.Error))
+            .Select(t => t.Name)
+            .OrderBy(name => name, System.StringComparer.Ordinal);
+
+        var run = ExecutorGenerator.SkipReasons.Analyzers.Select(a => a.GetType().Name).OrderBy(name => name, System.StringComparer.Ordinal);
+
+        Assert.Equal(skipRules, run);
+    }
+
     private static IReadOnlyList<Diagnostic> Run(bool analyzersOff, string source = Source)
     {
         var compilation = GeneratorHarness.CreateCompilation(new[] { source });
