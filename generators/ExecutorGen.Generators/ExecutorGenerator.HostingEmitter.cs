@@ -48,7 +48,7 @@ public sealed partial class ExecutorGenerator
                 methodSummary: $"{registers} with the host and drains it when the host stops, and a health check named <c>{name}</c>. Options bind from the configuration section <c>Executors:{name}</c>; <paramref name=\"configure\"/> then has the last word.",
                 servicesDoc: "The service collection.",
                 method: $"Add{name}Executor",
-                extraParameters: new[] { ($"{TypeNames.Action}<{TypeNames.ExecutorOptions}>? configure = null", "Adjusts the executor's options after configuration binding; optional.") },
+                extraParameters: new[] { ($"{TypeNames.Action}<{TypeNames.ExecutorOptions}>? configure = null", "configure", "Adjusts the executor's options after configuration binding; optional.") },
                 register: $"global::ExecutorGen.Hosting.ExecutorHosting.AddExecutor(services, \"{name}\", configure,",
                 factory: $"static (provider, options) => new {executorType}(",
                 factoryArguments: "options");

@@ -42,7 +42,7 @@ public sealed partial class ExecutorGenerator
                     + $" The silo also needs a grain storage named <see cref=\"{TypeNames.Orleans}ClusterHandlers.StorageName\"/> for the de-duplication marks.",
                 servicesDoc: "The silo's service collection.",
                 method: $"Add{handlerClass.Name}ClusterHandlers",
-                extraParameters: System.Array.Empty<(string, string)>(),
+                extraParameters: System.Array.Empty<(string, string, string)>(),
                 register: $"{TypeNames.Orleans}ClusterHandlers.Add(services, {clusterExecutor}.ExecutorName,",
                 factory: $"static provider => new {clusterExecutor}.Dispatcher(",
                 factoryArguments: "");

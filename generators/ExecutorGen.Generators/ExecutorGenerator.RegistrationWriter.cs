@@ -18,12 +18,12 @@ public sealed partial class ExecutorGenerator
         /// <param name="methodSummary">The method's summary (it may be long: it is wrapped).</param>
         /// <param name="servicesDoc">The doc of the <c>services</c> parameter.</param>
         /// <param name="method">The method's name.</param>
-        /// <param name="extraParameters">The method's parameters after <c>services</c>, with their docs.</param>
+        /// <param name="extraParameters">The method's parameters after <c>services</c>: declaration, name and doc.</param>
         /// <param name="register">The registering call up to its last argument, a factory (<c>Add(services, "Name",</c>).</param>
         /// <param name="factory">The factory lambda up to its arguments (<c>static provider => new Dispatcher(</c>).</param>
         /// <param name="factoryArguments">What the factory passes after the handler instance (<c>options</c>), or nothing.</param>
         public static void Write(IndentedWriter w, ExecutorModel executor, string className, string classSummary, string methodSummary,
-            string servicesDoc, string method, (string Declaration, string Doc)[] extraParameters, string register, string factory, string factoryArguments)
+            string servicesDoc, string method, (string Declaration, string Name, string Doc)[] extraParameters, string register, string factory, string factoryArguments)
         {
             var handlerClass = executor.Class;
             w.WriteLine();
@@ -33,9 +33,9 @@ public sealed partial class ExecutorGenerator
             w.WriteDoc($"<summary>{methodSummary}</summary>");
             w.WriteDoc($"<param name=\"services\">{servicesDoc}</param>");
             var parameters = new System.Collections.Generic.List<string> { $"this {TypeNames.ServiceCollection} services" };
-            foreach (var (declaration, doc) in extraParameters)
+            foreach (var (declaration, name, doc) in extraParameters)
             {
-                w.WriteDoc($"<param name=\"{declaration.Split(' ')[1]}\">{doc}</param>");
+                w.WriteDoc($"<param name=\"{name}\">{doc}</param>");
                 parameters.Add(declaration);
             }
             w.WriteDoc("<returns><paramref name=\"services\"/>, for chaining.</returns>");
