@@ -1,19 +1,17 @@
 using System.Collections.Immutable;
 using ExecutorGen.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Analyzers;
 
-/// <summary>Reports EXG108 on a handler whose generated named members an earlier handler of its class already gets.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <summary>Reports EXG108 on a handler whose generated named members an earlier handler of its class already gets. Run by the generator (see <see cref="HandlerAnalyzer"/>).</summary>
 public sealed class DuplicateHandlerMembersAnalyzer : HandlerAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.DuplicateHandlerMembers);
 
-    private protected override void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
+    private protected override void AnalyzeHandlerClass(HandlerRuleContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
         foreach (var (handler, earlier) in ClassWideConflicts(handlers, HandlerRules.NamedMemberCollisions))
         {

@@ -11,10 +11,17 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// Base of the EXG1xx analyzers: finds <c>[RequestHandler]</c> methods and the classes declaring them and hands
-/// them to the rule. The rules themselves live in the shared <see cref="HandlerRules"/> and
+/// Base of the EXG1xx rules: finds <c>[RequestHandler]</c> methods and the classes declaring them and hands
+/// them to the rule. What the rules decide lives in the shared <see cref="HandlerRules"/> and
 /// <see cref="PartitionByResolver"/>, which the generator uses to decide what it skips.
 /// </summary>
+/// <remarks>
+/// The rules whose errors make the generator skip a class (EXG100-EXG108) are not exported as analyzers (they have no
+/// <see cref="DiagnosticAnalyzerAttribute"/>, so the compiler does not load them): the generator runs them, through
+/// <see cref="AnalyzeClass"/>, over each class it skipped, so the reason is shown wherever generators run, also where
+/// analyzers do not (<c>RunAnalyzers=false</c>, a language server with analyzers off), and only once. The warnings
+/// (EXG109-EXG111) are ordinary analyzers.
+/// </remarks>
 public abstract class HandlerAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
@@ -30,7 +37,7 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(symbol =>
             {
                 if (symbol.Symbol is IMethodSymbol method && HandlerAttribute(method, attributeType) is { } attribute)
-                    AnalyzeHandler(symbol, method, attribute);
+                    AnalyzeHandler(new HandlerRuleContext(symbol.ReportDiagnostic, symbol.CancellationToken), method, attribute);
             }, SymbolKind.Method);
             start.RegisterSymbolAction(symbol =>
             {
@@ -38,18 +45,35 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
                     return;
                 var handlers = Handlers(type, attributeType);
                 if (!handlers.IsEmpty)
-                    AnalyzeHandlerClass(symbol, type, handlers);
+                    AnalyzeHandlerClass(new HandlerRuleContext(symbol.ReportDiagnostic, symbol.CancellationToken), type, handlers);
             }, SymbolKind.NamedType);
         });
     }
 
+    /// <summary>
+    /// Runs the rule over one class of <paramref name="compilation"/> and its handlers, outside the analyzer driver: what
+    /// the driver would report for the class's symbols goes to <paramref name="report"/>. The generator calls this for
+    /// each class it skipped.
+    /// </summary>
+    public void AnalyzeClass(Compilation compilation, INamedTypeSymbol type, Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        if (compilation.GetTypeByMetadataName(PartitionByResolver.AttributeMetadataName) is not { } attributeType)
+            return;
+        var context = new HandlerRuleContext(report, cancellationToken);
+        var handlers = Handlers(type, attributeType);
+        foreach (var (method, attribute) in handlers)
+            AnalyzeHandler(context, method, attribute);
+        if (!handlers.IsEmpty)
+            AnalyzeHandlerClass(context, type, handlers);
+    }
+
     /// <summary>Called for each <c>[RequestHandler]</c> method.</summary>
-    private protected virtual void AnalyzeHandler(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute)
+    private protected virtual void AnalyzeHandler(HandlerRuleContext context, IMethodSymbol method, AttributeData attribute)
     {
     }
 
     /// <summary>Called for each type declaring at least one <c>[RequestHandler]</c> method, with them in declaration order.</summary>
-    private protected virtual void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
+    private protected virtual void AnalyzeHandlerClass(HandlerRuleContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
     }
 
@@ -145,5 +169,13 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
         public AttributeData Attribute { get; } = attribute;
 
         public HandlerShape Shape { get; } = shape;
+    }
+
+    /// <summary>What a rule is given to report with: the analyzer driver's symbol context, or the generator's callback.</summary>
+    private protected readonly struct HandlerRuleContext(Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public void ReportDiagnostic(Diagnostic diagnostic) => report(diagnostic);
     }
 }

@@ -13,7 +13,7 @@ public sealed class KeyWithoutValueEqualityAnalyzer : HandlerAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.KeyWithoutValueEquality);
 
-    private protected override void AnalyzeHandler(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute)
+    private protected override void AnalyzeHandler(HandlerRuleContext context, IMethodSymbol method, AttributeData attribute)
     {
         if (ResolvedKeyType(method, attribute) is not { } keyType || HandlerRules.HasValueEquality(keyType))
             return;

@@ -13,7 +13,7 @@ public sealed class NullableKeyAnalyzer : HandlerAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.NullableKey);
 
-    private protected override void AnalyzeHandler(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute)
+    private protected override void AnalyzeHandler(HandlerRuleContext context, IMethodSymbol method, AttributeData attribute)
     {
         if (ResolvedKeyType(method, attribute) is not { } keyType || !HandlerRules.IsNullableKey(keyType))
             return;

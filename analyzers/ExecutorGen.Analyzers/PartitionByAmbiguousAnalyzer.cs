@@ -1,19 +1,17 @@
 using System.Collections.Immutable;
 using ExecutorGen.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Analyzers;
 
-/// <summary>Reports EXG101: <c>PartitionBy</c> matches a parameter and a member, or members of two unrelated interfaces.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <summary>Reports EXG101: <c>PartitionBy</c> matches a parameter and a member, or members of two unrelated interfaces. Run by the generator (see <see cref="HandlerAnalyzer"/>).</summary>
 public sealed class PartitionByAmbiguousAnalyzer : HandlerAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.PartitionByAmbiguous);
 
-    private protected override void AnalyzeHandler(SymbolAnalysisContext context, IMethodSymbol method, AttributeData attribute)
+    private protected override void AnalyzeHandler(HandlerRuleContext context, IMethodSymbol method, AttributeData attribute)
     {
         if (PartitionByResolver.GetPartitionBy(attribute) is not { } partitionBy || HasErrorParameter(method))
             return;

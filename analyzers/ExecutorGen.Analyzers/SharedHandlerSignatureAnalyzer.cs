@@ -16,7 +16,7 @@ public sealed class SharedHandlerSignatureAnalyzer : HandlerAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.SharedHandlerSignature);
 
-    private protected override void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
+    private protected override void AnalyzeHandlerClass(HandlerRuleContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
         foreach (var (handler, other) in ClassWideConflicts(handlers, HandlerRules.SharedSignatures))
         {

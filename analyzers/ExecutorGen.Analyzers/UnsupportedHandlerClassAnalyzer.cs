@@ -1,19 +1,17 @@
 using System.Collections.Immutable;
 using ExecutorGen.Shared;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Analyzers;
 
-/// <summary>Reports EXG106: handlers declared in a generic class, a struct or an interface.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
+/// <summary>Reports EXG106: handlers declared in a generic class, a struct or an interface. Run by the generator (see <see cref="HandlerAnalyzer"/>).</summary>
 public sealed class UnsupportedHandlerClassAnalyzer : HandlerAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(DiagnosticDescriptors.UnsupportedHandlerClass);
 
-    private protected override void AnalyzeHandlerClass(SymbolAnalysisContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
+    private protected override void AnalyzeHandlerClass(HandlerRuleContext context, INamedTypeSymbol type, ImmutableArray<(IMethodSymbol Method, AttributeData Attribute)> handlers)
     {
         var violation = HandlerRules.CheckClass(type, context.CancellationToken);
         if (violation.Rule == HandlerRule.UnsupportedHandlerClass)

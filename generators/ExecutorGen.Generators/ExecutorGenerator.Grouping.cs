@@ -9,10 +9,10 @@ namespace ExecutorGen.Generators;
 
 public sealed partial class ExecutorGenerator
 {
-    /// <summary>Groups handler candidates by class into executors, dropping classes that cannot have one.</summary>
+    /// <summary>Groups handler candidates by class into executors, setting aside the classes that cannot have one.</summary>
     internal static class Grouping
     {
-        public static ImmutableArray<ExecutorModel> BuildExecutors(ImmutableArray<HandlerCandidate> candidates, CancellationToken cancellationToken)
+        public static GroupedHandlers Group(ImmutableArray<HandlerCandidate> candidates, CancellationToken cancellationToken)
         {
             var byClass = new Dictionary<string, List<HandlerCandidate>>();
             var classOrder = new List<string>();
@@ -27,18 +27,21 @@ public sealed partial class ExecutorGenerator
             }
 
             var executors = ImmutableArray.CreateBuilder<ExecutorModel>();
+            var skipped = ImmutableArray.CreateBuilder<string>();
             foreach (var classKey in classOrder)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (BuildExecutor(byClass[classKey]) is { } executor)
                     executors.Add(executor);
+                else
+                    skipped.Add(classKey);
             }
-            return executors.ToImmutable();
+            return new GroupedHandlers(new EquatableArray<ExecutorModel>(executors.ToImmutable()), new EquatableArray<string>(skipped.ToImmutable()));
         }
 
         private static ExecutorModel? BuildExecutor(List<HandlerCandidate> group)
         {
-            // Unsupported class or handler: skipped as a whole; an analyzer says why (EXG100-EXG107).
+            // Unsupported class or handler: skipped as a whole; the generator says why (SkipReasons, EXG100-EXG107).
             if (group[0].Class is not { } handlerClass || group.Any(c => c.Handler is null))
                 return null;
 

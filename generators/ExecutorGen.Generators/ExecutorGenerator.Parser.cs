@@ -35,12 +35,23 @@ public sealed partial class ExecutorGenerator
 
             var handlerClass = ParseClass(type, cancellationToken);
             var handler = handlerClass is null ? null : ParseHandler(method, context.Attributes[0]);
-            return new HandlerCandidate(type.ToDisplayString(HandlerRules.SignatureFormat), handlerClass, handler);
+            return new HandlerCandidate(MetadataName(type), handlerClass, handler);
+        }
+
+        /// <summary>The name <see cref="Compilation.GetTypeByMetadataName"/> finds <paramref name="type"/> by.</summary>
+        private static string MetadataName(INamedTypeSymbol type)
+        {
+            if (type.ContainingType is { } outer)
+                return MetadataName(outer) + "+" + type.MetadataName;
+            var name = type.MetadataName;
+            for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+                name = ns.MetadataName + "." + name;
+            return name;
         }
 
         private static HandlerClassModel? ParseClass(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            // Whatever HandlerRules rejects, an analyzer reports (EXG104-EXG107): skipped, never half-generated.
+            // Whatever HandlerRules rejects is reported (EXG104-EXG107, SkipReasons): skipped, never half-generated.
             if (!IsNameable(type) || HandlerRules.CheckClass(type, cancellationToken).IsViolation)
                 return null;
             if (AccessibilityKeyword(type.DeclaredAccessibility) is not { } accessibility)
@@ -72,7 +83,7 @@ public sealed partial class ExecutorGenerator
 
         private static HandlerModel? ParseHandler(IMethodSymbol method, AttributeData attribute)
         {
-            // Generic, by-ref, pointer, ref struct, private... (EXG103, EXG104): skipped, and reported by an analyzer.
+            // Generic, by-ref, pointer, ref struct, private... (EXG103, EXG104): skipped, and reported (SkipReasons).
             if (HandlerRules.CheckMethod(method).IsViolation)
                 return null;
 

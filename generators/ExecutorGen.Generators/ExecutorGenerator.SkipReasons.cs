@@ -1,29 +1,24 @@
-using System;
 using System.Collections.Immutable;
-using System.Linq;
 using ExecutorGen.Analyzers;
+using ExecutorGen.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Generators;
 
 public sealed partial class ExecutorGenerator
 {
     /// <summary>
-    /// Why a class got no executor, where analyzers do not run. The usage errors (EXG100-EXG108) that make the generator
-    /// skip a class are reported by the analyzers; a build with analyzers switched off (<c>RunAnalyzers=false</c>, which
-    /// the package makes visible to the generator) would leave the user with only <c>CS0246</c> where the executor is
-    /// used. In such a build, when a class was skipped, the generator runs those same analyzers and reports their
-    /// errors: the rules and their messages stay in one place, and nothing is reported twice, since the analyzers
-    /// themselves do not run. (A language server with analyzers off but the build's settings unchanged is not seen.)
+    /// Why a class got no executor. The usage rules whose errors make the generator skip a class (EXG100-EXG108) are
+    /// reported here, by the generator, for each class it skipped, and by no analyzer: the rules' code is in their
+    /// <see cref="HandlerAnalyzer"/> classes, which the package does not export as analyzers. So the reason is shown
+    /// wherever generators run, also where analyzers do not (<c>RunAnalyzers=false</c>, a language server with analyzers
+    /// off), where the only message would otherwise be <c>CS0246</c> at the use of the missing executor; and it is shown
+    /// once. Code fixes apply to generator diagnostics as to analyzer ones.
     /// </summary>
     internal static class SkipReasons
     {
-        /// <summary>The MSBuild property, as the package's props make it visible to the generator.</summary>
-        public const string RunAnalyzersProperty = "build_property.RunAnalyzers";
-
-        /// <summary>The analyzers of the rules that stop an executor from being generated (errors, EXG100-EXG108).</summary>
-        public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(
+        /// <summary>The rules that stop an executor from being generated (errors, EXG100-EXG108).</summary>
+        public static ImmutableArray<HandlerAnalyzer> Rules { get; } = ImmutableArray.Create<HandlerAnalyzer>(
             new PartitionByNotFoundAnalyzer(),
             new PartitionByAmbiguousAnalyzer(),
             new KeyTypesDifferAnalyzer(),
@@ -34,19 +29,17 @@ public sealed partial class ExecutorGenerator
             new ExecutorNameCollisionAnalyzer(),
             new DuplicateHandlerMembersAnalyzer());
 
-        public static bool AnalyzersSwitchedOff(AnalyzerConfigOptions globalOptions) =>
-            globalOptions.TryGetValue(RunAnalyzersProperty, out string? value)
-            && string.Equals(value.Trim(), "false", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>Runs the usage analyzers over <paramref name="compilation"/> and reports their errors.</summary>
-        public static void Report(SourceProductionContext context, Compilation compilation)
+        /// <summary>Runs the rules over each class of <paramref name="skippedClasses"/> and reports what they find.</summary>
+        public static void Report(SourceProductionContext context, Compilation compilation, EquatableArray<string> skippedClasses)
         {
-            var diagnostics = compilation
-                .WithAnalyzers(Analyzers, new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty))
-                .GetAnalyzerDiagnosticsAsync(context.CancellationToken)
-                .GetAwaiter().GetResult(); // the generator's callback is synchronous; this runs only in such builds
-            foreach (var diagnostic in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
-                context.ReportDiagnostic(diagnostic);
+            foreach (var metadataName in skippedClasses)
+            {
+                // Only the compilation's own declaration of the name: a referenced assembly may declare it too.
+                if (compilation.Assembly.GetTypeByMetadataName(metadataName) is not { } type)
+                    continue;
+                foreach (var rule in Rules)
+                    rule.AnalyzeClass(compilation, type, context.ReportDiagnostic, context.CancellationToken);
+            }
         }
     }
 }

@@ -28,29 +28,25 @@ public sealed partial class ExecutorGenerator : IIncrementalGenerator
             .Select(static (candidate, _) => candidate!)
             .WithTrackingName(TrackingNames.Handlers);
 
-        var executors = handlers
+        var grouped = handlers
             .Collect()
             .WithTrackingName(TrackingNames.CollectedHandlers)
-            .SelectMany(static (candidates, cancellationToken) => Grouping.BuildExecutors(candidates, cancellationToken))
+            .Select(static (candidates, cancellationToken) => Grouping.Group(candidates, cancellationToken));
+
+        var executors = grouped
+            .SelectMany(static (grouped, _) => grouped.Executors.Items)
             .WithTrackingName(TrackingNames.Executors);
 
         context.RegisterSourceOutput(executors, static (context, executor) =>
             context.AddSource(Emitter.HintName(executor), Emitter.Emit(executor)));
 
-        // In a build without analyzers, the reasons a class was skipped (see SkipReasons). The compilation is looked at
-        // only in such a build, and only when a class with handlers got no executor.
-        var analyzersOff = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => SkipReasons.AnalyzersSwitchedOff(options.GlobalOptions))
-            .WithTrackingName(TrackingNames.AnalyzersOff);
-        var classSkipped = handlers.Collect()
-            .Combine(executors.Collect())
-            .Select(static (pair, _) => pair.Left.Select(candidate => candidate.ClassKey).Distinct().Count() > pair.Right.Length)
-            .WithTrackingName(TrackingNames.ClassSkipped);
-        context.RegisterSourceOutput(context.CompilationProvider.Combine(analyzersOff.Combine(classSkipped)), static (context, pair) =>
-        {
-            if (pair.Right.Left && pair.Right.Right)
-                SkipReasons.Report(context, pair.Left);
-        });
+        // Why a class got no executor (see SkipReasons). The compilation, which changes on every edit, is looked at only
+        // when a class was skipped.
+        var skippedClasses = grouped
+            .Select(static (grouped, _) => grouped.SkippedClasses)
+            .WithTrackingName(TrackingNames.SkippedClasses);
+        context.RegisterSourceOutput(context.CompilationProvider.Combine(skippedClasses), static (context, pair) =>
+            SkipReasons.Report(context, pair.Left, pair.Right));
 
         // With ExecutorGen.Hosting referenced, each executor also gets services.Add{Class}Executor(); with
         // ExecutorGen.Orleans, {Class}ClusterExecutor and services.Add{Class}ClusterHandlers().

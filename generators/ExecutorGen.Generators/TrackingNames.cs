@@ -24,9 +24,6 @@ public static class TrackingNames
     /// <summary>The executors that get a cluster executor: all of them once ExecutorGen.Orleans is referenced.</summary>
     public const string ClusterExecutors = nameof(ClusterExecutors);
 
-    /// <summary>Whether the build runs without analyzers (<c>RunAnalyzers=false</c>), reduced to a bool.</summary>
-    public const string AnalyzersOff = nameof(AnalyzersOff);
-
-    /// <summary>Whether some class with handlers got no executor.</summary>
-    public const string ClassSkipped = nameof(ClassSkipped);
+    /// <summary>The metadata names of the classes with handlers that got no executor.</summary>
+    public const string SkippedClasses = nameof(SkippedClasses);
 }

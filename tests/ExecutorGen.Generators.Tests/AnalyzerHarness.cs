@@ -9,11 +9,16 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ExecutorGen.Generators.Tests;
 
-/// <summary>Runs every ExecutorGen analyzer over a compilation (typically the generator's output), collecting any exception they throw.</summary>
+/// <summary>
+/// Runs the ExecutorGen analyzers the compiler loads (those marked <see cref="DiagnosticAnalyzerAttribute"/>; the
+/// usage rules that make the generator skip a class are run by the generator instead) over a compilation, typically
+/// the generator's output, collecting any exception they throw.
+/// </summary>
 internal static class AnalyzerHarness
 {
     public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(PartitionByNotFoundAnalyzer).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+        .Where(t => t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), inherit: false).Length > 0)
         .OrderBy(t => t.Name, StringComparer.Ordinal)
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();

@@ -10,7 +10,7 @@ namespace ExecutorGen.Generators.Tests;
 
 public class IncrementalityTests
 {
-    private static readonly string[] s_steps = { TrackingNames.Handlers, TrackingNames.CollectedHandlers, TrackingNames.Executors };
+    private static readonly string[] s_steps = { TrackingNames.Handlers, TrackingNames.CollectedHandlers, TrackingNames.Executors, TrackingNames.SkippedClasses };
 
     [Fact]
     public void An_unrelated_new_file_leaves_every_step_cached()

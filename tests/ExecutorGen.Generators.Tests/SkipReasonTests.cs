@@ -1,16 +1,17 @@
-using System.Collections.Generic;
+using System;
 using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using ExecutorGen.Analyzers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace ExecutorGen.Generators.Tests;
 
 /// <summary>
-/// In a build without analyzers (<c>RunAnalyzers=false</c>), a class the generator skips still gets the usage error
-/// that says why, reported by the generator running the same analyzers; with analyzers on, the generator reports
-/// nothing (the analyzers do), so no error is reported twice.
+/// A class the generator skips gets the usage error that says why, from the generator, whether or not analyzers run;
+/// and the package's analyzers do not report it again.
 /// </summary>
 public class SkipReasonTests
 {
@@ -31,71 +32,98 @@ public class SkipReasonTests
         """;
 
     [Fact]
-    public void Without_analyzers_the_generator_reports_why_it_skipped_a_class()
+    public void The_generator_reports_why_it_skipped_a_class()
     {
-        var diagnostics = Run(analyzersOff: true);
+        var (_, result, _) = GeneratorHarness.Run(Source);
 
-        var error = Assert.Single(diagnostics);
+        var error = Assert.Single(result.Diagnostics);
         Assert.Equal("EXG104", error.Id);
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         Assert.Contains("'Login'", error.GetMessage());
         Assert.Equal(7, error.Location.GetLineSpan().StartLinePosition.Line + 1);
+        Assert.Equal(new[] { "N.OrdersExecutor.g.cs" }, result.GeneratedSources.Select(s => s.HintName));
     }
 
     [Fact]
-    public void With_analyzers_the_generator_leaves_the_error_to_them()
+    public async Task With_the_package_analyzers_running_too_the_error_is_reported_once()
     {
-        Assert.Empty(Run(analyzersOff: false));
+        var (output, result, _) = GeneratorHarness.Run(Source);
+        var (analyzerDiagnostics, exceptions) = await AnalyzerHarness.RunAsync(output);
+
+        Assert.Empty(exceptions);
+        var errors = result.Diagnostics.Concat(analyzerDiagnostics).Where(d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("EXG104", Assert.Single(errors).Id);
     }
 
     [Fact]
-    public void Without_analyzers_and_nothing_skipped_the_generator_reports_nothing()
+    public void A_class_nested_in_other_types_is_found_again_by_its_metadata_name()
     {
-        Assert.Empty(Run(analyzersOff: true, source: Source.Replace("private void Login", "public void Login")));
+        var (_, result, _) = GeneratorHarness.Run("""
+            using ExecutorGen;
+
+            namespace N.M;
+
+            public partial class Outer<T>
+            {
+                public partial class Middle
+                {
+                    public class Inner
+                    {
+                        [RequestHandler(PartitionBy = "missing")] public void Handle(int id) { }
+                    }
+                }
+            }
+            """);
+
+        Assert.Equal(new[] { "EXG100" }, result.Diagnostics.Select(d => d.Id));
+        Assert.Contains("\"missing\"", result.Diagnostics[0].GetMessage());
+    }
+
+    [Fact]
+    public void Nothing_skipped_nothing_reported()
+    {
+        var (_, result, _) = GeneratorHarness.Run(Source.Replace("private void Login", "public void Login"));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(2, result.GeneratedSources.Length);
+    }
+
+    [Fact]
+    public void Fixing_the_handler_clears_the_error_in_the_next_run()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(new[] { Source });
+        var driver = GeneratorHarness.CreateDriver(GeneratorHarness.ParseOptions()).RunGenerators(compilation);
+        Assert.Single(driver.GetRunResult().Diagnostics);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var fixedCompilation = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(
+            Microsoft.CodeAnalysis.Text.SourceText.From(Source.Replace("private void Login", "public void Login"))));
+        var result = driver.RunGenerators(fixedCompilation).GetRunResult();
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(2, result.GeneratedTrees.Length);
     }
 
     /// <summary>
-    /// The generator runs exactly the analyzers whose rules make it skip a class: every analyzer of the package that
-    /// reports an error-severity usage rule (EXG1xx), and no other. A new skip rule must be added to the list.
+    /// The generator runs exactly the rules that make it skip a class, every error-severity usage rule (EXG1xx) of the
+    /// analyzer assembly; the compiler loads exactly the others (those marked <see cref="DiagnosticAnalyzerAttribute"/>).
+    /// A new skip rule must be added to the generator's list and left unexported, or it is reported twice or never.
     /// </summary>
     [Fact]
-    public void The_generator_runs_the_analyzer_of_every_rule_that_skips_a_class()
+    public void The_generator_runs_every_rule_that_skips_a_class_and_the_compiler_loads_every_other_analyzer()
     {
-        var skipRules = typeof(ExecutorGen.Analyzers.HandlerAnalyzer).Assembly.GetTypes()
+        var analyzers = typeof(HandlerAnalyzer).Assembly.GetTypes()
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
-            .Where(t => ((DiagnosticAnalyzer)System.Activator.CreateInstance(t)!).SupportedDiagnostics
-                .Any(d => d.Id.StartsWith("EXG1", System.StringComparison.Ordinal) && d.DefaultSeverity == DiagnosticSeverity.Error))
-            .Select(t => t.Name)
-            .OrderBy(name => name, System.StringComparer.Ordinal);
+            .ToList();
+        static bool IsSkipRule(Type t) => ((DiagnosticAnalyzer)Activator.CreateInstance(t)!).SupportedDiagnostics
+            .Any(d => d.Id.StartsWith("EXG1", StringComparison.Ordinal) && d.DefaultSeverity == DiagnosticSeverity.Error);
+        static bool IsExported(Type t) => t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null;
 
-        var run = ExecutorGenerator.SkipReasons.Analyzers.Select(a => a.GetType().Name).OrderBy(name => name, System.StringComparer.Ordinal);
+        var skipRules = analyzers.Where(IsSkipRule).Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var run = ExecutorGenerator.SkipReasons.Rules.Select(a => a.GetType().Name).OrderBy(n => n, StringComparer.Ordinal);
 
+        Assert.Equal(9, skipRules.Count);
         Assert.Equal(skipRules, run);
-    }
-
-    private static IReadOnlyList<Diagnostic> Run(bool analyzersOff, string source = Source)
-    {
-        var compilation = GeneratorHarness.CreateCompilation(new[] { source });
-        var options = new Options(analyzersOff ? new Dictionary<string, string> { ["build_property.RunAnalyzers"] = "false" } : new());
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new ExecutorGenerator().AsSourceGenerator() },
-            parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
-            optionsProvider: new OptionsProvider(options));
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
-        return diagnostics;
-    }
-
-    private sealed class OptionsProvider(AnalyzerConfigOptions global) : AnalyzerConfigOptionsProvider
-    {
-        public override AnalyzerConfigOptions GlobalOptions => global;
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => global;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => global;
-    }
-
-    private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
+        Assert.All(analyzers, t => Assert.True(IsExported(t) != IsSkipRule(t), t.Name));
     }
 }

@@ -110,7 +110,9 @@ public sealed class Nullables
 {
     public ConcurrentQueue<string> Log { get; } = new();
 
+#pragma warning disable EXG111 // the null key's shared lane is what these tests are about
     [RequestHandler(PartitionBy = nameof(userId))]
+#pragma warning restore EXG111
     public async Task Visit(string? userId, int sequence)
     {
         if (sequence % 3 == 0)
