@@ -95,13 +95,19 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
     /// The handler's key type when its <c>PartitionBy</c> resolves, else <see langword="null"/>; also
     /// <see langword="null"/> when a request parameter's type is unresolved (the compiler already reports it).
     /// </summary>
-    private protected static ITypeSymbol? ResolvedKeyType(IMethodSymbol method, AttributeData attribute)
-    {
-        if (PartitionByResolver.GetPartitionBy(attribute) is not { } partitionBy || HasErrorParameter(method))
-            return null;
-        var resolution = PartitionByResolver.Resolve(method, partitionBy);
-        return resolution.Kind is PartitionByResolutionKind.Parameter or PartitionByResolutionKind.Member ? resolution.KeyType : null;
-    }
+    private protected static ITypeSymbol? ResolvedKeyType(IMethodSymbol method, AttributeData attribute) =>
+        ResolvePartitionBy(method, attribute) is { Resolution: { Kind: PartitionByResolutionKind.Parameter or PartitionByResolutionKind.Member } resolution }
+            ? resolution.KeyType
+            : null;
+
+    /// <summary>
+    /// The handler's <c>PartitionBy</c> name and what it resolves to; <see langword="null"/> when it has none, or when a
+    /// request parameter's type is unresolved: that type may well have the member, and the compiler already reports it.
+    /// </summary>
+    private protected static (string Name, PartitionByResolution Resolution)? ResolvePartitionBy(IMethodSymbol method, AttributeData attribute) =>
+        PartitionByResolver.GetPartitionBy(attribute) is { } partitionBy && !HasErrorParameter(method)
+            ? (partitionBy, PartitionByResolver.Resolve(method, partitionBy))
+            : null;
 
     private protected static bool HasErrorParameter(IMethodSymbol method)
     {

@@ -13,10 +13,7 @@ public sealed class PartitionByAmbiguousAnalyzer : HandlerAnalyzer
 
     private protected override void AnalyzeHandler(HandlerRuleContext context, IMethodSymbol method, AttributeData attribute)
     {
-        if (PartitionByResolver.GetPartitionBy(attribute) is not { } partitionBy || HasErrorParameter(method))
-            return;
-        var resolution = PartitionByResolver.Resolve(method, partitionBy);
-        if (resolution.Kind != PartitionByResolutionKind.Ambiguous)
+        if (ResolvePartitionBy(method, attribute) is not var (partitionBy, resolution) || resolution.Kind != PartitionByResolutionKind.Ambiguous)
             return;
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.PartitionByAmbiguous,

@@ -17,13 +17,7 @@ public sealed class PartitionByNotFoundAnalyzer : HandlerAnalyzer
 
     private protected override void AnalyzeHandler(HandlerRuleContext context, IMethodSymbol method, AttributeData attribute)
     {
-        // A request parameter of an unresolved type may well have the member; the compiler already
-        // reports the type, so a second error here would only be noise.
-        if (PartitionByResolver.GetPartitionBy(attribute) is not { } partitionBy || HasErrorParameter(method))
-            return;
-
-        var resolution = PartitionByResolver.Resolve(method, partitionBy);
-        if (resolution.Kind != PartitionByResolutionKind.NotFound)
+        if (ResolvePartitionBy(method, attribute) is not var (partitionBy, resolution) || resolution.Kind != PartitionByResolutionKind.NotFound)
             return;
 
         var candidates = resolution.Candidates;
