@@ -28,6 +28,11 @@ public sealed record ExecutorMetrics
     /// <summary>Attempts re-run after a failure.</summary>
     public long Retried { get; init; }
 
+    /// <summary>
+    /// Attempts that ran longer than <see cref="ExecutorOptions.HandlerTimeout"/>; each is also one of <see cref="Failed"/>.
+    /// </summary>
+    public long TimedOut { get; init; }
+
     /// <summary>Requests whose last attempt failed, whether or not a dead-letter sink is configured.</summary>
     public long DeadLettered { get; init; }
 

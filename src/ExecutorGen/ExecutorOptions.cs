@@ -45,6 +45,32 @@ public sealed class ExecutorOptions
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
+    /// Which failures are worth another attempt. Called with a failed attempt's exception when attempts are left (see
+    /// <see cref="MaxAttempts"/>); when it returns <see langword="false"/> the request is dead-lettered at once, without
+    /// further attempts: for failures that would only fail again, such as validation errors. Default
+    /// (<see langword="null"/>): every failure is retried. It runs on a worker (or, for a timed-out attempt, on the
+    /// timeout's timer thread), so keep it fast and free of side effects; a filter that throws counts as
+    /// <see langword="false"/>. A timed-out attempt's exception is a <see cref="TimeoutException"/>.
+    /// </summary>
+    public Func<Exception, bool>? RetryFilter { get; set; }
+
+    /// <summary>
+    /// How long one attempt of a handler may run. Default (<see langword="null"/>): no limit.
+    /// </summary>
+    /// <remarks>
+    /// When an attempt runs longer, its <see cref="System.Threading.CancellationToken"/> (the handler's last parameter,
+    /// if it takes one) is cancelled, and the attempt counts as failed with a <see cref="TimeoutException"/>: retried
+    /// (<see cref="MaxAttempts"/>, <see cref="RetryFilter"/>) or dead-lettered like any failure, whatever the handler
+    /// does afterwards, so a result it returns late is discarded. The failure is counted and reported at the deadline
+    /// (<see cref="ExecutorMetrics.TimedOut"/> and <see cref="ExecutorMetrics.Failed"/>, the <c>AttemptFailed</c> event),
+    /// also for a handler that takes no token or ignores it; such a handler cannot be stopped, and its worker and its
+    /// key wait until it returns (per-key order), so the next attempt or request starts only then. A handler with a
+    /// token sees it cancelled by a <see cref="ShutdownMode.Cancel"/> shutdown as before. Each attempt then costs a
+    /// timer and a token source.
+    /// </remarks>
+    public TimeSpan? HandlerTimeout { get; set; }
+
+    /// <summary>
     /// Most requests one key may have queued (not counting the one running); at the limit
     /// <see cref="FullMode"/> applies as if the executor were full, so one hot key cannot take the whole
     /// <see cref="Capacity"/>. Default (<see langword="null"/>): under <see cref="Ordering.PerKey"/> a fair share,
@@ -153,6 +179,8 @@ public sealed class ExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "MaxAttempts must be at least 1.");
         if (RetryBackoff < TimeSpan.Zero || RetryBackoff > TimeSpan.FromHours(1))
             throw new ArgumentOutOfRangeException(nameof(RetryBackoff), RetryBackoff, "RetryBackoff must be between zero and one hour.");
+        if (HandlerTimeout is { } handlerTimeout && (handlerTimeout < TimeSpan.FromMilliseconds(1) || handlerTimeout > TimeSpan.FromDays(1)))
+            throw new ArgumentOutOfRangeException(nameof(HandlerTimeout), HandlerTimeout, "HandlerTimeout must be between 1 ms and one day, or null.");
         if (!(HighWatermark > 0 && HighWatermark <= 1))
             throw new ArgumentOutOfRangeException(nameof(HighWatermark), HighWatermark, "HighWatermark must be in (0, 1].");
         if (!(LowWatermark >= 0 && LowWatermark < HighWatermark))

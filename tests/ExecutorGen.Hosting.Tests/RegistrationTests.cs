@@ -151,6 +151,7 @@ public class RegistrationTests
             ["Executors:OrderHandlers:MaxAttempts"] = "4",
             ["Executors:OrderHandlers:RetryBackoff"] = "00:00:00.250",
             ["Executors:OrderHandlers:StuckAfter"] = "00:00:02",
+            ["Executors:OrderHandlers:HandlerTimeout"] = "00:00:05",
             ["Executors:OrderHandlers:HighWatermark"] = "0.7",
             ["Executors:OrderHandlers:DedicatedThreads"] = "true",
             ["Executors:Audit:WorkerCount"] = "5",
@@ -166,6 +167,7 @@ public class RegistrationTests
         Assert.Equal(4, options.MaxAttempts);
         Assert.Equal(System.TimeSpan.FromMilliseconds(250), options.RetryBackoff);
         Assert.Equal(System.TimeSpan.FromSeconds(2), options.StuckAfter);
+        Assert.Equal(System.TimeSpan.FromSeconds(5), options.HandlerTimeout);
         Assert.Equal(0.7, options.HighWatermark);
         Assert.True(options.DedicatedThreads);
         Assert.Null(options.DeadLetters); // the logging decorator is not left in the cached options

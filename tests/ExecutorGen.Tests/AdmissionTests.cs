@@ -207,6 +207,7 @@ public class AdmissionTests
     [InlineData(nameof(ExecutorOptions.SaturationThreshold))]
     [InlineData(nameof(ExecutorOptions.BackpressureWindow))]
     [InlineData(nameof(ExecutorOptions.StuckAfter))]
+    [InlineData(nameof(ExecutorOptions.HandlerTimeout))]
     public void Invalid_options_are_refused_with_the_option_named(string option)
     {
         var options = new ExecutorOptions();
@@ -226,6 +227,7 @@ public class AdmissionTests
             case nameof(ExecutorOptions.SaturationThreshold): options.SaturationThreshold = 0; break;
             case nameof(ExecutorOptions.BackpressureWindow): options.BackpressureWindow = TimeSpan.FromMilliseconds(1); break;
             case nameof(ExecutorOptions.StuckAfter): options.StuckAfter = TimeSpan.Zero; break;
+            case nameof(ExecutorOptions.HandlerTimeout): options.HandlerTimeout = TimeSpan.Zero; break;
         }
         var error = Assert.ThrowsAny<ArgumentException>(() => Engines.Create(options));
         Assert.Equal(option, error.ParamName);

@@ -13,14 +13,14 @@ public static class Dispatch
     /// <summary>A void handler returned.</summary>
     public static ValueTask Completed(IRequestCompletion? completion)
     {
-        (completion as RequestCompletion<VoidResult>)?.TrySetResult(default);
+        (completion as RequestCompletion<VoidResult>)?.TrySetHandlerResult(default);
         return default;
     }
 
     /// <summary>A handler returned <paramref name="result"/>.</summary>
     public static ValueTask Completed<TResult>(IRequestCompletion? completion, TResult result)
     {
-        (completion as RequestCompletion<TResult>)?.TrySetResult(result);
+        (completion as RequestCompletion<TResult>)?.TrySetHandlerResult(result);
         return default;
     }
 
@@ -34,7 +34,7 @@ public static class Dispatch
         static async ValueTask AwaitSlow(Task task, IRequestCompletion? completion)
         {
             await task.ConfigureAwait(false);
-            (completion as RequestCompletion<VoidResult>)?.TrySetResult(default);
+            (completion as RequestCompletion<VoidResult>)?.TrySetHandlerResult(default);
         }
     }
 
@@ -48,7 +48,7 @@ public static class Dispatch
         static async ValueTask AwaitSlow(Task<TResult> task, IRequestCompletion? completion)
         {
             var result = await task.ConfigureAwait(false);
-            (completion as RequestCompletion<TResult>)?.TrySetResult(result);
+            (completion as RequestCompletion<TResult>)?.TrySetHandlerResult(result);
         }
     }
 
@@ -65,7 +65,7 @@ public static class Dispatch
         static async ValueTask AwaitSlow(ValueTask task, IRequestCompletion? completion)
         {
             await task.ConfigureAwait(false);
-            (completion as RequestCompletion<VoidResult>)?.TrySetResult(default);
+            (completion as RequestCompletion<VoidResult>)?.TrySetHandlerResult(default);
         }
     }
 
@@ -79,7 +79,7 @@ public static class Dispatch
         static async ValueTask AwaitSlow(ValueTask<TResult> task, IRequestCompletion? completion)
         {
             var result = await task.ConfigureAwait(false);
-            (completion as RequestCompletion<TResult>)?.TrySetResult(result);
+            (completion as RequestCompletion<TResult>)?.TrySetHandlerResult(result);
         }
     }
 }

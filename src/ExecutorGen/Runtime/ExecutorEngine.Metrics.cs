@@ -99,6 +99,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Cancelled = cancelled,
             Dropped = dropped,
             Failed = Volatile.Read(ref _failed),
+            TimedOut = Volatile.Read(ref _timedOut),
             Retried = Volatile.Read(ref _retried),
             Rejected = Volatile.Read(ref _rejected),
             DeadLetterSinkFailures = Volatile.Read(ref _deadLetterSinkFailures),

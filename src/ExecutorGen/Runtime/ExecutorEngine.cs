@@ -86,6 +86,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _ordering = options.Ordering;
         _maxAttempts = options.MaxAttempts;
         _retryBackoff = options.RetryBackoff;
+        _retryFilter = options.RetryFilter;
+        _handlerTimeout = options.HandlerTimeout;
         _deadLetters = options.DeadLetters;
         _pauseKeyOnDeadLetter = options.DeadLetterPolicy == DeadLetterPolicy.PauseKey;
         _dedicatedThreads = options.DedicatedThreads;

@@ -46,6 +46,7 @@ internal sealed class ExecutorTelemetry
         Rejected = meter.CreateCounter<long>("executorgen.requests.rejected", "{request}", "Requests refused (never accepted).");
         Dropped = meter.CreateCounter<long>("executorgen.requests.dropped", "{request}", "Accepted requests shed by the full mode.");
         Retried = meter.CreateCounter<long>("executorgen.requests.retried", "{attempt}", "Attempts re-run after a failure.");
+        TimedOut = meter.CreateCounter<long>("executorgen.requests.timed_out", "{attempt}", "Attempts that ran longer than the handler timeout (also counted as failed).");
         DeadLettered = meter.CreateCounter<long>("executorgen.requests.dead_lettered", "{request}", "Requests whose last attempt failed.");
         QueueTime = CreateDurationHistogram(meter, "executorgen.request.queue_time", "Time from acceptance to start.");
         Duration = CreateDurationHistogram(meter, "executorgen.request.duration", "Time from start to outcome, retries included.");
@@ -60,6 +61,7 @@ internal sealed class ExecutorTelemetry
     public Counter<long> Rejected { get; }
     public Counter<long> Dropped { get; }
     public Counter<long> Retried { get; }
+    public Counter<long> TimedOut { get; }
     public Counter<long> DeadLettered { get; }
     public Histogram<double> QueueTime { get; }
     public Histogram<double> Duration { get; }

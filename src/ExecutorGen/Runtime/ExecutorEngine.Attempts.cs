@@ -1,0 +1,355 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ExecutorGen.Runtime;
+
+public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
+{
+    private readonly Func<Exception, bool>? _retryFilter;
+    private readonly TimeSpan? _handlerTimeout;
+    private long _timedOut;
+
+    /// <summary>
+    /// Runs one request to its outcome: every attempt isolated, retries after backoff on the same worker (so
+    /// the key waits for its retry while other keys go on), then completed, dead-lettered or cancelled. A first
+    /// attempt that completes synchronously, the common case of a CPU-bound handler, is booked here without an
+    /// async state machine; anything else continues in <see cref="ExecuteAttemptsAsync"/>.
+    /// </summary>
+    private ValueTask<Outcome> ExecuteAsync(WorkerState worker, QueuedRequest request)
+    {
+        string handler = _dispatcher.GetHandlerName(request.Envelope);
+        RecordSeconds(_telemetry.QueueTime, request.StartedAt - request.EnqueuedAt, handler);
+        var attempt = StartAttempt(request, handler, 1, out var activity, out var deadline);
+        if (!attempt.IsCompletedSuccessfully || deadline is not null)
+            return ExecuteAttemptsAsync(worker, request, handler, attempt, activity, deadline);
+        activity?.Dispose();
+        Record(_telemetry.Completed, handler);
+        RecordFinished(request, handler);
+        return new ValueTask<Outcome>(Outcome.Completed);
+    }
+
+    /// <summary>
+    /// The rest of <see cref="ExecuteAsync"/>: awaits the first attempt, then retries while attempts are left and the
+    /// <see cref="ExecutorOptions.RetryFilter"/> agrees. An attempt that outlived its
+    /// <see cref="ExecutorOptions.HandlerTimeout"/> failed with the <see cref="TimeoutException"/> its deadline reported,
+    /// whatever it did afterwards.
+    /// </summary>
+    private async ValueTask<Outcome> ExecuteAttemptsAsync(
+        WorkerState worker, QueuedRequest request, string handler, ValueTask pending, Activity? activity, AttemptDeadline? deadline)
+    {
+        var shutdown = _handlersCancelled.Token;
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                Exception? failure = null;
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    failure = exception;
+                }
+
+                bool retryable;
+                if (deadline is null || deadline.TryEnd())
+                {
+                    deadline?.Dispose();
+                    if (failure is null)
+                    {
+                        activity?.Dispose();
+                        Record(_telemetry.Completed, handler);
+                        return Outcome.Completed;
+                    }
+                    MarkFailed(activity, failure);
+                    activity?.Dispose();
+                    if (failure is OperationCanceledException && shutdown.IsCancellationRequested)
+                        return Cancelled(request);
+                    retryable = IsRetryable(attempt, failure);
+                    CountFailedAttempt(request, handler, attempt, failure, retryable);
+                }
+                else
+                {
+                    // Timed out: the deadline has counted and reported the failure (see OnAttemptTimedOut).
+                    var expiry = deadline.Expired!;
+                    failure = expiry.Failure;
+                    retryable = expiry.Retryable;
+                    deadline.Dispose();
+                    MarkFailed(activity, failure);
+                    activity?.Dispose();
+                }
+                worker.AttemptFailed();
+
+                if (!retryable)
+                {
+                    await DeadLetterAsync(request, failure, attempt).ConfigureAwait(false);
+                    Record(_telemetry.DeadLettered, handler);
+                    return Outcome.DeadLettered;
+                }
+                if (shutdown.IsCancellationRequested || !await BackoffAsync(attempt, shutdown).ConfigureAwait(false))
+                    return Cancelled(request); // a Cancel shutdown arrived while attempts were left
+                Interlocked.Increment(ref _retried);
+                Record(_telemetry.Retried, handler);
+                pending = StartAttempt(request, handler, attempt + 1, out activity, out deadline);
+            }
+        }
+        finally
+        {
+            RecordFinished(request, handler);
+        }
+    }
+
+    /// <summary>
+    /// Starts an attempt: its activity, its deadline when <see cref="ExecutorOptions.HandlerTimeout"/> is set (the
+    /// handler then gets a token cancelled by the deadline or by a Cancel shutdown), and the handler call.
+    /// </summary>
+    private ValueTask StartAttempt(QueuedRequest request, string handler, int attempt, out Activity? activity, out AttemptDeadline? deadline)
+    {
+        activity = StartAttemptActivity(request, handler, attempt);
+        deadline = _handlerTimeout is { } timeout ? new AttemptDeadline(this, request, handler, attempt, timeout) : null;
+        if (deadline is not null && request.Completion is IGatedCompletion gated)
+            gated.Gate = deadline; // a result the handler returns after its deadline is not the caller's
+        return Dispatch(request, deadline?.Token ?? _handlersCancelled.Token);
+    }
+
+    /// <summary>Calls the handler; one that throws before its first await fails the attempt like one that throws later.</summary>
+    private ValueTask Dispatch(QueuedRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _dispatcher.DispatchAsync(request.Envelope, request.Completion, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return new ValueTask(Task.FromException(exception));
+        }
+    }
+
+    /// <summary>
+    /// Whether a failed attempt gets another: attempts are left, and the retry filter, if any, agrees. A filter that
+    /// throws counts as a no: the request is dead-lettered with the handler's exception.
+    /// </summary>
+    private bool IsRetryable(int attempt, Exception failure)
+    {
+        if (attempt >= _maxAttempts)
+            return false;
+        if (_retryFilter is null)
+            return true;
+        try
+        {
+            return _retryFilter(failure);
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Counts a failed attempt and tells the <c>AttemptFailed</c> subscribers whether it will be retried.</summary>
+    private void CountFailedAttempt(QueuedRequest request, string handler, int attempt, Exception failure, bool retryable)
+    {
+        Interlocked.Increment(ref _failed);
+        Record(_telemetry.Failed, handler);
+        if (_events.HasAttemptFailedSubscribers)
+        {
+            bool willRetry = retryable && !_handlersCancelled.IsCancellationRequested;
+            _events.PostAttemptFailed(new AttemptFailedEventArgs(handler, request.HasKey ? request.Key : null, attempt, willRetry, failure));
+        }
+    }
+
+    /// <summary>
+    /// An attempt ran past its deadline (seen by the deadline's timer, while the handler may still run, or when the
+    /// attempt ended): the attempt has failed, and is counted and reported now, also when the handler cannot be stopped.
+    /// </summary>
+    private void OnAttemptTimedOut(AttemptDeadline deadline, AttemptDeadline.Expiry expiry)
+    {
+        Interlocked.Increment(ref _timedOut);
+        Record(_telemetry.TimedOut, deadline.Handler);
+        CountFailedAttempt(deadline.Request, deadline.Handler, deadline.Attempt, expiry.Failure, expiry.Retryable);
+    }
+
+    /// <summary>
+    /// The end of a request's execution (all attempts). Histograms and the worker's figures are booked with the
+    /// outcome, under the lock (FinishLocked).
+    /// </summary>
+    private void RecordFinished(QueuedRequest request, string handler)
+    {
+        request.FinishedAt = Stopwatch.GetTimestamp();
+        RecordSeconds(_telemetry.Duration, request.FinishedAt - request.StartedAt, handler);
+    }
+
+    private Outcome Cancelled(QueuedRequest request)
+    {
+        Interlocked.Increment(ref _cancelled);
+        request.Completion?.TrySetCanceled();
+        return Outcome.Cancelled;
+    }
+
+    /// <summary>Waits before the next attempt: the base delay doubled per retry, plus up to 20 % jitter.</summary>
+    private async ValueTask<bool> BackoffAsync(int failedAttempt, CancellationToken cancellationToken)
+    {
+        if (_retryBackoff <= TimeSpan.Zero)
+            return true;
+        double factor = Math.Pow(2, Math.Min(failedAttempt - 1, 16)) * (1 + 0.2 * Random.Shared.NextDouble());
+        var delay = TimeSpan.FromTicks((long)Math.Min(_retryBackoff.Ticks * factor, TimeSpan.FromHours(1).Ticks));
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask DeadLetterAsync(QueuedRequest request, Exception failure, int attempts)
+    {
+        Interlocked.Increment(ref _deadLettered);
+        request.Failure = failure; // the caller's task faults once the outcome is booked (Finish)
+        var letter = LetterFor(request.Envelope, request.HasKey, request.Key, DeadLetterReason.Failed, failure, attempts);
+        if (letter is not null)
+            await WriteDeadLetterAsync(letter).ConfigureAwait(false);
+    }
+
+    /// <summary>A dead letter for the sink, or <see langword="null"/> when there is no sink (nothing to allocate).</summary>
+    private DeadLetter? LetterFor(in TEnvelope envelope, bool hasKey, TKey key, DeadLetterReason reason, Exception? failure = null, int attempts = 0)
+    {
+        if (_deadLetters is null)
+            return null;
+        return new DeadLetter(_dispatcher.GetHandlerName(envelope), hasKey ? key : null, _dispatcher.GetArguments(envelope), failure, attempts, reason)
+        {
+            Replay = new Replay(this, envelope),
+        };
+    }
+
+    private async ValueTask WriteDeadLetterAsync(DeadLetter letter)
+    {
+        try
+        {
+            await _deadLetters!.WriteAsync(letter, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            Interlocked.Increment(ref _deadLetterSinkFailures);
+        }
+    }
+
+    /// <summary>
+    /// One attempt's <see cref="ExecutorOptions.HandlerTimeout"/>: a timer, and the token the handler gets, cancelled by
+    /// the timer or by a Cancel shutdown. Whether the attempt ended in time or timed out is decided once: by the timer,
+    /// or when the attempt ends (<see cref="TryEnd"/>: when an <c>InvokeAsync</c> caller's result is handed over, else
+    /// when the worker sees it end), by the time it took, so a timer that runs late on a busy thread pool changes
+    /// nothing.
+    /// </summary>
+    /// <remarks>
+    /// The decision is one compare-and-swap of <see cref="_end"/>; a timed-out attempt's failure and retry decision are
+    /// made before it, so whoever reads the decision reads them complete, and the worker waits until the failure has been
+    /// counted, so the counts are booked before the request's outcome.
+    /// </remarks>
+    private sealed class AttemptDeadline : IAttemptGate, IDisposable
+    {
+        private static readonly object s_inTime = new();
+
+        private readonly ExecutorEngine<TKey, TEnvelope, TDispatcher> _engine;
+        private readonly CancellationTokenSource _source;
+        private readonly Timer _timer;
+        private readonly TimeSpan _timeout;
+        private readonly long _startedAt = Stopwatch.GetTimestamp();
+        private object? _end; // null while running, then s_inTime or an Expiry
+
+        public AttemptDeadline(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, QueuedRequest request, string handler, int attempt, TimeSpan timeout)
+        {
+            _engine = engine;
+            Request = request;
+            Handler = handler;
+            Attempt = attempt;
+            _timeout = timeout;
+            _source = CancellationTokenSource.CreateLinkedTokenSource(engine._handlersCancelled.Token);
+            Token = _source.Token;
+            _timer = new Timer(static state => ((AttemptDeadline)state!).TryExpire(byTimer: true), this, timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        public QueuedRequest Request { get; }
+
+        public string Handler { get; }
+
+        public int Attempt { get; }
+
+        public CancellationToken Token { get; }
+
+        /// <summary>Once timed out, the attempt's failure and whether the request gets another attempt; else <see langword="null"/>.</summary>
+        public Expiry? Expired => Volatile.Read(ref _end) as Expiry;
+
+        /// <summary>The attempt has ended: <see langword="true"/> when in time, <see langword="false"/> when it had timed out.</summary>
+        public bool TryEnd()
+        {
+            // Called once when the caller's result is handed over and again when the worker sees the attempt end.
+            if (Volatile.Read(ref _end) is null && Stopwatch.GetElapsedTime(_startedAt) >= _timeout)
+                TryExpire(byTimer: false);
+            if ((Interlocked.CompareExchange(ref _end, s_inTime, null) ?? s_inTime) is not Expiry expiry)
+                return true;
+            var wait = new SpinWait();
+            while (!expiry.Reported)
+                wait.SpinOnce();
+            return false;
+        }
+
+        private void TryExpire(bool byTimer)
+        {
+            if (Volatile.Read(ref _end) is not null)
+                return;
+            var failure = new TimeoutException($"Handler '{Handler}' ran longer than its timeout of {_timeout}.");
+            var expiry = new Expiry(failure, _engine.IsRetryable(Attempt, failure), byTimer);
+            if (Interlocked.CompareExchange(ref _end, expiry, null) is not null)
+                return; // decided meanwhile
+            try
+            {
+                _engine.OnAttemptTimedOut(this, expiry);
+            }
+            finally
+            {
+                expiry.Reported = true;
+            }
+            if (!byTimer)
+                return; // the attempt is over: nothing left to cancel
+            // After the report: the handler may end inside Cancel, on this thread, and pass TryEnd. The source is this
+            // thread's to dispose (see Dispose).
+            try
+            {
+                _source.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback registered on the handler's token threw: the handler's business, as with any token.
+            }
+            finally
+            {
+                _source.Dispose();
+            }
+        }
+
+        /// <summary>Once the attempt has ended. The token source of an attempt the timer expired is the timer's to dispose.</summary>
+        public void Dispose()
+        {
+            _timer.Dispose();
+            if (Expired is not { ByTimer: true })
+                _source.Dispose();
+        }
+
+        /// <summary>How a timed-out attempt failed, and whether it is retried.</summary>
+        public sealed class Expiry(TimeoutException failure, bool retryable, bool byTimer)
+        {
+            public TimeoutException Failure { get; } = failure;
+
+            public bool Retryable { get; } = retryable;
+
+            public bool ByTimer { get; } = byTimer;
+
+            public volatile bool Reported;
+        }
+    }
+}
