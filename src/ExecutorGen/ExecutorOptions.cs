@@ -80,6 +80,12 @@ public sealed class ExecutorOptions
     /// </summary>
     public int? MaxQueuedPerKey { get; set; }
 
+    /// <summary>
+    /// Whether requests whose partition key is <see langword="null"/> share one ordered lane (<see cref="NullKeys.Ordered"/>,
+    /// the default) or run unordered, like requests without a key (<see cref="NullKeys.Unordered"/>).
+    /// </summary>
+    public NullKeys NullKeys { get; set; } = NullKeys.Ordered;
+
     /// <summary>Where requests whose last attempt failed, or that were shed, are sent. Optional: they are counted either way.</summary>
     public IDeadLetterSink? DeadLetters { get; set; }
 
@@ -187,6 +193,8 @@ public sealed class ExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(LowWatermark), LowWatermark, "LowWatermark must be in [0, HighWatermark).");
         if (MaxQueuedPerKey is < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxQueuedPerKey), MaxQueuedPerKey, "MaxQueuedPerKey must be at least 1.");
+        if (!Enum.IsDefined(typeof(NullKeys), NullKeys))
+            throw new ArgumentOutOfRangeException(nameof(NullKeys), NullKeys, "Unknown NullKeys.");
         if (!Enum.IsDefined(typeof(DeadLetterPolicy), DeadLetterPolicy))
             throw new ArgumentOutOfRangeException(nameof(DeadLetterPolicy), DeadLetterPolicy, "Unknown DeadLetterPolicy.");
         if (LatencyThreshold <= TimeSpan.Zero)

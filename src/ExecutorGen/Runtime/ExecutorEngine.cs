@@ -37,6 +37,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private readonly IDeadLetterSink? _deadLetters;
     private readonly bool _pauseKeyOnDeadLetter;
     private readonly bool _dedicatedThreads;
+    private readonly bool _nullKeysUnordered;
 
     // Each worker has a scheduler of its own (PerPartition with more than one worker); else one serves them all.
     private readonly bool _pinned;
@@ -91,6 +92,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _deadLetters = options.DeadLetters;
         _pauseKeyOnDeadLetter = options.DeadLetterPolicy == DeadLetterPolicy.PauseKey;
         _dedicatedThreads = options.DedicatedThreads;
+        _nullKeysUnordered = options.NullKeys == NullKeys.Unordered;
         _stuckAfter = options.StuckAfter;
         _events = new EventDispatcher(eventSender ?? this);
         _telemetry = ExecutorTelemetry.For(options.MeterFactory);
@@ -216,6 +218,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // The key is read before any state changes: a key getter that throws (a null request, say) is
         // the caller's error, reported to the caller, and must leave nothing behind.
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
+        if (hasKey && key is null && _nullKeysUnordered)
+            hasKey = false; // scheduled as a request without a key
         var parent = CaptureParent();
         var scheduler = SchedulerFor(hasKey, key);
         long now = Stopwatch.GetTimestamp(); // read outside the lock, which it would only hold longer
