@@ -108,6 +108,17 @@ public sealed partial class ExecutorGenerator
             w.CloseBrace();
         }
 
+        /// <summary><c>Pause</c> and <c>Resume</c>, forwarded to the engine; <paramref name="whatStops"/> says what pausing does.</summary>
+        internal static void WritePauseAndResume(IndentedWriter w, string whatStops)
+        {
+            w.WriteLine();
+            w.WriteDoc($"<summary>Pauses the executor: {whatStops} until <see cref=\"Resume\"/>; requests are still accepted up to the capacity.</summary>");
+            w.WriteLine("public void Pause() => this._engine.Pause();");
+            w.WriteLine();
+            w.WriteDoc("<summary>Resumes a paused executor: its queued requests start again, each key's in order.</summary>");
+            w.WriteLine("public void Resume() => this._engine.Resume();");
+        }
+
         /// <summary><c>ShutdownAsync</c> and <c>DisposeAsync</c>, forwarded to the engine; the words differ between executors.</summary>
         internal static void WriteShutdown(IndentedWriter w, string summary, string modeDoc, string timeoutDoc, string returnsDoc)
         {
@@ -227,6 +238,7 @@ public sealed partial class ExecutorGenerator
                     _w.WriteDoc("<returns><see langword=\"false\"/> when the key was not paused.</returns>");
                     _w.WriteLine($"public bool ResumeKey({_executor.KeyType} key) => this._engine.ResumeKey(key);");
                 }
+                WritePauseAndResume(_w, "running handlers finish, and no request starts");
                 WriteShutdown(_w,
                     "Stops accepting requests and shuts the workers down; a second call returns the same report.",
                     $"<see cref=\"{TypeNames.ShutdownMode}.Drain\"/> runs every accepted request first; <see cref=\"{TypeNames.ShutdownMode}.Cancel\"/> returns the queued ones unprocessed.",

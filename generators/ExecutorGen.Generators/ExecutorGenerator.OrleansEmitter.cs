@@ -144,6 +144,7 @@ public sealed partial class ExecutorGenerator
                 _w.WriteLine();
                 _w.WriteDoc("<summary>Redeliveries a grain answered from its de-duplication mark: the request had run, only its reply was lost.</summary>");
                 _w.WriteLine("public long Replayed => this._engine.Replayed;");
+                Emitter.WritePauseAndResume(_w, "calls under way finish, and no request is sent to the cluster");
                 Emitter.WriteShutdown(_w,
                     "Stops accepting requests and waits for the accepted ones; a second call returns the same report.",
                     $"<see cref=\"{TypeNames.ShutdownMode}.Drain\"/> sends every accepted request first; <see cref=\"{TypeNames.ShutdownMode}.Cancel\"/> returns the ones not yet sent unprocessed.",

@@ -108,8 +108,8 @@ public sealed partial class ClusterExecutorEngine
         lane.Queue.Enqueue(pending);
         _queued++;
         _submitted++;
-        if (lane.Running)
-            return null;
+        if (lane.Running || _paused)
+            return null; // a paused executor's lane waits for Resume
         lane.Running = true;
         return lane;
     }

@@ -62,7 +62,7 @@ public sealed partial class ClusterExecutorEngine
         {
             submitted = _submitted;
             queued = _queued;
-            state = _state;
+            state = _state == ExecutorState.Running && _paused ? ExecutorState.Paused : _state;
             long now = Stopwatch.GetTimestamp();
             long finished = completed + deadLettered;
             rates = _rates.PerSecond(now, submitted, finished);

@@ -7,6 +7,7 @@ namespace ExecutorGen.Orleans;
 public sealed partial class ClusterExecutorEngine
 {
     private ExecutorState _state = ExecutorState.Running; // guarded by _lock
+    private bool _paused; // guarded by _lock
     private readonly List<UnprocessedRequest> _unprocessed = new(); // guarded by _lock
     private TaskCompletionSource<bool>? _idle; // set once shutdown starts; completes when nothing is queued or in flight
     private Task<ShutdownReport>? _shutdown;
@@ -27,11 +28,15 @@ public sealed partial class ClusterExecutorEngine
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative.");
         List<Pending>? keptBack = null;
         List<Waiter>? refused;
+        List<Lane>? resumed = null;
         Task<ShutdownReport> shutdown;
         lock (_lock)
         {
             if (_shutdown is not null)
                 return _shutdown;
+            // A paused executor drains only once resumed; cancelled, its queued requests are kept back as they are.
+            if (mode == ShutdownMode.Drain)
+                resumed = ResumeLocked();
             _state = ExecutorState.ShuttingDown;
             _idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (mode == ShutdownMode.Cancel)
@@ -44,7 +49,47 @@ public sealed partial class ClusterExecutorEngine
         }
         Refuse(refused);
         CancelKeptBack(keptBack);
+        StartPumps(resumed);
         return shutdown;
+    }
+
+    /// <summary>
+    /// Pauses the executor: calls under way finish, and no request is sent until <see cref="Resume"/>; requests are still
+    /// accepted up to the capacity. Once it returns, no request is sent. Nothing happens once shutdown has begun.
+    /// </summary>
+    public void Pause()
+    {
+        lock (_lock)
+        {
+            if (_state == ExecutorState.Running)
+                _paused = true;
+        }
+    }
+
+    /// <summary>Resumes a paused executor: its queued requests are sent again, each key's in order.</summary>
+    public void Resume()
+    {
+        List<Lane>? resumed;
+        lock (_lock)
+            resumed = ResumeLocked();
+        StartPumps(resumed);
+    }
+
+    /// <summary>Ends a pause; returns the parked lanes (queued requests, no pump), marked running, for the caller to pump.</summary>
+    private List<Lane>? ResumeLocked()
+    {
+        if (!_paused)
+            return null;
+        _paused = false;
+        List<Lane>? parked = null;
+        foreach (var lane in _lanes.Values)
+        {
+            if (lane.Running || lane.Queue.Count == 0)
+                continue;
+            lane.Running = true;
+            (parked ??= new List<Lane>()).Add(lane);
+        }
+        return parked;
     }
 
     /// <summary>Shuts down as <see cref="ShutdownAsync"/> with <see cref="ShutdownMode.Drain"/> and no timeout.</summary>

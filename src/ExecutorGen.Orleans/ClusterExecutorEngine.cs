@@ -114,6 +114,11 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
                     _lanes.Remove(lane.Key);
                     return;
                 }
+                if (_paused)
+                {
+                    lane.Running = false; // parked with its queue; Resume starts its pump again
+                    return;
+                }
                 pending = lane.Queue.Dequeue();
                 _queued--;
                 lane.InFlight = true;

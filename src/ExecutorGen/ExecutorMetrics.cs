@@ -84,7 +84,7 @@ public sealed record ExecutorMetrics
     /// <summary>The backpressure state when the snapshot was taken.</summary>
     public BackpressureState Backpressure { get; init; } = BackpressureState.Inactive;
 
-    /// <summary>Where the executor is in its life: accepting, shutting down (intake closed), or stopped.</summary>
+    /// <summary>Where the executor is in its life: accepting, paused, shutting down (intake closed), or stopped.</summary>
     public ExecutorState State { get; init; }
 }
 
@@ -99,6 +99,12 @@ public enum ExecutorState
 
     /// <summary>Shut down: no worker runs (unless the shutdown timed out).</summary>
     Stopped,
+
+    /// <summary>
+    /// Paused (<c>Pause()</c>): accepting requests up to the capacity, but starting none until <c>Resume()</c>; what was
+    /// running when it paused finishes.
+    /// </summary>
+    Paused,
 }
 
 /// <summary>A key and how many of its requests are queued.</summary>

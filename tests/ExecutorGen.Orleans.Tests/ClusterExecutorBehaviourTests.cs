@@ -54,6 +54,50 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
     }
 
     [Fact]
+    public async Task A_paused_cluster_executor_accepts_but_sends_nothing_until_resumed_and_then_keeps_each_keys_order()
+    {
+        await using var executor = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client);
+        string first = NewKey(), second = NewKey();
+        executor.Pause();
+        for (int i = 0; i < 20; i++)
+            await executor.SubmitAsync(new StepRequest(i % 2 == 0 ? first : second, i));
+        await Task.Delay(200); // time for a request sent by mistake to run
+
+        Assert.Empty(ExecutionLog.Of(first));
+        Assert.Equal(ExecutorState.Paused, executor.GetMetrics().State);
+        Assert.Equal(20, executor.GetMetrics().QueueDepth);
+
+        executor.Resume();
+        var report = await executor.ShutdownAsync().WaitAsync(s_timeout);
+
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i % 2 == 0), ExecutionLog.Of(first));
+        Assert.Equal(Enumerable.Range(0, 20).Where(i => i % 2 == 1), ExecutionLog.Of(second));
+        Assert.Equal(20, report.Completed);
+    }
+
+    [Fact]
+    public async Task A_drain_shutdown_resumes_a_paused_cluster_executor_and_a_cancel_keeps_its_queue_back()
+    {
+        string drained = NewKey(), cancelled = NewKey();
+        var draining = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client);
+        draining.Pause();
+        for (int i = 0; i < 5; i++)
+            await draining.SubmitAsync(new StepRequest(drained, i));
+        var cancelling = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client);
+        cancelling.Pause();
+        for (int i = 0; i < 5; i++)
+            await cancelling.SubmitAsync(new StepRequest(cancelled, i));
+
+        var drainReport = await draining.ShutdownAsync(ShutdownMode.Drain).WaitAsync(s_timeout);
+        var cancelReport = await cancelling.ShutdownAsync(ShutdownMode.Cancel).WaitAsync(s_timeout);
+
+        Assert.Equal(Enumerable.Range(0, 5), ExecutionLog.Of(drained));
+        Assert.Empty(drainReport.Unprocessed);
+        Assert.Empty(ExecutionLog.Of(cancelled));
+        Assert.Equal(5, cancelReport.Unprocessed.Count);
+    }
+
+    [Fact]
     public async Task Reject_refuses_beyond_capacity_and_TrySubmit_returns_false()
     {
         string gate = Gates.New();

@@ -141,6 +141,22 @@ public class GeneratedExecutorTests
     }
 
     [Fact]
+    public async Task A_generated_executor_pauses_and_resumes()
+    {
+        var handlers = new SessionHandlers(4);
+        await using var executor = new SessionHandlersExecutor(handlers, new ExecutorOptions { WorkerCount = 2 });
+        executor.Pause();
+        await executor.SubmitAsync(1);
+        var update = executor.InvokeAsync(new UpdateRequest(1, 1));
+        await Task.Delay(50);
+
+        Assert.False(update.IsCompleted);
+        Assert.Equal(ExecutorState.Paused, executor.GetMetrics().State);
+        executor.Resume();
+        Assert.Equal(2, await update);
+    }
+
+    [Fact]
     public async Task A_static_handler_class_gets_an_executor_without_an_instance()
     {
         await using var executor = new PairsExecutor(new ExecutorOptions { WorkerCount = 2 });

@@ -70,7 +70,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             rates = _rates.PerSecond(Stopwatch.GetTimestamp(), SubmittedTotal(), FinishedTotal());
             state = _state switch
             {
-                EngineState.Running => ExecutorState.Running,
+                EngineState.Running => _paused ? ExecutorState.Paused : ExecutorState.Running,
                 EngineState.Stopped => ExecutorState.Stopped,
                 _ => ExecutorState.ShuttingDown,
             };

@@ -181,7 +181,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             request = null;
             waitersMayEnter = false;
-            if (!TryTakeLocked(out var taken))
+            if (Engine._paused || !TryTakeLocked(out var taken))
                 return false;
             Room.Release(); // with a full barrier when shared: see Room.AddWaiter
             taken.State = RequestState.Running;
@@ -191,6 +191,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             request = taken;
             waitersMayEnter = Room.WaitersMayEnter;
             return true;
+        }
+
+        /// <summary>Wakes the idle workers of its own list (a list the shards share is the engine's to wake).</summary>
+        public void WakeIdleLocked()
+        {
+            if (_idle.Sync is null)
+                _idle.WakeAll();
         }
 
         /// <summary>Intake is closed and nothing here runs or is ready to: nothing can become ready here again.</summary>

@@ -79,6 +79,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         Task workers;
         lock (_lock)
         {
+            // A paused executor drains only once resumed; cancelled, its queued requests are reported as they are.
+            if (mode == ShutdownMode.Drain)
+                SetPausedLocked(false);
             // From here on admission answers Closed, and no replacement worker starts.
             _state = mode == ShutdownMode.Cancel ? EngineState.Cancelling : EngineState.Draining;
             refused = new SubmitWaiter<TKey, TEnvelope>[_waiters.Count];

@@ -281,6 +281,15 @@ namespace Sample
         public long Replayed => this._engine.Replayed;
 
         /// <summary>
+        /// Pauses the executor: calls under way finish, and no request is sent to the cluster until
+        /// <see cref="Resume"/>; requests are still accepted up to the capacity.
+        /// </summary>
+        public void Pause() => this._engine.Pause();
+
+        /// <summary>Resumes a paused executor: its queued requests start again, each key's in order.</summary>
+        public void Resume() => this._engine.Resume();
+
+        /// <summary>
         /// Stops accepting requests and waits for the accepted ones; a second call returns the same report.
         /// </summary>
         /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> sends every accepted request first;

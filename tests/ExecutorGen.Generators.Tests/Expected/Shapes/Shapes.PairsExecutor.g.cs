@@ -149,6 +149,15 @@ namespace Shapes
         public bool ResumeKey(int key) => this._engine.ResumeKey(key);
 
         /// <summary>
+        /// Pauses the executor: running handlers finish, and no request starts until <see cref="Resume"/>; requests are
+        /// still accepted up to the capacity.
+        /// </summary>
+        public void Pause() => this._engine.Pause();
+
+        /// <summary>Resumes a paused executor: its queued requests start again, each key's in order.</summary>
+        public void Resume() => this._engine.Resume();
+
+        /// <summary>
         /// Stops accepting requests and shuts the workers down; a second call returns the same report.
         /// </summary>
         /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
