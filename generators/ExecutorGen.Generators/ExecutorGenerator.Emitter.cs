@@ -220,7 +220,9 @@ public sealed partial class ExecutorGenerator
                 HandlerMembersWriter.Write(_w, _executor, handler,
                     request: $"{envelope}.For{handler.BaseName}({arguments})",
                     invokeSummaryEnd: "run",
-                    faultDoc: "faults with the handler's own exception once its attempts are used up");
+                    faultDoc: "faults with the handler's own exception once its attempts are used up",
+                    invokeExceptionDoc: $"<exception cref=\"{TypeNames.InvalidOperationException}\">Called from inside a handler of this executor for a request " +
+                        "that could only start after that handler has finished (its own key, say): it would never complete.</exception>");
             }
 
             private void WriteLifetimeMembers()

@@ -20,7 +20,9 @@ public sealed partial class ExecutorGenerator
         /// <param name="request">The C# expression of the request passed to the engine.</param>
         /// <param name="invokeSummaryEnd">How the <c>Invoke</c> summary ends ("run", "run on the cluster").</param>
         /// <param name="faultDoc">How the <c>Invoke</c> returns doc describes a failure.</param>
-        public static void Write(IndentedWriter w, ExecutorModel executor, HandlerModel handler, string request, string invokeSummaryEnd, string faultDoc)
+        /// <param name="invokeExceptionDoc">An <c>exception</c> doc element the <c>Invoke</c> members add, if any.</param>
+        public static void Write(IndentedWriter w, ExecutorModel executor, HandlerModel handler, string request, string invokeSummaryEnd, string faultDoc,
+            string? invokeExceptionDoc = null)
         {
             var parameters = handler.Parameters.Select(p => p.Type + " " + p.Identifier).ToList();
             string token = Emitter.TokenParameterName(handler);
@@ -57,6 +59,8 @@ public sealed partial class ExecutorGenerator
                 w.WriteDoc(handler.ReturnsValue
                     ? $"<returns>The handler's result; {faultDoc}.</returns>"
                     : $"<returns>A task that completes when the handler has run; {faultDoc}.</returns>");
+                if (invokeExceptionDoc is not null)
+                    w.WriteDoc(invokeExceptionDoc);
             }, name => w.WriteExpressionMember($"{handler.Accessibility} {invokeReturn} {name}", withToken, "this._engine." + invokeCall, new[] { request, token }));
         }
 

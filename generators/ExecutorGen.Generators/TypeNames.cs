@@ -17,6 +17,7 @@ internal static class TypeNames
     public const string AsyncDisposable = "global::System.IAsyncDisposable";
     public const string ArgumentException = "global::System.ArgumentException";
     public const string ArgumentNullException = "global::System.ArgumentNullException";
+    public const string InvalidOperationException = "global::System.InvalidOperationException";
     public const string ArgumentOutOfRangeException = "global::System.ArgumentOutOfRangeException";
     public const string NoArguments = "global::System.Array.Empty<object?>()";
 

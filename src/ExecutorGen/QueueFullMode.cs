@@ -3,7 +3,11 @@ namespace ExecutorGen;
 /// <summary>What an executor does with a new request when <see cref="ExecutorOptions.Capacity"/> is reached.</summary>
 public enum QueueFullMode
 {
-    /// <summary><c>SubmitAsync</c> waits for room; <c>TrySubmit</c> returns <see langword="false"/>.</summary>
+    /// <summary>
+    /// <c>SubmitAsync</c> waits for room; <c>TrySubmit</c> returns <see langword="false"/>. Code running inside one of the
+    /// executor's own handlers never waits for room in it (the room may be waiting for the worker that code holds): it is
+    /// refused as under <see cref="Reject"/>.
+    /// </summary>
     Wait,
 
     /// <summary>The request is refused: <c>SubmitAsync</c> throws <see cref="RequestRejectedException"/>; <c>TrySubmit</c> returns <see langword="false"/>.</summary>

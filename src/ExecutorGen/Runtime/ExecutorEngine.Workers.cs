@@ -88,6 +88,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </summary>
     private async Task RunWorkerLoopAsync(WorkerState worker, bool blocking)
     {
+        var scope = new HandlerScope(this, worker);
+        s_scope.Value = scope; // for the handlers this worker calls (ExecutorEngine.OwnHandlers)
         while (true)
         {
             QueuedRequest? current = null;
@@ -113,6 +115,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     if (TestHooks.Enabled)
                         _faultInjector?.Invoke("taken");
                     worker.QueueTime.Record(current!.StartedAt - current.EnqueuedAt);
+                    scope.Running = current;
                     var execution = ExecuteAsync(worker, current);
                     if (execution.IsCompleted)
                         outcome = execution.Result;
@@ -123,6 +126,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                         outcome = await execution.ConfigureAwait(false);
                         sliceStart = current!.FinishedAt; // it gave its thread back while the handler waited: a new slice
                     }
+                    scope.Running = null;
                     if (TestHooks.Enabled)
                         _faultInjector?.Invoke("executed");
                     if (blocking || (current!.FinishedAt - sliceStart < TimeSliceTicks && !worker.AdmittedWaiters))
@@ -148,6 +152,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                scope.Running = null;
                 RecoverFromFault(worker, current, outcome);
             }
         }

@@ -160,8 +160,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// Accepts a request and completes with its handler's result, or faults with the handler's own
     /// exception once its attempts are used up; cancelled if shutdown stops it before or while it runs.
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// Called from inside one of this executor's own handlers for a request that would wait behind that handler (see
+    /// ExecutorEngine.OwnHandlers): it would never complete.
+    /// </exception>
     public Task<TResult> InvokeAsync<TResult>(TEnvelope envelope, CancellationToken cancellationToken)
     {
+        ThrowIfInvokedBehindCallingHandler(envelope);
         var completion = new RequestCompletion<TResult>();
         var admission = AdmitAsync(envelope, completion, cancellationToken);
         if (admission.IsCompletedSuccessfully)
@@ -288,7 +293,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             }
         }
         if (admission == Admission.MustWait)
+        {
+            // A handler of this executor never waits for room in it: the room may be waiting for the very worker it holds.
+            mayWait &= CallingHandlersRequest() is null;
             admission = AdmitOrWait(scheduler, envelope, hasKey, key, completion, parent, now, mayWait, ref shed, out waiter);
+        }
         Deliver(shed);
         RecordAdmission(admission, envelope);
         if (admission == Admission.Accepted)

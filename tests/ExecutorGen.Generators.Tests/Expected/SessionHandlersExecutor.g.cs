@@ -53,6 +53,9 @@ namespace Sample
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeLoginAsync(
             string userId, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForLogin(userId), cancellationToken);
@@ -94,6 +97,9 @@ namespace Sample
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<int> InvokeUpdateAsync(
             global::Sample.UpdateRequest request,
             global::System.Threading.CancellationToken cancellationToken = default)
@@ -130,6 +136,9 @@ namespace Sample
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeLogoutAsync(
             string userId, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForLogout(userId), cancellationToken);
@@ -159,6 +168,9 @@ namespace Sample
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeAuditAsync(
             string message, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForAudit(message), cancellationToken);

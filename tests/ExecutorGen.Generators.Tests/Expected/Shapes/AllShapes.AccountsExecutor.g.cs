@@ -70,6 +70,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeOpenAsync(
             string userId,
             global::AllShapes.Tier tier,
@@ -120,6 +123,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<int> InvokeDepositAsync(
             global::AllShapes.DepositRequest request,
             global::System.Threading.CancellationToken cancellationToken = default)
@@ -168,6 +174,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<int> InvokeChargeAsync(
             global::AllShapes.ChargeRequest request,
             global::System.Threading.CancellationToken cancellationToken = default)
@@ -216,6 +225,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeTouchAsync(
             global::AllShapes.TouchRequest request,
             global::System.Threading.CancellationToken cancellationToken = default)
@@ -264,6 +276,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<string> InvokeCloseAsync(
             global::AllShapes.CloseRequest request,
             global::System.Threading.CancellationToken cancellationToken = default)
@@ -308,6 +323,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeAuditAsync(
             string message, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForAudit(message), cancellationToken);

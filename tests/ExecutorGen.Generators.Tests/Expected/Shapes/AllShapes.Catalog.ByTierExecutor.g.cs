@@ -64,6 +64,9 @@ namespace AllShapes
             /// request.</param>
             /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
             /// up.</returns>
+            /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor
+            /// for a request that could only start after that handler has finished (its own key, say): it would never
+            /// complete.</exception>
             public global::System.Threading.Tasks.Task<global::AllShapes.Tier> InvokePromoteAsync(
                 global::AllShapes.Tier tier, global::System.Threading.CancellationToken cancellationToken = default)
                 => this._engine.InvokeAsync<global::AllShapes.Tier>(Envelope.ForPromote(tier), cancellationToken);
@@ -115,6 +118,9 @@ namespace AllShapes
             /// request.</param>
             /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
             /// up.</returns>
+            /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor
+            /// for a request that could only start after that handler has finished (its own key, say): it would never
+            /// complete.</exception>
             public global::System.Threading.Tasks.Task<string> InvokeDescribeAsync(
                 global::AllShapes.Tier tier,
                 int level,

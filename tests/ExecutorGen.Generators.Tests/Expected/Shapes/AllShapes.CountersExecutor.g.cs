@@ -57,6 +57,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<long> InvokeIncrementAsync(
             global::System.Guid id, long by, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<long>(Envelope.ForIncrement(id, by), cancellationToken);
@@ -99,6 +102,9 @@ namespace AllShapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeResetAsync(
             global::System.Guid id, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForReset(id), cancellationToken);

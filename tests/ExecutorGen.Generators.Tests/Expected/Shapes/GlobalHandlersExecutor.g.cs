@@ -55,6 +55,9 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
     /// request.</param>
     /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
     /// attempts are used up.</returns>
+    /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for a
+    /// request that could only start after that handler has finished (its own key, say): it would never
+    /// complete.</exception>
     public global::System.Threading.Tasks.Task InvokePingAsync(
         global::System.Threading.CancellationToken cancellationToken = default)
         => this._engine.InvokeAsync(Envelope.ForPing(), cancellationToken);

@@ -68,6 +68,9 @@ namespace Shapes
                 /// request.</param>
                 /// <returns>A task that completes when the handler has run; faults with the handler's own exception
                 /// once its attempts are used up.</returns>
+                /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this
+                /// executor for a request that could only start after that handler has finished (its own key, say): it
+                /// would never complete.</exception>
                 internal global::System.Threading.Tasks.Task InvokeWorkAsync(
                     string cancellationToken, global::System.Threading.CancellationToken cancellationToken1 = default)
                     => this._engine.InvokeAsync(Envelope.ForWork(cancellationToken), cancellationToken1);
@@ -130,6 +133,9 @@ namespace Shapes
                 /// request.</param>
                 /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
                 /// up.</returns>
+                /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this
+                /// executor for a request that could only start after that handler has finished (its own key, say): it
+                /// would never complete.</exception>
                 public global::System.Threading.Tasks.Task<int> InvokeOddAsync(
                     string Envelope,
                     int @class,

@@ -56,6 +56,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<int> InvokeAddAsync(
             int a, int b, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<int>(Envelope.ForAdd(a, b), cancellationToken);
@@ -98,6 +101,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<decimal> InvokeTotalAsync(
             global::Shapes.Order order, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<decimal>(Envelope.ForTotal(order), cancellationToken);

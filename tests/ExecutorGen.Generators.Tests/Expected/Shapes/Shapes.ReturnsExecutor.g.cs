@@ -52,6 +52,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeVoidAsync(
             string x, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForVoid(x), cancellationToken);
@@ -81,6 +84,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeTaskAsync(
             string x, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForTask(x), cancellationToken);
@@ -110,6 +116,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>A task that completes when the handler has run; faults with the handler's own exception once its
         /// attempts are used up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task InvokeValueTaskAsync(
             string x, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync(Envelope.ForValueTask(x), cancellationToken);
@@ -139,6 +148,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<long> InvokeValueAsync(
             string x, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<long>(Envelope.ForValue(x), cancellationToken);
@@ -168,6 +180,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<string> InvokeTaskOfTAsync(
             string x, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<string>(Envelope.ForTaskOfT(x), cancellationToken);
@@ -197,6 +212,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<string[]> InvokeValueTaskOfTAsync(
             string x, global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<string[]>(Envelope.ForValueTaskOfT(x), cancellationToken);
@@ -231,6 +249,9 @@ namespace Shapes
         /// request.</param>
         /// <returns>The handler's result; faults with the handler's own exception once its attempts are used
         /// up.</returns>
+        /// <exception cref="global::System.InvalidOperationException">Called from inside a handler of this executor for
+        /// a request that could only start after that handler has finished (its own key, say): it would never
+        /// complete.</exception>
         public global::System.Threading.Tasks.Task<int> InvokeStaticAsync(
             global::System.Threading.CancellationToken cancellationToken = default)
             => this._engine.InvokeAsync<int>(Envelope.ForStatic(), cancellationToken);
