@@ -254,4 +254,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "The executor catches what a handler throws, and counts, retries or dead-letters it. A handler that catches Exception around its whole body and carries on hides its failures from all of that. Catch only what you can handle, or rethrow.",
         helpLinkUri: HelpLinkBase + "EXG008.md");
+
+    /// <summary>EXG009: a handler that waits for its own executor's <c>Invoke…Async</c>.</summary>
+    public static readonly DiagnosticDescriptor HandlerAwaitsOwnExecutor = new(
+        id: "EXG009",
+        title: "Handler waits on its own executor",
+        messageFormat: "Handler '{0}' waits for '{1}' of its own executor: a request that can only start after '{0}' has finished (its own key; under PerPartition a key of its worker; with one worker any) would never complete, and any other holds a worker while it waits",
+        category: ConcurrencyCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A handler holds its key and its worker until it returns. Awaiting (or blocking on) InvokeAsync of the same executor from inside it waits for a request that may need exactly those: the executor refuses the certain cases with InvalidOperationException, and the others tie up a worker for the length of another request. Submit the request without waiting for its result (Submit…Async), or call the handler method directly.",
+        helpLinkUri: HelpLinkBase + "EXG009.md");
 }

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using ExecutorGen.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// Reports EXG009 where a <c>[RequestHandler]</c> method awaits, or blocks on, an <c>Invoke…Async</c> of the executor
+/// generated for its own class (<c>{Class}Executor</c>, or <c>{Class}ClusterExecutor</c>, whose grain call would wait for
+/// the same grain).
+/// </summary>
+/// <remarks>
+/// <code>
+/// [RequestHandler(PartitionBy = nameof(userId))]
+/// public async Task Login(string userId) => await _executor.InvokeUpdateAsync(userId, "x"); // EXG009
+/// </code>
+/// Code in a lambda or local function of the handler is not reported: it need not run while the handler waits.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class HandlerAwaitsOwnExecutorAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The name of the diagnostic property present when the wait is an <c>await</c> statement whose result is unused.</summary>
+    public const string SubmitFixableProperty = "SubmitFixable";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.HandlerAwaitsOwnExecutor);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(PartitionByResolver.AttributeMetadataName) is not { } attribute)
+                return;
+            start.RegisterOperationAction(c => Analyze(c, attribute), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol attribute)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var target = invocation.TargetMethod;
+        if (!target.Name.StartsWith("Invoke", StringComparison.Ordinal) || !target.Name.EndsWith("Async", StringComparison.Ordinal)
+            || context.ContainingSymbol is not IMethodSymbol handler
+            || !IsOwnExecutor(target.ContainingType, handler.ContainingType)
+            || !handler.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute))
+            || InsideNestedFunction(invocation))
+        {
+            return;
+        }
+        if (WaitOf(invocation) is not { } wait)
+            return;
+        var properties = wait is IAwaitOperation { Parent: IExpressionStatementOperation }
+            ? ImmutableDictionary<string, string?>.Empty.Add(SubmitFixableProperty, "")
+            : ImmutableDictionary<string, string?>.Empty;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.HandlerAwaitsOwnExecutor, invocation.Syntax.GetLocation(), properties, handler.Name, target.Name));
+    }
+
+    /// <summary>Whether <paramref name="type"/> is an executor generated for <paramref name="handlerClass"/>: declared beside it, named after it.</summary>
+    private static bool IsOwnExecutor(INamedTypeSymbol? type, INamedTypeSymbol? handlerClass) =>
+        type is not null && handlerClass is not null
+        && (type.Name == handlerClass.Name + "Executor" || type.Name == handlerClass.Name + "ClusterExecutor")
+        && SymbolEqualityComparer.Default.Equals(type.ContainingSymbol, handlerClass.ContainingSymbol);
+
+    private static bool InsideNestedFunction(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The operation that waits for the invocation's task: an <c>await</c> (also through <c>ConfigureAwait</c>), <c>.Result</c>,
+    /// <c>.Wait()</c> or <c>.GetAwaiter().GetResult()</c>; else <see langword="null"/> (the task is kept, returned or passed on).
+    /// </summary>
+    private static IOperation? WaitOf(IInvocationOperation invocation)
+    {
+        var parent = Operations.ParentWithoutConversions(invocation);
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == invocation)
+            parent = Operations.ParentWithoutConversions(configure);
+        return parent switch
+        {
+            IAwaitOperation await => await,
+            IPropertyReferenceOperation { Property.Name: "Result" } result => result,
+            IInvocationOperation { TargetMethod.Name: "Wait" } wait => wait,
+            IInvocationOperation { TargetMethod.Name: "GetAwaiter" } awaiter
+                when Operations.ParentWithoutConversions(awaiter) is IInvocationOperation { TargetMethod.Name: "GetResult" } result => result,
+            _ => null,
+        };
+    }
+}
