@@ -63,7 +63,10 @@ public sealed record DeadLetter(
 
     /// <summary>
     /// Submits the request again, as a new request, into the executor that gave up on it (with
-    /// <c>SubmitAsync</c> semantics: waits for room under <see cref="QueueFullMode.Wait"/>).
+    /// <c>SubmitAsync</c> semantics: waits for room under <see cref="QueueFullMode.Wait"/>). While its key is paused
+    /// (<see cref="DeadLetterPolicy.PauseKey"/>) it goes to the head of the key's queue, before the requests held
+    /// meanwhile, so resuming the key runs them all in their first order (when the executor has room for it; else it
+    /// queues at the end, like any request).
     /// </summary>
     /// <exception cref="InvalidOperationException">The letter was not made by an executor.</exception>
     /// <exception cref="RequestRejectedException">The executor refused it (full or shutting down).</exception>

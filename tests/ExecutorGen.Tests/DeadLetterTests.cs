@@ -82,6 +82,35 @@ public class DeadLetterTests
     }
 
     [Theory]
+    [InlineData(Ordering.PerKey, 1)]
+    [InlineData(Ordering.PerKey, 2)]
+    [InlineData(Ordering.PerPartition, 2)]
+    public async Task A_replayed_dead_letter_of_a_paused_key_runs_first_when_the_key_resumes(Ordering ordering, int workers)
+    {
+        var ran = new List<string>();
+        var sink = new ListSink();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = workers, Ordering = ordering, DeadLetterPolicy = DeadLetterPolicy.PauseKey, DeadLetters = sink });
+        int loginAttempts = 0;
+        await engine.SubmitAsync(Engines.Work("alice", 1, () =>
+        {
+            if (Interlocked.Increment(ref loginAttempts) == 1)
+                throw new Flaky(); // fails the first time only: its replay succeeds
+            lock (ran) ran.Add("login");
+        }), default);
+        await engine.SubmitAsync(Engines.Work("alice", 2, () => { lock (ran) ran.Add("update"); }), default);
+        await engine.SubmitAsync(Engines.Work("alice", 3, () => { lock (ran) ran.Add("logout"); }), default);
+        await Eventually.Until(() => engine.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));
+
+        await Assert.Single(sink.Letters).ReplayAsync();
+        Assert.Equal(new KeyBacklog("alice", 3), Assert.Single(engine.GetMetrics().HotKeys));
+        Assert.True(engine.ResumeKey("alice"));
+        var report = await engine.ShutdownAsync();
+
+        Assert.Equal(new[] { "login", "update", "logout" }, ran);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
+    [Theory]
     [InlineData(Ordering.PerKey)]
     [InlineData(Ordering.PerPartition)]
     public async Task A_drain_leaves_a_paused_keys_requests_unprocessed(Ordering ordering)

@@ -54,15 +54,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
         protected override void EnqueueLocked(in TEnvelope envelope, bool hasKey, TKey key, Lane? lane, IRequestCompletion? completion, ActivityContext parent, long enqueuedAt)
         {
-            var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest();
-            request.Envelope = envelope;
-            request.HasKey = hasKey;
-            request.Key = key;
-            request.Completion = completion;
-            request.Parent = parent;
-            request.EnqueuedAt = enqueuedAt;
-            request.State = RequestState.Queued;
-
+            var request = NewRequestLocked(envelope, hasKey, key, completion, parent, enqueuedAt);
             request.Older = _newest;
             if (_newest is null)
                 _oldest = request;
@@ -78,6 +70,36 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 lane.Append(request);
             }
             OnQueuedLocked(request);
+        }
+
+        /// <summary>
+        /// A replayed dead letter of a key paused after it (<see cref="DeadLetterPolicy.PauseKey"/>) goes to the head of
+        /// the key's lane, before the requests held meanwhile, so a resume runs them in their first order; and, to keep
+        /// the oldest queued request a lane head, to the head of the all-queued list. Only while intake is open and there
+        /// is room for a newcomer.
+        /// </summary>
+        public override bool TryEnqueueAtPausedHeadLocked(in TEnvelope envelope, TKey key, IRequestCompletion? completion, ActivityContext parent, long enqueuedAt)
+        {
+            if (Engine._state != EngineState.Running || FindLaneLocked(key) is not { Paused: true } lane || !Room.TryTakeForNewcomer())
+                return false;
+            var request = NewRequestLocked(envelope, hasKey: true, key, completion, parent, enqueuedAt);
+            request.Lane = lane;
+            CountSubmittedLocked();
+            RequeueAtHeadLocked(request);
+            return true;
+        }
+
+        private QueuedRequest NewRequestLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, long enqueuedAt)
+        {
+            var request = _requestPool.Count > 0 ? _requestPool.Pop() : new QueuedRequest();
+            request.Envelope = envelope;
+            request.HasKey = hasKey;
+            request.Key = key;
+            request.Completion = completion;
+            request.Parent = parent;
+            request.EnqueuedAt = enqueuedAt;
+            request.State = RequestState.Queued;
+            return request;
         }
 
         /// <summary>A request has joined its lane (if it has one): it becomes ready to start, if it may.</summary>

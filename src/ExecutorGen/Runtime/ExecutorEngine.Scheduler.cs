@@ -255,6 +255,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>Resumes a key paused after a dead letter; <see langword="false"/> when it was not paused.</summary>
         public virtual bool ResumeKeyLocked(TKey key) => false;
 
+        /// <summary>Queues a replayed dead letter of a paused key at the head of its lane (see <see cref="LaneScheduler"/>); without lanes, never.</summary>
+        public virtual bool TryEnqueueAtPausedHeadLocked(in TEnvelope envelope, TKey key, IRequestCompletion? completion, ActivityContext parent, long enqueuedAt) => false;
+
         /// <summary>Counts the queued requests per key, for the hot keys of a snapshot.</summary>
         public abstract void CountKeysLocked(KeyBacklogCounter backlogs);
 

@@ -275,6 +275,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _envelope = envelope;
         }
 
-        public ValueTask SubmitAsync(CancellationToken cancellationToken) => _engine.SubmitAsync(_envelope, cancellationToken);
+        public ValueTask SubmitAsync(CancellationToken cancellationToken) => _engine.ReplayAsync(_envelope, cancellationToken);
     }
 }

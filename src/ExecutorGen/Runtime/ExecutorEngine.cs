@@ -243,6 +243,36 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         }
     }
 
+    /// <summary>
+    /// Re-submits a dead letter's request. Under <see cref="DeadLetterPolicy.PauseKey"/>, while its key is paused (after
+    /// this very dead letter, typically), it goes to the head of the key's queue, before the requests held meanwhile, so
+    /// <see cref="ResumeKey"/> runs them in their first order; otherwise, and when there is no room, it is submitted like
+    /// any request.
+    /// </summary>
+    private ValueTask ReplayAsync(TEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (_pauseKeyOnDeadLetter && !cancellationToken.IsCancellationRequested
+            && _dispatcher.TryGetKey(envelope, out var key) && !(key is null && _nullKeysUnordered))
+        {
+            var scheduler = SchedulerFor(hasKey: true, key);
+            bool queued;
+            var parent = CaptureParent();
+            long now = Stopwatch.GetTimestamp();
+            lock (scheduler.Sync)
+            {
+                queued = scheduler.TryEnqueueAtPausedHeadLocked(envelope, key, completion: null, parent, now);
+                scheduler.AssertInvariantsLocked();
+            }
+            if (queued)
+            {
+                RecordAdmission(Admission.Accepted, envelope);
+                RaiseQueueFillIfReached(scheduler);
+                return default;
+            }
+        }
+        return SubmitAsync(envelope, cancellationToken);
+    }
+
     /// <summary>Same as <see cref="ShutdownAsync"/> with <see cref="ShutdownMode.Drain"/> and no timeout.</summary>
     public async ValueTask DisposeAsync() => await ShutdownAsync(ShutdownMode.Drain).ConfigureAwait(false);
 
