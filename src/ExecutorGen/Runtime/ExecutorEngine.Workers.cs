@@ -262,19 +262,4 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 _ = writing.AsTask(); // it observes its own failure; the submitter does not wait for the sink
         }
     }
-
-    /// <summary>Re-submits a dead letter's request into this engine (see <see cref="DeadLetter.ReplayAsync"/>).</summary>
-    private sealed class Replay : IDeadLetterReplay
-    {
-        private readonly ExecutorEngine<TKey, TEnvelope, TDispatcher> _engine;
-        private readonly TEnvelope _envelope;
-
-        public Replay(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, TEnvelope envelope)
-        {
-            _engine = engine;
-            _envelope = envelope;
-        }
-
-        public ValueTask SubmitAsync(CancellationToken cancellationToken) => _engine.ReplayAsync(_envelope, cancellationToken);
-    }
 }

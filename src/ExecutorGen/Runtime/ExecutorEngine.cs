@@ -65,10 +65,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     // One waiter kept for re-use: a producer that keeps the queue full waits without allocating.
     private SubmitWaiter<TKey, TEnvelope>? _spareWaiter;
 
-    // Whether workers may start requests (Pause, Resume): written under _lock and every scheduler's lock; read under a
-    // scheduler's lock before a start (a snapshot reads it without one).
-    private volatile bool _paused;
-
     // Where the next request without a key starts looking for room under PerPartition.
     private int _unkeyedRoundRobin;
 
@@ -193,84 +189,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             scheduler.AssertInvariantsLocked();
             return resumed;
         }
-    }
-
-    /// <summary>
-    /// Pauses the executor: workers finish what they run and start nothing new until <see cref="Resume"/>; requests are
-    /// still accepted, up to the capacity (then <see cref="ExecutorOptions.FullMode"/> applies). Once it returns, no
-    /// worker takes another request (one taken just before may still be entering its handler). Nothing happens once
-    /// shutdown has begun (a Drain shutdown resumes first; a Cancel shutdown
-    /// reports the queued requests unprocessed).
-    /// </summary>
-    public void Pause()
-    {
-        lock (_lock)
-        {
-            if (_state == EngineState.Running)
-                SetPausedLocked(true);
-        }
-    }
-
-    /// <summary>Resumes a paused executor: the queued requests start again, each key's in order. Nothing happens when it is not paused.</summary>
-    public void Resume()
-    {
-        lock (_lock)
-            SetPausedLocked(false);
-    }
-
-    /// <summary>
-    /// Sets <see cref="_paused"/> under every scheduler's lock, where workers read it before they start a request, so
-    /// once this returns no worker starts one while paused; on resume every idle worker is woken, each under the lock
-    /// it registered under, so none misses it.
-    /// </summary>
-    private void SetPausedLocked(bool paused)
-    {
-        if (_paused == paused)
-            return;
-        foreach (var scheduler in _schedulers)
-        {
-            lock (scheduler.Sync)
-            {
-                _paused = paused;
-                if (!paused)
-                    scheduler.WakeIdleLocked();
-            }
-        }
-        if (!paused && _sharedIdle is not null)
-        {
-            lock (_sharedIdle.Sync!)
-                _sharedIdle.WakeAll();
-        }
-    }
-
-    /// <summary>
-    /// Re-submits a dead letter's request. Under <see cref="DeadLetterPolicy.PauseKey"/>, while its key is paused (after
-    /// this very dead letter, typically), it goes to the head of the key's queue, before the requests held meanwhile, so
-    /// <see cref="ResumeKey"/> runs them in their first order; otherwise, and when there is no room, it is submitted like
-    /// any request.
-    /// </summary>
-    private ValueTask ReplayAsync(TEnvelope envelope, CancellationToken cancellationToken)
-    {
-        if (_pauseKeyOnDeadLetter && !cancellationToken.IsCancellationRequested
-            && _dispatcher.TryGetKey(envelope, out var key) && !(key is null && _nullKeysUnordered))
-        {
-            var scheduler = SchedulerFor(hasKey: true, key);
-            bool queued;
-            var parent = CaptureParent();
-            long now = Stopwatch.GetTimestamp();
-            lock (scheduler.Sync)
-            {
-                queued = scheduler.TryEnqueueAtPausedHeadLocked(envelope, key, completion: null, parent, now);
-                scheduler.AssertInvariantsLocked();
-            }
-            if (queued)
-            {
-                RecordAdmission(Admission.Accepted, envelope);
-                RaiseQueueFillIfReached(scheduler);
-                return default;
-            }
-        }
-        return SubmitAsync(envelope, cancellationToken);
     }
 
     /// <summary>Same as <see cref="ShutdownAsync"/> with <see cref="ShutdownMode.Drain"/> and no timeout.</summary>
