@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace ExecutorGen.Tests;
@@ -338,20 +337,5 @@ public class RetryRulesTests
         Assert.True(metrics.TimedOut >= 2 * alwaysTimedOut, "each request that always times out used both attempts");
         Assert.Equal(metrics.Failed, metrics.DeadLettered + metrics.Retried);
         Accounting.AssertBalanced(metrics, report);
-    }
-
-    /// <summary>A meter factory of the test's own, so parallel tests never see each other's measurements.</summary>
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = new();
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Scope = this });
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

@@ -144,31 +144,22 @@ public class HandlerAwaitsOwnExecutorTests
         """).RunAsync();
 
     [Fact]
-    public Task No_fix_where_the_result_is_used() => new FixTest($$"""
-        using System.Threading;
-        using System.Threading.Tasks;
-        using ExecutorGen;
+    public Task No_fix_where_the_result_is_used()
+    {
+        const string Source = $$"""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ExecutorGen;
 
-        public class Sessions
-        {
-            private readonly SessionsExecutor _executor = new();
+            public class Sessions
+            {
+                private readonly SessionsExecutor _executor = new();
 
-            [RequestHandler(PartitionBy = nameof(userId))]
-            public async Task<int> Login(string userId) => await {|EXG009:_executor.InvokeCountAsync(userId)|} + 1;
-        }
-        {{Executors}}
-        """, $$"""
-        using System.Threading;
-        using System.Threading.Tasks;
-        using ExecutorGen;
-
-        public class Sessions
-        {
-            private readonly SessionsExecutor _executor = new();
-
-            [RequestHandler(PartitionBy = nameof(userId))]
-            public async Task<int> Login(string userId) => await {|EXG009:_executor.InvokeCountAsync(userId)|} + 1;
-        }
-        {{Executors}}
-        """).RunAsync();
+                [RequestHandler(PartitionBy = nameof(userId))]
+                public async Task<int> Login(string userId) => await {|EXG009:_executor.InvokeCountAsync(userId)|} + 1;
+            }
+            {{Executors}}
+            """;
+        return new FixTest(Source, Source).RunAsync();
+    }
 }
