@@ -104,19 +104,19 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         var grain = _grains.GetGrain<IPartitionGrain>(lane.GrainKey);
         while (true)
         {
+            // The call slot first, the request after: a request stays queued (pausable, and kept back by a Cancel
+            // shutdown) until it can be sent at once.
+            await _callSlots.WaitAsync().ConfigureAwait(false);
             Pending pending;
             lock (_lock)
             {
-                if (lane.Queue.Count == 0)
+                if (lane.Queue.Count == 0 || _paused)
                 {
-                    // An idle lane is forgotten; sequence numbers are per client, so a new lane for the key continues them.
+                    _callSlots.Release();
                     lane.Running = false;
-                    _lanes.Remove(lane.Key);
-                    return;
-                }
-                if (_paused)
-                {
-                    lane.Running = false; // parked with its queue; Resume starts its pump again
+                    if (lane.Queue.Count == 0)
+                        _lanes.Remove(lane.Key); // an idle lane is forgotten; a new lane for the key continues its sequence
+                    // else parked with its queue: Resume starts its pump again
                     return;
                 }
                 pending = lane.Queue.Dequeue();
@@ -124,7 +124,6 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
                 lane.InFlight = true;
             }
 
-            await _callSlots.WaitAsync().ConfigureAwait(false);
             Interlocked.Increment(ref _busy);
             long sentAt = Stopwatch.GetTimestamp();
             var outcome = await DeliverAsync(grain, lane.Key, pending).ConfigureAwait(false);

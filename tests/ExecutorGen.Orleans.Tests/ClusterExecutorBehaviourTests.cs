@@ -76,6 +76,28 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
     }
 
     [Fact]
+    public async Task With_one_call_slot_a_pause_holds_every_request_not_yet_at_the_cluster()
+    {
+        string gate = Gates.New();
+        await using var executor = new HoldingHandlersClusterExecutor(_fixture.Cluster.Client, new ClusterExecutorOptions { MaxConcurrentCalls = 1 });
+        var keys = Enumerable.Range(0, 4).Select(_ => NewKey()).ToArray();
+        foreach (var key in keys)
+            await executor.SubmitAsync(new HoldRequest(key, gate)); // one reaches the cluster and holds the only slot
+        await Task.Delay(200);
+
+        executor.Pause();
+        Gates.Open(gate);
+        await Task.Delay(300); // the held call returns; the other pumps, waiting for the slot, must not send
+
+        var metrics = executor.GetMetrics();
+        Assert.Equal(1, metrics.Completed);
+        Assert.Equal(3, metrics.QueueDepth);
+        executor.Resume();
+        var report = await executor.ShutdownAsync().WaitAsync(s_timeout);
+        Assert.Equal(4, report.Completed);
+    }
+
+    [Fact]
     public async Task A_drain_shutdown_resumes_a_paused_cluster_executor_and_a_cancel_keeps_its_queue_back()
     {
         string drained = NewKey(), cancelled = NewKey();

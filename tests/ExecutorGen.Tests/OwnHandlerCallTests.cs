@@ -49,6 +49,24 @@ public class OwnHandlerCallTests
     }
 
     [Fact]
+    public async Task Under_PerPartition_a_request_without_a_key_invoked_by_a_handler_runs_in_another_partition()
+    {
+        ExecutorEngine<string, Work, WorkDispatcher>? engine = null;
+        engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, Ordering = Ordering.PerPartition });
+        // Round robin alone would put every other call into the caller's own partition, whose worker is the caller.
+        var outer = engine.InvokeAsync<int>(Engines.Work("a", 0, async (_, _) =>
+        {
+            int sum = 0;
+            for (int i = 1; i <= 20; i++)
+                sum += await engine.InvokeAsync<int>(Engines.Work(null, i, (v, _) => new ValueTask<int>(v.Id)), default);
+            return sum;
+        }), default);
+
+        Assert.Equal(210, await outer.WaitAsync(s_limit));
+        await engine.ShutdownAsync();
+    }
+
+    [Fact]
     public async Task Under_PerKey_another_key_runs_on_another_worker_but_with_one_worker_any_call_is_refused()
     {
         ExecutorEngine<string, Work, WorkDispatcher>? several = null, single = null;

@@ -253,6 +253,33 @@ public class RetryRulesTests
         Assert.Equal("Work", timedOut.LastMeasurement!.Tags["handler"]);
     }
 
+    [Fact]
+    public async Task A_metrics_listener_that_throws_on_a_timeout_neither_ends_the_process_nor_loses_the_request()
+    {
+        using var factory = new TestMeterFactory();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name == "executorgen.requests.timed_out")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("listener bug"));
+        listener.Start();
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, HandlerTimeout = TimeSpan.FromMilliseconds(20), MeterFactory = factory });
+
+        await Assert.ThrowsAsync<TimeoutException>(() => engine.InvokeAsync<int>(Engines.Work("k", 1, async (w, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return w.Id;
+        }), default)).WaitAsync(TimeSpan.FromSeconds(30));
+        var report = await engine.ShutdownAsync();
+
+        Assert.Equal(1, engine.GetMetrics().DeadLettered);
+        Accounting.AssertBalanced(engine.GetMetrics(), report);
+    }
+
     /// <summary>
     /// Many keys, handlers that sometimes outlive the timeout (some stop at the token, some cannot be stopped), retries
     /// and a retry filter: every request ends once, each key's requests never overlap and start in order, and the

@@ -246,9 +246,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// nothing.
     /// </summary>
     /// <remarks>
-    /// The decision is one compare-and-swap of <see cref="_end"/>; a timed-out attempt's failure and retry decision are
-    /// made before it, so whoever reads the decision reads them complete, and the worker waits until the failure has been
-    /// counted, so the counts are booked before the request's outcome.
+    /// The decision is one compare-and-swap of <see cref="_end"/>. Whoever finds the attempt timed out waits until the
+    /// failure has been judged (retry or not) and counted (<see cref="Expiry.Reported"/>), so it reads the decision
+    /// complete and the counts are booked before the request's outcome.
     /// </remarks>
     private sealed class AttemptDeadline : IAttemptGate, IDisposable
     {
@@ -270,7 +270,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             _timeout = timeout;
             _source = CancellationTokenSource.CreateLinkedTokenSource(engine._handlersCancelled.Token);
             Token = _source.Token;
-            _timer = new Timer(static state => ((AttemptDeadline)state!).TryExpire(byTimer: true), this, timeout, Timeout.InfiniteTimeSpan);
+            // The timer carries no ExecutionContext: the worker's (its handler scope above all) is not the timer's business.
+            bool suppress = !ExecutionContext.IsFlowSuppressed();
+            var flow = suppress ? ExecutionContext.SuppressFlow() : default;
+            try
+            {
+                _timer = new Timer(static state => ((AttemptDeadline)state!).TryExpire(byTimer: true), this, timeout, Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                if (suppress)
+                    flow.Undo();
+            }
         }
 
         public QueuedRequest Request { get; }
@@ -302,13 +313,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             if (Volatile.Read(ref _end) is not null)
                 return;
-            var failure = new TimeoutException($"Handler '{Handler}' ran longer than its timeout of {_timeout}.");
-            var expiry = new Expiry(failure, _engine.IsRetryable(Attempt, failure), byTimer);
+            var expiry = new Expiry(new TimeoutException($"Handler '{Handler}' ran longer than its timeout of {_timeout}."), byTimer);
             if (Interlocked.CompareExchange(ref _end, expiry, null) is not null)
                 return; // decided meanwhile
             try
             {
+                expiry.Retryable = _engine.IsRetryable(Attempt, expiry.Failure);
                 _engine.OnAttemptTimedOut(this, expiry);
+            }
+            catch (Exception)
+            {
+                // A metrics listener that throws must not end the process from a timer thread (nor re-run the request
+                // from a worker, as an engine fault would): the failure stands, counted or not.
             }
             finally
             {
@@ -340,12 +356,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 _source.Dispose();
         }
 
-        /// <summary>How a timed-out attempt failed, and whether it is retried.</summary>
-        public sealed class Expiry(TimeoutException failure, bool retryable, bool byTimer)
+        /// <summary>
+        /// How a timed-out attempt failed, and whether it is retried (decided after the attempt was claimed, so the retry
+        /// filter runs only for attempts that did time out; read once <see cref="Reported"/>).
+        /// </summary>
+        public sealed class Expiry(TimeoutException failure, bool byTimer)
         {
             public TimeoutException Failure { get; } = failure;
 
-            public bool Retryable { get; } = retryable;
+            public bool Retryable { get; set; }
 
             public bool ByTimer { get; } = byTimer;
 

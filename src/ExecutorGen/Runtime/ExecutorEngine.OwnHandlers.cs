@@ -31,17 +31,22 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private QueuedRequest? CallingHandlersRequest() =>
         s_scope.Value is { } scope && ReferenceEquals(scope.Engine, this) ? Volatile.Read(ref scope.Running) : null;
 
+    /// <summary>The partition of the worker whose handler is calling, when that handler is one of this engine's; else -1.</summary>
+    private int CallingHandlersPartition() =>
+        s_scope.Value is { } scope && ReferenceEquals(scope.Engine, this) && Volatile.Read(ref scope.Running) is not null ? scope.Worker.Scheduler : -1;
+
     /// <summary>
     /// <c>InvokeAsync</c> from inside one of this executor's own handlers, for a request that could only start after that
     /// handler has finished, would never complete: its own key, under PerPartition any key of its worker's partition,
-    /// and with a single worker any request. Refused at once instead.
+    /// and with a single worker any request. Refused at once instead. (A request without a key is routed away from the
+    /// caller's partition instead: see SchedulerFor.)
     /// </summary>
     private void ThrowIfInvokedBehindCallingHandler(in TEnvelope envelope)
     {
         if (CallingHandlersRequest() is not { } running)
             return;
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        if (hasKey && key is null && _nullKeysUnordered)
+        if (hasKey && _nullKeysUnordered && key is null)
             hasKey = false;
         bool behind = _workerCount == 1
             || (hasKey && running.HasKey && _ordering != Ordering.Unordered && EqualityComparer<TKey>.Default.Equals(key, running.Key))

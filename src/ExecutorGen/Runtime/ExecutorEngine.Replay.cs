@@ -10,12 +10,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Re-submits a dead letter's request. Under <see cref="DeadLetterPolicy.PauseKey"/>, while its key is paused (after
     /// this very dead letter, typically), it goes to the head of the key's queue, before the requests held meanwhile, so
     /// <see cref="ResumeKey"/> runs them in their first order; otherwise, and when there is no room, it is submitted like
-    /// any request.
+    /// any request (so does a replay made from inside the dead-letter sink, before the key is paused). At the head it
+    /// is also the oldest queued request, the first DropOldest sheds, and it may take its key past MaxQueuedPerKey.
     /// </summary>
     private ValueTask ReplayAsync(TEnvelope envelope, CancellationToken cancellationToken)
     {
         if (_pauseKeyOnDeadLetter && !cancellationToken.IsCancellationRequested
-            && _dispatcher.TryGetKey(envelope, out var key) && !(key is null && _nullKeysUnordered))
+            && _dispatcher.TryGetKey(envelope, out var key) && !(_nullKeysUnordered && key is null))
         {
             var scheduler = SchedulerFor(hasKey: true, key);
             bool queued;

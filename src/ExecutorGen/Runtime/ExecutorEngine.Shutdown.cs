@@ -93,7 +93,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     scheduler.ClearWaitersLocked();
             }
             if (mode == ShutdownMode.Cancel)
+            {
                 RemoveAllQueuedLocked(toCancel);
+                SetPausedLocked(false); // nothing is left to start but what a faulted worker puts back, which must run
+            }
             WakeAllIfStoppingAndDoneLocked();
             workers = Task.WhenAll(_workers.ConvertAll(worker => worker.Completion));
         }

@@ -223,7 +223,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // The key is read before any state changes: a key getter that throws (a null request, say) is
         // the caller's error, reported to the caller, and must leave nothing behind.
         bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        if (hasKey && key is null && _nullKeysUnordered)
+        if (hasKey && _nullKeysUnordered && key is null)
             hasKey = false; // scheduled as a request without a key
         var parent = CaptureParent();
         var scheduler = SchedulerFor(hasKey, key);
@@ -308,10 +308,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         if (hasKey)
             return _schedulers[PartitionHash.Bucket(key, _schedulers.Length)];
         int first = (int)((uint)Interlocked.Increment(ref _unkeyedRoundRobin) % (uint)_schedulers.Length);
+        // From inside one of this engine's handlers, never the caller's own partition: its worker is busy with the caller,
+        // and an InvokeAsync there would wait for it forever (ExecutorEngine.OwnHandlers).
+        int avoid = _pinned ? CallingHandlersPartition() : -1;
+        if (first == avoid)
+            first = (first + 1) % _schedulers.Length;
         for (int i = 0; i < _schedulers.Length; i++)
         {
             var scheduler = _schedulers[(first + i) % _schedulers.Length];
-            if (scheduler.QueuedCount < scheduler.Capacity)
+            if (scheduler.Index != avoid && scheduler.QueuedCount < scheduler.Capacity)
                 return scheduler;
         }
         return _schedulers[first];
