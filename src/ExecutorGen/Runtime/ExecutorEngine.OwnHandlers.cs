@@ -24,16 +24,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     }
 
     /// <summary>
-    /// The running request of the worker whose handler is calling, when that handler is one of this engine's; else
-    /// <see langword="null"/>. (Code that a handler started and left running, such as a <c>Task.Run</c> it did not
-    /// await, carries the same context, and is taken for the handler.)
+    /// The scope of the worker whose handler is calling, when that handler is one of this engine's and is running; else
+    /// <see langword="null"/>. (Code that a handler started and left running, such as a <c>Task.Run</c> it did not await,
+    /// carries the same context, and is taken for the handler.)
     /// </summary>
-    private QueuedRequest? CallingHandlersRequest() =>
-        s_scope.Value is { } scope && ReferenceEquals(scope.Engine, this) ? Volatile.Read(ref scope.Running) : null;
-
-    /// <summary>The partition of the worker whose handler is calling, when that handler is one of this engine's; else -1.</summary>
-    private int CallingHandlersPartition() =>
-        s_scope.Value is { } scope && ReferenceEquals(scope.Engine, this) && Volatile.Read(ref scope.Running) is not null ? scope.Worker.Scheduler : -1;
+    private HandlerScope? CallingHandlerScope() =>
+        s_scope.Value is { } scope && ReferenceEquals(scope.Engine, this) && Volatile.Read(ref scope.Running) is not null ? scope : null;
 
     /// <summary>
     /// <c>InvokeAsync</c> from inside one of this executor's own handlers, for a request that could only start after that
@@ -43,25 +39,20 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </summary>
     private void ThrowIfInvokedBehindCallingHandler(in TEnvelope envelope)
     {
-        if (CallingHandlersRequest() is not { } running)
+        if (CallingHandlerScope() is not { } scope || Volatile.Read(ref scope.Running) is not { } running)
             return;
-        bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        if (hasKey && _nullKeysUnordered && key is null)
-            hasKey = false;
-        bool behind = _workerCount == 1
-            || (hasKey && running.HasKey && _ordering != Ordering.Unordered && EqualityComparer<TKey>.Default.Equals(key, running.Key))
-            || (hasKey && _pinned && PartitionHash.Bucket(key, _schedulers.Length) == s_scope.Value!.Worker.Scheduler);
-        if (!behind)
+        bool hasKey = TryGetScheduledKey(envelope, out var key);
+        bool sameKey = hasKey && running.HasKey && _ordering != Ordering.Unordered && EqualityComparer<TKey>.Default.Equals(key, running.Key);
+        bool samePartition = hasKey && _pinned && PartitionHash.Bucket(key, _schedulers.Length) == scope.Worker.Scheduler;
+        if (!sameKey && !samePartition && _workerCount > 1)
             return;
         string calling = _dispatcher.GetHandlerName(running.Envelope);
-        string invoked = _dispatcher.GetHandlerName(envelope);
-        throw new InvalidOperationException(
-            $"Handler '{calling}' of {_name} called InvokeAsync for '{invoked}' (key '{(hasKey ? key : "none")}'), which cannot start " +
-            $"before '{calling}' itself has finished ({Reason(hasKey && running.HasKey && EqualityComparer<TKey>.Default.Equals(key, running.Key))}): " +
-            "waiting for it would never end. Submit it without waiting for its result (SubmitAsync), or call the handler method directly.");
-
-        string Reason(bool sameKey) => sameKey ? "the same key"
+        string reason = sameKey ? "the same key"
             : _workerCount == 1 ? "the executor's only worker is running the caller"
             : "under Ordering.PerPartition the key belongs to the caller's worker";
+        throw new InvalidOperationException(
+            $"Handler '{calling}' of {_name} called InvokeAsync for '{_dispatcher.GetHandlerName(envelope)}' (key '{(hasKey ? key : "none")}'), " +
+            $"which cannot start before '{calling}' itself has finished ({reason}): waiting for it would never end. " +
+            "Submit it without waiting for its result (SubmitAsync), or call the handler method directly.");
     }
 }

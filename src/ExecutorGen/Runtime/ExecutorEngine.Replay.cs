@@ -16,7 +16,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private ValueTask ReplayAsync(TEnvelope envelope, CancellationToken cancellationToken)
     {
         if (_pauseKeyOnDeadLetter && !cancellationToken.IsCancellationRequested
-            && _dispatcher.TryGetKey(envelope, out var key) && !(_nullKeysUnordered && key is null))
+            && TryGetScheduledKey(envelope, out var key))
         {
             var scheduler = SchedulerFor(hasKey: true, key);
             bool queued;

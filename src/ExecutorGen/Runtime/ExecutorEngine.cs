@@ -215,6 +215,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     }
 
     /// <summary>
+    /// The request's partition key as it is scheduled: <see cref="NullKeys.Unordered"/> reads a null key as none.
+    /// <see langword="false"/> for a request without a key.
+    /// </summary>
+    private bool TryGetScheduledKey(in TEnvelope envelope, out TKey key) =>
+        _dispatcher.TryGetKey(envelope, out key) && !(_nullKeysUnordered && IsNull(key));
+
+    /// <summary>
     /// Decides a request's admission under its scheduler's lock (with the engine's as well when submitters wait
     /// there, or it must wait itself), then finishes a shed request and reports the admission outside them.
     /// </summary>
@@ -222,9 +229,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     {
         // The key is read before any state changes: a key getter that throws (a null request, say) is
         // the caller's error, reported to the caller, and must leave nothing behind.
-        bool hasKey = _dispatcher.TryGetKey(envelope, out var key);
-        if (hasKey && _nullKeysUnordered && key is null)
-            hasKey = false; // scheduled as a request without a key
+        bool hasKey = TryGetScheduledKey(envelope, out var key);
         var parent = CaptureParent();
         var scheduler = SchedulerFor(hasKey, key);
         long now = Stopwatch.GetTimestamp(); // read outside the lock, which it would only hold longer
@@ -243,7 +248,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         if (admission == Admission.MustWait)
         {
             // A handler of this executor never waits for room in it: the room may be waiting for the very worker it holds.
-            mayWait &= CallingHandlersRequest() is null;
+            mayWait &= CallingHandlerScope() is null;
             admission = AdmitOrWait(scheduler, envelope, hasKey, key, completion, parent, now, mayWait, ref shed, out waiter);
         }
         Deliver(shed);
@@ -310,7 +315,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         int first = (int)((uint)Interlocked.Increment(ref _unkeyedRoundRobin) % (uint)_schedulers.Length);
         // From inside one of this engine's handlers, never the caller's own partition: its worker is busy with the caller,
         // and an InvokeAsync there would wait for it forever (ExecutorEngine.OwnHandlers).
-        int avoid = _pinned ? CallingHandlersPartition() : -1;
+        int avoid = _pinned && CallingHandlerScope() is { } caller ? caller.Worker.Scheduler : -1;
         if (first == avoid)
             first = (first + 1) % _schedulers.Length;
         for (int i = 0; i < _schedulers.Length; i++)
