@@ -80,22 +80,18 @@ public sealed class HandlerAwaitsOwnExecutorAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The operation that waits for the invocation's task: an <c>await</c> (also through <c>ConfigureAwait</c>), <c>.Result</c>,
-    /// <c>.Wait()</c> or <c>.GetAwaiter().GetResult()</c>; else <see langword="null"/> (the task is kept, returned or passed on).
+    /// The operation that waits for the invocation's task (one of <see cref="Operations.WaitedTask"/>'s waits, also through
+    /// <c>ConfigureAwait</c>), or <see langword="null"/> (the task is kept, returned or passed on).
     /// </summary>
     private static IOperation? WaitOf(IInvocationOperation invocation)
     {
+        // A wait sits at most three levels up: ConfigureAwait(...), GetAwaiter(), then GetResult().
         var parent = Operations.ParentWithoutConversions(invocation);
-        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == invocation)
-            parent = Operations.ParentWithoutConversions(configure);
-        return parent switch
+        for (int level = 0; parent is not null && level < 3; level++, parent = Operations.ParentWithoutConversions(parent))
         {
-            IAwaitOperation await => await,
-            IPropertyReferenceOperation { Property.Name: "Result" } result => result,
-            IInvocationOperation { TargetMethod.Name: "Wait" } wait => wait,
-            IInvocationOperation { TargetMethod.Name: "GetAwaiter" } awaiter
-                when Operations.ParentWithoutConversions(awaiter) is IInvocationOperation { TargetMethod.Name: "GetResult" } result => result,
-            _ => null,
-        };
+            if (Operations.WaitedTask(parent) is { } waited && Operations.WithoutAwait(waited) == invocation)
+                return parent;
+        }
+        return null;
     }
 }

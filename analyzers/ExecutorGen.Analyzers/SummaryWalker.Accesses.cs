@@ -75,7 +75,7 @@ internal sealed partial class SummaryWalker
         }
         else if (!set && ThrowingGet(property))
         {
-            Throws(reference, null, sure: true, waitedTask: WaitedTask(reference));
+            Throws(reference, null, sure: true, waitedTask: Operations.WaitedTask(reference));
         }
     }
 

@@ -80,7 +80,7 @@ internal sealed partial class SummaryWalker
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
             if (SurfacesAt(invocation) is { } surfaces)
-                Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation), waitedTask: WaitedTask(invocation));
+                Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation), waitedTask: Operations.WaitedTask(invocation));
         }
     }
 

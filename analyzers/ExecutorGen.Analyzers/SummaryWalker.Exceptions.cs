@@ -32,19 +32,6 @@ internal sealed partial class SummaryWalker
             _function.ThrowsForSure = true;
     }
 
-    /// <summary>
-    /// The task a wait that rethrows its failure waits on (<c>t.GetAwaiter().GetResult()</c>, <c>t.Wait()</c>,
-    /// <c>t.Result</c>, <c>await t</c>), or null.
-    /// </summary>
-    private static IOperation? WaitedTask(IOperation wait) => wait switch
-    {
-        IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } } => awaited,
-        IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } waited } => waited,
-        IPropertyReferenceOperation { Property.Name: "Result", Instance: { } result } => result,
-        IAwaitOperation awaited => awaited.Operation,
-        _ => null,
-    };
-
     /// <summary>A rethrow that ends a catch: a throw point of what the try's body lets out, if it lets anything out.</summary>
     private void Rethrows(IOperation rethrow, List<ThrowPoint> body)
     {

@@ -553,7 +553,7 @@ internal sealed partial class SummaryWalker
             case OperationKind.Await when AwaitsACall((IAwaitOperation)operation):
                 break; // the awaited call is the throw point: a library method by its contract, a method of the compilation by its summary
             case OperationKind.Await:
-                Throws(operation, null, sure: true, waitedTask: WaitedTask(operation));
+                Throws(operation, null, sure: true, waitedTask: Operations.WaitedTask(operation));
                 break;
             case OperationKind.Throw or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
                 or OperationKind.DynamicIndexerAccess or OperationKind.DynamicObjectCreation:

@@ -284,6 +284,19 @@ internal static class Operations
         return operation;
     }
 
+    /// <summary>
+    /// The task a wait that rethrows its failure waits on (<c>t.GetAwaiter().GetResult()</c>, <c>t.Wait()</c>,
+    /// <c>t.Result</c>, <c>await t</c>), or null.
+    /// </summary>
+    public static IOperation? WaitedTask(IOperation wait) => wait switch
+    {
+        IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaited } } => awaited,
+        IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } waited } => waited,
+        IPropertyReferenceOperation { Property.Name: "Result", Instance: { } result } => result,
+        IAwaitOperation awaited => awaited.Operation,
+        _ => null,
+    };
+
     public static IOperation? ParentWithoutConversions(IOperation operation)
     {
         var parent = operation.Parent;
