@@ -22,11 +22,11 @@ public class GeneratedRetryRulesTests
             WorkerCount = 2,
             MaxAttempts = 3,
             RetryBackoff = TimeSpan.Zero,
-            HandlerTimeout = TimeSpan.FromMilliseconds(50),
+            HandlerTimeout = TimeSpan.FromSeconds(1), // far beyond the fast call, whatever the machine's load
             RetryFilter = failure => failure is not TimeoutException,
         });
 
-        Assert.Equal("fast", await executor.InvokeAsync("fast", 1));
+        Assert.Equal("fast", await executor.InvokeAsync("fast", 0)); // Task.Delay(0): completes at once
         var started = DateTime.UtcNow;
         await Assert.ThrowsAsync<TimeoutException>(() => executor.InvokeAsync("slow", 60_000));
         var metrics = executor.GetMetrics();

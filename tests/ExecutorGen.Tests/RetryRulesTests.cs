@@ -96,7 +96,7 @@ public class RetryRulesTests
             MaxAttempts = 2,
             RetryBackoff = TimeSpan.Zero,
             DeadLetters = sink,
-            HandlerTimeout = TimeSpan.FromMilliseconds(50),
+            HandlerTimeout = TimeSpan.FromMilliseconds(200), // the synchronous request after it must finish in time, even on a loaded machine
         });
 
         var slow = engine.InvokeAsync<int>(Engines.Work("alice", 1, async (w, token) =>
@@ -129,7 +129,7 @@ public class RetryRulesTests
         var release = new ManualResetEventSlim();
         var events = new ConcurrentQueue<AttemptFailedEventArgs>();
         var started = new ConcurrentQueue<int>();
-        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, HandlerTimeout = TimeSpan.FromMilliseconds(30) });
+        var engine = Engines.Create(new ExecutorOptions { WorkerCount = 2, HandlerTimeout = TimeSpan.FromMilliseconds(200) }); // the synchronous next request must finish in time, even under load
         engine.AttemptFailed += (_, e) => events.Enqueue(e);
 
         var stuck = engine.InvokeAsync<int>(Engines.Work("alice", 1, (w, _) =>
