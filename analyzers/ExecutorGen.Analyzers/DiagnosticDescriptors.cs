@@ -148,6 +148,17 @@ internal static class DiagnosticDescriptors
         description: "A null key is a key like any other: all null keys share one lane, ordered like any key, so they run one at a time. Make the key non-nullable, or suppress the warning if that is intended.",
         helpLinkUri: HelpLinkBase + "EXG111.md");
 
+    /// <summary>EXG112: a batch handler that cannot take batches.</summary>
+    public static readonly DiagnosticDescriptor InvalidBatchHandler = new(
+        id: "EXG112",
+        title: "Batch handler cannot take batches",
+        messageFormat: "No executor is generated: handler '{0}' {1}",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A handler whose [RequestHandler] sets MaxBatchSize is a batch handler: it takes one IReadOnlyList<T> (optionally followed by a CancellationToken), the executor's members take one T, and the executor hands it up to MaxBatchSize queued requests of one key per call. MaxBatchSize must be at least 1, and the handler returns void, Task or ValueTask.",
+        helpLinkUri: HelpLinkBase + "EXG112.md");
+
     /// <summary>Diagnostic property of EXG001: Increment, Decrement, Add or Subtract when an Interlocked call can replace the statement.</summary>
     public const string InterlockedProperty = "Interlocked";
 

@@ -22,7 +22,7 @@ public sealed class DuplicateHandlerMembersAnalyzer : HandlerAnalyzer
                 handler.Method.Name,
                 type.Name,
                 handler.Shape.BaseName,
-                RequestTypes(handler.Method)));
+                RequestTypes(handler.Method, handler.Attribute)));
         }
     }
 }

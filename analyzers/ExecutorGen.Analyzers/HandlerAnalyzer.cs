@@ -16,7 +16,7 @@ namespace ExecutorGen.Analyzers;
 /// <see cref="PartitionByResolver"/>, which the generator uses to decide what it skips.
 /// </summary>
 /// <remarks>
-/// The rules whose errors make the generator skip a class (EXG100-EXG108) are not exported as analyzers (they have no
+/// The rules whose errors make the generator skip a class (EXG100-EXG108, EXG112) are not exported as analyzers (they have no
 /// <see cref="DiagnosticAnalyzerAttribute"/>, so the compiler does not load them): the generator runs them, through
 /// <see cref="AnalyzeClass"/>, over each class it skipped, so the reason is shown wherever generators run, also where
 /// analyzers do not (<c>RunAnalyzers=false</c>, a language server with analyzers off), and only once. The warnings
@@ -106,7 +106,7 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private protected static (string Name, PartitionByResolution Resolution)? ResolvePartitionBy(IMethodSymbol method, AttributeData attribute) =>
         PartitionByResolver.GetPartitionBy(attribute) is { } partitionBy && !HasErrorParameter(method)
-            ? (partitionBy, PartitionByResolver.Resolve(method, partitionBy))
+            ? (partitionBy, PartitionByResolver.Resolve(method, attribute))
             : null;
 
     private protected static bool HasErrorParameter(IMethodSymbol method)
@@ -146,22 +146,16 @@ public abstract class HandlerAnalyzer : DiagnosticAnalyzer
     {
         // Only the handlers an executor could be generated from count: each passes the per-method rules.
         var callable = handlers
-            .Where(h => !HandlerRules.CheckMethod(h.Method).IsViolation && !HasErrorParameter(h.Method))
-            .Select(h => new ShapedHandler(h.Method, h.Attribute, HandlerRules.Shape(h.Method, ResolvedKeyType(h.Method, h.Attribute))))
+            .Where(h => !HandlerRules.CheckMethod(h.Method).IsViolation && !HandlerRules.CheckBatch(h.Method, h.Attribute).IsViolation && !HasErrorParameter(h.Method))
+            .Select(h => new ShapedHandler(h.Method, h.Attribute, HandlerRules.Shape(h.Method, h.Attribute, ResolvedKeyType(h.Method, h.Attribute))))
             .ToArray();
         foreach (var (handler, other) in rule(callable.Select(h => h.Shape).ToArray()))
             yield return (callable[handler], callable[other]);
     }
 
-    /// <summary>A handler's request parameter types for a message, comma-separated; empty when it has none.</summary>
-    private protected static string RequestTypes(IMethodSymbol method)
-    {
-        int count = PartitionByResolver.RequestParameterCount(method);
-        var types = new string[count];
-        for (int i = 0; i < count; i++)
-            types[i] = Display(method.Parameters[i].Type);
-        return string.Join(", ", types);
-    }
+    /// <summary>The request types of a handler's executor members for a message (one item for a batch handler), comma-separated; empty when it has none.</summary>
+    private protected static string RequestTypes(IMethodSymbol method, AttributeData attribute) =>
+        string.Join(", ", PartitionByResolver.RequestParameters(method, attribute).Select(p => Display(p.Type)));
 
     /// <summary>A type for a message: short, with nullable annotations.</summary>
     private protected static string Display(ITypeSymbol type) =>

@@ -23,7 +23,7 @@ public sealed class SharedHandlerSignatureAnalyzer : HandlerAnalyzer
             // Same base name too: EXG108 already reports the pair as an error.
             if (handler.Shape.BaseName == other.Shape.BaseName)
                 continue;
-            string types = RequestTypes(handler.Method);
+            string types = RequestTypes(handler.Method, handler.Attribute);
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.SharedHandlerSignature,
                 NameLocation(handler.Method),

@@ -49,6 +49,8 @@ public sealed partial class ExecutorGenerator
                 (i, handler) => handler.Parameters.Select((_, p) => "envelope." + _layout.Field(i, p)), s_returns);
             _w.CloseBrace();
             _w.WriteLine();
+            WriteBatchMembers();
+            _w.WriteLine();
             WriteGetHandlerName();
             _w.WriteLine();
             WriteGetArguments();
@@ -76,6 +78,71 @@ public sealed partial class ExecutorGenerator
             }
             _w.WriteLine("key = default!;");
             _w.WriteLine("return false;");
+            _w.CloseBrace();
+        }
+
+        /// <summary>What the engine asks about batch handlers, and the batch call of each (a list of the items' arguments).</summary>
+        private void WriteBatchMembers()
+        {
+            var batchHandlers = _executor.Handlers.Select((handler, index) => (handler, index)).Where(h => h.handler.IsBatch).ToList();
+            _w.WriteLine($"public bool HasBatchHandlers => {(batchHandlers.Count > 0 ? "true" : "false")};");
+            _w.WriteLine();
+            if (batchHandlers.Count == 0)
+            {
+                _w.WriteLine("public int GetMaxBatchSize(in Envelope envelope) => 1;");
+            }
+            else
+            {
+                _w.OpenBrace("public int GetMaxBatchSize(in Envelope envelope) => envelope.Handler switch");
+                foreach (var (handler, _) in batchHandlers)
+                    _w.WriteLine($"{HandlerIds.TypeName}.{handler.Id} => {handler.MaxBatchSize},");
+                _w.WriteLine("_ => 1,");
+                _w.CloseBrace(";");
+            }
+            _w.WriteLine();
+            _w.WriteLine("public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;");
+            _w.WriteLine();
+            var parameters = new[] { $"{TypeNames.ReadOnlySpan}<Envelope> batch", $"{TypeNames.CancellationToken} cancellationToken" };
+            if (batchHandlers.Count == 0)
+            {
+                _w.WriteLine("// No batch handlers: the engine takes no batches.");
+                _w.WriteList($"public {TypeNames.ValueTask} DispatchBatchAsync", parameters, "");
+                _w.Indent();
+                _w.WriteLine($"=> throw new {TypeNames.ArgumentOutOfRangeException}(nameof(batch));");
+                _w.Unindent();
+                return;
+            }
+            _w.WriteList($"public {TypeNames.ValueTask} DispatchBatchAsync", parameters, "");
+            _w.WriteLine("{");
+            _w.Indent();
+            _w.OpenBrace("switch (batch[0].Handler)");
+            foreach (var (handler, index) in batchHandlers)
+            {
+                _w.WriteLine($"case {HandlerIds.TypeName}.{handler.Id}:");
+                _w.WriteLine("{");
+                _w.Indent();
+                _w.WriteLine($"var items = new {handler.Parameters[0].Type}[batch.Length];");
+                _w.OpenBrace("for (int i = 0; i < items.Length; i++)");
+                _w.WriteLine($"items[i] = batch[i].{_layout.Field(index, 0)};");
+                _w.CloseBrace();
+                // A batch handler returns void, Task or ValueTask (EXG112); the engine completes its callers.
+                string call = HandlerCalls.Call(_executor, handler, new[] { "items" }, argumentIsList: true);
+                if (handler.ReturnKind == ReturnKind.Void)
+                {
+                    _w.WriteLine(call + ";");
+                    _w.WriteLine("return default;");
+                }
+                else
+                {
+                    _w.WriteLine($"return {Dispatch}.Await({call}, null);");
+                }
+                _w.CloseBrace();
+            }
+            _w.WriteLine("default:");
+            _w.Indent();
+            _w.WriteLine($"throw new {TypeNames.ArgumentOutOfRangeException}(nameof(batch));");
+            _w.Unindent();
+            _w.CloseBrace();
             _w.CloseBrace();
         }
 

@@ -59,9 +59,14 @@ public sealed partial class ExecutorGenerator
             w.CloseBrace();
         }
 
-        /// <summary>The call of <paramref name="handler"/> with <paramref name="arguments"/> (and the handler's token, if it takes one).</summary>
-        private static string Call(ExecutorModel executor, HandlerModel handler, IEnumerable<string> arguments)
+        /// <summary>
+        /// The call of <paramref name="handler"/> with <paramref name="arguments"/> (and the handler's token, if it takes one).
+        /// A batch handler called for one request gets it as a list of one, unless <paramref name="arguments"/> is its list already.
+        /// </summary>
+        public static string Call(ExecutorModel executor, HandlerModel handler, IEnumerable<string> arguments, bool argumentIsList = false)
         {
+            if (handler.IsBatch && !argumentIsList)
+                arguments = arguments.Select(item => $"new {handler.Parameters[0].Type}[] {{ {item} }}");
             string target = handler.IsStatic ? executor.Class.FullyQualifiedName : "this._handlers";
             if (handler.TakesCancellationToken)
                 arguments = arguments.Concat(new[] { "cancellationToken" });

@@ -58,7 +58,9 @@ public sealed partial class ExecutorGenerator
                 w.WriteDoc($"<param name=\"{token}\">Stops waiting for room in the queue; it does not cancel a queued request.</param>");
                 w.WriteDoc(handler.ReturnsValue
                     ? $"<returns>The handler's result; {faultDoc}.</returns>"
-                    : $"<returns>A task that completes when the handler has run; {faultDoc}.</returns>");
+                    : handler.IsBatch
+                        ? $"<returns>A task that completes when the batch holding the request has run; {faultDoc}.</returns>"
+                        : $"<returns>A task that completes when the handler has run; {faultDoc}.</returns>");
                 if (invokeExceptionDoc is not null)
                     w.WriteDoc(invokeExceptionDoc);
             }, name => w.WriteExpressionMember($"{handler.Accessibility} {invokeReturn} {name}", withToken, "this._engine." + invokeCall, new[] { request, token }));
@@ -66,6 +68,11 @@ public sealed partial class ExecutorGenerator
 
         private static void WriteParamDocs(IndentedWriter w, HandlerModel handler)
         {
+            if (handler.IsBatch)
+            {
+                w.WriteDoc($"<param name=\"{handler.Parameters[0].Name}\">One item of the list <c>{handler.Name}</c> is called with: it runs in a batch of up to {handler.MaxBatchSize} queued requests of its key, in submission order.</param>");
+                return;
+            }
             foreach (var parameter in handler.Parameters)
                 w.WriteDoc($"<param name=\"{parameter.Name}\">The handler's <c>{parameter.Name}</c> argument.</param>");
         }

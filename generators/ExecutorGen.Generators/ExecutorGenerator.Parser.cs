@@ -83,8 +83,11 @@ public sealed partial class ExecutorGenerator
 
         private static HandlerModel? ParseHandler(IMethodSymbol method, AttributeData attribute)
         {
-            // Generic, by-ref, pointer, ref struct, private... (EXG103, EXG104): skipped, and reported (SkipReasons).
-            if (HandlerRules.CheckMethod(method).IsViolation)
+            // Generic, by-ref, pointer, ref struct, private, a batch handler that cannot batch... (EXG103, EXG104,
+            // EXG112): skipped, and reported (SkipReasons).
+            if (HandlerRules.CheckMethod(method).IsViolation || HandlerRules.CheckBatch(method, attribute).IsViolation)
+                return null;
+            if (!TryParseMaxBatchSize(attribute, out int maxBatchSize))
                 return null;
 
             // The executor is a sibling of the handler class: it can call public and internal methods only.
@@ -95,21 +98,24 @@ public sealed partial class ExecutorGenerator
             if (takesToken && method.Parameters[count].RefKind != RefKind.None)
                 return null;
 
+            // A batch handler's executor members take one item of its list, named for what it is.
+            var requestParameters = PartitionByResolver.RequestParameters(method, attribute);
             var parameters = ImmutableArray.CreateBuilder<ParameterModel>(count);
             for (int i = 0; i < count; i++)
             {
                 var parameter = method.Parameters[i];
-                if (parameter.RefKind != RefKind.None || parameter.Name.Length == 0 || !IsStorable(parameter.Type))
+                var type = requestParameters[i].Type;
+                if (parameter.RefKind != RefKind.None || parameter.Name.Length == 0 || !IsStorable(type))
                     return null;
                 parameters.Add(new ParameterModel(
-                    parameter.Name,
-                    parameter.Type.ToDisplayString(s_typeFormat),
-                    parameter.Type.ToDisplayString(HandlerRules.SignatureFormat)));
+                    maxBatchSize > 0 ? BatchItemParameterName : parameter.Name,
+                    type.ToDisplayString(s_typeFormat),
+                    type.ToDisplayString(HandlerRules.SignatureFormat)));
             }
 
             if (!TryParseReturn(method.ReturnType, out var returnKind, out var resultType))
                 return null;
-            if (!TryParseKey(method, attribute, out var key))
+            if (!TryParseKey(attribute, requestParameters, out var key))
                 return null;
 
             return new HandlerModel(
@@ -120,7 +126,29 @@ public sealed partial class ExecutorGenerator
                 resultType,
                 new EquatableArray<ParameterModel>(parameters.MoveToImmutable()),
                 takesToken,
-                key);
+                key,
+                maxBatchSize);
+        }
+
+        /// <summary>The name of a batch handler's item in its executor members (<c>SubmitAsync(Order item)</c>).</summary>
+        internal const string BatchItemParameterName = "item";
+
+        /// <summary>
+        /// The <c>MaxBatchSize</c> of a batch handler, 0 for a handler of single requests; <see langword="false"/> when it
+        /// does not bind (half-typed code must not be read as "single requests").
+        /// </summary>
+        private static bool TryParseMaxBatchSize(AttributeData attribute, out int maxBatchSize)
+        {
+            maxBatchSize = 0;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key != PartitionByResolver.MaxBatchSizePropertyName)
+                    continue;
+                if (argument.Value.Value is not int size)
+                    return false;
+                maxBatchSize = size; // at least 1: CheckBatch rejected anything else
+            }
+            return true;
         }
 
         private static bool TryParseReturn(ITypeSymbol type, out ReturnKind kind, out string? resultType)
@@ -152,20 +180,20 @@ public sealed partial class ExecutorGenerator
             return true;
         }
 
-        private static bool TryParseKey(IMethodSymbol method, AttributeData attribute, out KeyModel? key)
+        private static bool TryParseKey(AttributeData attribute, ImmutableArray<(string Name, ITypeSymbol Type)> requestParameters, out KeyModel? key)
         {
             key = null;
             // A PartitionBy that does not bind (half-typed code) must not be read as "unordered".
             if (attribute.NamedArguments.Any(a => a.Key == PartitionByResolver.PartitionByPropertyName && a.Value.Kind == TypedConstantKind.Error))
                 return false;
 
-            var resolution = PartitionByResolver.Resolve(method, PartitionByResolver.GetPartitionBy(attribute));
+            var resolution = PartitionByResolver.Resolve(requestParameters, PartitionByResolver.GetPartitionBy(attribute));
             switch (resolution.Kind)
             {
                 case PartitionByResolutionKind.None:
                     return true;
                 case PartitionByResolutionKind.Parameter or PartitionByResolutionKind.Member when resolution.KeyType is { } keyType && IsStorable(keyType):
-                    var parameterType = method.Parameters[resolution.ParameterIndex].Type;
+                    var parameterType = requestParameters[resolution.ParameterIndex].Type;
                     var path = resolution.MemberPath.Select(m => new KeyStepModel(m.Name, m.Type.IsReferenceType)).ToImmutableArray();
                     key = new KeyModel(
                         resolution.ParameterIndex,

@@ -8,7 +8,7 @@ namespace ExecutorGen.Generators;
 public sealed partial class ExecutorGenerator
 {
     /// <summary>
-    /// Why a class got no executor. The usage rules whose errors make the generator skip a class (EXG100-EXG108) are
+    /// Why a class got no executor. The usage rules whose errors make the generator skip a class (EXG100-EXG108, EXG112) are
     /// reported here, by the generator, for each class it skipped, and by no analyzer: the rules' code is in their
     /// <see cref="HandlerAnalyzer"/> classes, which the package does not export as analyzers. So the reason is shown
     /// wherever generators run, also where analyzers do not (<c>RunAnalyzers=false</c>, a language server with analyzers
@@ -17,7 +17,7 @@ public sealed partial class ExecutorGenerator
     /// </summary>
     internal static class SkipReasons
     {
-        /// <summary>The rules that stop an executor from being generated (errors, EXG100-EXG108).</summary>
+        /// <summary>The rules that stop an executor from being generated (errors, EXG100-EXG108, EXG112).</summary>
         public static ImmutableArray<HandlerAnalyzer> Rules { get; } = ImmutableArray.Create<HandlerAnalyzer>(
             new PartitionByNotFoundAnalyzer(),
             new PartitionByAmbiguousAnalyzer(),
@@ -27,7 +27,8 @@ public sealed partial class ExecutorGenerator
             new ContainingTypeNotPartialAnalyzer(),
             new UnsupportedHandlerClassAnalyzer(),
             new ExecutorNameCollisionAnalyzer(),
-            new DuplicateHandlerMembersAnalyzer());
+            new DuplicateHandlerMembersAnalyzer(),
+            new InvalidBatchHandlerAnalyzer());
 
         /// <summary>Runs the rules over each class of <paramref name="skippedClasses"/> and reports what they find.</summary>
         public static void Report(SourceProductionContext context, Compilation compilation, EquatableArray<string> skippedClasses)

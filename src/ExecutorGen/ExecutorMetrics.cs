@@ -6,7 +6,8 @@ namespace ExecutorGen;
 /// <summary>
 /// A snapshot of an executor's counters and gauges. Counts are lifetime totals. At any moment,
 /// <c>Submitted = Completed + DeadLettered + Dropped + Cancelled + QueueDepth + in flight</c>, and after
-/// shutdown the in-flight term is zero and the queued term is the report's unprocessed count.
+/// shutdown the in-flight term is zero and the queued term is the report's unprocessed count. A call of a batch handler
+/// counts per request it carried (a failed call of 10 requests is 10 failed attempts); <see cref="Batches"/> counts the calls.
 /// </summary>
 public sealed record ExecutorMetrics
 {
@@ -38,6 +39,12 @@ public sealed record ExecutorMetrics
 
     /// <summary>Running requests cancelled by a <see cref="ShutdownMode.Cancel"/> shutdown.</summary>
     public long Cancelled { get; init; }
+
+    /// <summary>Calls of batch handlers, one per batch (however many attempts it took).</summary>
+    public long Batches { get; init; }
+
+    /// <summary>Requests those calls carried: <c>BatchedRequests / Batches</c> is the mean batch size.</summary>
+    public long BatchedRequests { get; init; }
 
     /// <summary>Exceptions thrown by the dead-letter sink (each caught; the worker carried on).</summary>
     public long DeadLetterSinkFailures { get; init; }

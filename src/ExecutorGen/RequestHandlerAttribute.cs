@@ -17,4 +17,15 @@ public sealed class RequestHandlerAttribute : Attribute
     /// this handler are unordered.
     /// </summary>
     public string? PartitionBy { get; set; }
+
+    /// <summary>
+    /// Makes the handler a batch handler: its request parameter is an <c>IReadOnlyList&lt;T&gt;</c> (optionally followed
+    /// by a <see cref="System.Threading.CancellationToken"/>), the executor's members for it take one <c>T</c>, and the
+    /// executor hands the handler up to this many queued requests of one key at a time, in submission order, in one
+    /// call. It never waits for a batch to fill: a batch is what is queued for the key when the handler is free.
+    /// <c>PartitionBy</c> then names a member of <c>T</c>. Zero (the default) means a handler of single requests.
+    /// A batch handler returns <see langword="void"/>, <see cref="System.Threading.Tasks.Task"/> or
+    /// <see cref="System.Threading.Tasks.ValueTask"/>.
+    /// </summary>
+    public int MaxBatchSize { get; set; }
 }

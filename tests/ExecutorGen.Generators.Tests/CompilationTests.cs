@@ -38,6 +38,7 @@ public class CompilationTests
             {
                 "GlobalHandlersExecutor.g.cs",
                 "Shapes.Generic_T_.InnerExecutor.g.cs",
+                "Shapes.LedgerExecutor.g.cs",
                 "Shapes.Outer.Middle.InnerExecutor.g.cs",
                 "Shapes.PairsExecutor.g.cs",
                 "Shapes.ReturnsExecutor.g.cs",

@@ -18,6 +18,7 @@ public class SnapshotTests
     [InlineData(nameof(Sources.Shapes), "Shapes.ReturnsExecutor.g.cs")]
     [InlineData(nameof(Sources.Shapes), "Shapes.Outer.Middle.InnerExecutor.g.cs")]
     [InlineData(nameof(Sources.Shapes), "Shapes.Generic_T_.InnerExecutor.g.cs")]
+    [InlineData(nameof(Sources.Shapes), "Shapes.LedgerExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.AccountsExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.CountersExecutor.g.cs")]
     [InlineData(nameof(Sources.AllShapes), "AllShapes.OrdersExecutor.g.cs")]

@@ -98,6 +98,20 @@ internal static class Sources
                     public T Echo(T value) => value;
                 }
             }
+
+            public sealed record Entry(string Account, decimal Amount);
+
+            public class Ledger
+            {
+                [RequestHandler(PartitionBy = nameof(Entry.Account), MaxBatchSize = 64)]
+                public Task Post(System.Collections.Generic.IReadOnlyList<Entry> entries, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                [RequestHandler(PartitionBy = nameof(account))]
+                public void Close(string account) { }
+
+                [RequestHandler(MaxBatchSize = 8)]
+                public void Audit(System.Collections.Generic.IReadOnlyList<string> lines) { }
+            }
         }
         """;
 

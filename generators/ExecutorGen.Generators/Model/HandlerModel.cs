@@ -12,6 +12,10 @@ namespace ExecutorGen.Generators.Model;
 /// <param name="Parameters">The request parameters.</param>
 /// <param name="TakesCancellationToken">The handler takes a trailing cancellation token.</param>
 /// <param name="Key">Where the partition key comes from; <see langword="null"/> for an unordered handler.</param>
+/// <param name="MaxBatchSize">
+/// For a batch handler, the most requests per call, and <see cref="Parameters"/> is its one item (what the executor's
+/// members take); 0 for a handler of single requests.
+/// </param>
 internal sealed record HandlerModel(
     string Name,
     string Accessibility,
@@ -20,8 +24,11 @@ internal sealed record HandlerModel(
     string? ResultType,
     EquatableArray<ParameterModel> Parameters,
     bool TakesCancellationToken,
-    KeyModel? Key)
+    KeyModel? Key,
+    int MaxBatchSize = 0)
 {
+    public bool IsBatch => MaxBatchSize > 0;
+
     /// <summary>
     /// Whether the executor also gets the contract's plain <c>SubmitAsync</c>/<c>TrySubmit</c>/<c>InvokeAsync</c>
     /// overloads for it: only where its request types tell it apart from the class's other handlers (EXG109);

@@ -26,6 +26,9 @@ internal enum HandlerRule
 
     /// <summary>EXG107: <c>{Class}Executor</c> already names something else.</summary>
     ExecutorNameCollision,
+
+    /// <summary>EXG112: a batch handler (<c>MaxBatchSize</c>) whose size, request parameter or return type is not a batch handler's.</summary>
+    InvalidBatchHandler,
 }
 
 /// <summary>A rule a class or method breaks, with the words that name what is at fault.</summary>
@@ -161,6 +164,35 @@ internal static class HandlerRules
         return default;
     }
 
+    /// <summary>
+    /// The rule a batch handler (one whose attribute sets <c>MaxBatchSize</c>) breaks, or none (also for a handler of
+    /// single requests): EXG112. A <c>MaxBatchSize</c> that does not bind is the compiler's to report.
+    /// </summary>
+    public static HandlerRuleViolation CheckBatch(IMethodSymbol method, AttributeData attribute)
+    {
+        if (!PartitionByResolver.IsBatchHandler(attribute))
+            return default;
+        string name = method.Name;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == PartitionByResolver.MaxBatchSizePropertyName && argument.Value.Value is int size && size < 1)
+                return new HandlerRuleViolation(HandlerRule.InvalidBatchHandler, name, $"has MaxBatchSize = {size}; a batch holds at least one request");
+        }
+        if (PartitionByResolver.BatchItemType(method) is null)
+        {
+            return new HandlerRuleViolation(HandlerRule.InvalidBatchHandler, name,
+                "is a batch handler (MaxBatchSize), so its request parameter must be one IReadOnlyList<T> (optionally followed by a CancellationToken)",
+                method.Parameters.FirstOrDefault(p => !PartitionByResolver.IsCancellationToken(p.Type)));
+        }
+        if (method.ReturnType is { SpecialType: not SpecialType.System_Void, TypeKind: not TypeKind.Error } returnType
+            && !(returnType is INamedTypeSymbol { Arity: 0, Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } }))
+        {
+            return new HandlerRuleViolation(HandlerRule.InvalidBatchHandler, name,
+                $"is a batch handler (MaxBatchSize) and returns {returnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}; a batch handler returns void, Task or ValueTask (each caller learns that its request ran)");
+        }
+        return default;
+    }
+
     /// <summary>Why a value of the type cannot be stored in a queued request, or <see langword="null"/> when it can (error types can).</summary>
     public static string? UnstorableReason(ITypeSymbol type) => type switch
     {
@@ -210,11 +242,13 @@ internal static class HandlerRules
         type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
         || (type.NullableAnnotation == NullableAnnotation.Annotated && !type.IsValueType && type is not ITypeParameterSymbol);
 
-    /// <summary>The shape of a handler for the class-wide rules; <paramref name="keyType"/> is the resolved key type, if any.</summary>
-    public static HandlerShape Shape(IMethodSymbol method, ITypeSymbol? keyType)
+    /// <summary>
+    /// The shape of a handler for the class-wide rules, by the request its executor members take (one item for a batch
+    /// handler); <paramref name="keyType"/> is the resolved key type, if any.
+    /// </summary>
+    public static HandlerShape Shape(IMethodSymbol method, AttributeData attribute, ITypeSymbol? keyType)
     {
-        int count = PartitionByResolver.RequestParameterCount(method);
-        var types = method.Parameters.Take(count).Select(p => p.Type.ToDisplayString(SignatureFormat));
+        var types = PartitionByResolver.RequestParameters(method, attribute).Select(p => p.Type.ToDisplayString(SignatureFormat));
         return new HandlerShape(method.Name, RequestSignature(types), keyType?.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SignatureFormat));
     }
 

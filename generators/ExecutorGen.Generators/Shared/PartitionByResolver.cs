@@ -79,6 +79,7 @@ internal static class PartitionByResolver
 {
     public const string AttributeMetadataName = "ExecutorGen.RequestHandlerAttribute";
     public const string PartitionByPropertyName = "PartitionBy";
+    public const string MaxBatchSizePropertyName = "MaxBatchSize";
 
     /// <summary>Reads <c>PartitionBy</c> from the attribute; <see langword="null"/> when absent or not a constant string.</summary>
     public static string? GetPartitionBy(AttributeData attribute)
@@ -104,25 +105,70 @@ internal static class PartitionByResolver
             : parameters.Length;
     }
 
-    public static PartitionByResolution Resolve(IMethodSymbol method, string? partitionBy)
+    /// <summary>Whether the attribute makes its method a batch handler: it sets <c>MaxBatchSize</c> (to anything).</summary>
+    public static bool IsBatchHandler(AttributeData attribute)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == MaxBatchSizePropertyName)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The <c>T</c> of a batch handler's <c>IReadOnlyList&lt;T&gt;</c> request parameter, when its one request parameter
+    /// is that; else <see langword="null"/>.
+    /// </summary>
+    public static ITypeSymbol? BatchItemType(IMethodSymbol method) =>
+        RequestParameterCount(method) == 1 && method.Parameters[0].Type is INamedTypeSymbol
+        {
+            Name: "IReadOnlyList", Arity: 1,
+            ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } },
+        } list
+            ? list.TypeArguments[0]
+            : null;
+
+    /// <summary>
+    /// The request as the executor's members take it, each parameter's name and type: the handler's request parameters,
+    /// or for a well-formed batch handler one item of its list (under the list parameter's name, so that a
+    /// <c>PartitionBy</c> naming the list makes each item its own key).
+    /// </summary>
+    public static ImmutableArray<(string Name, ITypeSymbol Type)> RequestParameters(IMethodSymbol method, AttributeData attribute)
+    {
+        if (IsBatchHandler(attribute) && BatchItemType(method) is { } item)
+            return ImmutableArray.Create((method.Parameters[0].Name, item));
+        int count = RequestParameterCount(method);
+        var parameters = ImmutableArray.CreateBuilder<(string Name, ITypeSymbol Type)>(count);
+        for (int i = 0; i < count; i++)
+            parameters.Add((method.Parameters[i].Name, method.Parameters[i].Type));
+        return parameters.MoveToImmutable();
+    }
+
+    /// <summary>Resolves the <c>PartitionBy</c> of <paramref name="attribute"/> on <paramref name="method"/>.</summary>
+    public static PartitionByResolution Resolve(IMethodSymbol method, AttributeData attribute) =>
+        Resolve(RequestParameters(method, attribute), GetPartitionBy(attribute));
+
+    /// <summary>Resolves <paramref name="partitionBy"/> against the request parameters (<see cref="RequestParameters"/>).</summary>
+    public static PartitionByResolution Resolve(ImmutableArray<(string Name, ITypeSymbol Type)> parameters, string? partitionBy)
     {
         if (partitionBy is null)
             return new PartitionByResolution(PartitionByResolutionKind.None);
         if (partitionBy.IndexOf('.') >= 0)
-            return ResolvePath(method, partitionBy);
+            return ResolvePath(parameters, partitionBy);
 
-        int count = RequestParameterCount(method);
+        int count = parameters.Length;
         int parameterIndex = -1;
         for (int i = 0; i < count; i++)
         {
-            if (method.Parameters[i].Name == partitionBy)
+            if (parameters[i].Name == partitionBy)
             {
                 parameterIndex = i;
                 break;
             }
         }
 
-        var matches = count == 1 ? FindMembers(method.Parameters[0].Type, partitionBy) : ImmutableArray<(ITypeSymbol Declaring, ITypeSymbol Type)>.Empty;
+        var matches = count == 1 ? FindMembers(parameters[0].Type, partitionBy) : ImmutableArray<(ITypeSymbol Declaring, ITypeSymbol Type)>.Empty;
         if ((parameterIndex >= 0 ? 1 : 0) + matches.Length > 1)
         {
             var found = ImmutableArray.CreateBuilder<string>();
@@ -133,11 +179,11 @@ internal static class PartitionByResolver
             return new PartitionByResolution(PartitionByResolutionKind.Ambiguous, parameterIndex, candidates: found.ToImmutable());
         }
         if (parameterIndex >= 0)
-            return new PartitionByResolution(PartitionByResolutionKind.Parameter, parameterIndex, keyType: method.Parameters[parameterIndex].Type);
+            return new PartitionByResolution(PartitionByResolutionKind.Parameter, parameterIndex, keyType: parameters[parameterIndex].Type);
         if (matches.Length == 1)
             return new PartitionByResolution(PartitionByResolutionKind.Member, 0, partitionBy, matches[0].Type);
 
-        return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(method, count));
+        return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(parameters));
     }
 
     /// <summary>
@@ -146,14 +192,13 @@ internal static class PartitionByResolver
     /// readable member of the type before it. Candidates for a name that is not found are the full paths
     /// that would have resolved at that point.
     /// </summary>
-    private static PartitionByResolution ResolvePath(IMethodSymbol method, string partitionBy)
+    private static PartitionByResolution ResolvePath(ImmutableArray<(string Name, ITypeSymbol Type)> parameters, string partitionBy)
     {
         string[] segments = partitionBy.Split('.');
-        int count = RequestParameterCount(method);
         if (System.Array.Exists(segments, s => s.Length == 0))
-            return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(method, count));
+            return new PartitionByResolution(PartitionByResolutionKind.NotFound, candidates: Candidates(parameters));
 
-        var head = Resolve(method, segments[0]);
+        var head = Resolve(parameters, segments[0]);
         if (head.Kind is PartitionByResolutionKind.NotFound or PartitionByResolutionKind.Ambiguous || head.KeyType is null)
             return head;
 
@@ -206,18 +251,18 @@ internal static class PartitionByResolver
         return found.ToImmutable();
     }
 
-    private static ImmutableArray<string> Candidates(IMethodSymbol method, int count)
+    private static ImmutableArray<string> Candidates(ImmutableArray<(string Name, ITypeSymbol Type)> parameters)
     {
         var names = ImmutableArray.CreateBuilder<string>();
         var seen = new HashSet<string>();
-        for (int i = 0; i < count; i++)
+        foreach (var (name, _) in parameters)
         {
-            if (seen.Add(method.Parameters[i].Name))
-                names.Add(method.Parameters[i].Name);
+            if (seen.Add(name))
+                names.Add(name);
         }
-        if (count == 1)
+        if (parameters.Length == 1)
         {
-            foreach (var (memberName, _) in ReadableMembers(method.Parameters[0].Type))
+            foreach (var (memberName, _) in ReadableMembers(parameters[0].Type))
             {
                 if (seen.Add(memberName))
                     names.Add(memberName);

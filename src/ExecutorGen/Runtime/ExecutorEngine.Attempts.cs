@@ -20,12 +20,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private ValueTask<Outcome> ExecuteAsync(WorkerState worker, QueuedRequest request)
     {
         string handler = _dispatcher.GetHandlerName(request.Envelope);
-        RecordSeconds(_telemetry.QueueTime, request.StartedAt - request.EnqueuedAt, handler);
+        for (var item = request; item is not null; item = item.NextInBatch)
+            RecordSeconds(_telemetry.QueueTime, item.StartedAt - item.EnqueuedAt, handler);
+        if (_batching && _dispatcher.GetMaxBatchSize(request.Envelope) > 1)
+            CountBatch(request, handler);
         var attempt = StartAttempt(request, handler, 1, out var activity, out var deadline);
         if (!attempt.IsCompletedSuccessfully || deadline is not null)
             return ExecuteAttemptsAsync(worker, request, handler, attempt, activity, deadline);
         activity?.Dispose();
-        Record(_telemetry.Completed, handler);
+        Succeeded(request, handler);
         RecordFinished(request, handler);
         return new ValueTask<Outcome>(Outcome.Completed);
     }
@@ -61,7 +64,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     if (failure is null)
                     {
                         activity?.Dispose();
-                        Record(_telemetry.Completed, handler);
+                        Succeeded(request, handler);
                         return Outcome.Completed;
                     }
                     MarkFailed(activity, failure);
@@ -81,18 +84,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     MarkFailed(activity, failure);
                     activity?.Dispose();
                 }
-                worker.AttemptFailed();
+                worker.AttemptFailed(request.BatchSize);
 
                 if (!retryable)
                 {
                     await DeadLetterAsync(request, failure, attempt).ConfigureAwait(false);
-                    Record(_telemetry.DeadLettered, handler);
+                    Record(_telemetry.DeadLettered, handler, request.BatchSize);
                     return Outcome.DeadLettered;
                 }
                 if (shutdown.IsCancellationRequested || !await BackoffAsync(attempt, shutdown).ConfigureAwait(false))
                     return Cancelled(request); // a Cancel shutdown arrived while attempts were left
-                Interlocked.Increment(ref _retried);
-                Record(_telemetry.Retried, handler);
+                Interlocked.Add(ref _retried, request.BatchSize);
+                Record(_telemetry.Retried, handler, request.BatchSize);
                 pending = StartAttempt(request, handler, attempt + 1, out activity, out deadline);
             }
         }
@@ -115,11 +118,24 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         return Dispatch(request, deadline?.Token ?? _handlersCancelled.Token);
     }
 
+    /// <summary>
+    /// An attempt succeeded: counted, and a batch's callers told (a single request's caller has its result from the
+    /// dispatcher already).
+    /// </summary>
+    private void Succeeded(QueuedRequest request, string handler)
+    {
+        Record(_telemetry.Completed, handler, request.BatchSize);
+        if (request.NextInBatch is not null)
+            CompleteBatch(request);
+    }
+
     /// <summary>Calls the handler; one that throws before its first await fails the attempt like one that throws later.</summary>
     private ValueTask Dispatch(QueuedRequest request, CancellationToken cancellationToken)
     {
         try
         {
+            if (request.NextInBatch is not null)
+                return DispatchBatch(request, cancellationToken);
             return _dispatcher.DispatchAsync(request.Envelope, request.Completion, cancellationToken);
         }
         catch (Exception exception)
@@ -151,8 +167,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// <summary>Counts a failed attempt and tells the <c>AttemptFailed</c> subscribers whether it will be retried.</summary>
     private void CountFailedAttempt(QueuedRequest request, string handler, int attempt, Exception failure, bool retryable)
     {
-        Interlocked.Increment(ref _failed);
-        Record(_telemetry.Failed, handler);
+        Interlocked.Add(ref _failed, request.BatchSize);
+        Record(_telemetry.Failed, handler, request.BatchSize);
         if (_events.HasAttemptFailedSubscribers)
         {
             bool willRetry = retryable && !_handlersCancelled.IsCancellationRequested;
@@ -166,8 +182,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </summary>
     private void OnAttemptTimedOut(AttemptDeadline deadline, AttemptDeadline.Expiry expiry)
     {
-        Interlocked.Increment(ref _timedOut);
-        Record(_telemetry.TimedOut, deadline.Handler);
+        Interlocked.Add(ref _timedOut, deadline.Request.BatchSize);
+        Record(_telemetry.TimedOut, deadline.Handler, deadline.Request.BatchSize);
         CountFailedAttempt(deadline.Request, deadline.Handler, deadline.Attempt, expiry.Failure, expiry.Retryable);
     }
 
@@ -183,8 +199,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
     private Outcome Cancelled(QueuedRequest request)
     {
-        Interlocked.Increment(ref _cancelled);
-        request.Completion?.TrySetCanceled();
+        Interlocked.Add(ref _cancelled, request.BatchSize);
+        for (var item = request; item is not null; item = item.NextInBatch)
+            item.Completion?.TrySetCanceled();
         return Outcome.Cancelled;
     }
 
@@ -206,13 +223,17 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
+    /// <summary>A request's (or a batch's) last attempt failed: a dead letter for each request, in order.</summary>
     private async ValueTask DeadLetterAsync(QueuedRequest request, Exception failure, int attempts)
     {
-        Interlocked.Increment(ref _deadLettered);
-        request.Failure = failure; // the caller's task faults once the outcome is booked (Finish)
-        var letter = LetterFor(request.Envelope, request.HasKey, request.Key, DeadLetterReason.Failed, failure, attempts);
-        if (letter is not null)
-            await WriteDeadLetterAsync(letter).ConfigureAwait(false);
+        Interlocked.Add(ref _deadLettered, request.BatchSize);
+        request.Failure = failure; // the callers' tasks fault once the outcome is booked (Finish)
+        for (var item = request; item is not null; item = item.NextInBatch)
+        {
+            var letter = LetterFor(item.Envelope, item.HasKey, item.Key, DeadLetterReason.Failed, failure, attempts);
+            if (letter is not null)
+                await WriteDeadLetterAsync(letter).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A dead letter for the sink, or <see langword="null"/> when there is no sink (nothing to allocate).</summary>

@@ -162,6 +162,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 
         protected override void ReleaseFinishedLocked(QueuedRequest request, bool deadLettered)
         {
+            ReleaseBatchLocked(request);
             if (request.Lane is { } lane)
             {
                 if (deadLettered && Engine._pauseKeyOnDeadLetter && !lane.Paused)
@@ -196,6 +197,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 if (lane.Tail is null)
                     lane.Tail = request;
                 lane.Count++;
+                // A batch put back after a fault: the lane, ready again after its last request came back, will take
+                // this one (now its head) first.
+                if (lane.State == LaneState.Ready)
+                    return;
                 lane.State = LaneState.Idle;
                 if (lane.Paused)
                     return;

@@ -101,6 +101,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Failed = Volatile.Read(ref _failed),
             TimedOut = Volatile.Read(ref _timedOut),
             Retried = Volatile.Read(ref _retried),
+            Batches = Volatile.Read(ref _batches),
+            BatchedRequests = Volatile.Read(ref _batchedRequests),
             Rejected = Volatile.Read(ref _rejected),
             DeadLetterSinkFailures = Volatile.Read(ref _deadLetterSinkFailures),
             Submitted = SubmittedTotal(),

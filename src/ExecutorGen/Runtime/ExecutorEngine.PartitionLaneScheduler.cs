@@ -15,7 +15,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// in lane order. A shed request, a paused key's held requests or a request put back after an engine fault
     /// leave stale entries behind instead of being searched for.
     /// </remarks>
-    private sealed class PartitionLaneScheduler : LaneScheduler
+    private sealed partial class PartitionLaneScheduler : LaneScheduler
     {
         public PartitionLaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
             : base(engine, index, room, fillMark, sync, idle)

@@ -186,6 +186,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Room.Release(); // with a full barrier when shared: see Room.AddWaiter
             taken.State = RequestState.Running;
             taken.StartedAt = now;
+            if (Engine._batching)
+                TakeBatchLocked(taken, now);
             worker.Started(now, Index); // its queue time is recorded by the worker itself, outside the lock
             Volatile.Write(ref _running, _running + 1);
             request = taken;
@@ -207,8 +209,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         public void FinishLocked(WorkerState worker, QueuedRequest request, Outcome outcome)
         {
             if (outcome == Outcome.Completed)
-                Volatile.Write(ref _completed, _completed + 1);
-            worker.Finished(request.FinishedAt);
+                Volatile.Write(ref _completed, _completed + request.BatchSize);
+            worker.Finished(request.FinishedAt, request.BatchSize);
             worker.IsStuck = false; // the request it may have been stuck on has returned
             Volatile.Write(ref _running, _running - 1);
             ReleaseFinishedLocked(request, deadLettered: outcome == Outcome.DeadLettered);
@@ -216,15 +218,22 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
 
         /// <summary>
-        /// A faulted worker's request goes back at the head of its key's queue, so it runs again, in order, and is
-        /// never lost.
+        /// A faulted worker's request (or batch) goes back at the head of its key's queue, so it runs again, in order,
+        /// and is never lost.
         /// </summary>
         public void RequeueAfterFaultLocked(WorkerState worker, QueuedRequest request)
         {
             worker.IsStuck = false;
             Volatile.Write(ref _running, _running - 1);
-            Room.TakeAnyway();
-            RequeueAtHeadLocked(request);
+            // A batch's requests go back last first, each at the head, which leaves them in their order.
+            for (var item = LastFirst(request); item is not null;)
+            {
+                var next = item.NextInBatch;
+                item.NextInBatch = null;
+                Room.TakeAnyway();
+                RequeueAtHeadLocked(item);
+                item = next;
+            }
             WakeAllIfStoppingAndDoneLocked();
         }
 

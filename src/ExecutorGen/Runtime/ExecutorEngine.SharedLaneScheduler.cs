@@ -14,7 +14,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Invariant: a lane is in at most one ready-queue slot, and is Ready or Running, never both: one request per
     /// key runs at a time, in lane (= submission) order, whichever worker takes it.
     /// </remarks>
-    private sealed class SharedLaneScheduler : LaneScheduler
+    private sealed partial class SharedLaneScheduler : LaneScheduler
     {
         public SharedLaneScheduler(ExecutorEngine<TKey, TEnvelope, TDispatcher> engine, int index, Room room, int fillMark, SyncObject sync, IdleWorkers idle)
             : base(engine, index, room, fillMark, sync, idle)

@@ -29,6 +29,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IGaug
             activity.SetTag("executorgen.executor", _name);
             activity.SetTag("executorgen.handler", handler);
             activity.SetTag("executorgen.attempt", BoxedAttempt(attempt));
+            if (request.NextInBatch is not null)
+                activity.SetTag("executorgen.batch.size", request.BatchSize);
         }
         return activity;
     }
@@ -61,10 +63,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IGaug
             counter.Add(1, Tags(_dispatcher.GetHandlerName(envelope)));
     }
 
-    private void Record(Counter<long> counter, string handler)
+    /// <summary>Adds <paramref name="requests"/> (a batch's, or one) to a counter of requests or attempts.</summary>
+    private void Record(Counter<long> counter, string handler, int requests = 1)
     {
         if (counter.Enabled)
-            counter.Add(1, Tags(handler));
+            counter.Add(requests, Tags(handler));
     }
 
     private void RecordSeconds(Histogram<double> histogram, long stopwatchTicks, string handler)

@@ -115,6 +115,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                     if (TestHooks.Enabled)
                         _faultInjector?.Invoke("taken");
                     worker.QueueTime.Record(current!.StartedAt - current.EnqueuedAt);
+                    for (var item = current.NextInBatch; item is not null; item = item.NextInBatch)
+                        worker.QueueTime.Record(item.StartedAt - item.EnqueuedAt);
                     scope.Running = current;
                     var execution = ExecuteAsync(worker, current);
                     if (execution.IsCompleted)
@@ -195,6 +197,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     {
         var completion = finished.Completion;
         var failure = finished.Failure;
+        var batchCompletions = outcome == Outcome.DeadLettered ? OtherCompletions(finished) : null;
         var step = Step.Exit;
         bool admitWaiters = false, drained = false;
         worker.ProcessingTime.Record(finished.FinishedAt - finished.StartedAt); // the worker's own histogram: no lock
@@ -215,7 +218,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         if (admitWaiters)
             AdmitWaiters(worker);
         if (outcome == Outcome.DeadLettered)
+        {
             completion?.TrySetException(failure!);
+            if (batchCompletions is not null)
+            {
+                foreach (var other in batchCompletions)
+                    other.TrySetException(failure!);
+            }
+        }
         if (drained)
             WakeAllIfAllShardsDrained();
         if (_sharded && takeNext && step != Step.Run)

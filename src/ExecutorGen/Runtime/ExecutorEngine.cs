@@ -48,7 +48,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 
     // Whether keyed requests have lanes. Under PerPartition a worker's queue alone keeps each key's order (one
     // worker runs it, first in first out), so lanes are kept only for what needs a key's backlog: a per-key
-    // limit and DeadLetterPolicy.PauseKey. Without them the producer and the workers skip a lane table lookup,
+    // limit, DeadLetterPolicy.PauseKey and batch handlers (a key's batch is taken from its lane). Without them the producer and the workers skip a lane table lookup,
     // insertion and removal per request under the lock.
     private readonly bool _keyedLanes;
 
@@ -101,7 +101,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // any worker, its own first); Unordered, and any mode with one worker, has one.
         _pinned = _ordering == Ordering.PerPartition && _workerCount > 1;
         _sharded = _ordering == Ordering.PerKey && _workerCount > 1;
-        _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter);
+        _batching = dispatcher.HasBatchHandlers;
+        _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter || _batching);
         _schedulers = new Scheduler[_pinned || _sharded ? _workerCount : 1];
         _sharedIdle = _sharded ? new IdleWorkers(shared: true) : null;
         // The shards of PerKey share the capacity: a key's shard is no fixed worker's, so none of them may fill up

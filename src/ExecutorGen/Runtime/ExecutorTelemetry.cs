@@ -50,6 +50,7 @@ internal sealed class ExecutorTelemetry
         DeadLettered = meter.CreateCounter<long>("executorgen.requests.dead_lettered", "{request}", "Requests whose last attempt failed.");
         QueueTime = CreateDurationHistogram(meter, "executorgen.request.queue_time", "Time from acceptance to start.");
         Duration = CreateDurationHistogram(meter, "executorgen.request.duration", "Time from start to outcome, retries included.");
+        BatchSize = CreateBatchSizeHistogram(meter);
         meter.CreateObservableGauge("executorgen.queue.depth", () => Observe(gauges => gauges.QueueDepth), "{request}", "Requests accepted and not yet started.");
         meter.CreateObservableGauge("executorgen.workers.busy", () => Observe(gauges => gauges.BusyWorkers), "{worker}", "Workers running a request.");
         meter.CreateObservableGauge("executorgen.backpressure", () => Observe(gauges => gauges.Backpressure ? 1 : 0), "{state}", "1 while backpressure is active.");
@@ -65,6 +66,7 @@ internal sealed class ExecutorTelemetry
     public Counter<long> DeadLettered { get; }
     public Histogram<double> QueueTime { get; }
     public Histogram<double> Duration { get; }
+    public Histogram<int> BatchSize { get; }
 
     /// <summary>The instruments for <paramref name="meterFactory"/>'s ExecutorGen meter, or the process-wide ones.</summary>
     public static ExecutorTelemetry For(IMeterFactory? meterFactory)
@@ -109,6 +111,18 @@ internal sealed class ExecutorTelemetry
                 measurements.Add(new Measurement<int>(select(source.ReadGauges()), new KeyValuePair<string, object?>("executor", source.Name)));
         }
         return measurements;
+    }
+
+    private static Histogram<int> CreateBatchSizeHistogram(Meter meter)
+    {
+        const string name = "executorgen.batch.size", unit = "{request}", description = "Requests per call of a batch handler.";
+#if NET9_0_OR_GREATER
+        // Powers of two: batch sizes spread over orders of magnitude, and the default boundaries stop at 10,000.
+        var advice = new InstrumentAdvice<int> { HistogramBucketBoundaries = new[] { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024 } };
+        return meter.CreateHistogram(name, unit, description, tags: null, advice);
+#else
+        return meter.CreateHistogram<int>(name, unit, description);
+#endif
     }
 
     private static Histogram<double> CreateDurationHistogram(Meter meter, string name, string description)

@@ -1,3 +1,4 @@
+using System;
 using System.ComponentModel;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,6 +22,21 @@ public interface IRequestDispatcher<TKey, TEnvelope>
     /// (present for <c>InvokeAsync</c>); on failure it throws (synchronously or through the returned task).
     /// </summary>
     ValueTask DispatchAsync(in TEnvelope envelope, IRequestCompletion? completion, CancellationToken cancellationToken);
+
+    /// <summary>Whether any handler of the class is a batch handler (<see cref="RequestHandlerAttribute.MaxBatchSize"/>).</summary>
+    bool HasBatchHandlers { get; }
+
+    /// <summary>The most requests the request's handler takes in one call: 1 unless it is a batch handler.</summary>
+    int GetMaxBatchSize(in TEnvelope envelope);
+
+    /// <summary>Whether two requests are for the same handler (so one batch call may carry both).</summary>
+    bool IsSameHandler(in TEnvelope first, in TEnvelope second);
+
+    /// <summary>
+    /// Runs a batch handler once with the requests of <paramref name="batch"/> (all for that handler and one key, in
+    /// submission order), read before the call returns. Completing the requests' callers is the engine's part.
+    /// </summary>
+    ValueTask DispatchBatchAsync(ReadOnlySpan<TEnvelope> batch, CancellationToken cancellationToken);
 
     /// <summary>The handler method's name.</summary>
     string GetHandlerName(in TEnvelope envelope);

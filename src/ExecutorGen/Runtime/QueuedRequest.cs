@@ -59,6 +59,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>Neighbours in the engine's list of all queued requests, oldest first (for DropOldest and Cancel).</summary>
         public QueuedRequest? Older, Newer;
 
+        /// <summary>
+        /// Taken to run in one call of a batch handler: the requests of the batch after this one, each linked to the
+        /// next, and on the first (which stands for the batch) their number, itself included.
+        /// </summary>
+        public QueuedRequest? NextInBatch;
+
+        /// <inheritdoc cref="NextInBatch"/>
+        public int BatchSize = 1;
+
         public void Clear()
         {
             Envelope = default!;
@@ -70,6 +79,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Lane = null;
             NextInLane = null;
             Older = Newer = null;
+            NextInBatch = null;
+            BatchSize = 1;
             State = RequestState.Free;
         }
     }

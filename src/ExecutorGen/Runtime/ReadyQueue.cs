@@ -34,5 +34,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
 
         public ReadyItem Dequeue() => _items.Dequeue();
+
+        /// <summary>The first entry, left in place (a batch looks at what follows its first request).</summary>
+        public bool TryPeek(out ReadyItem item) => _items.TryPeek(out item);
     }
 }

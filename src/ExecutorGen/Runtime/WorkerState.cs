@@ -94,14 +94,16 @@ internal sealed class WorkerState
         Volatile.Write(ref _lastActivity, timestamp);
     }
 
-    public void Finished(long timestamp)
+    /// <summary>Its request has finished: <paramref name="requests"/> of them when it was a batch.</summary>
+    public void Finished(long timestamp, int requests = 1)
     {
-        Volatile.Write(ref _processed, _processed + 1);
+        Volatile.Write(ref _processed, _processed + requests);
         Volatile.Write(ref _runningSince, 0);
         Volatile.Write(ref _lastActivity, timestamp == 0 ? 1 : timestamp);
     }
 
-    public void AttemptFailed() => Interlocked.Increment(ref _failed);
+    /// <summary>An attempt of its request failed: <paramref name="requests"/> failed attempts when it was a batch.</summary>
+    public void AttemptFailed(int requests = 1) => Interlocked.Add(ref _failed, requests);
 
     public WorkerMetrics Snapshot()
     {
