@@ -14,6 +14,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private long _batches;
     private long _batchedRequests;
 
+    // The most requests a worker has taken at once (1 without batches): a faulted worker puts that many back, past the
+    // capacity if need be (checked by the invariants).
+    private int _largestTake = 1;
+
     // A worker thread's envelopes of the batch it is handing to its handler: read by the dispatcher before the call
     // returns, so one buffer per thread serves every batch (taken out while in use, in case a handler re-enters).
     [ThreadStatic]
@@ -104,6 +108,11 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 last.NextInBatch = item;
                 last = item;
                 first.BatchSize++;
+            }
+            for (int largest = Volatile.Read(ref Engine._largestTake); first.BatchSize > largest; largest = Volatile.Read(ref Engine._largestTake))
+            {
+                if (Interlocked.CompareExchange(ref Engine._largestTake, first.BatchSize, largest) == largest)
+                    break;
             }
         }
 

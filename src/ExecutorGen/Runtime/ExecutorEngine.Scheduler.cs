@@ -336,8 +336,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Debug.Assert(_queued >= 0 && _running >= 0 && Room.Waiters >= 0, "the counts never go negative");
             Debug.Assert(Room.IsShared || Room.Waiters > 0 || !Room.Held, "nothing is held for nobody");
             Debug.Assert(Room.IsShared || Room.Taken == _queued, "a room of its own counts its scheduler's queued requests");
-            // A worker that faulted puts its request back even when full: at most one more per worker it serves.
-            Debug.Assert(_queued <= Capacity + Engine._workers.Count, "admission keeps the queue within its capacity");
+            // A worker that faulted puts its request (or batch) back even when full: at most one take more per worker.
+            Debug.Assert(_queued <= Capacity + Engine._workers.Count * Volatile.Read(ref Engine._largestTake), "admission keeps the queue within its capacity");
             AssertStateLocked();
         }
 
