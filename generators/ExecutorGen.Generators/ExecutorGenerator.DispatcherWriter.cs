@@ -89,14 +89,14 @@ public sealed partial class ExecutorGenerator
             _w.WriteLine();
             if (batchHandlers.Count == 0)
             {
-                _w.WriteLine("public int GetMaxBatchSize(in Envelope envelope) => 1;");
+                _w.WriteLine("public int GetMaxBatchSize(in Envelope envelope) => 0;");
             }
             else
             {
                 _w.OpenBrace("public int GetMaxBatchSize(in Envelope envelope) => envelope.Handler switch");
                 foreach (var (handler, _) in batchHandlers)
                     _w.WriteLine($"{HandlerIds.TypeName}.{handler.Id} => {handler.MaxBatchSize},");
-                _w.WriteLine("_ => 1,");
+                _w.WriteLine("_ => 0,");
                 _w.CloseBrace(";");
             }
             _w.WriteLine();

@@ -14,14 +14,14 @@ namespace ExecutorGen.Benchmarks;
 /// <summary>
 /// One command per mode runs everything and writes the results (docs/benchmarks.md):
 /// <c>dotnet run -c Release --project tests/ExecutorGen.Benchmarks -- --short</c> (or <c>--full</c>).
-/// Options: <c>--only w1,w2,w3,w4,alloc</c> runs a subset; <c>--artifacts DIR</c> (default
+/// Options: <c>--only w1,w2,w3,w4,w5,alloc</c> runs a subset; <c>--artifacts DIR</c> (default
 /// <c>BenchmarkDotNet.Artifacts</c>) is where BenchmarkDotNet's reports and <c>DIR/executorgen/*.csv</c> go;
 /// <c>--profile</c> runs W1 only, for PerKey, PerPartition and Channels on 2 workers, under BenchmarkDotNet's
 /// EventPipe CPU-sampling profiler (a speedscope file per case in <c>DIR</c>).
 /// </summary>
 public static class Program
 {
-    private static readonly string[] s_workloads = ["w1", "w2", "w3", "w4", "alloc"];
+    private static readonly string[] s_workloads = ["w1", "w2", "w3", "w4", "w5", "alloc"];
 
     /// <summary>Runs the contract check, the custom runs (W2, W3) and the BenchmarkDotNet benchmarks (W1, W4, alloc).</summary>
     public static async Task<int> Main(string[] args)
@@ -70,6 +70,7 @@ public static class Program
         var types = new List<Type>();
         if (workloads.Contains("w1")) types.Add(typeof(OverheadBenchmarks));
         if (workloads.Contains("w4")) types.Add(typeof(ObservabilityBenchmarks));
+        if (workloads.Contains("w5")) types.AddRange([typeof(BatchOverheadBenchmarks), typeof(BatchRoundTripBenchmarks)]);
         if (workloads.Contains("alloc")) types.Add(typeof(AllocationBenchmarks));
         if (types.Count > 0)
         {
@@ -79,6 +80,8 @@ public static class Program
                 var type = summary.BenchmarksCases.FirstOrDefault()?.Descriptor.Type;
                 if (type == typeof(OverheadBenchmarks)) results.WriteOverhead(summary);
                 else if (type == typeof(ObservabilityBenchmarks)) results.WriteObservability(summary);
+                else if (type == typeof(BatchOverheadBenchmarks)) results.WriteBatches("w5.csv", summary);
+                else if (type == typeof(BatchRoundTripBenchmarks)) results.WriteBatches("w5-round-trip.csv", summary);
                 else if (type == typeof(AllocationBenchmarks)) results.WriteAllocations(summary);
             }
         }

@@ -28,7 +28,7 @@ internal readonly struct JobDispatcher : IRequestDispatcher<string, Job>
 
     public bool HasBatchHandlers => false;
 
-    public int GetMaxBatchSize(in Job envelope) => 1;
+    public int GetMaxBatchSize(in Job envelope) => 0;
 
     public bool IsSameHandler(in Job first, in Job second) => true;
 

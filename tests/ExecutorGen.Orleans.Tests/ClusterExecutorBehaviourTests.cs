@@ -32,6 +32,18 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
     }
 
     [Fact]
+    public async Task A_batch_handler_runs_each_request_in_a_call_of_its_own_in_the_key_s_order()
+    {
+        await using var executor = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client);
+        string key = NewKey();
+        for (int i = 0; i < 5; i++)
+            await executor.SubmitAsync(new TallyRequest(key, i));
+        await executor.InvokeTallyAsync(new TallyRequest(key, 5));
+
+        Assert.Equal(new[] { 1001, 0, 1001, 1, 1001, 2, 1001, 3, 1001, 4, 1001, 5 }, ExecutionLog.Of(key));
+    }
+
+    [Fact]
     public async Task A_handlers_exception_faults_InvokeAsync_goes_to_the_dead_letter_sink_and_the_key_carries_on()
     {
         var sink = new ListSink();

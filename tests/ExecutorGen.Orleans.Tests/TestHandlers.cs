@@ -18,6 +18,10 @@ public sealed record OpenRequest([property: Id(0)] string Key);
 [GenerateSerializer, Immutable]
 public sealed record FailRequest([property: Id(0)] string Key, [property: Id(1)] string Message);
 
+/// <summary>A request of the batch handler <see cref="RecordingHandlers.Tally"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TallyRequest([property: Id(0)] string Key, [property: Id(1)] int Index);
+
 /// <summary>Handlers that record every execution in <see cref="ExecutionLog"/>, shared by all silos of the process.</summary>
 public sealed class RecordingHandlers
 {
@@ -42,6 +46,16 @@ public sealed class RecordingHandlers
     {
         ExecutionLog.Record(request.Key, -2);
         throw new InvalidOperationException(request.Message);
+    }
+
+    /// <summary>A batch handler: records each request, and the size of the call as 1000 + size.</summary>
+    [RequestHandler(PartitionBy = nameof(TallyRequest.Key), MaxBatchSize = 8)]
+    public Task Tally(System.Collections.Generic.IReadOnlyList<TallyRequest> requests)
+    {
+        ExecutionLog.Record(requests[0].Key, 1000 + requests.Count);
+        foreach (var request in requests)
+            ExecutionLog.Record(request.Key, request.Index);
+        return Task.CompletedTask;
     }
 
     /// <summary>Unkeyed: runs anywhere, in any order.</summary>

@@ -176,6 +176,20 @@ public class BatchEngineTests
         Assert.Equal(7, metrics.QueueTime.Count);
     }
 
+    [Fact]
+    public async Task A_batch_handler_of_at_most_one_request_still_counts_its_calls_as_batches()
+    {
+        var probe = new BatchProbe { MaxBatchSize = 1 };
+        var engine = Create(new ExecutorOptions { WorkerCount = 1 });
+        engine.Pause();
+        for (int i = 0; i < 3; i++)
+            await engine.SubmitAsync(new Item("k", i, probe), default);
+        engine.Resume();
+        await engine.ShutdownAsync();
+
+        Assert.Equal((3, 3), (engine.GetMetrics().Batches, engine.GetMetrics().BatchedRequests));
+    }
+
     [Theory]
     [InlineData(Ordering.PerKey)]
     [InlineData(Ordering.PerPartition)]

@@ -171,7 +171,7 @@ public class FailureTests
 
         public bool HasBatchHandlers => false;
 
-        public int GetMaxBatchSize(in Work envelope) => 1;
+        public int GetMaxBatchSize(in Work envelope) => 0;
 
         public bool IsSameHandler(in Work first, in Work second) => true;
 

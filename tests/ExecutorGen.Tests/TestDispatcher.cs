@@ -23,7 +23,7 @@ internal readonly struct WorkDispatcher : IRequestDispatcher<string, Work>
 
     public bool HasBatchHandlers => false;
 
-    public int GetMaxBatchSize(in Work envelope) => 1;
+    public int GetMaxBatchSize(in Work envelope) => 0;
 
     public bool IsSameHandler(in Work first, in Work second) => true;
 

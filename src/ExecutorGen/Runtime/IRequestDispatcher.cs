@@ -26,7 +26,7 @@ public interface IRequestDispatcher<TKey, TEnvelope>
     /// <summary>Whether any handler of the class is a batch handler (<see cref="RequestHandlerAttribute.MaxBatchSize"/>).</summary>
     bool HasBatchHandlers { get; }
 
-    /// <summary>The most requests the request's handler takes in one call: 1 unless it is a batch handler.</summary>
+    /// <summary>The most requests the request's batch handler takes in one call; 0 for a handler of single requests.</summary>
     int GetMaxBatchSize(in TEnvelope envelope);
 
     /// <summary>Whether two requests are for the same handler (so one batch call may carry both).</summary>

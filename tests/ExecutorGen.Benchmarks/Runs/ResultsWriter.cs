@@ -64,6 +64,19 @@ public sealed class ResultsWriter(string directory)
         Write("w4.csv", csv);
     }
 
+    /// <summary>W5: <paramref name="fileName"/> from a <see cref="Benchmarks.BatchBenchmarks"/> summary; throughput ratio against the single-request handler.</summary>
+    public void WriteBatches(string fileName, Summary summary)
+    {
+        var rows = Rows(summary).ToList();
+        var csv = new StringBuilder("handler,keys,median_ns_per_request,allocated_bytes_per_request,throughput_ratio_vs_single\n");
+        foreach (var row in rows)
+        {
+            var single = rows.FirstOrDefault(r => r.Handler == nameof(Benchmarks.BatchHandler.Single) && r.Keys == row.Keys);
+            csv.AppendLine(Csv(row.Handler, row.Keys, row.MedianNs, row.AllocatedBytes, single is null ? double.NaN : single.MedianNs / row.MedianNs));
+        }
+        Write(fileName, csv);
+    }
+
     /// <summary>Allocation check: <c>alloc.csv</c> from the <see cref="Benchmarks.AllocationBenchmarks"/> summary.</summary>
     public void WriteAllocations(Summary summary)
     {
@@ -100,7 +113,7 @@ public sealed class ResultsWriter(string directory)
         _ => v.ToString(),
     }));
 
-    private sealed record Row(string Method, string Peer, int Workers, string Listeners, double MedianNs, double MeanNs, double AllocatedBytes);
+    private sealed record Row(string Method, string Peer, int Workers, string Listeners, string Handler, int Keys, double MedianNs, double MeanNs, double AllocatedBytes);
 
     // A case that failed has no statistics: it is left out (and BenchmarkDotNet's own log says why).
     private static IEnumerable<Row> Rows(Summary summary) =>
@@ -112,6 +125,8 @@ public sealed class ResultsWriter(string directory)
             Parameter(c, "Peer"),
             int.TryParse(Parameter(c, "Workers"), out int workers) ? workers : 0,
             Parameter(c, "Listeners"),
+            Parameter(c, "Handler"),
+            int.TryParse(Parameter(c, "Keys"), out int keys) ? keys : 0,
             report.ResultStatistics!.Median,
             report.ResultStatistics.Mean,
             report.GcStats.GetBytesAllocatedPerOperation(c) ?? double.NaN);

@@ -50,6 +50,29 @@ public sealed class Work
         Finish(request);
     }
 
+    /// <summary>
+    /// Stopwatch ticks of busy work per handler call, whatever the number of requests it carries (W5's round trip: a
+    /// database or service call that a batch makes once for all its requests); 0 = none.
+    /// </summary>
+    public long PerCallTicks { get; set; }
+
+    /// <summary>W5's single-request handler: the call's cost (<see cref="PerCallTicks"/>), then <see cref="Compute(BenchRequest)"/>.</summary>
+    public void Call(BenchRequest request)
+    {
+        if (PerCallTicks != 0)
+            Spin(PerCallTicks);
+        Compute(request);
+    }
+
+    /// <summary>W5's batch handler: the call's cost once, then <see cref="Compute(BenchRequest)"/> for each request, in order.</summary>
+    public void Call(IReadOnlyList<BenchRequest> requests)
+    {
+        if (PerCallTicks != 0)
+            Spin(PerCallTicks);
+        for (int i = 0; i < requests.Count; i++)
+            Compute(requests[i]);
+    }
+
     /// <summary>The I/O-bound handler (W2): one <c>await Task.Delay(1)</c>, its real duration added to <see cref="DelayTime"/>.</summary>
     public async Task DelayAsync(BenchRequest request)
     {

@@ -243,7 +243,7 @@ namespace AllShapes
 
             public bool HasBatchHandlers => false;
 
-            public int GetMaxBatchSize(in Envelope envelope) => 1;
+            public int GetMaxBatchSize(in Envelope envelope) => 0;
 
             public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;
 

@@ -171,7 +171,7 @@ public sealed partial class GlobalHandlersExecutor : global::System.IAsyncDispos
 
         public bool HasBatchHandlers => false;
 
-        public int GetMaxBatchSize(in Envelope envelope) => 1;
+        public int GetMaxBatchSize(in Envelope envelope) => 0;
 
         public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;
 

@@ -185,7 +185,7 @@ namespace Shapes
 
                 public bool HasBatchHandlers => false;
 
-                public int GetMaxBatchSize(in Envelope envelope) => 1;
+                public int GetMaxBatchSize(in Envelope envelope) => 0;
 
                 public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;
 

@@ -287,7 +287,7 @@ namespace Shapes
             {
                 HandlerId.Post => 64,
                 HandlerId.Audit => 8,
-                _ => 1,
+                _ => 0,
             };
 
             public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;
