@@ -85,8 +85,35 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             var request = NewRequestLocked(envelope, hasKey: true, key, completion, parent, enqueuedAt);
             request.Lane = lane;
             CountSubmittedLocked();
-            RequeueAtHeadLocked(request);
+            // Several letters of one pause (a dead-lettered batch's) replayed in their order keep it: each goes after the
+            // one replayed before it.
+            if (lane.LastReplayed is { } previous)
+                InsertAfterLocked(previous, request);
+            else
+                RequeueAtHeadLocked(request);
+            lane.LastReplayed = request;
             return true;
+        }
+
+        /// <summary>Queues <paramref name="request"/> of a paused lane right after <paramref name="previous"/>, in the lane and in the all-queued list.</summary>
+        private void InsertAfterLocked(QueuedRequest previous, QueuedRequest request)
+        {
+            var lane = previous.Lane!;
+            request.State = RequestState.Queued;
+            request.NextInLane = previous.NextInLane;
+            previous.NextInLane = request;
+            if (lane.Tail == previous)
+                lane.Tail = request;
+            lane.Count++;
+
+            request.Older = previous;
+            request.Newer = previous.Newer;
+            if (previous.Newer is null)
+                _newest = request;
+            else
+                previous.Newer.Older = request;
+            previous.Newer = request;
+            _queued++;
         }
 
         private QueuedRequest NewRequestLocked(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, long enqueuedAt)
@@ -146,6 +173,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 return;
             }
             Debug.Assert(lane.Head == request, "the oldest queued request is its lane's head");
+            if (lane.LastReplayed == request)
+                lane.LastReplayed = null; // the replayed requests are the lane's first: this was the last of them
             lane.TakeHead();
             ReleaseLaneIfUnusedLocked(lane); // one waiting in a shared ready queue is Ready: released when dequeued
             request.ReadyTicket++;
@@ -214,6 +243,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             if (lane is null || !lane.Paused)
                 return false;
             lane.Paused = false;
+            lane.LastReplayed = null;
             Volatile.Write(ref _pausedKeys, _pausedKeys - 1);
             if (lane.Head is null)
                 ReleaseLaneIfUnusedLocked(lane);

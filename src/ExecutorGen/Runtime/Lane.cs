@@ -28,6 +28,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <summary>Held after a dead letter under <see cref="DeadLetterPolicy.PauseKey"/>, until resumed.</summary>
         public bool Paused;
 
+        /// <summary>While paused, the last dead letter replayed at its head: the next replay is queued after it.</summary>
+        public QueuedRequest? LastReplayed;
+
         public void Append(QueuedRequest request)
         {
             request.Lane = this;
@@ -59,6 +62,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Count = 0;
             State = LaneState.Idle;
             Paused = false;
+            LastReplayed = null;
         }
     }
 

@@ -66,7 +66,7 @@ public abstract class BatchBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        Console.WriteLine($"// W5 {GetType().Name} {Handler} over {Keys} keys: mean batch size {_executor.MeanBatchSize:F2}");
+        Console.WriteLine($"// W5 ({PerCall.TotalMicroseconds} µs per call) {Handler} over {Keys} keys: mean batch size {_executor.MeanBatchSize:F2}");
         _executor.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
