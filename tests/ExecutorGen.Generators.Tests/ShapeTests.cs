@@ -32,6 +32,31 @@ public class ShapeTests
     }
 
     [Fact]
+    public void A_batch_handler_s_members_take_one_item_keyed_by_its_member_and_its_batches_are_called_with_a_list()
+    {
+        string source = Generated("Shapes.LedgerExecutor.g.cs");
+
+        Assert.Contains("public bool TrySubmit(global::Shapes.Entry item) => this._engine.TrySubmit(Envelope.ForPost(item));", source);
+        Assert.Contains("public global::System.Threading.Tasks.Task InvokePostAsync(", source);
+        Assert.Contains("key = (envelope.Item ?? throw new global::System.ArgumentNullException(\"item\")).Account;", source);
+        Assert.Contains("this._handlers.Post(new global::Shapes.Entry[] { envelope.Item }, cancellationToken)", source); // a lone request
+        Assert.Contains("return global::ExecutorGen.Runtime.Dispatch.Await(this._handlers.Post(items, cancellationToken), null);", source);
+        Assert.Contains("HandlerId.Post => 64,", source);
+        Assert.Contains("HandlerId.Audit => 8,", source);
+        Assert.Contains("public bool HasBatchHandlers => true;", source);
+        Assert.DoesNotContain("HandlerId.Close =>", Regex.Match(source, "GetMaxBatchSize[^;]*;", RegexOptions.Singleline).Value);
+    }
+
+    [Fact]
+    public void A_class_without_batch_handlers_tells_the_engine_so()
+    {
+        string source = Generated("Shapes.PairsExecutor.g.cs");
+
+        Assert.Contains("public bool HasBatchHandlers => false;", source);
+        Assert.Contains("public int GetMaxBatchSize(in Envelope envelope) => 0;", source);
+    }
+
+    [Fact]
     public void A_global_namespace_class_gets_a_global_namespace_executor()
     {
         string source = Generated("GlobalHandlersExecutor.g.cs");
