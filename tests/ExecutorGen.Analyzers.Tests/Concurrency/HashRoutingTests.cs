@@ -59,6 +59,7 @@ public class HashRoutingTests
     [Fact]
     public Task Math_Abs_of_a_hash() => Verify("""
             public int A(string key) => {|EXG005:Math.Abs(key.GetHashCode())|} % _count;
+            public int C(string key) => {|EXG005:System.Math.Abs(key.GetHashCode())|} % _count;
             public int B(int hash) { int positive = {|EXG005:Math.Abs(hash)|}; return positive; }
         """);
 

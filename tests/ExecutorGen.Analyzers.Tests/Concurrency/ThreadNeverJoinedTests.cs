@@ -44,6 +44,19 @@ public class ThreadNeverJoinedTests
         """);
 
     [Fact]
+    public Task Target_typed_and_fully_qualified_creations() => Verify("""
+            public void Run()
+            {
+                Thread {|EXG007:t|} = new(Work);
+                t.Start();
+                var {|EXG007:u|} = new System.Threading.Thread(Work);
+                u.Start();
+                var {|EXG007:v|} = new global::System.Threading.Thread(Work);
+                v.Start();
+            }
+        """);
+
+    [Fact]
     public Task Started_inline() => Verify("""
             public void Run() => {|EXG007:new Thread(Work).Start()|};
         """);
