@@ -177,6 +177,27 @@ public class BatchEngineTests
     }
 
     [Fact]
+    public async Task A_batch_past_its_timeout_fails_for_each_of_its_requests_and_each_caller_gets_the_timeout()
+    {
+        var probe = new BatchProbe { MaxBatchSize = 8, Run = async (_, token) => await Task.Delay(Timeout.Infinite, token) };
+        var sink = new ListSink();
+        var engine = Create(new ExecutorOptions { WorkerCount = 1, HandlerTimeout = TimeSpan.FromMilliseconds(50), DeadLetters = sink });
+        engine.Pause();
+        var calls = Enumerable.Range(0, 3).Select(i => engine.InvokeAsync(new Item("k", i, probe), default)).ToArray();
+        engine.Resume();
+
+        foreach (var call in calls)
+            await Assert.ThrowsAsync<TimeoutException>(() => call);
+        var report = await engine.ShutdownAsync();
+        var metrics = engine.GetMetrics();
+
+        Assert.Equal((3, 3, 3, 1), (metrics.TimedOut, metrics.Failed, metrics.DeadLettered, metrics.Batches));
+        Assert.Equal(new object?[] { 0, 1, 2 }, sink.Letters.Select(l => l.Arguments[0]));
+        Assert.All(sink.Letters, l => Assert.IsType<TimeoutException>(l.Exception));
+        Accounting.AssertBalanced(metrics, report);
+    }
+
+    [Fact]
     public async Task A_batch_handler_of_at_most_one_request_still_counts_its_calls_as_batches()
     {
         var probe = new BatchProbe { MaxBatchSize = 1 };

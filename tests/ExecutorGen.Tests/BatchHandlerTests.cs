@@ -160,6 +160,25 @@ public class BatchHandlerTests
     }
 
     [Fact]
+    public async Task A_batch_handler_waiting_on_its_own_key_through_its_executor_is_refused_at_once()
+    {
+        var handlers = new OrderBatches();
+        OrderBatchesExecutor? executor = null;
+        Exception? refusal = null;
+        handlers.Body = async (_, call, _) =>
+        {
+            if (call == 0)
+                refusal = await Record.ExceptionAsync(() => executor!.InvokeAsync(new Purchase("a", 99)));
+        };
+        executor = new OrderBatchesExecutor(handlers, new ExecutorOptions { WorkerCount = 2 });
+
+        await executor.InvokeAsync(new Purchase("a", 0));
+        await executor.ShutdownAsync();
+
+        Assert.IsType<InvalidOperationException>(refusal);
+    }
+
+    [Fact]
     public async Task A_failed_batch_is_retried_whole_and_then_dead_lettered_as_its_requests_in_order()
     {
         var handlers = new OrderBatches();
