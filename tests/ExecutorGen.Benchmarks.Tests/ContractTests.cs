@@ -26,6 +26,18 @@ public class ContractTests
         Assert.Null(failure);
     }
 
+    [Theory]
+    [InlineData(PeerKind.PerKey, 1)]
+    [InlineData(PeerKind.PerKey, 16)]
+    [InlineData(PeerKind.PerKey, 128)]
+    [InlineData(PeerKind.PerPartition, 16)]
+    public async Task The_batch_handlers_of_W5_handle_each_request_once_and_in_key_order_through_full_queues(PeerKind ordering, int maxBatchSize)
+    {
+        string? failure = await ContractCheck.CheckBatchesAsync(ordering, maxBatchSize, 20_000);
+
+        Assert.Null(failure);
+    }
+
     [Fact]
     public void The_order_check_counts_a_request_that_overtakes_its_key()
     {

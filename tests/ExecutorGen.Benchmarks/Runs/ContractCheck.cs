@@ -25,6 +25,16 @@ public static class ContractCheck
                     failures.Add($"{kind} ({shape}): {failure}");
             }
         }
+        foreach (var ordering in new[] { PeerKind.PerKey, PeerKind.PerPartition })
+        {
+            foreach (int maxBatchSize in new[] { 1, 16, 128 })
+            {
+                string? failure = await CheckBatchesAsync(ordering, maxBatchSize, 50_000).ConfigureAwait(false);
+                log.WriteLine($"  contract {ordering,-12} batches of {maxBatchSize,-3} {failure ?? "ok"}");
+                if (failure is not null)
+                    failures.Add($"{ordering} (batches of {maxBatchSize}): {failure}");
+            }
+        }
         return failures;
     }
 
@@ -32,19 +42,26 @@ public static class ContractCheck
     /// Runs <paramref name="count"/> requests over 100 keys through <paramref name="kind"/> (4 workers, 64 places);
     /// returns what went wrong, or <see langword="null"/> when the contract held.
     /// </summary>
-    public static async Task<string?> CheckAsync(PeerKind kind, HandlerShape shape, int count)
+    public static Task<string?> CheckAsync(PeerKind kind, HandlerShape shape, int count) =>
+        CheckAsync(work => PeerFactory.Create(kind, shape, work, workerCount: 4, capacity: 64), ordered: kind != PeerKind.Unordered, count);
+
+    /// <summary>The same for W5's batch handler of at most <paramref name="maxBatchSize"/> requests per call, under <paramref name="ordering"/>.</summary>
+    public static Task<string?> CheckBatchesAsync(PeerKind ordering, int maxBatchSize, int count) =>
+        CheckAsync(work => new GeneratedBatchExecutor(maxBatchSize, work, PeerFactory.GeneratedOptions(ordering, workerCount: 4, capacity: 64)), ordered: true, count);
+
+    private static async Task<string?> CheckAsync(Func<Work, IBenchExecutor> create, bool ordered, int count)
     {
         const int Keys = 100;
         var work = new Work();
         work.EnableOrderCheck(Keys);
         var requests = RequestSet.Create(count, Keys, seed: 17);
         // 4 workers sharing 64 places: producers wait for room often.
-        await using var executor = PeerFactory.Create(kind, shape, work, workerCount: 4, capacity: 64);
+        await using var executor = create(work);
         var run = Driver.RunAsync(executor, work, requests);
         if (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false) != run)
             return "not every request completed within 60 s";
         await run.ConfigureAwait(false);
-        if (kind != PeerKind.Unordered && work.OrderViolations != 0)
+        if (ordered && work.OrderViolations != 0)
             return $"{work.OrderViolations} requests ran out of their key's order";
         // The executor books a request after its handler returned, so its count may trail the countdown briefly.
         for (int i = 0; i < 200 && executor.CompletedCount < count; i++)
