@@ -223,7 +223,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             for (var request = _oldest; request is not null;)
             {
                 var next = request.Newer;
-                into.Add(new Unstarted(request.Envelope, request.HasKey, request.Key, request.Completion, request.EnqueuedAt));
+                into.Add(new Unstarted(request.Envelope, request.HasKey, request.Key, request.Completion, request.EnqueuedAt, request.Parent));
                 RemoveQueuedLocked(request);
                 request = next;
             }
