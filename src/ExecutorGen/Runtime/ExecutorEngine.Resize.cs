@@ -166,7 +166,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
     }
 
-    /// <summary>The lowest id no listed worker has: ids of swept workers are used again, so a settled pool of n is 0 to n-1.</summary>
+    /// <summary>The lowest id no listed worker has: ids of swept workers are used again, so ids stay small however often the pool changes.</summary>
     private int FreeWorkerIdLocked()
     {
         var used = new bool[_workers.Count + 1];
