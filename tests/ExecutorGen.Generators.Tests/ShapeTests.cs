@@ -31,6 +31,18 @@ public class ShapeTests
         Assert.Contains("key = envelope.Order.CustomerId;", source);
     }
 
+    [Theory]
+    [InlineData("Shapes.PairsExecutor.g.cs")]
+    [InlineData("GlobalHandlersExecutor.g.cs")]
+    [InlineData("Shapes.Outer.Middle.InnerExecutor.g.cs")]
+    public void Every_executor_forwards_SetWorkerCount_to_its_engine(string hintName)
+    {
+        string source = Generated(hintName);
+
+        Assert.Contains("public void SetWorkerCount(int workerCount) => this._engine.SetWorkerCount(workerCount);", source);
+        Assert.Contains("<param name=\"workerCount\">", source);
+    }
+
     [Fact]
     public void A_global_namespace_class_gets_a_global_namespace_executor()
     {
