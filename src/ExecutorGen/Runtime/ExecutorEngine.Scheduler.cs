@@ -8,7 +8,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     /// <summary>
     /// The scheduling state behind one lock, and the operations on it: admit, take, finish, requeue, resume, remove.
-    /// Under Unordered (and with one worker) one scheduler serves the whole executor (its lock is the engine's); under
+    /// Under Unordered (and PerKey with one worker) one scheduler serves the whole executor (its lock is the engine's); under
     /// PerPartition each worker has one for its partition, and under PerKey each worker has a shard of the keys, each
     /// with a lock of its own, so a producer contends only with the workers of the key it submits, as with a channel
     /// per worker, and never waits on another partition's or shard's lock (see ExecutorEngine.Sharding).

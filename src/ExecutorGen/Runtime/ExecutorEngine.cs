@@ -101,7 +101,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _telemetry = ExecutorTelemetry.For(options.MeterFactory);
 
         // PerPartition gives each worker a scheduler of its own (key → fixed worker), PerKey a shard of the keys (key →
-        // any worker, its own first); Unordered, and any mode with one worker, has one.
+        // any worker, its own first); Unordered, and PerKey with one worker, has one.
         _pinned = _ordering == Ordering.PerPartition;
         _sharded = _ordering == Ordering.PerKey && _workerCount > 1;
         _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter);
