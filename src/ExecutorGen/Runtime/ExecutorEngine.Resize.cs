@@ -28,7 +28,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Under <see cref="Ordering.PerPartition"/> the keys are partitioned again over the new count (ExecutorEngine.Repartition):
     /// queued requests move to their key's new partition in order, each partition's share of the capacity is
     /// recomputed, and a partition that received a key whose request is still running on its old worker starts nothing
-    /// until that request has finished.
+    /// until that request has finished. (A handler that awaits <c>InvokeAsync</c> of its own executor, which EXG009 warns
+    /// about, can so wait forever: when the awaited request lands in the partition fenced on that very handler.)
     /// </para>
     /// <para>Once shutdown has begun nothing happens (as with <see cref="Pause"/>).</para>
     /// </remarks>
