@@ -248,13 +248,13 @@ public class ResizeTests
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
-    /// <summary>A stuck worker is still replaced after a resize, and a retiring worker that is stuck gets no replacement.</summary>
+    /// <summary>A stuck worker of a grown pool is replaced; a stuck worker that is retiring is not (the pool does not want it back).</summary>
     [Theory]
     [InlineData(Ordering.PerKey)]
     [InlineData(Ordering.Unordered)]
-    public async Task Supervision_replaces_a_stuck_worker_of_a_resized_pool(Ordering ordering)
+    public async Task Supervision_replaces_a_stuck_worker_of_a_resized_pool_but_not_a_retiring_one(Ordering ordering)
     {
-        var gates = new Gates(1);
+        var gates = new Gates(2);
         var stuck = new List<WorkerStuckEventArgs>();
         var engine = Engines.Create(new ExecutorOptions { WorkerCount = 1, Ordering = ordering, StuckAfter = TimeSpan.FromHours(1) });
         engine.WorkerStuck += (_, e) =>
@@ -263,19 +263,23 @@ public class ResizeTests
                 stuck.Add(e);
         };
         engine.SetWorkerCount(2);
-        var holding = engine.InvokeAsync<int>(gates.Work("held", 0), default);
-        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 1, TimeSpan.FromSeconds(10));
+        var holding = new[] { engine.InvokeAsync<int>(gates.Work("a", 0), default), engine.InvokeAsync<int>(gates.Work("b", 1), default) };
+        await Eventually.Until(() => engine.GetMetrics().BusyWorkers == 2, TimeSpan.FromSeconds(10));
+        engine.SetWorkerCount(1); // one of the two busy workers now retires once its request is done
 
         engine.SuperviseAt(System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 7200);
-        await Eventually.Until(() => engine.GetMetrics().Workers.Count == 3, TimeSpan.FromSeconds(10));
-        // Two healthy workers run the other keys while one is stuck.
-        await Task.WhenAll(Enumerable.Range(1, 20).Select(i => engine.InvokeAsync<int>(Engines.Work("k" + i, i, () => { }), default)));
 
-        gates.Open(0);
-        await holding;
-        var report = await engine.ShutdownAsync();
+        await Eventually.Until(() => { lock (stuck) return stuck.Count == 2; }, TimeSpan.FromSeconds(10));
         lock (stuck)
-            Assert.True(Assert.Single(stuck).ReplacementStarted);
+            Assert.Equal(new[] { false, true }, stuck.Select(e => e.ReplacementStarted).OrderBy(started => started));
+        Assert.Equal(3, engine.GetMetrics().Workers.Count);
+        // The replacement runs the other keys while both workers are stuck.
+        await Task.WhenAll(Enumerable.Range(2, 20).Select(i => engine.InvokeAsync<int>(Engines.Work("k" + i, i, () => { }), default)))
+            .WaitAsync(TimeSpan.FromSeconds(10));
+        gates.OpenAll();
+        await Task.WhenAll(holding);
+        var report = await engine.ShutdownAsync();
+        Assert.Equal(22, engine.GetMetrics().Completed);
         Accounting.AssertBalanced(engine.GetMetrics(), report);
     }
 
