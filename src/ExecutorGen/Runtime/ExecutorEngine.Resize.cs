@@ -134,7 +134,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// A retiring worker of sharded PerKey ends: a wake-up it may have been given for work is handed on, as a retired
     /// replacement does (ExecutorEngine.Sharding).
     /// </summary>
-    private bool RetireFromPool(WorkerState worker)
+    private void RetireFromPool(WorkerState worker)
     {
         lock (_lock)
             worker.IsRetired = true;
@@ -146,7 +146,6 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 _sharedIdle.WakeOne();
             break;
         }
-        return true;
     }
 
     /// <summary>

@@ -27,7 +27,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </remarks>
     private Step NextStepSharded(WorkerState worker, long now, out QueuedRequest? request)
     {
-        if ((worker.IsReplacement && RetireReplacementIfUnneeded(worker)) || (worker.Retiring && RetireFromPool(worker)))
+        if (worker.Retiring)
+        {
+            RetireFromPool(worker); // SetWorkerCount took it out of the pool
+            request = null;
+            return Step.Exit;
+        }
+        if (worker.IsReplacement && RetireReplacementIfUnneeded(worker))
         {
             request = null;
             return Step.Exit;
