@@ -119,6 +119,19 @@ public sealed partial class ExecutorGenerator
             w.WriteLine("public void Resume() => this._engine.Resume();");
         }
 
+        /// <summary><c>SetWorkerCount</c>, forwarded to the engine (the in-process executor's only: a cluster has no local workers).</summary>
+        private static void WriteSetWorkerCount(IndentedWriter w)
+        {
+            w.WriteLine();
+            w.WriteDoc("<summary>Grows or shrinks the pool of workers while requests flow, keeping each key's order: a worker taken out "
+                + "finishes its running request first, and under <see cref=\"" + TypeNames.ExecutorGen + "Ordering.PerPartition\"/> a key moved by "
+                + "the new partitioning starts on its new worker only after its requests on the old one have finished. Nothing happens "
+                + "once shutdown has begun.</summary>");
+            w.WriteDoc("<param name=\"workerCount\">At least 1; under <c>Ordering.PerPartition</c> at most the capacity.</param>");
+            w.WriteDoc($"<exception cref=\"{TypeNames.ArgumentOutOfRangeException}\"><paramref name=\"workerCount\"/> is out of range.</exception>");
+            w.WriteLine("public void SetWorkerCount(int workerCount) => this._engine.SetWorkerCount(workerCount);");
+        }
+
         /// <summary><c>ShutdownAsync</c> and <c>DisposeAsync</c>, forwarded to the engine; the words differ between executors.</summary>
         internal static void WriteShutdown(IndentedWriter w, string summary, string modeDoc, string timeoutDoc, string returnsDoc)
         {
@@ -241,6 +254,7 @@ public sealed partial class ExecutorGenerator
                     _w.WriteLine($"public bool ResumeKey({_executor.KeyType} key) => this._engine.ResumeKey(key);");
                 }
                 WritePauseAndResume(_w, "running handlers finish, and no request starts");
+                WriteSetWorkerCount(_w);
                 WriteShutdown(_w,
                     "Stops accepting requests and shuts the workers down; a second call returns the same report.",
                     $"<see cref=\"{TypeNames.ShutdownMode}.Drain\"/> runs every accepted request first; <see cref=\"{TypeNames.ShutdownMode}.Cancel\"/> returns the queued ones unprocessed.",

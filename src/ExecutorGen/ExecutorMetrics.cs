@@ -55,7 +55,7 @@ public sealed record ExecutorMetrics
     /// <summary>The capacity in force.</summary>
     public int Capacity { get; init; }
 
-    /// <summary>Number of workers.</summary>
+    /// <summary>Number of workers: the configured count, or the one the last <c>SetWorkerCount</c> set.</summary>
     public int WorkerCount { get; init; }
 
     /// <summary>Workers running a request now.</summary>
@@ -73,7 +73,12 @@ public sealed record ExecutorMetrics
     /// <summary>The keys with the most queued requests, most first (at most five): where a hot key shows.</summary>
     public IReadOnlyList<KeyBacklog> HotKeys { get; init; } = Array.Empty<KeyBacklog>();
 
-    /// <summary>Per-worker figures, indexed by worker id.</summary>
+    /// <summary>
+    /// Per-worker figures, in worker id order: the pool's workers and replacements for stuck ones. A worker
+    /// <c>SetWorkerCount</c> retired is listed until its loop has ended (it finishes its running request first); after
+    /// that its figures count only in the totals (<see cref="Completed"/> and the others, <see cref="QueueTime"/>,
+    /// <see cref="ProcessingTime"/>), so the per-worker sums then fall short of them.
+    /// </summary>
     public IReadOnlyList<WorkerMetrics> Workers { get; init; } = Array.Empty<WorkerMetrics>();
 
     /// <summary>Time from acceptance to start.</summary>
@@ -120,7 +125,10 @@ public enum ExecutorState
 public sealed record KeyBacklog(object? Key, int Queued);
 
 /// <summary>One worker's figures.</summary>
-/// <param name="Id">The worker's index, from 0 (replacements for stuck workers follow the configured ones).</param>
+/// <param name="Id">
+/// The worker's id, from 0 (replacements for stuck workers follow the configured ones; a worker started by
+/// <c>SetWorkerCount</c> takes the lowest id no listed worker has).
+/// </param>
 /// <param name="Processed">Requests this worker finished (completed, dead-lettered or cancelled).</param>
 /// <param name="Failed">Failed attempts on this worker.</param>
 /// <param name="Busy">Whether the worker is running a request now.</param>

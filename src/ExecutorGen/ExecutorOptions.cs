@@ -11,7 +11,9 @@ public sealed class ExecutorOptions
     /// <summary>
     /// Number of workers. Default: <see cref="Environment.ProcessorCount"/>, right for CPU-bound
     /// handlers. Handlers that mostly await I/O are usually better served by two to four times that,
-    /// bounded by what the resources they call (connections, rate limits) can take.
+    /// bounded by what the resources they call (connections, rate limits) can take. The executor starts with this
+    /// many; <c>SetWorkerCount</c> changes the count while it runs (the capacity and the default per-key limit stay
+    /// those computed from this value, and under <see cref="Ordering.PerKey"/> so do the shards of the keys).
     /// </summary>
     public int WorkerCount { get; set; } = Environment.ProcessorCount;
 

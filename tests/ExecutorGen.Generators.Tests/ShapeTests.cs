@@ -31,6 +31,18 @@ public class ShapeTests
         Assert.Contains("key = envelope.Order.CustomerId;", source);
     }
 
+    [Theory]
+    [InlineData("Shapes.PairsExecutor.g.cs")]
+    [InlineData("GlobalHandlersExecutor.g.cs")]
+    [InlineData("Shapes.Outer.Middle.InnerExecutor.g.cs")]
+    public void Every_executor_forwards_SetWorkerCount_to_its_engine(string hintName)
+    {
+        string source = Generated(hintName);
+
+        Assert.Contains("public void SetWorkerCount(int workerCount) => this._engine.SetWorkerCount(workerCount);", source);
+        Assert.Contains("<param name=\"workerCount\">", source);
+    }
+
     [Fact]
     public void A_batch_handler_s_members_take_one_item_keyed_by_its_member_and_its_batches_are_called_with_a_list()
     {

@@ -262,6 +262,38 @@ public class BatchHandlerTests
     }
 
     [Fact]
+    public async Task Replayed_batch_letters_keep_their_order_across_a_re_partitioning()
+    {
+        var handlers = new OrderBatches();
+        handlers.Body = (_, call, _) => call == 0 ? Task.FromException(new InvalidOperationException()) : Task.CompletedTask;
+        var sink = new ListSink();
+        var executor = new OrderBatchesExecutor(handlers, new ExecutorOptions
+        {
+            WorkerCount = 2,
+            Ordering = Ordering.PerPartition,
+            DeadLetters = sink,
+            DeadLetterPolicy = DeadLetterPolicy.PauseKey,
+        });
+        executor.Pause();
+        for (int i = 0; i < 3; i++)
+            await executor.SubmitAsync(new Purchase("a", i));
+        executor.Resume();
+        await Eventually.Until(() => executor.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));
+        await executor.SubmitAsync(new Purchase("a", 3)); // held by the pause
+        var letters = sink.Letters.ToArray();
+
+        await letters[0].Replay!.SubmitAsync(default);
+        executor.SetWorkerCount(3); // every queued request moves to its key's partition under the new count
+        await letters[1].Replay!.SubmitAsync(default);
+        await letters[2].Replay!.SubmitAsync(default);
+        Assert.True(executor.ResumeKey("a"));
+        var report = await executor.ShutdownAsync();
+
+        Assert.Equal(new[] { "0,1,2", "0,1,2,3" }, handlers.Calls.Select(c => string.Join(",", c.Ids)));
+        Accounting.AssertBalanced(executor.GetMetrics(), report);
+    }
+
+    [Fact]
     public async Task A_cancel_shutdown_cancels_every_request_of_the_running_batch_and_reports_the_queued_ones()
     {
         var handlers = new OrderBatches();

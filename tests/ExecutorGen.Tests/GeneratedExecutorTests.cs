@@ -157,6 +157,22 @@ public class GeneratedExecutorTests
     }
 
     [Fact]
+    public async Task A_generated_executor_sets_its_worker_count()
+    {
+        var handlers = new SessionHandlers(4);
+        await using var executor = new SessionHandlersExecutor(handlers, new ExecutorOptions { WorkerCount = 2 });
+
+        executor.SetWorkerCount(5);
+        await executor.SubmitAsync(1);
+
+        Assert.Equal(5, executor.GetMetrics().WorkerCount);
+        Assert.Equal(2, await executor.InvokeAsync(new UpdateRequest(1, 1)));
+        executor.SetWorkerCount(1);
+        Assert.Equal(1, executor.GetMetrics().WorkerCount);
+        Assert.Equal("workerCount", Assert.Throws<ArgumentOutOfRangeException>(() => executor.SetWorkerCount(0)).ParamName);
+    }
+
+    [Fact]
     public async Task A_static_handler_class_gets_an_executor_without_an_instance()
     {
         await using var executor = new PairsExecutor(new ExecutorOptions { WorkerCount = 2 });

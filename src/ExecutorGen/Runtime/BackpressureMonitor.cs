@@ -16,7 +16,6 @@ internal sealed class BackpressureMonitor
 
     private readonly TimeSpan _latencyThreshold;
     private readonly double _saturationThreshold;
-    private readonly int _workerCount;
     private readonly double _sampleSeconds;
 
     private readonly long[] _arrivals = new long[SamplesPerWindow];
@@ -44,13 +43,16 @@ internal sealed class BackpressureMonitor
         _windowStart = _queueTime.NewBaseline();
         _latencyThreshold = options.LatencyThreshold;
         _saturationThreshold = options.SaturationThreshold;
-        _workerCount = workerCount;
+        WorkerCount = workerCount;
         SampleInterval = TimeSpan.FromTicks(Math.Max(options.BackpressureWindow.Ticks / SamplesPerWindow, TimeSpan.TicksPerMillisecond));
         _sampleSeconds = SampleInterval.TotalSeconds;
         QueueFill = new QueueFillSignal(options.EffectiveCapacity, options.HighWatermark, options.LowWatermark, (long)(_sampleSeconds * Stopwatch.Frequency));
     }
 
     public TimeSpan SampleInterval { get; }
+
+    /// <summary>The workers saturation is measured against (changed by <c>SetWorkerCount</c>).</summary>
+    public int WorkerCount { get; set; }
 
     /// <summary>The queue-fill rule; a raised signal clears after a sample interval under the low watermark.</summary>
     public QueueFillSignal QueueFill { get; }
@@ -72,7 +74,7 @@ internal sealed class BackpressureMonitor
         int slot = _samples % SamplesPerWindow;
         _arrivals[slot] = arrivalsTotal - _lastArrivals;
         _completions[slot] = completionsTotal - _lastCompletions;
-        _busy[slot] = Math.Min(1.0, busyWorkers / (double)_workerCount);
+        _busy[slot] = Math.Min(1.0, busyWorkers / (double)WorkerCount);
         _lastArrivals = arrivalsTotal;
         _lastCompletions = completionsTotal;
         _samples++;

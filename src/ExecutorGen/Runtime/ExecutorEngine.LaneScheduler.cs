@@ -258,7 +258,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             for (var request = _oldest; request is not null;)
             {
                 var next = request.Newer;
-                into.Add(new Unstarted(request.Envelope, request.HasKey, request.Key, request.Completion, request.EnqueuedAt));
+                // A paused lane's first requests, up to its LastReplayed, are replays at its head (removed from the head on).
+                bool replayed = request.Lane?.LastReplayed is not null;
+                into.Add(new Unstarted(request.Envelope, request.HasKey, request.Key, request.Completion, request.EnqueuedAt, request.Parent, replayed));
                 RemoveQueuedLocked(request);
                 request = next;
             }

@@ -64,7 +64,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var processingTime = new LatencyHistogram();
         lock (_lock)
         {
+            SweepRetiredWorkersLocked();
             MergeQueueTimesLocked(queueTime);
+            _retiredProcessingTime.AddTo(processingTime);
             foreach (var worker in _workers)
                 worker.ProcessingTime.AddTo(processingTime);
             rates = _rates.PerSecond(Stopwatch.GetTimestamp(), SubmittedTotal(), FinishedTotal());
@@ -82,6 +84,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 if (_workers[i].IsStuck)
                     stuck++;
             }
+            Array.Sort(workers, static (a, b) => a.Id.CompareTo(b.Id)); // SetWorkerCount re-uses the ids of retired workers
             hotKeys = HotKeysLocked();
             paused = (int)Total(static scheduler => scheduler.PausedKeyCount);
             busy = RunningTotal();
@@ -124,9 +127,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         };
     }
 
-    /// <summary>Adds every worker's queue times (each records its own, outside the lock) into <paramref name="into"/>.</summary>
+    /// <summary>
+    /// Adds every worker's queue times (each records its own, outside the lock) into <paramref name="into"/>, those of
+    /// workers SetWorkerCount retired included, so the sum only grows.
+    /// </summary>
     private void MergeQueueTimesLocked(LatencyHistogram into)
     {
+        _retiredQueueTime.AddTo(into);
         foreach (var worker in _workers)
             worker.QueueTime.AddTo(into);
     }

@@ -43,7 +43,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             return;
         bool hasKey = TryGetScheduledKey(envelope, out var key);
         bool sameKey = hasKey && running.HasKey && _ordering != Ordering.Unordered && EqualityComparer<TKey>.Default.Equals(key, running.Key);
-        bool samePartition = hasKey && _pinned && PartitionHash.Bucket(key, _schedulers.Length) == scope.Worker.Scheduler;
+        bool samePartition = hasKey && _pinned && PartitionHash.Bucket(key, _activeSchedulers) == scope.Worker.Scheduler;
         if (!sameKey && !samePartition && _workerCount > 1)
             return;
         string calling = _dispatcher.GetHandlerName(running.Envelope);

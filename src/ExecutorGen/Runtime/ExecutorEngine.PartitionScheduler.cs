@@ -17,7 +17,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// Invariants: the ring holds exactly the <c>_queued</c> queued requests, oldest at <c>_head</c>; slots outside
     /// them are cleared (they hold no references); <c>_running</c> is the request its worker runs, if any.
     /// </remarks>
-    private sealed class PartitionScheduler : Scheduler
+    private sealed partial class PartitionScheduler : Scheduler
     {
         private Entry[] _ring = new Entry[16]; // grows by doubling, up to the capacity (plus a faulted worker's request)
         private int _head;
@@ -121,7 +121,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             while (_queued > 0)
             {
                 ref var oldest = ref _ring[_head];
-                into.Add(new Unstarted(oldest.Envelope, oldest.HasKey, oldest.Key, oldest.Completion, oldest.EnqueuedAt));
+                into.Add(new Unstarted(oldest.Envelope, oldest.HasKey, oldest.Key, oldest.Completion, oldest.EnqueuedAt, oldest.Parent));
                 TakeHead();
             }
         }

@@ -8,7 +8,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
 {
     /// <summary>
     /// The scheduling state behind one lock, and the operations on it: admit, take, finish, requeue, resume, remove.
-    /// Under Unordered (and with one worker) one scheduler serves the whole executor (its lock is the engine's); under
+    /// Under Unordered (and PerKey with one worker) one scheduler serves the whole executor (its lock is the engine's); under
     /// PerPartition each worker has one for its partition, and under PerKey each worker has a shard of the keys, each
     /// with a lock of its own, so a producer contends only with the workers of the key it submits, as with a channel
     /// per worker, and never waits on another partition's or shard's lock (see ExecutorEngine.Sharding).
@@ -65,7 +65,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// Its share of the backpressure high watermark: the whole queue cannot reach the watermark without some
         /// scheduler reaching its share, so only then does an admission add the queues up.
         /// </summary>
-        public int FillMark { get; }
+        public int FillMark { get; private set; }
 
         public int QueuedCount => Volatile.Read(ref _queued);
 
@@ -153,7 +153,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Debug.Assert(_idle.Sync is null, "a scheduler of its own workers");
             request = null;
             waitersMayEnter = false;
-            if (worker.IsReplacement && !Engine.ReplacementStillNeededLocked())
+            if ((worker.IsReplacement && !Engine.ReplacementStillNeededLocked()) || RetiresNowLocked(worker))
             {
                 worker.IsRetired = true;
                 // It may have been woken for work: hand that wake-up on, or the work would wait for a later one.
@@ -163,7 +163,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             }
             if (TryStartLocked(worker, now, out request, out waitersMayEnter))
                 return Step.Run;
-            if (Engine._state != EngineState.Running && _running == 0)
+            if (Engine._state != EngineState.Running && _running == 0 && !FenceKeepsWorkerLocked)
             {
                 worker.IsRetired = true;
                 return Step.Exit;
@@ -181,7 +181,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         {
             request = null;
             waitersMayEnter = false;
-            if (Engine._paused || !TryTakeLocked(out var taken))
+            if (Engine._paused || MayNotStartLocked(worker) || !TryTakeLocked(out var taken))
                 return false;
             Room.Release(); // with a full barrier when shared: see Room.AddWaiter
             taken.State = RequestState.Running;
@@ -336,8 +336,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Debug.Assert(_queued >= 0 && _running >= 0 && Room.Waiters >= 0, "the counts never go negative");
             Debug.Assert(Room.IsShared || Room.Waiters > 0 || !Room.Held, "nothing is held for nobody");
             Debug.Assert(Room.IsShared || Room.Taken == _queued, "a room of its own counts its scheduler's queued requests");
-            // A worker that faulted puts its request (or batch) back even when full: at most one take more per worker.
-            Debug.Assert(_queued <= Capacity + Engine._workers.Count * Volatile.Read(ref Engine._largestTake), "admission keeps the queue within its capacity");
+            // A worker that faulted puts its request (or batch) back even when full: at most one take more per worker. A
+            // re-partitioning (SetWorkerCount under PerPartition) may leave a partition over its new share until it drains.
+            Debug.Assert(_queued <= Capacity + Engine._workers.Count * Volatile.Read(ref Engine._largestTake) || Engine._layout > 0,
+                "admission keeps the queue within its capacity");
             AssertStateLocked();
         }
 
@@ -345,16 +347,21 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         protected abstract void AssertStateLocked();
     }
 
-    /// <summary>A queued request taken out of play unstarted (shutdown), with what the report needs of it.</summary>
+    /// <summary>
+    /// A queued request taken out of play unstarted, with what the report needs of it (shutdown), or what it needs to be
+    /// queued again in another partition (a re-partitioning).
+    /// </summary>
     private readonly struct Unstarted
     {
-        public Unstarted(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, long enqueuedAt)
+        public Unstarted(in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, long enqueuedAt, ActivityContext parent, bool replayedAtPausedHead = false)
         {
             Envelope = envelope;
             HasKey = hasKey;
             Key = key;
             Completion = completion;
             EnqueuedAt = enqueuedAt;
+            Parent = parent;
+            ReplayedAtPausedHead = replayedAtPausedHead;
         }
 
         public TEnvelope Envelope { get; }
@@ -362,6 +369,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         public TKey Key { get; }
         public IRequestCompletion? Completion { get; }
         public long EnqueuedAt { get; }
+        public ActivityContext Parent { get; }
+
+        /// <summary>A dead letter replayed at the head of its paused key (see <see cref="Lane.LastReplayed"/>), which a move keeps.</summary>
+        public bool ReplayedAtPausedHead { get; }
     }
 
     /// <summary>A request shed by the full mode, to be finished outside the lock.</summary>

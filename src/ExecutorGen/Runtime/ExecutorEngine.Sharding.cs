@@ -27,6 +27,12 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     /// </remarks>
     private Step NextStepSharded(WorkerState worker, long now, out QueuedRequest? request)
     {
+        if (worker.Retiring)
+        {
+            RetireFromPool(worker); // SetWorkerCount took it out of the pool
+            request = null;
+            return Step.Exit;
+        }
         if (worker.IsReplacement && RetireReplacementIfUnneeded(worker))
         {
             request = null;
@@ -39,7 +45,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         lock (_sharedIdle!.Sync!)
             _sharedIdle.Push(worker);
         bool found = TryStartAnywhere(worker, now, onlyWhereQueued: false, out request);
-        bool ends = !found && AllShardsDrained();
+        // A worker SetWorkerCount retires after its registration here is seen by the look below (it is marked before
+        // the idle list is looked at under its lock, which this worker has taken since).
+        bool ends = !found && (worker.Retiring || AllShardsDrained());
         if (!found && !ends)
             return Step.Wait;
 
@@ -50,7 +58,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 // Woken meanwhile (set under this lock, before the removal failed): the wake-up is taken back, and,
                 // as this worker runs what it found rather than what it was woken for, handed on to another.
                 worker.Signal.ConsumeSet();
-                if (found)
+                if (found || worker.Retiring)
                     _sharedIdle.WakeOne();
             }
         }

@@ -37,7 +37,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 if (!worker.IsStuck && runningFor > stuckAfter)
                 {
                     worker.IsStuck = true;
-                    bool replace = !_pinned && _state == EngineState.Running;
+                    bool replace = !_pinned && _state == EngineState.Running && !worker.Retiring;
                     if (replace)
                         StartWorkerLocked(isReplacement: true);
                     _events.PostWorkerStuck(new WorkerStuckEventArgs(worker.Id, runningFor, replace));
@@ -53,13 +53,13 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             SuperviseLocked(now);
     }
 
-    /// <summary>A replacement is needed while fewer than WorkerCount workers are live and not stuck.</summary>
+    /// <summary>A replacement is needed while fewer than WorkerCount workers are live, not stuck and not retiring.</summary>
     private bool ReplacementStillNeededLocked()
     {
         int healthy = 0;
         foreach (var worker in _workers)
         {
-            if (!worker.IsRetired && !worker.IsStuck)
+            if (!worker.IsRetired && !worker.IsStuck && !worker.Retiring)
                 healthy++;
         }
         return healthy <= _workerCount;

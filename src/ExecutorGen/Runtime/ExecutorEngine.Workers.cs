@@ -35,12 +35,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         Cancelled,
     }
 
-    private void StartWorkerLocked(bool isReplacement)
+    /// <param name="isReplacement">Started in place of a stuck worker.</param>
+    /// <param name="partition">Under PerPartition, the partition it serves (by default, its id's).</param>
+    private void StartWorkerLocked(bool isReplacement, int partition = -1)
     {
-        int id = _workers.Count;
+        int id = FreeWorkerIdLocked();
         // Under PerPartition worker i serves scheduler i; under sharded PerKey shard i is worker i's home (a
         // replacement's is a shard whose worker may be the stuck one: any works, the shards take from each other).
-        var worker = new WorkerState(id, _pinned || _sharded ? id % _schedulers.Length : 0, _dedicatedThreads, isReplacement);
+        var worker = new WorkerState(id, partition >= 0 ? partition : _pinned || _sharded ? id % _schedulers.Length : 0, _dedicatedThreads, isReplacement);
         _workers.Add(worker);
         if (!_dedicatedThreads)
         {
@@ -200,6 +202,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         var batchCompletions = outcome == Outcome.DeadLettered ? OtherCompletions(finished) : null;
         var step = Step.Exit;
         bool admitWaiters = false, drained = false;
+        List<Fence>? fences = null;
         worker.ProcessingTime.Record(finished.FinishedAt - finished.StartedAt); // the worker's own histogram: no lock
         next = null;
         var scheduler = _schedulers[worker.CurrentScheduler];
@@ -207,6 +210,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         lock (scheduler.Sync)
         {
             scheduler.FinishLocked(worker, finished, outcome);
+            if (worker.Fences is not null)
+                fences = worker.TakeFences(); // this request's: a later one's are added under this lock after the take
             if (takeHere && !_sharded)
                 step = scheduler.NextStepLocked(worker, finished.FinishedAt, out next, out admitWaiters);
             else if (takeHere && scheduler.TryStartLocked(worker, finished.FinishedAt, out next, out admitWaiters))
@@ -217,6 +222,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         }
         if (admitWaiters)
             AdmitWaiters(worker);
+        if (fences is not null)
+            ReleaseFences(worker, fences, outcome); // a request whose key a re-partitioning moved has finished
         if (outcome == Outcome.DeadLettered)
         {
             completion?.TrySetException(failure!);

@@ -27,7 +27,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
 {
     private readonly TDispatcher _dispatcher;
     private readonly string _name;
-    private readonly int _workerCount;
+    private volatile int _workerCount; // changed by SetWorkerCount, under _lock
     private readonly int _capacity;
     private readonly int? _maxQueuedPerKey;
     private readonly QueueFullMode _fullMode;
@@ -39,7 +39,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private readonly bool _dedicatedThreads;
     private readonly bool _nullKeysUnordered;
 
-    // Each worker has a scheduler of its own (PerPartition with more than one worker); else one serves them all.
+    // Each worker has a scheduler of its own (PerPartition, whatever the worker count, so that SetWorkerCount can
+    // re-partition); else one serves them all.
     private readonly bool _pinned;
 
     // PerKey with more than one worker: each worker has a shard of the keys, and takes work from the other shards
@@ -57,7 +58,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     private readonly SyncObject _lock = new();
 
     // The scheduling state: one scheduler, or under PerPartition and PerKey one per worker (see ExecutorEngine.Scheduler).
-    private readonly Scheduler[] _schedulers;
+    // Under PerPartition SetWorkerCount may replace it by a longer copy (never a shorter one: a retired partition keeps its
+    // counts; see ExecutorEngine.Repartition), so an index once valid stays valid and names the same scheduler.
+    private Scheduler[] _schedulers;
 
     // Submitters waiting for room, in arrival order, over all schedulers (guarded by _lock).
     private readonly LinkedList<SubmitWaiter<TKey, TEnvelope>> _waiters = new();
@@ -98,12 +101,14 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         _telemetry = ExecutorTelemetry.For(options.MeterFactory);
 
         // PerPartition gives each worker a scheduler of its own (key → fixed worker), PerKey a shard of the keys (key →
-        // any worker, its own first); Unordered, and any mode with one worker, has one.
-        _pinned = _ordering == Ordering.PerPartition && _workerCount > 1;
+        // any worker, its own first); Unordered, and PerKey with one worker, has one.
+        _pinned = _ordering == Ordering.PerPartition;
         _sharded = _ordering == Ordering.PerKey && _workerCount > 1;
         _batching = dispatcher.HasBatchHandlers;
         _keyedLanes = _ordering != Ordering.Unordered && (!_pinned || _maxQueuedPerKey is not null || _pauseKeyOnDeadLetter || _batching);
         _schedulers = new Scheduler[_pinned || _sharded ? _workerCount : 1];
+        _activeSchedulers = _schedulers.Length;
+        _highWatermark = options.HighWatermark;
         _sharedIdle = _sharded ? new IdleWorkers(shared: true) : null;
         // The shards of PerKey share the capacity: a key's shard is no fixed worker's, so none of them may fill up
         // while the others have room (a hot key would hold up its shard's other keys at admission).
@@ -183,12 +188,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// </summary>
     public bool ResumeKey(TKey key)
     {
-        var scheduler = SchedulerFor(hasKey: true, key);
-        lock (scheduler.Sync)
+        while (true)
         {
-            bool resumed = scheduler.ResumeKeyLocked(key);
-            scheduler.AssertInvariantsLocked();
-            return resumed;
+            int layout = Volatile.Read(ref _layout);
+            var scheduler = SchedulerFor(hasKey: true, key);
+            lock (scheduler.Sync)
+            {
+                if (layout != _layout)
+                    continue; // re-partitioned meanwhile: the key's lane may have moved
+                bool resumed = scheduler.ResumeKeyLocked(key);
+                scheduler.AssertInvariantsLocked();
+                return resumed;
+            }
         }
     }
 
@@ -232,25 +243,38 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         // the caller's error, reported to the caller, and must leave nothing behind.
         bool hasKey = TryGetScheduledKey(envelope, out var key);
         var parent = CaptureParent();
-        var scheduler = SchedulerFor(hasKey, key);
         long now = Stopwatch.GetTimestamp(); // read outside the lock, which it would only hold longer
-        var admission = Admission.MustWait;
         Shed shed = default;
         waiter = null;
-        lock (scheduler.Sync)
+        Scheduler scheduler;
+        Admission admission;
+        while (true)
         {
-            // Nobody waits here, so there is nobody the request could overtake: the engine's waiters need no look.
-            if (scheduler.Room.Waiters == 0)
+            // SetWorkerCount may re-partition (PerPartition) between the choice of the scheduler and its lock: the key
+            // may then belong elsewhere, so the choice is made again (a layout is changed under every scheduler's lock).
+            int layout = Volatile.Read(ref _layout);
+            scheduler = SchedulerFor(hasKey, key);
+            admission = Admission.MustWait;
+            lock (scheduler.Sync)
             {
-                admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey: false, ref shed);
-                scheduler.AssertInvariantsLocked();
+                if (layout != _layout)
+                    continue;
+                // Nobody waits here, so there is nobody the request could overtake: the engine's waiters need no look.
+                if (scheduler.Room.Waiters == 0)
+                {
+                    admission = scheduler.AdmitLocked(envelope, hasKey, key, completion, parent, now, mayWait, waiterHoldsKey: false, ref shed);
+                    scheduler.AssertInvariantsLocked();
+                }
             }
-        }
-        if (admission == Admission.MustWait)
-        {
-            // A handler of this executor never waits for room in it: the room may be waiting for the very worker it holds.
-            mayWait &= CallingHandlerScope() is null;
-            admission = AdmitOrWait(scheduler, envelope, hasKey, key, completion, parent, now, mayWait, ref shed, out waiter);
+            if (admission == Admission.MustWait)
+            {
+                // A handler of this executor never waits for room in it: the room may be waiting for the very worker it holds.
+                mayWait &= CallingHandlerScope() is null;
+                admission = AdmitOrWait(scheduler, layout, envelope, hasKey, key, completion, parent, now, mayWait, ref shed, out waiter);
+                if (admission == Admission.Moved)
+                    continue;
+            }
+            break;
         }
         Deliver(shed);
         RecordAdmission(admission, envelope);
@@ -262,15 +286,18 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// <summary>
     /// Admission with the waiters in view (both locks held): waiters held by their own key's limit may be passed,
     /// but not by a request of the same key (it would overtake that key's earlier request); a request that must
-    /// wait joins the waiters.
+    /// wait joins the waiters. <see cref="Admission.Moved"/>: the executor was re-partitioned since
+    /// <paramref name="layout"/>, and the caller chooses the scheduler again.
     /// </summary>
-    private Admission AdmitOrWait(Scheduler scheduler, in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, long now, bool mayWait, ref Shed shed, out SubmitWaiter<TKey, TEnvelope>? waiter)
+    private Admission AdmitOrWait(Scheduler scheduler, int layout, in TEnvelope envelope, bool hasKey, TKey key, IRequestCompletion? completion, ActivityContext parent, long now, bool mayWait, ref Shed shed, out SubmitWaiter<TKey, TEnvelope>? waiter)
     {
         waiter = null;
         Admission admission;
         bool roomFreed = false;
         lock (_lock)
         {
+            if (layout != _layout)
+                return Admission.Moved; // re-partitioned since the scheduler was chosen (a layout changes under _lock)
             lock (scheduler.Sync)
             {
                 bool waiterHoldsKey = scheduler.Room.Waiters > 0 && WaiterHoldsKeyLocked(hasKey, key);
@@ -309,23 +336,26 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
     /// </summary>
     private Scheduler SchedulerFor(bool hasKey, TKey key)
     {
-        if (_schedulers.Length == 1)
-            return _schedulers[0];
+        // The count before the array: a re-partitioning publishes a longer array before a larger count.
+        int count = _activeSchedulers;
+        var schedulers = Volatile.Read(ref _schedulers);
+        if (count == 1)
+            return schedulers[0];
         if (hasKey)
-            return _schedulers[PartitionHash.Bucket(key, _schedulers.Length)];
-        int first = (int)((uint)Interlocked.Increment(ref _unkeyedRoundRobin) % (uint)_schedulers.Length);
+            return schedulers[PartitionHash.Bucket(key, count)];
+        int first = (int)((uint)Interlocked.Increment(ref _unkeyedRoundRobin) % (uint)count);
         // From inside one of this engine's handlers, never the caller's own partition: its worker is busy with the caller,
         // and an InvokeAsync there would wait for it forever (ExecutorEngine.OwnHandlers).
         int avoid = _pinned && CallingHandlerScope() is { } caller ? caller.Worker.Scheduler : -1;
         if (first == avoid)
-            first = (first + 1) % _schedulers.Length;
-        for (int i = 0; i < _schedulers.Length; i++)
+            first = (first + 1) % count;
+        for (int i = 0; i < count; i++)
         {
-            var scheduler = _schedulers[(first + i) % _schedulers.Length];
+            var scheduler = schedulers[(first + i) % count];
             if (scheduler.Index != avoid && scheduler.QueuedCount < scheduler.Capacity)
                 return scheduler;
         }
-        return _schedulers[first];
+        return schedulers[first];
     }
 
     /// <summary>
@@ -437,5 +467,8 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
         Refused,
         ShedIncoming,
         Closed,
+
+        /// <summary>Not decided: re-partitioned since the scheduler was chosen (never leaves <c>Admit</c>).</summary>
+        Moved,
     }
 }

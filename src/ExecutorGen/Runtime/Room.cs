@@ -27,16 +27,25 @@ internal sealed class Room
 
     public Room(int capacity, bool shared)
     {
-        Capacity = capacity;
-        Slack = Math.Max(1, capacity / 8);
+        Resize(capacity);
         _shared = shared;
     }
 
     /// <summary>The most requests it holds queued.</summary>
-    public int Capacity { get; }
+    public int Capacity { get; private set; }
 
     /// <summary>How far a held room must drain before its waiters are admitted.</summary>
-    public int Slack { get; }
+    public int Slack { get; private set; }
+
+    /// <summary>
+    /// Sets a new capacity (a partition's share after a re-partitioning, under its scheduler's lock). Places taken
+    /// stay taken: a room left over its new capacity admits nothing until it has drained below it.
+    /// </summary>
+    public void Resize(int capacity)
+    {
+        Capacity = capacity;
+        Slack = Math.Max(1, capacity / 8);
+    }
 
     /// <summary>Whether several schedulers share it (sharded PerKey).</summary>
     public bool IsShared => _shared;

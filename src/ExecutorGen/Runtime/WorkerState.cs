@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -75,6 +76,34 @@ internal sealed class WorkerState
     /// <summary>Ended: retired replacement or shut down (guarded by the engine lock).</summary>
     public bool IsRetired { get; set; }
 
+    /// <summary>
+    /// Left the pool by <c>SetWorkerCount</c>: it finishes the request it runs and ends at its next step (see
+    /// ExecutorEngine.Resize for the locks it is written under). Read by the worker without a lock only where a later
+    /// look under a lock catches a change it missed.
+    /// </summary>
+    public bool Retiring
+    {
+        get => Volatile.Read(ref _retiring);
+        set => Volatile.Write(ref _retiring, value);
+    }
+
+    private bool _retiring;
+
+    /// <summary>
+    /// Under PerPartition, the partitions that must not start anything until this worker's running request has finished:
+    /// a re-partitioning moved that request's key there (ExecutorEngine.Repartition). Written under the lock of the
+    /// partition it serves, read by the worker after it booked its request there; <see langword="null"/> when none.
+    /// </summary>
+    public List<Fence>? Fences { get; set; }
+
+    /// <summary>Takes the fences of the request just finished (under that same lock).</summary>
+    public List<Fence>? TakeFences()
+    {
+        var fences = Fences;
+        Fences = null;
+        return fences;
+    }
+
     public bool IsBusy => Volatile.Read(ref _runningSince) != 0;
 
     /// <summary>How long the current request has been running; zero when idle.</summary>
@@ -119,3 +148,9 @@ internal sealed class WorkerState
         };
     }
 }
+
+/// <summary>
+/// A partition held back until a worker's running request has finished: a re-partitioning moved that request's key
+/// (<paramref name="Key"/>, boxed: re-partitionings are rare) to <paramref name="Partition"/>.
+/// </summary>
+internal readonly record struct Fence(int Partition, object? Key);

@@ -193,6 +193,17 @@ namespace Shapes
         public void Resume() => this._engine.Resume();
 
         /// <summary>
+        /// Grows or shrinks the pool of workers while requests flow, keeping each key's order: a worker taken out
+        /// finishes its running request first, and under <see cref="global::ExecutorGen.Ordering.PerPartition"/> a key
+        /// moved by the new partitioning starts on its new worker only after its requests on the old one have finished.
+        /// Nothing happens once shutdown has begun.
+        /// </summary>
+        /// <param name="workerCount">At least 1; under <c>Ordering.PerPartition</c> at most the capacity.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="workerCount"/> is out of
+        /// range.</exception>
+        public void SetWorkerCount(int workerCount) => this._engine.SetWorkerCount(workerCount);
+
+        /// <summary>
         /// Stops accepting requests and shuts the workers down; a second call returns the same report.
         /// </summary>
         /// <param name="mode"><see cref="global::ExecutorGen.ShutdownMode.Drain"/> runs every accepted request first;
