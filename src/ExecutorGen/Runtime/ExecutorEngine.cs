@@ -118,12 +118,10 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher> : IAsyn
             // Partition shares add up to the capacity (which options validation keeps at or above the worker count),
             // so together they never hold more than the capacity, and no global count is needed. A shard's share
             // is its part of the backpressure watermark only.
-            int share = _capacity / _schedulers.Length + (i < _capacity % _schedulers.Length ? 1 : 0);
-            int fillMark = (int)Math.Ceiling(options.HighWatermark * share);
-            _schedulers[i] = _sharded ? new SharedLaneScheduler(this, i, sharedRoom!, fillMark, new SyncObject(), _sharedIdle!)
-                : !_pinned ? new SharedLaneScheduler(this, i, new Room(share, shared: false), fillMark, _lock, new IdleWorkers(shared: false))
-                : _keyedLanes ? new PartitionLaneScheduler(this, i, new Room(share, shared: false), fillMark, new SyncObject(), new IdleWorkers(shared: false))
-                : new PartitionScheduler(this, i, new Room(share, shared: false), fillMark, new SyncObject(), new IdleWorkers(shared: false));
+            int share = Share(i, _schedulers.Length);
+            _schedulers[i] = _sharded ? new SharedLaneScheduler(this, i, sharedRoom!, FillMark(share), new SyncObject(), _sharedIdle!)
+                : !_pinned ? new SharedLaneScheduler(this, i, new Room(share, shared: false), FillMark(share), _lock, new IdleWorkers(shared: false))
+                : NewPartition(i, share);
         }
 
         _backpressure = new BackpressureMonitor(options, _workerCount, MergeQueueTimesLocked);
