@@ -22,7 +22,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         string handler = _dispatcher.GetHandlerName(request.Envelope);
         for (var item = request; item is not null; item = item.NextInBatch)
             RecordSeconds(_telemetry.QueueTime, item.StartedAt - item.EnqueuedAt, handler);
-        if (_batching && _dispatcher.GetMaxBatchSize(request.Envelope) > 0)
+        if (request.IsBatch)
             CountBatch(request, handler);
         var attempt = StartAttempt(request, handler, 1, out var activity, out var deadline);
         if (!attempt.IsCompletedSuccessfully || deadline is not null)

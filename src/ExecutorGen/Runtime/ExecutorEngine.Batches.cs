@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -15,7 +16,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     private long _batchedRequests;
 
     // The most requests a worker has taken at once (1 without batches): a faulted worker puts that many back, past the
-    // capacity if need be (checked by the invariants).
+    // capacity if need be. Kept for the invariants, in Debug builds only.
     private int _largestTake = 1;
 
     // A worker thread's envelopes of the batch it is handing to its handler: read by the dispatcher before the call
@@ -99,6 +100,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         private void TakeBatchLocked(QueuedRequest first, long now)
         {
             int limit = Engine._dispatcher.GetMaxBatchSize(first.Envelope);
+            first.IsBatch = limit > 0;
             var last = first;
             while (first.BatchSize < limit && TryTakeBatchItemLocked(first, out var item))
             {
@@ -109,9 +111,15 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 last = item;
                 first.BatchSize++;
             }
-            for (int largest = Volatile.Read(ref Engine._largestTake); first.BatchSize > largest; largest = Volatile.Read(ref Engine._largestTake))
+            NoteTake(first.BatchSize);
+        }
+
+        [Conditional("DEBUG")]
+        private void NoteTake(int size)
+        {
+            for (int largest = Volatile.Read(ref Engine._largestTake); size > largest; largest = Volatile.Read(ref Engine._largestTake))
             {
-                if (Interlocked.CompareExchange(ref Engine._largestTake, first.BatchSize, largest) == largest)
+                if (Interlocked.CompareExchange(ref Engine._largestTake, size, largest) == largest)
                     break;
             }
         }
@@ -132,6 +140,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 var next = item.NextInBatch;
                 item.NextInBatch = reversed;
                 item.BatchSize = 1;
+                item.IsBatch = false;
                 reversed = item;
                 item = next;
             }

@@ -68,6 +68,9 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
         /// <inheritdoc cref="NextInBatch"/>
         public int BatchSize = 1;
 
+        /// <summary>Taken for a batch handler (a call with a list, counted in <see cref="ExecutorMetrics.Batches"/>), even alone.</summary>
+        public bool IsBatch;
+
         public void Clear()
         {
             Envelope = default!;
@@ -81,6 +84,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
             Older = Newer = null;
             NextInBatch = null;
             BatchSize = 1;
+            IsBatch = false;
             State = RequestState.Free;
         }
     }
