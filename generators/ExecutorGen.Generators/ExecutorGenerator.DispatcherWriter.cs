@@ -50,7 +50,6 @@ public sealed partial class ExecutorGenerator
             _w.CloseBrace();
             _w.WriteLine();
             WriteBatchMembers();
-            _w.WriteLine();
             WriteGetHandlerName();
             _w.WriteLine();
             WriteGetArguments();
@@ -81,38 +80,27 @@ public sealed partial class ExecutorGenerator
             _w.CloseBrace();
         }
 
-        /// <summary>What the engine asks about batch handlers, and the batch call of each (a list of the items' arguments).</summary>
+        /// <summary>
+        /// What the engine asks about batch handlers, and the batch call of each (a list of the items' arguments); nothing
+        /// for a class without batch handlers (the interface's defaults say so).
+        /// </summary>
         private void WriteBatchMembers()
         {
             var batchHandlers = _executor.Handlers.Select((handler, index) => (handler, index)).Where(h => h.handler.IsBatch).ToList();
-            _w.WriteLine($"public bool HasBatchHandlers => {(batchHandlers.Count > 0 ? "true" : "false")};");
-            _w.WriteLine();
             if (batchHandlers.Count == 0)
-            {
-                _w.WriteLine("public int GetMaxBatchSize(in Envelope envelope) => 0;");
-            }
-            else
-            {
-                _w.OpenBrace("public int GetMaxBatchSize(in Envelope envelope) => envelope.Handler switch");
-                foreach (var (handler, _) in batchHandlers)
-                    _w.WriteLine($"{HandlerIds.TypeName}.{handler.Id} => {handler.MaxBatchSize},");
-                _w.WriteLine("_ => 0,");
-                _w.CloseBrace(";");
-            }
+                return;
+            _w.WriteLine("public bool HasBatchHandlers => true;");
+            _w.WriteLine();
+            _w.OpenBrace("public int GetMaxBatchSize(in Envelope envelope) => envelope.Handler switch");
+            foreach (var (handler, _) in batchHandlers)
+                _w.WriteLine($"{HandlerIds.TypeName}.{handler.Id} => {handler.MaxBatchSize},");
+            _w.WriteLine("_ => 0,");
+            _w.CloseBrace(";");
             _w.WriteLine();
             _w.WriteLine("public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;");
             _w.WriteLine();
-            var parameters = new[] { $"{TypeNames.ReadOnlySpan}<Envelope> batch", $"{TypeNames.CancellationToken} cancellationToken" };
-            if (batchHandlers.Count == 0)
-            {
-                _w.WriteLine("// No batch handlers: the engine takes no batches.");
-                _w.WriteList($"public {TypeNames.ValueTask} DispatchBatchAsync", parameters, "");
-                _w.Indent();
-                _w.WriteLine($"=> throw new {TypeNames.ArgumentOutOfRangeException}(nameof(batch));");
-                _w.Unindent();
-                return;
-            }
-            _w.WriteList($"public {TypeNames.ValueTask} DispatchBatchAsync", parameters, "");
+            _w.WriteList($"public {TypeNames.ValueTask} DispatchBatchAsync",
+                new[] { $"{TypeNames.ReadOnlySpan}<Envelope> batch", $"{TypeNames.CancellationToken} cancellationToken" }, "");
             _w.WriteLine("{");
             _w.Indent();
             _w.OpenBrace("switch (batch[0].Handler)");
@@ -144,6 +132,7 @@ public sealed partial class ExecutorGenerator
             _w.Unindent();
             _w.CloseBrace();
             _w.CloseBrace();
+            _w.WriteLine();
         }
 
         private void WriteGetHandlerName()

@@ -25,15 +25,6 @@ internal readonly struct JobDispatcher : IRequestDispatcher<string, Job>
     public string GetHandlerName(in Job envelope) => "Job";
 
     public object?[] GetArguments(in Job envelope) => new object?[] { envelope.Id };
-
-    public bool HasBatchHandlers => false;
-
-    public int GetMaxBatchSize(in Job envelope) => 0;
-
-    public bool IsSameHandler(in Job first, in Job second) => true;
-
-    public ValueTask DispatchBatchAsync(ReadOnlySpan<Job> batch, CancellationToken cancellationToken) =>
-        throw new ArgumentOutOfRangeException(nameof(batch)); // no batch handlers: never called
 }
 
 internal static class Jobs

@@ -60,12 +60,12 @@ public class ShapeTests
     }
 
     [Fact]
-    public void A_class_without_batch_handlers_tells_the_engine_so()
+    public void A_class_without_batch_handlers_gets_no_batch_members()
     {
         string source = Generated("Shapes.PairsExecutor.g.cs");
 
-        Assert.Contains("public bool HasBatchHandlers => false;", source);
-        Assert.Contains("public int GetMaxBatchSize(in Envelope envelope) => 0;", source);
+        Assert.DoesNotContain("HasBatchHandlers", source); // the interface's default: false
+        Assert.DoesNotContain("DispatchBatchAsync", source);
     }
 
     [Fact]

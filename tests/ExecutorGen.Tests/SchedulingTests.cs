@@ -137,15 +137,6 @@ public class SchedulingTests
         public string GetHandlerName(in Work envelope) => "Work";
 
         public object?[] GetArguments(in Work envelope) => new object?[] { envelope.Id };
-
-        public bool HasBatchHandlers => false;
-
-        public int GetMaxBatchSize(in Work envelope) => 0;
-
-        public bool IsSameHandler(in Work first, in Work second) => true;
-
-        public ValueTask DispatchBatchAsync(ReadOnlySpan<Work> batch, CancellationToken cancellationToken) =>
-            throw new ArgumentOutOfRangeException(nameof(batch)); // no batch handlers: never called
     }
 
     [Fact]

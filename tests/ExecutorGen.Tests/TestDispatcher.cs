@@ -20,15 +20,6 @@ internal readonly struct WorkDispatcher : IRequestDispatcher<string, Work>
     public string GetHandlerName(in Work envelope) => "Work";
 
     public object?[] GetArguments(in Work envelope) => new object?[] { envelope.Id };
-
-    public bool HasBatchHandlers => false;
-
-    public int GetMaxBatchSize(in Work envelope) => 0;
-
-    public bool IsSameHandler(in Work first, in Work second) => true;
-
-    public ValueTask DispatchBatchAsync(ReadOnlySpan<Work> batch, CancellationToken cancellationToken) =>
-        throw new ArgumentOutOfRangeException(nameof(batch)); // no batch handlers: never called
 }
 
 internal static class Engines

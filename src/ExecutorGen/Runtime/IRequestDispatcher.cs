@@ -23,20 +23,24 @@ public interface IRequestDispatcher<TKey, TEnvelope>
     /// </summary>
     ValueTask DispatchAsync(in TEnvelope envelope, IRequestCompletion? completion, CancellationToken cancellationToken);
 
+    // The batch members: a class without batch handlers (RequestHandlerAttribute.MaxBatchSize) implements none of them,
+    // and the engine asks only HasBatchHandlers of it (once, when it is built).
+
     /// <summary>Whether any handler of the class is a batch handler (<see cref="RequestHandlerAttribute.MaxBatchSize"/>).</summary>
-    bool HasBatchHandlers { get; }
+    bool HasBatchHandlers => false;
 
     /// <summary>The most requests the request's batch handler takes in one call; 0 for a handler of single requests.</summary>
-    int GetMaxBatchSize(in TEnvelope envelope);
+    int GetMaxBatchSize(in TEnvelope envelope) => 0;
 
     /// <summary>Whether two requests are for the same handler (so one batch call may carry both).</summary>
-    bool IsSameHandler(in TEnvelope first, in TEnvelope second);
+    bool IsSameHandler(in TEnvelope first, in TEnvelope second) => false;
 
     /// <summary>
     /// Runs a batch handler once with the requests of <paramref name="batch"/> (all for that handler and one key, in
     /// submission order), read before the call returns. Completing the requests' callers is the engine's part.
     /// </summary>
-    ValueTask DispatchBatchAsync(ReadOnlySpan<TEnvelope> batch, CancellationToken cancellationToken);
+    ValueTask DispatchBatchAsync(ReadOnlySpan<TEnvelope> batch, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The dispatcher has no batch handlers.");
 
     /// <summary>The handler method's name.</summary>
     string GetHandlerName(in TEnvelope envelope);

@@ -414,18 +414,6 @@ namespace Shapes
                 }
             }
 
-            public bool HasBatchHandlers => false;
-
-            public int GetMaxBatchSize(in Envelope envelope) => 0;
-
-            public bool IsSameHandler(in Envelope first, in Envelope second) => first.Handler == second.Handler;
-
-            // No batch handlers: the engine takes no batches.
-            public global::System.Threading.Tasks.ValueTask DispatchBatchAsync(
-                global::System.ReadOnlySpan<Envelope> batch,
-                global::System.Threading.CancellationToken cancellationToken)
-                => throw new global::System.ArgumentOutOfRangeException(nameof(batch));
-
             public string GetHandlerName(in Envelope envelope) => envelope.Handler switch
             {
                 HandlerId.Void => "Void",
