@@ -175,6 +175,66 @@ public sealed partial class ExecutorGenerator
                 HandlerCalls.WriteDispatchSwitch(_w, _executor, "handler", "handler", id => $"(int){HandlerIds.TypeName}.{id}",
                     (_, handler) => handler.Parameters.Select((p, n) => $"({p.Type})arguments[{n}]!"), s_returns);
                 _w.CloseBrace();
+                WriteBatchMembers();
+                _w.CloseBrace();
+            }
+
+            /// <summary>
+            /// The batch handlers' limits and their batch call (a list of the requests' one item each), which the grain
+            /// uses for consecutive requests of one batch handler in a call; nothing for a class without batch handlers
+            /// (the interface's defaults say so).
+            /// </summary>
+            private void WriteBatchMembers()
+            {
+                var batchHandlers = _executor.Handlers.Where(h => h.IsBatch).ToList();
+                if (batchHandlers.Count == 0)
+                    return;
+                _w.WriteLine();
+                _w.WriteDoc("<inheritdoc/>");
+                _w.OpenBrace("public int GetMaxBatchSize(int handler) => handler switch");
+                foreach (var handler in batchHandlers)
+                    _w.WriteLine($"(int){HandlerIds.TypeName}.{handler.Id} => {handler.MaxBatchSize},");
+                _w.WriteLine("_ => 0,");
+                _w.CloseBrace(";");
+                _w.WriteLine();
+                _w.WriteDoc("<inheritdoc/>");
+                _w.WriteList($"public {TypeNames.ValueTask} DispatchBatchAsync",
+                    new[] { "int handler", $"{TypeNames.IReadOnlyList}<object?[]> arguments", $"{TypeNames.CancellationToken} cancellationToken" }, "");
+                _w.WriteLine("{");
+                _w.Indent();
+                _w.OpenBrace("switch (handler)");
+                foreach (var handler in batchHandlers)
+                {
+                    _w.WriteLine($"case (int){HandlerIds.TypeName}.{handler.Id}:");
+                    _w.WriteLine("{");
+                    _w.Indent();
+                    string itemType = handler.Parameters[0].Type;
+                    _w.WriteLine($"var items = new {itemType}[arguments.Count];");
+                    _w.OpenBrace("for (int i = 0; i < items.Length; i++)");
+                    _w.WriteLine($"items[i] = ({itemType})arguments[i][0]!;");
+                    _w.CloseBrace();
+                    // A batch handler returns void, Task or ValueTask (EXG112).
+                    string call = HandlerCalls.Call(_executor, handler, new[] { "items" }, argumentIsList: true);
+                    switch (handler.ReturnKind)
+                    {
+                        case ReturnKind.Void:
+                            _w.WriteLine(call + ";");
+                            _w.WriteLine("return default;");
+                            break;
+                        case ReturnKind.Task:
+                            _w.WriteLine($"return new {TypeNames.ValueTask}({call});");
+                            break;
+                        default:
+                            _w.WriteLine($"return {call};");
+                            break;
+                    }
+                    _w.CloseBrace();
+                }
+                _w.WriteLine("default:");
+                _w.Indent();
+                _w.WriteLine($"throw new {TypeNames.ArgumentOutOfRangeException}(nameof(handler));");
+                _w.Unindent();
+                _w.CloseBrace();
                 _w.CloseBrace();
             }
         }

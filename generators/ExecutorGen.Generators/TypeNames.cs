@@ -21,6 +21,7 @@ internal static class TypeNames
     public const string ArgumentOutOfRangeException = "global::System.ArgumentOutOfRangeException";
     public const string NoArguments = "global::System.Array.Empty<object?>()";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan";
+    public const string IReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
 
     /// <summary>The public namespace of the runtime package, with a trailing dot.</summary>
     public const string ExecutorGen = "global::ExecutorGen.";

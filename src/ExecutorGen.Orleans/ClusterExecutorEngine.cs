@@ -10,9 +10,10 @@ namespace ExecutorGen.Orleans;
 
 /// <summary>
 /// The client side of a cluster executor, hand-written once; each generated <c>{Class}ClusterExecutor</c> is a thin,
-/// typed wrapper over it. Requests are queued per key in <em>lanes</em>; a lane sends one request at a time to its
-/// partition grain and waits for the reply before the next, so a key's requests run in submission order across the
-/// cluster. A failed call is redelivered with the same sequence number, which the grain de-duplicates.
+/// typed wrapper over it. Requests are queued per key in <em>lanes</em>; a lane sends one call at a time to its
+/// partition grain, carrying its oldest queued requests (up to <see cref="ClusterExecutorOptions.MaxBatchSize"/>), and
+/// waits for the replies before the next, so a key's requests run in submission order across the cluster. A failed call
+/// is redelivered with the same sequence numbers, which the grain de-duplicates.
 /// </summary>
 public sealed partial class ClusterExecutorEngine : IAsyncDisposable
 {
@@ -98,16 +99,19 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         return (T)(await completion.Task.ConfigureAwait(false))!;
     }
 
-    /// <summary>Sends a lane's requests one at a time, in order, until the lane is empty.</summary>
+    /// <summary>
+    /// Sends a lane's requests, up to <see cref="ClusterExecutorOptions.MaxBatchSize"/> of them per grain call, one call at
+    /// a time and in order, until the lane is empty.
+    /// </summary>
     private async Task PumpAsync(Lane lane)
     {
         var grain = _grains.GetGrain<IPartitionGrain>(lane.GrainKey);
         while (true)
         {
-            // The call slot first, the request after: a request stays queued (pausable, and kept back by a Cancel
+            // The call slot first, the requests after: a request stays queued (pausable, and kept back by a Cancel
             // shutdown) until it can be sent at once.
             await _callSlots.WaitAsync().ConfigureAwait(false);
-            Pending pending;
+            Pending[] batch;
             lock (_lock)
             {
                 if (lane.Queue.Count == 0 || _paused)
@@ -119,27 +123,30 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
                     // else parked with its queue: Resume starts its pump again
                     return;
                 }
-                pending = lane.Queue.Dequeue();
-                _queued--;
-                lane.InFlight = true;
+                batch = TakeBatchLocked(lane);
             }
 
             Interlocked.Increment(ref _busy);
             long sentAt = Stopwatch.GetTimestamp();
-            var outcome = await DeliverAsync(grain, lane.Key, pending).ConfigureAwait(false);
+            var outcome = await DeliverAsync(grain, lane.Key, batch).ConfigureAwait(false);
             long repliedAt = Stopwatch.GetTimestamp();
             Interlocked.Decrement(ref _busy);
             _callSlots.Release();
 
-            await FinishAsync(pending, outcome).ConfigureAwait(false);
+            for (int i = 0; i < batch.Length; i++)
+                await FinishAsync(batch[i], outcome.Replies?[i], outcome).ConfigureAwait(false);
             List<Lane>? started;
             lock (_lock)
             {
-                // The histograms take one writer at a time: they are recorded under the lock.
-                _queueTime.Record(sentAt - pending.AcceptedAt);
-                _processingTime.Record(repliedAt - sentAt);
-                lane.InFlight = false;
-                _room.Release();
+                // The histograms take one writer at a time: they are recorded under the lock. Each request of a call
+                // waited for the whole call (its reply comes with the others).
+                foreach (var pending in batch)
+                {
+                    _queueTime.Record(sentAt - pending.AcceptedAt);
+                    _processingTime.Record(repliedAt - sentAt);
+                }
+                lane.InFlight = 0;
+                _room.Release(batch.Length);
                 started = AdmitWaitersLocked();
                 ClearQueueFillIfSettledLocked();
                 if (_room.Taken == 0)
@@ -149,20 +156,38 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Calls the grain until it answers, redelivering the same request (same sequence) after a failed call.</summary>
-    private async Task<Outcome> DeliverAsync(IPartitionGrain grain, string laneKey, Pending pending)
+    /// <summary>Takes the lane's next call: its oldest queued requests, up to <see cref="ClusterExecutorOptions.MaxBatchSize"/>.</summary>
+    private Pending[] TakeBatchLocked(Lane lane)
     {
-        var request = new ClusterRequest(pending.Call.Handler, _client, laneKey, pending.Sequence, pending.Call.Arguments);
+        var batch = new Pending[Math.Min(lane.Queue.Count, _options.MaxBatchSize)];
+        for (int i = 0; i < batch.Length; i++)
+            batch[i] = lane.Queue.Dequeue();
+        _queued -= batch.Length;
+        lane.InFlight = batch.Length;
+        return batch;
+    }
+
+    /// <summary>Calls the grain until it answers, redelivering the same requests (same sequences) after a failed call.</summary>
+    private async Task<Outcome> DeliverAsync(IPartitionGrain grain, string laneKey, Pending[] batch)
+    {
+        var requests = new ClusterRequest[batch.Length];
+        for (int i = 0; i < batch.Length; i++)
+            requests[i] = new ClusterRequest(batch[i].Call.Handler, _client, laneKey, batch[i].Sequence, batch[i].Call.Arguments);
         long start = Stopwatch.GetTimestamp();
         var delay = _options.RedeliveryDelay;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                var reply = await grain.ExecuteAsync(request).ConfigureAwait(false);
-                if (reply.Replayed)
-                    Interlocked.Increment(ref _replayed);
-                return new Outcome(reply, null, attempt);
+                var replies = await grain.ExecuteBatchAsync(requests).ConfigureAwait(false);
+                if (replies is null || replies.Length != requests.Length)
+                    return new Outcome(null, new InvalidOperationException($"The partition grain answered {replies?.Length ?? 0} of {requests.Length} requests."), attempt);
+                foreach (var reply in replies)
+                {
+                    if (reply.Replayed)
+                        Interlocked.Increment(ref _replayed);
+                }
+                return new Outcome(replies, null, attempt);
             }
             catch (Exception exception) when (ClusterFailures.IsRedeliverable(exception)
                 && Stopwatch.GetElapsedTime(start) + delay < _options.RedeliveryTimeout)
@@ -179,13 +204,14 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         }
     }
 
-    private async ValueTask FinishAsync(Pending pending, Outcome outcome)
+    /// <summary>Completes one request of a call with its <paramref name="reply"/>, or, if the call failed, with the call's failure.</summary>
+    private async ValueTask FinishAsync(Pending pending, ClusterReply? reply, Outcome outcome)
     {
-        var failure = outcome.Reply is { } reply ? reply.Failure : outcome.CallFailure;
+        var failure = reply is not null ? reply.Failure : outcome.CallFailure;
         if (failure is null)
         {
             Interlocked.Increment(ref _completed);
-            pending.Completion?.TrySetResult(outcome.Reply!.Result);
+            pending.Completion?.TrySetResult(reply!.Result);
             return;
         }
 
@@ -225,11 +251,11 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         /// <summary>A pump is running for this lane.</summary>
         public bool Running { get; set; }
 
-        /// <summary>A request of this lane is at the cluster.</summary>
-        public bool InFlight { get; set; }
+        /// <summary>The requests of this lane at the cluster (one call's).</summary>
+        public int InFlight { get; set; }
 
         /// <summary>The lane's accepted and unfinished requests.</summary>
-        public int Count => Queue.Count + (InFlight ? 1 : 0);
+        public int Count => Queue.Count + InFlight;
     }
 
     private sealed class Pending
@@ -253,5 +279,6 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         public long AcceptedAt { get; set; }
     }
 
-    private readonly record struct Outcome(ClusterReply? Reply, Exception? CallFailure, int Attempts);
+    /// <summary>A call's outcome: a reply per request, or the failure of the call itself (then every request's).</summary>
+    private readonly record struct Outcome(ClusterReply[]? Replies, Exception? CallFailure, int Attempts);
 }

@@ -19,6 +19,14 @@ public sealed class ClusterExecutorOptions
     public int MaxConcurrentCalls { get; set; } = 1_024;
 
     /// <summary>
+    /// The most queued requests of one key a grain call carries (the grain runs them in order and answers each).
+    /// Default 32; 1 sends one request per call. A key's requests run one after another whatever the batch, so a larger
+    /// batch costs a key nothing in order or parallelism; it saves a round trip per request for keys with a backlog, and
+    /// a request's reply comes with those of its call, once the call's last request has run.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>
     /// <see langword="null"/> (default): one grain per partition key. A number: keys are spread over that many grains by a
     /// stable hash (fewer activations and storage records; keys sharing a grain run one at a time).
     /// </summary>
@@ -55,6 +63,8 @@ public sealed class ClusterExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(FullMode), FullMode, "A cluster executor supports QueueFullMode.Wait and QueueFullMode.Reject.");
         if (MaxConcurrentCalls < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentCalls), MaxConcurrentCalls, "MaxConcurrentCalls must be at least 1.");
+        if (MaxBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be at least 1.");
         if (BucketCount is < 1)
             throw new ArgumentOutOfRangeException(nameof(BucketCount), BucketCount, "BucketCount must be at least 1, or null.");
         if (RedeliveryTimeout < TimeSpan.Zero)

@@ -17,4 +17,12 @@ public interface IPartitionGrain : IGrainWithStringKey
     /// <param name="request">The request.</param>
     /// <returns>The handler's outcome: its result, or the exception it threw.</returns>
     Task<ClusterReply> ExecuteAsync(ClusterRequest request);
+
+    /// <summary>
+    /// Runs several requests of one client and key, in order (as <see cref="ExecuteAsync"/> runs each, and consecutive
+    /// requests of a batch handler in one call of it), and answers each.
+    /// </summary>
+    /// <param name="requests">The requests, oldest first: one client, one key, ascending sequence numbers.</param>
+    /// <returns>One reply per request, in the same order.</returns>
+    Task<ClusterReply[]> ExecuteBatchAsync(ClusterRequest[] requests);
 }

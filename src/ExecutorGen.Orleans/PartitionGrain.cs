@@ -7,14 +7,15 @@ using Orleans.Runtime;
 namespace ExecutorGen.Orleans;
 
 /// <summary>
-/// Runs a partition's requests through the handler class's dispatcher, one at a time (not reentrant), and de-duplicates
-/// redeliveries with the marks it persists in the <see cref="ClusterHandlers.StorageName"/> grain storage.
+/// Runs a partition's requests through the handler class's dispatcher, one call at a time (not reentrant), each call's
+/// requests in order, and de-duplicates redeliveries with the marks it persists in the
+/// <see cref="ClusterHandlers.StorageName"/> grain storage.
 /// </summary>
 /// <remarks>
 /// The mark is written after the handler returns and before the reply leaves, so a redelivery of a request whose reply
 /// was lost finds it, even on another silo after this one died, as long as the storage outlives the silo. A silo that
-/// dies after the handler ran and before the write completed leaves no mark: that request runs again when it is
-/// redelivered (see docs/orleans.md, "Delivery guarantees").
+/// dies after the handler ran and before the write completed leaves no mark: that request (or the requests of that one
+/// call of a batch handler) runs again when it is redelivered (see docs/orleans.md, "Delivery guarantees").
 /// </remarks>
 internal sealed class PartitionGrain : Grain, IPartitionGrain
 {
@@ -38,31 +39,101 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         return Task.CompletedTask;
     }
 
-    public async Task<ClusterReply> ExecuteAsync(ClusterRequest request)
-    {
-        if (SequenceLedger.TryReplay(_state.State.Marks, request, out var replay))
-            return replay!;
-        IClusterDispatcher? dispatcher = null;
-        if (_catalog?.TryGet(_executor, out dispatcher) != true)
-        {
-            // No mark: once the silo registers the handlers, a new request of this key runs normally.
-            return new ClusterReply(null, new InvalidOperationException(
-                $"No handlers for executor '{_executor}' are registered on this silo: call services.Add{{Class}}ClusterHandlers() when building it."), Replayed: false);
-        }
+    public async Task<ClusterReply> ExecuteAsync(ClusterRequest request) =>
+        (await ExecuteBatchAsync(new[] { request ?? throw new ArgumentNullException(nameof(request)) }))[0];
 
-        ClusterReply reply;
+    public async Task<ClusterReply[]> ExecuteBatchAsync(ClusterRequest[] requests)
+    {
+        CheckOneClientAndKey(requests);
+        var replies = new ClusterReply[requests.Length];
+        IClusterDispatcher? dispatcher = null;
+        bool registered = _catalog?.TryGet(_executor, out dispatcher) == true;
+        for (int next = 0; next < requests.Length;)
+        {
+            if (SequenceLedger.TryReplay(_state.State.Marks, requests[next], out var replay))
+            {
+                replies[next++] = replay!;
+                continue;
+            }
+            if (!registered)
+            {
+                // No mark: once the silo registers the handlers, a new request of this key runs normally.
+                replies[next++] = new ClusterReply(null, new InvalidOperationException(
+                    $"No handlers for executor '{_executor}' are registered on this silo: call services.Add{{Class}}ClusterHandlers() when building it."), Replayed: false);
+                continue;
+            }
+
+            int count = RunLength(dispatcher!, requests, next);
+            var reply = count == 1
+                ? await RunAsync(dispatcher!, requests[next])
+                : await RunBatchAsync(dispatcher!, requests, next, count);
+            for (int i = next; i < next + count; i++)
+                replies[i] = reply;
+            next += count;
+
+            // The mark is written after each handler call, before anything else runs: a silo that dies mid-call repeats
+            // at most that call's requests, as before batched calls. It holds the outcomes of the call so far, so a
+            // redelivery of the call is answered request by request.
+            SequenceLedger.Record(_state.State.Marks, new ArraySegment<ClusterRequest>(requests, 0, next), new ArraySegment<ClusterReply>(replies, 0, next), DateTime.UtcNow);
+            await _state.WriteStateAsync();
+        }
+        return replies;
+    }
+
+    /// <summary>A call carries one client's requests of one key (the client's lane): anything else is a caller's bug.</summary>
+    private static void CheckOneClientAndKey(ClusterRequest[] requests)
+    {
+        if (requests is null || requests.Length == 0)
+            throw new ArgumentException("A call carries at least one request.", nameof(requests));
+        foreach (var request in requests)
+        {
+            if (request is null || request.Client != requests[0].Client || request.Key != requests[0].Key)
+                throw new ArgumentException("The requests of one call must have one client and one key.", nameof(requests));
+        }
+    }
+
+    /// <summary>
+    /// How many requests from <paramref name="first"/> on go to the handler in one call: the consecutive requests of the
+    /// same batch handler, up to its <c>MaxBatchSize</c>; one otherwise. (Only a call's replayed prefix is answered
+    /// from the mark: the requests after the first one that runs are newer than the mark.)
+    /// </summary>
+    private static int RunLength(IClusterDispatcher dispatcher, ClusterRequest[] requests, int first)
+    {
+        int handler = requests[first].Handler;
+        int limit = dispatcher.GetMaxBatchSize(handler);
+        int count = 1;
+        while (count < limit && first + count < requests.Length && requests[first + count].Handler == handler)
+            count++;
+        return count;
+    }
+
+    private static async Task<ClusterReply> RunAsync(IClusterDispatcher dispatcher, ClusterRequest request)
+    {
         try
         {
-            reply = new ClusterReply(await dispatcher!.DispatchAsync(request.Handler, request.Arguments, CancellationToken.None), null, Replayed: false);
+            return new ClusterReply(await dispatcher.DispatchAsync(request.Handler, request.Arguments, CancellationToken.None), null, Replayed: false);
         }
         catch (Exception exception)
         {
             // In-band: the client tells a handler's failure (final) from a failed call (redelivered) by this.
-            reply = new ClusterReply(null, exception, Replayed: false);
+            return new ClusterReply(null, exception, Replayed: false);
         }
+    }
 
-        SequenceLedger.Record(_state.State.Marks, request, reply, DateTime.UtcNow);
-        await _state.WriteStateAsync();
-        return reply;
+    /// <summary>One call of a batch handler for <paramref name="count"/> requests; they share its outcome.</summary>
+    private static async Task<ClusterReply> RunBatchAsync(IClusterDispatcher dispatcher, ClusterRequest[] requests, int first, int count)
+    {
+        var arguments = new object?[count][];
+        for (int i = 0; i < count; i++)
+            arguments[i] = requests[first + i].Arguments;
+        try
+        {
+            await dispatcher.DispatchBatchAsync(requests[first].Handler, arguments, CancellationToken.None);
+            return new ClusterReply(null, null, Replayed: false);
+        }
+        catch (Exception exception)
+        {
+            return new ClusterReply(null, exception, Replayed: false);
+        }
     }
 }

@@ -13,14 +13,32 @@ public sealed class PartitionGrainState
     public Dictionary<string, SequenceMark> Marks { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>The last request of one client and key that ran, and its outcome (returned again to a redelivery).</summary>
+/// <summary>
+/// The last request of one client and key that ran, and its outcome (returned again to a redelivery); with the outcomes
+/// of the requests sent in the same call before it, which a redelivery of that call is answered with too.
+/// </summary>
 /// <param name="Sequence">The request's sequence number.</param>
 /// <param name="Result">The handler's result.</param>
 /// <param name="Failure">The handler's exception, if it threw.</param>
 /// <param name="RecordedAt">When it ran (UTC); marks older than <see cref="SequenceLedger.Retention"/> are pruned.</param>
+/// <param name="Earlier">
+/// The outcomes of the requests of the same call that came before it, oldest first; <see langword="null"/> when it was
+/// the call's first (a mark written before batched calls has none either).
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record SequenceMark(
     [property: Id(0)] long Sequence,
     [property: Id(1)] object? Result,
     [property: Id(2)] Exception? Failure,
-    [property: Id(3)] DateTime RecordedAt);
+    [property: Id(3)] DateTime RecordedAt,
+    [property: Id(4)] SequenceOutcome[]? Earlier = null);
+
+/// <summary>The outcome of one request of a batched call, kept in its key's <see cref="SequenceMark"/>.</summary>
+/// <param name="Sequence">The request's sequence number.</param>
+/// <param name="Result">The handler's result.</param>
+/// <param name="Failure">The handler's exception, if it threw.</param>
+[GenerateSerializer, Immutable]
+public sealed record SequenceOutcome(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] object? Result,
+    [property: Id(2)] Exception? Failure);

@@ -88,6 +88,49 @@ public sealed class SequenceLedgerTests
     }
 
     [Fact]
+    public void A_redelivered_call_is_answered_request_by_request_from_the_calls_record()
+    {
+        var marks = new Dictionary<string, SequenceMark>();
+        var failure = new InvalidOperationException("boom");
+        SequenceLedger.Record(marks, new[] { Request(7), Request(8), Request(9) },
+            new[] { new ClusterReply(70, null, false), new ClusterReply(null, failure, false), new ClusterReply(90, null, false) }, s_now);
+
+        Assert.True(SequenceLedger.TryReplay(marks, Request(7), out var first));
+        Assert.True(SequenceLedger.TryReplay(marks, Request(8), out var second));
+        Assert.True(SequenceLedger.TryReplay(marks, Request(9), out var third));
+        Assert.Equal(70, first!.Result);
+        Assert.Same(failure, second!.Failure);
+        Assert.Equal(90, third!.Result);
+        Assert.True(first.Replayed && second.Replayed && third.Replayed);
+        Assert.False(SequenceLedger.TryReplay(marks, Request(10), out _));
+    }
+
+    [Fact]
+    public void A_later_call_replaces_the_earlier_calls_outcomes()
+    {
+        var marks = new Dictionary<string, SequenceMark>();
+        SequenceLedger.Record(marks, new[] { Request(1), Request(2) }, new[] { new ClusterReply(10, null, false), new ClusterReply(20, null, false) }, s_now);
+        SequenceLedger.Record(marks, Request(3), new ClusterReply(30, null, false), s_now);
+
+        // Sequence 1 belongs to a call whose replies were delivered before the next call was sent: nothing to return.
+        Assert.True(SequenceLedger.TryReplay(marks, Request(1), out var older));
+        Assert.Null(older!.Result);
+        Assert.True(SequenceLedger.TryReplay(marks, Request(3), out var last));
+        Assert.Equal(30, last!.Result);
+    }
+
+    [Fact]
+    public void A_call_is_recorded_only_with_a_reply_for_each_request()
+    {
+        var marks = new Dictionary<string, SequenceMark>();
+        Assert.Equal("replies", Assert.Throws<ArgumentException>(() =>
+            SequenceLedger.Record(marks, new[] { Request(1), Request(2) }, new[] { new ClusterReply(1, null, false) }, s_now)).ParamName);
+        Assert.Equal("replies", Assert.Throws<ArgumentException>(() =>
+            SequenceLedger.Record(marks, Array.Empty<ClusterRequest>(), Array.Empty<ClusterReply>(), s_now)).ParamName);
+        Assert.Empty(marks);
+    }
+
+    [Fact]
     public void Null_arguments_are_refused_by_name()
     {
         var marks = new Dictionary<string, SequenceMark>();
