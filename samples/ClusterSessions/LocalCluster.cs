@@ -26,7 +26,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The client to build cluster executors on.</summary>
     public IClusterClient Client => _client.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<LocalCluster> StartAsync(SessionHistory history)
+    public static async Task<LocalCluster> StartAsync(SessionHistory history, Latencies latencies)
     {
         int[] siloPorts = { FreePort(), FreePort() };
         int[] gatewayPorts = { FreePort(), FreePort() };
@@ -41,6 +41,8 @@ public sealed class LocalCluster : IAsyncDisposable
                     builder.UseLocalhostClustering(siloPorts[silo], gatewayPorts[silo], primary);
                     builder.Services.AddSingleton(history);
                     builder.Services.AddSessionHandlersClusterHandlers();
+                    builder.Services.AddSingleton(latencies); // the throughput comparison's handlers (--measure)
+                    builder.Services.AddWorkHandlersClusterHandlers();
                     // The de-duplication marks must outlive a silo. In this one-process demo the two silos share an
                     // in-process store; a real cluster uses ADO.NET or Redis grain storage (docs/orleans.md).
                     SharedMemoryGrainStorage.AddForClusterHandlers(builder.Services);

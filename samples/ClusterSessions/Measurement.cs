@@ -7,7 +7,7 @@ namespace ClusterSessions;
 /// <summary>
 /// <c>--measure</c>: the same 100,000-request workload through the in-process executor and through the cluster executor
 /// (throughput and their ratio), then through the cluster executor with the second silo killed a third of the way in
-/// (what the failure costs in wall time and round-trip latency). A Stopwatch program, not a test: numbers vary with the
+/// (what the failure costs in wall time and round-trip latency); then <see cref="ThroughputComparison"/>. A Stopwatch program, not a test: numbers vary with the
 /// machine, and are reported, not asserted; only the order check decides the exit code.
 /// </summary>
 public static class Measurement
@@ -15,7 +15,7 @@ public static class Measurement
     private const int Users = 20_000;
     private const int UpdatesPerUser = 3;
 
-    public static async Task<int> RunAsync(LocalCluster cluster, SessionHistory history)
+    public static async Task<int> RunAsync(LocalCluster cluster, SessionHistory history, Latencies latencies)
     {
         bool ok = true;
 
@@ -51,6 +51,7 @@ public static class Measurement
         Console.WriteLine($"Throughput, cluster / in-process: 1 : {localRate / steadyRate:N0} ({steadyRate / localRate:P2})");
         Console.WriteLine($"Silo failure: {(failureTime - steadyTime).TotalSeconds:+0.0;-0.0} s wall time for the run; worst round trip {failureMetrics.ProcessingTime.Max.TotalSeconds:F1} s " +
             $"(response timeout {LocalCluster.ResponseTimeout.TotalSeconds:F0} s)");
+        await ThroughputComparison.RunAsync(cluster, latencies);
         Console.WriteLine(ok ? "OK: every run kept every user's order, each request exactly once." : "FAILED: see above.");
         return ok ? 0 : 1;
     }

@@ -6,13 +6,14 @@ using ExecutorGen.Orleans;
 // the generated SessionHandlersClusterExecutor and checks that every user's requests ran in order, exactly once.
 // Exit code 0 only when they did.
 //   --kill-silo   kills the second silo a third of the way through (its in-flight requests are redelivered)
-//   --measure     compares throughput with the in-process executor and measures a silo failure (docs/orleans.md)
+//   --measure     compares throughput with the in-process executor and plain Orleans, and measures a silo failure (docs/orleans.md)
 bool killSilo = args.Contains("--kill-silo");
 var history = new SessionHistory();
 Console.WriteLine("Starting two silos and a client on localhost…");
-await using var cluster = await LocalCluster.StartAsync(history);
+var latencies = new Latencies();
+await using var cluster = await LocalCluster.StartAsync(history, latencies);
 if (args.Contains("--measure"))
-    return await Measurement.RunAsync(cluster, history);
+    return await Measurement.RunAsync(cluster, history, latencies);
 
 var workload = new Workload("", users: 2_000, updatesPerUser: 3);
 var options = new ClusterExecutorOptions { Capacity = 2_000 };

@@ -16,6 +16,8 @@ public sealed partial class ClusterExecutorEngine
     private long _replayed;
     private long _deadLettered;
     private long _deadLetterSinkFailures;
+    private long _calls;
+    private long _calledRequests;
     private int _busy;
     private readonly LatencyHistogram _queueTime = new();
     private readonly LatencyHistogram _processingTime = new();
@@ -48,6 +50,8 @@ public sealed partial class ClusterExecutorEngine
     /// <see cref="ClusterExecutorOptions.MaxConcurrentCalls"/> and <c>BusyWorkers</c> the grain calls in flight;
     /// <c>Retried</c> counts redeliveries and <c>Failed</c> failed calls plus handler failures; <c>QueueTime</c> runs from
     /// acceptance to the first send, <c>ProcessingTime</c> from there to the reply (redeliveries included).
+    /// <c>Batches</c> counts grain calls (each carries one or more requests of a key, however many attempts it took) and
+    /// <c>BatchedRequests</c> the requests they carried: their ratio is the mean call size.
     /// </summary>
     public ExecutorMetrics GetMetrics()
     {
@@ -82,6 +86,8 @@ public sealed partial class ClusterExecutorEngine
             Retried = Volatile.Read(ref _redelivered),
             DeadLettered = deadLettered,
             DeadLetterSinkFailures = Volatile.Read(ref _deadLetterSinkFailures),
+            Batches = Volatile.Read(ref _calls),
+            BatchedRequests = Volatile.Read(ref _calledRequests),
             QueueDepth = queued,
             Capacity = _options.Capacity,
             WorkerCount = _options.MaxConcurrentCalls,

@@ -130,6 +130,8 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
             long sentAt = Stopwatch.GetTimestamp();
             var outcome = await DeliverAsync(grain, lane.Key, batch).ConfigureAwait(false);
             long repliedAt = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref _calls);
+            Interlocked.Add(ref _calledRequests, batch.Length);
             Interlocked.Decrement(ref _busy);
             _callSlots.Release();
 

@@ -12,10 +12,10 @@ namespace ExecutorGen.Orleans;
 /// <see cref="ClusterHandlers.StorageName"/> grain storage.
 /// </summary>
 /// <remarks>
-/// The mark is written after the handler returns and before the reply leaves, so a redelivery of a request whose reply
-/// was lost finds it, even on another silo after this one died, as long as the storage outlives the silo. A silo that
-/// dies after the handler ran and before the write completed leaves no mark: that request (or the requests of that one
-/// call of a batch handler) runs again when it is redelivered (see docs/orleans.md, "Delivery guarantees").
+/// The mark is written after the call's handlers returned and before the replies leave, so a redelivery of a call whose
+/// replies were lost finds it, even on another silo after this one died, as long as the storage outlives the silo. A
+/// silo that dies after handlers ran and before the write completed leaves no mark of that call: its requests that had
+/// run run again when it is redelivered (see docs/orleans.md, "Delivery guarantees").
 /// </remarks>
 internal sealed class PartitionGrain : Grain, IPartitionGrain
 {
@@ -46,11 +46,13 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     {
         CheckOneClientAndKey(requests);
         var replies = new ClusterReply[requests.Length];
+        _state.State.Marks.TryGetValue(SequenceLedger.MarkKey(requests[0].Client, requests[0].Key), out var mark);
         IClusterDispatcher? dispatcher = null;
         bool registered = _catalog?.TryGet(_executor, out dispatcher) == true;
+        bool ran = false;
         for (int next = 0; next < requests.Length;)
         {
-            if (SequenceLedger.TryReplay(_state.State.Marks, requests[next], out var replay))
+            if (SequenceLedger.TryReplay(mark, requests[next], out var replay))
             {
                 replies[next++] = replay!;
                 continue;
@@ -70,11 +72,15 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             for (int i = next; i < next + count; i++)
                 replies[i] = reply;
             next += count;
-
-            // The mark is written after each handler call, before anything else runs: a silo that dies mid-call repeats
-            // at most that call's requests, as before batched calls. It holds the outcomes of the call so far, so a
-            // redelivery of the call is answered request by request.
-            SequenceLedger.Record(_state.State.Marks, new ArraySegment<ClusterRequest>(requests, 0, next), new ArraySegment<ClusterReply>(replies, 0, next), DateTime.UtcNow);
+            ran = true;
+        }
+        if (ran)
+        {
+            // One write per call, before the replies leave: a redelivery of the call is answered request by request
+            // from it. A silo that dies mid-call leaves the mark of the call before: the call's requests that had run
+            // run again when it is redelivered (MaxBatchSize = 1 makes that at most one request). A write per request
+            // instead would cost a storage round trip per request, which is what batching saves.
+            SequenceLedger.Record(_state.State.Marks, requests, replies, DateTime.UtcNow);
             await _state.WriteStateAsync();
         }
         return replies;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace ExecutorGen.Orleans;
 
@@ -35,7 +34,23 @@ public static class SequenceLedger
             throw new ArgumentNullException(nameof(marks));
         if (request is null)
             throw new ArgumentNullException(nameof(request));
-        if (marks.TryGetValue(MarkKey(request.Client, request.Key), out var mark) && request.Sequence <= mark.Sequence)
+        marks.TryGetValue(MarkKey(request.Client, request.Key), out var mark);
+        return TryReplay(mark, request, out reply);
+    }
+
+    /// <summary>
+    /// Whether a request already ran, judged by its client's mark for its key (looked up once for the requests of a call,
+    /// which share client and key); if so, the reply to give instead of running it again.
+    /// </summary>
+    /// <param name="mark">The mark of the request's client and key; <see langword="null"/> if there is none.</param>
+    /// <param name="request">The arriving request.</param>
+    /// <param name="reply">The stored outcome, marked <see cref="ClusterReply.Replayed"/>.</param>
+    /// <returns><see langword="true"/> when the request must not run.</returns>
+    public static bool TryReplay(SequenceMark? mark, ClusterRequest request, out ClusterReply? reply)
+    {
+        if (request is null)
+            throw new ArgumentNullException(nameof(request));
+        if (mark is not null && request.Sequence <= mark.Sequence)
         {
             // The same sequence is a redelivery of the last request that ran, and one of the mark's earlier outcomes a
             // redelivery of a request sent in the same call before it: their stored outcomes answer them. Any other lower
@@ -98,8 +113,7 @@ public static class SequenceLedger
             throw new ArgumentNullException(nameof(replies));
         if (requests.Count == 0 || requests.Count != replies.Count)
             throw new ArgumentException("Each request needs its reply, and there must be at least one.", nameof(replies));
-        foreach (var stale in marks.Where(pair => now - pair.Value.RecordedAt > Retention).Select(pair => pair.Key).ToList())
-            marks.Remove(stale);
+        PruneStale(marks, now);
         int last = requests.Count - 1;
         SequenceOutcome[]? earlier = null;
         if (last > 0)
@@ -110,5 +124,19 @@ public static class SequenceLedger
         }
         var request = requests[last];
         marks[MarkKey(request.Client, request.Key)] = new SequenceMark(request.Sequence, replies[last].Result, replies[last].Failure, now, earlier);
+    }
+
+    private static void PruneStale(IDictionary<string, SequenceMark> marks, DateTime now)
+    {
+        List<string>? stale = null;
+        foreach (var pair in marks)
+        {
+            if (now - pair.Value.RecordedAt > Retention)
+                (stale ??= new List<string>()).Add(pair.Key);
+        }
+        if (stale is null)
+            return;
+        foreach (var key in stale)
+            marks.Remove(key);
     }
 }

@@ -33,6 +33,9 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
         await executor.ShutdownAsync().WaitAsync(s_timeout);
 
         Assert.Equal(new[] { 1006, 0, 1, 2, 3, 4, 5 }, ExecutionLog.Of(key));
+        var metrics = executor.GetMetrics();
+        Assert.Equal(1, metrics.Batches); // grain calls
+        Assert.Equal(6, metrics.BatchedRequests);
     }
 
     [Fact]
@@ -47,6 +50,7 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
         await executor.ShutdownAsync().WaitAsync(s_timeout);
 
         Assert.Equal(new[] { 1001, 0, 1001, 1, 1001, 2 }, ExecutionLog.Of(key));
+        Assert.Equal(3, executor.GetMetrics().Batches);
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class SequenceLedgerTests
     public void Null_arguments_are_refused_by_name()
     {
         var marks = new Dictionary<string, SequenceMark>();
-        Assert.Equal("marks", Assert.Throws<ArgumentNullException>(() => SequenceLedger.TryReplay(null!, Request(1), out _)).ParamName);
+        Assert.Equal("marks", Assert.Throws<ArgumentNullException>(() => SequenceLedger.TryReplay((IReadOnlyDictionary<string, SequenceMark>)null!, Request(1), out _)).ParamName);
         Assert.Equal("request", Assert.Throws<ArgumentNullException>(() => SequenceLedger.TryReplay(marks, null!, out _)).ParamName);
         Assert.Equal("reply", Assert.Throws<ArgumentNullException>(() => SequenceLedger.Record(marks, Request(1), null!, s_now)).ParamName);
     }
