@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ExecutorGen.Orleans;
 
@@ -15,12 +16,16 @@ namespace ExecutorGen.Orleans;
 /// was lost finds it, even on another silo after this one died, as long as the storage outlives the silo. A silo that
 /// dies after the handler ran and before the write completed leaves no mark: that request runs again when it is
 /// redelivered (see docs/orleans.md, "Delivery guarantees").
+/// A write the storage refuses (a database error) fails the call so that the client redelivers it, and no reply
+/// leaves this activation until the marks it holds are stored: a redelivery answered from a mark that is only in
+/// memory stores it first.
 /// </remarks>
 internal sealed class PartitionGrain : Grain, IPartitionGrain
 {
     private readonly IPersistentState<PartitionGrainState> _state;
     private readonly ClusterHandlerCatalog? _catalog;
     private string _executor = "";
+    private bool _unstoredMarks;
 
     public PartitionGrain(
         [PersistentState("partition", ClusterHandlers.StorageName)] IPersistentState<PartitionGrainState> state,
@@ -41,7 +46,11 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     public async Task<ClusterReply> ExecuteAsync(ClusterRequest request)
     {
         if (SequenceLedger.TryReplay(_state.State.Marks, request, out var replay))
+        {
+            if (_unstoredMarks)
+                await StoreMarksAsync();
             return replay!;
+        }
         IClusterDispatcher? dispatcher = null;
         if (_catalog?.TryGet(_executor, out dispatcher) != true)
         {
@@ -62,7 +71,24 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         }
 
         SequenceLedger.Record(_state.State.Marks, request, reply, DateTime.UtcNow);
-        await _state.WriteStateAsync();
+        _unstoredMarks = true;
+        await StoreMarksAsync();
         return reply;
+    }
+
+    private async Task StoreMarksAsync()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+            _unstoredMarks = false;
+        }
+        catch (Exception exception) when (exception is not InconsistentStateException)
+        {
+            // A provider throws its driver's exception (Npgsql's, say), which Orleans may not serialize: the client
+            // would receive a serializer error and take it for final. Orleans' own exception, with the cause as text, is
+            // redelivered. (A conflict, InconsistentStateException, passes as it is: Orleans deactivates the grain for it.)
+            throw new OrleansException($"The de-duplication marks could not be stored in the '{ClusterHandlers.StorageName}' grain storage: {exception.GetType().FullName}: {exception.Message}");
+        }
     }
 }

@@ -121,6 +121,58 @@ public sealed class PostgresStorageTests
     }
 
     [Fact]
+    public async Task A_mark_the_database_refused_to_store_is_redelivered_and_stored_before_the_reply_leaves()
+    {
+        string database = await NewDatabaseAsync();
+        // Without Npgsql's exceptions made serializable: the grain alone must turn a failed write into a redelivery.
+        await using var cluster = await TestClusters.StartWithPostgresStorageAsync(silos: 1, database, npgsqlExceptionsTravel: false);
+        var deadLetters = new ListSink();
+        await using var executor = new RecordingHandlersClusterExecutor(cluster.Client, new ClusterExecutorOptions
+        {
+            RedeliveryDelay = TimeSpan.FromMilliseconds(50),
+            DeadLetters = deadLetters,
+        });
+        string key = Guid.NewGuid().ToString("N");
+        Assert.Equal(1, await executor.InvokeStepAsync(new StepRequest(key, 0)));
+
+        // The grain is active with its state read; now its writes fail inside the database (Npgsql's exception).
+        await ExecuteAsync(database, "ALTER TABLE orleansstorage RENAME TO orleansstorage_away");
+        var second = executor.InvokeStepAsync(new StepRequest(key, 1));
+        await WaitForRedeliveriesAsync(executor, deadLetters, 2);
+        await ExecuteAsync(database, "ALTER TABLE orleansstorage_away RENAME TO orleansstorage");
+
+        // The handler ran once; redeliveries were answered from the mark in memory only once it was stored.
+        Assert.Equal(2, await second.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(key));
+        Assert.Equal(2, (await MarkVersionsAsync(database))[GrainKey(key)]);
+        Assert.Empty(deadLetters.Letters);
+    }
+
+    [Fact]
+    public async Task A_grain_whose_state_cannot_be_read_is_redelivered_until_the_database_answers()
+    {
+        string database = await NewDatabaseAsync();
+        await using var cluster = await TestClusters.StartWithPostgresStorageAsync(silos: 1, database);
+        var deadLetters = new ListSink();
+        await using var executor = new RecordingHandlersClusterExecutor(cluster.Client, new ClusterExecutorOptions
+        {
+            RedeliveryDelay = TimeSpan.FromMilliseconds(50),
+            DeadLetters = deadLetters,
+        });
+        string key = Guid.NewGuid().ToString("N");
+
+        // The grain's activation reads its state and fails inside the database: Orleans reports Npgsql's exception.
+        await ExecuteAsync(database, "ALTER TABLE orleansstorage RENAME TO orleansstorage_away");
+        var first = executor.InvokeStepAsync(new StepRequest(key, 0));
+        await WaitForRedeliveriesAsync(executor, deadLetters, 2);
+        await ExecuteAsync(database, "ALTER TABLE orleansstorage_away RENAME TO orleansstorage");
+
+        Assert.Equal(1, await first.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(new[] { 0 }, ExecutionLog.Of(key));
+        Assert.Empty(deadLetters.Letters);
+    }
+
+    [Fact]
     public async Task Marks_survive_a_cluster_restart_and_answer_a_replayed_request()
     {
         string database = await NewDatabaseAsync();
@@ -175,6 +227,23 @@ public sealed class PostgresStorageTests
     private static string GrainKey(string key) => ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, key, null);
 
     private static List<int> Expected(int requestsPerKey) => new[] { -1 }.Concat(Enumerable.Range(0, requestsPerKey - 1)).ToList();
+
+    private static async Task WaitForRedeliveriesAsync(RecordingHandlersClusterExecutor executor, ListSink deadLetters, int redeliveries)
+    {
+        var clock = Stopwatch.StartNew();
+        while (executor.GetMetrics().Retried < redeliveries && deadLetters.Letters.IsEmpty && clock.Elapsed < TimeSpan.FromSeconds(20))
+            await Task.Delay(20);
+        Assert.True(deadLetters.Letters.IsEmpty, "dead letters: " + string.Join("\n", deadLetters.Letters.Select(letter => letter.Exception)));
+        Assert.True(executor.GetMetrics().Retried >= redeliveries, $"redelivered {executor.GetMetrics().Retried} times");
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     /// <summary>The version of every stored grain state, by grain key (string keys are stored in grainidextensionstring).</summary>
     private static async Task<Dictionary<string, int>> MarkVersionsAsync(string connectionString)

@@ -24,15 +24,21 @@ public static class TestClusters
     }
 
     /// <summary>
-    /// Starts a cluster whose marks go to Orleans' ADO.NET grain storage in a PostgreSQL database, registered as
+    /// Starts a cluster whose marks go to Orleans' ADO.NET grain storage in a PostgreSQL database, configured as
     /// docs/orleans.md tells users to. Clusters started on the same database share their marks (one service id).
     /// </summary>
-    public static Task<TestCluster> StartWithPostgresStorageAsync(int silos, string connectionString)
+    /// <param name="npgsqlExceptionsTravel">Whether silos and client serialize Npgsql's exceptions, as the docs advise.</param>
+    public static Task<TestCluster> StartWithPostgresStorageAsync(int silos, string connectionString, bool npgsqlExceptionsTravel = true)
     {
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.ServiceId = "executorgen-postgres-tests";
         builder.Properties[ConnectionStringSetting] = connectionString;
         builder.AddSiloBuilderConfigurator<PostgresSiloConfigurator>();
+        if (npgsqlExceptionsTravel)
+        {
+            builder.AddSiloBuilderConfigurator<NpgsqlExceptionsConfigurator>();
+            builder.AddClientBuilderConfigurator<NpgsqlExceptionsConfigurator>();
+        }
         return DeployAsync(builder);
     }
 
@@ -77,6 +83,16 @@ public static class TestClusters
             }));
             AddHandlers(siloBuilder);
         }
+    }
+
+    private sealed class NpgsqlExceptionsConfigurator : ISiloConfigurator, IClientBuilderConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => AllowNpgsqlExceptions(siloBuilder.Services);
+
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) => AllowNpgsqlExceptions(clientBuilder.Services);
+
+        private static void AllowNpgsqlExceptions(IServiceCollection services) =>
+            services.Configure<ExceptionSerializationOptions>(options => options.SupportedNamespacePrefixes.Add("Npgsql"));
     }
 
     private static void AddHandlers(ISiloBuilder siloBuilder)
