@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Orleans;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace ExecutorGen.Orleans;
 
@@ -16,12 +17,16 @@ namespace ExecutorGen.Orleans;
 /// replies were lost finds it, even on another silo after this one died, as long as the storage outlives the silo. A
 /// silo that dies after handlers ran and before the write completed leaves no mark of that call: its requests that had
 /// run run again when it is redelivered (see docs/orleans.md, "Delivery guarantees").
+/// A write the storage refuses (a database error) fails the call so that the client redelivers it, and no reply
+/// leaves this activation until the marks it holds are stored: a redelivered call answered from a mark that is only
+/// in memory stores it first.
 /// </remarks>
 internal sealed class PartitionGrain : Grain, IPartitionGrain
 {
     private readonly IPersistentState<PartitionGrainState> _state;
     private readonly ClusterHandlerCatalog? _catalog;
     private string _executor = "";
+    private bool _unstoredMarks;
 
     public PartitionGrain(
         [PersistentState("partition", ClusterHandlers.StorageName)] IPersistentState<PartitionGrainState> state,
@@ -81,8 +86,10 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             // run again when it is redelivered (MaxBatchSize = 1 makes that at most one request). A write per request
             // instead would cost a storage round trip per request, which is what batching saves.
             SequenceLedger.Record(_state.State.Marks, requests, replies, DateTime.UtcNow);
-            await _state.WriteStateAsync();
+            _unstoredMarks = true;
         }
+        if (_unstoredMarks)
+            await StoreMarksAsync(); // also for a call answered from a mark whose write had failed
         return replies;
     }
 
@@ -140,6 +147,22 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         catch (Exception exception)
         {
             return new ClusterReply(null, exception, Replayed: false);
+        }
+    }
+
+    private async Task StoreMarksAsync()
+    {
+        try
+        {
+            await _state.WriteStateAsync();
+            _unstoredMarks = false;
+        }
+        catch (Exception exception) when (exception is not InconsistentStateException)
+        {
+            // A provider throws its driver's exception (Npgsql's, say), which Orleans may not serialize: the client
+            // would receive a serializer error and take it for final. Orleans' own exception, with the cause as text, is
+            // redelivered. (A conflict, InconsistentStateException, passes as it is: Orleans deactivates the grain for it.)
+            throw new OrleansException($"The de-duplication marks could not be stored in the '{ClusterHandlers.StorageName}' grain storage: {exception.GetType().FullName}: {exception.Message}");
         }
     }
 }
