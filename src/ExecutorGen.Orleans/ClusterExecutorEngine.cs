@@ -182,8 +182,6 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
             try
             {
                 var replies = await grain.ExecuteBatchAsync(requests).ConfigureAwait(false);
-                if (replies is null || replies.Length != requests.Length)
-                    return new Outcome(null, new InvalidOperationException($"The partition grain answered {replies?.Length ?? 0} of {requests.Length} requests."), attempt);
                 foreach (var reply in replies)
                 {
                     if (reply.Replayed)

@@ -21,8 +21,10 @@ public sealed class ClusterExecutorOptions
     /// <summary>
     /// The most queued requests of one key a grain call carries (the grain runs them in order and answers each).
     /// Default 32; 1 sends one request per call. A key's requests run one after another whatever the batch, so a larger
-    /// batch costs a key nothing in order or parallelism; it saves a round trip per request for keys with a backlog, and
-    /// a request's reply comes with those of its call, once the call's last request has run.
+    /// batch costs a key nothing in order or parallelism; for keys with a backlog it saves a round trip and a storage
+    /// write (the de-duplication mark is written once per call) per request. A request's reply comes with those of its
+    /// call, once the call's last request has run; a silo that dies mid-call reruns the call's requests that had run
+    /// (at most one with 1).
     /// </summary>
     public int MaxBatchSize { get; set; } = 32;
 

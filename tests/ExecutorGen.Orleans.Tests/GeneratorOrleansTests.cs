@@ -49,6 +49,24 @@ public sealed class GeneratorOrleansTests
                 public static int Count(string userId, long since) => 0;
             }
 
+            public sealed record Entry(string Account, int Amount);
+
+            // Batch handlers: the grain hands consecutive requests of one call to them together.
+            public class Ledger
+            {
+                [RequestHandler(PartitionBy = nameof(Entry.Account), MaxBatchSize = 16)]
+                public void Post(System.Collections.Generic.IReadOnlyList<Entry> entries) { }
+
+                [RequestHandler(PartitionBy = nameof(Entry.Account), MaxBatchSize = 4)]
+                public Task Audit(System.Collections.Generic.IReadOnlyList<Entry> entries, CancellationToken ct) => Task.CompletedTask;
+
+                [RequestHandler(PartitionBy = nameof(Entry.Account), MaxBatchSize = 2)]
+                public ValueTask Archive(System.Collections.Generic.IReadOnlyList<Entry> entries) => default;
+
+                [RequestHandler(PartitionBy = nameof(Entry.Account))]
+                public int Balance(Entry entry) => entry.Amount;
+            }
+
             internal static class Pairs
             {
                 [RequestHandler]
@@ -101,6 +119,14 @@ public sealed class GeneratorOrleansTests
     }
 
     [Fact]
+    public void The_cluster_dispatcher_of_a_class_with_batch_handlers_matches_the_expected_source()
+    {
+        const string hintName = "Sample.LedgerExecutor.Orleans.g.cs";
+        var (_, result) = Run(Compile(orleans: true));
+        Snapshots.AssertMatches(result, hintName);
+    }
+
+    [Fact]
     public void Without_ExecutorGen_Orleans_nothing_is_emitted_for_it_and_the_executors_are_unchanged()
     {
         var (_, without) = Run(Compile(orleans: false));
@@ -109,7 +135,7 @@ public sealed class GeneratorOrleansTests
         Assert.DoesNotContain(without.GeneratedSources, IsOrleansOutput);
         Assert.DoesNotContain(without.GeneratedSources, s => s.SourceText.ToString().Contains("ClusterExecutor", StringComparison.Ordinal));
         Assert.Equal(
-            new[] { "Sample.Outer.NestedExecutor.Orleans.g.cs", "Sample.PairsExecutor.Orleans.g.cs", "Sample.SessionHandlersExecutor.Orleans.g.cs" },
+            new[] { "Sample.LedgerExecutor.Orleans.g.cs", "Sample.Outer.NestedExecutor.Orleans.g.cs", "Sample.PairsExecutor.Orleans.g.cs", "Sample.SessionHandlersExecutor.Orleans.g.cs" },
             with.GeneratedSources.Where(IsOrleansOutput).Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
         foreach (var executor in without.GeneratedSources)
             Assert.Equal(executor.SourceText.ToString(), with.GeneratedSources.Single(s => s.HintName == executor.HintName).SourceText.ToString());
@@ -189,7 +215,7 @@ public sealed class GeneratorOrleansTests
         var result = driver.RunGenerators(compilation.AddReferences(s_orleans)).GetRunResult().Results.Single();
 
         Assert.Contains(result.TrackedSteps[TrackingNames.OrleansReferenced].SelectMany(r => r.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Equal(3, result.GeneratedSources.Count(IsOrleansOutput));
+        Assert.Equal(4, result.GeneratedSources.Count(IsOrleansOutput));
     }
 
     [Fact]
