@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ExecutorGen.Orleans.Tests;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace ClusterSessions;
 
@@ -9,6 +12,8 @@ namespace ClusterSessions;
 /// of its own, starts three silo processes and a client process on it, kills one silo with SIGKILL a third of the way
 /// through the client's workload, then merges the silos' execution logs and checks every user's executions against the
 /// delivery guarantee. Everything it started is stopped on every way out. Exit code 0 only if every check passed.
+/// With <c>--measure</c>, it runs <see cref="ThroughputComparison"/> against the three silo processes instead (a client
+/// in this process, no silo killed).
 /// </summary>
 public static class MultiProcessRun
 {
@@ -41,6 +46,12 @@ public static class MultiProcessRun
             for (int n = 1; n <= Silos; n++)
                 silos.Add(ChildProcess.Start($"silo {n}", "--silo", n.ToString(), "--database", database, "--log", logs[n - 1]));
             await Task.WhenAll(silos.Select((silo, i) => silo.WaitForLineAsync($"silo {i + 1} ready", s_startTimeout)));
+            if (args.Contains("--measure"))
+            {
+                await MeasureAsync(database, silos, folder);
+                ok = true;
+                return 0;
+            }
 
             Console.WriteLine($"Starting the client process: {workload.Users} users, {workload.Total} requests (login → {workload.UpdatesPerUser} updates → logout)…");
             client = ChildProcess.Start("client", "--client", "--database", database,
@@ -75,6 +86,31 @@ public static class MultiProcessRun
             else
                 Console.WriteLine($"The silos' execution logs are kept in {folder}");
         }
+    }
+
+    private static async Task MeasureAsync(string database, List<ChildProcess> silos, string folder)
+    {
+        using var host = new HostBuilder()
+            .UseOrleansClient(client => ProcessClusterConfiguration.ConfigureClient(client, database))
+            .ConfigureLogging(LocalCluster.Quiet)
+            .Build();
+        await host.StartAsync();
+        await ThroughputComparison.RunAsync(host.Services.GetRequiredService<IClusterClient>(), $"{Silos} silo processes, marks in PostgreSQL",
+            new Latencies(), () => TakeSiloLatenciesAsync(silos, folder));
+        await host.StopAsync();
+    }
+
+    private static async Task<long[]> TakeSiloLatenciesAsync(List<ChildProcess> silos, string folder)
+    {
+        var ticks = new List<long>();
+        for (int n = 1; n <= silos.Count; n++)
+        {
+            string file = Path.Combine(folder, $"latencies-{n}.txt");
+            await silos[n - 1].SendLineAsync("latencies " + file);
+            await silos[n - 1].WaitForLineAsync("latencies written", s_startTimeout);
+            ticks.AddRange(File.ReadLines(file).Select(line => long.Parse(line, CultureInfo.InvariantCulture)));
+        }
+        return ticks.ToArray();
     }
 
     private static bool Check(Workload workload, ClientResult result, Dictionary<string, List<string>> executions)

@@ -13,6 +13,9 @@ using ExecutorGen.Orleans;
 //                 (2,000 users, 3 updates each by default); kills one silo with SIGKILL a third of the way through, then
 //                 checks each user's executions as the silos logged them: all ran, in order, none twice except what the
 //                 delivery guarantee allows (a silo killed between a call's handlers and its mark write)
+//   --processes --measure
+//                 the throughput comparison of --measure (plain Orleans against the cluster executor) against the three
+//                 silo processes, no silo killed
 // (--silo and --client are the roles --processes starts this program in.)
 if (args.Contains("--silo"))
     return await SiloProcess.RunAsync(args);
