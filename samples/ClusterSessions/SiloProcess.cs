@@ -25,7 +25,7 @@ public static class SiloProcess
                 ProcessClusterConfiguration.ConfigureSilo(silo, "silo-" + number, database);
                 silo.Services.AddSingleton(new SessionHistory(journal));
                 silo.Services.AddSessionHandlersClusterHandlers();
-                silo.Services.AddSingleton(latencies);
+                silo.Services.AddSingleton(latencies); // the throughput comparison's handlers (--processes --measure)
                 silo.Services.AddWorkHandlersClusterHandlers();
             })
             .ConfigureLogging(LocalCluster.Quiet)
