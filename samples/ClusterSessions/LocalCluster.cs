@@ -95,9 +95,9 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static void Quiet(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
+    internal static void Quiet(ILoggingBuilder logging) => logging.SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

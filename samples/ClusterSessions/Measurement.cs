@@ -51,7 +51,7 @@ public static class Measurement
         Console.WriteLine($"Throughput, cluster / in-process: 1 : {localRate / steadyRate:N0} ({steadyRate / localRate:P2})");
         Console.WriteLine($"Silo failure: {(failureTime - steadyTime).TotalSeconds:+0.0;-0.0} s wall time for the run; worst round trip {failureMetrics.ProcessingTime.Max.TotalSeconds:F1} s " +
             $"(response timeout {LocalCluster.ResponseTimeout.TotalSeconds:F0} s)");
-        await ThroughputComparison.RunAsync(cluster, latencies);
+        await ThroughputComparison.RunAsync(cluster.Client, "two silos in this process", latencies);
         Console.WriteLine(ok ? "OK: every run kept every user's order, each request exactly once." : "FAILED: see above.");
         return ok ? 0 : 1;
     }

@@ -9,7 +9,8 @@ namespace ClusterSessions;
 /// accepted and unfinished) and the same per-key order, through the in-process executor, a plain Orleans client (one
 /// grain call per request, each key's calls chained), and the cluster executor with one request per call and with
 /// batched calls. Throughput (and its ratio to plain Orleans, within each round), the submit-to-completion latency
-/// (p50 and p99), and the mean number of requests per grain call.
+/// (p50 and p99), and the mean number of requests per grain call. Against the two silos of this process (<c>--measure</c>)
+/// or three silo processes on PostgreSQL (<c>--processes --measure</c>).
 /// </summary>
 public static class ThroughputComparison
 {
@@ -21,20 +22,23 @@ public static class ThroughputComparison
     /// round's ratios are taken within the round, and the medians over the rounds are reported.</summary>
     private const int Rounds = 3;
 
-    public static async Task RunAsync(LocalCluster cluster, Latencies latencies)
+    /// <param name="silos">What the cluster is, for the table's title.</param>
+    /// <param name="latencies">Where this process's handlers record (the in-process executor's, and in-process silos').</param>
+    /// <param name="takeSiloLatencies">Silo processes' recorded latencies since the last call, when the silos are processes.</param>
+    public static async Task RunAsync(IClusterClient client, string silos, Latencies latencies, Func<Task<long[]>>? takeSiloLatencies = null)
     {
         var handlers = new WorkHandlers(latencies);
         var runs = new (string Name, Func<string, Task<double?>> Run)[]
         {
             ("in-process executor", async prefix => { await InProcessAsync(handlers, prefix); return null; }),
-            ("plain Orleans, 1 call per request", async prefix => { await PlainOrleansAsync(cluster, prefix); return 1; }),
-            ("cluster executor, MaxBatchSize 1", prefix => ClusterAsync(cluster, prefix, maxBatchSize: 1)),
-            ("cluster executor, MaxBatchSize 32", prefix => ClusterAsync(cluster, prefix, maxBatchSize: 32)),
+            ("plain Orleans, 1 call per request", async prefix => { await PlainOrleansAsync(client, prefix); return 1; }),
+            ("cluster executor, MaxBatchSize 1", prefix => ClusterAsync(client, prefix, maxBatchSize: 1)),
+            ("cluster executor, MaxBatchSize 32", prefix => ClusterAsync(client, prefix, maxBatchSize: 32)),
         };
 
         foreach (var (name, run) in runs)
             await run("warmup-" + name + "-"); // grains activated, code jitted
-        latencies.TakePercentiles();
+        await TakePercentilesAsync(latencies, takeSiloLatencies);
         var results = runs.Select(_ => new List<(double Rate, double Ratio, double P50, double P99, double? PerCall)>()).ToArray();
         for (int round = 0; round < Rounds; round++)
         {
@@ -44,7 +48,7 @@ public static class ThroughputComparison
                 var clock = Stopwatch.StartNew();
                 double? perCall = await runs[r].Run($"{round}-{runs[r].Name}-");
                 clock.Stop();
-                var (p50, p99) = latencies.TakePercentiles();
+                var (p50, p99) = await TakePercentilesAsync(latencies, takeSiloLatencies);
                 double rate = Requests / clock.Elapsed.TotalSeconds;
                 if (r == 1)
                     plainRate = rate;
@@ -53,7 +57,7 @@ public static class ThroughputComparison
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Throughput: {Requests:N0} requests over {Keys:N0} keys, ~20 µs of work each, capacity {Capacity:N0}; medians of {Rounds} rounds");
+        Console.WriteLine($"Throughput: {Requests:N0} requests over {Keys:N0} keys, ~20 µs of work each, capacity {Capacity:N0}; {silos}; medians of {Rounds} rounds");
         Console.WriteLine($"{"run",-36} {"req/s",9} {"÷ plain",8} {"p50 ms",8} {"p99 ms",8} {"per call",9}");
         for (int r = 0; r < runs.Length; r++)
         {
@@ -63,6 +67,14 @@ public static class ThroughputComparison
             Console.WriteLine($"{runs[r].Name,-36} {Median(rows.Select(x => x.Rate)),9:N0} {ratio,8} {Median(rows.Select(x => x.P50)),8:F1} {Median(rows.Select(x => x.P99)),8:F1} {perCall,9}");
             Console.WriteLine($"{"",-36} rounds: {string.Join(" / ", rows.Select(x => x.Rate.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} req/s");
         }
+    }
+
+    private static async Task<(double P50, double P99)> TakePercentilesAsync(Latencies latencies, Func<Task<long[]>>? takeSiloLatencies)
+    {
+        long[] ticks = latencies.TakeTicks();
+        if (takeSiloLatencies is not null)
+            ticks = ticks.Concat(await takeSiloLatencies()).ToArray();
+        return Latencies.Percentiles(ticks);
     }
 
     private static double Median(IEnumerable<double> values)
@@ -82,9 +94,9 @@ public static class ThroughputComparison
     }
 
     /// <summary>Returns the mean number of requests per grain call.</summary>
-    private static async Task<double?> ClusterAsync(LocalCluster cluster, string prefix, int maxBatchSize)
+    private static async Task<double?> ClusterAsync(IClusterClient client, string prefix, int maxBatchSize)
     {
-        await using var executor = new WorkHandlersClusterExecutor(cluster.Client,
+        await using var executor = new WorkHandlersClusterExecutor(client,
             new ClusterExecutorOptions { Capacity = Capacity, MaxBatchSize = maxBatchSize });
         for (int i = 0; i < Requests; i++)
             await executor.SubmitAsync(new WorkRequest(Key(prefix, i), Stopwatch.GetTimestamp()));
@@ -98,7 +110,7 @@ public static class ThroughputComparison
     /// previous call has returned (so each key's order holds), with at most <see cref="Capacity"/> requests accepted and
     /// unfinished.
     /// </summary>
-    private static async Task PlainOrleansAsync(LocalCluster cluster, string prefix)
+    private static async Task PlainOrleansAsync(IClusterClient client, string prefix)
     {
         using var room = new SemaphoreSlim(Capacity);
         var tails = new Dictionary<string, Task>(Keys);
@@ -108,7 +120,7 @@ public static class ThroughputComparison
             string key = Key(prefix, i);
             var request = new WorkRequest(key, Stopwatch.GetTimestamp());
             tails[key] = CallAfterAsync(tails.TryGetValue(key, out var previous) ? previous : Task.CompletedTask,
-                cluster.Client.GetGrain<IWorkGrain>(key), request, room);
+                client.GetGrain<IWorkGrain>(key), request, room);
         }
         await Task.WhenAll(tails.Values);
     }

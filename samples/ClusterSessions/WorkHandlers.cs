@@ -10,7 +10,8 @@ public sealed record WorkRequest([property: Id(0)] string Key, [property: Id(1)]
 
 /// <summary>
 /// The throughput comparison's handler (<c>--measure</c>): about 20 µs of work per request, then the time from submission
-/// to completion is recorded. The silos run in this process, so the submitter's clock is the handler's.
+/// to completion is recorded. The submitter's clock is the handler's: the silos run in this process, or silo processes
+/// on the same machine (<c>--processes --measure</c>), whose Stopwatch is the machine's monotonic clock.
 /// </summary>
 public sealed class WorkHandlers
 {
@@ -62,15 +63,21 @@ public sealed class Latencies
             _ticks.Add(ticks);
     }
 
-    /// <summary>The run's p50 and p99 in milliseconds, and clears for the next run.</summary>
-    public (double P50, double P99) TakePercentiles()
+    /// <summary>The run's times, and clears for the next run.</summary>
+    public long[] TakeTicks()
     {
-        long[] sorted;
         lock (_ticks)
         {
-            sorted = _ticks.ToArray();
+            long[] ticks = _ticks.ToArray();
             _ticks.Clear();
+            return ticks;
         }
+    }
+
+    /// <summary>p50 and p99 of <paramref name="ticks"/>, in milliseconds.</summary>
+    public static (double P50, double P99) Percentiles(long[] ticks)
+    {
+        long[] sorted = ticks.ToArray();
         Array.Sort(sorted);
         double Percentile(double p) => sorted.Length == 0 ? 0 : sorted[(int)Math.Min(sorted.Length - 1, p * sorted.Length)] * 1000.0 / Stopwatch.Frequency;
         return (Percentile(0.50), Percentile(0.99));

@@ -48,12 +48,19 @@ public sealed class Workload
         }
     }
 
+    /// <summary>What each user's history must be: login → updates → logout.</summary>
+    public List<string> Entries()
+    {
+        var entries = new List<string> { "login" };
+        entries.AddRange(Enumerable.Range(1, UpdatesPerUser).Select(i => "update " + i));
+        entries.Add("logout");
+        return entries;
+    }
+
     /// <summary>The users whose history is not exactly login → updates → logout (plus <paramref name="extraForFirstUser"/>).</summary>
     public List<string> OutOfOrder(SessionHistory history, params string[] extraForFirstUser)
     {
-        var expected = new List<string> { "login" };
-        expected.AddRange(Enumerable.Range(1, UpdatesPerUser).Select(i => "update " + i));
-        expected.Add("logout");
+        var expected = Entries();
         var wrong = new List<string>();
         for (int user = 0; user < Users; user++)
         {

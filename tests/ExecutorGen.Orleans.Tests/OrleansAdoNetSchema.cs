@@ -6,12 +6,13 @@ using Npgsql;
 namespace ExecutorGen.Orleans.Tests;
 
 /// <summary>
-/// Creates the tables and queries of Orleans' ADO.NET grain storage in a PostgreSQL database, with the scripts Orleans
-/// publishes (vendored in OrleansAdoNetScripts/, copied to the test output), applied once per database as a deployment would.
+/// Creates the tables and queries of Orleans' ADO.NET clustering and grain storage in a PostgreSQL database, with the
+/// scripts Orleans publishes (vendored in OrleansAdoNetScripts/, copied to the output), applied once per database as a
+/// deployment would. Also linked into samples/ClusterSessions (<c>--processes</c>).
 /// </summary>
 public static class OrleansAdoNetSchema
 {
-    private static readonly string[] s_scripts = { "PostgreSQL-Main.sql", "PostgreSQL-Persistence.sql" };
+    private static readonly string[] s_scripts = { "PostgreSQL-Main.sql", "PostgreSQL-Clustering.sql", "PostgreSQL-Persistence.sql" };
 
     public static async Task ApplyAsync(string connectionString)
     {

@@ -7,16 +7,17 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
-using Xunit;
 
 namespace ExecutorGen.Orleans.Tests;
 
 /// <summary>
 /// A throwaway PostgreSQL server for the tests that keep marks in a database: <c>initdb</c> into a fresh temporary
 /// folder, started on a free port of 127.0.0.1 (its socket in that folder too), stopped and deleted at the end. Run as
-/// the <c>postgres</c> user when the tests run as root, because <c>initdb</c> refuses root.
+/// the <c>postgres</c> user when the tests run as root, because <c>initdb</c> refuses root. Also linked into
+/// samples/ClusterSessions (<c>--processes</c>), so it does not depend on xunit: the tests' fixture part is in
+/// PostgresCollection.cs.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed partial class PostgresServer
 {
     private const string SuperUser = "postgres";
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(60);
@@ -79,7 +80,7 @@ public sealed class PostgresServer : IAsyncLifetime
         Port = _port,
         Username = SuperUser,
         Database = database,
-        // Three silos in one process, each with a pool of its own, must stay under the server's 100 connections.
+        // Three silos, each with a pool of its own, must stay under the server's 100 connections.
         MaxPoolSize = 20,
     }.ConnectionString;
 
@@ -131,11 +132,4 @@ public sealed class PostgresServer : IAsyncLifetime
         string log = Path.Combine(_folder, "server.log");
         return File.Exists(log) ? "\nserver log:\n" + File.ReadAllText(log) : "";
     }
-}
-
-/// <summary>The tests that share one <see cref="PostgresServer"/>.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
-{
-    public const string Name = "PostgreSQL";
 }
