@@ -8,8 +8,8 @@ namespace ClusterSessions;
 /// guarantees"). Every request ran, in the submitted order; requests ran twice only in the window the guarantee leaves
 /// open: their silo died after the handlers of a call ran and before the call's mark was written, so the call's
 /// redelivery ran them again at once. Then the user's executions go back once, to the first of them, by at most one
-/// call's size, and carry on. (The same shape as PostgresStorageTests' check of its in-process silos.) Linked into
-/// tests/ExecutorGen.Orleans.Tests, which tests that it finds what it must.
+/// call's size, and carry on. Linked into tests/ExecutorGen.Orleans.Tests, which tests that it finds what it must and
+/// checks its in-process silos' logs with it too.
 /// </summary>
 public static class RepeatCheck
 {

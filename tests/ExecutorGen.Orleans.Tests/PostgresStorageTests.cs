@@ -197,30 +197,17 @@ public sealed class PostgresStorageTests
     }
 
     /// <summary>
-    /// Checks that a key's log is its expected (ascending) sequence, except that it may go back once to rerun the
-    /// requests of one call (at most <see cref="ClusterExecutorOptions.MaxBatchSize"/> of them); returns how many reran.
+    /// Checks a key's log against the guarantee (the sample's <c>RepeatCheck</c>, which its own tests pin down): its
+    /// expected sequence, except that it may go back once to rerun the requests of one call; returns how many reran.
     /// </summary>
     private static int RepeatedRequests(string key, IReadOnlyList<int> executions, List<int> expected)
     {
-        string log = $"key {key}: {string.Join(",", executions)}";
-        int back = -1;
-        for (int at = 1; at < executions.Count; at++)
-        {
-            if (executions[at] > executions[at - 1])
-                continue;
-            Assert.True(back < 0, "ran requests again more than once: " + log);
-            back = at;
-        }
-        if (back < 0)
-        {
-            Assert.True(expected.SequenceEqual(executions), "not the submitted sequence: " + log);
-            return 0;
-        }
-        int rerunFrom = expected.IndexOf(executions[back]);
-        int repeated = back - rerunFrom;
-        Assert.True(rerunFrom >= 0 && repeated <= new ClusterExecutorOptions().MaxBatchSize, "went back further than one call: " + log);
-        Assert.True(expected.SequenceEqual(executions.Take(back).Concat(executions.Skip(back + repeated))), "not the submitted sequence: " + log);
+        var (repeated, problem) = ClusterSessions.RepeatCheck.Check(
+            executions.Select(Text).ToList(), expected.Select(Text).ToList(), new ClusterExecutorOptions().MaxBatchSize);
+        Assert.True(problem is null, $"key {key}: {problem}: {string.Join(",", executions)}");
         return repeated;
+
+        static string Text(int entry) => entry.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sends a request again until a call gets through, as the cluster executor does after a silo failure.</summary>

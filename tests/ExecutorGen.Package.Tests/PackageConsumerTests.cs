@@ -55,8 +55,24 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Contains("HOSTED-OK completed=200 healthy=True", run.Output);
     }
 
-    // The Microsoft.Extensions version the hosting package is built against (Directory.Packages.props).
+    [Fact]
+    public void A_silo_that_adds_the_orleans_package_runs_the_generated_cluster_executor_with_batched_calls()
+    {
+        // ExecutorGen comes in as ExecutorGen.Orleans's dependency, generator included; Orleans' SDK (code generator) too.
+        var (app, environment) = CreateConsumer("ExecutorGen.Orleans");
+        Succeeds(DotnetCli.Run(app, environment, "add", "package", "Microsoft.Orleans.Server", "--version", OrleansVersion));
+        Succeeds(DotnetCli.Run(app, environment, "add", "package", "Microsoft.Extensions.Hosting", "--version", MicrosoftExtensionsVersion));
+
+        File.WriteAllText(Path.Combine(app, "Program.cs"), SiloProgram);
+        var run = DotnetCli.Run(app, environment, "run");
+        Succeeds(run);
+        string? result = run.Output.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.StartsWith("ORLEANS-OK", StringComparison.Ordinal));
+        Assert.Equal("ORLEANS-OK completed=91 order=ok batched=True last=11", result);
+    }
+
+    // The versions the packages are built against (Directory.Packages.props).
     private const string MicrosoftExtensionsVersion = "10.0.15";
+    private const string OrleansVersion = "10.4.2";
 
     /// <summary>
     /// Packs the repository's packages into a local feed with a unique version and creates a console project
@@ -72,7 +88,7 @@ public sealed class PackageConsumerTests : IDisposable
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "packages") };
         Directory.CreateDirectory(app);
 
-        foreach (var project in new[] { "ExecutorGen", "ExecutorGen.Hosting" })
+        foreach (var project in new[] { "ExecutorGen", "ExecutorGen.Hosting", "ExecutorGen.Orleans" })
         {
             Succeeds(DotnetCli.Run(repo, new Dictionary<string, string>(), "pack", Path.Combine(repo, "src", project, project + ".csproj"),
                 "-c", "Release", "-o", feed, "-p:Version=" + version));
@@ -172,6 +188,75 @@ public sealed class PackageConsumerTests : IDisposable
 
             [RequestHandler(PartitionBy = nameof(key))]
             public void Add(int key) => Interlocked.Increment(ref _count);
+        }
+        """;
+
+    private const string SiloProgram = """
+        using ExecutorGen;
+        using ExecutorGen.Orleans;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+        using Microsoft.Extensions.Logging;
+
+        // One silo and its client in this process: the generated cluster executor sends each key's queued requests in
+        // grain calls; the silo runs the generated dispatcher, the batch handler with several requests at once.
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering();
+            SharedMemoryGrainStorage.AddForClusterHandlers(silo.Services);
+            silo.Services.AddSingleton<Journal>();
+            silo.Services.AddJournalClusterHandlers();
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await using var executor = new JournalClusterExecutor(host.Services.GetRequiredService<IClusterClient>());
+        executor.Pause(); // queued while paused, the requests of a key go to the cluster together
+        for (int i = 0; i < 40; i++)
+            await executor.SubmitAsync("account-" + (i % 4), i);
+        for (int i = 0; i < 50; i++)
+            await executor.SubmitNoteAsync("topic"); // one key: the batch handler takes up to 16 of them per call
+        executor.Resume();
+        int last = await executor.InvokeAsync("account-2", 40);
+        var report = await executor.ShutdownAsync();
+        var journal = host.Services.GetRequiredService<Journal>();
+        Console.WriteLine($"ORLEANS-OK completed={report.Completed} order={(journal.InOrder() ? "ok" : "broken")} batched={journal.LargestNote > 1} last={last}");
+        await host.StopAsync();
+        return journal.InOrder() ? 0 : 1;
+
+        public sealed class Journal
+        {
+            private readonly Dictionary<string, List<int>> _seen = new();
+
+            public int LargestNote { get; private set; }
+
+            [RequestHandler(PartitionBy = nameof(account))]
+            public int Append(string account, int sequence)
+            {
+                lock (_seen)
+                {
+                    if (!_seen.TryGetValue(account, out var list))
+                        _seen[account] = list = new List<int>();
+                    list.Add(sequence);
+                    return list.Count; // the account's requests so far: its 10 submitted before, then this one
+                }
+            }
+
+            [RequestHandler(PartitionBy = nameof(values), MaxBatchSize = 16)]
+            public void Note(IReadOnlyList<string> values)
+            {
+                lock (_seen)
+                    LargestNote = Math.Max(LargestNote, values.Count);
+            }
+
+            // Each account's sequence numbers were submitted in increasing order, so they must have run that way.
+            public bool InOrder()
+            {
+                lock (_seen)
+                    return _seen.Values.All(s => s.Zip(s.Skip(1)).All(p => p.First < p.Second));
+            }
         }
         """;
 
