@@ -7,8 +7,8 @@ namespace ClusterSessions;
 /// <summary>
 /// Part of <c>--measure</c>: 50,000 requests over 1,000 keys, about 20 µs of work each, with the same capacity (10,000
 /// accepted and unfinished) and the same per-key order, through the in-process executor, a plain Orleans client (one
-/// grain call per request, each key's calls chained), and the cluster executor with one request per call and with
-/// batched calls. Throughput (and its ratio to plain Orleans, within each round), the submit-to-completion latency
+/// grain call per request, each key's calls chained), and the cluster executor with one request per call, with batched
+/// calls of a key, and with batched calls of a bucket's keys (64 buckets). Throughput (and its ratio to plain Orleans, within each round), the submit-to-completion latency
 /// (p50 and p99), and the mean number of requests per grain call. Against the two silos of this process (<c>--measure</c>)
 /// or three silo processes on PostgreSQL (<c>--processes --measure</c>).
 /// </summary>
@@ -18,7 +18,7 @@ public static class ThroughputComparison
     private const int Requests = 50_000;
     private const int Capacity = 10_000;
 
-    /// <summary>Rounds of all four runs, one after another: this machine's speed changes between minutes, so each
+    /// <summary>Rounds of all the runs, one after another: this machine's speed changes between minutes, so each
     /// round's ratios are taken within the round, and the medians over the rounds are reported.</summary>
     private const int Rounds = 3;
 
@@ -34,6 +34,7 @@ public static class ThroughputComparison
             ("plain Orleans, 1 call per request", async prefix => { await PlainOrleansAsync(client, prefix); return 1; }),
             ("cluster executor, MaxBatchSize 1", prefix => ClusterAsync(client, prefix, maxBatchSize: 1)),
             ("cluster executor, MaxBatchSize 32", prefix => ClusterAsync(client, prefix, maxBatchSize: 32)),
+            ("cluster executor, 32, BucketCount 64", prefix => ClusterAsync(client, prefix, maxBatchSize: 32, bucketCount: 64)),
         };
 
         foreach (var (name, run) in runs)
@@ -94,10 +95,10 @@ public static class ThroughputComparison
     }
 
     /// <summary>Returns the mean number of requests per grain call.</summary>
-    private static async Task<double?> ClusterAsync(IClusterClient client, string prefix, int maxBatchSize)
+    private static async Task<double?> ClusterAsync(IClusterClient client, string prefix, int maxBatchSize, int? bucketCount = null)
     {
         await using var executor = new WorkHandlersClusterExecutor(client,
-            new ClusterExecutorOptions { Capacity = Capacity, MaxBatchSize = maxBatchSize });
+            new ClusterExecutorOptions { Capacity = Capacity, MaxBatchSize = maxBatchSize, BucketCount = bucketCount });
         for (int i = 0; i < Requests; i++)
             await executor.SubmitAsync(new WorkRequest(Key(prefix, i), Stopwatch.GetTimestamp()));
         await executor.ShutdownAsync();

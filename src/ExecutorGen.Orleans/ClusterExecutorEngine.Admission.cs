@@ -13,12 +13,19 @@ public sealed partial class ClusterExecutorEngine
     // Submitters waiting for room under QueueFullMode.Wait, oldest first. Guarded by _lock, as is the room's count of them.
     private readonly LinkedList<Waiter> _waiters = new();
 
+    // Accepted and unfinished requests per key, kept only when MaxQueuedPerKey is set (a lane can hold several keys).
+    // Guarded by _lock.
+    private readonly Dictionary<string, int>? _keyCounts;
+
     private Pending NewPending(ClusterCall call, TaskCompletionSource<object?>? completion)
     {
-        string laneKey = call.Keyed
+        string key = call.Keyed
             ? ClusterKeys.Format(call.Key)
             : "~" + ((ulong)Interlocked.Increment(ref _unorderedCounter) % UnorderedLanes).ToString(CultureInfo.InvariantCulture);
-        return new Pending(call, laneKey, completion);
+        // One lane per grain: with buckets, the keys of a bucket share its lane, so that a call can carry all of them
+        // (the bucket's grain runs them one at a time anyway).
+        string lane = _options.BucketCount is { } buckets ? "#" + ClusterKeys.Bucket(key, buckets).ToString(CultureInfo.InvariantCulture) : key;
+        return new Pending(call, key, lane, completion);
     }
 
     private async ValueTask AdmitAsync(Pending pending, CancellationToken cancellationToken)
@@ -74,24 +81,37 @@ public sealed partial class ClusterExecutorEngine
         if (_state != ExecutorState.Running)
             return Admission.ShuttingDown;
         _lanes.TryGetValue(pending.LaneKey, out var lane);
-        if (KeyFull(lane) || (_room.Waiters > 0 && WaiterHoldsLaneLocked(pending.LaneKey)) || !_room.TryTakeForNewcomer())
+        if (KeyFullLocked(pending.Key) || (_room.Waiters > 0 && WaiterHoldsKeyLocked(pending.Key)) || !_room.TryTakeForNewcomer())
             return Admission.Full;
         start = EnqueueLocked(pending, lane);
         RaiseQueueFillIfReachedLocked();
         return Admission.Accepted;
     }
 
-    private bool KeyFull(Lane? lane) => lane is not null && lane.Count >= (_options.MaxQueuedPerKey ?? int.MaxValue);
+    private bool KeyFullLocked(string key) =>
+        _keyCounts is not null && _keyCounts.TryGetValue(key, out int count) && count >= _options.MaxQueuedPerKey;
 
-    /// <summary>Whether a keyed waiter waits for this lane. Unkeyed requests overtake nothing: their lanes only spread them.</summary>
-    private bool WaiterHoldsLaneLocked(string laneKey)
+    /// <summary>Whether a keyed waiter waits for this key. Unkeyed requests overtake nothing: their lanes only spread them.</summary>
+    private bool WaiterHoldsKeyLocked(string key)
     {
         foreach (var waiter in _waiters)
         {
-            if (waiter.Pending.Call.Keyed && waiter.Pending.LaneKey == laneKey)
+            if (waiter.Pending.Call.Keyed && waiter.Pending.Key == key)
                 return true;
         }
         return false;
+    }
+
+    /// <summary>A request of <paramref name="key"/> is no longer accepted and unfinished (it finished, or was kept back).</summary>
+    private void ForgetLocked(string key)
+    {
+        if (_keyCounts is not null && _keyCounts.TryGetValue(key, out int count))
+        {
+            if (count == 1)
+                _keyCounts.Remove(key);
+            else
+                _keyCounts[key] = count - 1;
+        }
     }
 
     /// <summary>Queues an admitted request, whose place in the room is taken. Returns its lane if that needs a pump.</summary>
@@ -99,9 +119,11 @@ public sealed partial class ClusterExecutorEngine
     {
         if (lane is null)
         {
-            lane = new Lane(pending.LaneKey, ClusterKeys.GrainKey(_executor, pending.LaneKey, _options.BucketCount));
+            lane = new Lane(pending.LaneKey, ClusterKeys.GrainKey(_executor, pending.Key, _options.BucketCount));
             _lanes.Add(pending.LaneKey, lane);
         }
+        if (_keyCounts is not null)
+            _keyCounts[pending.Key] = _keyCounts.TryGetValue(pending.Key, out int count) ? count + 1 : 1;
         // Sequence numbers grow per client; per key they therefore grow in submission order, which is all the grain needs.
         pending.Sequence = ++_sequence;
         pending.AcceptedAt = Stopwatch.GetTimestamp();
@@ -126,9 +148,9 @@ public sealed partial class ClusterExecutorEngine
         {
             var next = node.Next;
             var waiter = node.Value;
-            _lanes.TryGetValue(waiter.Pending.LaneKey, out var lane);
-            if (!KeyFull(lane))
+            if (!KeyFullLocked(waiter.Pending.Key))
             {
+                _lanes.TryGetValue(waiter.Pending.LaneKey, out var lane);
                 if (!_room.TryTakeForWaiter())
                     break;
                 _waiters.Remove(node);

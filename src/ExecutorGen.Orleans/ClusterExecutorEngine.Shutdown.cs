@@ -126,6 +126,7 @@ public sealed partial class ClusterExecutorEngine
             {
                 var pending = lane.Queue.Dequeue();
                 keptBack.Add(pending);
+                ForgetLocked(pending.Key);
                 var call = pending.Call;
                 _unprocessed.Add(new UnprocessedRequest(call.HandlerName, call.Keyed ? call.Key : null, call.Arguments));
             }

@@ -53,6 +53,8 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         _options.Validate();
         _callSlots = new SemaphoreSlim(_options.MaxConcurrentCalls, _options.MaxConcurrentCalls);
         _room = new Room(_options.Capacity, shared: false);
+        if (_options.MaxQueuedPerKey is not null)
+            _keyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         _events = new EventDispatcher(sender);
         // No timer judges a clear here, so there is no dwell: it clears on the first finish under the low watermark.
         _queueFill = new QueueFillSignal(_options.Capacity, _options.HighWatermark, _options.LowWatermark, dwellTicks: 0);
@@ -128,7 +130,7 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
 
             Interlocked.Increment(ref _busy);
             long sentAt = Stopwatch.GetTimestamp();
-            var outcome = await DeliverAsync(grain, lane.Key, batch).ConfigureAwait(false);
+            var outcome = await DeliverAsync(grain, batch).ConfigureAwait(false);
             long repliedAt = Stopwatch.GetTimestamp();
             Interlocked.Increment(ref _calls);
             Interlocked.Add(ref _calledRequests, batch.Length);
@@ -147,7 +149,8 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
                     _queueTime.Record(sentAt - pending.AcceptedAt);
                     _processingTime.Record(repliedAt - sentAt);
                 }
-                lane.InFlight = 0;
+                foreach (var pending in batch)
+                    ForgetLocked(pending.Key);
                 _room.Release(batch.Length);
                 started = AdmitWaitersLocked();
                 ClearQueueFillIfSettledLocked();
@@ -165,16 +168,15 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         for (int i = 0; i < batch.Length; i++)
             batch[i] = lane.Queue.Dequeue();
         _queued -= batch.Length;
-        lane.InFlight = batch.Length;
         return batch;
     }
 
     /// <summary>Calls the grain until it answers, redelivering the same requests (same sequences) after a failed call.</summary>
-    private async Task<Outcome> DeliverAsync(IPartitionGrain grain, string laneKey, Pending[] batch)
+    private async Task<Outcome> DeliverAsync(IPartitionGrain grain, Pending[] batch)
     {
         var requests = new ClusterRequest[batch.Length];
         for (int i = 0; i < batch.Length; i++)
-            requests[i] = new ClusterRequest(batch[i].Call.Handler, _client, laneKey, batch[i].Sequence, batch[i].Call.Arguments);
+            requests[i] = new ClusterRequest(batch[i].Call.Handler, _client, batch[i].Key, batch[i].Sequence, batch[i].Call.Arguments);
         long start = Stopwatch.GetTimestamp();
         var delay = _options.RedeliveryDelay;
         for (int attempt = 1; ; attempt++)
@@ -233,7 +235,7 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         pending.Completion?.TrySetException(failure);
     }
 
-    /// <summary>A key's queue. Guarded by <see cref="_lock"/>.</summary>
+    /// <summary>A grain's queue: one key's, or with buckets the bucket's keys'. Guarded by <see cref="_lock"/>.</summary>
     private sealed class Lane
     {
         public Lane(string key, string grainKey)
@@ -250,26 +252,24 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
 
         /// <summary>A pump is running for this lane.</summary>
         public bool Running { get; set; }
-
-        /// <summary>The requests of this lane at the cluster (one call's).</summary>
-        public int InFlight { get; set; }
-
-        /// <summary>The lane's accepted and unfinished requests.</summary>
-        public int Count => Queue.Count + InFlight;
     }
 
     private sealed class Pending
     {
-        public Pending(ClusterCall call, string laneKey, TaskCompletionSource<object?>? completion)
+        public Pending(ClusterCall call, string key, string laneKey, TaskCompletionSource<object?>? completion)
         {
             Call = call;
+            Key = key;
             LaneKey = laneKey;
             Completion = completion;
         }
 
         public ClusterCall Call { get; }
 
-        /// <summary>Its key as text, or for an unkeyed request the lane it was given on arrival.</summary>
+        /// <summary>Its key as text, or for an unkeyed request the unordered lane it was given on arrival.</summary>
+        public string Key { get; }
+
+        /// <summary>Its lane: <see cref="Key"/>, or with buckets its bucket.</summary>
         public string LaneKey { get; }
 
         public TaskCompletionSource<object?>? Completion { get; }

@@ -19,10 +19,13 @@ public interface IPartitionGrain : IGrainWithStringKey
     Task<ClusterReply> ExecuteAsync(ClusterRequest request);
 
     /// <summary>
-    /// Runs several requests of one client and key, in order (as <see cref="ExecuteAsync"/> runs each, and consecutive
-    /// requests of a batch handler in one call of it), and answers each.
+    /// Runs several requests of one client, in order (as <see cref="ExecuteAsync"/> runs each, and consecutive requests
+    /// of a batch handler and key in one call of it), and answers each.
     /// </summary>
-    /// <param name="requests">The requests, oldest first: one client, one key, ascending sequence numbers.</param>
+    /// <param name="requests">
+    /// The requests, oldest first: one client; one key, or with buckets keys of this grain's bucket; each key's with
+    /// ascending sequence numbers.
+    /// </param>
     /// <returns>One reply per request, in the same order.</returns>
     Task<ClusterReply[]> ExecuteBatchAsync(ClusterRequest[] requests);
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Orleans;
@@ -49,15 +50,15 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
 
     public async Task<ClusterReply[]> ExecuteBatchAsync(ClusterRequest[] requests)
     {
-        CheckOneClientAndKey(requests);
+        CheckOneClient(requests);
         var replies = new ClusterReply[requests.Length];
-        _state.State.Marks.TryGetValue(SequenceLedger.MarkKey(requests[0].Client, requests[0].Key), out var mark);
+        var marks = new Dictionary<string, SequenceMark?>(StringComparer.Ordinal); // each key's mark as the call found it
         IClusterDispatcher? dispatcher = null;
         bool registered = _catalog?.TryGet(_executor, out dispatcher) == true;
         bool ran = false;
         for (int next = 0; next < requests.Length;)
         {
-            if (SequenceLedger.TryReplay(mark, requests[next], out var replay))
+            if (SequenceLedger.TryReplay(MarkOf(requests[next]), requests[next], out var replay))
             {
                 replies[next++] = replay!;
                 continue;
@@ -85,38 +86,75 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             // from it. A silo that dies mid-call leaves the mark of the call before: the call's requests that had run
             // run again when it is redelivered (MaxBatchSize = 1 makes that at most one request). A write per request
             // instead would cost a storage round trip per request, which is what batching saves.
-            SequenceLedger.Record(_state.State.Marks, requests, replies, DateTime.UtcNow);
+            RecordByKey(requests, replies);
             _unstoredMarks = true;
         }
         if (_unstoredMarks)
             await StoreMarksAsync(); // also for a call answered from a mark whose write had failed
         return replies;
+
+        SequenceMark? MarkOf(ClusterRequest request)
+        {
+            if (!marks.TryGetValue(request.Key, out var mark))
+            {
+                _state.State.Marks.TryGetValue(SequenceLedger.MarkKey(request.Client, request.Key), out mark);
+                marks[request.Key] = mark;
+            }
+            return mark;
+        }
     }
 
-    /// <summary>A call carries one client's requests of one key (the client's lane): anything else is a caller's bug.</summary>
-    private static void CheckOneClientAndKey(ClusterRequest[] requests)
+    /// <summary>
+    /// A call carries one client's requests (its lane's: one key's, or with buckets several keys of this grain's bucket,
+    /// each key's in order); anything else is a caller's bug.
+    /// </summary>
+    private static void CheckOneClient(ClusterRequest[] requests)
     {
         if (requests is null || requests.Length == 0)
             throw new ArgumentException("A call carries at least one request.", nameof(requests));
         foreach (var request in requests)
         {
-            if (request is null || request.Client != requests[0].Client || request.Key != requests[0].Key)
-                throw new ArgumentException("The requests of one call must have one client and one key.", nameof(requests));
+            if (request is null || request.Client != requests[0].Client)
+                throw new ArgumentException("The requests of one call must come from one client.", nameof(requests));
         }
+    }
+
+    /// <summary>Records the call in the mark of each of its keys: that key's requests of the call and their replies.</summary>
+    private void RecordByKey(ClusterRequest[] requests, ClusterReply[] replies)
+    {
+        var now = DateTime.UtcNow;
+        if (Array.TrueForAll(requests, request => request.Key == requests[0].Key))
+        {
+            SequenceLedger.Record(_state.State.Marks, requests, replies, now);
+            return;
+        }
+        var byKey = new Dictionary<string, (List<ClusterRequest> Requests, List<ClusterReply> Replies)>(StringComparer.Ordinal);
+        for (int i = 0; i < requests.Length; i++)
+        {
+            if (!byKey.TryGetValue(requests[i].Key, out var call))
+                byKey[requests[i].Key] = call = (new List<ClusterRequest>(), new List<ClusterReply>());
+            call.Requests.Add(requests[i]);
+            call.Replies.Add(replies[i]);
+        }
+        foreach (var (requestsOfKey, repliesOfKey) in byKey.Values)
+            SequenceLedger.Record(_state.State.Marks, requestsOfKey, repliesOfKey, now);
     }
 
     /// <summary>
     /// How many requests from <paramref name="first"/> on go to the handler in one call: the consecutive requests of the
-    /// same batch handler, up to its <c>MaxBatchSize</c>; one otherwise. (Only a call's replayed prefix is answered
-    /// from the mark: the requests after the first one that runs are newer than the mark.)
+    /// same batch handler and key, up to its <c>MaxBatchSize</c>; one otherwise. (None of them is answered from the
+    /// mark: a key's requests after the first of them that runs are newer than its mark.)
     /// </summary>
     private static int RunLength(IClusterDispatcher dispatcher, ClusterRequest[] requests, int first)
     {
-        int handler = requests[first].Handler;
-        int limit = dispatcher.GetMaxBatchSize(handler);
+        var head = requests[first];
+        int limit = dispatcher.GetMaxBatchSize(head.Handler);
         int count = 1;
-        while (count < limit && first + count < requests.Length && requests[first + count].Handler == handler)
+        while (count < limit && first + count < requests.Length
+            && requests[first + count].Handler == head.Handler && requests[first + count].Key == head.Key)
+        {
             count++;
+        }
         return count;
     }
 

@@ -126,19 +126,78 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
     }
 
     [Fact]
-    public async Task A_call_with_requests_of_two_clients_or_keys_is_refused()
+    public async Task A_call_with_requests_of_two_clients_is_refused()
     {
         string key = NewKey();
         var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, key, null));
-        var mixedKeys = new[]
+        var mixedClients = new[]
         {
-            new ClusterRequest(StepHandler, Guid.Empty, key, 1, new object?[] { new StepRequest(key, 0) }),
-            new ClusterRequest(StepHandler, Guid.Empty, NewKey(), 2, new object?[] { new StepRequest(key, 1) }),
+            new ClusterRequest(StepHandler, Guid.NewGuid(), key, 1, new object?[] { new StepRequest(key, 0) }),
+            new ClusterRequest(StepHandler, Guid.NewGuid(), key, 2, new object?[] { new StepRequest(key, 1) }),
         };
 
-        await Assert.ThrowsAsync<ArgumentException>(() => grain.ExecuteBatchAsync(mixedKeys));
+        await Assert.ThrowsAsync<ArgumentException>(() => grain.ExecuteBatchAsync(mixedClients));
         await Assert.ThrowsAsync<ArgumentException>(() => grain.ExecuteBatchAsync(Array.Empty<ClusterRequest>()));
         Assert.Empty(ExecutionLog.Of(key));
+    }
+
+    [Fact]
+    public async Task With_buckets_the_keys_of_a_bucket_travel_in_one_call_each_in_its_order()
+    {
+        await using var executor = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client, new ClusterExecutorOptions { BucketCount = 1 });
+        var keys = new[] { NewKey(), NewKey(), NewKey() };
+        executor.Pause();
+        for (int i = 0; i < 12; i++)
+            await executor.SubmitAsync(new StepRequest(keys[i % 3], i / 3));
+        executor.Resume();
+        await executor.ShutdownAsync().WaitAsync(s_timeout);
+
+        foreach (var key in keys)
+            Assert.Equal(new[] { 0, 1, 2, 3 }, ExecutionLog.Of(key));
+        Assert.Equal(1, executor.GetMetrics().Batches);
+        Assert.Equal(12, executor.GetMetrics().BatchedRequests);
+    }
+
+    [Fact]
+    public async Task With_buckets_a_key_at_its_limit_holds_back_only_itself()
+    {
+        await using var executor = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client,
+            new ClusterExecutorOptions { BucketCount = 1, MaxQueuedPerKey = 2, FullMode = QueueFullMode.Reject });
+        string full = NewKey(), other = NewKey();
+        executor.Pause();
+        Assert.True(executor.TrySubmit(new StepRequest(full, 0)));
+        Assert.True(executor.TrySubmit(new StepRequest(full, 1)));
+        Assert.False(executor.TrySubmit(new StepRequest(full, 2)));
+        Assert.True(executor.TrySubmit(new StepRequest(other, 0)));
+        executor.Resume();
+        await executor.ShutdownAsync().WaitAsync(s_timeout);
+
+        Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(full));
+        Assert.Equal(new[] { 0 }, ExecutionLog.Of(other));
+    }
+
+    [Fact]
+    public async Task A_redelivered_call_of_a_buckets_keys_is_answered_from_each_keys_mark()
+    {
+        string first = NewKey(), second = NewKey();
+        var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, first, 1));
+        var client = Guid.NewGuid();
+        var call = new[]
+        {
+            new ClusterRequest(StepHandler, client, first, 1, new object?[] { new StepRequest(first, 0) }),
+            new ClusterRequest(StepHandler, client, second, 2, new object?[] { new StepRequest(second, 0) }),
+            new ClusterRequest(StepHandler, client, first, 3, new object?[] { new StepRequest(first, 1) }),
+            new ClusterRequest(StepHandler, client, second, 4, new object?[] { new StepRequest(second, 1) }),
+        };
+
+        var replies = await grain.ExecuteBatchAsync(call);
+        var again = await grain.ExecuteBatchAsync(call);
+
+        Assert.Equal(new object?[] { 1, 1, 2, 2 }, replies.Select(r => r.Result)); // Step returns the length of the key's log
+        Assert.Equal(replies.Select(r => r.Result), again.Select(r => r.Result));
+        Assert.All(again, r => Assert.True(r.Replayed));
+        Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(first));
+        Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(second));
     }
 
     // The handlers' indexes in RecordingHandlers (declaration order), as the generated dispatcher numbers them.
