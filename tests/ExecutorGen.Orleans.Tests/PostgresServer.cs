@@ -21,6 +21,7 @@ public sealed partial class PostgresServer
 {
     private const string SuperUser = "postgres";
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(10);
 
     private string _binaries = "";
     private string _folder = "";
@@ -31,7 +32,7 @@ public sealed partial class PostgresServer
 
     public async Task InitializeAsync()
     {
-        _binaries = FindBinaries() ?? throw new InvalidOperationException(
+        _binaries = FindBinaries() ?? await InstallAsync() ?? throw new InvalidOperationException(
             "PostgreSQL is not installed: these tests start their own PostgreSQL server with initdb and pg_ctl. Install the " +
             "'postgresql' Debian package (apt-get install -y postgresql), or put a PostgreSQL bin folder on PATH.");
         _folder = Directory.CreateTempSubdirectory("executorgen-pg-").FullName;
@@ -84,6 +85,20 @@ public sealed partial class PostgresServer
         MaxPoolSize = 20,
     }.ConnectionString;
 
+    /// <summary>
+    /// On a Debian machine without PostgreSQL, run as root (a fresh CI machine, or a container), installs the package, so
+    /// that the README's test command needs nothing but the .NET SDK there; elsewhere returns null (the caller explains).
+    /// Processes that start a server at the same time wait for each other on dpkg's lock.
+    /// </summary>
+    private static async Task<string?> InstallAsync()
+    {
+        if (!Environment.IsPrivilegedProcess || !File.Exists("/usr/bin/apt-get"))
+            return null;
+        await RunAsync(s_installTimeout, "apt-get", "-o", "DPkg::Lock::Timeout=600", "update");
+        await RunAsync(s_installTimeout, "apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "postgresql");
+        return FindBinaries();
+    }
+
     // Debian keeps the server programs in /usr/lib/postgresql/<version>/bin, off PATH; other installations put them on it.
     private static string? FindBinaries()
     {
@@ -94,7 +109,14 @@ public sealed partial class PostgresServer
                 .OrderByDescending(candidate => candidate.Version)
                 .Select(candidate => candidate.Bin)
             : Enumerable.Empty<string>();
-        return onPath.Concat(debian).FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")));
+        return onPath.Concat(debian).FirstOrDefault(folder => IsProgram(Path.Combine(folder, "initdb")) && IsProgram(Path.Combine(folder, "pg_ctl")));
+
+        // A link left behind by an uninstalled package (/usr/local/bin/initdb → a removed version) is no program.
+        static bool IsProgram(string path)
+        {
+            var file = new FileInfo(path);
+            return file.Exists && (file.LinkTarget is null || file.ResolveLinkTarget(returnFinalTarget: true)?.Exists == true);
+        }
     }
 
     private static int FreePort()
@@ -116,15 +138,28 @@ public sealed partial class PostgresServer
 
     private async Task RunAsync(string program, params string[] arguments)
     {
+        try
+        {
+            await RunAsync(s_commandTimeout, program, arguments);
+        }
+        catch (InvalidOperationException failure)
+        {
+            throw new InvalidOperationException(failure.Message + ServerLog(), failure);
+        }
+    }
+
+    private static async Task RunAsync(TimeSpan timeout, string program, params string[] arguments)
+    {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(s_commandTimeout);
+        await process.WaitForExitAsync().WaitAsync(timeout);
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}{ServerLog()}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await error}");
     }
 
     private string ServerLog()
