@@ -135,8 +135,9 @@ public sealed class DurableAcceptanceTests : IClassFixture<ClusterFixture>
     public async Task Clients_held_back_by_MaxStoredPerGrain_store_again_until_everything_ran_in_order()
     {
         var options = Durable(new ClusterExecutorOptions { MaxStoredPerGrain = 2, RedeliveryDelay = TimeSpan.FromMilliseconds(10) });
-        await using var first = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client, options);
-        await using var second = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client, options);
+        // Not disposed: a request lost for want of a retry would keep DisposeAsync waiting; the shutdown below times out.
+        var first = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client, options);
+        var second = new RecordingHandlersClusterExecutor(_fixture.Cluster.Client, options);
         string key = NewKey();
         // Two clients of one key: each stores two requests a call, and finds the grain full whenever the other's are there.
         var submitting = new[] { first, second }.Select((executor, which) => Task.Run(async () =>
