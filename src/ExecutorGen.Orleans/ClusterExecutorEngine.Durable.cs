@@ -74,7 +74,7 @@ public sealed partial class ClusterExecutorEngine
                     notStored.Add(pending); // (one whose outcome came in anyway was stored after all, and is finished)
             }
             if (stored.Awaiting.Count == 0 && !stored.Polling)
-                _storedLanes.Remove(lane.Key);
+                ForgetStoredLaneLocked(lane.Key, stored);
         }
         foreach (var pending in notStored)
             pending.Stored?.TrySetException(failure);
@@ -135,7 +135,7 @@ public sealed partial class ClusterExecutorEngine
                 if (stored.Awaiting.Count == 0)
                 {
                     stored.Polling = false;
-                    _storedLanes.Remove(laneKey);
+                    ForgetStoredLaneLocked(laneKey, stored);
                     return;
                 }
                 acknowledged = stored.AcknowledgedUpTo;
@@ -183,6 +183,18 @@ public sealed partial class ClusterExecutorEngine
             }
             ReleaseFinished(finished.ConvertAll(entry => entry.Pending));
         }
+    }
+
+    /// <summary>
+    /// Forgets a lane's stored-request record, unless a newer one took its place. A lane has at most one record with
+    /// requests at a time, and so one poll: a second poller would acknowledge outcomes the first awaits (each poll
+    /// acknowledges everything it was given), and the grain would forget them before the first got them. A record is
+    /// only forgotten empty, and nothing is added to a forgotten one (requests join the record the dictionary holds).
+    /// </summary>
+    private void ForgetStoredLaneLocked(string laneKey, StoredLane stored)
+    {
+        if (_storedLanes.TryGetValue(laneKey, out var current) && current == stored)
+            _storedLanes.Remove(laneKey);
     }
 
     /// <summary>Finishes the lane's stored requests as dead letters with a poll's failure, and acknowledges past them.</summary>
