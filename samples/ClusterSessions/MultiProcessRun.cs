@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ExecutorGen.Orleans;
 using ExecutorGen.Orleans.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,9 @@ namespace ClusterSessions;
 /// through the client's workload, then merges the silos' execution logs and checks every user's executions against the
 /// delivery guarantee. Everything it started is stopped on every way out. Exit code 0 only if every check passed.
 /// With <c>--measure</c>, it runs <see cref="ThroughputComparison"/> against the three silo processes instead (a client
-/// in this process, no silo killed).
+/// in this process, no silo killed). With <c>--durable</c>, the client uses <see cref="ClusterExecutorOptions.Durable"/>
+/// and is killed too, with SIGKILL, halfway through (after the silo); a second client process submits the rest and waits
+/// for all of its work, and the check covers every request of both, from the silos' logs.
 /// </summary>
 public static class MultiProcessRun
 {
@@ -53,21 +56,35 @@ public static class MultiProcessRun
                 return 0;
             }
 
-            Console.WriteLine($"Starting the client process: {workload.Users} users, {workload.Total} requests (login → {workload.UpdatesPerUser} updates → logout)…");
-            client = ChildProcess.Start("client", "--client", "--database", database,
-                "--users", workload.Users.ToString(), "--updates", workload.UpdatesPerUser.ToString(), "--result", resultFile);
+            bool durable = args.Contains("--durable");
+            int clientStop = workload.Total / 2;
+            var workloadArguments = new[] { "--client", "--database", database, "--users", workload.Users.ToString(), "--updates", workload.UpdatesPerUser.ToString(), "--result", resultFile };
+            Console.WriteLine($"Starting the client process: {workload.Users} users, {workload.Total} requests (login → {workload.UpdatesPerUser} updates → logout)" +
+                (durable ? ", durable" : "") + "…");
+            client = durable
+                ? ChildProcess.Start("client", workloadArguments.Concat(new[] { "--durable", "--stop-at", clientStop.ToString() }).ToArray())
+                : ChildProcess.Start("client", workloadArguments);
             await client.WaitForLineAsync("kill point", s_startTimeout);
             var victim = silos[KilledSilo - 1];
             victim.Kill();
             Console.WriteLine($"Killed silo {KilledSilo} (process {victim.Id}) with SIGKILL");
             await client.SendLineAsync("go on");
+            if (durable)
+            {
+                // Every request the first client submitted is stored; the grains finish them without it.
+                await client.WaitForLineAsync("client stop point", s_runTimeout);
+                client.Kill();
+                Console.WriteLine($"Killed the client process (process {client.Id}) with SIGKILL after {clientStop} stored requests");
+                client.Dispose();
+                client = ChildProcess.Start("client 2", workloadArguments.Concat(new[] { "--durable", "--from", clientStop.ToString() }).ToArray());
+            }
             int clientExit = await client.WaitForExitAsync(s_runTimeout);
             clock.Stop();
             foreach (var silo in silos)
                 silo.Kill(); // the journals are complete: the client has its last reply
 
             var result = JsonSerializer.Deserialize<ClientResult>(await File.ReadAllTextAsync(resultFile))!;
-            bool checkedOut = Check(workload, result, ExecutionJournal.Merge(logs));
+            bool checkedOut = Check(workload, result, ExecutionJournal.Merge(logs), submittedByLastClient: durable ? workload.Total - clientStop : workload.Total, durable);
             ok = checkedOut && clientExit == 0;
             Console.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s in all (PostgreSQL, {Silos} silos and the client started and stopped)");
             Console.WriteLine(ok
@@ -113,12 +130,14 @@ public static class MultiProcessRun
         return ticks.ToArray();
     }
 
-    private static bool Check(Workload workload, ClientResult result, Dictionary<string, List<string>> executions)
+    /// <param name="durable">Durable: reruns are the grains' own (a processing turn after a silo death), not the client's
+    /// redeliveries, so they are not bounded by the client's redelivered calls.</param>
+    private static bool Check(Workload workload, ClientResult result, Dictionary<string, List<string>> executions, int submittedByLastClient, bool durable)
     {
         Console.WriteLine($"Completed {result.Completed} of {result.Submitted} in {result.Seconds:F1} s; dead-lettered {result.DeadLettered}, " +
             $"redelivered {result.Redelivered}, answered from de-duplication marks {result.Replayed}; unprocessed {result.Unprocessed}; " +
             $"worst round trip {result.RoundTripMaxMilliseconds / 1000:F1} s");
-        bool counted = result.Submitted == workload.Total && result.Submitted == result.Completed + result.DeadLettered && result.Unprocessed == 0;
+        bool counted = result.Submitted == submittedByLastClient && result.Submitted == result.Completed + result.DeadLettered && result.Unprocessed == 0;
         if (!counted)
             Console.WriteLine("  the client's counts do not add up: submitted must be completed + dead-lettered, with nothing unprocessed");
 
@@ -137,7 +156,7 @@ public static class MultiProcessRun
         foreach (string line in wrong.Take(5))
             Console.WriteLine("  " + line);
         // A redelivered call can repeat at most the requests it carries.
-        bool withinRedeliveries = repeated <= result.Redelivered * result.MaxBatchSize;
+        bool withinRedeliveries = durable || repeated <= result.Redelivered * result.MaxBatchSize;
         Console.WriteLine($"Users out of order or missing requests: {wrong.Count}; requests run twice (their silo died between a call's handlers " +
             $"and its mark write): {repeated}{(withinRedeliveries ? "" : $", more than {result.Redelivered} redelivered calls can carry")}");
         return counted && wrong.Count == 0 && withinRedeliveries;

@@ -13,6 +13,10 @@ using ExecutorGen.Orleans;
 //                 (2,000 users, 3 updates each by default); kills one silo with SIGKILL a third of the way through, then
 //                 checks each user's executions as the silos logged them: all ran, in order, none twice except what the
 //                 delivery guarantee allows (a silo killed between a call's handlers and its mark write)
+//   --processes --durable [--users n] [--updates n]
+//                 the same with ClusterExecutorOptions.Durable: after the silo, the client process is killed with SIGKILL
+//                 halfway through (everything it submitted is stored), and a second client process submits the rest and
+//                 waits for its work; the check covers both clients' requests (reruns within a processing turn allowed)
 //   --processes --measure
 //                 the throughput comparison of --measure (plain Orleans against the cluster executor) against the three
 //                 silo processes, no silo killed

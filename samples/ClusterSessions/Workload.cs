@@ -24,12 +24,16 @@ public sealed class Workload
 
     public string UserId(int user) => _prefix + "user-" + user;
 
-    /// <summary>Submits every request; <paramref name="onSubmitted"/> sees the running count.</summary>
+    /// <summary>
+    /// Submits every request from the <paramref name="from"/>-th on (in the workload's order; 0 for all);
+    /// <paramref name="onSubmitted"/> sees the running count, counted from the workload's start.
+    /// </summary>
     public async Task PushAsync(
         Func<string, ValueTask> login,
         Func<UpdateRequest, ValueTask> update,
         Func<LogoutRequest, ValueTask> logout,
-        Action<int>? onSubmitted = null)
+        Action<int>? onSubmitted = null,
+        int from = 0)
     {
         int submitted = 0;
         for (int round = 0; round < UpdatesPerUser + 2; round++)
@@ -37,6 +41,11 @@ public sealed class Workload
             for (int user = 0; user < Users; user++)
             {
                 string userId = UserId(user);
+                if (submitted < from)
+                {
+                    submitted++;
+                    continue;
+                }
                 if (round == 0)
                     await login(userId);
                 else if (round <= UpdatesPerUser)

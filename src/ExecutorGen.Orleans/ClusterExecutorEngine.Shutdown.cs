@@ -143,6 +143,9 @@ public sealed partial class ClusterExecutorEngine
         if (keptBack is null)
             return;
         foreach (var pending in keptBack)
+        {
             pending.Completion?.TrySetCanceled();
+            pending.Stored?.TrySetCanceled();
+        }
     }
 }

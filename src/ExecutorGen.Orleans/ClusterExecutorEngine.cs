@@ -28,6 +28,7 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
     private readonly object _sender;
     private readonly Guid _client = Guid.NewGuid();
     private readonly SemaphoreSlim _callSlots;
+    private readonly int _maxCallSize; // requests per grain call: MaxBatchSize, and with Durable at most MaxStoredPerGrain
 
     // Guarded by _lock: the lanes, the room and its waiters, the counts that admission reads, and the lifecycle.
     private readonly object _lock = new();
@@ -52,6 +53,7 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         _options = options?.Clone() ?? new ClusterExecutorOptions();
         _options.Validate();
         _callSlots = new SemaphoreSlim(_options.MaxConcurrentCalls, _options.MaxConcurrentCalls);
+        _maxCallSize = _options.Durable ? Math.Min(_options.MaxBatchSize, _options.MaxStoredPerGrain) : _options.MaxBatchSize;
         _room = new Room(_options.Capacity, shared: false);
         if (_options.MaxQueuedPerKey is not null)
             _keyCounts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -63,14 +65,25 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
     /// <summary>The id the grains know this client by; sequence numbers are per client.</summary>
     public Guid ClientId => _client;
 
-    /// <summary>Queues a request; under <see cref="QueueFullMode.Wait"/> waits for room while full.</summary>
+    /// <summary>
+    /// Queues a request; under <see cref="QueueFullMode.Wait"/> waits for room while full. With
+    /// <see cref="ClusterExecutorOptions.Durable"/>, completes only once the request is stored in its partition grain.
+    /// </summary>
     /// <param name="call">The request.</param>
     /// <param name="cancellationToken">Stops the wait for room; it does not cancel a queued request.</param>
     /// <exception cref="RequestRejectedException">Full under <see cref="QueueFullMode.Reject"/>, or shutting down.</exception>
+    /// <remarks>Durable: faults with the cluster's failure when the request could not be stored within
+    /// <see cref="ClusterExecutorOptions.RedeliveryTimeout"/> (it is dead-lettered too), and is cancelled when a Cancel
+    /// shutdown keeps it back before it was stored.</remarks>
     public ValueTask SubmitAsync(ClusterCall call, CancellationToken cancellationToken = default) =>
-        AdmitAsync(NewPending(call, completion: null), cancellationToken);
+        _options.Durable
+            ? SubmitAndStoreAsync(call, cancellationToken)
+            : AdmitAsync(NewPending(call, completion: null), cancellationToken);
 
-    /// <summary>Queues a request if that needs no waiting.</summary>
+    /// <summary>
+    /// Queues a request if that needs no waiting. With <see cref="ClusterExecutorOptions.Durable"/> it is queued to be
+    /// stored, not stored yet: <see cref="SubmitAsync"/> is the call that waits for the store.
+    /// </summary>
     /// <param name="call">The request.</param>
     /// <returns><see langword="true"/> when queued; <see langword="false"/> when full or shutting down.</returns>
     public bool TrySubmit(ClusterCall call)
@@ -127,6 +140,11 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
                 }
                 batch = TakeBatchLocked(lane);
             }
+            if (_options.Durable)
+            {
+                await StoreAsync(grain, lane, batch).ConfigureAwait(false); // releases the call slot
+                continue;
+            }
 
             Interlocked.Increment(ref _busy);
             long sentAt = Stopwatch.GetTimestamp();
@@ -161,10 +179,13 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes the lane's next call: its oldest queued requests, up to <see cref="ClusterExecutorOptions.MaxBatchSize"/>.</summary>
+    /// <summary>
+    /// Takes the lane's next call: its oldest queued requests, up to <see cref="ClusterExecutorOptions.MaxBatchSize"/>
+    /// (durable: and up to <see cref="ClusterExecutorOptions.MaxStoredPerGrain"/>, so that a store call can fit).
+    /// </summary>
     private Pending[] TakeBatchLocked(Lane lane)
     {
-        var batch = new Pending[Math.Min(lane.Queue.Count, _options.MaxBatchSize)];
+        var batch = new Pending[Math.Min(lane.Queue.Count, _maxCallSize)];
         for (int i = 0; i < batch.Length; i++)
             batch[i] = lane.Queue.Dequeue();
         _queued -= batch.Length;
@@ -277,6 +298,15 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
         public long Sequence { get; set; }
 
         public long AcceptedAt { get; set; }
+
+        /// <summary>Durable <c>SubmitAsync</c> only: completes once the request is stored in its grain.</summary>
+        public TaskCompletionSource? Stored { get; set; }
+
+        /// <summary>Durable: when its store call was sent (its queue time ends, its processing time starts).</summary>
+        public long SentAt { get; set; }
+
+        /// <summary>Durable: its grain has stored it (guarded by <see cref="_lock"/>).</summary>
+        public bool IsStored { get; set; }
     }
 
     /// <summary>A call's outcome: a reply per request, or the failure of the call itself (then every request's).</summary>

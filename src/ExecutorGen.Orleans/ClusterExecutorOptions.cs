@@ -47,6 +47,26 @@ public sealed class ClusterExecutorOptions
     /// <summary>Fill under which backpressure turns off again. Default 0.6.</summary>
     public double LowWatermark { get; set; } = 0.6;
 
+    /// <summary>
+    /// <see langword="false"/> (default): a request is accepted once it is queued in this client, and a client that dies
+    /// loses the requests it had not yet sent. <see langword="true"/>: <c>SubmitAsync</c> completes only once the request
+    /// is stored in its partition grain's persisted state (in submission order per key), and the grain runs its stored
+    /// requests by itself, so a client that dies after <c>SubmitAsync</c> returned loses nothing; the client learns the
+    /// outcomes by polling the grain. <c>TrySubmit</c> never waits: in durable mode it only queues the request to be
+    /// stored. Durable mode costs a storage write per store call on top of the one per processing turn, and a long poll
+    /// per grain with work in flight, so it is not the default: choose it where losing accepted requests with a client
+    /// costs more than those writes (see docs/orleans.md, "Durable acceptance").
+    /// </summary>
+    public bool Durable { get; set; }
+
+    /// <summary>
+    /// With <see cref="Durable"/>: the most requests a grain keeps stored and unfinished (all clients' together; a
+    /// request leaves when it has run). A store call that would pass it is answered "full" and retried by the client after
+    /// <see cref="RedeliveryDelay"/>, so one grain's stored queue cannot grow without bound. A store call carries at most
+    /// this many requests. Default 1,000; validated always, used only with <see cref="Durable"/>.
+    /// </summary>
+    public int MaxStoredPerGrain { get; set; } = 1_000;
+
     /// <summary>Receives requests whose handler threw on the silo, or that could not be delivered within <see cref="RedeliveryTimeout"/>.</summary>
     public IDeadLetterSink? DeadLetters { get; set; }
 
@@ -67,6 +87,8 @@ public sealed class ClusterExecutorOptions
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentCalls), MaxConcurrentCalls, "MaxConcurrentCalls must be at least 1.");
         if (MaxBatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be at least 1.");
+        if (MaxStoredPerGrain < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxStoredPerGrain), MaxStoredPerGrain, "MaxStoredPerGrain must be at least 1.");
         if (BucketCount is < 1)
             throw new ArgumentOutOfRangeException(nameof(BucketCount), BucketCount, "BucketCount must be at least 1, or null.");
         if (RedeliveryTimeout < TimeSpan.Zero)

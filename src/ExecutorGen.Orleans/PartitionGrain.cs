@@ -22,7 +22,7 @@ namespace ExecutorGen.Orleans;
 /// leaves this activation until the marks it holds are stored: a redelivered call answered from a mark that is only
 /// in memory stores it first.
 /// </remarks>
-internal sealed class PartitionGrain : Grain, IPartitionGrain
+internal sealed partial class PartitionGrain : Grain, IPartitionGrain
 {
     private readonly IPersistentState<PartitionGrainState> _state;
     private readonly ClusterHandlerCatalog? _catalog;
@@ -42,6 +42,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     {
         string key = this.GetPrimaryKeyString();
         _executor = key.Substring(0, Math.Max(0, key.IndexOf('/')));
+        ResumeStoredWork();
         return Task.CompletedTask;
     }
 
@@ -66,18 +67,11 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             if (!registered)
             {
                 // No mark: once the silo registers the handlers, a new request of this key runs normally.
-                replies[next++] = new ClusterReply(null, new InvalidOperationException(
-                    $"No handlers for executor '{_executor}' are registered on this silo: call services.Add{{Class}}ClusterHandlers() when building it."), Replayed: false);
+                replies[next++] = new ClusterReply(null, NotRegistered(), Replayed: false);
                 continue;
             }
 
-            int count = RunLength(dispatcher!, requests, next);
-            var reply = count == 1
-                ? await RunAsync(dispatcher!, requests[next])
-                : await RunBatchAsync(dispatcher!, requests, next, count);
-            for (int i = next; i < next + count; i++)
-                replies[i] = reply;
-            next += count;
+            next += await RunGroupAsync(dispatcher!, requests, next, replies);
             ran = true;
         }
         if (ran)
@@ -138,6 +132,24 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         }
         foreach (var (requestsOfKey, repliesOfKey) in byKey.Values)
             SequenceLedger.Record(_state.State.Marks, requestsOfKey, repliesOfKey, now);
+    }
+
+    private InvalidOperationException NotRegistered() => new(
+        $"No handlers for executor '{_executor}' are registered on this silo: call services.Add{{Class}}ClusterHandlers() when building it.");
+
+    /// <summary>
+    /// Runs the requests from <paramref name="first"/> on that go to the handler in one call (see <see cref="RunLength"/>),
+    /// fills in their replies, and returns how many they were.
+    /// </summary>
+    private static async Task<int> RunGroupAsync(IClusterDispatcher dispatcher, ClusterRequest[] requests, int first, ClusterReply[] replies)
+    {
+        int count = RunLength(dispatcher, requests, first);
+        var reply = count == 1
+            ? await RunAsync(dispatcher, requests[first])
+            : await RunBatchAsync(dispatcher, requests, first, count);
+        for (int i = first; i < first + count; i++)
+            replies[i] = reply;
+        return count;
     }
 
     /// <summary>

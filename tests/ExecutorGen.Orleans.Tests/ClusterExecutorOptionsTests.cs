@@ -14,6 +14,8 @@ public sealed class ClusterExecutorOptionsTests
         new object[] { nameof(ClusterExecutorOptions.FullMode), (Action<ClusterExecutorOptions>)(o => o.FullMode = QueueFullMode.DropNewest) },
         new object[] { nameof(ClusterExecutorOptions.MaxConcurrentCalls), (Action<ClusterExecutorOptions>)(o => o.MaxConcurrentCalls = 0) },
         new object[] { nameof(ClusterExecutorOptions.MaxBatchSize), (Action<ClusterExecutorOptions>)(o => o.MaxBatchSize = 0) },
+        new object[] { nameof(ClusterExecutorOptions.MaxStoredPerGrain), (Action<ClusterExecutorOptions>)(o => o.MaxStoredPerGrain = 0) },
+        new object[] { nameof(ClusterExecutorOptions.MaxStoredPerGrain), (Action<ClusterExecutorOptions>)(o => { o.Durable = true; o.MaxStoredPerGrain = -1; }) },
         new object[] { nameof(ClusterExecutorOptions.BucketCount), (Action<ClusterExecutorOptions>)(o => o.BucketCount = 0) },
         new object[] { nameof(ClusterExecutorOptions.RedeliveryTimeout), (Action<ClusterExecutorOptions>)(o => o.RedeliveryTimeout = TimeSpan.FromSeconds(-1)) },
         new object[] { nameof(ClusterExecutorOptions.RedeliveryDelay), (Action<ClusterExecutorOptions>)(o => o.RedeliveryDelay = TimeSpan.Zero) },

@@ -52,6 +52,22 @@ public sealed class MultiProcessClusterTests
         Assert.Contains($"OK: all {Users} users' requests ran, in order", output);
     }
 
+    [Fact]
+    public async Task A_durable_client_process_killed_with_SIGKILL_after_a_silo_loses_nothing_it_submitted()
+    {
+        var clock = Stopwatch.StartNew();
+        var (exitCode, output) = await RunSampleAsync("--processes", "--durable", "--users", Users.ToString(), "--updates", "3");
+        _output.WriteLine($"{output}\n(test: {clock.Elapsed.TotalSeconds:F1} s)");
+
+        Assert.True(exitCode == 0, $"the sample exited with {exitCode}:\n{output}");
+        Assert.Matches(@"Killed silo 2 \(process \d+\) with SIGKILL", output);
+        Assert.Matches($@"Killed the client process \(process \d+\) with SIGKILL after {Requests / 2} stored requests", output);
+        // The second client's own requests; the first client's are checked in the silos' logs with them.
+        Assert.Contains($"Completed {Requests - Requests / 2} of {Requests - Requests / 2} in", output);
+        Assert.Contains("Users out of order or missing requests: 0;", output);
+        Assert.Contains($"OK: all {Users} users' requests ran, in order", output);
+    }
+
     /// <summary>Runs <c>dotnet ClusterSessions.dll</c> with the arguments; kills it (and what it started) if it overruns.</summary>
     private static async Task<(int ExitCode, string Output)> RunSampleAsync(params string[] arguments)
     {

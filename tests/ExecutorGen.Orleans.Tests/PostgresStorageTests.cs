@@ -52,6 +52,27 @@ public sealed class PostgresStorageTests
     }
 
     [Fact]
+    public async Task Durable_SubmitAsync_returns_only_after_its_store_was_written_to_PostgreSQL()
+    {
+        const int requests = 10;
+        string database = await NewDatabaseAsync();
+        await using var cluster = await TestClusters.StartWithPostgresStorageAsync(silos: 1, database);
+        await using var executor = new RecordingHandlersClusterExecutor(cluster.Client, new ClusterExecutorOptions { Durable = true });
+        string key = Guid.NewGuid().ToString("N");
+        int previous = 0;
+        for (int i = 0; i < requests; i++)
+        {
+            await executor.SubmitAsync(new StepRequest(key, i));
+            // The grain's row has been written since the previous SubmitAsync returned: at least this request's store.
+            var versions = await MarkVersionsAsync(database);
+            Assert.True(versions.TryGetValue(GrainKey(key), out int version) && version > previous, $"no write of the grain's row before SubmitAsync of request {i} returned");
+            previous = version;
+        }
+        await executor.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, requests), ExecutionLog.Of(key));
+    }
+
+    [Fact]
     public async Task A_silo_killed_mid_stream_with_marks_in_PostgreSQL_loses_nothing_and_keeps_each_key_in_order()
     {
         const int requestsPerKey = 20;
