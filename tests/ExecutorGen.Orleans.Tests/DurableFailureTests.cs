@@ -53,24 +53,30 @@ public sealed class DurableFailureTests
         string run = Guid.NewGuid().ToString("N").Substring(0, 8);
         var keyNames = Enumerable.Range(0, keys).Select(k => $"{run}-{k}").ToArray();
         var executor = new RecordingHandlersClusterExecutor(cluster.Client, new ClusterExecutorOptions { Durable = true, Capacity = 2_000 });
-        Task? kill = null;
         int submitted = 0;
+        long unfinishedAtKill = 0;
+        // Submitted without waiting for each store, so that stored work piles up ahead of the grains (each key's requests
+        // still queue in submission order: admission keeps a key's waiting submitters in order).
+        var submissions = new List<Task>(total);
         for (int round = 0; round < requestsPerKey; round++)
         {
             foreach (var key in keyNames)
             {
-                if (round == 0)
-                    await executor.SubmitAsync(new OpenRequest(key));
-                else
-                    await executor.SubmitAsync(new StepRequest(key, round - 1));
+                submissions.Add(round == 0
+                    ? executor.SubmitAsync(new OpenRequest(key)).AsTask()
+                    : executor.SubmitAsync(new StepRequest(key, round - 1)).AsTask());
                 // In the last round: the dead silo's grains hold stored work that no later store call restarts; their
                 // clients' polls activate them elsewhere, and the new activations resume it.
                 if (++submitted == total - keys / 2)
-                    kill = cluster.KillSiloAsync(cluster.SecondarySilos[0]);
+                {
+                    var before = executor.GetMetrics();
+                    unfinishedAtKill = before.Submitted - before.Completed - before.DeadLettered;
+                    await cluster.KillSiloAsync(cluster.SecondarySilos[0]);
+                }
             }
         }
+        await Task.WhenAll(submissions).WaitAsync(TimeSpan.FromSeconds(60));
         var report = await executor.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        await kill!;
 
         var expected = new List<string> { "-1" };
         expected.AddRange(Enumerable.Range(0, requestsPerKey - 1).Select(i => i.ToString()));
@@ -83,10 +89,12 @@ public sealed class DurableFailureTests
             repeated += repeatedOfKey;
         }
         var metrics = executor.GetMetrics();
-        _output.WriteLine($"repeated {repeated}; redelivered or re-polled {metrics.Retried}");
+        _output.WriteLine($"unfinished when the silo died {unfinishedAtKill}; repeated {repeated}; redelivered or re-polled {metrics.Retried}");
         Assert.Equal(total, metrics.Completed);
         Assert.Equal(0, metrics.DeadLettered);
         Assert.Empty(report.Unprocessed);
-        Assert.True(metrics.Retried > 0, "no call failed: the silo was not taken down while requests were in flight");
+        // Orleans forwards most calls of a dead silo's grains to their new activations, so a failed call (Retried) is
+        // not certain here; work unfinished when the silo died is.
+        Assert.True(unfinishedAtKill > 0, "the silo died with no work unfinished");
     }
 }
