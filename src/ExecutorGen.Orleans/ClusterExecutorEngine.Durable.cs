@@ -84,37 +84,20 @@ public sealed partial class ClusterExecutorEngine
     /// <summary>
     /// Calls <see cref="IPartitionGrain.StoreAsync"/> until the requests are stored, redelivering after a failed call as
     /// <see cref="DeliverAsync"/> does (same sequences: the grain skips what it stored already). "Full" is no failure:
-    /// the call is repeated after <see cref="ClusterExecutorOptions.RedeliveryDelay"/> for as long as the grain stays full.
+    /// the call is repeated after <see cref="ClusterExecutorOptions.RedeliveryDelay"/> for as long as the grain stays full
+    /// (an answer, so each repetition has a redelivery deadline of its own).
     /// </summary>
     private async Task<(Exception? Failure, int Attempts)> StoreWithRedeliveryAsync(IPartitionGrain grain, Pending[] batch)
     {
-        var requests = new ClusterRequest[batch.Length];
-        for (int i = 0; i < batch.Length; i++)
-            requests[i] = new ClusterRequest(batch[i].Call.Handler, _client, batch[i].Key, batch[i].Sequence, batch[i].Call.Arguments);
-        long start = Stopwatch.GetTimestamp();
-        var delay = _options.RedeliveryDelay;
-        for (int attempt = 1; ; attempt++)
+        var requests = RequestsOf(batch);
+        int attempts = 0;
+        while (true)
         {
-            try
-            {
-                if (await grain.StoreAsync(requests, _options.MaxStoredPerGrain).ConfigureAwait(false))
-                    return (null, attempt);
-                start = Stopwatch.GetTimestamp(); // the grain answered: the redelivery deadline starts again
-                delay = _options.RedeliveryDelay;
-                await Task.Delay(_options.RedeliveryDelay).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (ClusterFailures.IsRedeliverable(exception)
-                && Stopwatch.GetElapsedTime(start) + delay < _options.RedeliveryTimeout)
-            {
-                Interlocked.Increment(ref _failed);
-                Interlocked.Increment(ref _redelivered);
-                await Task.Delay(delay).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRedeliveryDelay.Ticks));
-            }
-            catch (Exception exception)
-            {
-                return (exception, attempt);
-            }
+            var (stored, failure, made) = await CallWithRedeliveryAsync(() => grain.StoreAsync(requests, _options.MaxStoredPerGrain)).ConfigureAwait(false);
+            attempts += made;
+            if (stored || failure is not null)
+                return (failure, attempts);
+            await Task.Delay(_options.RedeliveryDelay).ConfigureAwait(false);
         }
     }
 
@@ -125,8 +108,6 @@ public sealed partial class ClusterExecutorEngine
     /// </summary>
     private async Task PollOutcomesAsync(string laneKey, StoredLane stored)
     {
-        var delay = _options.RedeliveryDelay;
-        long? failingSince = null;
         while (true)
         {
             long acknowledged;
@@ -141,29 +122,13 @@ public sealed partial class ClusterExecutorEngine
                 acknowledged = stored.AcknowledgedUpTo;
             }
 
-            StoredOutcome[] outcomes;
-            try
+            var (answer, failure, _) = await CallWithRedeliveryAsync(() => stored.Grain.TakeOutcomesAsync(_client, acknowledged)).ConfigureAwait(false);
+            if (failure is not null)
             {
-                outcomes = await stored.Grain.TakeOutcomesAsync(_client, acknowledged).ConfigureAwait(false);
-                failingSince = null;
-                delay = _options.RedeliveryDelay;
-            }
-            catch (Exception exception)
-            {
-                failingSince ??= Stopwatch.GetTimestamp();
-                if (ClusterFailures.IsRedeliverable(exception)
-                    && Stopwatch.GetElapsedTime(failingSince.Value) + delay < _options.RedeliveryTimeout)
-                {
-                    Interlocked.Increment(ref _failed);
-                    Interlocked.Increment(ref _redelivered);
-                    await Task.Delay(delay).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, s_maxRedeliveryDelay.Ticks));
-                    continue;
-                }
-                failingSince = null;
-                await GiveUpStoredAsync(stored, exception).ConfigureAwait(false);
+                await GiveUpStoredAsync(stored, failure).ConfigureAwait(false);
                 continue;
             }
+            var outcomes = answer!;
 
             var finished = new List<(Pending Pending, StoredOutcome Outcome)>(outcomes.Length);
             lock (_lock)

@@ -195,22 +195,43 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
     /// <summary>Calls the grain until it answers, redelivering the same requests (same sequences) after a failed call.</summary>
     private async Task<Outcome> DeliverAsync(IPartitionGrain grain, Pending[] batch)
     {
+        var requests = RequestsOf(batch);
+        var (replies, failure, attempts) = await CallWithRedeliveryAsync(() => grain.ExecuteBatchAsync(requests)).ConfigureAwait(false);
+        if (replies is not null)
+        {
+            foreach (var reply in replies)
+            {
+                if (reply.Replayed)
+                    Interlocked.Increment(ref _replayed);
+            }
+        }
+        return new Outcome(replies, failure, attempts);
+    }
+
+    /// <summary>The messages of a lane's call: each request with this client's id and its sequence.</summary>
+    private ClusterRequest[] RequestsOf(Pending[] batch)
+    {
         var requests = new ClusterRequest[batch.Length];
         for (int i = 0; i < batch.Length; i++)
             requests[i] = new ClusterRequest(batch[i].Call.Handler, _client, batch[i].Key, batch[i].Sequence, batch[i].Call.Arguments);
+        return requests;
+    }
+
+    /// <summary>
+    /// Makes a grain call until it answers. A call that fails in a way a retry can cure (<see cref="ClusterFailures"/>: a
+    /// silo died, a timeout, a lost connection) is made again, first after <see cref="ClusterExecutorOptions.RedeliveryDelay"/>,
+    /// the delay doubling up to 5 s, until <see cref="ClusterExecutorOptions.RedeliveryTimeout"/>; each failed attempt counts
+    /// as failed and redelivered. Returns the answer, or the failure that ended the attempts, and how many were made.
+    /// </summary>
+    private async Task<(T? Answer, Exception? Failure, int Attempts)> CallWithRedeliveryAsync<T>(Func<Task<T>> call)
+    {
         long start = Stopwatch.GetTimestamp();
         var delay = _options.RedeliveryDelay;
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                var replies = await grain.ExecuteBatchAsync(requests).ConfigureAwait(false);
-                foreach (var reply in replies)
-                {
-                    if (reply.Replayed)
-                        Interlocked.Increment(ref _replayed);
-                }
-                return new Outcome(replies, null, attempt);
+                return (await call().ConfigureAwait(false), null, attempt);
             }
             catch (Exception exception) when (ClusterFailures.IsRedeliverable(exception)
                 && Stopwatch.GetElapsedTime(start) + delay < _options.RedeliveryTimeout)
@@ -222,7 +243,7 @@ public sealed partial class ClusterExecutorEngine : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                return new Outcome(null, exception, attempt);
+                return (default, exception, attempt);
             }
         }
     }
