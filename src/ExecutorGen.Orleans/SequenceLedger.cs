@@ -113,7 +113,7 @@ public static class SequenceLedger
             throw new ArgumentNullException(nameof(replies));
         if (requests.Count == 0 || requests.Count != replies.Count)
             throw new ArgumentException("Each request needs its reply, and there must be at least one.", nameof(replies));
-        PruneStale(marks, now);
+        marks.RemoveWhere(mark => now - mark.RecordedAt > Retention);
         int last = requests.Count - 1;
         SequenceOutcome[]? earlier = null;
         if (last > 0)
@@ -124,19 +124,5 @@ public static class SequenceLedger
         }
         var request = requests[last];
         marks[MarkKey(request.Client, request.Key)] = new SequenceMark(request.Sequence, replies[last].Result, replies[last].Failure, now, earlier);
-    }
-
-    private static void PruneStale(IDictionary<string, SequenceMark> marks, DateTime now)
-    {
-        List<string>? stale = null;
-        foreach (var pair in marks)
-        {
-            if (now - pair.Value.RecordedAt > Retention)
-                (stale ??= new List<string>()).Add(pair.Key);
-        }
-        if (stale is null)
-            return;
-        foreach (var key in stale)
-            marks.Remove(key);
     }
 }

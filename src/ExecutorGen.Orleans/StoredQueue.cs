@@ -127,29 +127,9 @@ public static class StoredQueue
 
     private static void PruneStale(PartitionGrainState state, DateTime now)
     {
-        List<string>? staleSequences = null;
-        foreach (var pair in state.StoredUpTo)
-        {
-            if (now - pair.Value.StoredAt > SequenceLedger.Retention)
-                (staleSequences ??= new List<string>()).Add(pair.Key);
-        }
-        if (staleSequences is not null)
-        {
-            foreach (var key in staleSequences)
-                state.StoredUpTo.Remove(key);
-        }
-
-        List<Guid>? goneClients = null;
-        foreach (var pair in state.Outcomes)
-        {
-            pair.Value.RemoveAll(outcome => now - outcome.FinishedAt > SequenceLedger.Retention);
-            if (pair.Value.Count == 0)
-                (goneClients ??= new List<Guid>()).Add(pair.Key);
-        }
-        if (goneClients is not null)
-        {
-            foreach (var client in goneClients)
-                state.Outcomes.Remove(client);
-        }
+        state.StoredUpTo.RemoveWhere(stored => now - stored.StoredAt > SequenceLedger.Retention);
+        foreach (var outcomes in state.Outcomes.Values)
+            outcomes.RemoveAll(outcome => now - outcome.FinishedAt > SequenceLedger.Retention);
+        state.Outcomes.RemoveWhere(outcomes => outcomes.Count == 0); // their clients went away
     }
 }
