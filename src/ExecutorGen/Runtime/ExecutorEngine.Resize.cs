@@ -138,14 +138,7 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
     {
         lock (_lock)
             worker.IsRetired = true;
-        foreach (var scheduler in _schedulers)
-        {
-            if (scheduler.QueuedCount == 0)
-                continue;
-            lock (_sharedIdle!.Sync!)
-                _sharedIdle.WakeOne();
-            break;
-        }
+        HandOnWakeUp();
     }
 
     /// <summary>

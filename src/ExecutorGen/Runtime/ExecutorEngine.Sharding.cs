@@ -138,15 +138,24 @@ public sealed partial class ExecutorEngine<TKey, TEnvelope, TDispatcher>
                 return false;
             worker.IsRetired = true;
         }
+        HandOnWakeUp();
+        return true;
+    }
+
+    /// <summary>
+    /// A worker that ends without taking work hands on a wake-up it may have been given for work: if any shard has
+    /// work queued, another idle worker is woken for it.
+    /// </summary>
+    private void HandOnWakeUp()
+    {
         foreach (var scheduler in _schedulers)
         {
             if (scheduler.QueuedCount == 0)
                 continue;
             lock (_sharedIdle!.Sync!)
                 _sharedIdle.WakeOne();
-            break;
+            return;
         }
-        return true;
     }
 }
 
