@@ -105,14 +105,14 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
     public async Task A_redelivered_call_is_answered_from_the_marks_without_running_any_request_again()
     {
         string key = NewKey();
-        var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, key, null));
+        var grain = GrainCalls.RecordingGrain(_fixture.Cluster.Client, key);
         var client = Guid.NewGuid();
         var call = new[]
         {
-            new ClusterRequest(StepHandler, client, key, 1, new object?[] { new StepRequest(key, 0) }),
-            new ClusterRequest(StepHandler, client, key, 2, new object?[] { new StepRequest(key, 1) }),
-            new ClusterRequest(TallyHandler, client, key, 3, new object?[] { new TallyRequest(key, 2) }),
-            new ClusterRequest(TallyHandler, client, key, 4, new object?[] { new TallyRequest(key, 3) }),
+            GrainCalls.Step(client, key, 1, 0),
+            GrainCalls.Step(client, key, 2, 1),
+            GrainCalls.Tally(client, key, 3, 2),
+            GrainCalls.Tally(client, key, 4, 3),
         };
 
         var replies = await grain.ExecuteBatchAsync(call);
@@ -129,12 +129,8 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
     public async Task A_call_with_requests_of_two_clients_is_refused()
     {
         string key = NewKey();
-        var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, key, null));
-        var mixedClients = new[]
-        {
-            new ClusterRequest(StepHandler, Guid.NewGuid(), key, 1, new object?[] { new StepRequest(key, 0) }),
-            new ClusterRequest(StepHandler, Guid.NewGuid(), key, 2, new object?[] { new StepRequest(key, 1) }),
-        };
+        var grain = GrainCalls.RecordingGrain(_fixture.Cluster.Client, key);
+        var mixedClients = new[] { GrainCalls.Step(Guid.NewGuid(), key, 1, 0), GrainCalls.Step(Guid.NewGuid(), key, 2, 1) };
 
         await Assert.ThrowsAsync<ArgumentException>(() => grain.ExecuteBatchAsync(mixedClients));
         await Assert.ThrowsAsync<ArgumentException>(() => grain.ExecuteBatchAsync(Array.Empty<ClusterRequest>()));
@@ -180,14 +176,14 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
     public async Task A_redelivered_call_of_a_buckets_keys_is_answered_from_each_keys_mark()
     {
         string first = NewKey(), second = NewKey();
-        var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, first, 1));
+        var grain = GrainCalls.RecordingGrain(_fixture.Cluster.Client, first, bucketCount: 1);
         var client = Guid.NewGuid();
         var call = new[]
         {
-            new ClusterRequest(StepHandler, client, first, 1, new object?[] { new StepRequest(first, 0) }),
-            new ClusterRequest(StepHandler, client, second, 2, new object?[] { new StepRequest(second, 0) }),
-            new ClusterRequest(StepHandler, client, first, 3, new object?[] { new StepRequest(first, 1) }),
-            new ClusterRequest(StepHandler, client, second, 4, new object?[] { new StepRequest(second, 1) }),
+            GrainCalls.Step(client, first, 1, 0),
+            GrainCalls.Step(client, second, 2, 0),
+            GrainCalls.Step(client, first, 3, 1),
+            GrainCalls.Step(client, second, 4, 1),
         };
 
         var replies = await grain.ExecuteBatchAsync(call);
@@ -199,8 +195,4 @@ public sealed class BatchedCallTests : IClassFixture<ClusterFixture>
         Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(first));
         Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(second));
     }
-
-    // The handlers' indexes in RecordingHandlers (declaration order), as the generated dispatcher numbers them.
-    private const int StepHandler = 1;
-    private const int TallyHandler = 3;
 }

@@ -295,9 +295,9 @@ public sealed class ClusterExecutorBehaviourTests : IClassFixture<ClusterFixture
     public async Task A_redelivered_request_is_answered_from_the_persisted_mark_even_after_its_grain_was_deactivated()
     {
         string key = NewKey();
-        var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, key, null));
+        var grain = GrainCalls.RecordingGrain(_fixture.Cluster.Client, key);
         var client = Guid.NewGuid();
-        var step = new ClusterRequest(1, client, key, Sequence: 7, new object?[] { new StepRequest(key, 0) });
+        var step = GrainCalls.Step(client, key, sequence: 7, index: 0);
 
         var first = await grain.ExecuteAsync(step);
         Assert.False(first.Replayed);

@@ -158,13 +158,9 @@ public sealed class DurableAcceptanceTests : IClassFixture<ClusterFixture>
     public async Task A_redelivered_store_call_is_stored_once_and_its_requests_run_once()
     {
         string key = NewKey();
-        var grain = _fixture.Cluster.Client.GetGrain<IPartitionGrain>(ClusterKeys.GrainKey(RecordingHandlersClusterExecutor.ExecutorName, key, null));
+        var grain = GrainCalls.RecordingGrain(_fixture.Cluster.Client, key);
         var client = Guid.NewGuid();
-        var call = new[]
-        {
-            new ClusterRequest(StepHandler, client, key, 1, new object?[] { new StepRequest(key, 0) }),
-            new ClusterRequest(StepHandler, client, key, 2, new object?[] { new StepRequest(key, 1) }),
-        };
+        var call = new[] { GrainCalls.Step(client, key, 1, 0), GrainCalls.Step(client, key, 2, 1) };
 
         Assert.True(await grain.StoreAsync(call, maxStored: 10));
         Assert.True(await grain.StoreAsync(call, maxStored: 10)); // as after a reply lost on its way back
@@ -177,8 +173,7 @@ public sealed class DurableAcceptanceTests : IClassFixture<ClusterFixture>
         Assert.Equal(new[] { 0, 1 }, ExecutionLog.Of(key));
     }
 
-    private const int StepHandler = 1;
-    private const int HoldHandler = 0;
+    private const int HoldHandler = 0; // HoldingHandlers' only handler
 
     private async Task<PartitionGrainState> ReadStoredStateAsync(string grainKey)
     {

@@ -20,8 +20,6 @@ namespace ExecutorGen.Orleans.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStorageTests
 {
-    private const int StepHandler = 1; // RecordingHandlers' handlers in declaration order: Open, Step, …
-
     private readonly PostgresServer _server;
     private readonly ITestOutputHelper _output;
 
@@ -116,8 +114,8 @@ public sealed class PostgresStorageTests
         for (int attempt = 1; ; attempt++)
         {
             string key = Guid.NewGuid().ToString("N");
-            var grain = cluster.Client.GetGrain<IPartitionGrain>(GrainKey(key));
-            var step = new ClusterRequest(StepHandler, Guid.NewGuid(), key, Sequence: 1, new object?[] { new StepRequest(key, 0) });
+            var grain = GrainCalls.RecordingGrain(cluster.Client, key);
+            var step = GrainCalls.Step(Guid.NewGuid(), key, sequence: 1, index: 0);
             Assert.False((await grain.ExecuteAsync(step)).Replayed);
             var host = await management.GetActivationAddress(grain);
             var silo = cluster.SecondarySilos.FirstOrDefault(secondary => secondary.SiloAddress.Equals(host));
@@ -195,7 +193,7 @@ public sealed class PostgresStorageTests
         string database = await NewDatabaseAsync();
         string key = Guid.NewGuid().ToString("N");
         var grainKey = GrainKey(key);
-        var step = new ClusterRequest(StepHandler, Guid.NewGuid(), key, Sequence: 7, new object?[] { new StepRequest(key, 0) });
+        var step = GrainCalls.Step(Guid.NewGuid(), key, sequence: 7, index: 0);
 
         await using (var first = await TestClusters.StartWithPostgresStorageAsync(silos: 1, database))
         {
