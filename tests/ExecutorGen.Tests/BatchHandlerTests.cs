@@ -236,21 +236,7 @@ public class BatchHandlerTests
     [Fact]
     public async Task A_paused_key_s_batch_letters_replayed_in_order_run_in_that_order_before_the_requests_held_meanwhile()
     {
-        var handlers = new OrderBatches();
-        handlers.Body = (_, call, _) => call == 0 ? Task.FromException(new InvalidOperationException()) : Task.CompletedTask;
-        var sink = new ListSink();
-        var executor = new OrderBatchesExecutor(handlers, new ExecutorOptions
-        {
-            WorkerCount = 1,
-            DeadLetters = sink,
-            DeadLetterPolicy = DeadLetterPolicy.PauseKey,
-        });
-        executor.Pause();
-        for (int i = 0; i < 3; i++)
-            await executor.SubmitAsync(new Purchase("a", i));
-        executor.Resume();
-        await Eventually.Until(() => executor.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));
-        await executor.SubmitAsync(new Purchase("a", 3)); // held by the pause
+        var (handlers, sink, executor) = await FirstBatchDeadLetteredWithItsKeyPausedAsync(new ExecutorOptions { WorkerCount = 1 });
 
         foreach (var letter in sink.Letters.ToArray())
             await letter.Replay!.SubmitAsync(default);
@@ -264,22 +250,8 @@ public class BatchHandlerTests
     [Fact]
     public async Task Replayed_batch_letters_keep_their_order_across_a_re_partitioning()
     {
-        var handlers = new OrderBatches();
-        handlers.Body = (_, call, _) => call == 0 ? Task.FromException(new InvalidOperationException()) : Task.CompletedTask;
-        var sink = new ListSink();
-        var executor = new OrderBatchesExecutor(handlers, new ExecutorOptions
-        {
-            WorkerCount = 2,
-            Ordering = Ordering.PerPartition,
-            DeadLetters = sink,
-            DeadLetterPolicy = DeadLetterPolicy.PauseKey,
-        });
-        executor.Pause();
-        for (int i = 0; i < 3; i++)
-            await executor.SubmitAsync(new Purchase("a", i));
-        executor.Resume();
-        await Eventually.Until(() => executor.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));
-        await executor.SubmitAsync(new Purchase("a", 3)); // held by the pause
+        var (handlers, sink, executor) = await FirstBatchDeadLetteredWithItsKeyPausedAsync(
+            new ExecutorOptions { WorkerCount = 2, Ordering = Ordering.PerPartition });
         var letters = sink.Letters.ToArray();
 
         await letters[0].Replay!.SubmitAsync(default);
@@ -291,6 +263,27 @@ public class BatchHandlerTests
 
         Assert.Equal(new[] { "0,1,2", "0,1,2,3" }, handlers.Calls.Select(c => string.Join(",", c.Ids)));
         Accounting.AssertBalanced(executor.GetMetrics(), report);
+    }
+
+    /// <summary>
+    /// Key "a"'s first batch (requests 0, 1, 2) fails and is dead-lettered with the key paused
+    /// (<see cref="DeadLetterPolicy.PauseKey"/>); request 3, submitted after, is held by the pause.
+    /// </summary>
+    private static async Task<(OrderBatches Handlers, ListSink Sink, OrderBatchesExecutor Executor)> FirstBatchDeadLetteredWithItsKeyPausedAsync(ExecutorOptions options)
+    {
+        var handlers = new OrderBatches();
+        handlers.Body = (_, call, _) => call == 0 ? Task.FromException(new InvalidOperationException()) : Task.CompletedTask;
+        var sink = new ListSink();
+        options.DeadLetters = sink;
+        options.DeadLetterPolicy = DeadLetterPolicy.PauseKey;
+        var executor = new OrderBatchesExecutor(handlers, options);
+        executor.Pause();
+        for (int i = 0; i < 3; i++)
+            await executor.SubmitAsync(new Purchase("a", i));
+        executor.Resume();
+        await Eventually.Until(() => executor.GetMetrics().PausedKeys == 1, TimeSpan.FromSeconds(10));
+        await executor.SubmitAsync(new Purchase("a", 3)); // held by the pause
+        return (handlers, sink, executor);
     }
 
     [Fact]
