@@ -22,6 +22,8 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="Generators">Extra source generator assemblies to run (a project's own generator, built).</param>
 /// <param name="RunGenerators">Whether the source generators of the projects' packages and frameworks run.</param>
 /// <param name="ShowReferences">Print the path of every reference (to see why something does not bind).</param>
+/// <param name="Shipped">Run the analyzers with the options they ship with (EXG001's inference off), as a user gets them,
+/// instead of with the inference switched on.</param>
 public sealed record EvaluationOptions(
     string Root,
     IReadOnlyList<string> Projects,
@@ -38,13 +40,14 @@ public sealed record EvaluationOptions(
     bool Parallel,
     IReadOnlyList<string>? Generators = null,
     bool RunGenerators = true,
-    bool ShowReferences = false)
+    bool ShowReferences = false,
+    bool Shipped = false)
 {
     /// <summary>The command line, for the usage message.</summary>
     public const string Usage =
         "usage: <source-root> [--project X.csproj]... [--exclude <path-substring>]... [--no-default-excludes] "
         + "[--ref dll-or-dir]... [--define SYM]... [--tfm net8.0] [--generator dll]... [--no-generators] [--analyzers path/to/ExecutorGen.Analyzers.dll] "
-        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references]";
+        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references] [--shipped]";
 
     /// <summary>Options for <paramref name="root"/> with every other setting at its default.</summary>
     public static EvaluationOptions For(string root) =>
@@ -82,6 +85,7 @@ public sealed record EvaluationOptions(
                 case "--warmup": options = options with { Warmup = Count() }; break;
                 case "--parallel": options = options with { Parallel = true }; break;
                 case "--show-references": options = options with { ShowReferences = true }; break;
+                case "--shipped": options = options with { Shipped = true }; break;
                 case "--tsv": options = options with { TsvPath = Path.GetFullPath(Value()) }; break;
                 case var arg when arg.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {arg}");
                 case var arg when root is null: root = arg; break;

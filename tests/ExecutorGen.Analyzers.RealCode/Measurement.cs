@@ -66,6 +66,9 @@ public sealed record EvaluationResult(
 /// </remarks>
 public static class Measurement
 {
+    // The analyzers' options as a user's build gives them when nothing is configured (--shipped).
+    private static readonly AnalyzerOptions s_shippedOptions = new(ImmutableArray<AdditionalText>.Empty);
+
     /// <summary>Parses <paramref name="files"/>, then runs <paramref name="analyzers"/> as <paramref name="options"/> say.</summary>
     public static async Task<EvaluationResult> RunAsync(
         EvaluationOptions options, CompilationSettings settings, SourceFiles files, ImmutableArray<DiagnosticAnalyzer> analyzers, Action<string>? progress = null)
@@ -103,7 +106,7 @@ public static class Measurement
             Settle();
             exceptions.Clear();
             var withAnalyzers = Fresh().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-                InferenceSwitch.On,
+                options.Shipped ? s_shippedOptions : InferenceSwitch.On,
                 onAnalyzerException: (_, _, diagnostic) => exceptions.Enqueue(diagnostic),
                 concurrentAnalysis: options.Parallel,
                 logAnalyzerExecutionTime: true));

@@ -60,6 +60,36 @@ public sealed class RealCodeEvaluationTests : IDisposable
         Assert.EndsWith("\tpublic int Shard(object key) => key.GetHashCode() % _count;", rows[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Shipped_runs_the_analyzers_with_their_default_options_so_the_opt_in_inference_stays_off()
+    {
+        Write("src/Routing/Counter.cs", """
+            using System.Threading;
+
+            class Counter
+            {
+                private int _count;
+
+                public void Start()
+                {
+                    for (int i = 0; i < 4; i++)
+                        new Thread(() => { _count++; }) { IsBackground = true }.Start();
+                }
+            }
+            """);
+        var analyzers = AnalyzerAssembly.Analyzers(AnalyzerAssembly.Load(null));
+
+        async Task<string[]> RuleIds(params string[] extra)
+        {
+            var options = EvaluationOptions.Parse([_root, "--runs", "1", "--warmup", "0", .. extra]);
+            var result = await Measurement.RunAsync(options, CompilationSettings.Create(options), SourceFiles.Collect(options), analyzers);
+            return result.Diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        Assert.Equal(["EXG001", "EXG005"], await RuleIds());
+        Assert.Equal(["EXG005"], await RuleIds("--shipped"));
+    }
+
     [Theory]
     [InlineData("Lucene.Net.TestFramework", true)]
     [InlineData("UnitTests", true)]
