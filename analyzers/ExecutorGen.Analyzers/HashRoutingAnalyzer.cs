@@ -46,13 +46,14 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
-        var hash = Hash(Operations.WithoutConversions(remainder.LeftOperand));
+        var left = Operations.WithoutConversions(remainder.LeftOperand);
+        var hash = Hash(left);
         if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder) || ShiftedBackIntoRange(remainder)
-            || SignCheckedBefore(Operations.WithoutConversions(remainder.LeftOperand), remainder))
+            || SignCheckedBefore(left, remainder))
         {
             return;
         }
-        if (hash == HashKind.Named && !UsedAsIndex(remainder))
+        if (hash == HashKind.Named && (!UsedAsIndex(remainder) || StoredNonNegative(left, context.CancellationToken)))
             return;
         context.ReportDiagnostic(Diagnostic.Create(
             DiagnosticDescriptors.NegativeHashRouting,
@@ -151,6 +152,57 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             _ => false,
         };
     }
+
+    /// <summary>
+    /// A field or property named like a hash into which the code around it stores hashes made non-negative
+    /// (<c>slot.HashCode = key.GetHashCode() &amp; 0x7FFFFFFF</c>, directly or through a local initialized so), and no value that
+    /// is not (a negative constant is a sentinel, not a hash): the hashes were sanitised where they were stored. The
+    /// stores looked at are those in the remainder's file, in the outermost type around the member (a hash table's slot
+    /// struct is written by the table); they are bound only when a named hash is used as an index, which is rare.
+    /// </summary>
+    private static bool StoredNonNegative(IOperation hash, System.Threading.CancellationToken cancellationToken)
+    {
+        ISymbol? member = hash switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
+        if (member?.ContainingType is not { } type || hash.SemanticModel is not { } model)
+            return false;
+        while (type.ContainingType is { } outer)
+            type = outer;
+        bool sanitised = false;
+        foreach (var declaration in type.DeclaringSyntaxReferences)
+        {
+            if (declaration.SyntaxTree != model.SyntaxTree)
+                continue;
+            foreach (var assignment in declaration.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (TargetName(assignment.Left) != member.Name
+                    || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, member))
+                {
+                    continue;
+                }
+                if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || model.GetOperation(assignment.Right, cancellationToken) is not { } value)
+                    return false;
+                if (value.ConstantValue.HasValue)
+                    continue; // a sentinel (-1 for a free slot) or a fixed value, not a hash
+                if (!NonNegative(value) && !(Operations.WithoutConversions(value) is ILocalReferenceOperation local && Initializer(local) is { } initial && NonNegative(initial)))
+                    return false;
+                sanitised = true;
+            }
+        }
+        return sanitised;
+    }
+
+    private static string? TargetName(ExpressionSyntax target) => target switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        _ => null,
+    };
 
     /// <summary>
     /// A local whose sign the code tests before the remainder (<c>if (hash &lt; 0) hash = -hash;</c>): the author handled

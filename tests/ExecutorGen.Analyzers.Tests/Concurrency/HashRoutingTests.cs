@@ -99,6 +99,55 @@ public class HashRoutingTests
             public bool Odd(int hashCount) => hashCount % 2 > 0;
         """);
 
+    // A hash table whose slots keep each entry's hash, masked where it is stored, and -1 in a freed slot: the
+    // rehash reads the stored hashes back (a shape seen in a real networking library's peer set).
+    private const string SlotTable = """
+        class SlotTable
+        {
+            private struct Slot
+            {
+                internal int HashCode;
+                internal int Next;
+                internal object Value;
+            }
+
+            private Slot[] _slots = new Slot[4];
+            private int[] _buckets = new int[4];
+
+            public void Add(object value, int index)
+            {
+                int hashCode = value.GetHashCode() & 0x7FFFFFFF;
+                _slots[index].HashCode = hashCode;
+                _slots[index].Value = value;
+            }
+
+            public void Remove(int index) => _slots[index].HashCode = -1;
+
+            public void Rehash(int size)
+            {
+                _buckets = new int[size];
+                for (int i = 0; i < _slots.Length; i++)
+                    _buckets[REHASH] = i + 1;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Named_hash_stored_masked_where_it_is_written_is_fine() =>
+        new Test(SlotTable.Replace("REHASH", "_slots[i].HashCode % size")).RunAsync();
+
+    [Fact]
+    public Task Named_hash_stored_unmasked_anywhere_is_still_reported() =>
+        new Test(SlotTable
+            .Replace("REHASH", "{|EXG005:_slots[i].HashCode % size|}")
+            .Replace("public void Remove(int index) => _slots[index].HashCode = -1;", "public void Remove(int index, object other) => _slots[index].HashCode = other.GetHashCode();")).RunAsync();
+
+    [Fact]
+    public Task Named_hash_stored_only_as_a_constant_is_still_reported() =>
+        new Test(SlotTable
+            .Replace("REHASH", "{|EXG005:_slots[i].HashCode % size|}")
+            .Replace("_slots[index].HashCode = hashCode;", "")).RunAsync();
+
     // Code fix.
 
     [Fact]
