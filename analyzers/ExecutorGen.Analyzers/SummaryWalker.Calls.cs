@@ -79,8 +79,11 @@ internal sealed partial class SummaryWalker
         else if (MayRecordThrow(invocation) && !InMemory(invocation.Instance)
             && (userCode ? !thunk && !_lists.NeverThrows(target, invocation.Syntax.SyntaxTree) : _lists.ThrowsByContract(target, invocation.Syntax.SyntaxTree)))
         {
-            if (SurfacesAt(invocation) is { } surfaces)
-                Throws(surfaces, null, sure: true, ThrownByContract(invocation), HandedInDelegate(invocation), waitedTask: Operations.WaitedTask(invocation));
+            var kinds = ThrownByContract(invocation);
+            if ((kinds & Thrown.Disposed) != 0 && invocation.Instance is { } eventObject && _symbols.Undisposed.NeverDisposed(eventObject, default))
+                kinds &= ~Thrown.Disposed;
+            if (kinds != Thrown.None && SurfacesAt(invocation) is { } surfaces)
+                Throws(surfaces, null, sure: true, kinds, HandedInDelegate(invocation), waitedTask: Operations.WaitedTask(invocation));
         }
     }
 

@@ -81,8 +81,9 @@ internal sealed partial class SummaryWalker
     /// What a .NET call that throws by contract lets out: only an <c>OperationCanceledException</c> for a call that fails
     /// only when its token is cancelled (<c>token.ThrowIfCancellationRequested()</c>,
     /// <c>BlockingCollection.GetConsumingEnumerable(token)</c>, <c>Task.Delay(…, token)</c> and a wait on such a delay);
-    /// only an <c>ObjectDisposedException</c> for a wait on wait handles (<c>WaitHandle.WaitAny</c>, <c>WaitOne</c>), which
-    /// fails when a handle was disposed under it; anything for the rest. A catch of that type around the call, here or
+    /// only an <c>ObjectDisposedException</c> for a wait on wait handles (<c>WaitHandle.WaitAny</c>, <c>WaitOne</c>) and
+    /// events (<c>ManualResetEventSlim.Wait()</c>), which fails when a handle was disposed under it, and nothing when the
+    /// object waited on is one the compilation never disposes (<see cref="UndisposedMembers"/>); anything for the rest. A catch of that type around the call, here or
     /// in a caller, is all the first two need.
     /// </summary>
     private static Thrown ThrownByContract(IInvocationOperation invocation)
@@ -96,6 +97,9 @@ internal sealed partial class SummaryWalker
             "Wait" when method.ContainingType?.Name == "Task"
                 && invocation.Instance is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } } => Thrown.Cancelled,
             "WaitOne" or "WaitAny" or "WaitAll" when method.ContainingType?.Name == "WaitHandle" => Thrown.Disposed,
+            // An event's wait fails only when the event was disposed, or its token cancelled (a wait on a task rethrows).
+            "Wait" when method.ContainingType?.Name is "ManualResetEventSlim" or "CountdownEvent" =>
+                method.Parameters.Any(p => p.Type.Name == "CancellationToken") ? Thrown.Disposed | Thrown.Cancelled : Thrown.Disposed,
             "WaitAny" when method.ContainingType?.Name == "Task" => Thrown.Cancelled, // with a token: it returns an index, never a task's failure
             _ => Thrown.Other,
         };

@@ -39,6 +39,9 @@ internal sealed class ConcurrencySymbols
 
     private readonly IAssemblySymbol _assembly;
 
+    /// <summary>Fields and properties whose object this compilation never disposes (EXG002: waits on them cannot fail).</summary>
+    public UndisposedMembers Undisposed { get; } = new();
+
     /// <summary>The compilation's methods that only take or only release a lock (<c>Lock()</c>/<c>Unlock()</c>).</summary>
     public LockHelpers LockHelpers { get; } = new();
 

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// Fields and properties whose object nothing ever disposes: a wait on an event kept there (<c>ManualResetEventSlim.Wait()</c>,
+/// <c>WaitHandle.WaitOne()</c>) fails only with an <c>ObjectDisposedException</c>, so it cannot fail at all (EXG002).
+/// Decided from the code alone, for members only one type's code can reach (private, or in a private nested type: the
+/// outermost type's declarations hold every use): each use must read the object to call a member of it other than
+/// <c>Dispose</c>/<c>Close</c>, or store a new object there; a use that hands the object on (an argument, a local, a
+/// <c>using</c>) may dispose it elsewhere. Syntax only, once per member.
+/// </summary>
+internal sealed class UndisposedMembers
+{
+    private readonly ConcurrentDictionary<ISymbol, bool> _known = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Whether <paramref name="instance"/> reads such a member.</summary>
+    public bool NeverDisposed(IOperation instance, CancellationToken cancellationToken)
+    {
+        ISymbol? member = Operations.WithoutConversions(instance) switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.OriginalDefinition,
+            _ => null,
+        };
+        return member is not null && _known.GetOrAdd(member, m => Decide(m, cancellationToken));
+    }
+
+    private static bool Decide(ISymbol member, CancellationToken cancellationToken)
+    {
+        if (OnlyReachableIn(member) is not { } scope)
+            return false;
+        foreach (var declaration in scope.DeclaringSyntaxReferences)
+        {
+            foreach (var node in declaration.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                switch (node)
+                {
+                    case IdentifierNameSyntax name when name.Identifier.ValueText == member.Name:
+                        if (!HarmlessUse(name))
+                            return false;
+                        break;
+                    case VariableDeclaratorSyntax { Initializer.Value: var value } declarator when declarator.Identifier.ValueText == member.Name:
+                        if (!IsCreation(value))
+                            return false;
+                        break;
+                    case PropertyDeclarationSyntax { Initializer.Value: var value } property when property.Identifier.ValueText == member.Name:
+                        if (!IsCreation(value))
+                            return false;
+                        break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The outermost type when only its code can reach <paramref name="member"/>; otherwise null.</summary>
+    private static INamedTypeSymbol? OnlyReachableIn(ISymbol member)
+    {
+        bool confined = member.DeclaredAccessibility == Accessibility.Private;
+        var type = member.ContainingType;
+        if (type is null || type.DeclaringSyntaxReferences.IsEmpty)
+            return null;
+        while (type.ContainingType is { } outer)
+        {
+            confined |= type.DeclaredAccessibility == Accessibility.Private;
+            type = outer;
+        }
+        return confined ? type : null;
+    }
+
+    /// <summary>A use that calls a member of the object other than Dispose or Close, or stores a new object.</summary>
+    private static bool HarmlessUse(IdentifierNameSyntax name)
+    {
+        ExpressionSyntax use = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        switch (use.Parent)
+        {
+            case MemberAccessExpressionSyntax called when called.Expression == use:
+                return !Disposes(called.Name.Identifier.ValueText);
+            case ConditionalAccessExpressionSyntax conditional when conditional.Expression == use:
+                return conditional.WhenNotNull switch
+                {
+                    MemberBindingExpressionSyntax binding => !Disposes(binding.Name.Identifier.ValueText),
+                    InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } => !Disposes(binding.Name.Identifier.ValueText),
+                    _ => false,
+                };
+            case AssignmentExpressionSyntax assignment when assignment.Left == use:
+                return assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsCreation(assignment.Right);
+            default:
+                return false;
+        }
+    }
+
+    private static bool Disposes(string name) => name is "Dispose" or "Close" or "DisposeAsync";
+
+    private static bool IsCreation(ExpressionSyntax value) => value is BaseObjectCreationExpressionSyntax;
+}
