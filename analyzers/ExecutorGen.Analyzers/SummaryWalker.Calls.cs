@@ -201,8 +201,19 @@ internal sealed partial class SummaryWalker
         }
         if (HolderOf(lambda) is { } holder)
             _function.Flows.Add((holder, lambda.Symbol));
-        // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here.
-        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax));
+        // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here. A
+        // callback registered on a cancellation token runs on the thread that cancels, when it cancels: like an event
+        // handler, it is handed out, not called here.
+        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax) { Subscribed = RegisteredOnToken(lambda) });
+    }
+
+    /// <summary>A callback given to <c>CancellationToken.Register</c> or <c>UnsafeRegister</c>.</summary>
+    private static bool RegisteredOnToken(IOperation function)
+    {
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Register" or "UnsafeRegister", ContainingType.Name: "CancellationToken" } } };
     }
 
     private void MethodReference(IMethodReferenceOperation reference)
@@ -224,7 +235,7 @@ internal sealed partial class SummaryWalker
         {
             _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax)
             {
-                Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null,
+                Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null || RegisteredOnToken(reference),
             });
         }
     }

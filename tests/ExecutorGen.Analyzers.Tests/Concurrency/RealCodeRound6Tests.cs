@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using EscapeTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -75,4 +76,55 @@ public class RealCodeRound6Tests
         .With("private ThreadState _state", "public ThreadState State => _state; private ThreadState _state")
         .With("private static void Run(ThreadState state)", "public static void Run(ThreadState state)")
         .With("state.PreviousStateCompleted.Wait();", "{|EXG002:state.PreviousStateCompleted.Wait()|};")).RunAsync();
+
+    // EXG004: a callback registered on a cancellation token runs on the thread that cancels, when it cancels, not in the
+    // worker that registered it: a message dispatcher's scheduling loop that, once stopped, stores its delayed messages
+    // from the stopping thread, waiting for the store by design.
+    private const string CancellationCallback = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public interface IStorage
+        {
+            Task MarkDelayedAsync(int[] ids);
+        }
+
+        public sealed class Dispatcher
+        {
+            private readonly IStorage _storage;
+            private readonly CancellationTokenSource _stopping = new();
+
+            public Dispatcher(IStorage storage) => _storage = storage;
+
+            public void Start() => _ = Task.Run(ScheduleAsync);
+
+            public void Stop() => _stopping.Cancel();
+
+            private async Task ScheduleAsync()
+            {
+                _stopping.Token.Register(() =>
+                {
+                    try
+                    {
+                        _storage.MarkDelayedAsync(new[] { 1, 2 }).GetAwaiter().GetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        Console.Error.WriteLine(e);
+                    }
+                });
+                while (!_stopping.IsCancellationRequested)
+                    await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Wait_in_a_callback_registered_on_a_token_is_not_the_workers() => new WaitTest(CancellationCallback).RunAsync();
+
+    // The companion: the same wait in the loop itself blocks the worker.
+    [Fact]
+    public Task Wait_in_the_loop_that_registers_it_is_reported() => new WaitTest(CancellationCallback
+        .With("await Task.Delay(100).ConfigureAwait(false);", "{|EXG004:_storage.MarkDelayedAsync(new[] { 3 }).GetAwaiter().GetResult()|};")).RunAsync();
 }
