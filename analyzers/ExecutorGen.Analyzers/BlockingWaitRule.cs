@@ -30,8 +30,13 @@ internal static class BlockingWaitRule
             var handler = reachedFrom.FirstOrDefault(r => r.Entry.Site is null).Entry;
             foreach (var wait in function.Waits)
             {
-                // A helper's parameter that every caller knows to be complete (checked IsCompleted, or awaited it).
-                if (wait.Parameter >= 0 && composition.KnownCallers(function) is { } callers && callers.All(c => (c.Site.CompleteArguments >> wait.Parameter & 1) == 1))
+                // A private helper's parameter that every caller gives a task a wait on which is bounded (complete, bounded
+                // in time, or cancellable).
+                if (wait.Parameter >= 0 && composition.KnownCallers(function) is { } callers && callers.All(c => (c.Site.BoundedWaitArguments >> wait.Parameter & 1) == 1))
+                    continue;
+                // A wait helper others call (task.WaitAndUnwrapException()): the wait is its callers', reported where they
+                // call it with a task a wait on which is not bounded.
+                if (wait.Parameter >= 0 && wait.Guard is null && composition.KnownCallers(function) is null && ReportAtCallers(composition, function, wait, context))
                     continue;
                 var entry = wait.OnTask || wait.InAsyncCode ? reachedFrom[0].Entry : handler;
                 if (wait.Guard is { } guard && entry is not null && !composition.CanRun(function, guard, entry))
@@ -43,5 +48,30 @@ internal static class BlockingWaitRule
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, entry.Description));
             }
         }
+    }
+
+    /// <summary>
+    /// Reports a helper's wait on its parameter at the calls of the helper that worker code makes with a task a wait on
+    /// which is not bounded. Returns false when the compilation does not call the helper directly (a delegate, or only
+    /// its users call it): the wait is then judged in the helper, as any other.
+    /// </summary>
+    private static bool ReportAtCallers(Composition composition, FunctionSummary helper, WaitSite wait, CompilationAnalysisContext context)
+    {
+        var calls = composition.CallersOf(helper.Symbol);
+        if (calls.Count == 0 || calls.Any(c => c.Site.Escapes))
+            return false;
+        foreach (var (caller, site) in calls)
+        {
+            if ((site.BoundedWaitArguments >> wait.Parameter & 1) == 1 || composition.ReachedFrom(caller) is not { Count: > 0 } reachedFrom)
+                continue;
+            var entry = wait.OnTask || wait.InAsyncCode || caller.Symbol is IMethodSymbol { IsAsync: true }
+                ? reachedFrom[0].Entry
+                : reachedFrom.FirstOrDefault(r => r.Entry.Site is null).Entry;
+            if (entry is null || PeerSuppressions.At(site.Syntax, caller.Member, PeerSuppressions.BlockingWait))
+                continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, site.Syntax.GetLocation(),
+                $"{helper.Symbol.Name}(…)", entry.Description));
+        }
+        return true;
     }
 }

@@ -264,8 +264,11 @@ internal sealed class CallSite
     /// </summary>
     public bool Subscribed { get; set; }
 
-    /// <summary>The parameters (bit by ordinal, the first 64) given a task known to be complete at this call (EXG004).</summary>
-    public ulong CompleteArguments { get; set; }
+    /// <summary>
+    /// The parameters (bit by ordinal, the first 64) given a task a wait on which is bounded at this call (EXG004): known
+    /// to be complete, ending within a bounded time, or from a call given a cancellation token.
+    /// </summary>
+    public ulong BoundedWaitArguments { get; set; }
 
     /// <summary>The bool parameters (bit by ordinal, the first 64) given a constant <c>true</c> at this call.</summary>
     public ulong ConstantTrue { get; set; }

@@ -50,7 +50,7 @@ internal sealed partial class SummaryWalker
     {
         var property = reference.Property;
         if (property.Name == "Result" && ConcurrencySymbols.Is(property.ContainingType, _symbols.TaskOfT) && reference.Instance is { } task
-            && !KnownComplete(task, reference))
+            && !WaitIsBounded(task, reference))
         {
             Wait("Task.Result", property, reference, task);
         }

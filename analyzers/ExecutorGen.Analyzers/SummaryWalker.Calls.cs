@@ -30,7 +30,7 @@ internal sealed partial class SummaryWalker
         {
             Call(callee, receiver, invocation);
             var site = _function.Calls[_function.Calls.Count - 1];
-            site.CompleteArguments = CompleteArguments(invocation);
+            site.BoundedWaitArguments = BoundedWaitArguments(invocation);
             (site.ConstantTrue, site.ConstantFalse) = ConstantBoolArguments(invocation);
             // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
             // awaited (or is lost with a discarded task, which is a fire-and-forget finding of its own).
@@ -316,13 +316,13 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>The task arguments of a call known to be complete where it is made (a helper waiting on them does not block).</summary>
-    private ulong CompleteArguments(IInvocationOperation invocation)
+    private ulong BoundedWaitArguments(IInvocationOperation invocation)
     {
         ulong complete = 0;
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter is { Ordinal: < 64 } parameter && parameter.Type.Name is "Task" or "ValueTask" && ConcurrencySymbols.IsOrDerives(parameter.Type, _symbols.Task)
-                && KnownComplete(argument.Value, invocation))
+                && WaitIsBounded(argument.Value, invocation))
             {
                 complete |= 1UL << parameter.Ordinal;
             }

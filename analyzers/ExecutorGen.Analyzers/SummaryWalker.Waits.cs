@@ -29,7 +29,7 @@ internal sealed partial class SummaryWalker
                 return "BlockingCollection.Take()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.IsOrDerives(type, _symbols.Task):
                 task = invocation.Instance;
-                return task is not null && (KnownComplete(task, invocation) || EndsInBoundedTime(task)) ? null : "Task.Wait()";
+                return task is not null && WaitIsBounded(task, invocation) ? null : "Task.Wait()";
             case "Wait" when arguments == 0 && ConcurrencySymbols.Is(type, _symbols.SemaphoreSlim):
                 return "SemaphoreSlim.Wait()";
             case "Wait" when arguments == 1 && method.IsStatic && ConcurrencySymbols.Is(type, _symbols.Monitor):
@@ -40,12 +40,41 @@ internal sealed partial class SummaryWalker
                 return "WaitHandle.WaitOne()";
             case "GetResult" when arguments == 0 && type is { Name: "TaskAwaiter" or "ValueTaskAwaiter" or "ConfiguredTaskAwaiter" or "ConfiguredValueTaskAwaiter" }
                 && invocation.Instance is IInvocationOperation { Instance: { } awaited } getAwaiter
-                && !KnownComplete(awaited, getAwaiter) && !EndsInBoundedTime(awaited):
+                && !WaitIsBounded(awaited, getAwaiter):
                 task = awaited;
                 return "GetAwaiter().GetResult()";
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A wait on <paramref name="task"/> at <paramref name="use"/> does not block without end: the task is known to be
+    /// complete there, ends within a bounded time, or comes from a call given a cancellation token.
+    /// </summary>
+    private bool WaitIsBounded(IOperation task, IOperation use) => KnownComplete(task, use) || EndsInBoundedTime(task) || Cancellable(task);
+
+    /// <summary>
+    /// A task from a call given a cancellation token (<c>RequestLockAsync(token).GetAwaiter().GetResult()</c>, also through
+    /// <c>ConfigureAwait</c>): the operation waited for ends when the token is cancelled, so the wait has a way out, as
+    /// <c>Wait(token)</c> has. <c>default</c> and <c>CancellationToken.None</c> are no token.
+    /// </summary>
+    private static bool Cancellable(IOperation task)
+    {
+        task = Operations.WithoutConversions(task);
+        if (task is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            task = Operations.WithoutConversions(configured);
+        if (task is not IInvocationOperation call)
+            return false;
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.ArgumentKind != ArgumentKind.DefaultValue && argument.Parameter?.Type is { Name: "CancellationToken" }
+                && Operations.WithoutConversions(argument.Value) is not (IDefaultValueOperation or IPropertyReferenceOperation { Property.Name: "None" }))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

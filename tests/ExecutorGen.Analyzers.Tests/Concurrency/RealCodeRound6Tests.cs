@@ -127,4 +127,72 @@ public class RealCodeRound6Tests
     [Fact]
     public Task Wait_in_the_loop_that_registers_it_is_reported() => new WaitTest(CancellationCallback
         .With("await Task.Delay(100).ConfigureAwait(false);", "{|EXG004:_storage.MarkDelayedAsync(new[] { 3 }).GetAwaiter().GetResult()|};")).RunAsync();
+
+    // EXG004: a public wait helper (task.WaitAndUnwrap(), a synchronous API of an async library) is its callers' wait: it
+    // is judged where worker code calls it, by the task it is given; and a task from a call given a cancellation token
+    // ends when the token is cancelled, so waiting on it has a way out (a vendored async-coordination library's
+    // synchronous Lock(token), reached from a queue's worker).
+    private const string WaitHelper = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class TaskWaits
+        {
+            public static T WaitAndUnwrap<T>(this Task<T> task)
+            {
+                if (task == null)
+                    throw new ArgumentNullException(nameof(task));
+                return task.GetAwaiter().GetResult();
+            }
+        }
+
+        public sealed class AsyncGate
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+            public IDisposable Lock(CancellationToken cancellationToken) => RequestAsync(cancellationToken).WaitAndUnwrap();
+
+            public async Task<IDisposable> RequestAsync(CancellationToken cancellationToken)
+            {
+                await _semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return new Releaser(_semaphore);
+            }
+
+            private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+            {
+                public void Dispose() => semaphore.Release();
+            }
+        }
+
+        public sealed class QueueWorker
+        {
+            private readonly AsyncGate _gate = new();
+            private readonly CancellationTokenSource _stopping = new();
+
+            public void Start() => new Thread(Run) { IsBackground = true }.Start();
+
+            private void Run()
+            {
+                while (!_stopping.IsCancellationRequested)
+                {
+                    using (_gate.Lock(_stopping.Token))
+                        Thread.Sleep(10);
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Wait_helper_given_a_cancellable_task_is_not_reported() => new WaitTest(WaitHelper).RunAsync();
+
+    // The companions: worker code that calls the helper with a task a wait on which has no way out is reported at that
+    // call; so is a wait on a call given CancellationToken.None.
+    [Fact]
+    public Task Wait_helper_given_a_task_without_a_token_is_reported_where_the_worker_calls_it() => new WaitTest(WaitHelper
+        .With("using (_gate.Lock(_stopping.Token))", "using ({|EXG004:_gate.RequestAsync(default).WaitAndUnwrap()|})")).RunAsync();
+
+    [Fact]
+    public Task Wait_on_a_call_given_no_token_is_reported() => new WaitTest(WaitHelper
+        .With("using (_gate.Lock(_stopping.Token))", "using ({|EXG004:_gate.RequestAsync(CancellationToken.None).GetAwaiter().GetResult()|})")).RunAsync();
 }
