@@ -67,7 +67,8 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         if (invocation.TargetMethod.Name != "Abs" || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, math)
             || invocation.Arguments.Length != 1 || !IsSigned(invocation.Arguments[0].Value.Type)
-            || Hash(Operations.WithoutConversions(invocation.Arguments[0].Value)) == HashKind.None)
+            || Hash(Operations.WithoutConversions(invocation.Arguments[0].Value)) == HashKind.None
+            || MinValueExcluded(Operations.WithoutConversions(invocation.Arguments[0].Value), invocation))
         {
             return;
         }
@@ -228,6 +229,43 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// <c>h == int.MinValue ? 0 : Math.Abs(h) % n</c> (or <c>h != int.MinValue ? … : …</c>): the one value <c>Math.Abs</c>
+    /// throws for is tested first, by a conditional around the call.
+    /// </summary>
+    private static bool MinValueExcluded(IOperation hash, IOperation abs)
+    {
+        var symbol = Variable(hash);
+        if (symbol is null)
+            return false;
+        for (IOperation? current = abs, parent = abs.Parent; parent is not null; current = parent, parent = parent.Parent)
+        {
+            if (parent is not IConditionalOperation conditional
+                || conditional.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test)
+            {
+                continue;
+            }
+            bool comparesHash = IsMinValue(test.RightOperand) && SymbolEqualityComparer.Default.Equals(Variable(Operations.WithoutConversions(test.LeftOperand)), symbol)
+                || IsMinValue(test.LeftOperand) && SymbolEqualityComparer.Default.Equals(Variable(Operations.WithoutConversions(test.RightOperand)), symbol);
+            // The branch the call is in must be the one where the hash is not MinValue.
+            bool excluded = test.OperatorKind == BinaryOperatorKind.Equals ? conditional.WhenFalse == current : conditional.WhenTrue == current;
+            if (comparesHash && excluded)
+                return true;
+        }
+        return false;
+
+        static ISymbol? Variable(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            _ => null,
+        };
+
+        static bool IsMinValue(IOperation operation) =>
+            operation.ConstantValue is { HasValue: true, Value: int.MinValue or long.MinValue or short.MinValue or sbyte.MinValue };
     }
 
     private static bool IsName(ExpressionSyntax expression, string name) => expression is IdentifierNameSyntax identifier && identifier.Identifier.ValueText == name;

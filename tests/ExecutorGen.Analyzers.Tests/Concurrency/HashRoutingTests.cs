@@ -99,6 +99,19 @@ public class HashRoutingTests
             public bool Odd(int hashCount) => hashCount % 2 > 0;
         """);
 
+    // The one value Math.Abs throws for, tested first by a conditional around it (a data grid client's partitioner).
+    [Fact]
+    public Task Math_Abs_after_a_MinValue_test_is_fine() => Verify("""
+            public int A(int partitionHash) => partitionHash == int.MinValue ? 0 : Math.Abs(partitionHash) % _count;
+            public int B(int partitionHash) => partitionHash != int.MinValue ? Math.Abs(partitionHash) % _count : 0;
+        """);
+
+    [Fact]
+    public Task Math_Abs_in_the_MinValue_branch_or_of_another_hash_is_reported() => Verify("""
+            public int A(int partitionHash) => partitionHash == int.MinValue ? {|EXG005:Math.Abs(partitionHash)|} % _count : 0;
+            public int B(int partitionHash, int otherHash) => otherHash == int.MinValue ? 0 : {|EXG005:Math.Abs(partitionHash)|} % _count;
+        """);
+
     // A hash table whose slots keep each entry's hash, masked where it is stored, and -1 in a freed slot: the
     // rehash reads the stored hashes back (a shape seen in a real networking library's peer set).
     private const string SlotTable = """
