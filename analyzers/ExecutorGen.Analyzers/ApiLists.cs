@@ -17,13 +17,13 @@ namespace ExecutorGen.Analyzers;
 /// </code>
 /// Each entry is a type's full name (every member of the type) or a type's full name and a member name; entries are
 /// separated by commas or semicolons; generic types are named without their arity (<c>System.Lazy.Value</c>).
-/// The same configuration switches on EXG001's inference (<see cref="InfersUnguardedState"/>).
+/// The same configuration widens the concurrency rules from the code handlers reach to all code (<see cref="AnalyzesAllCode"/>).
 /// </summary>
 internal sealed class ApiLists
 {
     public const string NeverThrowingKey = "executorgen.never_throwing_apis";
     public const string BoundedWaitsKey = "executorgen.bounded_waits";
-    public const string InferUnguardedStateKey = "executorgen.infer_unguarded_state";
+    public const string ConcurrencyScopeKey = "executorgen.concurrency_scope";
 
     private readonly AnalyzerConfigOptionsProvider? _options;
 
@@ -115,21 +115,23 @@ internal sealed class ApiLists
     }
 
     /// <summary>
-    /// Whether EXG001 reports state it infers to be shared and unguarded in <paramref name="tree"/>
-    /// (<c>executorgen.infer_unguarded_state = true</c>); off by default. Fields declared <c>[GuardedBy]</c> are checked
-    /// either way. On codebases the rule was never tuned on, none of 41 inferred reports was worth fixing
-    /// (docs/analyzers-on-real-code.md): a project opts in where it wants the inference and accepts its noise.
+    /// Whether the concurrency rules report in <paramref name="tree"/> what they infer about code that runs on threads,
+    /// timers and pool items the code starts itself (<c>executorgen.concurrency_scope = all</c>), and not only about the
+    /// code <c>[RequestHandler]</c> methods reach, which the executor runs on several workers at once (the default,
+    /// <c>handlers</c>). Measured on public codebases the rules were never tuned on, the inferences about code of the
+    /// first kind were right 3 times in 72 (docs/analyzers-on-real-code.md): a project opts in where it wants them and
+    /// accepts their noise.
     /// </summary>
-    public bool InfersUnguardedState(SyntaxTree tree) => For(tree).InfersUnguardedState;
+    public bool AnalyzesAllCode(SyntaxTree tree) => For(tree).AllCode;
 
     /// <summary>What the configuration says for one syntax tree, read once per tree.</summary>
-    private sealed class TreeOptions(HashSet<string> neverThrowing, HashSet<string> bounded, bool infersUnguardedState)
+    private sealed class TreeOptions(HashSet<string> neverThrowing, HashSet<string> bounded, bool allCode)
     {
         public HashSet<string> NeverThrowing { get; } = neverThrowing;
 
         public HashSet<string> Bounded { get; } = bounded;
 
-        public bool InfersUnguardedState { get; } = infersUnguardedState;
+        public bool AllCode { get; } = allCode;
     }
 
     private TreeOptions For(SyntaxTree tree)
@@ -139,15 +141,15 @@ internal sealed class ApiLists
         if (_perTree.TryGetValue(tree, out var known))
             return known; // the common case, without the closure GetOrAdd would allocate
         var options = _options.GetOptions(tree);
-        bool infers = options.TryGetValue(InferUnguardedStateKey, out string? value)
-            && string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-        return _perTree.GetOrAdd(tree, new TreeOptions(Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey), infers));
+        bool allCode = options.TryGetValue(ConcurrencyScopeKey, out string? value)
+            && string.Equals(value.Trim(), "all", StringComparison.OrdinalIgnoreCase);
+        return _perTree.GetOrAdd(tree, new TreeOptions(Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey), allCode));
     }
 
     private static readonly HashSet<string> s_empty = new(StringComparer.Ordinal);
 
     // After s_empty: static fields are initialized in the order they are written.
-    private static readonly TreeOptions s_defaults = new(s_empty, s_empty, infersUnguardedState: false);
+    private static readonly TreeOptions s_defaults = new(s_empty, s_empty, allCode: false);
 
     private static HashSet<string> Parse(AnalyzerConfigOptions options, string key)
     {

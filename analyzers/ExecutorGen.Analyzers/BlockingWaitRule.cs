@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -24,12 +25,14 @@ internal static class BlockingWaitRule
         {
             if (function.Waits.Count == 0)
                 continue;
-            var reachedFrom = composition.ReachedFrom(function);
-            if (reachedFrom.Count == 0)
+            if (composition.ReachedFrom(function).Count == 0)
                 continue;
-            var handler = reachedFrom.FirstOrDefault(r => r.Entry.Site is null).Entry;
             foreach (var wait in function.Waits)
             {
+                var reachedFrom = InScope(composition, composition.ReachedFrom(function), wait.Syntax.SyntaxTree);
+                if (reachedFrom.Count == 0)
+                    continue;
+                var handler = reachedFrom.FirstOrDefault(r => r.Entry.IsHandler).Entry;
                 // A private helper's parameter that every caller gives a task a wait on which is bounded (complete, bounded
                 // in time, or cancellable).
                 if (wait.Parameter >= 0 && composition.KnownCallers(function) is { } callers && callers.All(c => (c.Site.BoundedWaitArguments >> wait.Parameter & 1) == 1))
@@ -50,6 +53,10 @@ internal static class BlockingWaitRule
         }
     }
 
+    /// <summary>The entry points of <paramref name="reached"/> the rules report on in <paramref name="tree"/> (<see cref="Composition.InScope"/>).</summary>
+    private static List<Reached> InScope(Composition composition, List<Reached> reached, SyntaxTree tree) =>
+        composition.AnalyzesAllCode(tree) ? reached : reached.Where(r => r.Entry.IsHandler).ToList();
+
     /// <summary>
     /// Reports a helper's wait on its parameter at the calls of the helper that worker code makes with a task a wait on
     /// which is not bounded. Returns false when the compilation does not call the helper directly (a delegate, or only
@@ -62,11 +69,14 @@ internal static class BlockingWaitRule
             return false;
         foreach (var (caller, site) in calls)
         {
-            if ((site.BoundedWaitArguments >> wait.Parameter & 1) == 1 || composition.ReachedFrom(caller) is not { Count: > 0 } reachedFrom)
+            if ((site.BoundedWaitArguments >> wait.Parameter & 1) == 1
+                || InScope(composition, composition.ReachedFrom(caller), site.Syntax.SyntaxTree) is not { Count: > 0 } reachedFrom)
+            {
                 continue;
+            }
             var entry = wait.OnTask || wait.InAsyncCode || caller.Symbol is IMethodSymbol { IsAsync: true }
                 ? reachedFrom[0].Entry
-                : reachedFrom.FirstOrDefault(r => r.Entry.Site is null).Entry;
+                : reachedFrom.FirstOrDefault(r => r.Entry.IsHandler).Entry;
             if (entry is null || PeerSuppressions.At(site.Syntax, caller.Member, PeerSuppressions.BlockingWait))
                 continue;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, site.Syntax.GetLocation(),

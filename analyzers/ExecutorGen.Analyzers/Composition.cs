@@ -27,6 +27,9 @@ internal sealed class Entry
     /// <summary>Runs on several threads at once: handlers, parallel loop bodies, bodies started in a loop.</summary>
     public bool Concurrent { get; }
 
+    /// <summary>A <c>[RequestHandler]</c> method, which the generated executor runs on its workers (not code that starts it itself).</summary>
+    public bool IsHandler => Site is null;
+
     public StarterKind? Starter { get; }
     public StartSite? Site { get; }
     public FunctionSummary? StartedIn { get; }
@@ -82,8 +85,15 @@ internal sealed class Composition
     /// once: everything built here is read-only afterwards; the memos filled later belong to one analyzer's rules each
     /// (caller locks and client code to EXG001/EXG006), except the implementations, which are locked.
     /// </remarks>
-    /// <summary>Whether EXG001 reports inferred unguarded state in <paramref name="tree"/> (<see cref="ApiLists.InfersUnguardedState"/>).</summary>
-    public bool InfersUnguardedState(SyntaxTree tree) => _model.Lists.InfersUnguardedState(tree);
+    /// <summary>
+    /// Whether a rule reports, in <paramref name="tree"/>, what it infers about the worker code of <paramref name="entry"/>:
+    /// always for a handler's, and for the threads, timers and pool items the code starts itself only where the project
+    /// widens the rules to all code (<see cref="ApiLists.AnalyzesAllCode"/>).
+    /// </summary>
+    public bool InScope(SyntaxTree tree, Entry entry) => entry.IsHandler || _model.Lists.AnalyzesAllCode(tree);
+
+    /// <summary>Whether the rules report in <paramref name="tree"/> about code that no handler reaches (<see cref="ApiLists.AnalyzesAllCode"/>).</summary>
+    public bool AnalyzesAllCode(SyntaxTree tree) => _model.Lists.AnalyzesAllCode(tree);
 
     public Composition(ConcurrencyModel model)
     {

@@ -49,8 +49,10 @@ internal static class ExceptionEscapesRule
             }
             if (escape is null)
                 continue;
+            // Its roots are the threads, timers, pool items and tasks the code starts itself, never a handler (whose
+            // exceptions the executor catches): reported only where the project widens the rules to all code.
             var location = escape.Syntax.GetLocation();
-            if (!reported.Add(location))
+            if (!composition.AnalyzesAllCode(escape.Syntax.SyntaxTree) || !reported.Add(location))
                 continue;
             var origin = Origin(composition, function, escape, canThrow, counted);
             var additional = origin is null ? new[] { owner } : new[] { owner, origin.Value.Point.Syntax.GetLocation() };

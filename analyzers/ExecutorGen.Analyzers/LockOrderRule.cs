@@ -34,7 +34,7 @@ internal static class LockOrderRule
                 for (var outer = take.HeldBefore; outer is not null; outer = outer.Next)
                 {
                     if (outer.Excludes && outer.Lock is IFieldSymbol outerField && !SymbolEqualityComparer.Default.Equals(outerField, inner))
-                        nestings.Add(new Nesting(outerField, inner, take.Syntax.GetLocation(), $"'{method}'"));
+                        nestings.Add(new Nesting(outerField, inner, take.Syntax.GetLocation(), $"'{method}'", function));
                 }
             }
             foreach (var call in function.Calls)
@@ -54,7 +54,7 @@ internal static class LockOrderRule
                         if (!own && !inner.IsStatic && SymbolEqualityComparer.Default.Equals(inner.ContainingType, outerField.ContainingType))
                             continue;
                         if (!SymbolEqualityComparer.Default.Equals(inner, outerField) && !call.Held.Contains(inner))
-                            nestings.Add(new Nesting(outerField, inner, call.Syntax.GetLocation(), $"'{method}' (through {path})"));
+                            nestings.Add(new Nesting(outerField, inner, call.Syntax.GetLocation(), $"'{method}' (through {path})", function));
                     }
                 }
             }
@@ -68,6 +68,10 @@ internal static class LockOrderRule
             var opposite = ordered.FirstOrDefault(n => n.Is(first.Inner, first.Outer));
             if (opposite is null)
                 continue;
+            // Evidence that both orders can run at once: a handler (run on several workers) takes one of them; anywhere
+            // else only where the project widens the rules to all code.
+            if (!composition.AnalyzesAllCode(first.Location.SourceTree!) && !RunByHandler(composition, first) && !RunByHandler(composition, opposite))
+                continue;
             reported.Add(first);
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.LockOrderInversion,
@@ -76,6 +80,9 @@ internal static class LockOrderRule
                 Name(first.Outer), Name(first.Inner), first.Place, opposite.Place));
         }
     }
+
+    private static bool RunByHandler(Composition composition, Nesting nesting) =>
+        composition.ReachedFrom(nesting.Function).Any(r => r.Entry.IsHandler);
 
     /// <summary>
     /// The locks <paramref name="callee"/> takes, itself or through the methods it calls (breadth first, each method once,
@@ -150,13 +157,16 @@ internal static class LockOrderRule
     /// <summary>Two locks held one inside the other at <see cref="Location"/>, described as <see cref="Place"/> for the message.</summary>
     private sealed class Nesting
     {
-        public Nesting(IFieldSymbol outer, IFieldSymbol inner, Location location, string place) =>
-            (Outer, Inner, Location, Place) = (outer, inner, location, place);
+        public Nesting(IFieldSymbol outer, IFieldSymbol inner, Location location, string place, FunctionSummary function) =>
+            (Outer, Inner, Location, Place, Function) = (outer, inner, location, place, function);
 
         public IFieldSymbol Outer { get; }
         public IFieldSymbol Inner { get; }
         public Location Location { get; }
         public string Place { get; }
+
+        /// <summary>The function that takes the inner lock under the outer one (itself or through a call).</summary>
+        public FunctionSummary Function { get; }
 
         public bool Is(IFieldSymbol outer, IFieldSymbol inner) =>
             SymbolEqualityComparer.Default.Equals(Outer, outer) && SymbolEqualityComparer.Default.Equals(Inner, inner);

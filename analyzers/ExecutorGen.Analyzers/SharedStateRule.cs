@@ -13,8 +13,8 @@ namespace ExecutorGen.Analyzers;
 /// can touch the same state at the same time — and a read, without the lock, of state that is written under a lock
 /// (inconsistent locking). "Guarded by a lock" counts the locks every caller holds; "guarded by L" is inferred from the
 /// writes (reads under a lock prove nothing); what a function does before it starts a worker is published to it by the start.
-/// Inferred reports only where the project switches the inference on (<see cref="ApiLists.InfersUnguardedState"/>);
-/// <c>[GuardedBy]</c> fields are checked always.
+/// Inferred reports only for handlers' worker code, and for the rest where the project widens the rules to all code
+/// (<see cref="Composition.InScope"/>); <c>[GuardedBy]</c> fields are checked always.
 /// </summary>
 internal static class SharedStateRule
 {
@@ -164,7 +164,7 @@ internal static class SharedStateRule
         foreach (var (function, access) in accesses)
         {
             if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null
-                || composition.Intent.IsConfined(function, target) || !composition.InfersUnguardedState(access.Syntax.SyntaxTree))
+                || composition.Intent.IsConfined(function, target))
             {
                 continue;
             }
@@ -214,8 +214,7 @@ internal static class SharedStateRule
         foreach (var (function, access) in accesses)
         {
             if (access.Kind is not (AccessKind.Read or AccessKind.ReadCollection) || access.InitializesIn(function) || reported.Contains(function.Symbol)
-                || composition.Held(function, access.Held) is not null || composition.Intent.IsConfined(function, target)
-                || !composition.InfersUnguardedState(access.Syntax.SyntaxTree))
+                || composition.Held(function, access.Held) is not null || composition.Intent.IsConfined(function, target))
             {
                 continue;
             }
@@ -280,7 +279,8 @@ internal static class SharedStateRule
     /// The first entry point (in source order) whose worker code includes the access's function without a lock held on
     /// the way, where the variable is
     /// shared: statics always, and fields of an object this one shares; a field of <c>this</c> where <c>this</c> is an
-    /// object other threads have; a captured variable in a lambda that is itself started.
+    /// object other threads have; a captured variable in a lambda that is itself started. Only entry points the rules
+    /// report on in the access's file (<see cref="Composition.InScope"/>).
     /// </summary>
     private static Reached? Worker(Composition composition, FunctionSummary function, Access access)
     {
@@ -289,6 +289,8 @@ internal static class SharedStateRule
         {
             if (held is not null || reached.PathHeld is not null)
                 continue; // guarded on this path: by the function, its callers, or a call on the way from the entry
+            if (!composition.InScope(access.Syntax.SyntaxTree, reached.Entry))
+                continue;
             switch (access.Target)
             {
                 case IFieldSymbol or IPropertySymbol when access.Owner is Receiver.Static or Receiver.Shared:

@@ -25,7 +25,8 @@ internal static class StopFlagRule
                 continue;
             foreach (var (function, read) in accesses.Where(a => a.Access.InLoopCondition).OrderBy(a => a.Access.Syntax.GetLocation(), SourceOrder.Comparer))
             {
-                var reached = composition.ReachedFrom(function).FirstOrDefault(r => r.ThisShared || target.IsStatic);
+                var reached = composition.ReachedFrom(function)
+                    .FirstOrDefault(r => (r.ThisShared || target.IsStatic) && composition.InScope(read.Syntax.SyntaxTree, r.Entry));
                 if (reached.Entry is null || composition.Intent.IsConfined(function, target))
                     continue;
                 // A write from another thread: another function, not reached from the same entry point.

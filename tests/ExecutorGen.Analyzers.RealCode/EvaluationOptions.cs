@@ -22,8 +22,8 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="Generators">Extra source generator assemblies to run (a project's own generator, built).</param>
 /// <param name="RunGenerators">Whether the source generators of the projects' packages and frameworks run.</param>
 /// <param name="ShowReferences">Print the path of every reference (to see why something does not bind).</param>
-/// <param name="Shipped">Run the analyzers with the options they ship with (EXG001's inference off), as a user gets them,
-/// instead of with the inference switched on.</param>
+/// <param name="Shipped">Run the analyzers with the options they ship with (the concurrency rules on the code handlers
+/// reach only), as a user gets them, instead of widened to all code.</param>
 public sealed record EvaluationOptions(
     string Root,
     IReadOnlyList<string> Projects,

@@ -106,7 +106,7 @@ public static class Measurement
             Settle();
             exceptions.Clear();
             var withAnalyzers = Fresh().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-                options.Shipped ? s_shippedOptions : InferenceSwitch.On,
+                options.Shipped ? s_shippedOptions : WidenedScope.On,
                 onAnalyzerException: (_, _, diagnostic) => exceptions.Enqueue(diagnostic),
                 concurrentAnalysis: options.Parallel,
                 logAnalyzerExecutionTime: true));

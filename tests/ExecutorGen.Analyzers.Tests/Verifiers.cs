@@ -18,9 +18,9 @@ internal static class TestSetup
     /// </summary>
     public static void AddReferences(SolutionState state, bool withExecutorGen)
     {
-        // EXG001's inference is off by default; the rule's tests (and the others', which must not see its reports
-        // change) run with it on, as a project that opts in; one test checks the default.
-        state.AnalyzerConfigFiles.Add(("/.globalconfig", global::ExecutorGen.Analyzers.RealCode.InferenceSwitch.GlobalConfig));
+        // By default the concurrency rules report on the code handlers reach only; their tests run widened to all code, as
+        // a project that opts in (executorgen.concurrency_scope = all); IntentAndOptionsTests check the default.
+        state.AnalyzerConfigFiles.Add(("/.globalconfig", global::ExecutorGen.Analyzers.RealCode.WidenedScope.GlobalConfig));
         state.AdditionalReferences.AddRange(Net80.References.All);
         if (withExecutorGen)
             state.AdditionalReferences.Add(typeof(RequestHandlerAttribute).Assembly);

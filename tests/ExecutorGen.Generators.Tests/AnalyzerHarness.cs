@@ -27,7 +27,7 @@ internal static class AnalyzerHarness
     {
         var exceptions = new ConcurrentQueue<Exception>();
         var options = new CompilationWithAnalyzersOptions(
-            global::ExecutorGen.Analyzers.RealCode.InferenceSwitch.On,
+            global::ExecutorGen.Analyzers.RealCode.WidenedScope.On,
             onAnalyzerException: (exception, _, _) => exceptions.Enqueue(exception),
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false);

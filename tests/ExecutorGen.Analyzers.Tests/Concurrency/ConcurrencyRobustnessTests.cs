@@ -170,7 +170,7 @@ public class ConcurrencyRobustnessTests
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
             var exceptions = new ConcurrentQueue<Exception>();
             var options = new CompilationWithAnalyzersOptions(
-                global::ExecutorGen.Analyzers.RealCode.InferenceSwitch.On,
+                global::ExecutorGen.Analyzers.RealCode.WidenedScope.On,
                 onAnalyzerException: (exception, _, _) => exceptions.Enqueue(exception),
                 concurrentAnalysis: false,
                 logAnalyzerExecutionTime: false);
@@ -192,7 +192,7 @@ public class ConcurrencyRobustnessTests
         var compilation = CSharpCompilation.Create("Unmutated", new[] { CSharpSyntaxTree.ParseText(Source) }, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var diagnostics = await compilation.WithAnalyzers(analyzers, global::ExecutorGen.Analyzers.RealCode.InferenceSwitch.On).GetAnalyzerDiagnosticsAsync();
+        var diagnostics = await compilation.WithAnalyzers(analyzers, global::ExecutorGen.Analyzers.RealCode.WidenedScope.On).GetAnalyzerDiagnosticsAsync();
         var ids = diagnostics.Select(d => d.Id).ToHashSet();
         Assert.Subset(ids, new HashSet<string> { "EXG001", "EXG002", "EXG003", "EXG004", "EXG005", "EXG006", "EXG007", "EXG008" });
     }

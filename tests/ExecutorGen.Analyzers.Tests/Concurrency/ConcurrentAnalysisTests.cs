@@ -35,7 +35,7 @@ public class ConcurrentAnalysisTests
 
         async Task<string[]> Analyze(bool concurrent)
         {
-            var options = new CompilationWithAnalyzersOptions(global::ExecutorGen.Analyzers.RealCode.InferenceSwitch.On, null, concurrent, logAnalyzerExecutionTime: false);
+            var options = new CompilationWithAnalyzersOptions(global::ExecutorGen.Analyzers.RealCode.WidenedScope.On, null, concurrent, logAnalyzerExecutionTime: false);
             var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync();
             return diagnostics
                 .Select(d => $"{d.Id}|{d.Location.GetLineSpan()}|{d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}|"

@@ -152,12 +152,14 @@ public class IntentAndOptionsTests
     }
 
     /// <summary>
-    /// EXG001's inference is off unless a project switches it on (<c>executorgen.infer_unguarded_state = true</c>): out of
-    /// sample none of its 41 reports was worth fixing. A <c>[GuardedBy]</c> field is checked either way. The other tests
-    /// of the rule run with the switch on (TestSetup).
+    /// By default the concurrency rules report what they infer about the code <c>[RequestHandler]</c> methods reach (the
+    /// executor runs it on several workers at once), and about the threads, timers and pool items the code starts itself
+    /// only where the project widens them (<c>executorgen.concurrency_scope = all</c>): out of sample, those reports were
+    /// right 3 times in 72. A <c>[GuardedBy]</c> field is checked either way. The other tests of the rules run widened
+    /// (TestSetup).
     /// </summary>
     [Fact]
-    public Task Inferred_unguarded_state_is_reported_only_where_the_project_switches_it_on()
+    public Task Inferred_unguarded_state_of_a_started_thread_is_reported_only_where_the_project_widens_the_scope()
     {
         const string source = """
             using System.Threading;
@@ -178,9 +180,88 @@ public class IntentAndOptionsTests
                 }
             }
             """;
-        var byDefault = new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}"));
-        byDefault.TestState.AnalyzerConfigFiles.Clear();
-        var switchedOn = new Test(source.Replace("{|#0:s_inferred++|}", "{|EXG001:s_inferred++|}").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}"));
-        return Task.WhenAll(byDefault.RunAsync(), switchedOn.RunAsync());
+        var byDefault = Default(new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}")));
+        var widened = new Test(source.Replace("{|#0:s_inferred++|}", "{|EXG001:s_inferred++|}").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}"));
+        var narrowed = Configured(new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}")), "handlers");
+        return Task.WhenAll(byDefault.RunAsync(), widened.RunAsync(), narrowed.RunAsync());
+    }
+
+    // What handlers reach is reported by default: state shared by the handler instance, and a blocking wait that holds a
+    // worker, also in a helper of another class the handler calls.
+    private const string HandlerClass = """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class SessionHandlers
+        {
+            private int _total;
+
+            [RequestHandler(PartitionBy = nameof(userId))]
+            public void Login(string userId)
+            {
+                {|#0:_total++|};
+                Audit.Write(userId);
+            }
+        }
+
+        public static class Audit
+        {
+            private static readonly Dictionary<string, int> s_logins = new();
+
+            public static void Write(string userId)
+            {
+                {|#1:s_logins[userId] = 1|};
+                {|#2:Task.Delay(1).ContinueWith(_ => { }).Wait()|};
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Handler_code_is_reported_by_default() => Task.WhenAll(
+        Default(new Test(HandlerClass.Replace("{|#0:", "{|EXG001:").Replace("{|#1:", "{|EXG001:").Replace("{|#2:", "{|EXG004:").Replace("{|EXG004:Task.Delay(1).ContinueWith(_ => { }).Wait()|}", "Task.Delay(1).ContinueWith(_ => { }).Wait()"))).RunAsync(),
+        Default(new BlockingTest(HandlerClass.Replace("{|#0:_total++|}", "_total++").Replace("{|#1:s_logins[userId] = 1|}", "s_logins[userId] = 1").Replace("{|#2:", "{|EXG004:"))).RunAsync());
+
+    [Fact]
+    public Task Exceptions_escaping_a_started_thread_are_reported_only_where_the_project_widens_the_scope()
+    {
+        const string source = """
+            using System;
+            using System.IO;
+            using System.Threading;
+
+            public sealed class Reloader
+            {
+                public void Start() => new Thread(Loop) { IsBackground = true }.Start();
+
+                private void Loop()
+                {
+                    while (true)
+                    {
+                        {|#0:File.ReadAllText("settings.json")|};
+                        Thread.Sleep(1000);
+                    }
+                }
+            }
+            """;
+        return Task.WhenAll(
+            Default(new ExceptionTest(source.Replace("{|#0:File.ReadAllText(\"settings.json\")|}", "File.ReadAllText(\"settings.json\")"))).RunAsync(),
+            new ExceptionTest(source.Replace("{|#0:", "{|EXG002:")).RunAsync());
+    }
+
+    /// <summary>The rules as shipped: no configuration at all.</summary>
+    private static TTest Default<TTest>(TTest test)
+        where TTest : Microsoft.CodeAnalysis.Testing.AnalyzerTest<DefaultVerifier>
+    {
+        test.TestState.AnalyzerConfigFiles.Clear();
+        return test;
+    }
+
+    private static TTest Configured<TTest>(TTest test, string scope)
+        where TTest : Microsoft.CodeAnalysis.Testing.AnalyzerTest<DefaultVerifier>
+    {
+        test.TestState.AnalyzerConfigFiles.Clear();
+        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", $"is_global = true\nexecutorgen.concurrency_scope = {scope}\n"));
+        return test;
     }
 }

@@ -61,7 +61,7 @@ public sealed class RealCodeEvaluationTests : IDisposable
     }
 
     [Fact]
-    public async Task Shipped_runs_the_analyzers_with_their_default_options_so_the_opt_in_inference_stays_off()
+    public async Task Shipped_runs_the_analyzers_with_their_default_options_which_leave_the_threads_a_project_starts_itself_alone()
     {
         Write("src/Routing/Counter.cs", """
             using System.Threading;
