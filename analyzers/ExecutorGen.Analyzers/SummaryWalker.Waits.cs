@@ -79,8 +79,8 @@ internal sealed partial class SummaryWalker
 
     /// <summary>
     /// The task is known to be complete where it is waited on: a variable awaited earlier in the function
-    /// (<c>await Task.WhenAll(a, b)</c>, <c>await a</c>), the task <c>await Task.WhenAny(...)</c> returned, a variable tested
-    /// earlier with <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c>, or
+    /// (<c>await Task.WhenAll(a, b)</c>, <c>await a</c>) or waited for without a timeout (<c>a.Wait(token)</c>), the task
+    /// <c>await Task.WhenAny(...)</c> returned, a variable tested earlier with <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c>, or
     /// the parameter of a continuation lambda.
     /// </summary>
     private bool KnownComplete(IOperation task, IOperation use)
@@ -114,6 +114,12 @@ internal sealed partial class SummaryWalker
                     break;
                 case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status", Instance: { } instance }
                     when operation.Syntax.Span.End <= position && SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(instance)), symbol):
+                    return true;
+                // t.Wait(token); … t.Result: a wait that returns only once the task is complete (not one with a timeout,
+                // which may return first).
+                case IInvocationOperation { TargetMethod: { Name: "Wait", ContainingType.Name: "Task" } wait, Instance: { } waited }
+                    when operation.Syntax.Span.End <= position && wait.Parameters.All(p => p.Type.Name == "CancellationToken")
+                        && SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(waited)), symbol):
                     return true;
             }
         }

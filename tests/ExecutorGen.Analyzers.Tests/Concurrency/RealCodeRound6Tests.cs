@@ -195,4 +195,41 @@ public class RealCodeRound6Tests
     [Fact]
     public Task Wait_on_a_call_given_no_token_is_reported() => new WaitTest(WaitHelper
         .With("using (_gate.Lock(_stopping.Token))", "using ({|EXG004:_gate.RequestAsync(CancellationToken.None).GetAwaiter().GetResult()|})")).RunAsync();
+
+    // EXG004: .Result right after a wait on the same task that returns only once it is complete (Wait(token)): a metrics
+    // server's accept loop on a long-running task.
+    private const string AcceptLoop = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class MetricServer
+        {
+            private readonly CancellationTokenSource _stopping = new();
+
+            public void Start() => Task.Factory.StartNew(Serve, TaskCreationOptions.LongRunning);
+
+            private static Task<int> AcceptAsync() => Task.FromResult(1);
+
+            private void Serve()
+            {
+                while (!_stopping.IsCancellationRequested)
+                {
+                    var accept = AcceptAsync();
+                    accept.Wait(_stopping.Token);
+                    Handle(accept.Result);
+                }
+            }
+
+            private static void Handle(int request) { }
+        }
+        """;
+
+    [Fact]
+    public Task Result_after_a_wait_for_completion_is_not_reported() => new WaitTest(AcceptLoop).RunAsync();
+
+    // The companion: a wait with a timeout may return before the task is complete.
+    [Fact]
+    public Task Result_after_a_wait_with_a_timeout_is_reported() => new WaitTest(AcceptLoop
+        .With("accept.Wait(_stopping.Token);", "accept.Wait(100);")
+        .With("Handle(accept.Result);", "Handle({|EXG004:accept.Result|});")).RunAsync();
 }
