@@ -105,12 +105,21 @@ internal sealed partial class SummaryWalker
         };
     }
 
-    /// <summary>What the catches of <paramref name="try"/> without a filter stop, of the kinds <see cref="Thrown"/> tells apart.</summary>
+    /// <summary>
+    /// What the catches of <paramref name="try"/> without a filter stop, of the kinds <see cref="Thrown"/> tells apart, and a
+    /// catch of <c>Exception</c> whose filter lets only a cancellation pass (everything else).
+    /// </summary>
     private Thrown CaughtBy(ITryOperation @try)
     {
         var caught = Thrown.None;
         foreach (var handler in @try.Catches)
         {
+            // catch (Exception e) when (e is not OperationCanceledException): everything but a cancellation, on purpose.
+            if (CatchesAllButCancellation(handler))
+            {
+                caught |= Thrown.Disposed | Thrown.Other;
+                continue;
+            }
             if (handler.Filter is not null)
                 continue;
             if (handler.ExceptionType.SpecialType == SpecialType.System_Object || Catches(handler.ExceptionType, _symbols.OperationCanceledException))
@@ -122,6 +131,30 @@ internal sealed partial class SummaryWalker
 
         static bool Catches(ITypeSymbol caughtType, INamedTypeSymbol? thrown) =>
             thrown is not null && ConcurrencySymbols.IsOrDerives(thrown, caughtType as INamedTypeSymbol);
+    }
+
+    /// <summary>A catch of <c>Exception</c> whose filter lets every exception but a cancellation through (see below).</summary>
+    private bool CatchesAllButCancellation(ICatchClauseOperation handler) =>
+        handler.Filter is { } filter && ConcurrencySymbols.Is(handler.ExceptionType, _symbols.Exception) && ExcludesOnlyCancellation(filter);
+
+    /// <summary>
+    /// A filter that lets every exception but a cancellation through to its catch: <c>when (!(e is OperationCanceledException))</c>,
+    /// <c>when (e is not OperationCanceledException)</c> (also <c>TaskCanceledException</c>, which derives from it).
+    /// </summary>
+    private bool ExcludesOnlyCancellation(IOperation filter)
+    {
+        var type = Operations.WithoutConversions(filter) switch
+        {
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } => Operations.WithoutConversions(operand) switch
+            {
+                IIsTypeOperation test => test.TypeOperand,
+                IIsPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } test => ((IPatternOperation)test.Pattern).NarrowedType,
+                _ => null,
+            },
+            IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } negated } => negated.Pattern.NarrowedType,
+            _ => null,
+        };
+        return type is INamedTypeSymbol named && _symbols.OperationCanceledException is { } cancelled && ConcurrencySymbols.IsOrDerives(named, cancelled);
     }
 
     /// <summary>

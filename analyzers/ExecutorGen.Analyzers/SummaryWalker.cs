@@ -405,7 +405,7 @@ internal sealed partial class SummaryWalker
         bool saved = _inCatchAllHandler;
         foreach (var handler in @try.Catches)
         {
-            _inCatchAllHandler = saved || catchesAll || rethrows && EndsInRethrow(handler) is not null;
+            _inCatchAllHandler = saved || catchesAll || rethrows && EndsInRethrow(handler) is not null || CatchesAllButCancellation(handler);
             if (handler.Filter is not null)
                 Expression(handler.Filter);
             Statement(handler.Handler);

@@ -232,4 +232,46 @@ public class RealCodeRound6Tests
     public Task Result_after_a_wait_with_a_timeout_is_reported() => new WaitTest(AcceptLoop
         .With("accept.Wait(_stopping.Token);", "accept.Wait(100);")
         .With("Handle(accept.Result);", "Handle({|EXG004:accept.Result|});")).RunAsync();
+
+    // EXG002: a catch of every exception but a cancellation (when (!(ex is OperationCanceledException))) in a discarded
+    // task: a cancelled task loses nothing, and everything else is caught (a metrics server's request loop).
+    private const string RequestLoop = """
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class MetricServer
+        {
+            private readonly CancellationTokenSource _stopping = new();
+
+            public void Start() => _ = Task.Run(ServeAsync);
+
+            private async Task ServeAsync()
+            {
+                while (!_stopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await File.WriteAllTextAsync("metrics.txt", "up", _stopping.Token);
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException))
+                    {
+                        Console.Error.WriteLine(ex);
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Catch_of_everything_but_a_cancellation_in_a_discarded_task_is_not_reported() => Task.WhenAll(
+        new EscapeTest(RequestLoop).RunAsync(),
+        new EscapeTest(RequestLoop.With("when (!(ex is OperationCanceledException))", "when (ex is not OperationCanceledException)")).RunAsync());
+
+    // The companion: a filter that lets another exception through.
+    [Fact]
+    public Task Catch_that_lets_another_exception_through_is_reported() => new EscapeTest(RequestLoop
+        .With("when (!(ex is OperationCanceledException))", "when (!(ex is IOException))")
+        .With("await File.WriteAllTextAsync(\"metrics.txt\", \"up\", _stopping.Token);", "{|EXG002:await File.WriteAllTextAsync(\"metrics.txt\", \"up\", _stopping.Token)|};")).RunAsync();
 }
