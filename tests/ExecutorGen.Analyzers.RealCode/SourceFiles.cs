@@ -40,12 +40,15 @@ public sealed record SourceFiles(IReadOnlyList<string> Included, int ExcludedCou
             string[] folders = relative.Split('/')[..^1];
             if (folders.Any(s_buildOutput.Contains))
                 continue;
-            bool keep = !(options.DefaultExcludes && folders.Any(LooksNonProduct))
-                && !options.Excludes.Any(e => relative.Contains(e.Replace('\\', '/'), StringComparison.OrdinalIgnoreCase));
             var owner = owners.FirstOrDefault(p => file.StartsWith(p.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+            // A file a product project compiles is product code, whatever its folder is called (a client's
+            // Transactions/Internal/Test hooks): the folder names decide only for files no project claims.
+            bool compiledByOwner = owner is not null && owner.CompileFiles.Contains(file);
+            bool keep = !(options.DefaultExcludes && !compiledByOwner && folders.Any(LooksNonProduct))
+                && !options.Excludes.Any(e => relative.Contains(e.Replace('\\', '/'), StringComparison.OrdinalIgnoreCase));
             if (!keep)
                 excluded++;
-            else if (owner is not null && !owner.CompileFiles.Contains(file))
+            else if (owner is not null && !compiledByOwner)
                 notInProject++;
             else
                 included.Add(file);

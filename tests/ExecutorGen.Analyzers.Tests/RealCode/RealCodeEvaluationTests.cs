@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -88,6 +89,24 @@ public sealed class RealCodeEvaluationTests : IDisposable
 
         Assert.Equal(["EXG001", "EXG005"], await RuleIds());
         Assert.Equal(["EXG005"], await RuleIds("--shipped"));
+    }
+
+    [Fact]
+    public void A_file_its_product_project_compiles_is_kept_whatever_its_folder_is_called()
+    {
+        // A client's transaction test hooks live under Internal/Test and are compiled into the product; a stray file in
+        // another test folder of the tree, claimed by no project, is still left out.
+        Write("src/Routing/Internal/Test/Hooks.cs", "namespace Routing.Internal.Test; public interface IHooks { }");
+        Write("src/Routing/Internal/Test/Unused.cs", "namespace Routing.Internal.Test; public interface IUnused { }");
+        var options = EvaluationOptions.Parse([_root]);
+        string Full(string relative) => Path.GetFullPath(Path.Combine(_root, relative));
+        var project = new MsBuildProject(Full("src/Routing/Routing.csproj"), TargetFramework.Parse("net8.0")!, null, "12", "enable", false, [], [], [], [], [],
+            new HashSet<string> { Full("src/Routing/Router.cs"), Full("src/Routing/Plain.cs"), Full("src/Routing/Internal/Test/Hooks.cs") });
+
+        var files = SourceFiles.Collect(options, [project]);
+
+        Assert.Equal(["src/Routing/Internal/Test/Hooks.cs", "src/Routing/Plain.cs", "src/Routing/Router.cs"], files.Included.Select(f => SourceFiles.Relative(_root, f)));
+        Assert.Equal(2, files.ExcludedCount); // src/Routing/Internal/Test/Unused.cs and src/Routing.Tests/RouterTests.cs
     }
 
     [Theory]
