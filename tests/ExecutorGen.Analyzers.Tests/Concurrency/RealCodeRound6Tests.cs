@@ -61,7 +61,13 @@ public class RealCodeRound6Tests
         """;
 
     [Fact]
-    public Task Wait_on_an_event_nothing_disposes_is_not_reported() => new EscapeTest(TimeoutThread).RunAsync();
+    public Task Wait_on_an_event_nothing_disposes_is_not_reported() => Task.WhenAll(
+        new EscapeTest(TimeoutThread).RunAsync(),
+        // Each state waits on its predecessor's Completed event, handed on by the constructor of the next state.
+        new EscapeTest(TimeoutThread
+            .With("public ManualResetEventSlim PreviousStateCompleted { get; } = new ManualResetEventSlim();",
+                "public ThreadState() => PreviousStateCompleted = new ManualResetEventSlim(true); public ThreadState(ThreadState previous) => PreviousStateCompleted = previous.Completed; public ManualResetEventSlim PreviousStateCompleted { get; }")
+            .With("var state = new ThreadState();", "var state = new ThreadState(previous);")).RunAsync());
 
     // The companions: the owner disposes the event (the wait can then fail), or the event is reachable from outside the
     // type (anyone may dispose it).
