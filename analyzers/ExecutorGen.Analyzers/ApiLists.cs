@@ -119,7 +119,7 @@ internal sealed class ApiLists
     /// timers and pool items the code starts itself (<c>executorgen.concurrency_scope = all</c>), and not only about the
     /// code <c>[RequestHandler]</c> methods reach, which the executor runs on several workers at once (the default,
     /// <c>handlers</c>). Measured on public codebases the rules were never tuned on, the inferences about code of the
-    /// first kind were right 3 times in 72 (docs/analyzers-on-real-code.md): a project opts in where it wants them and
+    /// first kind were right 3 times in 79 (docs/analyzers-on-real-code.md): a project opts in where it wants them and
     /// accepts their noise.
     /// </summary>
     public bool AnalyzesAllCode(SyntaxTree tree) => For(tree).AllCode;

@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using BlockingTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 using ExceptionTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.ExceptionEscapesWorkerAnalyzer>;
+using LockTest = ExecutorGen.Analyzers.Tests.AnalyzerTest<ExecutorGen.Analyzers.LockOrderAnalyzer>;
 using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
@@ -248,6 +249,42 @@ public class IntentAndOptionsTests
             Default(new ExceptionTest(source.Replace("{|#0:File.ReadAllText(\"settings.json\")|}", "File.ReadAllText(\"settings.json\")"))).RunAsync(),
             new ExceptionTest(source.Replace("{|#0:", "{|EXG002:")).RunAsync());
     }
+
+    // Two locks taken in opposite orders: by a thread the class starts, and by a public method or a handler.
+    private static string Ledger(string secondOrder, string inversion) => $$"""
+        using System.Threading;
+        using ExecutorGen;
+
+        public sealed class Ledger
+        {
+            private readonly object _accounts = new();
+            private readonly object _journal = new();
+
+            public void Start() => new Thread(Post) { IsBackground = true }.Start();
+
+            private void Post()
+            {
+                lock (_accounts)
+                {
+                    {{inversion}}
+                }
+            }
+
+            {{secondOrder}}
+            {
+                lock (_journal)
+                {
+                    lock (_accounts) { }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Lock_order_inversion_is_reported_by_default_only_when_a_handler_takes_one_order() => Task.WhenAll(
+        Default(new LockTest(Ledger("public void Audit()", "lock (_journal) { }"))).RunAsync(),
+        Default(new LockTest(Ledger("[RequestHandler(PartitionBy = nameof(account))] public void Audit(string account)", "lock ({|EXG003:_journal|}) { }"))).RunAsync(),
+        new LockTest(Ledger("public void Audit()", "lock ({|EXG003:_journal|}) { }")).RunAsync());
 
     /// <summary>The rules as shipped: no configuration at all.</summary>
     private static TTest Default<TTest>(TTest test)
