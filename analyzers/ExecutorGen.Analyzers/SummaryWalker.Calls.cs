@@ -162,8 +162,8 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// Where a delegate goes: a field or auto-property it is stored in, or the parameter of a method of the compilation it
-    /// is passed to.
+    /// Where a delegate goes: a field or auto-property it is stored in, an event it is subscribed to, or the parameter of a
+    /// method of the compilation it is passed to.
     /// </summary>
     private ISymbol? HolderOf(IOperation function)
     {
@@ -180,6 +180,8 @@ internal sealed partial class SummaryWalker
                 return property.OriginalDefinition; // Action = action: an auto-property is a field in disguise
             case IPropertyInitializerOperation { InitializedProperties: { Length: > 0 } properties } when _symbols.IsAutoProperty(properties[0]):
                 return properties[0].OriginalDefinition;
+            case IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Event: var subscribed } }:
+                return subscribed.OriginalDefinition; // x.Closing += OnClosing: the event runs what is subscribed
             case IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation or IObjectCreationOperation }
                 when parameter.ContainingSymbol is IMethodSymbol method && _symbols.HasBody(method.OriginalDefinition):
                 return parameter.OriginalDefinition;

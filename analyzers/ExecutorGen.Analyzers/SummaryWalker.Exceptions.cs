@@ -48,11 +48,14 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private ISymbol? HandedInDelegate(IInvocationOperation invocation)
     {
-        if (invocation.TargetMethod.MethodKind != MethodKind.DelegateInvoke || invocation.Instance is not { } instance
-            || invocation.TargetMethod.ContainingType?.Name.StartsWith("EventHandler", System.StringComparison.Ordinal) != false)
-        {
+        if (invocation.TargetMethod.MethodKind != MethodKind.DelegateInvoke || invocation.Instance is not { } instance)
             return null;
-        }
+        // An event only this assembly can subscribe to runs what the compilation subscribes (Closing?.Invoke(this) of an
+        // internal connection, whose handlers log and dispose), whatever its delegate type.
+        if (Operations.WithoutConversions(Operations.AccessedInstance(instance)) is IEventReferenceOperation { Event: var raised } && !_symbols.VisibleOutside(raised))
+            return raised.OriginalDefinition;
+        if (invocation.TargetMethod.ContainingType?.Name.StartsWith("EventHandler", System.StringComparison.Ordinal) != false)
+            return null;
         return Operations.WithoutConversions(Operations.AccessedInstance(instance)) switch
         {
             IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,

@@ -280,4 +280,55 @@ public class RealCodeRound6Tests
     public Task Catch_that_lets_another_exception_through_is_reported() => new EscapeTest(RequestLoop
         .With("when (!(ex is OperationCanceledException))", "when (!(ex is IOException))")
         .With("await File.WriteAllTextAsync(\"metrics.txt\", \"up\", _stopping.Token);", "{|EXG002:await File.WriteAllTextAsync(\"metrics.txt\", \"up\", _stopping.Token)|};")).RunAsync();
+
+    // EXG002: an event only the assembly can subscribe to runs what the compilation subscribes: an internal connection's
+    // idle timer raises Closing, whose only handler (the pool's) removes the connection and counts it (a database driver).
+    private const string ClosingEvent = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        internal sealed class Connection
+        {
+            private readonly Timer _idle;
+
+            public Connection() => _idle = new Timer(_ => OnIdle(), null, 1000, 1000);
+
+            public event Action<Connection>? Closing;
+
+            private void OnIdle() => Closing?.Invoke(this);
+        }
+
+        internal sealed class Pool
+        {
+            private readonly ConcurrentDictionary<Connection, bool> _open = new();
+            private int _closed;
+
+            public void Add(Connection connection)
+            {
+                connection.Closing += OnClosing;
+                _open.TryAdd(connection, true);
+            }
+
+            private void OnClosing(Connection connection)
+            {
+                _open.TryRemove(connection, out _);
+                Interlocked.Increment(ref _closed);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Internal_event_whose_handlers_cannot_throw_is_not_reported() => new EscapeTest(ClosingEvent).RunAsync();
+
+    // The companions: a handler that can fail, and an event of a public type that the library's users subscribe to.
+    [Fact]
+    public Task Internal_event_with_a_handler_that_can_throw_is_reported() => new EscapeTest(ClosingEvent
+        .With("private void OnIdle() => Closing?.Invoke(this);", "private void OnIdle() => Closing?{|EXG002:.Invoke(this)|};")
+        .With("Interlocked.Increment(ref _closed);", "System.IO.File.AppendAllText(\"pool.log\", \"closed\");")).RunAsync();
+
+    [Fact]
+    public Task Event_others_can_subscribe_to_is_reported() => new EscapeTest(ClosingEvent
+        .With("internal sealed class Connection", "public sealed class Connection")
+        .With("private void OnIdle() => Closing?.Invoke(this);", "private void OnIdle() => Closing?{|EXG002:.Invoke(this)|};")).RunAsync();
 }
