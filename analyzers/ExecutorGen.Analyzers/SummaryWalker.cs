@@ -550,6 +550,8 @@ internal sealed partial class SummaryWalker
                 break; // a guard clause: it fires on a caller's bug, not on a condition a worker meets at run time
             case OperationKind.Throw when operation is IThrowOperation { Exception: { } thrown } && IsAssertion(thrown):
                 break; // an assertion: it fires on the library's own bug
+            case OperationKind.Await when Operations.WithoutAwait((IAwaitOperation)operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", ContainingType.Name: "Task" } }:
+                break; // the task WhenAny returns completes with the first task to end, faulted or not: it never faults itself
             case OperationKind.Await when AwaitsACall((IAwaitOperation)operation):
                 break; // the awaited call is the throw point: a library method by its contract, a method of the compilation by its summary
             case OperationKind.Await:

@@ -331,4 +331,35 @@ public class RealCodeRound6Tests
     public Task Event_others_can_subscribe_to_is_reported() => new EscapeTest(ClosingEvent
         .With("internal sealed class Connection", "public sealed class Connection")
         .With("private void OnIdle() => Closing?.Invoke(this);", "private void OnIdle() => Closing?{|EXG002:.Invoke(this)|};")).RunAsync();
+
+    // EXG002: the task Task.WhenAny returns never faults (it completes with the first task to end): a messaging client's
+    // connection set-up, fire and forget, that waits for the first of its pumps to stop.
+    private const string FirstToEnd = """
+        using System;
+        using System.Threading.Tasks;
+
+        public sealed class Connection
+        {
+            public void Start() => _ = Task.Run(RunAsync);
+
+            private async Task RunAsync()
+            {
+                var first = await Task.WhenAny(ReadAsync(), WriteAsync());
+                Console.WriteLine(first.IsFaulted ? "failed" : "done");
+            }
+
+            private static async Task ReadAsync() => await Task.Delay(10);
+
+            private static async Task WriteAsync() => await Task.Delay(10);
+        }
+        """;
+
+    [Fact]
+    public Task Await_of_WhenAny_is_not_reported() => new EscapeTest(FirstToEnd).RunAsync();
+
+    // The companion: awaiting the task it returned rethrows that task's failure.
+    [Fact]
+    public Task Await_of_the_task_WhenAny_returned_is_reported() => new EscapeTest(FirstToEnd
+        .With("Console.WriteLine(first.IsFaulted ? \"failed\" : \"done\");", "{|EXG002:await first|};")
+        .With("private static async Task ReadAsync() => await Task.Delay(10);", "private static async Task ReadAsync() { await Task.Delay(10); throw new TimeoutException(); }")).RunAsync();
 }
