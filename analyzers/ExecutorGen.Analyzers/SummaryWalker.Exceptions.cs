@@ -181,8 +181,9 @@ internal sealed partial class SummaryWalker
         && type.Name.StartsWith("Argument", System.StringComparison.Ordinal) && ConcurrencySymbols.IsOrDerives(type, _symbols.Exception);
 
     /// <summary>
-    /// An assertion written as a throw: <c>throw new UnreachableException()</c>, or an exception whose message says the
-    /// code cannot get there (<c>"Internal error: …"</c>, <c>"Should not happen"</c>, <c>"Should never …"</c>). It fires on a
+    /// An assertion written as a throw: <c>throw new UnreachableException()</c>, or an exception whose message (or, without a
+    /// message, whose comment) says the code cannot get there (<c>"Internal error: …"</c>, <c>"Should not happen"</c>,
+    /// <c>"Should never …"</c>). It fires on a
     /// bug of the library itself, not on a condition a worker meets at run time (a lost connection, a state a race
     /// produced: <c>"The server is no longer connected."</c> stays a throw point).
     /// </summary>
@@ -202,7 +203,29 @@ internal sealed partial class SummaryWalker
             IInterpolatedStringOperation { Parts: { Length: > 0 } parts } when parts[0] is IInterpolatedStringTextOperation { Text: ILiteralOperation { ConstantValue.Value: string first } } => first,
             _ => null,
         };
-        return text is not null && AssertionPhrases.Any(phrase => text.StartsWith(phrase, System.StringComparison.OrdinalIgnoreCase));
+        if (text is not null)
+            return AssertionPhrases.Any(phrase => text.StartsWith(phrase, System.StringComparison.OrdinalIgnoreCase));
+        return message is null && CommentedAsUnreachable(creation.Syntax);
+    }
+
+    /// <summary>
+    /// A throw without a message whose comment, on the throw statement or on the line before it, says the code cannot get
+    /// there: <c>// Should never occur, the pool is set before the loop starts</c> above <c>throw new InvalidOperationException();</c>.
+    /// </summary>
+    private static bool CommentedAsUnreachable(SyntaxNode creation)
+    {
+        var statement = creation.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax>();
+        if (statement is null)
+            return false;
+        foreach (var trivia in statement.GetLeadingTrivia().Concat(statement.GetTrailingTrivia()))
+        {
+            if (!trivia.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SingleLineCommentTrivia))
+                continue;
+            string comment = trivia.ToString().TrimStart('/', ' ');
+            if (AssertionPhrases.Any(phrase => comment.StartsWith(phrase, System.StringComparison.OrdinalIgnoreCase)))
+                return true;
+        }
+        return false;
     }
 
     private static readonly string[] AssertionPhrases =

@@ -362,4 +362,52 @@ public class RealCodeRound6Tests
     public Task Await_of_the_task_WhenAny_returned_is_reported() => new EscapeTest(FirstToEnd
         .With("Console.WriteLine(first.IsFaulted ? \"failed\" : \"done\");", "{|EXG002:await first|};")
         .With("private static async Task ReadAsync() => await Task.Delay(10);", "private static async Task ReadAsync() { await Task.Delay(10); throw new TimeoutException(); }")).RunAsync();
+
+    // EXG002: a throw without a message whose comment says the code cannot get there is an assertion, like one whose
+    // message says so (a client's pool scaler, whose pool is set before its loop starts).
+    private const string Scaler = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class ScaleController
+        {
+            private readonly CancellationTokenSource _stopping = new();
+            private object? _pool;
+
+            public void Start(object pool)
+            {
+                _pool = pool ?? throw new ArgumentNullException(nameof(pool));
+                _ = Task.Run(MonitorAsync);
+            }
+
+            private async Task MonitorAsync()
+            {
+                if (_pool == null)
+                {
+                    // Should never occur, the pool is set before MonitorAsync is started
+                    throw new InvalidOperationException();
+                }
+                while (!_stopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(1000, _stopping.Token);
+                    }
+                    catch (Exception)
+                    {
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task Messageless_throw_commented_as_unreachable_is_not_reported() => new EscapeTest(Scaler).RunAsync();
+
+    // The companion: without the comment it is a throw a worker can meet.
+    [Fact]
+    public Task Messageless_throw_without_such_a_comment_is_reported() => new EscapeTest(Scaler
+        .With("// Should never occur, the pool is set before MonitorAsync is started", "// The pool is gone")
+        .With("throw new InvalidOperationException();", "{|EXG002:throw new InvalidOperationException();|}")).RunAsync();
 }
