@@ -163,13 +163,8 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool StoredNonNegative(IOperation hash, System.Threading.CancellationToken cancellationToken)
     {
-        ISymbol? member = hash switch
-        {
-            IFieldReferenceOperation field => field.Field,
-            IPropertyReferenceOperation property => property.Property,
-            _ => null,
-        };
-        if (member?.ContainingType is not { } type || hash.SemanticModel is not { } model)
+        var member = Operations.VariableOf(hash);
+        if (member is not (IFieldSymbol or IPropertySymbol) || member.ContainingType is not { } type || hash.SemanticModel is not { } model)
             return false;
         while (type.ContainingType is { } outer)
             type = outer;
@@ -181,7 +176,7 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             foreach (var assignment in declaration.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
             {
                 if (TargetName(assignment.Left) != member.Name
-                    || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol, member))
+                    || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, cancellationToken).Symbol?.OriginalDefinition, member))
                 {
                     continue;
                 }
@@ -237,7 +232,7 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool MinValueExcluded(IOperation hash, IOperation abs)
     {
-        var symbol = Variable(hash);
+        var symbol = Operations.VariableOf(hash);
         if (symbol is null)
             return false;
         for (IOperation? current = abs, parent = abs.Parent; parent is not null; current = parent, parent = parent.Parent)
@@ -247,22 +242,14 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
             {
                 continue;
             }
-            bool comparesHash = IsMinValue(test.RightOperand) && SymbolEqualityComparer.Default.Equals(Variable(Operations.WithoutConversions(test.LeftOperand)), symbol)
-                || IsMinValue(test.LeftOperand) && SymbolEqualityComparer.Default.Equals(Variable(Operations.WithoutConversions(test.RightOperand)), symbol);
+            bool comparesHash = IsMinValue(test.RightOperand) && SymbolEqualityComparer.Default.Equals(Operations.VariableOf(Operations.WithoutConversions(test.LeftOperand)), symbol)
+                || IsMinValue(test.LeftOperand) && SymbolEqualityComparer.Default.Equals(Operations.VariableOf(Operations.WithoutConversions(test.RightOperand)), symbol);
             // The branch the call is in must be the one where the hash is not MinValue.
             bool excluded = test.OperatorKind == BinaryOperatorKind.Equals ? conditional.WhenFalse == current : conditional.WhenTrue == current;
             if (comparesHash && excluded)
                 return true;
         }
         return false;
-
-        static ISymbol? Variable(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            IFieldReferenceOperation field => field.Field,
-            _ => null,
-        };
 
         static bool IsMinValue(IOperation operation) =>
             operation.ConstantValue is { HasValue: true, Value: int.MinValue or long.MinValue or short.MinValue or sbyte.MinValue };

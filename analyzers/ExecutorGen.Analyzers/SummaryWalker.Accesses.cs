@@ -226,15 +226,7 @@ internal sealed partial class SummaryWalker
     {
         foreach (var inner in operation.DescendantsAndSelf())
         {
-            var referenced = inner switch
-            {
-                IFieldReferenceOperation field => (ISymbol)field.Field.OriginalDefinition,
-                IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-                ILocalReferenceOperation local => local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                _ => null,
-            };
-            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, target))
+            if (Operations.VariableOf(inner) is { } referenced && SymbolEqualityComparer.Default.Equals(referenced, target))
                 return true;
         }
         return false;

@@ -61,10 +61,7 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private static bool Cancellable(IOperation task)
     {
-        task = Operations.WithoutConversions(task);
-        if (task is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            task = Operations.WithoutConversions(configured);
-        if (task is not IInvocationOperation call)
+        if (Operations.WithoutAwait(task) is not IInvocationOperation call)
             return false;
         foreach (var argument in call.Arguments)
         {

@@ -23,13 +23,8 @@ internal sealed class UndisposedMembers
     /// <summary>Whether <paramref name="instance"/> reads such a member.</summary>
     public bool NeverDisposed(IOperation instance, CancellationToken cancellationToken)
     {
-        ISymbol? member = Operations.WithoutConversions(instance) switch
-        {
-            IFieldReferenceOperation field => field.Field.OriginalDefinition,
-            IPropertyReferenceOperation { Property.IsIndexer: false } property => property.Property.OriginalDefinition,
-            _ => null,
-        };
-        return member is not null && _known.GetOrAdd(member, m => Decide(m, new HashSet<ISymbol>(SymbolEqualityComparer.Default), cancellationToken));
+        return Operations.VariableOf(Operations.WithoutConversions(instance)) is (IFieldSymbol or IPropertySymbol { IsIndexer: false }) and var member
+            && _known.GetOrAdd(member, m => Decide(m, new HashSet<ISymbol>(SymbolEqualityComparer.Default), cancellationToken));
     }
 
     /// <param name="deciding">Members being decided further up (one is set from another, which may be set from the first).</param>

@@ -273,6 +273,16 @@ internal static class Operations
         return operation;
     }
 
+    /// <summary>The variable an operation reads: a field or property (its definition), a local or a parameter; else null.</summary>
+    public static ISymbol? VariableOf(IOperation operation) => operation switch
+    {
+        IFieldReferenceOperation field => field.Field.OriginalDefinition,
+        IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
     /// <summary>
     /// What an awaited expression waits on: <c>await F()</c> and <c>await F().ConfigureAwait(false)</c> give <c>F()</c>
     /// (anything else is returned without its conversions).
