@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -29,7 +28,7 @@ internal static class BlockingWaitRule
                 continue;
             foreach (var wait in function.Waits)
             {
-                var reachedFrom = InScope(composition, composition.ReachedFrom(function), wait.Syntax.SyntaxTree);
+                var reachedFrom = composition.ReachedInScope(function, wait.Syntax.SyntaxTree);
                 if (reachedFrom.Count == 0)
                     continue;
                 var handler = reachedFrom.FirstOrDefault(r => r.Entry.IsHandler).Entry;
@@ -53,10 +52,6 @@ internal static class BlockingWaitRule
         }
     }
 
-    /// <summary>The entry points of <paramref name="reached"/> the rules report on in <paramref name="tree"/> (<see cref="Composition.InScope"/>).</summary>
-    private static List<Reached> InScope(Composition composition, List<Reached> reached, SyntaxTree tree) =>
-        composition.AnalyzesAllCode(tree) ? reached : reached.Where(r => r.Entry.IsHandler).ToList();
-
     /// <summary>
     /// Reports a helper's wait on its parameter at the calls of the helper that worker code makes with a task a wait on
     /// which is not bounded. Returns false when the compilation does not call the helper directly (a delegate, or only
@@ -70,7 +65,7 @@ internal static class BlockingWaitRule
         foreach (var (caller, site) in calls)
         {
             if ((site.BoundedWaitArguments >> wait.Parameter & 1) == 1
-                || InScope(composition, composition.ReachedFrom(caller), site.Syntax.SyntaxTree) is not { Count: > 0 } reachedFrom)
+                || composition.ReachedInScope(caller, site.Syntax.SyntaxTree) is not { Count: > 0 } reachedFrom)
             {
                 continue;
             }

@@ -95,6 +95,10 @@ internal sealed class Composition
     /// <summary>Whether the rules report in <paramref name="tree"/> about code that no handler reaches (<see cref="ApiLists.AnalyzesAllCode"/>).</summary>
     public bool AnalyzesAllCode(SyntaxTree tree) => _model.Lists.AnalyzesAllCode(tree);
 
+    /// <summary>The entry points whose worker code includes <paramref name="function"/> that the rules report on in <paramref name="tree"/> (<see cref="InScope"/>).</summary>
+    public List<Reached> ReachedInScope(FunctionSummary function, SyntaxTree tree) =>
+        AnalyzesAllCode(tree) ? ReachedFrom(function) : ReachedFrom(function).Where(r => r.Entry.IsHandler).ToList();
+
     public Composition(ConcurrencyModel model)
     {
         _model = model;

@@ -28,6 +28,10 @@ internal static class ExceptionEscapesRule
 
     public static void Report(Composition composition, CompilationAnalysisContext context)
     {
+        // Its roots are the threads, timers, pool items and tasks the code starts itself, never a handler (whose
+        // exceptions the executor catches): it reports only in files where the project widens the rules to all code.
+        if (!context.Compilation.SyntaxTrees.Any(composition.AnalyzesAllCode))
+            return;
         var canThrow = new Dictionary<ISymbol, Thrown>(SymbolEqualityComparer.Default);
         var reported = new HashSet<Location>();
         foreach (var (root, what, consequence, owner) in Roots(composition))
@@ -49,8 +53,6 @@ internal static class ExceptionEscapesRule
             }
             if (escape is null)
                 continue;
-            // Its roots are the threads, timers, pool items and tasks the code starts itself, never a handler (whose
-            // exceptions the executor catches): reported only where the project widens the rules to all code.
             var location = escape.Syntax.GetLocation();
             if (!composition.AnalyzesAllCode(escape.Syntax.SyntaxTree) || !reported.Add(location))
                 continue;
