@@ -50,13 +50,14 @@ internal sealed partial class SummaryWalker
     {
         if (invocation.TargetMethod.MethodKind != MethodKind.DelegateInvoke || invocation.Instance is not { } instance)
             return null;
+        var invoked = Operations.WithoutConversions(Operations.AccessedInstance(instance));
         // An event only this assembly can subscribe to runs what the compilation subscribes (Closing?.Invoke(this) of an
         // internal connection, whose handlers log and dispose), whatever its delegate type.
-        if (Operations.WithoutConversions(Operations.AccessedInstance(instance)) is IEventReferenceOperation { Event: var raised } && !_symbols.VisibleOutside(raised))
+        if (invoked is IEventReferenceOperation { Event: var raised } && !_symbols.VisibleOutside(raised))
             return raised.OriginalDefinition;
         if (invocation.TargetMethod.ContainingType?.Name.StartsWith("EventHandler", System.StringComparison.Ordinal) != false)
             return null;
-        return Operations.WithoutConversions(Operations.AccessedInstance(instance)) switch
+        return invoked switch
         {
             IParameterReferenceOperation parameter => parameter.Parameter.OriginalDefinition,
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
@@ -144,21 +145,8 @@ internal sealed partial class SummaryWalker
     /// A filter that lets every exception but a cancellation through to its catch: <c>when (!(e is OperationCanceledException))</c>,
     /// <c>when (e is not OperationCanceledException)</c> (also <c>TaskCanceledException</c>, which derives from it).
     /// </summary>
-    private bool ExcludesOnlyCancellation(IOperation filter)
-    {
-        var type = Operations.WithoutConversions(filter) switch
-        {
-            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } => Operations.WithoutConversions(operand) switch
-            {
-                IIsTypeOperation test => test.TypeOperand,
-                IIsPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } test => ((IPatternOperation)test.Pattern).NarrowedType,
-                _ => null,
-            },
-            IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } negated } => negated.Pattern.NarrowedType,
-            _ => null,
-        };
-        return type is INamedTypeSymbol named && _symbols.OperationCanceledException is { } cancelled && ConcurrencySymbols.IsOrDerives(named, cancelled);
-    }
+    private bool ExcludesOnlyCancellation(IOperation filter) =>
+        ExcludedType(filter) is INamedTypeSymbol excluded && _symbols.OperationCanceledException is { } cancelled && ConcurrencySymbols.IsOrDerives(excluded, cancelled);
 
     /// <summary>
     /// Puts the throw points in the order they run: operands before the call they are passed to

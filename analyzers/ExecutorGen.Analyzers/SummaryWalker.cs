@@ -448,18 +448,14 @@ internal sealed partial class SummaryWalker
 
     private static bool OnlyFatalPassThrough(IOperation filter)
     {
+        if (ExcludedType(filter) is { } excluded)
+            return IsFatal(excluded);
         switch (Operations.WithoutConversions(filter))
         {
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
-                return Operations.WithoutConversions(operand) switch
-                {
-                    IInvocationOperation check => NamesFatal(check.TargetMethod.Name),
-                    IIsTypeOperation test => IsFatal(test.TypeOperand),
-                    IIsPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } test => IsFatal(((IPatternOperation)test.Pattern).NarrowedType),
-                    _ => false,
-                };
-            case IIsPatternOperation { Pattern: INegatedPatternOperation negated }:
-                return IsFatal(negated.Pattern.NarrowedType) || negated.Pattern is IBinaryPatternOperation;
+                return Operations.WithoutConversions(operand) is IInvocationOperation negatedCheck && NamesFatal(negatedCheck.TargetMethod.Name);
+            case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IBinaryPatternOperation } }:
+                return true;
             case IInvocationOperation check:
                 return check.TargetMethod.Name.StartsWith("IsNot", System.StringComparison.Ordinal) && NamesFatal(check.TargetMethod.Name)
                     || StartsWithAny(check.TargetMethod.Name, "ShouldCatch", "IsCatchable", "CanCatch", "IsRecoverable", "CanBeHandled");
@@ -467,6 +463,21 @@ internal sealed partial class SummaryWalker
                 return false;
         }
     }
+
+    /// <summary>
+    /// The one exception type a filter keeps out of its catch: <c>!(e is T)</c>, <c>!(e is T x)</c>, <c>e is not T</c>; else null.
+    /// </summary>
+    private static ITypeSymbol? ExcludedType(IOperation filter) => Operations.WithoutConversions(filter) switch
+    {
+        IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } => Operations.WithoutConversions(operand) switch
+        {
+            IIsTypeOperation test => test.TypeOperand,
+            IIsPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } test => ((IPatternOperation)test.Pattern).NarrowedType,
+            _ => null,
+        },
+        IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: ITypePatternOperation or IDeclarationPatternOperation } negated } => negated.Pattern.NarrowedType,
+        _ => null,
+    };
 
     private static bool IsFatal(ITypeSymbol? type) =>
         type?.Name is "OutOfMemoryException" or "StackOverflowException" or "ThreadAbortException" or "AccessViolationException" or "InsufficientExecutionStackException";
