@@ -41,13 +41,54 @@ internal sealed class ConcurrencyModel
     public static ConcurrencyModel For(Compilation compilation, AnalyzerOptions options) =>
         s_models.GetValue(compilation, c => new ConcurrencyModel(c, options));
 
-    /// <summary>Registers the one action every concurrency analyzer needs: summarizing each member's body.</summary>
+    /// <summary>
+    /// Registers the one action every concurrency analyzer needs, summarizing each member's body, and the report at the
+    /// end; nothing in a compilation where the rules cannot report (<see cref="MayReport"/>).
+    /// </summary>
     public static void Register(CompilationStartAnalysisContext start, System.Action<ConcurrencyModel, CompilationAnalysisContext> report)
     {
         var model = For(start.Compilation, start.Options);
+        if (!model.MayReport(start.Compilation, start.CancellationToken))
+            return;
         start.RegisterOperationBlockAction(block => model.Summarize(block.OwningSymbol, block.OperationBlocks));
         start.RegisterCompilationEndAction(end => report(model, end));
     }
+
+    /// <summary>
+    /// Whether the rules can report anything in the compilation: only if a file widens them to all code, or the source
+    /// names <c>[RequestHandler]</c> (whose worker code they report on by default) or <c>[GuardedBy]</c> (checked in all
+    /// code). Elsewhere, which is most projects and every library without handlers, they do nothing: no summary, no
+    /// composition, and none of the operation trees the summaries would have made the driver build.
+    /// </summary>
+    public bool MayReport(Compilation compilation, CancellationToken cancellationToken) =>
+        Mentions(compilation, cancellationToken) != 0 || compilation.SyntaxTrees.Any(Lists.AnalyzesAllCode);
+
+    /// <summary>Whether the source names <c>[RequestHandler]</c>: without it, the compilation has no handler (EXG008).</summary>
+    public bool MayHaveHandlers(Compilation compilation, CancellationToken cancellationToken) =>
+        (Mentions(compilation, cancellationToken) & HandlerWord) != 0;
+
+    /// <remarks>
+    /// The source text, not the symbols: an attribute is applied by its name (or by an alias, whose directive names it),
+    /// so a text without the word has no such attribute, and the scan reads characters without binding anything. Asked at
+    /// the start of the compilation by each analyzer that shares the model; the first answer is kept.
+    /// </remarks>
+    private int Mentions(Compilation compilation, CancellationToken cancellationToken)
+    {
+        int known = Volatile.Read(ref _mentions);
+        if ((known & Scanned) != 0)
+            return known & ~Scanned;
+        // Only ExecutorGen's own attribute marks a handler (ConcurrencySymbols.IsHandler); [GuardedBy] is matched by its name in any namespace.
+        int found = Symbols.RequestHandlerAttribute is null
+            ? SourceMentions.Which(compilation.SyntaxTrees, s_intentWord, cancellationToken) << 1
+            : SourceMentions.Which(compilation.SyntaxTrees, s_words, cancellationToken);
+        Volatile.Write(ref _mentions, found | Scanned); // analyzers asking at once each scan, and find the same answer
+        return found;
+    }
+
+    private const int HandlerWord = 1, Scanned = 1 << 30;
+    private static readonly string[] s_words = { "RequestHandler", "GuardedBy" };
+    private static readonly string[] s_intentWord = { "GuardedBy" };
+    private int _mentions; // 0 until scanned; then Scanned and the words found (bit 0: RequestHandler, bit 1: GuardedBy)
 
     private void Summarize(ISymbol member, System.Collections.Immutable.ImmutableArray<IOperation> blocks)
     {

@@ -29,7 +29,7 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
             if (symbols.Exception is null)
                 return;
             ConcurrencyModel.Register(start, (model, end) => ExceptionEscapesRule.Report(model.Compose(), end));
-            if (symbols.RequestHandlerAttribute is not null)
+            if (symbols.RequestHandlerAttribute is not null && ConcurrencyModel.For(start.Compilation, start.Options).MayHaveHandlers(start.Compilation, start.CancellationToken))
             {
                 start.RegisterOperationBlockAction(block =>
                 {
