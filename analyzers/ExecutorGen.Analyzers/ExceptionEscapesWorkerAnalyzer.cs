@@ -25,11 +25,12 @@ public sealed class ExceptionEscapesWorkerAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var symbols = new ConcurrencySymbols(start.Compilation);
+            var shared = ConcurrencyModel.For(start.Compilation, start.Options); // its symbols: resolved once for the three analyzers
+            var symbols = shared.Symbols;
             if (symbols.Exception is null)
                 return;
             ConcurrencyModel.Register(start, (model, end) => ExceptionEscapesRule.Report(model.Compose(), end));
-            if (symbols.RequestHandlerAttribute is not null && ConcurrencyModel.For(start.Compilation, start.Options).MayHaveHandlers(start.Compilation, start.CancellationToken))
+            if (symbols.RequestHandlerAttribute is not null && shared.MayHaveHandlers(start.Compilation, start.CancellationToken))
             {
                 start.RegisterOperationBlockAction(block =>
                 {
