@@ -24,6 +24,8 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="ShowReferences">Print the path of every reference (to see why something does not bind).</param>
 /// <param name="Shipped">Run the analyzers with the options they ship with (the concurrency rules on the code handlers
 /// reach only), as a user gets them, instead of widened to all code.</param>
+/// <param name="StandInHandlers">Mark a web application's controller actions and message handlers as <c>[RequestHandler]</c>
+/// methods (<see cref="RealCode.StandInHandlers"/>), to measure the rules as shipped on what such entry points reach.</param>
 public sealed record EvaluationOptions(
     string Root,
     IReadOnlyList<string> Projects,
@@ -41,13 +43,14 @@ public sealed record EvaluationOptions(
     IReadOnlyList<string>? Generators = null,
     bool RunGenerators = true,
     bool ShowReferences = false,
-    bool Shipped = false)
+    bool Shipped = false,
+    bool StandInHandlers = false)
 {
     /// <summary>The command line, for the usage message.</summary>
     public const string Usage =
         "usage: <source-root> [--project X.csproj]... [--exclude <path-substring>]... [--no-default-excludes] "
         + "[--ref dll-or-dir]... [--define SYM]... [--tfm net8.0] [--generator dll]... [--no-generators] [--analyzers path/to/ExecutorGen.Analyzers.dll] "
-        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references] [--shipped]";
+        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references] [--shipped] [--stand-in-handlers]";
 
     /// <summary>Options for <paramref name="root"/> with every other setting at its default.</summary>
     public static EvaluationOptions For(string root) =>
@@ -86,6 +89,7 @@ public sealed record EvaluationOptions(
                 case "--parallel": options = options with { Parallel = true }; break;
                 case "--show-references": options = options with { ShowReferences = true }; break;
                 case "--shipped": options = options with { Shipped = true }; break;
+                case "--stand-in-handlers": options = options with { StandInHandlers = true }; break;
                 case "--tsv": options = options with { TsvPath = Path.GetFullPath(Value()) }; break;
                 case var arg when arg.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {arg}");
                 case var arg when root is null: root = arg; break;

@@ -41,7 +41,8 @@ public sealed record EvaluationResult(
     ImmutableArray<Diagnostic> Errors,
     ImmutableArray<Diagnostic> Diagnostics,
     ImmutableArray<Diagnostic> AnalyzerExceptions,
-    IReadOnlyList<Round> Rounds)
+    IReadOnlyList<Round> Rounds,
+    int StandInHandlers = 0)
 {
     /// <summary>Median bind+check wall time over the rounds.</summary>
     public double BindMs => Measurement.Median(Rounds.Select(r => r.BindMs));
@@ -79,8 +80,20 @@ public static class Measurement
         int lines = trees.Sum(t => t.GetText().Lines.Count);
         if (settings.GlobalUsings is { } usings)
             trees.Add(CSharpSyntaxTree.ParseText(usings, settings.ParseOptions, Path.Combine(options.Root, "obj", "GlobalUsings.g.cs")));
+        int standIns = 0;
+        var references = settings.References;
+        if (options.StandInHandlers)
+        {
+            for (int i = 0; i < trees.Count; i++)
+            {
+                var (marked, count) = StandInHandlers.Mark(trees[i]);
+                trees[i] = marked;
+                standIns += count;
+            }
+            references = references.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+        }
         var compilationOptions = settings.CompilationOptions.WithConcurrentBuild(options.Parallel);
-        CSharpCompilation Fresh() => CSharpCompilation.Create("RealCode", trees, settings.References, compilationOptions);
+        CSharpCompilation Fresh() => CSharpCompilation.Create("RealCode", trees, references, compilationOptions);
         // Generated once, outside the timed rounds: their output is then bound and analyzed like the rest.
         var problems = new List<string>();
         var generated = SourceGenerators.Run(settings.Generators, Fresh(), problems);
@@ -133,7 +146,7 @@ public static class Measurement
             .ThenBy(d => d.Location.SourceSpan.Start)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
-        return new EvaluationResult(lines, generated.Count, problems, errors, diagnostics, exceptionDiagnostics, rounds);
+        return new EvaluationResult(lines, generated.Count, problems, errors, diagnostics, exceptionDiagnostics, rounds, standIns);
     }
 
     /// <summary>The median (the mean of the middle two of an even count); 0 for none.</summary>

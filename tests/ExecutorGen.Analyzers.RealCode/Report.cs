@@ -45,6 +45,8 @@ public static class Report
         foreach (var problem in result.GeneratorProblems)
             output.WriteLine($"problem: {problem}");
         output.WriteLine($"analyzers: {analyzers.Length} from {analyzerAssembly}");
+        if (options.StandInHandlers)
+            output.WriteLine($"stand-in handlers: {result.StandInHandlers} controller actions and message handlers marked [RequestHandler]");
 
         output.WriteLine();
         output.WriteLine($"compile errors: {result.Errors.Length}");

@@ -92,6 +92,54 @@ public sealed class RealCodeEvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task Stand_in_handlers_are_a_web_app_s_actions_and_message_handlers_each_with_its_own_fields()
+    {
+        Write("src/Routing/Web.cs", """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public class ControllerBase { }
+            public interface IRequestHandler<TRequest, TResponse> { Task<TResponse> Handle(TRequest request); }
+            public sealed class NonActionAttribute : System.Attribute { }
+
+            public sealed class Hits
+            {
+                private readonly Dictionary<string, int> _byKey = new();
+                public void Add(string key) => _byKey[key] = _byKey.TryGetValue(key, out int n) ? n + 1 : 1;
+            }
+
+            public sealed class OrdersController : ControllerBase
+            {
+                private static int s_served;
+                private readonly Hits _hits;
+                private int _calls;
+                public OrdersController(Hits hits) => _hits = hits;
+
+                /// <summary>Counts a call.</summary>
+                public int Get(string id) { _calls++; s_served++; _hits.Add(id); return _calls; }
+
+                [NonAction]
+                public void Helper() => s_served--;
+            }
+
+            public sealed class PingHandler : IRequestHandler<string, int>
+            {
+                private int _seen;
+                public Task<int> Handle(string request) => Task.FromResult(++_seen);
+            }
+            """);
+        var options = EvaluationOptions.Parse([_root, "--runs", "1", "--warmup", "0", "--shipped", "--stand-in-handlers"]);
+        var result = await Measurement.RunAsync(options, CompilationSettings.Create(options), SourceFiles.Collect(options), AnalyzerAssembly.Analyzers(AnalyzerAssembly.Load(null)));
+
+        Assert.Equal(2, result.StandInHandlers); // Get and Handle; not the constructor nor the [NonAction] helper
+        Assert.Empty(result.Errors);
+        // The shared service and the static counter are reported, on the lines of the file as written (a marked line's
+        // columns move by the mark); the fields each request's controller or handler has to itself are not.
+        Assert.Equal(["EXG005 src/Routing/Router.cs:5", "EXG001 src/Routing/Web.cs:11", "EXG001 src/Routing/Web.cs:22"],
+            result.Diagnostics.Select(d => $"{d.Id} {SourceFiles.Relative(_root, d.Location.SourceTree!.FilePath)}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}"));
+    }
+
+    [Fact]
     public void A_file_its_product_project_compiles_is_kept_whatever_its_folder_is_called()
     {
         // A client's transaction test hooks live under Internal/Test and are compiled into the product; a stray file in

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ExecutorGen.Analyzers.RealCode;
+
+/// <summary>
+/// <c>--stand-in-handlers</c>: marks the request entry points of a web application as <c>[RequestHandler]</c> methods, so
+/// that the rules as shipped (which report on what handlers reach) can be measured on real code, where no codebase has
+/// handlers of ours. ASP.NET Core runs controller actions, and MediatR, MassTransit or Rebus run message handlers, on
+/// the thread pool, many at once, as the executor runs handlers: what they reach in the app's services is worker code
+/// in exactly the rules' sense.
+/// </summary>
+/// <remarks>
+/// Matched by syntax, as a reader would: public instance methods with a body of a concrete class whose name ends in
+/// <c>Controller</c> or that derives from <c>Controller</c>/<c>ControllerBase</c> (not <c>[NonAction]</c>); and
+/// <c>Handle</c>, <c>HandleAsync</c> and <c>Consume</c> of a class implementing a handler interface
+/// (<c>IRequestHandler</c>, <c>INotificationHandler</c>, <c>IConsumer</c>, <c>IHandleMessages</c>, ...). One difference
+/// is corrected: the framework makes a controller or a message handler per request, while the executor shares one
+/// handler object among its workers; so the stand-in class's own instance fields and auto-properties are marked
+/// <c>[ThreadConfined]</c> (what each request has to itself), and everything they reach stays analyzed. The marks are
+/// inserted on the line where the declaration starts, so every diagnostic keeps its line in the original file (on a
+/// marked line, its column moves by the length of the mark).
+/// </remarks>
+public static class StandInHandlers
+{
+    private static readonly HashSet<string> s_handlerInterfaces = new(StringComparer.Ordinal)
+    {
+        "IRequestHandler", "INotificationHandler", "IStreamRequestHandler", "ICommandHandler", "IQueryHandler", "IEventHandler",
+        "IIntegrationEventHandler", "IConsumer", "IHandleMessages", "IMessageHandler",
+    };
+
+    private static readonly HashSet<string> s_handlerMethods = new(StringComparer.Ordinal) { "Handle", "HandleAsync", "Consume" };
+
+    /// <summary>The tree with its stand-in handlers marked, and how many methods it marked.</summary>
+    public static (SyntaxTree Tree, int Marked) Mark(SyntaxTree tree)
+    {
+        var root = tree.GetRoot();
+        var classes = root.DescendantNodes().OfType<ClassDeclarationSyntax>().Where(c => Kind(c) != null).ToList();
+        if (classes.Count == 0)
+            return (tree, 0);
+        int marked = 0;
+        var newRoot = root.ReplaceNodes(classes, (original, rewritten) =>
+        {
+            var kind = Kind(original)!.Value;
+            var members = rewritten.Members.Select(member => member switch
+            {
+                MethodDeclarationSyntax method when IsEntry(method, kind) => Marked(method, "RequestHandler", ref marked),
+                FieldDeclarationSyntax field when !field.Modifiers.Any(SyntaxKind.StaticKeyword) && !field.Modifiers.Any(SyntaxKind.ConstKeyword) => Marked(field, "ThreadConfined"),
+                PropertyDeclarationSyntax property when !property.Modifiers.Any(SyntaxKind.StaticKeyword) && IsAuto(property) => Marked(property, "ThreadConfined"),
+                _ => member,
+            });
+            return rewritten.WithMembers(SyntaxFactory.List(members));
+        });
+        return (tree.WithRootAndOptions(newRoot, tree.Options), marked);
+    }
+
+    private enum EntryKind
+    {
+        Controller,
+        MessageHandler,
+    }
+
+    private static EntryKind? Kind(ClassDeclarationSyntax type)
+    {
+        if (type.Modifiers.Any(SyntaxKind.AbstractKeyword) || type.Modifiers.Any(SyntaxKind.StaticKeyword))
+            return null;
+        var bases = type.BaseList?.Types.Select(b => SimpleName(b.Type)).ToList() ?? new List<string?>();
+        if (bases.Any(b => b is not null && s_handlerInterfaces.Contains(b)))
+            return EntryKind.MessageHandler;
+        if (type.Identifier.ValueText.EndsWith("Controller", StringComparison.Ordinal) || bases.Any(b => b is "Controller" or "ControllerBase"))
+            return EntryKind.Controller;
+        return null;
+    }
+
+    private static bool IsEntry(MethodDeclarationSyntax method, EntryKind kind)
+    {
+        if ((method.Body is null && method.ExpressionBody is null) || method.Modifiers.Any(SyntaxKind.StaticKeyword)
+            || method.ExplicitInterfaceSpecifier is not null && kind == EntryKind.Controller)
+        {
+            return false;
+        }
+        if (kind == EntryKind.MessageHandler)
+            return s_handlerMethods.Contains(method.Identifier.ValueText);
+        return method.Modifiers.Any(SyntaxKind.PublicKeyword) && !method.Modifiers.Any(SyntaxKind.OverrideKeyword)
+            && !method.AttributeLists.SelectMany(l => l.Attributes).Any(a => SimpleName(a.Name) is "NonAction" or "NonActionAttribute");
+    }
+
+    private static bool IsAuto(PropertyDeclarationSyntax property) =>
+        property.ExpressionBody is null && property.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null);
+
+    private static string? SimpleName(TypeSyntax type) => type switch
+    {
+        GenericNameSyntax generic => generic.Identifier.ValueText,
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        QualifiedNameSyntax qualified => SimpleName(qualified.Right),
+        AliasQualifiedNameSyntax alias => SimpleName(alias.Name),
+        _ => null,
+    };
+
+    private static MemberDeclarationSyntax Marked(MemberDeclarationSyntax member, string attribute, ref int count)
+    {
+        count++;
+        return Marked(member, attribute);
+    }
+
+    /// <summary><paramref name="member"/> with <c>[global::ExecutorGen.<paramref name="attribute"/>]</c> first, on the line it starts on.</summary>
+    private static MemberDeclarationSyntax Marked(MemberDeclarationSyntax member, string attribute)
+    {
+        var first = member.GetFirstToken();
+        var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(SyntaxFactory.ParseName("global::ExecutorGen." + attribute))))
+            .WithLeadingTrivia(first.LeadingTrivia)
+            .WithTrailingTrivia(SyntaxFactory.Space);
+        var bare = member.ReplaceToken(first, first.WithLeadingTrivia(SyntaxTriviaList.Empty));
+        return bare.WithAttributeLists(bare.AttributeLists.Insert(0, list));
+    }
+}
