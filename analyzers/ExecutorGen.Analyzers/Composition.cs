@@ -440,13 +440,15 @@ internal sealed class Composition
     /// <summary>Breadth first from the entry, callees in source order: what is reported does not depend on analysis order.</summary>
     private void Reach(Entry entry)
     {
-        var seen = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
-        var queue = new Queue<(ISymbol Function, bool ThisShared, HeldLocks? PathHeld, int Depth)>();
-        queue.Enqueue((entry.Target, entry.ThisShared, null, 0));
-        seen[entry.Target] = entry.ThisShared;
+        // Per function: whether its this is shared, and which of its parameters hold an object of the caller's own
+        // (bit by ordinal), along the first path that reached it; a later path is followed again only if it shares more.
+        var seen = new Dictionary<ISymbol, (bool ThisShared, ulong OwnedParameters)>(SymbolEqualityComparer.Default);
+        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, int Depth)>();
+        queue.Enqueue((entry.Target, entry.ThisShared, 0, null, 0));
+        seen[entry.Target] = (entry.ThisShared, 0);
         while (queue.Count > 0)
         {
-            var (symbol, thisShared, pathHeld, depth) = queue.Dequeue();
+            var (symbol, thisShared, ownedParameters, pathHeld, depth) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
             reached.Add(new Reached(entry, thisShared, pathHeld));
@@ -459,16 +461,24 @@ internal sealed class Composition
                 bool nextShared = call.Receiver switch
                 {
                     Receiver.This => thisShared,
+                    // A parameter given an object of the caller's own on this path (Apply(update) => update.Set(…)): unshared.
+                    Receiver.Shared when call.ReceiverParameter >= 0 && (ownedParameters & (1UL << call.ReceiverParameter)) != 0 => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,
                 };
                 foreach (var target in Targets(call.Callee, delegates: false))
                 {
-                    // Seen already: again only if its this is now shared where it was not.
-                    if (seen.TryGetValue(target, out bool wasShared) && (wasShared || !nextShared))
-                        continue;
-                    seen[target] = nextShared;
-                    queue.Enqueue((target, nextShared, HeldLocks.Union(pathHeld, PassedOn(call, call.Held)), depth + 1));
+                    ulong nextOwned = call.OwnedArguments;
+                    if (seen.TryGetValue(target, out var was))
+                    {
+                        // Seen already: again only if this path shares more (its this, or a parameter owned before).
+                        if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0)
+                            continue;
+                        nextShared |= was.ThisShared;
+                        nextOwned &= was.OwnedParameters;
+                    }
+                    seen[target] = (nextShared, nextOwned);
+                    queue.Enqueue((target, nextShared, nextOwned, HeldLocks.Union(pathHeld, PassedOn(call, call.Held)), depth + 1));
                 }
             }
         }

@@ -255,6 +255,15 @@ internal sealed class CallSite
     /// <summary>The class of the object called on (<c>_parent.Close()</c>: the field's type), when it is not this; or null.</summary>
     public INamedTypeSymbol? ReceiverType { get; set; }
 
+    /// <summary>For a call on an object a parameter holds (<c>update.Apply()</c>), that parameter's ordinal; else -1.</summary>
+    public int ReceiverParameter { get; set; } = -1;
+
+    /// <summary>
+    /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call: in the callee, along
+    /// this call, calls on them run on an object no other thread has (<see cref="Composition"/>'s reach).
+    /// </summary>
+    public ulong OwnedArguments { get; set; }
+
     /// <summary>A method group handed out as a delegate (not to a starter): its callers are not all known.</summary>
     public bool Escapes { get; set; }
 

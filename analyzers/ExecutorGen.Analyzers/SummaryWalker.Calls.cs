@@ -30,6 +30,7 @@ internal sealed partial class SummaryWalker
         {
             Call(callee, receiver, invocation);
             var site = _function.Calls[_function.Calls.Count - 1];
+            site.OwnedArguments = OwnedArguments(invocation.Arguments);
             site.BoundedWaitArguments = BoundedWaitArguments(invocation);
             (site.ConstantTrue, site.ConstantFalse) = ConstantBoolArguments(invocation);
             // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
@@ -127,26 +128,48 @@ internal sealed partial class SummaryWalker
         _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax)
         {
             ReceiverType = receiver == Receiver.Shared && at is IInvocationOperation { Instance.Type: INamedTypeSymbol { TypeKind: TypeKind.Class } type } ? type.OriginalDefinition : null,
+            ReceiverParameter = receiver == Receiver.Shared && at is IInvocationOperation { Instance: { } instance }
+                && Operations.WithoutConversions(instance) is IParameterReferenceOperation { Parameter: { Ordinal: < 64 } parameter } ? parameter.Ordinal : -1,
         });
 
     private Receiver ReceiverOf(IOperation? instance, bool isStatic)
     {
         if (instance is null)
             return isStatic ? Receiver.Static : Receiver.This;
-        return Operations.WithoutConversions(instance) switch
-        {
-            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => Receiver.This,
-            IObjectCreationOperation => Receiver.Owned,
-            ILocalReferenceOperation local when _ownedLocals is not null && _ownedLocals.Contains(local.Local) => Receiver.Owned,
-            _ => Receiver.Shared,
-        };
+        return IsOwned(instance) ? Receiver.Owned
+            : Operations.WithoutConversions(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } ? Receiver.This
+            : Receiver.Shared;
     }
 
-    /// <summary><c>var parser = new Parser();</c>: the local holds an object no other thread has (until handed out).</summary>
+    /// <summary>
+    /// An object this function made and no other thread has (until handed out): a <c>new T()</c>, a local holding one, or
+    /// the result of a factory of the compilation that returns nothing but new objects (<c>Builder(plan) => new(plan)</c>).
+    /// </summary>
+    private bool IsOwned(IOperation value) => Operations.WithoutConversions(value) switch
+    {
+        IObjectCreationOperation => true,
+        ILocalReferenceOperation local => _ownedLocals is not null && _ownedLocals.Contains(local.Local),
+        IInvocationOperation { TargetMethod: var factory } => _symbols.ReturnsOnlyNew(factory.OriginalDefinition),
+        _ => false,
+    };
+
+    /// <summary><c>var parser = new Parser();</c>, <c>var builder = Plan.Builder();</c>: the local holds an object of its own (<see cref="IsOwned"/>).</summary>
     private void OwnedLocal(IVariableDeclaratorOperation declarator)
     {
-        if (declarator.Initializer?.Value is { } value && Operations.WithoutConversions(value) is IObjectCreationOperation)
+        if (declarator.Initializer?.Value is { } value && IsOwned(value))
             (_ownedLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(declarator.Symbol);
+    }
+
+    /// <summary>The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call (<see cref="IsOwned"/>).</summary>
+    private ulong OwnedArguments(ImmutableArray<IArgumentOperation> arguments)
+    {
+        ulong owned = 0;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is { Ordinal: < 64, RefKind: RefKind.None } parameter && argument.ArgumentKind == ArgumentKind.Explicit && IsOwned(argument.Value))
+                owned |= 1UL << parameter.Ordinal;
+        }
+        return owned;
     }
 
     /// <summary>

@@ -129,6 +129,41 @@ internal sealed class ConcurrencySymbols
             && !declaration.Modifiers.Any(m => m.ValueText == "partial") && accessors.All(a => a.Body is null && a.ExpressionBody is null);
     }
 
+    /// <summary>
+    /// A method of this compilation whose every <c>return</c> hands back a new object (<c>Builder(plan) => new(plan)</c>,
+    /// <c>return new Parser(options);</c>): what a call of it returns, no other thread has. Read from the declaration.
+    /// </summary>
+    public bool ReturnsOnlyNew(IMethodSymbol method)
+    {
+        if (method.IsAsync || method.ReturnsVoid || !IsOwn(method) || method.DeclaringSyntaxReferences is not { Length: 1 } references
+            || references[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration)
+        {
+            return false;
+        }
+        if (declaration.ExpressionBody is { } arrow)
+            return IsCreation(arrow.Expression);
+        if (declaration.Body is not { } body)
+            return false;
+        bool any = false;
+        foreach (var node in body.DescendantNodes(n => n is not (Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)))
+        {
+            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax { Expression: var returned })
+            {
+                if (returned is null || !IsCreation(returned))
+                    return false;
+                any = true;
+            }
+            else if (node is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax)
+            {
+                return false;
+            }
+        }
+        return any;
+
+        static bool IsCreation(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) =>
+            expression is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax;
+    }
+
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);
 
