@@ -135,7 +135,9 @@ internal sealed class ConcurrencySymbols
     /// </summary>
     public bool ReturnsOnlyNew(IMethodSymbol method)
     {
-        if (method.IsAsync || method.ReturnsVoid || !IsOwn(method) || method.DeclaringSyntaxReferences is not { Length: 1 } references
+        // Asked for calls whose result is kept or handed on: the cheap tests first (most callees are a library's, or return values).
+        if (method.IsAsync || method.ReturnType is not { IsReferenceType: true, SpecialType: SpecialType.None } || !IsOwn(method)
+            || method.DeclaringSyntaxReferences is not { Length: 1 } references
             || references[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration)
         {
             return false;
