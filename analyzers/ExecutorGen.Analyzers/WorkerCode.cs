@@ -135,9 +135,20 @@ internal sealed class ConcurrencySymbols
     /// </summary>
     public bool ReturnsOnlyNew(IMethodSymbol method)
     {
-        // Asked for calls whose result is kept or handed on: the cheap tests first (most callees are a library's, or return values).
-        if (method.IsAsync || method.ReturnType is not { IsReferenceType: true, SpecialType: SpecialType.None } || !IsOwn(method)
-            || method.DeclaringSyntaxReferences is not { Length: 1 } references
+        // Asked for every call whose result is kept, handed on or called on (a fluent chain asks once per link): the cheap
+        // tests first (most callees are a library's, or return values), then the declaration, read once per method.
+        if (method.IsAsync || method.ReturnType is not { IsReferenceType: true, SpecialType: SpecialType.None } || !IsOwn(method))
+            return false;
+        if (_returnsOnlyNew.TryGetValue(method, out bool known))
+            return known;
+        return _returnsOnlyNew.GetOrAdd(method, ReadReturnsOnlyNew(method));
+    }
+
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _returnsOnlyNew = new(SymbolEqualityComparer.Default);
+
+    private static bool ReadReturnsOnlyNew(IMethodSymbol method)
+    {
+        if (method.DeclaringSyntaxReferences is not { Length: 1 } references
             || references[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration)
         {
             return false;
