@@ -30,7 +30,6 @@ internal sealed partial class SummaryWalker
         {
             Call(callee, receiver, invocation);
             var site = _function.Calls[_function.Calls.Count - 1];
-            site.OwnedArguments = OwnedArguments(invocation.Arguments);
             site.BoundedWaitArguments = BoundedWaitArguments(invocation);
             (site.ConstantTrue, site.ConstantFalse) = ConstantBoolArguments(invocation);
             // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
@@ -130,6 +129,12 @@ internal sealed partial class SummaryWalker
             ReceiverType = receiver == Receiver.Shared && at is IInvocationOperation { Instance.Type: INamedTypeSymbol { TypeKind: TypeKind.Class } type } ? type.OriginalDefinition : null,
             ReceiverParameter = receiver == Receiver.Shared && at is IInvocationOperation { Instance: { } instance }
                 && Operations.WithoutConversions(instance) is IParameterReferenceOperation { Parameter: { Ordinal: < 64 } parameter } ? parameter.Ordinal : -1,
+            OwnedArguments = at switch
+            {
+                IInvocationOperation invocation => OwnedArguments(invocation.Arguments),
+                IObjectCreationOperation creation => OwnedArguments(creation.Arguments),
+                _ => 0,
+            },
         });
 
     private Receiver ReceiverOf(IOperation? instance, bool isStatic)

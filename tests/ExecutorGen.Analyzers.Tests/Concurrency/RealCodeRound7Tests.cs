@@ -92,10 +92,22 @@ public class RealCodeRound7Tests
 
             private static void Finalize(Update update, int seats) => update.Apply(seats);
         }
+
+        public sealed class Invoice
+        {
+            public Invoice(Update update) => update.Apply(1);
+        }
         """;
 
     [Fact]
     public Task An_object_a_request_made_and_handed_to_a_helper_stays_its_own_there() => new Test(Updates.Replace("CALL", "Finalize(new Update(), 1)")).RunAsync();
+
+    [Fact]
+    public Task An_object_a_request_made_and_handed_to_a_constructor_stays_its_own_there() => new Test(Updates.Replace("CALL", "_ = new Invoice(new Update())")).RunAsync();
+
+    [Fact]
+    public Task A_constructor_handed_a_shared_object_is_reported() => new Test(Updates
+        .Replace("CALL", "_ = new Invoice(_pending)").Replace("=> _seats = seats + _seats", "=> {|EXG001:_seats = seats + _seats|}")).RunAsync();
 
     [Fact]
     public Task A_helper_handed_a_shared_object_by_any_caller_is_reported() => new Test(Updates
