@@ -48,7 +48,7 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
         }
         var left = Operations.WithoutConversions(remainder.LeftOperand);
         var hash = Hash(left);
-        if (hash == HashKind.None || InsideAbs(remainder) || ComparedWithZero(remainder) || ShiftedBackIntoRange(remainder)
+        if (hash == HashKind.None || WidenedFromUnsigned(remainder.LeftOperand) || InsideAbs(remainder) || ComparedWithZero(remainder) || ShiftedBackIntoRange(remainder)
             || SignCheckedBefore(left, remainder))
         {
             return;
@@ -267,6 +267,18 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
         Operations.ParentWithoutConversions(remainder) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } add
         && Operations.ParentWithoutConversions(add) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Remainder } outer
         && Operations.WithoutConversions(outer.LeftOperand) == add;
+
+    /// <summary>
+    /// An unsigned value widened (<c>uint % int</c> is computed as <c>long</c>): never negative. An explicit narrowing on
+    /// the way (<c>(int)hash</c>) can make it so, and is not seen through.
+    /// </summary>
+    private static bool WidenedFromUnsigned(IOperation operand)
+    {
+        while (operand is IConversionOperation { Conversion.IsImplicit: true } conversion)
+            operand = conversion.Operand;
+        return operand.Type?.SpecialType is SpecialType.System_UInt32 or SpecialType.System_UInt64 or SpecialType.System_UInt16
+            or SpecialType.System_Byte or SpecialType.System_Char;
+    }
 
     private static bool IsSigned(ITypeSymbol? type) =>
         type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_SByte;

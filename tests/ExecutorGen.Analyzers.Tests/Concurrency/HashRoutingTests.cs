@@ -71,6 +71,18 @@ public class HashRoutingTests
             public uint B(uint hash) => hash % 8u;
         """);
 
+    // uint % int is computed as long (bitwarden's CoreHelpers, issue 14 round 8): an unsigned hash widened is never negative.
+    [Fact]
+    public Task Unsigned_hash_widened_to_long_is_fine() => Verify("""
+            public long A(uint hash) => hash % _count;
+            public List<string> B(uint keyHash) => _lanes[keyHash % _lanes.Length];
+        """);
+
+    [Fact]
+    public Task Unsigned_hash_cast_to_int_is_flagged() => Verify("""
+            public List<string> B(uint keyHash) => _lanes[{|EXG005:(int)keyHash % _lanes.Length|}];
+        """);
+
     [Fact]
     public Task Masked_sign_bit_is_fine() => Verify("""
             public int Shard(string key) => (key.GetHashCode() & 0x7FFFFFFF) % _count;
