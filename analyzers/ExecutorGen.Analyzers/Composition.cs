@@ -36,6 +36,12 @@ internal sealed class Entry
 
     /// <summary>Whether the worker's <c>this</c> is an object other threads have (false for <c>new Worker().Run</c>).</summary>
     public bool ThisShared { get; }
+
+    /// <summary>
+    /// The parameters (bit by ordinal) that hold an object of the worker's own: a handler's, whose arguments are its
+    /// request's (the executor hands each request to one handler call); none of a started delegate's.
+    /// </summary>
+    public ulong OwnedParameters => IsHandler ? ulong.MaxValue : 0;
 }
 
 /// <summary>A function reached from an entry point, and whether its <c>this</c> is shared with other threads there.</summary>
@@ -79,6 +85,10 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, List<ISymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<ISymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private Dictionary<ISymbol, List<INamedTypeSymbol>>? _implementers;
+    // Whether a method returns its caller's own, called on an object that is not [0] or is [1] the caller's own; the
+    // method's overrides (an interface's implementations) included [0, 1], or that very method (base.M()) [2, 3].
+    private readonly Dictionary<ISymbol, bool>[] _returnsOwned =
+        { new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default) };
 
     /// <remarks>
     /// Made once (under the model's lazy lock) and then read by the end actions of three analyzers, which may run at
@@ -282,7 +292,7 @@ internal sealed class Composition
             foreach (var start in function.Starts)
             {
                 bool concurrent = start.Starter == StarterKind.Parallel || start.InLoop;
-                bool thisShared = start.Receiver is Receiver.This or Receiver.Shared;
+                bool thisShared = start.Receiver is Receiver.This || start.Receiver is Receiver.Shared && !Owned(start.ReceiverFrom, thisOwned: false);
                 foreach (var target in StartedBy(start))
                 {
                     string description = target is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction }
@@ -444,8 +454,8 @@ internal sealed class Composition
         // (bit by ordinal), along the first path that reached it; a later path is followed again only if it shares more.
         var seen = new Dictionary<ISymbol, (bool ThisShared, ulong OwnedParameters)>(SymbolEqualityComparer.Default);
         var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, int Depth)>();
-        queue.Enqueue((entry.Target, entry.ThisShared, 0, null, 0));
-        seen[entry.Target] = (entry.ThisShared, 0);
+        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, 0));
+        seen[entry.Target] = (entry.ThisShared, entry.OwnedParameters);
         while (queue.Count > 0)
         {
             var (symbol, thisShared, ownedParameters, pathHeld, depth) = queue.Dequeue();
@@ -463,12 +473,14 @@ internal sealed class Composition
                     Receiver.This => thisShared,
                     // A parameter given an object of the caller's own on this path (Apply(update) => update.Set(…)): unshared.
                     Receiver.Shared when call.ReceiverParameter >= 0 && (ownedParameters & (1UL << call.ReceiverParameter)) != 0 => false,
+                    // The result of a method of the compilation that returns its caller's own ((await _orders.GetAsync(id)).Ship()).
+                    Receiver.Shared when Owned(call.ReceiverFrom, thisOwned: !thisShared) => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,
                 };
                 foreach (var target in Targets(call.Callee, delegates: false))
                 {
-                    ulong nextOwned = call.OwnedArguments;
+                    ulong nextOwned = call.OwnedArguments | OwnedFrom(call, thisOwned: !thisShared);
                     if (seen.TryGetValue(target, out var was))
                     {
                         // Seen already: again only if this path shares more (its this, or a parameter owned before).
@@ -482,6 +494,77 @@ internal sealed class Composition
                 }
             }
         }
+    }
+
+    /// <summary>The parameters (bit by ordinal) a call gives the result of a method of the compilation that returns its caller's own.</summary>
+    private ulong OwnedFrom(CallSite call, bool thisOwned)
+    {
+        ulong owned = 0;
+        if (call.ArgumentsFrom is { } arguments)
+        {
+            foreach (var (ordinal, from) in arguments)
+            {
+                if (Owned(from, thisOwned))
+                    owned |= 1UL << ordinal;
+            }
+        }
+        return owned;
+    }
+
+    /// <summary>
+    /// Whether a value is an object of its function's own (<see cref="Ownership"/>), where that function's <c>this</c>
+    /// is its own or not: own for sure, or the result of a method of the compilation that returns its caller's own.
+    /// </summary>
+    public bool Owned(Ownership value, bool thisOwned)
+    {
+        if (value.IsOwn)
+            return true;
+        if (!value.MayBeOwn)
+            return false;
+        lock (_returnsOwned)
+            return Holds(value, thisOwned, 0);
+    }
+
+    private bool Holds(Ownership value, bool thisOwned, int depth)
+    {
+        foreach (var (method, calledOn) in value.Conditions)
+        {
+            bool receiverOwned = calledOn == CalledOn.Own || calledOn is CalledOn.This or CalledOn.Base && thisOwned;
+            if (!ReturnsOwned(method, receiverOwned, exact: calledOn == CalledOn.Base, depth))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether every value <paramref name="method"/> returns, in whatever of the compilation's code a call of it runs (its
+    /// overrides, an interface's implementations), is an object of its caller's own: made there, returned by a library
+    /// method or by another such method (<see cref="FunctionSummary.ReturnsOwnIf"/>), or its <c>this</c> when called on
+    /// an object of the caller's own (<paramref name="receiverOwned"/>); with <paramref name="exact"/> (<c>base.M()</c>),
+    /// that method's own code only. A method with no code here (an interface
+    /// nobody here implements) is unknown code, taken to return its caller's own as RacerD does; a recursion is not
+    /// known to. Asked while the composition is made; locked all the same, as the implementations are.
+    /// </summary>
+    private bool ReturnsOwned(IMethodSymbol method, bool receiverOwned, bool exact, int depth)
+    {
+        var memo = _returnsOwned[(exact ? 2 : 0) + (receiverOwned ? 1 : 0)];
+        if (memo.TryGetValue(method, out bool known))
+            return known;
+        if (depth > MaxDepth)
+            return false;
+        memo[method] = false; // while this is decided, a call back into it is not known to return its own
+        bool owned = true;
+        foreach (var target in exact ? new ISymbol[] { method } : Targets(method, delegates: false))
+        {
+            if (!Functions.TryGetValue(target, out var function) || function.ReturnsShared || function.ReturnsThis && !receiverOwned
+                || function.ReturnsOwnIf is { } dependencies && !dependencies.TrueForAll(next => Holds(next, thisOwned: receiverOwned, depth + 1)))
+            {
+                owned = false;
+                break;
+            }
+        }
+        memo[method] = owned;
+        return owned;
     }
 
     /// <summary>

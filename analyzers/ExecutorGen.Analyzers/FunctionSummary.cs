@@ -57,6 +57,21 @@ internal sealed class FunctionSummary
     public bool ThrowsForSure { get; set; }
 
     /// <summary>
+    /// A value it returns may be an object others have (a field, a parameter, an element of a shared collection): what a
+    /// call of it returns is not the caller's own (<see cref="Composition.ReturnsOwned"/>).
+    /// </summary>
+    public bool ReturnsShared { get; set; }
+
+    /// <summary>
+    /// The results of methods of the compilation it returns (<c>return await _inner.LoadAsync(id);</c>): what it returns
+    /// is its caller's own if what they return is (and not <see cref="ReturnsShared"/>).
+    /// </summary>
+    public List<Ownership>? ReturnsOwnIf { get; set; }
+
+    /// <summary>It returns <c>this</c> (a fluent builder): its caller's own only when called on an object of the caller's own.</summary>
+    public bool ReturnsThis { get; set; }
+
+    /// <summary>
     /// The function fails or cancels a task completion source, or hands one to other code that could
     /// (<see cref="ResultOnlySources"/>): its class's sources are not known to complete only with a result.
     /// </summary>
@@ -264,6 +279,15 @@ internal sealed class CallSite
     /// </summary>
     public ulong OwnedArguments { get; set; }
 
+    /// <summary>
+    /// For a call on the result of a method of the compilation (<c>(await repository.FindAsync(id)).Rename(n)</c>, or a
+    /// local holding it): that result, the caller's own if what the method returns is (<see cref="Composition.Owned"/>).
+    /// </summary>
+    public Ownership ReceiverFrom { get; set; }
+
+    /// <summary>Parameters (by ordinal, the first 64) given the result of a method of the compilation: owned if what it returns is.</summary>
+    public List<(int Ordinal, Ownership From)>? ArgumentsFrom { get; set; }
+
     /// <summary>A method group handed out as a delegate (not to a starter): its callers are not all known.</summary>
     public bool Escapes { get; set; }
 
@@ -325,6 +349,9 @@ internal sealed class StartSite
 
     /// <summary>How the started method reaches its object (<c>new Worker().Run</c> is <see cref="Receiver.Owned"/>).</summary>
     public Receiver Receiver { get; }
+
+    /// <summary>For a method of an object a method of the compilation returned (<c>Create().Run</c>): that result.</summary>
+    public Ownership ReceiverFrom { get; set; }
 
     /// <summary>The delegate, where the worker starts: what the starting function did before this is published to it.</summary>
     public SyntaxNode Syntax { get; }

@@ -70,7 +70,7 @@ internal sealed partial class SummaryWalker
         var accessor = set ? property.SetMethod : property.GetMethod;
         if (accessor is not null && _symbols.HasBody(accessor.OriginalDefinition))
         {
-            Call(accessor.OriginalDefinition, ReceiverOf(reference.Instance, property.IsStatic), reference);
+            Call(accessor.OriginalDefinition, ReceiverOf(reference.Instance, property.IsStatic, out var from), reference, receiverFrom: from);
             Throws(reference, accessor.OriginalDefinition, sure: false);
         }
         else if (!set && ThrowingGet(property))

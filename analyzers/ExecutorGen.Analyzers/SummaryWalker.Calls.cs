@@ -23,12 +23,11 @@ internal sealed partial class SummaryWalker
         {
             callee = implementation.OriginalDefinition; // the state's own method, not every implementation of the interface
         }
-        var receiver = ReceiverOf(invocation.Instance, target.IsStatic || target.MethodKind == MethodKind.LocalFunction && target.IsStatic);
-        if (target.MethodKind == MethodKind.LocalFunction)
-            receiver = Receiver.This;
         if (_symbols.HasBody(callee) && !callee.IsAbstract)
         {
-            Call(callee, receiver, invocation);
+            Ownership from = default;
+            var receiver = target.MethodKind == MethodKind.LocalFunction ? Receiver.This : ReceiverOf(invocation.Instance, target.IsStatic, out from);
+            Call(callee, receiver, invocation, receiverFrom: from);
             var site = _function.Calls[_function.Calls.Count - 1];
             site.BoundedWaitArguments = BoundedWaitArguments(invocation);
             (site.ConstantTrue, site.ConstantFalse) = ConstantBoolArguments(invocation);
@@ -55,7 +54,7 @@ internal sealed partial class SummaryWalker
         {
             // Dispatched to an implementation: of the compilation's own interfaces and virtual methods, followed by the
             // worker rules; of any (IDisposable.Dispose), under a lock, for EXG003.
-            Call(callee, receiver, invocation);
+            Call(callee, ReceiverOf(invocation.Instance, target.IsStatic, out var from), invocation, receiverFrom: from);
         }
         if (Locks.Acquired(invocation, _symbols, withSemaphores: true) is not null || Locks.Released(invocation, _symbols) is not null)
             return;
@@ -123,58 +122,42 @@ internal sealed partial class SummaryWalker
             || ns.StartsWith("System.Data", System.StringComparison.Ordinal) || !ApiLists.IsDotNetNamespace(ns));
     }
 
-    private void Call(IMethodSymbol callee, Receiver receiver, IOperation at) =>
+    private void Call(IMethodSymbol callee, Receiver receiver, IOperation at, Ownership receiverFrom = default)
+    {
+        var arguments = at switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+        var (owned, from) = OwnedArguments(arguments);
         _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax)
         {
             ReceiverType = receiver == Receiver.Shared && at is IInvocationOperation { Instance.Type: INamedTypeSymbol { TypeKind: TypeKind.Class } type } ? type.OriginalDefinition : null,
             ReceiverParameter = receiver == Receiver.Shared && at is IInvocationOperation { Instance: { } instance }
                 && Operations.WithoutConversions(instance) is IParameterReferenceOperation { Parameter: { Ordinal: < 64 } parameter } ? parameter.Ordinal : -1,
-            OwnedArguments = at switch
-            {
-                IInvocationOperation invocation => OwnedArguments(invocation.Arguments),
-                IObjectCreationOperation creation => OwnedArguments(creation.Arguments),
-                _ => 0,
-            },
+            ReceiverFrom = receiverFrom,
+            OwnedArguments = owned,
+            ArgumentsFrom = from,
         });
-
-    private Receiver ReceiverOf(IOperation? instance, bool isStatic)
-    {
-        if (instance is null)
-            return isStatic ? Receiver.Static : Receiver.This;
-        return IsOwned(instance) ? Receiver.Owned
-            : Operations.WithoutConversions(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } ? Receiver.This
-            : Receiver.Shared;
     }
 
     /// <summary>
-    /// An object this function made and no other thread has (until handed out): a <c>new T()</c>, a local holding one, or
-    /// the result of a factory of the compilation that returns nothing but new objects (<c>Builder(plan) => new(plan)</c>).
+    /// How a call reaches its object: <c>this</c>, none (static), an object of the function's own, or another; for one a
+    /// method of the compilation returned, <paramref name="from"/> is that result (the composition decides).
     /// </summary>
-    private bool IsOwned(IOperation value) => Operations.WithoutConversions(value) switch
+    private Receiver ReceiverOf(IOperation? instance, bool isStatic, out Ownership from)
     {
-        IObjectCreationOperation => true,
-        ILocalReferenceOperation local => _ownedLocals is not null && _ownedLocals.Contains(local.Local),
-        IInvocationOperation { TargetMethod: var factory } => _symbols.ReturnsOnlyNew(factory.OriginalDefinition),
-        _ => false,
-    };
-
-    /// <summary><c>var parser = new Parser();</c>, <c>var builder = Plan.Builder();</c>: the local holds an object of its own (<see cref="IsOwned"/>).</summary>
-    private void OwnedLocal(IVariableDeclaratorOperation declarator)
-    {
-        if (declarator.Initializer?.Value is { } value && IsOwned(value))
-            (_ownedLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(declarator.Symbol);
-    }
-
-    /// <summary>The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call (<see cref="IsOwned"/>).</summary>
-    private ulong OwnedArguments(ImmutableArray<IArgumentOperation> arguments)
-    {
-        ulong owned = 0;
-        foreach (var argument in arguments)
-        {
-            if (argument.Parameter is { Ordinal: < 64, RefKind: RefKind.None } parameter && argument.ArgumentKind == ArgumentKind.Explicit && IsOwned(argument.Value))
-                owned |= 1UL << parameter.Ordinal;
-        }
-        return owned;
+        from = default;
+        if (instance is null)
+            return isStatic ? Receiver.Static : Receiver.This;
+        if (Operations.WithoutConversions(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            return Receiver.This;
+        var ownership = OwnershipOf(Operations.AccessedInstance(instance));
+        if (ownership.IsOwn)
+            return Receiver.Owned;
+        from = ownership;
+        return Receiver.Shared;
     }
 
     /// <summary>
@@ -250,10 +233,10 @@ internal sealed partial class SummaryWalker
     {
         var method = reference.Method.OriginalDefinition;
         method = method.PartialImplementationPart ?? method;
-        var receiver = ReceiverOf(reference.Instance, method.IsStatic);
+        var receiver = ReceiverOf(reference.Instance, method.IsStatic, out var from);
         if (_symbols.StarterOf(reference) is { } starter)
         {
-            _function.Starts.Add(new StartSite(method, starter, _loops > 0, Discarded(reference), receiver, reference.Syntax));
+            _function.Starts.Add(new StartSite(method, starter, _loops > 0, Discarded(reference), receiver, reference.Syntax) { ReceiverFrom = from });
             return;
         }
         var subscription = EventAssignment(reference);
@@ -265,6 +248,7 @@ internal sealed partial class SummaryWalker
         {
             _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax)
             {
+                ReceiverFrom = from,
                 Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null || RegisteredOnToken(reference),
             });
         }

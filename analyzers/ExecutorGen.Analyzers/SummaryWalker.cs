@@ -34,7 +34,7 @@ internal sealed partial class SummaryWalker
     private bool _inLoopCondition;
     private bool _inCondition;
     private int _loops;
-    private HashSet<ILocalSymbol>? _ownedLocals;
+    private Dictionary<ILocalSymbol, Ownership>? _ownedLocals; // locals holding an object of the function's own, or a result of the compilation's
     private Dictionary<IOperation, List<ThrowPoint>>? _coveredRethrows; // rethrows that end a catch, with the throw points of the try's body
     private List<ThrowPoint>? _rethrownBody; // where the throw points of a try body go whose catch rethrows (null: the function's)
     private Thrown _caught; // what the tries around this point catch by type (OperationCanceledException, ObjectDisposedException)
@@ -198,6 +198,7 @@ internal sealed partial class SummaryWalker
                 break;
             case IForEachLoopOperation loop:
                 Expression(loop.Collection);
+                OwnedElements(loop);
                 _loops++;
                 Statement(loop.Body);
                 _loops--;
@@ -524,6 +525,15 @@ internal sealed partial class SummaryWalker
 
     private void Visit(IOperation operation)
     {
+        switch (operation.Kind)
+        {
+            case OperationKind.Return or OperationKind.YieldReturn:
+                Returned(operation);
+                break;
+            case OperationKind.SimpleAssignment:
+                StoredToLocal((ISimpleAssignmentOperation)operation);
+                break;
+        }
         switch (operation.Kind)
         {
             case OperationKind.FieldReference:

@@ -34,6 +34,8 @@ internal sealed class ConcurrencySymbols
         OperationCanceledException = compilation.GetTypeByMetadataName("System.OperationCanceledException");
         ObjectDisposedException = compilation.GetTypeByMetadataName("System.ObjectDisposedException");
         ThreadStatic = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
+        ServiceProvider = compilation.GetTypeByMetadataName("System.IServiceProvider");
+        Queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
         _assembly = compilation.Assembly;
     }
 
@@ -67,6 +69,27 @@ internal sealed class ConcurrencySymbols
     public INamedTypeSymbol? BlockingCollection { get; }
     public INamedTypeSymbol? Exception { get; }
     public INamedTypeSymbol? ThreadStatic { get; }
+
+    /// <summary><c>System.IServiceProvider</c>: what a container hands out may be a singleton every request shares.</summary>
+    public INamedTypeSymbol? ServiceProvider { get; }
+
+    /// <summary><c>System.Linq.IQueryable</c>: a query, whose results are new objects (or a per-request context's entities).</summary>
+    public INamedTypeSymbol? Queryable { get; }
+
+    /// <summary>Whether <paramref name="type"/> is <paramref name="expected"/> (an interface) or implements it.</summary>
+    public static bool IsOrImplements(ITypeSymbol? type, INamedTypeSymbol? expected)
+    {
+        if (type is null || expected is null)
+            return false;
+        if (Is(type, expected))
+            return true;
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (Is(@interface, expected))
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>A method (or accessor, lambda, local function) of this compilation with code: one that has a summary.</summary>
     public bool HasBody(IMethodSymbol method) =>

@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// Whether a value is the function's own, an object no other thread has (the ownership of Infer's RacerD): for sure (a
+/// new object, or what a library method returns), if a method of the compilation returns its caller's own (decided when
+/// the summaries are composed, <see cref="Composition.Owned"/>), or not (a field, a parameter, an element of a shared
+/// collection, a service from a container).
+/// </summary>
+internal readonly struct Ownership
+{
+    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions)
+    {
+        IsOwn = isOwn;
+        Conditions = conditions;
+    }
+
+    public static Ownership Own { get; } = new(isOwn: true, default);
+
+    public static Ownership NotOwn { get; } = default;
+
+    /// <summary>The caller's own if what <paramref name="method"/> (of the compilation), called on that object, returns is.</summary>
+    public static Ownership IfReturnsOwn(IMethodSymbol method, CalledOn calledOn) => new(isOwn: false, ImmutableArray.Create((method, calledOn)));
+
+    public bool IsOwn { get; }
+
+    /// <summary>
+    /// Not known here, but the caller's own if every one of these methods of the compilation, called on that object,
+    /// returns its caller's own (<c>c ? builder.A() : builder.B()</c> has two). A method that returns <c>this</c> (a
+    /// fluent builder's <c>builder.Add(x)</c>) returns its caller's own only when called on one: RacerD's ownership
+    /// conditional on a formal.
+    /// </summary>
+    public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> Conditions { get; }
+
+    /// <summary>Own, or own on <see cref="Conditions"/>.</summary>
+    public bool MayBeOwn => IsOwn || !Conditions.IsDefaultOrEmpty;
+
+    /// <summary>Both values the function's own (<c>a ?? b</c>, <c>c ? a : b</c>, a library call and what it reads from).</summary>
+    public Ownership And(Ownership other)
+    {
+        if (IsOwn)
+            return other;
+        if (other.IsOwn)
+            return this;
+        if (!MayBeOwn || !other.MayBeOwn || Conditions.Length + other.Conditions.Length > MaxConditions)
+            return NotOwn;
+        return new Ownership(isOwn: false, Conditions.AddRange(other.Conditions));
+    }
+
+    /// <summary>More conditions than this and the value is taken as not own: a choice among that many results is no one object.</summary>
+    private const int MaxConditions = 4;
+}
+
+/// <summary>What a method of the compilation was called on, for a value it returns (<see cref="Ownership.CalledOn"/>).</summary>
+internal enum CalledOn
+{
+    /// <summary>Nothing (a static method), or an object others may have.</summary>
+    Other,
+
+    /// <summary>An object of the calling function's own.</summary>
+    Own,
+
+    /// <summary>The calling function's <c>this</c>: its own where that is.</summary>
+    This,
+
+    /// <summary><c>base.M()</c>: the calling function's <c>this</c>, and that very method, not its overrides.</summary>
+    Base,
+}
+
+/// <summary>The type parameters a library method's result is made of, and which of its parameters can supply them.</summary>
+internal static class TypeParameters
+{
+    /// <summary>The type parameters <paramref name="type"/> mentions (<c>Task&lt;T&gt;</c>, <c>T[]</c>, <c>KeyValuePair&lt;K, V&gt;</c>), or null for none.</summary>
+    public static List<ITypeParameterSymbol>? In(ITypeSymbol type)
+    {
+        List<ITypeParameterSymbol>? found = null;
+        Collect(type, ref found, 0);
+        return found;
+    }
+
+    /// <summary>
+    /// Whether a parameter of type <paramref name="type"/> can hand the result one of <paramref name="mentioned"/>: it
+    /// mentions one, and, for a delegate (or an expression of one), its result does (<c>Func&lt;T, bool&gt;</c> only tests).
+    /// </summary>
+    public static bool Yields(ITypeSymbol type, List<ITypeParameterSymbol> mentioned)
+    {
+        if (type is INamedTypeSymbol { Name: "Expression", TypeArguments: { Length: 1 } arguments } && arguments[0] is INamedTypeSymbol { TypeKind: TypeKind.Delegate } expressed)
+            type = expressed;
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke })
+            type = invoke.ReturnType;
+        var own = In(type);
+        return own is not null && own.Exists(p => mentioned.Contains(p, SymbolEqualityComparer.Default));
+    }
+
+    private static void Collect(ITypeSymbol type, ref List<ITypeParameterSymbol>? found, int depth)
+    {
+        if (depth > 6)
+            return;
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter:
+                (found ??= new List<ITypeParameterSymbol>()).Add(parameter);
+                break;
+            case IArrayTypeSymbol array:
+                Collect(array.ElementType, ref found, depth + 1);
+                break;
+            case INamedTypeSymbol { IsGenericType: true } generic:
+                foreach (var argument in generic.TypeArguments)
+                    Collect(argument, ref found, depth + 1);
+                break;
+        }
+    }
+}

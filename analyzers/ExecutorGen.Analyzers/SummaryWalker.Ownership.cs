@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// What the walk records of ownership (Infer's RacerD): which values are objects of the function's own, no other thread
+/// having them, for the receivers and arguments of its calls and for what it returns.
+/// </summary>
+internal sealed partial class SummaryWalker
+{
+    /// <summary>
+    /// Whether <paramref name="value"/> is an object of the function's own: a new object, a local holding one, the result of
+    /// a library method (which RacerD also takes for the caller's own: a deserialized, mapped or queried object), unless
+    /// it may be something the call was handed or reads from (<see cref="LibraryResult"/>); or the result of a method of
+    /// the compilation, decided when the summaries are composed.
+    /// </summary>
+    private Ownership OwnershipOf(IOperation value, int depth = 0)
+    {
+        if (depth > 8)
+            return Ownership.NotOwn; // a fluent chain that long is not worth following
+        switch (Operations.WithoutConversions(value))
+        {
+            case IObjectCreationOperation or IArrayCreationOperation or IAnonymousObjectCreationOperation:
+            case ILiteralOperation or IDefaultValueOperation or IThrowOperation: // null, a constant, x ?? throw …: no object anyone has
+                return Ownership.Own;
+            case ILocalReferenceOperation local:
+                return _ownedLocals is not null && _ownedLocals.TryGetValue(local.Local, out var held) ? held : Ownership.NotOwn;
+            case IAwaitOperation awaited:
+                return OwnershipOf(awaited.Operation, depth + 1);
+            case ICoalesceOperation coalesce:
+                return OwnershipOf(coalesce.Value, depth + 1).And(OwnershipOf(coalesce.WhenNull, depth + 1));
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                return OwnershipOf(conditional.WhenTrue, depth + 1).And(OwnershipOf(whenFalse, depth + 1));
+            case IInvocationOperation invocation:
+                var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+                if (method.MethodKind == MethodKind.DelegateInvoke)
+                    return Ownership.NotOwn; // a callback: anything
+                if (_symbols.IsOwn(method) && _symbols.ReturnsOnlyNew(method))
+                    return Ownership.Own; // a factory (Builder(plan) => new(plan)): known here, so calls on its result know it too
+                if (_symbols.IsOwn(method))
+                    return Ownership.IfReturnsOwn(method.PartialImplementationPart ?? method, CalledOnOf(invocation, depth));
+                return LibraryResult(invocation, method, depth);
+            default:
+                return Ownership.NotOwn;
+        }
+    }
+
+    /// <summary>What a call of a method of the compilation is made on: for one that returns <c>this</c>, its result is that object.</summary>
+    private CalledOn CalledOnOf(IInvocationOperation invocation, int depth)
+    {
+        if (invocation.TargetMethod.IsStatic)
+            return CalledOn.Other;
+        if (invocation.Instance is null
+            || Operations.WithoutConversions(invocation.Instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+        {
+            return invocation.Instance?.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax ? CalledOn.Base : CalledOn.This;
+        }
+        return OwnershipOf(Operations.AccessedInstance(invocation.Instance), depth + 1).IsOwn ? CalledOn.Own : CalledOn.Other;
+    }
+
+    /// <summary>
+    /// What a library method returns is the caller's own (RacerD's assumption for code without a summary), except what it
+    /// may take from its object or arguments: a result whose type is a type parameter of the call's object or of an
+    /// argument (<c>list.Find(…)</c>, <c>items.First()</c>, <c>dictionary.GetOrAdd(…)</c>, <c>Task.FromResult(x)</c>) is
+    /// owned only if they are (a query's results are new objects); a container's service may be a singleton; and a value
+    /// read through a reference (<c>Volatile.Read(ref _x)</c>, <c>Interlocked.Exchange</c>) is a field's.
+    /// </summary>
+    private Ownership LibraryResult(IInvocationOperation invocation, IMethodSymbol method, int depth)
+    {
+        var returned = method.ReturnType;
+        if (returned.SpecialType == SpecialType.System_String || returned.IsValueType && returned is not INamedTypeSymbol { IsGenericType: true })
+            return Ownership.Own; // a value: no object to share
+        if (ConcurrencySymbols.IsOrImplements(method.ContainingType, _symbols.ServiceProvider))
+            return Ownership.NotOwn;
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None || ConcurrencySymbols.IsOrImplements(parameter.Type, _symbols.ServiceProvider))
+                return Ownership.NotOwn;
+        }
+        if (Queried(invocation))
+            return Ownership.Own;
+        var mentioned = TypeParameters.In(returned);
+        if (mentioned is null)
+            return Ownership.Own;
+        var result = Ownership.Own;
+        if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
+            result = result.And(OwnershipOf(Operations.AccessedInstance(instance), depth + 1));
+        foreach (var argument in invocation.Arguments)
+        {
+            if (!result.MayBeOwn)
+                break;
+            if (argument.Parameter is { } parameter && TypeParameters.Yields(parameter.OriginalDefinition.Type, mentioned))
+                result = result.And(OwnershipOf(argument.Value, depth + 1));
+        }
+        return result;
+    }
+
+    /// <summary>A call on or over a query (<c>db.Orders.FindAsync(id)</c>, <c>query.FirstOrDefaultAsync()</c>): its results are new objects.</summary>
+    private bool Queried(IInvocationOperation invocation)
+    {
+        if (_symbols.Queryable is null)
+            return false;
+        if (invocation.Instance is { } instance && ConcurrencySymbols.IsOrImplements(instance.Type, _symbols.Queryable))
+            return true;
+        return invocation.Arguments.Length > 0 && invocation.TargetMethod.IsExtensionMethod
+            && ConcurrencySymbols.IsOrImplements(invocation.TargetMethod.Parameters[0].Type, _symbols.Queryable);
+    }
+
+    /// <summary><c>var parser = new Parser();</c>, <c>var order = await _orders.GetAsync(id);</c>: what the local holds (<see cref="OwnershipOf"/>).</summary>
+    private void OwnedLocal(IVariableDeclaratorOperation declarator)
+    {
+        if (declarator.Initializer?.Value is { } value && OwnershipOf(value) is { MayBeOwn: true } ownership)
+            (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[declarator.Symbol] = ownership;
+    }
+
+    /// <summary>
+    /// <c>foreach (var order in await _orders.ListAsync())</c>: the elements of a collection of the function's own are its
+    /// own, as a library call's result taken from one is (<see cref="LibraryResult"/>).
+    /// </summary>
+    private void OwnedElements(IForEachLoopOperation loop)
+    {
+        if (loop.LoopControlVariable is IVariableDeclaratorOperation declarator && OwnershipOf(loop.Collection) is { MayBeOwn: true } ownership)
+            (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[declarator.Symbol] = ownership;
+    }
+
+    /// <summary><c>order = other;</c>: a local of the function's own stays so only if what is stored in it is too.</summary>
+    private void StoredToLocal(ISimpleAssignmentOperation assignment)
+    {
+        if (_ownedLocals is not null && assignment.Target is ILocalReferenceOperation target && _ownedLocals.TryGetValue(target.Local, out var held))
+            _ownedLocals[target.Local] = held.And(OwnershipOf(assignment.Value));
+    }
+
+    /// <summary>
+    /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call, and those given the
+    /// result of a method of the compilation (<see cref="OwnershipOf"/>).
+    /// </summary>
+    private (ulong Owned, List<(int Ordinal, Ownership From)>? From) OwnedArguments(ImmutableArray<IArgumentOperation> arguments)
+    {
+        ulong owned = 0;
+        List<(int, Ownership)>? from = null;
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is not { Ordinal: < 64, RefKind: RefKind.None } parameter || argument.ArgumentKind != ArgumentKind.Explicit)
+                continue;
+            var ownership = OwnershipOf(argument.Value);
+            if (ownership.IsOwn)
+                owned |= 1UL << parameter.Ordinal;
+            else if (ownership.MayBeOwn)
+                (from ??= new List<(int, Ownership)>()).Add((parameter.Ordinal, ownership));
+        }
+        return (owned, from);
+    }
+
+    /// <summary>A value the function returns: whether its callers get an object of their own (<see cref="FunctionSummary.ReturnsShared"/>).</summary>
+    private void Returned(IOperation operation)
+    {
+        if (_function.ReturnsShared)
+            return;
+        if (operation.Kind == OperationKind.YieldReturn)
+        {
+            _function.ReturnsShared = true; // an iterator: its elements are whatever it reads
+            return;
+        }
+        if (((IReturnOperation)operation).ReturnedValue is not { } value)
+            return;
+        if (Operations.WithoutConversions(value) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+        {
+            _function.ReturnsThis = true; // return this; (a fluent builder)
+            return;
+        }
+        var ownership = OwnershipOf(value);
+        if (!ownership.MayBeOwn)
+            _function.ReturnsShared = true;
+        else if (!ownership.IsOwn)
+            (_function.ReturnsOwnIf ??= new List<Ownership>()).Add(ownership);
+    }
+}
