@@ -541,9 +541,9 @@ internal sealed class Composition
     /// overrides, an interface's implementations), is an object of its caller's own: made there, returned by a library
     /// method or by another such method (<see cref="FunctionSummary.ReturnsOwnIf"/>), or its <c>this</c> when called on
     /// an object of the caller's own (<paramref name="receiverOwned"/>); with <paramref name="exact"/> (<c>base.M()</c>),
-    /// that method's own code only. A method with no code here (an interface
-    /// nobody here implements) is unknown code, taken to return its caller's own as RacerD does; a recursion is not
-    /// known to. Asked while the composition is made; locked all the same, as the implementations are.
+    /// that method's own code only. A method with no code here (an interface nobody here implements) is unknown code,
+    /// taken to return its caller's own as RacerD does; a recursion is not known to. Asked while the composition is
+    /// made; locked all the same, as the implementations are.
     /// </summary>
     private bool ReturnsOwned(IMethodSymbol method, bool receiverOwned, bool exact, int depth)
     {
