@@ -225,7 +225,8 @@ internal static class SharedStateRule
             // polling a value others write under a lock reads an older value, never a broken one, and on real code next to
             // none of those reports were worth fixing (docs/analyzers-on-real-code.md).
             if (!racing || CheckedAgainUnderLock(function, access, target)
-                || access.Kind == AccessKind.Read && !(reached.Entry.Concurrent && ReadAgain(function, access, target)))
+                || access.Kind == AccessKind.Read && !(reached.Entry.Concurrent && ReadAgain(function, access, target))
+                || access.Kind == AccessKind.ReadCollection && ReplacedWhole(accesses))
             {
                 continue;
             }
@@ -236,6 +237,22 @@ internal static class SharedStateRule
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), target.Name, "read", reached.Entry.Description, "; elsewhere it is accessed under a lock (inconsistent locking)"));
         }
+    }
+
+    /// <summary>
+    /// A collection the code never changes in place through the field, outside construction: every store replaces it
+    /// whole (<c>_interfaces = interfaces.ToList();</c> under a lock), copy-on-write. A read without the lock sees one
+    /// complete collection, older or newer, never one being changed. (An alias changed in place, <c>var list = _items;
+    /// list.Add(x);</c>, is not seen.)
+    /// </summary>
+    private static bool ReplacedWhole(List<(FunctionSummary Function, Access Access)> accesses)
+    {
+        foreach (var (function, access) in accesses)
+        {
+            if (access.Kind == AccessKind.Mutate && !access.InitializesIn(function))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>

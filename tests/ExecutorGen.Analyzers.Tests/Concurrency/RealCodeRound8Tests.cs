@@ -191,4 +191,38 @@ public class RealCodeRound8Tests
     [Fact]
     public Task A_fluent_builder_that_is_shared_is_reported() =>
         new Test(Fluent.Replace("START", "_pending").Replace("ADD", "{|EXG001:_changes.Add(n.ToString())|}")).RunAsync();
+
+    // A list replaced whole under a lock and read without it (jellyfin's network manager): copy-on-write, each read sees
+    // one complete list. One also changed in place under the lock can be read while it changes.
+    private const string Interfaces = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using ExecutorGen;
+
+        public sealed class Network
+        {
+            private readonly object _sync = new();
+            private List<string> _interfaces = new();
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public void Reload(string name)
+            {
+                lock (_sync)
+                {
+                    STORE;
+                }
+            }
+
+            [RequestHandler(PartitionBy = nameof(address))]
+            public string? Find(string address) => READ;
+        }
+        """;
+
+    [Fact]
+    public Task A_list_replaced_whole_under_a_lock_is_read_without_it() => new Test(Interfaces
+        .Replace("STORE", "_interfaces = new List<string> { name }").Replace("READ", "_interfaces.FirstOrDefault(x => x == address)")).RunAsync();
+
+    [Fact]
+    public Task A_list_changed_in_place_under_a_lock_and_read_without_it_is_reported() => new Test(Interfaces
+        .Replace("STORE", "_interfaces.Add(name)").Replace("READ", "{|EXG001:_interfaces.FirstOrDefault(x => x == address)|}")).RunAsync();
 }
