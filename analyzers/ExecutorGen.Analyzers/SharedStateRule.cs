@@ -174,7 +174,7 @@ internal static class SharedStateRule
                 continue;
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
             bool inconsistent = guarding is not null || ConsistentLock(composition, accesses) is not null;
-            if (!inconsistent && MemoCache.IsFill(access.Syntax, target))
+            if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)))
                 continue;
             bool isStatic = target is IFieldSymbol { IsStatic: true };
             bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;

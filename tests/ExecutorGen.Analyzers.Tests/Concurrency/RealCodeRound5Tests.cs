@@ -492,11 +492,12 @@ public class RealCodeRound5Tests
     [Fact]
     public Task State_pooled_per_thread_is_not_shared_by_a_parallel_loop() => new SharedTest(ThreadPooledState).RunAsync();
 
-    // The companion: the same cache without [ThreadStatic] is one object all the loop's threads use.
+    // The companion: the same cache without [ThreadStatic] is one object all the loop's threads use. (Its lazy
+    // initialization, s_cached ??= new CloneState(), is not reported since round 8: racing threads each make one and one
+    // store wins; the counters they then share are what races.)
     [Fact]
     public Task State_cached_in_a_plain_static_field_is_shared_by_a_parallel_loop() => new SharedTest(ThreadPooledState
         .With("[ThreadStatic]", "")
-        .With("public static CloneState Get() => s_cached ??= new CloneState();", "public static CloneState Get() => {|EXG001:s_cached ??= new CloneState()|};")
         .With("_depth++;", "{|EXG001:_depth++|};")
         .With("_count++;", "{|EXG001:_count++|};")
         .With("public void Exit() => _depth--;", "public void Exit() => {|EXG001:_depth--|};")).RunAsync();

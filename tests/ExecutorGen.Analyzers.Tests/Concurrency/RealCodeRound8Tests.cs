@@ -225,4 +225,50 @@ public class RealCodeRound8Tests
     [Fact]
     public Task A_list_changed_in_place_under_a_lock_and_read_without_it_is_reported() => new Test(Interfaces
         .Replace("STORE", "_interfaces.Add(name)").Replace("READ", "{|EXG001:_interfaces.FirstOrDefault(x => x == address)|}")).RunAsync();
+
+    // Idempotent lazy initialization in a shared service (jellyfin's plugin manager, bitwarden's entities): racing
+    // requests each compute a value and one store wins. One that owns a resource (a timer: jellyfin's session manager)
+    // is made twice and one copy keeps running.
+    private const string Lazy = """
+        using System;
+        using System.Threading;
+        using ExecutorGen;
+
+        public interface IClients { }
+
+        public sealed class Plugins
+        {
+            private readonly object _sync = new();
+            private IClients? _clients;
+            private Version? _version;
+            private Timer? _idle;
+
+            private static IClients Resolve() => null!;
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public string Describe(string name, string text)
+            {
+                CLIENTS;
+                if (_version is null)
+                    VERSION;
+                TIMER;
+                return name;
+            }
+
+            OTHER
+        }
+        """;
+
+    [Fact]
+    public Task An_idempotent_lazy_initialization_is_not_reported() => new Test(Lazy
+        .Replace("CLIENTS", "_clients ??= Resolve()").Replace("VERSION", "_version = Version.Parse(text)").Replace("TIMER", "_ = 0").Replace("OTHER", "")).RunAsync();
+
+    [Fact]
+    public Task A_lazy_initialization_of_a_resource_is_reported() => new Test(Lazy
+        .Replace("CLIENTS", "_ = 0").Replace("VERSION", "_ = 0").Replace("TIMER", "{|EXG001:_idle ??= new Timer(_ => { })|}").Replace("OTHER", "")).RunAsync();
+
+    [Fact]
+    public Task A_lazy_initialization_of_a_field_a_lock_guards_elsewhere_is_reported() => new Test(Lazy
+        .Replace("CLIENTS", "{|EXG001:_clients ??= Resolve()|}").Replace("VERSION", "_ = 0").Replace("TIMER", "_ = 0")
+        .Replace("OTHER", "public void Reset() { lock (_sync) _clients = null; }")).RunAsync();
 }

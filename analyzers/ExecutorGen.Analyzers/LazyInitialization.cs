@@ -1,0 +1,75 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// An idempotent lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
+/// <c>_x = _x ?? Load();</c>, of a field whose type owns no resource. Threads that race there each compute a value and
+/// one store wins: the race costs work, and readers see one whole object either way (.NET publishes references
+/// safely). A value that owns a resource (an <c>IDisposable</c>: a timer, a token source, a connection) is created
+/// twice and one copy leaks or keeps running, and a field a lock guards elsewhere is not initialized this way: both stay
+/// reported. What is then changed in the object (<c>_list ??= new(); _list.Add(x)</c>) is reported on its own.
+/// </summary>
+internal static class LazyInitialization
+{
+    /// <summary>Whether <paramref name="write"/> (an assignment's syntax) initializes <paramref name="field"/> lazily, owning no resource.</summary>
+    public static bool IsIdempotent(SyntaxNode write, ISymbol field)
+    {
+        if (field is not IFieldSymbol { Type: { IsReferenceType: true } type } || OwnsResource(type) || write is not AssignmentExpressionSyntax assignment
+            || !Names(assignment.Left, field.Name))
+        {
+            return false;
+        }
+        return assignment.Kind() switch
+        {
+            SyntaxKind.CoalesceAssignmentExpression => true,
+            SyntaxKind.SimpleAssignmentExpression => assignment.Right is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
+                && Names(coalesce.Left, field.Name) || UnderNullTest(assignment, field.Name),
+            _ => false,
+        };
+    }
+
+    private static bool OwnsResource(ITypeSymbol type)
+    {
+        if (type.TypeKind == TypeKind.TypeParameter)
+            return true; // anything
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.Name is "IDisposable" or "IAsyncDisposable" && @interface.ContainingNamespace?.Name == "System")
+                return true;
+        }
+        return type.Name is "IDisposable" or "IAsyncDisposable";
+    }
+
+    /// <summary>In the true branch of an <c>if</c> (in its member) that tests the field against null.</summary>
+    private static bool UnderNullTest(SyntaxNode node, string name)
+    {
+        for (var current = node; current.Parent is { } parent and not MemberDeclarationSyntax; current = parent)
+        {
+            if (parent is IfStatementSyntax { Condition: var condition } @if && @if.Statement == current && TestsNull(condition, name))
+                return true;
+        }
+        return false;
+    }
+
+    private static bool TestsNull(ExpressionSyntax condition, string name) => condition switch
+    {
+        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals =>
+            Names(equals.Left, name) && equals.Right.IsKind(SyntaxKind.NullLiteralExpression)
+            || Names(equals.Right, name) && equals.Left.IsKind(SyntaxKind.NullLiteralExpression),
+        IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } test =>
+            Names(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
+        ParenthesizedExpressionSyntax parenthesized => TestsNull(parenthesized.Expression, name),
+        _ => false,
+    };
+
+    private static bool Names(ExpressionSyntax expression, string name) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+        ParenthesizedExpressionSyntax parenthesized => Names(parenthesized.Expression, name),
+        _ => false,
+    };
+}
