@@ -480,7 +480,7 @@ internal sealed class Composition
                 };
                 foreach (var target in Targets(call.Callee, delegates: false))
                 {
-                    ulong nextOwned = call.OwnedArguments | OwnedFrom(call, thisOwned: !thisShared);
+                    ulong nextOwned = call.OwnedArguments | OwnedFrom(call, thisOwned: !thisShared) | OwnedPassedOn(call, ownedParameters);
                     if (seen.TryGetValue(target, out var was))
                     {
                         // Seen already: again only if this path shares more (its this, or a parameter owned before).
@@ -494,6 +494,21 @@ internal sealed class Composition
                 }
             }
         }
+    }
+
+    /// <summary>The parameters (bit by ordinal) a call gives a parameter of the caller that holds an object of its own on this path.</summary>
+    private static ulong OwnedPassedOn(CallSite call, ulong ownedParameters)
+    {
+        ulong owned = 0;
+        if (call.ArgumentParameters is { } arguments)
+        {
+            foreach (var (ordinal, callerParameter) in arguments)
+            {
+                if ((ownedParameters & (1UL << callerParameter)) != 0)
+                    owned |= 1UL << ordinal;
+            }
+        }
+        return owned;
     }
 
     /// <summary>The parameters (bit by ordinal) a call gives the result of a method of the compilation that returns its caller's own.</summary>

@@ -270,8 +270,17 @@ internal sealed class CallSite
     /// <summary>The class of the object called on (<c>_parent.Close()</c>: the field's type), when it is not this; or null.</summary>
     public INamedTypeSymbol? ReceiverType { get; set; }
 
-    /// <summary>For a call on an object a parameter holds (<c>update.Apply()</c>), that parameter's ordinal; else -1.</summary>
+    /// <summary>
+    /// For a call on an object a parameter holds or reaches through fields and properties (<c>update.Apply()</c>,
+    /// <c>model.Seats.Apply()</c>), that parameter's ordinal; else -1.
+    /// </summary>
     public int ReceiverParameter { get; set; } = -1;
+
+    /// <summary>
+    /// Parameters of the callee (by ordinal, the first 64) given a parameter of the caller, or what it reaches
+    /// (<c>Update(model)</c>): owned along this call where the caller's is.
+    /// </summary>
+    public List<(int Ordinal, int CallerParameter)>? ArgumentParameters { get; set; }
 
     /// <summary>
     /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call: in the callee, along

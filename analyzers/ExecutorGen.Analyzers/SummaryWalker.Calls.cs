@@ -130,15 +130,21 @@ internal sealed partial class SummaryWalker
             IObjectCreationOperation creation => creation.Arguments,
             _ => ImmutableArray<IArgumentOperation>.Empty,
         };
-        var (owned, from) = OwnedArguments(arguments);
+        var (owned, from, passed) = OwnedArguments(arguments);
+        var instance = at switch
+        {
+            IInvocationOperation invocation => invocation.Instance,
+            IPropertyReferenceOperation property => property.Instance,
+            _ => null,
+        };
         _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax)
         {
             ReceiverType = receiver == Receiver.Shared && at is IInvocationOperation { Instance.Type: INamedTypeSymbol { TypeKind: TypeKind.Class } type } ? type.OriginalDefinition : null,
-            ReceiverParameter = receiver == Receiver.Shared && at is IInvocationOperation { Instance: { } instance }
-                && Operations.WithoutConversions(instance) is IParameterReferenceOperation { Parameter: { Ordinal: < 64 } parameter } ? parameter.Ordinal : -1,
+            ReceiverParameter = receiver == Receiver.Shared ? ParameterRoot(instance) : -1,
             ReceiverFrom = receiverFrom,
             OwnedArguments = owned,
             ArgumentsFrom = from,
+            ArgumentParameters = passed,
         });
     }
 

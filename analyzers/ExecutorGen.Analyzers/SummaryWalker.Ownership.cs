@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -34,6 +35,10 @@ internal sealed partial class SummaryWalker
                 return OwnershipOf(coalesce.Value, depth + 1).And(OwnershipOf(coalesce.WhenNull, depth + 1));
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 return OwnershipOf(conditional.WhenTrue, depth + 1).And(OwnershipOf(whenFalse, depth + 1));
+            case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false }:
+                return OwnershipOf(Operations.AccessedInstance(instance), depth + 1); // order.Lines: reached from an own object, own (RacerD's owned prefix)
+            case IFieldReferenceOperation { Instance: { } instance }:
+                return OwnershipOf(Operations.AccessedInstance(instance), depth + 1);
             case IInvocationOperation invocation:
                 var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
                 if (method.MethodKind == MethodKind.DelegateInvoke)
@@ -126,21 +131,42 @@ internal sealed partial class SummaryWalker
             (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[declarator.Symbol] = ownership;
     }
 
-    /// <summary><c>order = other;</c>: a local of the function's own stays so only if what is stored in it is too.</summary>
-    private void StoredToLocal(ISimpleAssignmentOperation assignment)
+    /// <summary>
+    /// <c>order = other;</c>, <c>order ??= other;</c>: a local of the function's own stays so only if what is stored in it
+    /// is too; one set by a call (<c>TryGet(key, out order)</c>) or a deconstruction holds what the code cannot see.
+    /// </summary>
+    private void StoredToLocal(IOperation store)
     {
-        if (_ownedLocals is not null && assignment.Target is ILocalReferenceOperation target && _ownedLocals.TryGetValue(target.Local, out var held))
-            _ownedLocals[target.Local] = held.And(OwnershipOf(assignment.Value));
+        if (_ownedLocals is null)
+            return;
+        switch (store)
+        {
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } simple when _ownedLocals.TryGetValue(target.Local, out var held):
+                _ownedLocals[target.Local] = held.And(OwnershipOf(simple.Value));
+                break;
+            case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation target } coalesce when _ownedLocals.TryGetValue(target.Local, out var held):
+                _ownedLocals[target.Local] = held.And(OwnershipOf(coalesce.Value));
+                break;
+            case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation passed }:
+                _ownedLocals.Remove(passed.Local);
+                break;
+            case IDeconstructionAssignmentOperation deconstruction:
+                foreach (var local in deconstruction.Target.Descendants().OfType<ILocalReferenceOperation>())
+                    _ownedLocals.Remove(local.Local);
+                break;
+        }
     }
 
     /// <summary>
     /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call, and those given the
     /// result of a method of the compilation (<see cref="OwnershipOf"/>).
     /// </summary>
-    private (ulong Owned, List<(int Ordinal, Ownership From)>? From) OwnedArguments(ImmutableArray<IArgumentOperation> arguments)
+    private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed) OwnedArguments(
+        ImmutableArray<IArgumentOperation> arguments)
     {
         ulong owned = 0;
         List<(int, Ownership)>? from = null;
+        List<(int, int)>? passed = null;
         foreach (var argument in arguments)
         {
             if (argument.Parameter is not { Ordinal: < 64, RefKind: RefKind.None } parameter || argument.ArgumentKind != ArgumentKind.Explicit)
@@ -150,8 +176,38 @@ internal sealed partial class SummaryWalker
                 owned |= 1UL << parameter.Ordinal;
             else if (ownership.MayBeOwn)
                 (from ??= new List<(int, Ownership)>()).Add((parameter.Ordinal, ownership));
+            else if (ParameterRoot(argument.Value) is var root and >= 0)
+                (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, root));
         }
-        return (owned, from);
+        return (owned, from, passed);
+    }
+
+    /// <summary>
+    /// The ordinal (the first 64) of the function's own parameter that <paramref name="value"/> is, or reaches through
+    /// fields and properties (<c>model</c>, <c>model.Seats</c>), else -1: where that parameter holds an object of the
+    /// caller's own, so does what is reached from it (RacerD: an access path with an owned prefix is owned).
+    /// </summary>
+    private int ParameterRoot(IOperation? value)
+    {
+        var current = value is null ? null : Operations.WithoutConversions(Operations.AccessedInstance(value));
+        for (int depth = 0; depth < 8 && current is not null; depth++)
+        {
+            switch (current)
+            {
+                case IParameterReferenceOperation { Parameter: { Ordinal: < 64, RefKind: RefKind.None } parameter }
+                    when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol):
+                    return parameter.Ordinal;
+                case IPropertyReferenceOperation { Instance: { } inner }:
+                    current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
+                    continue;
+                case IFieldReferenceOperation { Instance: { } inner }:
+                    current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
+                    continue;
+                default:
+                    return -1;
+            }
+        }
+        return -1;
     }
 
     /// <summary>A value the function returns: whether its callers get an object of their own (<see cref="FunctionSummary.ReturnsShared"/>).</summary>

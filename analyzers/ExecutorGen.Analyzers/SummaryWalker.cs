@@ -530,8 +530,8 @@ internal sealed partial class SummaryWalker
             case OperationKind.Return or OperationKind.YieldReturn:
                 Returned(operation);
                 break;
-            case OperationKind.SimpleAssignment:
-                StoredToLocal((ISimpleAssignmentOperation)operation);
+            case OperationKind.SimpleAssignment or OperationKind.CoalesceAssignment or OperationKind.Argument or OperationKind.DeconstructionAssignment:
+                StoredToLocal(operation);
                 break;
         }
         switch (operation.Kind)

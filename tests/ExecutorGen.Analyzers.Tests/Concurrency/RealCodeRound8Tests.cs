@@ -107,6 +107,17 @@ public class RealCodeRound8Tests
             .Replace("USE", "var mine = new Order(); mine = _recent[0]; mine.Add(item)")).RunAsync();
 
     [Fact]
+    public Task A_local_given_a_shared_object_by_a_coalescing_store_is_reported() =>
+        new Test(Flagged(Orders).Replace("FIND", "order").Replace("order.Add(item);", "")
+            .Replace("USE", "Order? mine = null; mine ??= _recent[0]; mine.Add(item)")).RunAsync();
+
+    [Fact]
+    public Task A_local_set_by_a_call_is_reported() =>
+        new Test(Flagged(Orders).Replace("FIND", "order").Replace("order.Add(item);", "")
+            .Replace("USE", "Order? mine = null; _ = TryRecent(out mine); mine!.Add(item)")
+            .Replace("private readonly List<Order> _recent = new();", "private readonly List<Order> _recent = new();\n\n    private bool TryRecent(out Order? order) { order = _recent[0]; return true; }")).RunAsync();
+
+    [Fact]
     public Task An_element_of_a_shared_list_is_reported() =>
         new Test(Flagged(Orders).Replace("FIND", "order").Replace("order.Add(item);", "").Replace("USE", "_recent.First().Add(item)")).RunAsync();
 
@@ -271,4 +282,39 @@ public class RealCodeRound8Tests
     public Task A_lazy_initialization_of_a_field_a_lock_guards_elsewhere_is_reported() => new Test(Lazy
         .Replace("CLIENTS", "{|EXG001:_clients ??= Resolve()|}").Replace("VERSION", "_ = 0").Replace("TIMER", "_ = 0")
         .Replace("OTHER", "public void Reset() { lock (_sync) _clients = null; }")).RunAsync();
+
+    // A handler hands its request to a helper, which changes what the request holds (bitwarden's subscription update):
+    // the helper's parameter is the request's own along that call, and so is what it reaches (RacerD's owned prefix).
+    private const string Passed = """
+        using ExecutorGen;
+
+        public sealed class Seats
+        {
+            private int _count;
+
+            public void Normalize() => _count = _count < 0 ? 0 : _count;
+        }
+
+        public sealed class SubscriptionUpdate
+        {
+            public Seats Seats { get; set; } = new();
+        }
+
+        public sealed class Subscriptions
+        {
+            private readonly SubscriptionUpdate _defaults = new();
+
+            [RequestHandler(PartitionBy = nameof(org))]
+            public void Post(string org, SubscriptionUpdate model) => Apply(ARGUMENT);
+
+            private static void Apply(SubscriptionUpdate update) => update.Seats.Normalize();
+        }
+        """;
+
+    [Fact]
+    public Task What_a_handler_s_argument_holds_is_its_request_s_own_in_a_helper() => new Test(Passed.Replace("ARGUMENT", "model")).RunAsync();
+
+    [Fact]
+    public Task What_a_shared_object_holds_is_reported_in_a_helper() => new Test(Passed.Replace("ARGUMENT", "_defaults")
+        .Replace("=> _count = _count < 0 ? 0 : _count", "=> {|EXG001:_count = _count < 0 ? 0 : _count|}")).RunAsync();
 }
