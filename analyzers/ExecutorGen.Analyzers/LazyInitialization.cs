@@ -18,7 +18,7 @@ internal static class LazyInitialization
     public static bool IsIdempotent(SyntaxNode write, ISymbol field)
     {
         if (field is not IFieldSymbol { Type: { IsReferenceType: true } type } || OwnsResource(type) || write is not AssignmentExpressionSyntax assignment
-            || !Names(assignment.Left, field.Name))
+            || !MemoCache.Names(assignment.Left, field.Name))
         {
             return false;
         }
@@ -26,7 +26,7 @@ internal static class LazyInitialization
         {
             SyntaxKind.CoalesceAssignmentExpression => true,
             SyntaxKind.SimpleAssignmentExpression => assignment.Right is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
-                && Names(coalesce.Left, field.Name) || UnderNullTest(assignment, field.Name),
+                && MemoCache.Names(coalesce.Left, field.Name) || UnderNullTest(assignment, field.Name),
             _ => false,
         };
     }
@@ -57,19 +57,11 @@ internal static class LazyInitialization
     private static bool TestsNull(ExpressionSyntax condition, string name) => condition switch
     {
         BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals =>
-            Names(equals.Left, name) && equals.Right.IsKind(SyntaxKind.NullLiteralExpression)
-            || Names(equals.Right, name) && equals.Left.IsKind(SyntaxKind.NullLiteralExpression),
+            MemoCache.Names(equals.Left, name) && equals.Right.IsKind(SyntaxKind.NullLiteralExpression)
+            || MemoCache.Names(equals.Right, name) && equals.Left.IsKind(SyntaxKind.NullLiteralExpression),
         IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } test =>
-            Names(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
+            MemoCache.Names(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
         ParenthesizedExpressionSyntax parenthesized => TestsNull(parenthesized.Expression, name),
-        _ => false,
-    };
-
-    private static bool Names(ExpressionSyntax expression, string name) => expression switch
-    {
-        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
-        ParenthesizedExpressionSyntax parenthesized => Names(parenthesized.Expression, name),
         _ => false,
     };
 }

@@ -49,10 +49,12 @@ internal static class MemoCache
         _ => false,
     };
 
-    private static bool Names(ExpressionSyntax expression, string name) => expression switch
+    /// <summary>Whether <paramref name="expression"/> names the field <paramref name="name"/>: <c>_x</c>, <c>this._x</c>, <c>other._x</c>, <c>(_x)</c>.</summary>
+    internal static bool Names(ExpressionSyntax expression, string name) => expression switch
     {
         IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
         MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax, Name: var member } => member.Identifier.ValueText == name,
+        ParenthesizedExpressionSyntax parenthesized => Names(parenthesized.Expression, name),
         _ => false,
     };
 }
