@@ -158,8 +158,9 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call, and those given the
-    /// result of a method of the compilation (<see cref="OwnershipOf"/>).
+    /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call, those given the
+    /// result of a method of the compilation (<see cref="OwnershipOf"/>), and those given one of the caller's own
+    /// parameters or what it reaches (<see cref="ParameterRoot"/>).
     /// </summary>
     private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed) OwnedArguments(
         ImmutableArray<IArgumentOperation> arguments)
