@@ -480,7 +480,7 @@ internal sealed class Composition
                 };
                 foreach (var target in Targets(call.Callee, delegates: false))
                 {
-                    ulong nextOwned = call.OwnedArguments | OwnedFrom(call, thisOwned: !thisShared) | OwnedPassedOn(call, ownedParameters);
+                    ulong nextOwned = OwnedAlong(call, thisOwned: !thisShared, ownedParameters);
                     if (seen.TryGetValue(target, out var was))
                     {
                         // Seen already: again only if this path shares more (its this, or a parameter owned before).
@@ -496,30 +496,27 @@ internal sealed class Composition
         }
     }
 
-    /// <summary>The parameters (bit by ordinal) a call gives a parameter of the caller that holds an object of its own on this path.</summary>
-    private static ulong OwnedPassedOn(CallSite call, ulong ownedParameters)
+    /// <summary>
+    /// The callee's parameters (bit by ordinal) that hold an object of the caller's own along this call: given one here,
+    /// the result of a method of the compilation that returns its caller's own, or a parameter of the caller's that holds
+    /// one on this path (<paramref name="ownedParameters"/>; <paramref name="thisOwned"/> for the caller's <c>this</c>).
+    /// </summary>
+    private ulong OwnedAlong(CallSite call, bool thisOwned, ulong ownedParameters)
     {
-        ulong owned = 0;
-        if (call.ArgumentParameters is { } arguments)
+        ulong owned = call.OwnedArguments;
+        if (call.ArgumentsFrom is { } results)
         {
-            foreach (var (ordinal, callerParameter) in arguments)
+            foreach (var (ordinal, from) in results)
             {
-                if ((ownedParameters & (1UL << callerParameter)) != 0)
+                if (Owned(from, thisOwned))
                     owned |= 1UL << ordinal;
             }
         }
-        return owned;
-    }
-
-    /// <summary>The parameters (bit by ordinal) a call gives the result of a method of the compilation that returns its caller's own.</summary>
-    private ulong OwnedFrom(CallSite call, bool thisOwned)
-    {
-        ulong owned = 0;
-        if (call.ArgumentsFrom is { } arguments)
+        if (call.ArgumentParameters is { } passed)
         {
-            foreach (var (ordinal, from) in arguments)
+            foreach (var (ordinal, callerParameter) in passed)
             {
-                if (Owned(from, thisOwned))
+                if ((ownedParameters & (1UL << callerParameter)) != 0)
                     owned |= 1UL << ordinal;
             }
         }

@@ -58,7 +58,7 @@ internal sealed class FunctionSummary
 
     /// <summary>
     /// A value it returns may be an object others have (a field, a parameter, an element of a shared collection): what a
-    /// call of it returns is not the caller's own (<see cref="Composition.ReturnsOwned"/>).
+    /// call of it returns is not the caller's own (<see cref="Composition.Owned"/>).
     /// </summary>
     public bool ReturnsShared { get; set; }
 

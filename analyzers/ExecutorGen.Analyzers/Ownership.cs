@@ -92,8 +92,29 @@ internal static class TypeParameters
             type = expressed;
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke })
             type = invoke.ReturnType;
-        var own = In(type);
-        return own is not null && own.Exists(p => mentioned.Contains(p, SymbolEqualityComparer.Default));
+        return Mentions(type, mentioned, 0);
+    }
+
+    private static bool Mentions(ITypeSymbol type, List<ITypeParameterSymbol> mentioned, int depth)
+    {
+        if (depth > 6)
+            return false;
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter:
+                return mentioned.Contains(parameter, SymbolEqualityComparer.Default);
+            case IArrayTypeSymbol array:
+                return Mentions(array.ElementType, mentioned, depth + 1);
+            case INamedTypeSymbol { IsGenericType: true } generic:
+                foreach (var argument in generic.TypeArguments)
+                {
+                    if (Mentions(argument, mentioned, depth + 1))
+                        return true;
+                }
+                return false;
+            default:
+                return false;
+        }
     }
 
     private static void Collect(ITypeSymbol type, ref List<ITypeParameterSymbol>? found, int depth)

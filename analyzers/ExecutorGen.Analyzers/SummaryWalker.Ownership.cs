@@ -43,11 +43,13 @@ internal sealed partial class SummaryWalker
                 var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
                 if (method.MethodKind == MethodKind.DelegateInvoke)
                     return Ownership.NotOwn; // a callback: anything
-                if (_symbols.IsOwn(method) && _symbols.ReturnsOnlyNew(method))
-                    return Ownership.Own; // a factory (Builder(plan) => new(plan)): known here, so calls on its result know it too
-                if (_symbols.IsOwn(method))
-                    return Ownership.IfReturnsOwn(method.PartialImplementationPart ?? method, CalledOnOf(invocation, depth));
-                return LibraryResult(invocation, method, depth);
+                if (!_symbols.IsOwn(method))
+                    return LibraryResult(invocation, method, depth);
+                // A factory (Builder(plan) => new(plan)) is known here, from its declaration, so that calls on its result
+                // (builder.Add(x), which returns this) know their receiver now; any other method, when composed.
+                return _symbols.ReturnsOnlyNew(method)
+                    ? Ownership.Own
+                    : Ownership.IfReturnsOwn(method.PartialImplementationPart ?? method, CalledOnOf(invocation, depth));
             default:
                 return Ownership.NotOwn;
         }
@@ -117,8 +119,15 @@ internal sealed partial class SummaryWalker
     /// <summary><c>var parser = new Parser();</c>, <c>var order = await _orders.GetAsync(id);</c>: what the local holds (<see cref="OwnershipOf"/>).</summary>
     private void OwnedLocal(IVariableDeclaratorOperation declarator)
     {
-        if (declarator.Initializer?.Value is { } value && OwnershipOf(value) is { MayBeOwn: true } ownership)
-            (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[declarator.Symbol] = ownership;
+        if (declarator.Initializer?.Value is { } value)
+            RecordHeld(declarator.Symbol, OwnershipOf(value));
+    }
+
+    /// <summary>What a local now holds, where it may be an object of the function's own.</summary>
+    private void RecordHeld(ILocalSymbol local, Ownership ownership)
+    {
+        if (ownership.MayBeOwn)
+            (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[local] = ownership;
     }
 
     /// <summary>
@@ -127,8 +136,8 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void OwnedElements(IForEachLoopOperation loop)
     {
-        if (loop.LoopControlVariable is IVariableDeclaratorOperation declarator && OwnershipOf(loop.Collection) is { MayBeOwn: true } ownership)
-            (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[declarator.Symbol] = ownership;
+        if (loop.LoopControlVariable is IVariableDeclaratorOperation declarator)
+            RecordHeld(declarator.Symbol, OwnershipOf(loop.Collection));
     }
 
     /// <summary>
@@ -141,11 +150,9 @@ internal sealed partial class SummaryWalker
             return;
         switch (store)
         {
-            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } simple when _ownedLocals.TryGetValue(target.Local, out var held):
-                _ownedLocals[target.Local] = held.And(OwnershipOf(simple.Value));
-                break;
-            case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation target } coalesce when _ownedLocals.TryGetValue(target.Local, out var held):
-                _ownedLocals[target.Local] = held.And(OwnershipOf(coalesce.Value));
+            case ISimpleAssignmentOperation or ICoalesceAssignmentOperation when store is IAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                && _ownedLocals.TryGetValue(target.Local, out var held):
+                _ownedLocals[target.Local] = held.And(OwnershipOf(assignment.Value));
                 break;
             case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation passed }:
                 _ownedLocals.Remove(passed.Local);
