@@ -65,8 +65,11 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeAbs(OperationAnalysisContext context, INamedTypeSymbol math)
     {
         var invocation = (IInvocationOperation)context.Operation;
+        // A 64-bit hash is long.MinValue, where Math.Abs throws, for one value in 2^64: no key set reaches it. An int hash is
+        // int.MinValue for one key in 2^32, which real key sets do.
         if (invocation.TargetMethod.Name != "Abs" || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, math)
             || invocation.Arguments.Length != 1 || !IsSigned(invocation.Arguments[0].Value.Type)
+            || invocation.Arguments[0].Value.Type?.SpecialType == SpecialType.System_Int64
             || Hash(Operations.WithoutConversions(invocation.Arguments[0].Value)) == HashKind.None
             || MinValueExcluded(Operations.WithoutConversions(invocation.Arguments[0].Value), invocation))
         {
