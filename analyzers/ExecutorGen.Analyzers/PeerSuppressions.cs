@@ -7,13 +7,17 @@ namespace ExecutorGen.Analyzers;
 
 /// <summary>
 /// Where the code already answered the same question for another analyzer: a <c>#pragma warning disable VSTHRD002</c>
-/// around a blocking wait, or <c>[SuppressMessage("Usage", "VSTHRD002")]</c> on its method or type, is a maintainer's
-/// statement that this wait is deliberate (vs-threading's rule is EXG004's peer). Reporting it again would be noise.
+/// (or <c>CA1849</c>) around a blocking wait, or <c>[SuppressMessage("Usage", "VSTHRD002")]</c> on its method or type, is
+/// a maintainer's statement that this wait is deliberate (vs-threading's, the .NET SDK's and Meziantou's sync-over-async
+/// rules are EXG004's peers). Reporting it again would be noise.
 /// </summary>
 internal static class PeerSuppressions
 {
-    /// <summary>vs-threading's "avoid problematic synchronous waits" and "call async methods when in an async method".</summary>
-    public static readonly string[] BlockingWait = { "VSTHRD002", "VSTHRD103" };
+    /// <summary>
+    /// vs-threading's "avoid problematic synchronous waits" and "call async methods when in an async method", the SDK's
+    /// CA1849 (the same), and Meziantou's "do not use blocking calls" in an async (MA0042) and a sync method (MA0045).
+    /// </summary>
+    public static readonly string[] BlockingWait = { "VSTHRD002", "VSTHRD103", "CA1849", "MA0042", "MA0045" };
 
     /// <summary>Whether one of <paramref name="ids"/> is suppressed at <paramref name="node"/> (in <paramref name="member"/>).</summary>
     public static bool At(SyntaxNode node, ISymbol member, string[] ids) => ByPragma(node, ids) || ByAttribute(member, ids);
