@@ -44,18 +44,25 @@ internal sealed class Entry
     public ulong OwnedParameters => IsHandler ? ulong.MaxValue : 0;
 }
 
-/// <summary>A function reached from an entry point, and whether its <c>this</c> is shared with other threads there.</summary>
+/// <summary>A function reached from an entry point, and whether its <c>this</c> and its parameters are shared with other threads there.</summary>
 internal readonly struct Reached
 {
-    public Reached(Entry entry, bool thisShared, HeldLocks? pathHeld)
+    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld)
     {
         Entry = entry;
         ThisShared = thisShared;
+        OwnedParameters = ownedParameters;
         PathHeld = pathHeld;
     }
 
     public Entry Entry { get; }
     public bool ThisShared { get; }
+
+    /// <summary>The parameters (bit by ordinal, the first 64) that hold an object of the caller's own along this path.</summary>
+    public ulong OwnedParameters { get; }
+
+    /// <summary>Whether the parameter of ordinal <paramref name="ordinal"/> (-1: none) holds an object of the caller's own along this path.</summary>
+    public bool Owns(int ordinal) => ordinal is >= 0 and < 64 && (OwnedParameters & (1UL << ordinal)) != 0;
 
     /// <summary>The locks held by the calls on the way from the entry (the first, shortest, path): a timer callback that takes the connector's lock, then calls into its buffers.</summary>
     public HeldLocks? PathHeld { get; }
@@ -387,6 +394,30 @@ internal sealed class Composition
         }
     }
 
+    /// <summary>
+    /// Whether a virtual or interface call's <paramref name="target"/> can run on an object whose static type is
+    /// <paramref name="bound"/> (class hierarchy analysis on the receiver's type): for a class, an override in that class,
+    /// in a class derived from it, or in one of its bases (which it inherits); for an interface, a method of a class that
+    /// implements it, or that a class of the compilation implementing it inherits. A <c>Dispose(true)</c> on this in a
+    /// sink's base class runs this sink's override, not every sink's; a <c>Dispose()</c> on an <c>IWebSocketConnection</c>
+    /// runs a connection's, not every disposable's. As for <see cref="Targets"/>, a class is known by its code: one with
+    /// none of its own that adds the interface to an inherited method is not seen.
+    /// </summary>
+    public bool MayRunOn(ISymbol target, INamedTypeSymbol? bound)
+    {
+        if (bound is null || target.IsStatic || target.ContainingType is not { TypeKind: TypeKind.Class } declaring)
+            return true;
+        if (bound.TypeKind == TypeKind.Class)
+            return ConcurrencySymbols.IsOrDerives(declaring, bound) || ConcurrencySymbols.IsOrDerives(bound, declaring.OriginalDefinition);
+        if (bound.TypeKind != TypeKind.Interface || ConcurrencySymbols.IsOrImplements(declaring, bound.OriginalDefinition))
+            return true;
+        lock (_implementations)
+        {
+            return Implementers().TryGetValue(bound.OriginalDefinition, out var implementers)
+                && implementers.Exists(type => ConcurrencySymbols.IsOrDerives(type, declaring.OriginalDefinition));
+        }
+    }
+
     private List<ISymbol> Implementations(IMethodSymbol member)
     {
         // Asked from the end actions of more than one analyzer, which may run at once: the memo is locked.
@@ -398,25 +429,8 @@ internal sealed class Composition
     {
         if (_implementations.TryGetValue(member, out var known))
             return known;
-        if (_implementers is null)
-        {
-            _implementers = new Dictionary<ISymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
-            var types = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            foreach (var function in Functions.Values)
-            {
-                if (function.Enclosing is null && function.Symbol.ContainingType is { TypeKind: not TypeKind.Interface } type && types.Add(type.OriginalDefinition))
-                {
-                    foreach (var @interface in type.OriginalDefinition.AllInterfaces)
-                    {
-                        if (!_implementers.TryGetValue(@interface.OriginalDefinition, out var list))
-                            _implementers[@interface.OriginalDefinition] = list = new List<INamedTypeSymbol>();
-                        list.Add(type.OriginalDefinition);
-                    }
-                }
-            }
-        }
         var found = new List<ISymbol>();
-        if (member.ContainingType is { } declaring && _implementers.TryGetValue(declaring.OriginalDefinition, out var implementers))
+        if (member.ContainingType is { } declaring && Implementers().TryGetValue(declaring.OriginalDefinition, out var implementers))
         {
             foreach (var type in implementers)
             {
@@ -440,6 +454,29 @@ internal sealed class Composition
         return found;
     }
 
+    /// <summary>Per interface, the classes and structs of the compilation with code that implement it; made when first asked, under the memo's lock.</summary>
+    private Dictionary<ISymbol, List<INamedTypeSymbol>> Implementers()
+    {
+        if (_implementers is null)
+        {
+            _implementers = new Dictionary<ISymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
+            var types = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var function in Functions.Values)
+            {
+                if (function.Enclosing is null && function.Symbol.ContainingType is { TypeKind: not TypeKind.Interface } type && types.Add(type.OriginalDefinition))
+                {
+                    foreach (var @interface in type.OriginalDefinition.AllInterfaces)
+                    {
+                        if (!_implementers.TryGetValue(@interface.OriginalDefinition, out var list))
+                            _implementers[@interface.OriginalDefinition] = list = new List<INamedTypeSymbol>();
+                        list.Add(type.OriginalDefinition);
+                    }
+                }
+            }
+        }
+        return _implementers;
+    }
+
     private static void Add(Dictionary<ISymbol, List<ISymbol>> map, ISymbol key, ISymbol value)
     {
         if (!map.TryGetValue(key, out var list))
@@ -461,7 +498,7 @@ internal sealed class Composition
             var (symbol, thisShared, ownedParameters, pathHeld, depth) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
-            reached.Add(new Reached(entry, thisShared, pathHeld));
+            reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld));
             if (depth >= MaxDepth || !Functions.TryGetValue(symbol, out var function))
                 continue;
             foreach (var call in function.Calls)
@@ -478,9 +515,14 @@ internal sealed class Composition
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,
                 };
+                var bound = call.Receiver == Receiver.This ? function.Symbol.ContainingType : call.ReceiverType;
                 foreach (var target in Targets(call.Callee, delegates: false))
                 {
+                    if (!MayRunOn(target, bound))
+                        continue;
                     ulong nextOwned = OwnedAlong(call, thisOwned: !thisShared, ownedParameters);
+                    if (Functions.TryGetValue(target, out var nested) && nested.Enclosing is not null)
+                        nextOwned |= Captured(function, ownedParameters);
                     if (seen.TryGetValue(target, out var was))
                     {
                         // Seen already: again only if this path shares more (its this, or a parameter owned before).
@@ -497,13 +539,24 @@ internal sealed class Composition
     }
 
     /// <summary>
+    /// What a lambda or local function called from <paramref name="caller"/> captures of its member's parameters that hold
+    /// an object of the caller's own (<see cref="SummaryWalker.CapturedSlots"/>): the member's own parameters, or what
+    /// the calling lambda captured itself.
+    /// </summary>
+    private static ulong Captured(FunctionSummary caller, ulong ownedParameters)
+    {
+        const int slots = SummaryWalker.CapturedSlots;
+        return caller.Enclosing is null ? (ownedParameters & ((1UL << slots) - 1)) << slots : ownedParameters & ~((1UL << slots) - 1);
+    }
+
+    /// <summary>
     /// The callee's parameters (bit by ordinal) that hold an object of the caller's own along this call: given one here,
     /// the result of a method of the compilation that returns its caller's own, or a parameter of the caller's that holds
     /// one on this path (<paramref name="ownedParameters"/>; <paramref name="thisOwned"/> for the caller's <c>this</c>).
     /// </summary>
     private ulong OwnedAlong(CallSite call, bool thisOwned, ulong ownedParameters)
     {
-        ulong owned = call.OwnedArguments;
+        ulong owned = call.OwnedArguments | (thisOwned ? call.ThisArguments : 0);
         if (call.ArgumentsFrom is { } results)
         {
             foreach (var (ordinal, from) in results)

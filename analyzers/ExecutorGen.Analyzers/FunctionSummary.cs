@@ -57,7 +57,7 @@ internal sealed class FunctionSummary
     public bool ThrowsForSure { get; set; }
 
     /// <summary>
-    /// A value it returns may be an object others have (a field, a parameter, an element of a shared collection): what a
+    /// A value it returns may be an object others have (a static field, a parameter, an element of a shared collection): what a
     /// call of it returns is not the caller's own (<see cref="Composition.Owned"/>).
     /// </summary>
     public bool ReturnsShared { get; set; }
@@ -68,7 +68,10 @@ internal sealed class FunctionSummary
     /// </summary>
     public List<Ownership>? ReturnsOwnIf { get; set; }
 
-    /// <summary>It returns <c>this</c> (a fluent builder): its caller's own only when called on an object of the caller's own.</summary>
+    /// <summary>
+    /// It returns <c>this</c> (a fluent builder) or what this object reaches through its fields and properties
+    /// (<c>return _attachments;</c>): its caller's own only when called on an object of the caller's own.
+    /// </summary>
     public bool ReturnsThis { get; set; }
 
     /// <summary>
@@ -239,6 +242,9 @@ internal sealed class Access
     /// </summary>
     public bool ThroughParameter { get; set; }
 
+    /// <summary>For a field of an object one of the function's own parameters holds, that parameter's ordinal; else -1.</summary>
+    public int Parameter { get; set; } = -1;
+
     /// <summary>A write of a constant (<c>_healthy = false;</c>, <c>_state = State.Closed;</c>, <c>_current = null;</c>).</summary>
     public bool StoresConstant { get; set; }
 
@@ -267,7 +273,7 @@ internal sealed class CallSite
     public HeldLocks? Held { get; }
     public SyntaxNode Syntax { get; }
 
-    /// <summary>The class of the object called on (<c>_parent.Close()</c>: the field's type), when it is not this; or null.</summary>
+    /// <summary>The static type, a class or an interface, of the object called on (<c>_parent.Close()</c>: the field's type), when it is not this; or null.</summary>
     public INamedTypeSymbol? ReceiverType { get; set; }
 
     /// <summary>
@@ -293,6 +299,12 @@ internal sealed class CallSite
     /// local holding it): that result, the caller's own if what the method returns is (<see cref="Composition.Owned"/>).
     /// </summary>
     public Ownership ReceiverFrom { get; set; }
+
+    /// <summary>
+    /// The parameters (bit by ordinal, the first 64) given the caller's <c>this</c> (<c>_manager.Report(this)</c>): owned
+    /// along this call where the caller's this is.
+    /// </summary>
+    public ulong ThisArguments { get; set; }
 
     /// <summary>Parameters (by ordinal, the first 64) given the result of a method of the compilation: owned if what it returns is.</summary>
     public List<(int Ordinal, Ownership From)>? ArgumentsFrom { get; set; }

@@ -5,28 +5,31 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// An idempotent lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
-/// <c>_x = _x ?? Load();</c>, of a field whose type owns no resource. Threads that race there each compute a value and
-/// one store wins: the race costs work, and readers see one whole object either way (.NET publishes references
-/// safely). A value that owns a resource (an <c>IDisposable</c>: a timer, a token source, a connection) is created
-/// twice and one copy leaks or keeps running, and a field a lock guards elsewhere is not initialized this way: both stay
-/// reported. What is then changed in the object (<c>_list ??= new(); _list.Add(x)</c>) is reported on its own.
+/// A lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
+/// <c>_x = _x ?? Load();</c>, or a store after <c>if (_x is not null) return _x;</c>. One of a field whose type owns no
+/// resource is idempotent: threads that race there each compute a value and one store wins, which costs work, and
+/// readers see one whole object either way (.NET publishes references safely). A value that owns a resource (an
+/// <c>IDisposable</c>: a timer, a token source, a connection) is created twice and one copy leaks or keeps running, and a
+/// field a lock guards elsewhere is not initialized this way: both stay reported. What is then changed in the object
+/// (<c>_list ??= new(); _list.Add(x)</c>) is reported on its own. Under a lock (double-checked), a lazy initialization
+/// is no evidence that the lock guards the field's other stores: it makes the one-time load happen once.
 /// </summary>
 internal static class LazyInitialization
 {
     /// <summary>Whether <paramref name="write"/> (an assignment's syntax) initializes <paramref name="field"/> lazily, owning no resource.</summary>
-    public static bool IsIdempotent(SyntaxNode write, ISymbol field)
+    public static bool IsIdempotent(SyntaxNode write, ISymbol field) =>
+        field is IFieldSymbol { Type: { IsReferenceType: true } type } && !OwnsResource(type) && IsLazy(write, field);
+
+    /// <summary>Whether <paramref name="write"/> (an assignment's syntax) stores to <paramref name="field"/> only where it is still null.</summary>
+    public static bool IsLazy(SyntaxNode write, ISymbol field)
     {
-        if (field is not IFieldSymbol { Type: { IsReferenceType: true } type } || OwnsResource(type) || write is not AssignmentExpressionSyntax assignment
-            || !MemoCache.Names(assignment.Left, field.Name))
-        {
+        if (write is not AssignmentExpressionSyntax assignment || !MemoCache.Names(assignment.Left, field.Name))
             return false;
-        }
         return assignment.Kind() switch
         {
             SyntaxKind.CoalesceAssignmentExpression => true,
             SyntaxKind.SimpleAssignmentExpression => assignment.Right is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
-                && MemoCache.Names(coalesce.Left, field.Name) || UnderNullTest(assignment, field.Name),
+                && MemoCache.Names(coalesce.Left, field.Name) || UnderNullTest(assignment, field.Name) || AfterExitWhenSet(assignment, field.Name),
             _ => false,
         };
     }
@@ -53,6 +56,45 @@ internal static class LazyInitialization
         }
         return false;
     }
+
+    /// <summary>
+    /// After an <c>if</c>, earlier in a block around <paramref name="node"/> (in its member), that returns or throws when
+    /// the field is not null (<c>if (_configuration is not null) return _configuration;</c>).
+    /// </summary>
+    private static bool AfterExitWhenSet(SyntaxNode node, string name)
+    {
+        for (var current = node; current.Parent is { } parent and not MemberDeclarationSyntax; current = parent)
+        {
+            if (parent is not BlockSyntax block || current is not StatementSyntax statement)
+                continue;
+            foreach (var earlier in block.Statements)
+            {
+                if (earlier == statement)
+                    break;
+                if (earlier is IfStatementSyntax { Else: null } @if && TestsNotNull(@if.Condition, name) && Exits(@if.Statement))
+                    return true;
+            }
+        }
+        return false;
+
+        static bool Exits(StatementSyntax statement) => statement switch
+        {
+            ReturnStatementSyntax or ThrowStatementSyntax => true,
+            BlockSyntax { Statements: { Count: > 0 } statements } => statements[statements.Count - 1] is ReturnStatementSyntax or ThrowStatementSyntax,
+            _ => false,
+        };
+    }
+
+    private static bool TestsNotNull(ExpressionSyntax condition, string name) => condition switch
+    {
+        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals =>
+            MemoCache.Names(notEquals.Left, name) && notEquals.Right.IsKind(SyntaxKind.NullLiteralExpression)
+            || MemoCache.Names(notEquals.Right, name) && notEquals.Left.IsKind(SyntaxKind.NullLiteralExpression),
+        IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { RawKind: (int)SyntaxKind.NotPattern, Pattern: ConstantPatternSyntax { Expression: var constant } } } test =>
+            MemoCache.Names(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
+        ParenthesizedExpressionSyntax parenthesized => TestsNotNull(parenthesized.Expression, name),
+        _ => false,
+    };
 
     private static bool TestsNull(ExpressionSyntax condition, string name) => condition switch
     {

@@ -10,7 +10,8 @@ namespace ExecutorGen.Analyzers;
 /// lock-order checkers such as Linux's lockdep count lock classes) taken by <c>lock</c>, <c>Monitor.Enter</c>/<c>TryEnter</c>,
 /// <c>Lock.Enter</c>/<c>TryEnter</c>/<c>EnterScope</c>, <c>SpinLock.Enter</c> or a write lock. The inner lock may be taken
 /// by a method called while the outer one is held, up to <see cref="MaxCallDepth"/> calls deep, on any object, and through
-/// interface and virtual calls (every implementation in the compilation). Taking again a lock the thread already holds
+/// interface and virtual calls (the implementations in the compilation that the object's static type allows:
+/// <see cref="Composition.MayRunOn"/>). Taking again a lock the thread already holds
 /// (reentrant) is no nesting: it cannot wait.
 /// </summary>
 internal static class LockOrderRule
@@ -97,7 +98,7 @@ internal static class LockOrderRule
         var queue = new Queue<(ISymbol Method, bool Own, INamedTypeSymbol? Bound, string Path, int Depth)>();
         foreach (var target in composition.Targets(callee, delegates: true))
         {
-            if (MayRunOn(target, bound) && visited.Add((target, own, bound)))
+            if (composition.MayRunOn(target, bound) && visited.Add((target, own, bound)))
                 queue.Enqueue((target, own, bound, $"'{target.Name}'", 1));
         }
         while (queue.Count > 0)
@@ -120,7 +121,7 @@ internal static class LockOrderRule
                 var nextBound = ThisBound(function, call, thisBound);
                 foreach (var next in composition.Targets(call.Callee, delegates: true))
                 {
-                    if (MayRunOn(next, nextBound) && visited.Add((next, nextOwn, nextBound)))
+                    if (composition.MayRunOn(next, nextBound) && visited.Add((next, nextOwn, nextBound)))
                         queue.Enqueue((next, nextOwn, nextBound, $"{path}, '{next.Name}'", depth + 1));
                 }
             }
@@ -130,27 +131,16 @@ internal static class LockOrderRule
 
     /// <summary>
     /// What is known of the type of the object <paramref name="call"/> runs on: for a call on this, the type of the caller's
-    /// own this (<paramref name="callersThis"/> when known from further up, else the caller's class); for a call on another
-    /// object, the static type of the expression; null for a static call or an unknown receiver.
+    /// own this (<paramref name="callersThis"/> when a class known from further up, else the caller's class, which is
+    /// more than an interface says); for a call on another object, the static type of the expression; null for a static
+    /// call or an unknown receiver.
     /// </summary>
     private static INamedTypeSymbol? ThisBound(FunctionSummary caller, CallSite call, INamedTypeSymbol? callersThis) => call.Receiver switch
     {
-        Receiver.This => callersThis ?? caller.Symbol.ContainingType?.OriginalDefinition,
+        Receiver.This => callersThis is { TypeKind: TypeKind.Class } ? callersThis : caller.Symbol.ContainingType?.OriginalDefinition,
         Receiver.Shared => call.ReceiverType,
         _ => null,
     };
-
-    /// <summary>
-    /// Whether a virtual call's <paramref name="target"/> can run on an object of static type <paramref name="bound"/>:
-    /// an override in that class, in a class derived from it, or in one of its base classes (which it inherits). A
-    /// <c>Dispose(true)</c> on this in a sink's base class runs this sink's override, not every sink's.
-    /// </summary>
-    private static bool MayRunOn(ISymbol target, INamedTypeSymbol? bound)
-    {
-        if (bound is not { TypeKind: TypeKind.Class } || target.IsStatic || target.ContainingType is not { TypeKind: TypeKind.Class } declaring)
-            return true;
-        return ConcurrencySymbols.IsOrDerives(declaring, bound) || ConcurrencySymbols.IsOrDerives(bound, declaring.OriginalDefinition);
-    }
 
     private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;
 

@@ -74,13 +74,15 @@ internal static class SharedStateRule
     /// <summary>
     /// The first write (in source order) made under a lock, outside initialization and not through a parameter object:
     /// the evidence that a lock guards the variable. A lock taken only where a setting says so is not
-    /// (<see cref="Composition.OptionalLockSetting"/>), nor another field's lock taken for that field (<see cref="IncidentalLock"/>).
+    /// (<see cref="Composition.OptionalLockSetting"/>), nor another field's lock taken for that field (<see cref="IncidentalLock"/>),
+    /// nor one taken to initialize the field once (<see cref="LazyInitialization.IsLazy"/>: double-checked loading).
     /// </summary>
     private static (FunctionSummary Function, Access Access, HeldLocks Held)? GuardingWrite(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
         foreach (var (function, access) in accesses)
         {
-            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && composition.Evidence(composition.Held(function, access.Held)) is { } held
+            if (access.IsWrite && !access.InitializesIn(function) && !access.ThroughParameter && !LazyInitialization.IsLazy(access.Syntax, access.Target)
+                && composition.Evidence(composition.Held(function, access.Held)) is { } held
                 && !IncidentalLock.For(access.Syntax, access.Target, held))
             {
                 return (function, access, held);
@@ -137,14 +139,15 @@ internal static class SharedStateRule
     /// <summary>
     /// A lock the variable is used under (read or written) in at least two functions: the evidence for "guarded by L" when
     /// no write is under a lock yet (the unlocked write being the defect). One function reading it inside some lock is not
-    /// evidence: that lock may be there for something else.
+    /// evidence: that lock may be there for something else; nor is a function that initializes it lazily under the lock
+    /// (the double check reads it there too).
     /// </summary>
     private static HeldLocks? ConsistentLock(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
         Dictionary<ISymbol, ISymbol>? firstFunction = null;
         foreach (var (function, access) in accesses)
         {
-            if (access.InitializesIn(function) || access.ThroughParameter)
+            if (access.InitializesIn(function) || access.ThroughParameter || InitializesLazily(function, access.Target))
                 continue;
             for (var held = composition.Evidence(composition.Held(function, access.Held)); held is not null; held = held.Next)
             {
@@ -157,6 +160,9 @@ internal static class SharedStateRule
         }
         return null;
     }
+
+    private static bool InitializesLazily(FunctionSummary function, ISymbol target) =>
+        function.Accesses.Exists(a => a.IsWrite && a.Held is not null && SymbolEqualityComparer.Default.Equals(a.Target, target) && LazyInitialization.IsLazy(a.Syntax, target));
 
     private static void ReportWrites(Composition composition, CompilationAnalysisContext context, ISymbol target,
         List<(FunctionSummary Function, Access Access)> accesses, (FunctionSummary Function, Access Access, HeldLocks Held)? guard)
@@ -310,6 +316,8 @@ internal static class SharedStateRule
                 continue;
             switch (access.Target)
             {
+                case IFieldSymbol or IPropertySymbol when access.Owner == Receiver.Shared && reached.Owns(access.Parameter):
+                    break; // a field of an object the caller handed in as its own (Stage(data) => data.Ids.Add(id))
                 case IFieldSymbol or IPropertySymbol when access.Owner is Receiver.Static or Receiver.Shared:
                     return reached;
                 case IFieldSymbol or IPropertySymbol when reached.ThisShared:

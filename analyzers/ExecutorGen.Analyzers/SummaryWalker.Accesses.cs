@@ -33,7 +33,8 @@ internal sealed partial class SummaryWalker
             return;
         Record(field.OriginalDefinition, reference, owner, collection: IsUnsafeCollection(field.Type), readOnly: field.IsReadOnly,
             writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type),
-            throughParameter: reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation);
+            throughParameter: reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation,
+            parameter: owner == Receiver.Shared ? ParameterRoot(reference.Instance) : -1);
     }
 
     /// <summary>An object reached through a field of this object (or a static one), or a parameter: other threads may have it too.</summary>
@@ -113,7 +114,8 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>Classifies a reference to a variable by what the code around does with it, and records the access.</summary>
-    private void Record(ISymbol target, IOperation reference, Receiver owner, bool collection, bool readOnly, bool writesOnly = false, bool throughParameter = false)
+    private void Record(ISymbol target, IOperation reference, Receiver owner, bool collection, bool readOnly, bool writesOnly = false,
+        bool throughParameter = false, int parameter = -1)
     {
         var parent = Operations.ParentWithoutConversions(reference);
         AccessKind kind;
@@ -210,6 +212,7 @@ internal sealed partial class SummaryWalker
         _function.Accesses.Add(new Access(target, kind, owner, _held, syntax, interlocked, _inLoopCondition && kind == AccessKind.Read, _inCondition && kind == AccessKind.Read)
         {
             ThroughParameter = throughParameter,
+            Parameter = parameter,
             StoresConstant = kind == AccessKind.Write && parent is ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true },
         });
     }

@@ -130,7 +130,7 @@ internal sealed partial class SummaryWalker
             IObjectCreationOperation creation => creation.Arguments,
             _ => ImmutableArray<IArgumentOperation>.Empty,
         };
-        var (owned, from, passed) = OwnedArguments(arguments);
+        var (owned, from, passed, thisGiven) = OwnedArguments(arguments);
         var instance = at switch
         {
             IInvocationOperation invocation => invocation.Instance,
@@ -139,12 +139,14 @@ internal sealed partial class SummaryWalker
         };
         _function.Calls.Add(new CallSite(callee, receiver, _held, at.Syntax)
         {
-            ReceiverType = receiver == Receiver.Shared && at is IInvocationOperation { Instance.Type: INamedTypeSymbol { TypeKind: TypeKind.Class } type } ? type.OriginalDefinition : null,
+            ReceiverType = receiver is Receiver.Shared or Receiver.Owned && instance?.Type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface } type
+                ? type.OriginalDefinition : null,
             ReceiverParameter = receiver == Receiver.Shared ? ParameterRoot(instance) : -1,
             ReceiverFrom = receiverFrom,
             OwnedArguments = owned,
             ArgumentsFrom = from,
             ArgumentParameters = passed,
+            ThisArguments = thisGiven,
         });
     }
 
@@ -223,7 +225,14 @@ internal sealed partial class SummaryWalker
         // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here. A
         // callback registered on a cancellation token runs on the thread that cancels, when it cancels: like an event
         // handler, it is handed out, not called here.
-        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax) { Subscribed = RegisteredOnToken(lambda) });
+        var (owned, from, passed) = ElementsGiven(lambda);
+        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax)
+        {
+            Subscribed = RegisteredOnToken(lambda),
+            OwnedArguments = owned,
+            ArgumentsFrom = from,
+            ArgumentParameters = passed,
+        });
     }
 
     /// <summary>A callback given to <c>CancellationToken.Register</c> or <c>UnsafeRegister</c>.</summary>

@@ -26,7 +26,16 @@ internal sealed partial class SummaryWalker
         {
             case IObjectCreationOperation or IArrayCreationOperation or IAnonymousObjectCreationOperation:
             case ILiteralOperation or IDefaultValueOperation or IThrowOperation: // null, a constant, x ?? throw …: no object anyone has
+            // The object an initializer sets up (new Item { Name = n }, new List<T> { x }, record with { Id = i }): a new
+            // object, which nobody else has until the expression ends.
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
                 return Ownership.Own;
+            case IParameterReferenceOperation parameter when _lambdaParameters is not null && _lambdaParameters.TryGetValue(parameter.Parameter, out var given):
+                return given; // in a lambda a library method calls, what the call hands it (LambdaResult)
+            case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
+                return LambdaResult(lambda, depth);
+            case IAnonymousFunctionOperation lambda:
+                return LambdaResult(lambda, depth);
             case ILocalReferenceOperation local:
                 return _ownedLocals is not null && _ownedLocals.TryGetValue(local.Local, out var held) ? held : Ownership.NotOwn;
             case IAwaitOperation awaited:
@@ -123,6 +132,111 @@ internal sealed partial class SummaryWalker
             RecordHeld(declarator.Symbol, OwnershipOf(value));
     }
 
+    /// <summary>The local an <c>out</c> argument stores to (<c>out order</c>, <c>out var order</c>); or null.</summary>
+    private static ILocalSymbol? OutLocal(IOperation value) => Operations.WithoutConversions(value) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local } => local.Local,
+        _ => null,
+    };
+
+    /// <summary>
+    /// What a library method hands out through <paramref name="output"/>, as <see cref="LibraryResult"/> decides for a
+    /// result: typed by a type parameter of the call's object or of an argument (<c>TryGetValue(key, out value)</c>), it
+    /// is what they hold; of a type the library fixes (<c>Uri.TryCreate(s, kind, out uri)</c>), a new object.
+    /// </summary>
+    private Ownership LibraryOutput(IInvocationOperation invocation, IArgumentOperation output)
+    {
+        if (output.Parameter is not { } parameter || TypeParameters.In(parameter.OriginalDefinition.Type) is not { } mentioned)
+            return Ownership.Own;
+        var sources = new List<IOperation>();
+        if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
+            sources.Add(Operations.AccessedInstance(instance));
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument != output && argument.Parameter is { RefKind: RefKind.None } other && TypeParameters.Yields(other.OriginalDefinition.Type, mentioned))
+                sources.Add(argument.Value);
+        }
+        return sources.Count == 0 ? Ownership.NotOwn : OwnershipOfAll(sources, 0);
+    }
+
+    /// <summary>
+    /// <c>if (Activator.CreateInstance(type) is Video video)</c>, <c>case Order { } order:</c>: the local a pattern declares
+    /// holds the value tested (of an <c>is</c> or a <c>switch</c>).
+    /// </summary>
+    private void OwnedPatternLocal(IPatternOperation pattern)
+    {
+        var declared = pattern switch
+        {
+            IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+            IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+            _ => null,
+        };
+        if (declared is not ILocalSymbol local)
+            return;
+        var tested = pattern.Parent switch
+        {
+            IIsPatternOperation test => test.Value,
+            IPatternCaseClauseOperation { Parent: ISwitchCaseOperation { Parent: ISwitchOperation @switch } } => @switch.Value,
+            ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation expression } => expression.Value,
+            _ => null,
+        };
+        if (tested is not null)
+            RecordHeld(local, OwnershipOf(tested));
+    }
+
+    /// <summary>
+    /// What a lambda or local function sees of the locals of the function around it that it captures: the ones that hold
+    /// an object of that function's own where it is declared (<c>var cipher = await Load(id); Upload(stream =>
+    /// Save(stream, cipher));</c>), when the member stores to them nowhere but in their declaration (a later store could
+    /// hand the lambda, which may run later, another object).
+    /// </summary>
+    private Dictionary<ILocalSymbol, Ownership>? CapturedOwned(Dictionary<ILocalSymbol, Ownership>? around, IOperation aroundRoot)
+    {
+        if (around is null || around.Count == 0)
+            return null;
+        if (_storedNames is null)
+        {
+            var top = aroundRoot;
+            while (top.Parent is { } parent)
+                top = parent;
+            _storedNames = StoredNames(top.Syntax);
+        }
+        Dictionary<ILocalSymbol, Ownership>? captured = null;
+        foreach (var pair in around)
+        {
+            if (!_storedNames.Contains(pair.Key.Name))
+                (captured ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[pair.Key] = pair.Value;
+        }
+        return captured;
+    }
+
+    /// <summary>The names stored to in <paramref name="body"/> other than by a declaration: assigned, or passed as <c>out</c> or <c>ref</c>.</summary>
+    private static HashSet<string> StoredNames(SyntaxNode body)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var node in body.DescendantNodes())
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name }:
+                    names.Add(name.Identifier.ValueText);
+                    break;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.TupleExpressionSyntax tuple }:
+                    foreach (var element in tuple.Arguments)
+                    {
+                        if (element.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax target)
+                            names.Add(target.Identifier.ValueText);
+                    }
+                    break;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax passed }:
+                    names.Add(passed.Identifier.ValueText);
+                    break;
+            }
+        }
+        return names;
+    }
+
     /// <summary>What a local now holds, where it may be an object of the function's own.</summary>
     private void RecordHeld(ILocalSymbol local, Ownership ownership)
     {
@@ -146,6 +260,14 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void StoredToLocal(IOperation store)
     {
+        if (store is IArgumentOperation { Parameter.RefKind: RefKind.Out } output && OutLocal(output.Value) is { } declared)
+        {
+            // dictionary.TryGetValue(key, out var value): what a library call hands out is what it would return
+            _ownedLocals?.Remove(declared);
+            if (output.Parent is IInvocationOperation invocation && !_symbols.IsOwn(invocation.TargetMethod))
+                RecordHeld(declared, LibraryOutput(invocation, output));
+            return;
+        }
         if (_ownedLocals is null)
             return;
         switch (store)
@@ -166,19 +288,22 @@ internal sealed partial class SummaryWalker
 
     /// <summary>
     /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call, those given the
-    /// result of a method of the compilation (<see cref="OwnershipOf"/>), and those given one of the caller's own
-    /// parameters or what it reaches (<see cref="ParameterRoot"/>).
+    /// result of a method of the compilation (<see cref="OwnershipOf"/>), those given one of the caller's own
+    /// parameters or what it reaches (<see cref="ParameterRoot"/>), and those given the caller's <c>this</c>.
     /// </summary>
-    private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed) OwnedArguments(
+    private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed, ulong ThisGiven) OwnedArguments(
         ImmutableArray<IArgumentOperation> arguments)
     {
-        ulong owned = 0;
+        ulong owned = 0, thisGiven = 0;
         List<(int, Ownership)>? from = null;
         List<(int, int)>? passed = null;
         foreach (var argument in arguments)
         {
-            if (argument.Parameter is not { Ordinal: < 64, RefKind: RefKind.None } parameter || argument.ArgumentKind != ArgumentKind.Explicit)
-                continue;
+            if (argument.Parameter is not { Ordinal: < 64, RefKind: RefKind.None } parameter || argument.ArgumentKind != ArgumentKind.Explicit
+                || parameter.Ordinal >= CapturedSlots && parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction or MethodKind.AnonymousFunction })
+            {
+                continue; // a local function's bits past its first 32 parameters are what it captures
+            }
             var ownership = OwnershipOf(argument.Value);
             if (ownership.IsOwn)
                 owned |= 1UL << parameter.Ordinal;
@@ -186,14 +311,143 @@ internal sealed partial class SummaryWalker
                 (from ??= new List<(int, Ownership)>()).Add((parameter.Ordinal, ownership));
             else if (ParameterRoot(argument.Value) is var root and >= 0)
                 (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, root));
+            else if (Operations.WithoutConversions(argument.Value) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+                thisGiven |= 1UL << parameter.Ordinal; // _manager.Report(this): owned along this call where the caller's this is
+        }
+        return (owned, from, passed, thisGiven);
+    }
+
+    /// <summary>
+    /// What a library method hands a lambda it is given (<c>ciphers.Where(c => c.HasAttachments())</c>,
+    /// <c>list.ForEach(x => …)</c>): a parameter typed by the method's type parameters holds what the call's object and
+    /// arguments of those types hold, the caller's own where they are (as <see cref="LibraryResult"/> decides for a
+    /// result). A parameter of a type fixed by the library (an <c>HttpContext</c>, an options object) is the library's.
+    /// </summary>
+    private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed) ElementsGiven(
+        IAnonymousFunctionOperation lambda)
+    {
+        if (LibraryCallGiven(lambda, out var given, out var invoke) is not { } invocation)
+            return default;
+        ulong owned = 0;
+        List<(int, Ownership)>? from = null;
+        List<(int, int)>? passed = null;
+        foreach (var parameter in lambda.Symbol.Parameters)
+        {
+            if (parameter.Ordinal >= CapturedSlots || Sources(invocation, given, invoke, parameter) is not { } sources)
+                continue;
+            if (sources.Count == 1 && ParameterRoot(sources[0]) is var root and >= 0)
+            {
+                (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, root));
+                continue;
+            }
+            var ownership = OwnershipOfAll(sources, 0);
+            if (ownership.IsOwn)
+                owned |= 1UL << parameter.Ordinal;
+            else if (ownership.MayBeOwn)
+                (from ??= new List<(int, Ownership)>()).Add((parameter.Ordinal, ownership));
         }
         return (owned, from, passed);
     }
 
     /// <summary>
+    /// What a lambda that a library method calls returns (<c>items.Select(i => new Dto(i))</c>, <c>groups.Select(g =>
+    /// g.First())</c>): the caller's own where every value it returns is, its parameters holding what the call hands them
+    /// (<see cref="ElementsGiven"/>).
+    /// </summary>
+    private Ownership LambdaResult(IAnonymousFunctionOperation lambda, int depth)
+    {
+        if (LibraryCallGiven(lambda, out var given, out var invoke) is not { } invocation)
+            return Ownership.NotOwn;
+        foreach (var parameter in lambda.Symbol.Parameters)
+        {
+            if (Sources(invocation, given, invoke, parameter) is { } sources && OwnershipOfAll(sources, depth + 1) is { MayBeOwn: true } ownership)
+                (_lambdaParameters ??= new Dictionary<IParameterSymbol, Ownership>(SymbolEqualityComparer.Default))[parameter] = ownership;
+        }
+        var result = Ownership.NotOwn;
+        bool first = true;
+        foreach (var returned in lambda.Body.Descendants())
+        {
+            if (returned is not IReturnOperation { ReturnedValue: { } value } || Nested(returned, lambda))
+                continue;
+            result = first ? OwnershipOf(value, depth + 1) : result.And(OwnershipOf(value, depth + 1));
+            first = false;
+            if (!result.MayBeOwn)
+                break;
+        }
+        foreach (var parameter in lambda.Symbol.Parameters)
+            _lambdaParameters?.Remove(parameter);
+        return result;
+
+        // A return of a lambda or local function inside this one.
+        static bool Nested(IOperation operation, IAnonymousFunctionOperation lambda)
+        {
+            for (var parent = operation.Parent; parent is not null && parent != lambda; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>The library method <paramref name="lambda"/> is handed to, with the argument and the delegate type's <c>Invoke</c>; or null.</summary>
+    private IInvocationOperation? LibraryCallGiven(IAnonymousFunctionOperation lambda, out IArgumentOperation given, out IMethodSymbol invoke)
+    {
+        (given, invoke) = (null!, null!);
+        var parent = lambda.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+            parent = parent.Parent;
+        if (parent is not IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation invocation } argument
+            || _symbols.IsOwn(invocation.TargetMethod)
+            || parameter.OriginalDefinition.Type is not INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } method })
+        {
+            return null;
+        }
+        (given, invoke) = (argument, method);
+        return invocation;
+    }
+
+    /// <summary>
+    /// The call's object and other arguments whose types mention the type parameters of the lambda's
+    /// <paramref name="parameter"/> (<c>Select</c>'s source for its selector's element): what the parameter is given; or
+    /// null for a parameter of a reference type the library fixes, or a value.
+    /// </summary>
+    private static List<IOperation>? Sources(IInvocationOperation invocation, IArgumentOperation given, IMethodSymbol invoke, IParameterSymbol parameter)
+    {
+        if (parameter.Ordinal >= invoke.Parameters.Length || parameter.Type.IsValueType && parameter.Type is not INamedTypeSymbol { IsGenericType: true }
+            || TypeParameters.In(invoke.Parameters[parameter.Ordinal].Type) is not { } mentioned)
+        {
+            return null;
+        }
+        var sources = new List<IOperation>();
+        if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
+            sources.Add(Operations.AccessedInstance(instance));
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument != given && argument.Parameter is { } other && TypeParameters.Yields(other.OriginalDefinition.Type, mentioned))
+                sources.Add(argument.Value);
+        }
+        return sources.Count == 0 ? null : sources;
+    }
+
+    private Ownership OwnershipOfAll(List<IOperation> values, int depth)
+    {
+        var ownership = Ownership.Own;
+        foreach (var value in values)
+        {
+            ownership = ownership.And(OwnershipOf(value, depth));
+            if (!ownership.MayBeOwn)
+                break;
+        }
+        return ownership;
+    }
+
+    /// <summary>
     /// The ordinal (the first 64) of the function's own parameter that <paramref name="value"/> is, or reaches through
     /// fields and properties (<c>model</c>, <c>model.Seats</c>), else -1: where that parameter holds an object of the
-    /// caller's own, so does what is reached from it (RacerD: an access path with an owned prefix is owned).
+    /// caller's own, so does what is reached from it (RacerD: an access path with an owned prefix is owned). In a lambda
+    /// or local function, its own parameters are the first 32 and a parameter of the member it is declared in that it
+    /// captures is 32 + that parameter's ordinal (<see cref="CapturedSlots"/>): <c>_retry.Execute(() => Save(order))</c>.
     /// </summary>
     private int ParameterRoot(IOperation? value)
     {
@@ -202,9 +456,12 @@ internal sealed partial class SummaryWalker
         {
             switch (current)
             {
-                case IParameterReferenceOperation { Parameter: { Ordinal: < 64, RefKind: RefKind.None } parameter }
-                    when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol):
-                    return parameter.Ordinal;
+                case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter }:
+                    if (SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol))
+                        return parameter.Ordinal < (_function.Enclosing is null ? 64 : CapturedSlots) ? parameter.Ordinal : -1;
+                    return _function.Enclosing is not null && parameter.Ordinal < CapturedSlots && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, TopLevel(_function).Symbol)
+                        ? CapturedSlots + parameter.Ordinal
+                        : -1;
                 case IPropertyReferenceOperation { Instance: { } inner }:
                     current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
                     continue;
@@ -216,6 +473,39 @@ internal sealed partial class SummaryWalker
             }
         }
         return -1;
+    }
+
+    /// <summary><c>this</c>, or what it reaches through instance fields and properties (<c>_items</c>, <c>Options.Retry</c>).</summary>
+    private static bool ReachedFromThis(IOperation value)
+    {
+        var current = Operations.WithoutConversions(value);
+        for (int depth = 0; depth < 8; depth++)
+        {
+            switch (current)
+            {
+                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                    return true;
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
+                    current = Operations.WithoutConversions(instance);
+                    continue;
+                case IPropertyReferenceOperation { Property: { IsStatic: false, IsIndexer: false }, Instance: { } instance }:
+                    current = Operations.WithoutConversions(instance);
+                    continue;
+                default:
+                    return false;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The parameter bits (see <see cref="ParameterRoot"/>) a lambda or local function keeps for its own parameters; the rest are its member's it captures.</summary>
+    public const int CapturedSlots = 32;
+
+    private static FunctionSummary TopLevel(FunctionSummary function)
+    {
+        while (function.Enclosing is { } enclosing)
+            function = enclosing;
+        return function;
     }
 
     /// <summary>A value the function returns: whether its callers get an object of their own (<see cref="FunctionSummary.ReturnsShared"/>).</summary>
@@ -230,9 +520,11 @@ internal sealed partial class SummaryWalker
         }
         if (((IReturnOperation)operation).ReturnedValue is not { } value)
             return;
-        if (Operations.WithoutConversions(value) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+        if (ReachedFromThis(value))
         {
-            _function.ReturnsThis = true; // return this; (a fluent builder)
+            // return this; (a fluent builder), return _items; (what this object holds): its caller's own where the
+            // object called on is (RacerD: owned if formal 0 is)
+            _function.ReturnsThis = true;
             return;
         }
         var ownership = OwnershipOf(value);

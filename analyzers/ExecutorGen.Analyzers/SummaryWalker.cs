@@ -35,6 +35,8 @@ internal sealed partial class SummaryWalker
     private bool _inCondition;
     private int _loops;
     private Dictionary<ILocalSymbol, Ownership>? _ownedLocals; // locals holding an object of the function's own, or a result of the compilation's
+    private Dictionary<IParameterSymbol, Ownership>? _lambdaParameters; // while a lambda's result is decided: what its library caller hands its parameters
+    private HashSet<string>? _storedNames; // in the member walked: names of the locals stored to after their declaration (CapturedOwned)
     private Dictionary<IOperation, List<ThrowPoint>>? _coveredRethrows; // rethrows that end a catch, with the throw points of the try's body
     private List<ThrowPoint>? _rethrownBody; // where the throw points of a try body go whose catch rethrows (null: the function's)
     private Thrown _caught; // what the tries around this point catch by type (OperationCanceledException, ObjectDisposedException)
@@ -112,6 +114,8 @@ internal sealed partial class SummaryWalker
 
     private void Enter(FunctionSummary function, IOperation root)
     {
+        if (function.Enclosing is null)
+            _storedNames = null; // a new member
         _function = function;
         _root = root;
         _held = null;
@@ -138,6 +142,7 @@ internal sealed partial class SummaryWalker
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
+        _ownedLocals = CapturedOwned(owned, root);
         Statement(body);
         (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
             (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);
@@ -561,6 +566,9 @@ internal sealed partial class SummaryWalker
                 break;
             case OperationKind.VariableDeclarator:
                 OwnedLocal((IVariableDeclaratorOperation)operation);
+                break;
+            case OperationKind.DeclarationPattern or OperationKind.RecursivePattern:
+                OwnedPatternLocal((IPatternOperation)operation);
                 break;
             case OperationKind.Throw when _coveredRethrows is not null && _coveredRethrows.TryGetValue(operation, out var body):
                 Rethrows(operation, body);
