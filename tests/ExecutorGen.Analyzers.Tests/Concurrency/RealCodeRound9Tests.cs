@@ -14,14 +14,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// </summary>
 public class RealCodeRound9Tests
 {
-    // An attachment's metadata, whose size setter keeps a field, and the entities a request loads (bitwarden's cipher
-    // service: new CipherAttachment.MetaData { Size = fileSize }; ciphers.Where(c => c.GetAttachments()?.Count > 0)).
-    private const string Attachments = """
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Text.Json;
-        using ExecutorGen;
-
+    // An attachment's metadata, whose size setter keeps a field (SIZE: the store).
+    private const string MetaData = """
         public sealed class MetaData
         {
             private long _size;
@@ -33,6 +27,17 @@ public class RealCodeRound9Tests
             }
         }
 
+        """;
+
+    // An attachment's metadata, whose size setter keeps a field, and the entities a request loads (bitwarden's cipher
+    // service: new CipherAttachment.MetaData { Size = fileSize }; ciphers.Where(c => c.GetAttachments()?.Count > 0)).
+    private const string Attachments = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Text.Json;
+        using ExecutorGen;
+
+        """ + MetaData + """
         public sealed class Cipher
         {
             private int _reads;
@@ -132,17 +137,7 @@ public class RealCodeRound9Tests
         using System.Text.Json;
         using ExecutorGen;
 
-        public sealed class MetaData
-        {
-            private long _size;
-
-            public long Size
-            {
-                get => _size;
-                set { SIZE; }
-            }
-        }
-
+        """ + MetaData + """
         public sealed class Cipher
         {
             private Dictionary<string, MetaData> _attachments = new();
