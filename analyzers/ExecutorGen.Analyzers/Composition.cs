@@ -521,8 +521,8 @@ internal sealed class Composition
                     if (!MayRunOn(target, bound))
                         continue;
                     ulong nextOwned = OwnedAlong(call, thisOwned: !thisShared, ownedParameters);
-                    if (Functions.TryGetValue(target, out var nested) && nested.Enclosing is not null)
-                        nextOwned |= Captured(function, ownedParameters);
+                    if (!call.Escapes && !call.HandedOut && Functions.TryGetValue(target, out var nested) && nested.Enclosing is not null)
+                        nextOwned |= Captured(function, ownedParameters); // a lambda or local function run in place
                     if (seen.TryGetValue(target, out var was))
                     {
                         // Seen already: again only if this path shares more (its this, or a parameter owned before).

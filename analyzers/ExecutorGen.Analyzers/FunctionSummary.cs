@@ -313,6 +313,13 @@ internal sealed class CallSite
     public bool Escapes { get; set; }
 
     /// <summary>
+    /// A lambda stored in a field, property or collection, or added to an event (<c>_onClose = () => …</c>,
+    /// <c>process.Exited += (_, _) => …</c>): it may run later, on another thread, so what it captures is not the
+    /// caller's own there (<see cref="Composition"/>'s reach).
+    /// </summary>
+    public bool HandedOut { get; set; }
+
+    /// <summary>
     /// A method group subscribed to an event (<c>x.Changed += OnChanged</c>): handed out, not called here; whoever raises
     /// the event calls it later, with its own locks. Not an edge of the call graph.
     /// </summary>

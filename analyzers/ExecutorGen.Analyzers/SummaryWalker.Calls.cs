@@ -214,13 +214,20 @@ internal sealed partial class SummaryWalker
 
     private void Lambda(IAnonymousFunctionOperation lambda)
     {
-        Nested(lambda.Symbol, lambda.Body);
-        if (_symbols.StarterOf(lambda) is { } starter)
+        var starter = _symbols.StarterOf(lambda);
+        var holder = starter is null ? HolderOf(lambda) : null;
+        bool subscribed = RegisteredOnToken(lambda);
+        // Only a lambda that runs in place (LINQ, a helper of the compilation it is handed to) sees the objects of the code
+        // around as that code's own: one started, stored in a field, property or collection, added to an event or
+        // registered on a token may run on another thread while that code goes on with them.
+        bool handedOut = holder is not (null or IParameterSymbol);
+        Nested(lambda.Symbol, lambda.Body, inPlace: starter is null && !handedOut && !subscribed);
+        if (starter is not null)
         {
-            _function.Starts.Add(new StartSite(lambda.Symbol, starter, _loops > 0, Discarded(lambda), Receiver.This, lambda.Syntax));
+            _function.Starts.Add(new StartSite(lambda.Symbol, starter.Value, _loops > 0, Discarded(lambda), Receiver.This, lambda.Syntax));
             return;
         }
-        if (HolderOf(lambda) is { } holder)
+        if (holder is not null)
             _function.Flows.Add((holder, lambda.Symbol));
         // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here. A
         // callback registered on a cancellation token runs on the thread that cancels, when it cancels: like an event
@@ -228,7 +235,8 @@ internal sealed partial class SummaryWalker
         var (owned, from, passed) = ElementsGiven(lambda);
         _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax)
         {
-            Subscribed = RegisteredOnToken(lambda),
+            Subscribed = subscribed,
+            HandedOut = handedOut,
             OwnedArguments = owned,
             ArgumentsFrom = from,
             ArgumentParameters = passed,

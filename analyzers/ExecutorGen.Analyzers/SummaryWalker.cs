@@ -132,7 +132,11 @@ internal sealed partial class SummaryWalker
         _fatalChecked = false;
     }
 
-    private void Nested(ISymbol symbol, IOperation? body)
+    /// <summary>
+    /// Walks a lambda or local function as a function of its own; with <paramref name="inPlace"/> (a lambda that runs as
+    /// part of the code around it), it sees that code's own locals it captures as its own (<see cref="CapturedOwned"/>).
+    /// </summary>
+    private void Nested(ISymbol symbol, IOperation? body, bool inPlace = false)
     {
         if (body is null)
             return;
@@ -142,7 +146,8 @@ internal sealed partial class SummaryWalker
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
-        _ownedLocals = CapturedOwned(owned, root);
+        if (inPlace)
+            _ownedLocals = CapturedOwned(owned, root);
         Statement(body);
         (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
             (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);

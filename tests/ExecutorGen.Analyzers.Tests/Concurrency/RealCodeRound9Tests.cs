@@ -178,6 +178,12 @@ public class RealCodeRound9Tests
         new Test(Flagged(Attachments).Replace("USE", "var data = new MetaData(); System.Action set = () => data.Size = size; data = _last; set()")
             .Replace("{|EXG001:_reads++|}", "_reads++")).RunAsync();
 
+    [Fact]
+    public Task A_stored_lambda_capturing_a_local_with_the_requests_own_object_is_reported() =>
+        new Test(Flagged(Attachments).Replace("private readonly MetaData _last = new();",
+                "private readonly MetaData _last = new();\n    private readonly System.Collections.Concurrent.ConcurrentQueue<System.Action> _later = new();")
+            .Replace("USE", "var data = new MetaData(); _later.Enqueue(() => data.Size = size)").Replace("{|EXG001:_reads++|}", "_reads++")).RunAsync();
+
     // A request's own object handing itself to a shared service (jellyfin's stream state: _transcodeManager
     // .ReportTranscodingProgress(job, this, …), which reads the state's lazily parsed transcode reasons).
     private const string Progress = """
@@ -404,6 +410,19 @@ public class RealCodeRound9Tests
     [Fact]
     public Task A_lambda_capturing_a_parameter_given_a_shared_object_is_reported() =>
         new Test(Captures.Replace("USE", "Stage(_last, users)").Replace("STAGE", "Array.ForEach(users, user => {|EXG001:data.ExternalIds.Add(user, 0)|})")).RunAsync();
+
+    [Fact]
+    public Task A_lambda_handed_to_a_helper_that_runs_it_captures_the_requests_own_object() =>
+        new Test(Captures.Replace("private static void Stage", "private static void Run(Action action) => action();\n\n    private static void Stage")
+            .Replace("USE", "Run(() => data.ExternalIds.Add(organization, 0))").Replace("STAGE", "")).RunAsync();
+
+    // A lambda stored for later may run on another thread while the request goes on: what it captures is not the
+    // request's own there.
+    [Fact]
+    public Task A_stored_lambda_capturing_a_handlers_argument_is_reported() =>
+        new Test(Captures.Replace("private readonly ImportData _last = new();",
+                "private readonly ImportData _last = new();\n\n    private readonly System.Collections.Concurrent.ConcurrentQueue<Action> _later = new();")
+            .Replace("USE", "_later.Enqueue(() => {|EXG001:data.ExternalIds.Add(organization, 0)|})").Replace("STAGE", "")).RunAsync();
 
     // A lock taken only to load a field once (double-checked) does not guard the field's other uses (jellyfin's
     // configuration managers: a configuration loaded under the sync lock on first use, then read without it).
