@@ -62,7 +62,10 @@ internal readonly struct Reached
     public ulong OwnedParameters { get; }
 
     /// <summary>Whether the parameter of ordinal <paramref name="ordinal"/> (-1: none) holds an object of the caller's own along this path.</summary>
-    public bool Owns(int ordinal) => ordinal is >= 0 and < 64 && (OwnedParameters & (1UL << ordinal)) != 0;
+    public bool Owns(int ordinal) => Owns(OwnedParameters, ordinal);
+
+    /// <summary>Whether bit <paramref name="ordinal"/> (-1: none) of the parameter mask <paramref name="ownedParameters"/> is set.</summary>
+    public static bool Owns(ulong ownedParameters, int ordinal) => ordinal is >= 0 and < 64 && (ownedParameters & (1UL << ordinal)) != 0;
 
     /// <summary>The locks held by the calls on the way from the entry (the first, shortest, path): a timer callback that takes the connector's lock, then calls into its buffers.</summary>
     public HeldLocks? PathHeld { get; }
@@ -509,7 +512,7 @@ internal sealed class Composition
                 {
                     Receiver.This => thisShared,
                     // A parameter given an object of the caller's own on this path (Apply(update) => update.Set(…)): unshared.
-                    Receiver.Shared when call.ReceiverParameter >= 0 && (ownedParameters & (1UL << call.ReceiverParameter)) != 0 => false,
+                    Receiver.Shared when Reached.Owns(ownedParameters, call.ReceiverParameter) => false,
                     // The result of a method of the compilation that returns its caller's own ((await _orders.GetAsync(id)).Ship()).
                     Receiver.Shared when Owned(call.ReceiverFrom, thisOwned: !thisShared) => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
@@ -569,7 +572,7 @@ internal sealed class Composition
         {
             foreach (var (ordinal, callerParameter) in passed)
             {
-                if ((ownedParameters & (1UL << callerParameter)) != 0)
+                if (Reached.Owns(ownedParameters, callerParameter))
                     owned |= 1UL << ordinal;
             }
         }

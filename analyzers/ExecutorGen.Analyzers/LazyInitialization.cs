@@ -51,7 +51,7 @@ internal static class LazyInitialization
     {
         for (var current = node; current.Parent is { } parent and not MemberDeclarationSyntax; current = parent)
         {
-            if (parent is IfStatementSyntax { Condition: var condition } @if && @if.Statement == current && TestsNull(condition, name))
+            if (parent is IfStatementSyntax { Condition: var condition } @if && @if.Statement == current && ComparesWithNull(condition, name, isNull: true))
                 return true;
         }
         return false;
@@ -71,7 +71,7 @@ internal static class LazyInitialization
             {
                 if (earlier == statement)
                     break;
-                if (earlier is IfStatementSyntax { Else: null } @if && TestsNotNull(@if.Condition, name) && Exits(@if.Statement))
+                if (earlier is IfStatementSyntax { Else: null } @if && ComparesWithNull(@if.Condition, name, isNull: false) && Exits(@if.Statement))
                     return true;
             }
         }
@@ -85,25 +85,24 @@ internal static class LazyInitialization
         };
     }
 
-    private static bool TestsNotNull(ExpressionSyntax condition, string name) => condition switch
+    /// <summary>
+    /// Whether <paramref name="condition"/> is true exactly when the field <paramref name="name"/> is null
+    /// (<paramref name="isNull"/>: <c>_x == null</c>, <c>_x is null</c>) or is not (<c>_x != null</c>, <c>_x is not null</c>).
+    /// </summary>
+    private static bool ComparesWithNull(ExpressionSyntax condition, string name, bool isNull) => condition switch
     {
-        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } notEquals =>
-            MemoCache.Names(notEquals.Left, name) && notEquals.Right.IsKind(SyntaxKind.NullLiteralExpression)
-            || MemoCache.Names(notEquals.Right, name) && notEquals.Left.IsKind(SyntaxKind.NullLiteralExpression),
-        IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { RawKind: (int)SyntaxKind.NotPattern, Pattern: ConstantPatternSyntax { Expression: var constant } } } test =>
-            MemoCache.Names(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
-        ParenthesizedExpressionSyntax parenthesized => TestsNotNull(parenthesized.Expression, name),
+        BinaryExpressionSyntax { RawKind: var kind } comparison when kind == (int)(isNull ? SyntaxKind.EqualsExpression : SyntaxKind.NotEqualsExpression) =>
+            MemoCache.Names(comparison.Left, name) && comparison.Right.IsKind(SyntaxKind.NullLiteralExpression)
+            || MemoCache.Names(comparison.Right, name) && comparison.Left.IsKind(SyntaxKind.NullLiteralExpression),
+        IsPatternExpressionSyntax { Pattern: var pattern } test => MemoCache.Names(test.Expression, name) && IsNullPattern(pattern, isNull),
+        ParenthesizedExpressionSyntax parenthesized => ComparesWithNull(parenthesized.Expression, name, isNull),
         _ => false,
     };
 
-    private static bool TestsNull(ExpressionSyntax condition, string name) => condition switch
+    private static bool IsNullPattern(PatternSyntax pattern, bool isNull) => pattern switch
     {
-        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression } equals =>
-            MemoCache.Names(equals.Left, name) && equals.Right.IsKind(SyntaxKind.NullLiteralExpression)
-            || MemoCache.Names(equals.Right, name) && equals.Left.IsKind(SyntaxKind.NullLiteralExpression),
-        IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var constant } } test =>
-            MemoCache.Names(test.Expression, name) && constant.IsKind(SyntaxKind.NullLiteralExpression),
-        ParenthesizedExpressionSyntax parenthesized => TestsNull(parenthesized.Expression, name),
+        ConstantPatternSyntax { Expression: var constant } => isNull && constant.IsKind(SyntaxKind.NullLiteralExpression),
+        UnaryPatternSyntax { RawKind: (int)SyntaxKind.NotPattern, Pattern: var negated } => IsNullPattern(negated, !isNull),
         _ => false,
     };
 }

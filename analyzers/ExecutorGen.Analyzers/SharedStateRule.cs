@@ -144,10 +144,16 @@ internal static class SharedStateRule
     /// </summary>
     private static HeldLocks? ConsistentLock(Composition composition, List<(FunctionSummary Function, Access Access)> accesses)
     {
+        HashSet<FunctionSummary>? loadsLazily = null;
+        foreach (var (function, access) in accesses)
+        {
+            if (access.IsWrite && access.Held is not null && LazyInitialization.IsLazy(access.Syntax, access.Target))
+                (loadsLazily ??= new HashSet<FunctionSummary>()).Add(function);
+        }
         Dictionary<ISymbol, ISymbol>? firstFunction = null;
         foreach (var (function, access) in accesses)
         {
-            if (access.InitializesIn(function) || access.ThroughParameter || InitializesLazily(function, access.Target))
+            if (access.InitializesIn(function) || access.ThroughParameter || loadsLazily is not null && loadsLazily.Contains(function))
                 continue;
             for (var held = composition.Evidence(composition.Held(function, access.Held)); held is not null; held = held.Next)
             {
@@ -161,12 +167,18 @@ internal static class SharedStateRule
         return null;
     }
 
-    private static bool InitializesLazily(FunctionSummary function, ISymbol target) =>
-        function.Accesses.Exists(a => a.IsWrite && a.Held is not null && SymbolEqualityComparer.Default.Equals(a.Target, target) && LazyInitialization.IsLazy(a.Syntax, target));
-
     private static void ReportWrites(Composition composition, CompilationAnalysisContext context, ISymbol target,
         List<(FunctionSummary Function, Access Access)> accesses, (FunctionSummary Function, Access Access, HeldLocks Held)? guard)
     {
+        // The same for every write of the field: decided once, when a write needs it.
+        (bool Decided, HeldLocks? Lock) consistent = default;
+        HeldLocks? Consistent()
+        {
+            if (!consistent.Decided)
+                consistent = (true, ConsistentLock(composition, accesses));
+            return consistent.Lock;
+        }
+
         foreach (var (function, access) in accesses)
         {
             if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null
@@ -179,7 +191,7 @@ internal static class SharedStateRule
             if (Worker(composition, function, access) is not { } reached)
                 continue;
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
-            bool inconsistent = guarding is not null || ConsistentLock(composition, accesses) is not null;
+            bool inconsistent = guarding is not null || Consistent() is not null;
             if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)))
                 continue;
             bool isStatic = target is IFieldSymbol { IsStatic: true };
@@ -198,7 +210,7 @@ internal static class SharedStateRule
             // Interlocked does not exclude a lock holder's read-modify-write: where a lock guards the field elsewhere, the fix takes that lock.
             if (access.Interlocked is not null && !inconsistent)
                 properties = properties.Add(DiagnosticDescriptors.InterlockedProperty, access.Interlocked);
-            if ((guarding?.Held ?? ConsistentLock(composition, accesses)) is { } guardingLock && OwnLock(guardingLock, target) is { } lockField)
+            if ((guarding?.Held ?? Consistent()) is { } guardingLock && OwnLock(guardingLock, target) is { } lockField)
                 properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), target.Name, "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));

@@ -186,9 +186,7 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private ISymbol? HolderOf(IOperation function)
     {
-        var parent = function.Parent;
-        while (parent is IDelegateCreationOperation or IConversionOperation)
-            parent = parent.Parent;
+        var parent = UseOf(function);
         switch (parent)
         {
             case ISimpleAssignmentOperation { Target: IFieldReferenceOperation field }:
@@ -243,12 +241,19 @@ internal sealed partial class SummaryWalker
         });
     }
 
-    /// <summary>A callback given to <c>CancellationToken.Register</c> or <c>UnsafeRegister</c>.</summary>
-    private static bool RegisteredOnToken(IOperation function)
+    /// <summary>What uses a lambda or method group: the operation around it, past the delegate it becomes and conversions.</summary>
+    private static IOperation? UseOf(IOperation function)
     {
         var parent = function.Parent;
         while (parent is IDelegateCreationOperation or IConversionOperation)
             parent = parent.Parent;
+        return parent;
+    }
+
+    /// <summary>A callback given to <c>CancellationToken.Register</c> or <c>UnsafeRegister</c>.</summary>
+    private static bool RegisteredOnToken(IOperation function)
+    {
+        var parent = UseOf(function);
         return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Register" or "UnsafeRegister", ContainingType.Name: "CancellationToken" } } };
     }
 

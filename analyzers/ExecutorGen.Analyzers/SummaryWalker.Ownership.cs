@@ -98,20 +98,51 @@ internal sealed partial class SummaryWalker
         }
         if (Queried(invocation))
             return Ownership.Own;
-        var mentioned = TypeParameters.In(returned);
-        if (mentioned is null)
-            return Ownership.Own;
-        var result = Ownership.Own;
-        if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
-            result = result.And(OwnershipOf(Operations.AccessedInstance(instance), depth + 1));
-        foreach (var argument in invocation.Arguments)
+        return TypeParameters.In(returned) is { } mentioned
+            ? OwnershipOfSources(invocation, mentioned, except: null, depth + 1, out _, out _)
+            : Ownership.Own;
+    }
+
+    /// <summary>
+    /// Whether every source of values of the type parameters <paramref name="mentioned"/> among the call's object and
+    /// arguments (<see cref="NextSource"/>) holds an object of the caller's own (own when there is none), with how many
+    /// there are and the one when there is one.
+    /// </summary>
+    private Ownership OwnershipOfSources(IInvocationOperation invocation, List<ITypeParameterSymbol> mentioned, IArgumentOperation? except,
+        int depth, out int count, out IOperation? single)
+    {
+        var ownership = Ownership.Own;
+        (count, single) = (0, null);
+        for (int position = -1; NextSource(invocation, mentioned, except, ref position) is { } source;)
         {
-            if (!result.MayBeOwn)
-                break;
-            if (argument.Parameter is { } parameter && TypeParameters.Yields(parameter.OriginalDefinition.Type, mentioned))
-                result = result.And(OwnershipOf(argument.Value, depth + 1));
+            single = ++count == 1 ? source : null;
+            if (ownership.MayBeOwn)
+                ownership = ownership.And(OwnershipOf(source, depth));
         }
-        return result;
+        return ownership;
+    }
+
+    /// <summary>
+    /// The next of the call's object (<paramref name="position"/> -1) and arguments (but <paramref name="except"/>) that
+    /// holds values of the type parameters <paramref name="mentioned"/>, what a library method can hand back, hand out or
+    /// hand a callback (<c>list.Find(…)</c>'s list, <c>Select</c>'s source for its selector's element); null after the
+    /// last. A delegate argument counts by what it returns (<c>Select</c>'s selector; not <c>Where</c>'s test).
+    /// </summary>
+    private static IOperation? NextSource(IInvocationOperation invocation, List<ITypeParameterSymbol> mentioned, IArgumentOperation? except, ref int position)
+    {
+        if (position < 0)
+        {
+            position = 0;
+            if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
+                return Operations.AccessedInstance(instance);
+        }
+        while (position < invocation.Arguments.Length)
+        {
+            var argument = invocation.Arguments[position++];
+            if (argument != except && argument.Parameter is { } parameter && TypeParameters.Yields(parameter.OriginalDefinition.Type, mentioned))
+                return argument.Value;
+        }
+        return null;
     }
 
     /// <summary>A call on or over a query (<c>db.Orders.FindAsync(id)</c>, <c>query.FirstOrDefaultAsync()</c>): its results are new objects.</summary>
@@ -145,20 +176,10 @@ internal sealed partial class SummaryWalker
     /// result: typed by a type parameter of the call's object or of an argument (<c>TryGetValue(key, out value)</c>), it
     /// is what they hold; of a type the library fixes (<c>Uri.TryCreate(s, kind, out uri)</c>), a new object.
     /// </summary>
-    private Ownership LibraryOutput(IInvocationOperation invocation, IArgumentOperation output)
-    {
-        if (output.Parameter is not { } parameter || TypeParameters.In(parameter.OriginalDefinition.Type) is not { } mentioned)
-            return Ownership.Own;
-        var sources = new List<IOperation>();
-        if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
-            sources.Add(Operations.AccessedInstance(instance));
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument != output && argument.Parameter is { RefKind: RefKind.None } other && TypeParameters.Yields(other.OriginalDefinition.Type, mentioned))
-                sources.Add(argument.Value);
-        }
-        return sources.Count == 0 ? Ownership.NotOwn : OwnershipOfAll(sources, 0);
-    }
+    private Ownership LibraryOutput(IInvocationOperation invocation, IArgumentOperation output) =>
+        output.Parameter is { } parameter && TypeParameters.In(parameter.OriginalDefinition.Type) is { } mentioned
+            ? OwnershipOfSources(invocation, mentioned, except: output, 0, out _, out _)
+            : Ownership.Own;
 
     /// <summary>
     /// <c>if (Activator.CreateInstance(type) is Video video)</c>, <c>case Order { } order:</c>: the local a pattern declares
@@ -276,7 +297,7 @@ internal sealed partial class SummaryWalker
                 && _ownedLocals.TryGetValue(target.Local, out var held):
                 _ownedLocals[target.Local] = held.And(OwnershipOf(assignment.Value));
                 break;
-            case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation passed }:
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref, Value: ILocalReferenceOperation passed }: // out: above
                 _ownedLocals.Remove(passed.Local);
                 break;
             case IDeconstructionAssignmentOperation deconstruction:
@@ -304,12 +325,9 @@ internal sealed partial class SummaryWalker
             {
                 continue; // a local function's bits past its first 32 parameters are what it captures
             }
-            var ownership = OwnershipOf(argument.Value);
-            if (ownership.IsOwn)
-                owned |= 1UL << parameter.Ordinal;
-            else if (ownership.MayBeOwn)
-                (from ??= new List<(int, Ownership)>()).Add((parameter.Ordinal, ownership));
-            else if (ParameterRoot(argument.Value) is var root and >= 0)
+            if (Given(parameter.Ordinal, OwnershipOf(argument.Value), ref owned, ref from))
+                continue;
+            if (ParameterRoot(argument.Value) is var root and >= 0)
                 (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, root));
             else if (Operations.WithoutConversions(argument.Value) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
                 thisGiven |= 1UL << parameter.Ordinal; // _manager.Report(this): owned along this call where the caller's this is
@@ -333,20 +351,29 @@ internal sealed partial class SummaryWalker
         List<(int, int)>? passed = null;
         foreach (var parameter in lambda.Symbol.Parameters)
         {
-            if (parameter.Ordinal >= CapturedSlots || Sources(invocation, given, invoke, parameter) is not { } sources)
+            if (parameter.Ordinal >= CapturedSlots || GivenTypes(invoke, parameter) is not { } mentioned)
                 continue;
-            if (sources.Count == 1 && ParameterRoot(sources[0]) is var root and >= 0)
-            {
+            var ownership = OwnershipOfSources(invocation, mentioned, given, 0, out int count, out var single);
+            if (count == 1 && ParameterRoot(single) is var root and >= 0)
                 (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, root));
-                continue;
-            }
-            var ownership = OwnershipOfAll(sources, 0);
-            if (ownership.IsOwn)
-                owned |= 1UL << parameter.Ordinal;
-            else if (ownership.MayBeOwn)
-                (from ??= new List<(int, Ownership)>()).Add((parameter.Ordinal, ownership));
+            else if (count > 0)
+                Given(parameter.Ordinal, ownership, ref owned, ref from);
         }
         return (owned, from, passed);
+    }
+
+    /// <summary>
+    /// Records what the callee's parameter <paramref name="ordinal"/> is given: an object of the caller's own (a bit of
+    /// <paramref name="owned"/>), or one if methods of the compilation return their caller's own (<paramref name="from"/>).
+    /// False when it is neither.
+    /// </summary>
+    private static bool Given(int ordinal, Ownership ownership, ref ulong owned, ref List<(int, Ownership)>? from)
+    {
+        if (ownership.IsOwn)
+            owned |= 1UL << ordinal;
+        else if (ownership.MayBeOwn)
+            (from ??= new List<(int, Ownership)>()).Add((ordinal, ownership));
+        return ownership.MayBeOwn;
     }
 
     /// <summary>
@@ -360,23 +387,23 @@ internal sealed partial class SummaryWalker
             return Ownership.NotOwn;
         foreach (var parameter in lambda.Symbol.Parameters)
         {
-            if (Sources(invocation, given, invoke, parameter) is { } sources && OwnershipOfAll(sources, depth + 1) is { MayBeOwn: true } ownership)
+            if (GivenTypes(invoke, parameter) is { } mentioned
+                && OwnershipOfSources(invocation, mentioned, given, depth + 1, out int count, out _) is { MayBeOwn: true } ownership && count > 0)
                 (_lambdaParameters ??= new Dictionary<IParameterSymbol, Ownership>(SymbolEqualityComparer.Default))[parameter] = ownership;
         }
-        var result = Ownership.NotOwn;
-        bool first = true;
+        Ownership? result = null; // none returned yet
         foreach (var returned in lambda.Body.Descendants())
         {
             if (returned is not IReturnOperation { ReturnedValue: { } value } || Nested(returned, lambda))
                 continue;
-            result = first ? OwnershipOf(value, depth + 1) : result.And(OwnershipOf(value, depth + 1));
-            first = false;
-            if (!result.MayBeOwn)
+            var ownership = OwnershipOf(value, depth + 1);
+            result = result is { } before ? before.And(ownership) : ownership;
+            if (!result.Value.MayBeOwn)
                 break;
         }
         foreach (var parameter in lambda.Symbol.Parameters)
             _lambdaParameters?.Remove(parameter);
-        return result;
+        return result ?? Ownership.NotOwn;
 
         // A return of a lambda or local function inside this one.
         static bool Nested(IOperation operation, IAnonymousFunctionOperation lambda)
@@ -394,9 +421,7 @@ internal sealed partial class SummaryWalker
     private IInvocationOperation? LibraryCallGiven(IAnonymousFunctionOperation lambda, out IArgumentOperation given, out IMethodSymbol invoke)
     {
         (given, invoke) = (null!, null!);
-        var parent = lambda.Parent;
-        while (parent is IDelegateCreationOperation or IConversionOperation)
-            parent = parent.Parent;
+        var parent = UseOf(lambda);
         if (parent is not IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation invocation } argument
             || _symbols.IsOwn(invocation.TargetMethod)
             || parameter.OriginalDefinition.Type is not INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } method })
@@ -408,39 +433,13 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// The call's object and other arguments whose types mention the type parameters of the lambda's
-    /// <paramref name="parameter"/> (<c>Select</c>'s source for its selector's element): what the parameter is given; or
-    /// null for a parameter of a reference type the library fixes, or a value.
+    /// The type parameters of the library method's delegate parameter that the lambda's <paramref name="parameter"/>
+    /// takes (what the call hands it, <see cref="NextSource"/>); null for a parameter of a type the library fixes, or a value.
     /// </summary>
-    private static List<IOperation>? Sources(IInvocationOperation invocation, IArgumentOperation given, IMethodSymbol invoke, IParameterSymbol parameter)
-    {
-        if (parameter.Ordinal >= invoke.Parameters.Length || parameter.Type.IsValueType && parameter.Type is not INamedTypeSymbol { IsGenericType: true }
-            || TypeParameters.In(invoke.Parameters[parameter.Ordinal].Type) is not { } mentioned)
-        {
-            return null;
-        }
-        var sources = new List<IOperation>();
-        if (invocation.Instance is { } instance && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type))
-            sources.Add(Operations.AccessedInstance(instance));
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument != given && argument.Parameter is { } other && TypeParameters.Yields(other.OriginalDefinition.Type, mentioned))
-                sources.Add(argument.Value);
-        }
-        return sources.Count == 0 ? null : sources;
-    }
-
-    private Ownership OwnershipOfAll(List<IOperation> values, int depth)
-    {
-        var ownership = Ownership.Own;
-        foreach (var value in values)
-        {
-            ownership = ownership.And(OwnershipOf(value, depth));
-            if (!ownership.MayBeOwn)
-                break;
-        }
-        return ownership;
-    }
+    private static List<ITypeParameterSymbol>? GivenTypes(IMethodSymbol invoke, IParameterSymbol parameter) =>
+        parameter.Ordinal < invoke.Parameters.Length && !(parameter.Type.IsValueType && parameter.Type is not INamedTypeSymbol { IsGenericType: true })
+            ? TypeParameters.In(invoke.Parameters[parameter.Ordinal].Type)
+            : null;
 
     /// <summary>
     /// The ordinal (the first 64) of the function's own parameter that <paramref name="value"/> is, or reaches through
@@ -451,51 +450,41 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private int ParameterRoot(IOperation? value)
     {
-        var current = value is null ? null : Operations.WithoutConversions(Operations.AccessedInstance(value));
-        for (int depth = 0; depth < 8 && current is not null; depth++)
+        if (value is null || AccessPathRoot(value, indexers: true) is not IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter })
+            return -1;
+        if (SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol))
+            return parameter.Ordinal < (_function.Enclosing is null ? 64 : CapturedSlots) ? parameter.Ordinal : -1;
+        return _function.Enclosing is not null && parameter.Ordinal < CapturedSlots && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, TopLevel(_function).Symbol)
+            ? CapturedSlots + parameter.Ordinal
+            : -1;
+    }
+
+    /// <summary><c>this</c>, or what it reaches through instance fields and properties (<c>_items</c>, <c>Options.Retry</c>).</summary>
+    private static bool ReachedFromThis(IOperation value) =>
+        AccessPathRoot(value, indexers: false) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary>
+    /// Where an access path starts (<c>model.Seats.Count</c>: <c>model</c>), through instance fields and properties (and
+    /// indexers, with <paramref name="indexers"/>), at most 8 steps; null for a longer one.
+    /// </summary>
+    private static IOperation? AccessPathRoot(IOperation value, bool indexers)
+    {
+        var current = Operations.WithoutConversions(Operations.AccessedInstance(value));
+        for (int depth = 0; depth < 8; depth++)
         {
             switch (current)
             {
-                case IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter }:
-                    if (SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol))
-                        return parameter.Ordinal < (_function.Enclosing is null ? 64 : CapturedSlots) ? parameter.Ordinal : -1;
-                    return _function.Enclosing is not null && parameter.Ordinal < CapturedSlots && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, TopLevel(_function).Symbol)
-                        ? CapturedSlots + parameter.Ordinal
-                        : -1;
-                case IPropertyReferenceOperation { Instance: { } inner }:
+                case IPropertyReferenceOperation { Instance: { } inner } property when indexers || !property.Property.IsIndexer:
                     current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
                     continue;
                 case IFieldReferenceOperation { Instance: { } inner }:
                     current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
                     continue;
                 default:
-                    return -1;
+                    return current;
             }
         }
-        return -1;
-    }
-
-    /// <summary><c>this</c>, or what it reaches through instance fields and properties (<c>_items</c>, <c>Options.Retry</c>).</summary>
-    private static bool ReachedFromThis(IOperation value)
-    {
-        var current = Operations.WithoutConversions(value);
-        for (int depth = 0; depth < 8; depth++)
-        {
-            switch (current)
-            {
-                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                    return true;
-                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
-                    current = Operations.WithoutConversions(instance);
-                    continue;
-                case IPropertyReferenceOperation { Property: { IsStatic: false, IsIndexer: false }, Instance: { } instance }:
-                    current = Operations.WithoutConversions(instance);
-                    continue;
-                default:
-                    return false;
-            }
-        }
-        return false;
+        return null;
     }
 
     /// <summary>The parameter bits (see <see cref="ParameterRoot"/>) a lambda or local function keeps for its own parameters; the rest are its member's it captures.</summary>

@@ -331,17 +331,22 @@ public class RealCodeRound9Tests
     public Task A_dispose_on_any_disposable_reaches_the_controllers_too() => new LockTest(Sockets.Replace("SOCKET", "IDisposable")
         .Replace("socket.Dispose();", "{|EXG003:socket.Dispose()|};")).RunAsync();
 
+    // Data an import gathers for one request.
+    private const string ImportData = """
+        public sealed class ImportData
+        {
+            public readonly Dictionary<string, int> ExternalIds = new();
+        }
+
+        """;
+
     // A field of an object the request made and handed to its helpers (bitwarden's import command: a new
     // OrganizationUserImportData handed to UpdateExistingUsers, which adds to its ExistingExternalUsersIdDict).
     private const string Import = """
         using System.Collections.Generic;
         using ExecutorGen;
 
-        public sealed class ImportData
-        {
-            public readonly Dictionary<string, int> ExternalIds = new();
-        }
-
+        """ + ImportData + """
         public sealed class ImportCommand
         {
             private readonly ImportData _last = new();
@@ -376,11 +381,7 @@ public class RealCodeRound9Tests
         using System.Collections.Generic;
         using ExecutorGen;
 
-        public sealed class ImportData
-        {
-            public readonly Dictionary<string, int> ExternalIds = new();
-        }
-
+        """ + ImportData + """
         public sealed class Importer
         {
             private readonly ImportData _last = new();
