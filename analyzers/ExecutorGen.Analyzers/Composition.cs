@@ -95,6 +95,7 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, List<ISymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<ISymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private Dictionary<ISymbol, List<INamedTypeSymbol>>? _implementers;
+    private readonly Dictionary<ISymbol, bool> _perRequest = new(SymbolEqualityComparer.Default); // under the implementations' lock
     // Whether a method returns its caller's own, called on an object that is not [0] or is [1] the caller's own; the
     // method's overrides (an interface's implementations) included [0, 1], or that very method (base.M()) [2, 3].
     private readonly Dictionary<ISymbol, bool>[] _returnsOwned =
@@ -457,7 +458,10 @@ internal sealed class Composition
         return found;
     }
 
-    /// <summary>Per interface, the classes and structs of the compilation with code that implement it; made when first asked, under the memo's lock.</summary>
+    /// <summary>
+    /// Per interface, the classes and structs of the compilation with code that implement it; per class, those of its own
+    /// and derived classes with code. Made when first asked, under the memo's lock.
+    /// </summary>
     private Dictionary<ISymbol, List<INamedTypeSymbol>> Implementers()
     {
         if (_implementers is null)
@@ -468,16 +472,56 @@ internal sealed class Composition
             {
                 if (function.Enclosing is null && function.Symbol.ContainingType is { TypeKind: not TypeKind.Interface } type && types.Add(type.OriginalDefinition))
                 {
-                    foreach (var @interface in type.OriginalDefinition.AllInterfaces)
-                    {
-                        if (!_implementers.TryGetValue(@interface.OriginalDefinition, out var list))
-                            _implementers[@interface.OriginalDefinition] = list = new List<INamedTypeSymbol>();
-                        list.Add(type.OriginalDefinition);
-                    }
+                    var definition = type.OriginalDefinition;
+                    foreach (var @interface in definition.AllInterfaces)
+                        AddImplementer(@interface, definition);
+                    for (var @base = definition; @base is { SpecialType: not SpecialType.System_Object }; @base = @base.BaseType)
+                        AddImplementer(@base, definition);
                 }
             }
         }
         return _implementers;
+
+        void AddImplementer(INamedTypeSymbol supertype, INamedTypeSymbol type)
+        {
+            if (!_implementers.TryGetValue(supertype.OriginalDefinition, out var list))
+                _implementers[supertype.OriginalDefinition] = list = new List<INamedTypeSymbol>();
+            list.Add(type);
+        }
+    }
+
+    /// <summary>
+    /// Whether each object that has <paramref name="variable"/> (a field, an auto-property) is one request's own: every class
+    /// of the compilation with code that declares or inherits it is registered in dependency injection only as scoped or transient
+    /// (<see cref="ServiceLifetimes"/>), not as a singleton the requests share.
+    /// </summary>
+    public bool PerRequest(ISymbol variable)
+    {
+        if (variable.IsStatic || variable.ContainingType is not { TypeKind: TypeKind.Class } declaring)
+            return false;
+        lock (_implementations)
+        {
+            if (!_perRequest.TryGetValue(declaring.OriginalDefinition, out bool known))
+                _perRequest[declaring.OriginalDefinition] = known = PerRequestLocked(declaring.OriginalDefinition);
+            return known;
+        }
+    }
+
+    private bool PerRequestLocked(INamedTypeSymbol declaring)
+    {
+        var lifetimes = _model.Symbols.Lifetimes;
+        // The classes registered (with or without code of their own), and those with code (registered or not).
+        bool any = false;
+        foreach (var (type, perRequest) in lifetimes.Registered)
+        {
+            if (ConcurrencySymbols.IsOrDerives(type, declaring))
+            {
+                if (!perRequest)
+                    return false;
+                any = true;
+            }
+        }
+        return any && (!Implementers().TryGetValue(declaring, out var types) || types.TrueForAll(type => type.IsAbstract || lifetimes.PerRequest(type)));
     }
 
     private static void Add(Dictionary<ISymbol, List<ISymbol>> map, ISymbol key, ISymbol value)

@@ -65,11 +65,51 @@ internal static class SharedStateRule
             written = true;
         }
         return written;
-
-        static bool OneWord(ITypeSymbol type) => type.IsReferenceType || type.TypeKind == TypeKind.Enum
-            || type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int16
-                or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Char;
     }
+
+    /// <summary>
+    /// A blind store: a plain store of one machine word (<c>_configuration = value;</c>, <c>_children = list;</c>) by a
+    /// function that neither reads the field before it (check-then-act: <c>if (!_registered) { _registered = true; … }</c>)
+    /// nor reads it back after it, itself or in a method of this object it calls next (per-request state kept in a shared
+    /// object: <c>_user = Load(id); Process();</c>). Each such store is whole and the last one wins, with a lock as without;
+    /// on real code those reports were a configuration object swapped in, an edit of a shared item, a list replaced, which
+    /// their maintainers would not change (docs/analyzers-on-real-code.md, round 10). A store that other code makes under a
+    /// lock is judged as inconsistent locking, not here.
+    /// </summary>
+    private static bool BlindStore(Composition composition, FunctionSummary function, Access store, ISymbol target)
+    {
+        if (store.Kind != AccessKind.Write || target is not IFieldSymbol { Type: var type } || !OneWord(type) || ReadsIn(function, store, target))
+            return false;
+        foreach (var call in function.Calls)
+        {
+            if (call.Receiver == Receiver.This && call.Syntax.SpanStart > store.Syntax.SpanStart
+                && composition.Functions.TryGetValue(call.Callee, out var callee) && ReadsIn(callee, null, target))
+            {
+                return false;
+            }
+        }
+        return true;
+
+        static bool ReadsIn(FunctionSummary function, Access? store, ISymbol target)
+        {
+            foreach (var access in function.Accesses)
+            {
+                if (!ReferenceEquals(access, store) && access.Kind != AccessKind.Write && SymbolEqualityComparer.Default.Equals(access.Target, target))
+                    return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A type whose values are read and written whole, in one step (ECMA-335 I.12.6.6): a reference, or a primitive or an
+    /// enum of at most four bytes. A type that does not bind (a package missing, code half-typed) is taken for a class,
+    /// also where a <c>?</c> made it a nullable struct to the compiler.
+    /// </summary>
+    private static bool OneWord(ITypeSymbol type) => type.IsReferenceType || type.TypeKind is TypeKind.Enum or TypeKind.Error
+        || type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments: var arguments } && arguments[0].TypeKind == TypeKind.Error
+        || type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int16
+            or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Char;
 
     /// <summary>
     /// The first write (in source order) made under a lock, outside initialization and not through a parameter object:
@@ -192,8 +232,11 @@ internal static class SharedStateRule
                 continue;
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
             bool inconsistent = guarding is not null || Consistent() is not null;
-            if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)))
+            if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)
+                || BlindStore(composition, function, access, target)))
+            {
                 continue;
+            }
             bool isStatic = target is IFieldSymbol { IsStatic: true };
             bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;
             // Statics: a read-modify-write in any worker code (every thread shares them); a plain store only on a worker
@@ -314,17 +357,25 @@ internal static class SharedStateRule
     /// The first entry point (in source order) whose worker code includes the access's function without a lock held on
     /// the way, where the variable is
     /// shared: statics always, and fields of an object this one shares; a field of <c>this</c> where <c>this</c> is an
-    /// object other threads have; a captured variable in a lambda that is itself started. Only entry points the rules
-    /// report on in the access's file (<see cref="Composition.InScope"/>).
+    /// object other threads have; a captured variable in a lambda that is itself started. For handlers, not a field of a
+    /// scoped or transient service (<see cref="Composition.PerRequest"/>). Only entry points the rules report on in the
+    /// access's file (<see cref="Composition.InScope"/>).
     /// </summary>
     private static Reached? Worker(Composition composition, FunctionSummary function, Access access)
     {
         var held = composition.Held(function, access.Held);
+        bool? perRequest = null;
         foreach (var reached in composition.ReachedFrom(function))
         {
             if (held is not null || reached.PathHeld is not null)
                 continue; // guarded on this path: by the function, its callers, or a call on the way from the entry
             if (!composition.InScope(access.Syntax.SyntaxTree, reached.Entry))
+                continue;
+            // A field of a scoped or transient service: each request has an object of its own, so handlers running at
+            // once do not share it (a thread the request starts itself does).
+            perRequest ??= access.Target is IFieldSymbol or IPropertySymbol && access.Owner is Receiver.This or Receiver.Shared
+                && composition.PerRequest(access.Target);
+            if (reached.Entry.IsHandler && perRequest.Value)
                 continue;
             switch (access.Target)
             {

@@ -16,6 +16,7 @@ internal sealed partial class SummaryWalker
             Wait(wait, target, invocation, waitedOn);
         if (ResultOnlySources.Faults(invocation))
             _function.LetsCompletionSourcesFail = true;
+        _symbols.Lifetimes.Record(invocation);
         var callee = (target.ReducedFrom ?? target).OriginalDefinition;
         callee = callee.PartialImplementationPart ?? callee;
         if (callee.ContainingType?.TypeKind == TypeKind.Interface && StateClass(invocation.Instance) is { } state

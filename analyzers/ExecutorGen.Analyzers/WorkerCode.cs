@@ -47,6 +47,9 @@ internal sealed class ConcurrencySymbols
     /// <summary>The compilation's methods that only take or only release a lock (<c>Lock()</c>/<c>Unlock()</c>).</summary>
     public LockHelpers LockHelpers { get; } = new();
 
+    /// <summary>The classes the compilation registers in dependency injection, with their lifetimes (EXG001: a scoped service is a request's own).</summary>
+    public ServiceLifetimes Lifetimes { get; } = new();
+
     public INamedTypeSymbol? RequestHandlerAttribute { get; }
     public INamedTypeSymbol? Thread { get; }
     public INamedTypeSymbol? ThreadPool { get; }

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// The lifetimes the compilation registers its classes with in <c>Microsoft.Extensions.DependencyInjection</c>
+/// (<c>services.AddScoped&lt;ICurrentContext, CurrentContext&gt;()</c>): a class registered only as scoped or transient
+/// gets a new object per request (per scope) or per resolution, so its fields are that request's, not state the requests
+/// share (EXG001). Recorded as the summaries see each registration call; read once they are all made.
+/// </summary>
+/// <remarks>
+/// A class is per request only where every registration the compilation makes of it says so: one also registered as a
+/// singleton, or handed over as a made object (<c>AddSingleton&lt;IClock&gt;(new Clock())</c>), is shared. A class the
+/// compilation never registers is not known to be per request (its objects may come from anywhere). Not seen: a
+/// registration whose class only a factory lambda names (<c>AddSingleton&lt;IFoo&gt;(sp =&gt; new Foo())</c>), so a class
+/// registered scoped in one place and made by a singleton factory in another counts as per request.
+/// </remarks>
+internal sealed class ServiceLifetimes
+{
+    private const int Singleton = 1, PerScope = 2;
+    private const string Namespace = "Microsoft.Extensions.DependencyInjection";
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, int> _lifetimes = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Records the class a registration call registers, with its lifetime; nothing for any other call.</summary>
+    public void Record(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (LifetimeOf(method.Name) is not { } lifetime || method.ContainingNamespace?.ToDisplayString() is not { } ns
+            || !ns.StartsWith(Namespace, System.StringComparison.Ordinal))
+        {
+            return;
+        }
+        // The implementation: the last type argument (AddScoped<TService, TImplementation>), else the last typeof argument
+        // (AddScoped(typeof(IService), typeof(Service))); an object made in the call is a singleton whatever the name says.
+        if (method.TypeArguments.Length > 0)
+            Add(method.TypeArguments[method.TypeArguments.Length - 1], lifetime);
+        ITypeSymbol? typeOf = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            switch (Operations.WithoutConversions(argument.Value))
+            {
+                case ITypeOfOperation { TypeOperand: var operand }:
+                    typeOf = operand;
+                    break;
+                case IObjectCreationOperation { Type: var made }:
+                    Add(made, Singleton);
+                    break;
+            }
+        }
+        if (method.TypeArguments.Length == 0 && typeOf is not null)
+            Add(typeOf, lifetime);
+    }
+
+    /// <summary>Whether every registration of <paramref name="type"/> is scoped or transient (and there is one).</summary>
+    public bool PerRequest(INamedTypeSymbol type) =>
+        _lifetimes.TryGetValue(type.OriginalDefinition, out int lifetimes) && lifetimes == PerScope;
+
+    /// <summary>Every class registered, and whether all its registrations are scoped or transient.</summary>
+    public IEnumerable<(INamedTypeSymbol Type, bool PerRequest)> Registered
+    {
+        get
+        {
+            foreach (var pair in _lifetimes)
+                yield return (pair.Key, pair.Value == PerScope);
+        }
+    }
+
+    private void Add(ITypeSymbol? type, int lifetime)
+    {
+        if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } named)
+            _lifetimes.AddOrUpdate(named.OriginalDefinition, lifetime, (_, known) => known | lifetime);
+    }
+
+    /// <summary>
+    /// The lifetime a registration method's name gives (<c>AddScoped</c>, <c>TryAddTransient</c>, <c>ServiceDescriptor.Scoped</c>,
+    /// <c>AddHostedService</c>), or null for any other method.
+    /// </summary>
+    private static int? LifetimeOf(string name)
+    {
+        if (name.EndsWith("Singleton", System.StringComparison.Ordinal) || name == "AddHostedService")
+            return Singleton;
+        if (name.EndsWith("Scoped", System.StringComparison.Ordinal) || name.EndsWith("Transient", System.StringComparison.Ordinal))
+            return name.StartsWith("Add", System.StringComparison.Ordinal) || name.StartsWith("TryAdd", System.StringComparison.Ordinal)
+                || name is "Scoped" or "Transient" ? PerScope : null;
+        return null;
+    }
+}

@@ -1,0 +1,191 @@
+using System.Threading.Tasks;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The tenth round of issue 14's false positives (docs/analyzers-on-real-code.md, "Round 10"): the two largest classes of
+/// EXG001's false reports on the web applications. A field of a service registered as scoped or transient is a request's
+/// own; a blind store of one machine word (neither tested first nor read back) loses nothing a lock would keep. Each
+/// must-not-flag test failed before its change, and each has companions that stay reported.
+/// </summary>
+public class RealCodeRound10Tests
+{
+    // Stand-ins for Microsoft.Extensions.DependencyInjection's registration methods, which the rule knows by namespace and
+    // name, as it knows the package's own; and a request context a handler is given by the container (bitwarden's
+    // ICurrentContext, whose organizations are loaded once per request).
+    private const string Container = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public interface IServiceCollection { }
+
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddScoped<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddTransient<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddSingleton<TService>(this IServiceCollection services, TService instance) where TService : class => services;
+                public static IServiceCollection AddScoped(this IServiceCollection services, System.Type service, System.Type implementation) => services;
+            }
+        }
+
+        public interface ICurrentContext
+        {
+            List<int> Organizations();
+        }
+
+        public class CurrentContext : ICurrentContext
+        {
+            private List<int> _organizations;
+            private int _loads;
+
+            public List<int> Organizations()
+            {
+                {|EXG001:_loads++|};
+                if (_organizations == null)
+                    _organizations = new List<int> { _loads };
+                return _organizations;
+            }
+        }
+
+        public static class Startup
+        {
+            public static void ConfigureServices(IServiceCollection services)
+            {
+                REGISTER;
+            }
+        }
+
+        public sealed class OrganizationsController
+        {
+            private readonly ICurrentContext _context;
+
+            public OrganizationsController(ICurrentContext context) => _context = context;
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int Get(int id) => _context.Organizations().Count;
+        }
+        """;
+
+    private static string Registered(string registration) => Container.Replace("REGISTER", registration);
+
+    private static string Silent(string source) => source.Replace("{|EXG001:_loads++|}", "_loads++");
+
+    [Theory]
+    [InlineData("services.AddScoped<ICurrentContext, CurrentContext>()")]
+    [InlineData("services.AddTransient<ICurrentContext, CurrentContext>()")]
+    [InlineData("services.AddScoped(typeof(ICurrentContext), typeof(CurrentContext))")]
+    public Task A_field_of_a_scoped_or_transient_service_is_the_requests_own(string registration) =>
+        new Test(Silent(Registered(registration))).RunAsync();
+
+    [Fact]
+    public Task A_field_of_a_singleton_service_is_reported() =>
+        new Test(Registered("services.AddSingleton<ICurrentContext, CurrentContext>()")).RunAsync();
+
+    [Fact]
+    public Task A_field_of_a_service_registered_scoped_and_also_handed_over_made_is_reported() =>
+        new Test(Registered("services.AddScoped<ICurrentContext, CurrentContext>(); services.AddSingleton<ICurrentContext>(new CurrentContext())")).RunAsync();
+
+    [Fact]
+    public Task A_field_of_a_service_the_compilation_never_registers_is_reported() =>
+        new Test(Registered("_ = services")).RunAsync();
+
+    // Registered by its derived classes: every one must be per request (bitwarden's identity client services: the base
+    // class's fields are shared where one derived class is a singleton).
+    [Fact]
+    public Task A_field_of_a_base_class_every_registered_derived_class_of_which_is_scoped_is_the_requests_own() =>
+        new Test(Silent(Registered("services.AddScoped<ICurrentContext, UserContext>(); services.AddTransient<ICurrentContext, AdminContext>()"))
+            .Replace("public class CurrentContext", "public abstract class CurrentContext")
+            .Replace("public static class Startup", "public sealed class UserContext : CurrentContext { }\npublic sealed class AdminContext : CurrentContext { }\n\npublic static class Startup")).RunAsync();
+
+    [Fact]
+    public Task A_field_of_a_base_class_one_derived_class_of_which_is_a_singleton_is_reported() =>
+        new Test(Registered("services.AddScoped<ICurrentContext, UserContext>(); services.AddSingleton<ICurrentContext, AdminContext>()")
+            .Replace("public class CurrentContext", "public abstract class CurrentContext")
+            .Replace("public static class Startup", "public sealed class UserContext : CurrentContext { }\npublic sealed class AdminContext : CurrentContext { }\n\npublic static class Startup")).RunAsync();
+
+    // Threads a request starts itself share its scoped service's fields.
+    [Fact]
+    public Task A_field_of_a_scoped_service_a_parallel_loop_of_the_request_changes_is_reported() =>
+        new Test(Registered("services.AddScoped<ICurrentContext, CurrentContext>()")
+            .Replace("{|EXG001:_loads++|};", "_loads++;\n        System.Threading.Tasks.Parallel.For(0, 4, i => {|EXG001:_loads++|});")).RunAsync();
+
+    // A blind store of one machine word: a configuration object swapped in by one request while others read the old or
+    // the new one (jellyfin's configuration managers), a list replaced, an edit of a shared item's name.
+    private const string Settings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Configuration
+        {
+            public string Name { get; set; } = "";
+        }
+
+        public sealed class ConfigurationManager
+        {
+            private Configuration _configuration = new();
+            private List<string> _names = new();
+            private DateTime? _nextAttempt;
+            private Task _current;
+
+            public Configuration Current => _configuration;
+
+            public string Describe() => _configuration.Name;
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public string Update(int id, Configuration value, List<string> names)
+            {
+                STORE;
+                return "";
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("_configuration = value")]
+    [InlineData("_configuration = value; _names = names; _configuration = new Configuration()")]
+    [InlineData("_names = new List<string>(names); Console.WriteLine(Current.Name)")]
+    public Task A_blind_store_of_one_word_is_not_reported(string store) =>
+        new Test(Settings.Replace("STORE", store)).RunAsync();
+
+    // Read back: the request relies on the value it stored (per-request state kept in a shared object).
+    [Fact]
+    public Task A_store_read_back_by_the_same_function_is_reported() =>
+        new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG001:_configuration = value|};\n        return _configuration.Name;")).RunAsync();
+
+    [Fact]
+    public Task A_store_read_back_by_a_method_of_the_object_called_after_it_is_reported() =>
+        new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG001:_configuration = value|};\n        return Describe();")).RunAsync();
+
+    // Check-then-act: the store is decided on a read of the field.
+    [Fact]
+    public Task A_store_after_a_test_of_the_field_is_reported() =>
+        new Test(Settings.Replace("STORE", "if (_current != null) throw new InvalidOperationException(); {|EXG001:_current = Task.Delay(id)|}")).RunAsync();
+
+    // More than one word: a reader can see half of one store and half of another.
+    [Fact]
+    public Task A_blind_store_of_a_nullable_struct_is_reported() =>
+        new Test(Settings.Replace("STORE", "{|EXG001:_nextAttempt = DateTime.UtcNow|}")).RunAsync();
+
+    // Inconsistent locking: other code makes the same store under a lock.
+    [Fact]
+    public Task A_blind_store_of_a_field_written_under_a_lock_elsewhere_is_reported() =>
+        new Test(Settings.Replace("STORE", "{|EXG001:_configuration = value|}")
+            .Replace("public string Describe()", "private readonly object _sync = new();\n\n    public void Reset() { lock (_sync) _configuration = new Configuration(); }\n\n    public string Describe()")).RunAsync();
+
+    // A field whose type does not bind (a package missing, code half-typed) is taken for a class, also with a '?' that
+    // makes it a nullable struct to the compiler (bitwarden's NotificationHubClient? _hubClient, its package absent).
+    [Theory]
+    [InlineData("")]
+    [InlineData("?")]
+    public Task A_blind_store_of_a_field_whose_type_does_not_bind_is_not_reported(string nullable) =>
+        new Test(Settings.Replace("private Task _current;", "private {|CS0246:HubClient|}" + nullable + " _client;")
+            .Replace("STORE", "_client = {|CS0103:HubClient|}.Create(id)")).RunAsync();
+}
