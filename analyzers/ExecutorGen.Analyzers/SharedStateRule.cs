@@ -82,7 +82,7 @@ internal static class SharedStateRule
             return false;
         foreach (var call in function.Calls)
         {
-            if (call.Receiver == Receiver.This && call.Syntax.SpanStart > store.Syntax.SpanStart
+            if (call.Receiver == Receiver.This && call.Syntax.SpanStart >= store.Syntax.Span.End
                 && composition.Functions.TryGetValue(call.Callee, out var callee) && ReadsIn(callee, null, target))
             {
                 return false;

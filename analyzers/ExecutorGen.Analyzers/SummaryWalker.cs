@@ -59,6 +59,8 @@ internal sealed partial class SummaryWalker
         walker._made.Add(summary);
         foreach (var block in blocks)
         {
+            if (block.Kind == OperationKind.Attribute)
+                continue; // [MemberNotNull(nameof(_client))] names a field; it runs nothing
             walker.Enter(summary, block);
             switch (block)
             {
@@ -525,6 +527,8 @@ internal sealed partial class SummaryWalker
                     var local = (ILocalFunctionOperation)current;
                     Nested(local.Symbol, (IOperation?)local.Body ?? local.IgnoredBody);
                     continue;
+                case OperationKind.NameOf:
+                    continue; // a constant: nameof(_items) reads nothing
             }
             Visit(current);
             // Last child pushed first, so the first is visited next (source order), with no buffer per node.

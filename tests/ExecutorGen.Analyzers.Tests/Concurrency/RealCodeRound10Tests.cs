@@ -148,14 +148,24 @@ public class RealCodeRound10Tests
         }
         """;
 
+    // nameof names a field without reading it: in an attribute of the function (bitwarden's notification hub connection:
+    // [MemberNotNull(nameof(_hubClient))] on the method that stores it) or in its body. A call in the stored value runs
+    // before the store, so what it reads is not read back.
     [Theory]
     [InlineData("_configuration = value")]
+    [InlineData("_configuration = value; Console.WriteLine(nameof(_configuration))")]
+    [InlineData("_configuration = new Configuration { Name = Describe() }")]
     [InlineData("_configuration = value; _names = names; _configuration = new Configuration()")]
     [InlineData("_names = new List<string>(names); Console.WriteLine(Current.Name)")]
     public Task A_blind_store_of_one_word_is_not_reported(string store) =>
         new Test(Settings.Replace("STORE", store)).RunAsync();
 
     // Read back: the request relies on the value it stored (per-request state kept in a shared object).
+    [Fact]
+    public Task A_blind_store_in_a_method_whose_attribute_names_the_field_is_not_reported() =>
+        new Test(Settings.Replace("STORE", "Reload()").Replace("public string Describe()",
+            "[System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_configuration))]\n    private void Reload() => _configuration = new Configuration();\n\n    public string Describe()")).RunAsync();
+
     [Fact]
     public Task A_store_read_back_by_the_same_function_is_reported() =>
         new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG001:_configuration = value|};\n        return _configuration.Name;")).RunAsync();
