@@ -491,37 +491,45 @@ internal sealed class Composition
     }
 
     /// <summary>
-    /// Whether each object that has <paramref name="variable"/> (a field, an auto-property) is one request's own: every class
-    /// of the compilation with code that declares or inherits it is registered in dependency injection only as scoped or transient
-    /// (<see cref="ServiceLifetimes"/>), not as a singleton the requests share.
+    /// Whether each object that has <paramref name="variable"/> (a field, an auto-property) is one request's own: its
+    /// class is <see cref="PerRequest(INamedTypeSymbol)"/>.
     /// </summary>
-    public bool PerRequest(ISymbol variable)
+    public bool PerRequest(ISymbol variable) =>
+        !variable.IsStatic && variable.ContainingType is { TypeKind: TypeKind.Class } declaring && PerRequest(declaring);
+
+    /// <summary>
+    /// Whether each object of static type <paramref name="type"/> (a class or an interface) is one request's own: every
+    /// class of the compilation that is or derives from it (or implements it), registered or with code of its own, is
+    /// registered in dependency injection only as scoped or transient (<see cref="ServiceLifetimes"/>), not as a singleton
+    /// the requests share; and one is registered.
+    /// </summary>
+    public bool PerRequest(INamedTypeSymbol type)
     {
-        if (variable.IsStatic || variable.ContainingType is not { TypeKind: TypeKind.Class } declaring)
+        var definition = type.OriginalDefinition;
+        if (definition.TypeKind is not (TypeKind.Class or TypeKind.Interface))
             return false;
         lock (_implementations)
         {
-            if (!_perRequest.TryGetValue(declaring.OriginalDefinition, out bool known))
-                _perRequest[declaring.OriginalDefinition] = known = PerRequestLocked(declaring.OriginalDefinition);
+            if (!_perRequest.TryGetValue(definition, out bool known))
+                _perRequest[definition] = known = PerRequestLocked(definition);
             return known;
         }
     }
 
-    private bool PerRequestLocked(INamedTypeSymbol declaring)
+    private bool PerRequestLocked(INamedTypeSymbol supertype)
     {
         var lifetimes = _model.Symbols.Lifetimes;
-        // The classes registered (with or without code of their own), and those with code (registered or not).
         bool any = false;
         foreach (var (type, perRequest) in lifetimes.Registered)
         {
-            if (ConcurrencySymbols.IsOrDerives(type, declaring))
+            if (ConcurrencySymbols.IsOrDerives(type, supertype) || ConcurrencySymbols.IsOrImplements(type, supertype))
             {
                 if (!perRequest)
                     return false;
                 any = true;
             }
         }
-        return any && (!Implementers().TryGetValue(declaring, out var types) || types.TrueForAll(type => type.IsAbstract || lifetimes.PerRequest(type)));
+        return any && (!Implementers().TryGetValue(supertype, out var types) || types.TrueForAll(type => type.IsAbstract || lifetimes.PerRequest(type)));
     }
 
     private static void Add(Dictionary<ISymbol, List<ISymbol>> map, ISymbol key, ISymbol value)
@@ -559,6 +567,8 @@ internal sealed class Composition
                     Receiver.Shared when Reached.Owns(ownedParameters, call.ReceiverParameter) => false,
                     // The result of a method of the compilation that returns its caller's own ((await _orders.GetAsync(id)).Ship()).
                     Receiver.Shared when Owned(call.ReceiverFrom, thisOwned: !thisShared) => false,
+                    // A scoped or transient service a handler calls (_currentContext.Organizations()): the request's own.
+                    Receiver.Shared when entry.IsHandler && call.ReceiverType is { } receiverType && PerRequest(receiverType) => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,
                 };

@@ -109,6 +109,70 @@ public class RealCodeRound10Tests
             .Replace("public class CurrentContext", "public abstract class CurrentContext")
             .Replace("public static class Startup", "public sealed class UserContext : CurrentContext { }\npublic sealed class AdminContext : CurrentContext { }\n\npublic static class Startup")).RunAsync();
 
+    // Called through a type whose every class is per request: the object the handler calls is its request's own, also
+    // where the field is a base class's that a singleton inherits too (bitwarden's self-hosted license query, scoped, and
+    // its push engines, singletons, share a base class whose state is reported only through the singletons).
+    private const string TokenClients = """
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public interface IServiceCollection { }
+
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddScoped<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+            }
+        }
+
+        public abstract class TokenClient
+        {
+            private int _uses;
+
+            protected string Token()
+            {
+                USES;
+                return "t" + _uses;
+            }
+        }
+
+        public interface ILicenseQuery { string Run(); }
+        public interface IPushEngine { string Push(); }
+
+        public sealed class LicenseQuery : TokenClient, ILicenseQuery { public string Run() => Token(); }
+        public sealed class PushEngine : TokenClient, IPushEngine { public string Push() => Token(); }
+
+        public static class Startup
+        {
+            public static void ConfigureServices(IServiceCollection services)
+            {
+                services.AddScoped<ILicenseQuery, LicenseQuery>();
+                services.AddSingleton<IPushEngine, PushEngine>();
+            }
+        }
+
+        public sealed class LicenseController
+        {
+            private readonly ILicenseQuery _query;
+            private readonly IPushEngine _push;
+
+            public LicenseController(ILicenseQuery query, IPushEngine push) => (_query, _push) = (query, push);
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public string Get(int id) => CALL;
+        }
+        """;
+
+    [Fact]
+    public Task A_base_class_field_reached_through_a_scoped_service_is_the_requests_own() =>
+        new Test(TokenClients.Replace("CALL", "_query.Run()").Replace("USES", "_uses++")).RunAsync();
+
+    [Fact]
+    public Task A_base_class_field_reached_through_a_singleton_is_reported() =>
+        new Test(TokenClients.Replace("CALL", "_push.Push()").Replace("USES", "{|EXG001:_uses++|}")).RunAsync();
+
     // Threads a request starts itself share its scoped service's fields.
     [Fact]
     public Task A_field_of_a_scoped_service_a_parallel_loop_of_the_request_changes_is_reported() =>
