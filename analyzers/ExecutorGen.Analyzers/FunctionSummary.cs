@@ -339,7 +339,8 @@ internal sealed class CallSite
 
     /// <summary>
     /// A call to an async method whose task is awaited here: the callee runs to its end inside the caller's locks (an
-    /// async lock such as a semaphore; <c>lock</c> cannot span the await). One not awaited goes on after the caller let go.
+    /// async lock such as a semaphore; <c>lock</c> cannot span the await); or waited for synchronously here, which keeps
+    /// any lock held until it ends. One neither awaited nor waited for goes on after the caller let go.
     /// </summary>
     public bool Awaited { get; set; }
 

@@ -35,7 +35,7 @@ internal sealed partial class SummaryWalker
             // An async method never throws at its call: what fails is stored in its task, and surfaces where that is
             // awaited (or is lost with a discarded task, which is a fire-and-forget finding of its own).
             var surfaces = SurfacesAt(invocation);
-            site.Awaited = callee.IsAsync && surfaces is IAwaitOperation;
+            site.Awaited = callee.IsAsync && (surfaces is IAwaitOperation || WaitedHere(invocation));
             bool overridable = callee.IsVirtual || callee.IsOverride;
             if (surfaces is not null)
             {
@@ -394,6 +394,22 @@ internal sealed partial class SummaryWalker
             IReturnOperation => reportsThroughTask ? null : call,
             _ => call.TargetMethod.IsAsync || reportsThroughTask ? null : call,
         };
+    }
+
+    /// <summary>
+    /// The call's task is waited for right here (<c>F().GetAwaiter().GetResult()</c>, <c>F().Wait()</c>, <c>F().Result</c>,
+    /// also after <c>ConfigureAwait</c>): the caller's thread keeps its locks until the task ends, so the callee runs to
+    /// its end inside them, on whatever thread its continuations take.
+    /// </summary>
+    private static bool WaitedHere(IInvocationOperation call)
+    {
+        IOperation task = call;
+        var parent = Operations.ParentWithoutConversions(call);
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure)
+            (task, parent) = (configure, Operations.ParentWithoutConversions(configure));
+        if (parent is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter)
+            parent = Operations.ParentWithoutConversions(getAwaiter);
+        return parent is not (null or IAwaitOperation) && Operations.WaitedTask(parent) is { } waited && ReferenceEquals(Operations.WithoutConversions(waited), task);
     }
 
     /// <summary>

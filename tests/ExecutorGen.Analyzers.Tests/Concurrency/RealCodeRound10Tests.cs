@@ -262,4 +262,61 @@ public class RealCodeRound10Tests
     public Task A_blind_store_of_a_field_whose_type_does_not_bind_is_not_reported(string nullable) =>
         new Test(Settings.Replace("private Task _current;", "private {|CS0246:HubClient|}" + nullable + " _client;")
             .Replace("STORE", "_client = {|CS0103:HubClient|}.Create(id)")).RunAsync();
+
+    // An async method whose task the caller waits for under its lock runs to its end inside that lock, whatever thread
+    // its continuations take (jellyfin's transcoding job: lock (_processLock) TranscodingThrottler?.Stop().GetAwaiter()
+    // .GetResult(), which disposes the throttler's timer).
+    private const string Throttling = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Throttler
+        {
+            private Timer _timer = new(_ => { });
+
+            public async Task StopAsync()
+            {
+                await Task.Yield();
+                if (_timer != null)
+                {
+                    _timer.Dispose();
+                    TIMER;
+                }
+            }
+        }
+
+        public sealed class TranscodingJob
+        {
+            private readonly object _processLock = new();
+            private readonly Throttler _throttler = new();
+
+            public void Stop()
+            {
+                lock (_processLock)
+                {
+                    WAIT;
+                }
+            }
+        }
+
+        public sealed class StreamController
+        {
+            private readonly TranscodingJob _job = new();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Stop(int id) => _job.Stop();
+        }
+        """;
+
+    [Theory]
+    [InlineData("_throttler.StopAsync().GetAwaiter().GetResult()")]
+    [InlineData("_throttler.StopAsync().ConfigureAwait(false).GetAwaiter().GetResult()")]
+    [InlineData("_throttler.StopAsync().Wait()")]
+    public Task An_async_method_waited_for_under_the_callers_lock_runs_inside_it(string wait) =>
+        new Test(Throttling.Replace("WAIT", wait).Replace("TIMER", "_timer = null")).RunAsync();
+
+    [Fact]
+    public Task An_async_method_started_under_the_callers_lock_and_not_waited_for_is_reported() =>
+        new Test(Throttling.Replace("WAIT", "_ = _throttler.StopAsync()").Replace("TIMER", "{|EXG001:_timer = null|}")).RunAsync();
 }
