@@ -500,7 +500,7 @@ internal sealed class Composition
     /// <summary>
     /// Whether each object of static type <paramref name="type"/> (a class or an interface) is one request's own: every
     /// class of the compilation that is or derives from it (or implements it), registered or with code of its own, is
-    /// registered in dependency injection only as scoped or transient (<see cref="ServiceLifetimes"/>), not as a singleton
+    /// registered in dependency injection only as scoped (<see cref="ServiceLifetimes"/>), not as a singleton or a transient
     /// the requests share; and one is registered.
     /// </summary>
     public bool PerRequest(INamedTypeSymbol type)
@@ -567,7 +567,7 @@ internal sealed class Composition
                     Receiver.Shared when Reached.Owns(ownedParameters, call.ReceiverParameter) => false,
                     // The result of a method of the compilation that returns its caller's own ((await _orders.GetAsync(id)).Ship()).
                     Receiver.Shared when Owned(call.ReceiverFrom, thisOwned: !thisShared) => false,
-                    // A scoped or transient service a handler calls (_currentContext.Organizations()): the request's own.
+                    // A scoped service a handler calls (_currentContext.Organizations()): the request's own.
                     Receiver.Shared when entry.IsHandler && call.ReceiverType is { } receiverType && PerRequest(receiverType) => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,

@@ -7,20 +7,23 @@ namespace ExecutorGen.Analyzers;
 
 /// <summary>
 /// The lifetimes the compilation registers its classes with in <c>Microsoft.Extensions.DependencyInjection</c>
-/// (<c>services.AddScoped&lt;ICurrentContext, CurrentContext&gt;()</c>): a class registered only as scoped or transient
-/// gets a new object per request (per scope) or per resolution, so its fields are that request's, not state the requests
-/// share (EXG001). Recorded as the summaries see each registration call; read once they are all made.
+/// (<c>services.AddScoped&lt;ICurrentContext, CurrentContext&gt;()</c>): a class registered only as scoped gets a new
+/// object per scope (per request), so its fields are that request's, not state the requests share (EXG001). Recorded as
+/// the summaries see each registration call; read once they are all made.
 /// </summary>
 /// <remarks>
-/// A class is per request only where every registration the compilation makes of it says so: one also registered as a
-/// singleton, or handed over as a made object (<c>AddSingleton&lt;IClock&gt;(new Clock())</c>), is shared. A class the
-/// compilation never registers is not known to be per request (its objects may come from anywhere). Not seen: a
-/// registration whose class only a factory lambda names (<c>AddSingleton&lt;IFoo&gt;(sp =&gt; new Foo())</c>), so a class
-/// registered scoped in one place and made by a singleton factory in another counts as per request.
+/// Scoped only, not transient: the container refuses to hand a scoped service to a singleton (scope validation, on by
+/// default in Development), so no singleton (the executor's handler object is one) keeps a scoped object for all
+/// requests; a transient object it may keep, legally, for as long as it lives. A class is per request only where every
+/// registration the compilation makes of it is scoped: one also registered otherwise, or handed over as a made object
+/// (<c>AddSingleton&lt;IClock&gt;(new Clock())</c>), is shared. A class the compilation never registers is not known to be
+/// per request (its objects may come from anywhere). Not seen: a registration whose class only a factory lambda names
+/// (<c>AddSingleton&lt;IFoo&gt;(sp =&gt; new Foo())</c>), so a class registered scoped in one place and made by a
+/// singleton factory in another counts as per request.
 /// </remarks>
 internal sealed class ServiceLifetimes
 {
-    private const int Singleton = 1, PerScope = 2;
+    private const int Shared = 1, PerScope = 2;
     private const string Namespace = "Microsoft.Extensions.DependencyInjection";
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, int> _lifetimes = new(SymbolEqualityComparer.Default);
@@ -35,7 +38,7 @@ internal sealed class ServiceLifetimes
             return;
         }
         // The implementation: the last type argument (AddScoped<TService, TImplementation>), else the last typeof argument
-        // (AddScoped(typeof(IService), typeof(Service))); an object made in the call is a singleton whatever the name says.
+        // (AddScoped(typeof(IService), typeof(Service))); an object made in the call is shared whatever the name says.
         if (method.TypeArguments.Length > 0)
             Add(method.TypeArguments[method.TypeArguments.Length - 1], lifetime);
         ITypeSymbol? typeOf = null;
@@ -47,7 +50,7 @@ internal sealed class ServiceLifetimes
                     typeOf = operand;
                     break;
                 case IObjectCreationOperation { Type: var made }:
-                    Add(made, Singleton);
+                    Add(made, Shared);
                     break;
             }
         }
@@ -55,11 +58,11 @@ internal sealed class ServiceLifetimes
             Add(typeOf, lifetime);
     }
 
-    /// <summary>Whether every registration of <paramref name="type"/> is scoped or transient (and there is one).</summary>
+    /// <summary>Whether every registration of <paramref name="type"/> is scoped (and there is one).</summary>
     public bool PerRequest(INamedTypeSymbol type) =>
         _lifetimes.TryGetValue(type.OriginalDefinition, out int lifetimes) && lifetimes == PerScope;
 
-    /// <summary>Every class registered, and whether all its registrations are scoped or transient.</summary>
+    /// <summary>Every class registered, and whether all its registrations are scoped.</summary>
     public IEnumerable<(INamedTypeSymbol Type, bool PerRequest)> Registered
     {
         get
@@ -76,16 +79,15 @@ internal sealed class ServiceLifetimes
     }
 
     /// <summary>
-    /// The lifetime a registration method's name gives (<c>AddScoped</c>, <c>TryAddTransient</c>, <c>ServiceDescriptor.Scoped</c>,
-    /// <c>AddHostedService</c>), or null for any other method.
+    /// The lifetime a registration method's name gives (<c>AddScoped</c>, <c>TryAddScoped</c>, <c>ServiceDescriptor.Scoped</c>,
+    /// <c>AddKeyedScoped</c>; <c>AddSingleton</c>, <c>AddTransient</c>, <c>AddHostedService</c>), or null for any other method.
     /// </summary>
     private static int? LifetimeOf(string name)
     {
-        if (name.EndsWith("Singleton", System.StringComparison.Ordinal) || name == "AddHostedService")
-            return Singleton;
-        if (name.EndsWith("Scoped", System.StringComparison.Ordinal) || name.EndsWith("Transient", System.StringComparison.Ordinal))
-            return name.StartsWith("Add", System.StringComparison.Ordinal) || name.StartsWith("TryAdd", System.StringComparison.Ordinal)
-                || name is "Scoped" or "Transient" ? PerScope : null;
+        if (name.EndsWith("Singleton", System.StringComparison.Ordinal) || name.EndsWith("Transient", System.StringComparison.Ordinal) || name == "AddHostedService")
+            return Shared;
+        if (name.EndsWith("Scoped", System.StringComparison.Ordinal))
+            return name.StartsWith("Add", System.StringComparison.Ordinal) || name.StartsWith("TryAdd", System.StringComparison.Ordinal) || name == "Scoped" ? PerScope : null;
         return null;
     }
 }

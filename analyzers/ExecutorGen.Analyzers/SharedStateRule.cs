@@ -358,7 +358,7 @@ internal static class SharedStateRule
     /// the way, where the variable is
     /// shared: statics always, and fields of an object this one shares; a field of <c>this</c> where <c>this</c> is an
     /// object other threads have; a captured variable in a lambda that is itself started. For handlers, not a field of a
-    /// scoped or transient service (<see cref="Composition.PerRequest"/>). Only entry points the rules report on in the
+    /// scoped service (<see cref="Composition.PerRequest"/>). Only entry points the rules report on in the
     /// access's file (<see cref="Composition.InScope"/>).
     /// </summary>
     private static Reached? Worker(Composition composition, FunctionSummary function, Access access)
@@ -371,7 +371,7 @@ internal static class SharedStateRule
                 continue; // guarded on this path: by the function, its callers, or a call on the way from the entry
             if (!composition.InScope(access.Syntax.SyntaxTree, reached.Entry))
                 continue;
-            // A field of a scoped or transient service: each request has an object of its own, so handlers running at
+            // A field of a scoped service: each request has an object of its own, so handlers running at
             // once do not share it (a thread the request starts itself does).
             perRequest ??= access.Target is IFieldSymbol or IPropertySymbol && access.Owner is Receiver.This or Receiver.Shared
                 && composition.PerRequest(access.Target);

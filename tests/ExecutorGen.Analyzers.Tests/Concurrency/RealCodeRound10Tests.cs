@@ -5,10 +5,10 @@ using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
 /// <summary>
-/// The tenth round of issue 14's false positives (docs/analyzers-on-real-code.md, "Round 10"): the two largest classes of
-/// EXG001's false reports on the web applications. A field of a service registered as scoped or transient is a request's
-/// own; a blind store of one machine word (neither tested first nor read back) loses nothing a lock would keep. Each
-/// must-not-flag test failed before its change, and each has companions that stay reported.
+/// The tenth round of issue 14's false positives (docs/analyzers-on-real-code.md, "Round 10"), EXG001's on the web
+/// applications: a service registered as scoped is a request's own; a blind store of one machine word (neither tested
+/// first nor read back) loses nothing a lock would keep; an async method the caller waits for under its lock runs inside
+/// it. Each must-not-flag test failed before its change, and each has companions that stay reported.
 /// </summary>
 public class RealCodeRound10Tests
 {
@@ -78,14 +78,17 @@ public class RealCodeRound10Tests
 
     [Theory]
     [InlineData("services.AddScoped<ICurrentContext, CurrentContext>()")]
-    [InlineData("services.AddTransient<ICurrentContext, CurrentContext>()")]
     [InlineData("services.AddScoped(typeof(ICurrentContext), typeof(CurrentContext))")]
-    public Task A_field_of_a_scoped_or_transient_service_is_the_requests_own(string registration) =>
+    public Task A_field_of_a_scoped_service_is_the_requests_own(string registration) =>
         new Test(Silent(Registered(registration))).RunAsync();
 
-    [Fact]
-    public Task A_field_of_a_singleton_service_is_reported() =>
-        new Test(Registered("services.AddSingleton<ICurrentContext, CurrentContext>()")).RunAsync();
+    // A singleton is every request's; so is a transient a singleton keeps (the executor's handler object is one, and the
+    // container lets a singleton keep a transient, not a scoped service).
+    [Theory]
+    [InlineData("services.AddSingleton<ICurrentContext, CurrentContext>()")]
+    [InlineData("services.AddTransient<ICurrentContext, CurrentContext>()")]
+    public Task A_field_of_a_singleton_or_transient_service_is_reported(string registration) =>
+        new Test(Registered(registration)).RunAsync();
 
     [Fact]
     public Task A_field_of_a_service_registered_scoped_and_also_handed_over_made_is_reported() =>
@@ -98,8 +101,8 @@ public class RealCodeRound10Tests
     // Registered by its derived classes: every one must be per request (bitwarden's identity client services: the base
     // class's fields are shared where one derived class is a singleton).
     [Fact]
-    public Task A_field_of_a_base_class_every_registered_derived_class_of_which_is_scoped_is_the_requests_own() =>
-        new Test(Silent(Registered("services.AddScoped<ICurrentContext, UserContext>(); services.AddTransient<ICurrentContext, AdminContext>()"))
+    public Task A_field_of_a_base_class_every_derived_class_of_which_is_scoped_is_the_requests_own() =>
+        new Test(Silent(Registered("services.AddScoped<ICurrentContext, UserContext>(); services.AddScoped<ICurrentContext, AdminContext>()"))
             .Replace("public class CurrentContext", "public abstract class CurrentContext")
             .Replace("public static class Startup", "public sealed class UserContext : CurrentContext { }\npublic sealed class AdminContext : CurrentContext { }\n\npublic static class Startup")).RunAsync();
 
