@@ -54,8 +54,18 @@ internal sealed partial class SummaryWalker
                     return Ownership.NotOwn; // a callback: anything
                 if (!_symbols.IsOwn(method))
                     return LibraryResult(invocation, method, depth);
-                // A factory (Builder(plan) => new(plan)) is known here, from its declaration, so that calls on its result
-                // (builder.Add(x), which returns this) know their receiver now; any other method, when composed.
+                // A method that hands back what it was given (ToCipher(existing) { …; return existing; }) returns that
+                // argument, known here from its declaration, as a factory (Builder(plan) => new(plan)) is, so that calls
+                // on the result (builder.Add(x), which returns this) know their receiver now; any other method, when composed.
+                if (_symbols.ReturnedParameter(method) is var returnedParameter and >= 0)
+                {
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == returnedParameter)
+                            return OwnershipOf(argument.Value, depth + 1);
+                    }
+                    return Ownership.NotOwn;
+                }
                 return _symbols.ReturnsOnlyNew(method)
                     ? Ownership.Own
                     : Ownership.IfReturnsOwn(method.PartialImplementationPart ?? method, CalledOnOf(invocation, depth));

@@ -159,48 +159,77 @@ internal sealed class ConcurrencySymbols
     /// A method of this compilation whose every <c>return</c> hands back a new object (<c>Builder(plan) => new(plan)</c>,
     /// <c>return new Parser(options);</c>): what a call of it returns, no other thread has. Read from the declaration.
     /// </summary>
-    public bool ReturnsOnlyNew(IMethodSymbol method)
+    public bool ReturnsOnlyNew(IMethodSymbol method) => Returned(method) == OnlyNew;
+
+    /// <summary>
+    /// The ordinal of the parameter every <c>return</c> of a method of this compilation hands back
+    /// (<c>Cipher ToCipher(Cipher existing) { existing.Data = Data; return existing; }</c>), one no override can change and
+    /// the method never stores to; or -1. What a call of it returns is what it was given (RacerD: owned if formal k is).
+    /// </summary>
+    public int ReturnedParameter(IMethodSymbol method) =>
+        method.IsVirtual || method.IsAbstract || method.IsOverride ? -1 : System.Math.Max(Returned(method), -1);
+
+    private const int OnlyNew = -2;
+
+    /// <summary>What every <c>return</c> of the method hands back: <see cref="OnlyNew"/>, a parameter's ordinal, or -1 (anything else).</summary>
+    private int Returned(IMethodSymbol method)
     {
         // Asked for every call whose result is kept, handed on or called on (a fluent chain asks once per link): the cheap
         // tests first (most callees are a library's, or return values), then the declaration, read once per method.
         if (method.IsAsync || method.ReturnType is not { IsReferenceType: true, SpecialType: SpecialType.None } || !IsOwn(method))
-            return false;
-        if (_returnsOnlyNew.TryGetValue(method, out bool known))
+            return -1;
+        if (_returned.TryGetValue(method, out int known))
             return known;
-        return _returnsOnlyNew.GetOrAdd(method, ReadReturnsOnlyNew(method));
+        return _returned.GetOrAdd(method, ReadReturned(method));
     }
 
-    private readonly ConcurrentDictionary<IMethodSymbol, bool> _returnsOnlyNew = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, int> _returned = new(SymbolEqualityComparer.Default);
 
-    private static bool ReadReturnsOnlyNew(IMethodSymbol method)
+    private static int ReadReturned(IMethodSymbol method)
     {
         if (method.DeclaringSyntaxReferences is not { Length: 1 } references
             || references[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration)
         {
-            return false;
+            return -1;
         }
         if (declaration.ExpressionBody is { } arrow)
-            return IsCreation(arrow.Expression);
+            return Of(arrow.Expression);
         if (declaration.Body is not { } body)
-            return false;
-        bool any = false;
+            return -1;
+        int? returned = null;
         foreach (var node in body.DescendantNodes(n => n is not (Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)))
         {
-            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax { Expression: var returned })
+            switch (node)
             {
-                if (returned is null || !IsCreation(returned))
-                    return false;
-                any = true;
-            }
-            else if (node is Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax)
-            {
-                return false;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax { Expression: var expression }:
+                    int value = expression is null ? -1 : Of(expression);
+                    if (value == -1 || returned is { } earlier && earlier != value)
+                        return -1;
+                    returned = value;
+                    break;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax:
+                    return -1;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax stored }
+                    when method.Parameters.Any(p => p.Name == stored.Identifier.ValueText):
+                    return -1; // a parameter given something else before it is returned
             }
         }
-        return any;
+        return returned ?? -1;
 
-        static bool IsCreation(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression) =>
-            expression is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax;
+        int Of(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression)
+        {
+            if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax)
+                return OnlyNew;
+            if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name)
+            {
+                foreach (var parameter in method.Parameters)
+                {
+                    if (parameter.Name == name.Identifier.ValueText && parameter.RefKind == RefKind.None)
+                        return parameter.Ordinal;
+                }
+            }
+            return -1;
+        }
     }
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>

@@ -322,4 +322,59 @@ public class RealCodeRound10Tests
     [Fact]
     public Task An_async_method_started_under_the_callers_lock_and_not_waited_for_is_reported() =>
         new Test(Throttling.Replace("WAIT", "_ = _throttler.StopAsync()").Replace("TIMER", "{|EXG001:_timer = null|}")).RunAsync();
+
+    // A method that hands back what it was given returns the caller's own where that was (bitwarden's request models:
+    // model.Cipher.ToCipher(cipher, userId) edits the cipher the request loaded and returns it, which the cipher service
+    // then changes).
+    private const string Models = """
+        using ExecutorGen;
+
+        public sealed class Cipher
+        {
+            private int _edits;
+
+            public void Edit() => EDIT;
+        }
+
+        public class CipherModel
+        {
+            public Cipher ToCipher(Cipher existing, int userId)
+            {
+                if (userId < 0)
+                    throw new System.ArgumentOutOfRangeException(nameof(userId));
+                return existing;
+            }
+
+            public virtual Cipher Overridable(Cipher existing) => existing;
+
+            private bool _pickOther;
+
+            public Cipher Other(Cipher existing, Cipher other) => _pickOther ? other : existing;
+        }
+
+        public sealed class CiphersController
+        {
+            private readonly Cipher _shared = new();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void PutShare(int id, CipherModel model)
+            {
+                var cipher = CALL;
+                cipher.Edit();
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("model.ToCipher(new Cipher(), id)")]
+    [InlineData("model.ToCipher(model.ToCipher(new Cipher(), id), id)")]
+    public Task What_a_method_hands_back_of_the_requests_own_object_is_its_own(string call) =>
+        new Test(Models.Replace("CALL", call).Replace("EDIT", "_edits++")).RunAsync();
+
+    [Theory]
+    [InlineData("model.ToCipher(_shared, id)")]
+    [InlineData("model.Overridable(new Cipher())")]
+    [InlineData("model.Other(new Cipher(), _shared)")]
+    public Task What_a_method_hands_back_of_a_shared_object_or_may_replace_is_reported(string call) =>
+        new Test(Models.Replace("CALL", call).Replace("EDIT", "{|EXG001:_edits++|}")).RunAsync();
 }
