@@ -12,7 +12,8 @@ namespace ExecutorGen.Analyzers;
 /// others only in handlers and async code: on a synchronous thread of its own, <c>Monitor.Wait</c>, <c>WaitOne</c> and
 /// <c>Join</c> are how it waits for work or for its peers (measured on real code: nearly every such report was by design).
 /// Waits under a test of a bool parameter (<c>if (disposing)</c>) count only for workers that reach the method with a
-/// value that runs them. <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
+/// value that runs them, and not in a method only called to initialize a field lazily (it runs once).
+/// <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
 /// and waits listed as bounded in <c>.editorconfig</c>; waits where vs-threading's peer rule is suppressed are left out
 /// here (<see cref="PeerSuppressions"/>).
 /// </summary>
@@ -24,7 +25,7 @@ internal static class BlockingWaitRule
         {
             if (function.Waits.Count == 0)
                 continue;
-            if (composition.ReachedFrom(function).Count == 0)
+            if (composition.ReachedFrom(function).Count == 0 || RunsOnce(composition, function))
                 continue;
             foreach (var wait in function.Waits)
             {
@@ -50,6 +51,33 @@ internal static class BlockingWaitRule
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.BlockingWaitWithoutTimeout, wait.Syntax.GetLocation(), wait.Wait, entry.Description));
             }
         }
+    }
+
+    /// <summary>
+    /// A method the compilation calls only to initialize a field lazily (jellyfin's <c>_rootFolder ??= CreateRootFolder()</c>,
+    /// <c>if (_index is null) _index = Load();</c>), and that no entry point runs itself: its waits run once per object, at
+    /// its first use (for a singleton, normally at startup), not on every request. (Two threads that race the null test
+    /// both wait, once each; under a double-checked lock, one.)
+    /// </summary>
+    private static bool RunsOnce(Composition composition, FunctionSummary function)
+    {
+        if (function.Enclosing is not null || composition.IsStarted(function.Symbol)
+            || composition.ReachedFrom(function).Exists(r => SymbolEqualityComparer.Default.Equals(r.Entry.Target, function.Symbol)))
+        {
+            return false;
+        }
+        var calls = composition.CallersOf(function.Symbol);
+        if (calls.Count == 0)
+            return false;
+        foreach (var (caller, site) in calls)
+        {
+            if (site.Escapes || site.HandedOut || !caller.Accesses.Exists(store => store.IsWrite && store.Syntax.Span.Contains(site.Syntax.Span)
+                && LazyInitialization.IsLazy(store.Syntax, store.Target)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -377,4 +378,64 @@ public class RealCodeRound10Tests
     [InlineData("model.Other(new Cipher(), _shared)")]
     public Task What_a_method_hands_back_of_a_shared_object_or_may_replace_is_reported(string call) =>
         new Test(Models.Replace("CALL", call).Replace("EDIT", "{|EXG001:_edits++|}")).RunAsync();
+
+    // EXG004: a method called only to initialize a field lazily runs once per object, at its first use (jellyfin's
+    // library manager: _rootFolder ??= CreateRootFolder(), which waits for the root folder's first save).
+    private const string RootFolder = """
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Folder
+        {
+            public Task SaveAsync() => Task.Delay(10);
+        }
+
+        public sealed class LibraryManager
+        {
+            private readonly object _sync = new();
+            private Folder _rootFolder;
+
+            public Folder RootFolder
+            {
+                get
+                {
+                    if (_rootFolder is null)
+                    {
+                        lock (_sync)
+                        {
+                            INIT;
+                        }
+                    }
+                    return _rootFolder;
+                }
+            }
+
+            public Folder CreateRootFolder()
+            {
+                var folder = new Folder();
+                WAIT;
+                return folder;
+            }
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int GetItems(int id) => CALL;
+        }
+        """;
+
+    [Theory]
+    [InlineData("_rootFolder ??= CreateRootFolder()")]
+    [InlineData("if (_rootFolder is null) _rootFolder = CreateRootFolder()")]
+    public Task A_wait_in_a_method_only_called_to_initialize_a_field_lazily_is_not_reported(string init) =>
+        new WaitTest(RootFolder.Replace("INIT", init).Replace("WAIT", "folder.SaveAsync().GetAwaiter().GetResult()")
+            .Replace("CALL", "RootFolder.GetHashCode()")).RunAsync();
+
+    [Fact]
+    public Task A_wait_in_a_method_also_called_on_each_request_is_reported() =>
+        new WaitTest(RootFolder.Replace("INIT", "_rootFolder ??= CreateRootFolder()")
+            .Replace("WAIT", "{|EXG004:folder.SaveAsync().GetAwaiter().GetResult()|}").Replace("CALL", "RootFolder.GetHashCode() + CreateRootFolder().GetHashCode()")).RunAsync();
+
+    [Fact]
+    public Task A_wait_in_a_method_whose_result_is_stored_every_time_is_reported() =>
+        new WaitTest(RootFolder.Replace("INIT", "_rootFolder ??= CreateRootFolder()")
+            .Replace("WAIT", "{|EXG004:folder.SaveAsync().GetAwaiter().GetResult()|}").Replace("CALL", "(_rootFolder = CreateRootFolder()).GetHashCode()")).RunAsync();
 }
