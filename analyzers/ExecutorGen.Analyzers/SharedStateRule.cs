@@ -443,10 +443,41 @@ internal static class SharedStateRule
         }
         foreach (var access in function.Accesses)
         {
-            if (!ReferenceEquals(access, read) && access.Kind == AccessKind.Read && access.Held is null && SymbolEqualityComparer.Default.Equals(access.Target, target))
+            if (!ReferenceEquals(access, read) && access.Kind == AccessKind.Read && access.Held is null && SymbolEqualityComparer.Default.Equals(access.Target, target)
+                && !OtherBranch(access.Syntax, read.Syntax))
+            {
                 return true;
+            }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether the two nodes are in different branches of one choice (an <c>if</c> and its <c>else</c>, the arms of
+    /// <c>?:</c>, of a <c>switch</c>): one run takes one of them, so it reads the field once (jellyfin's network manager reads
+    /// its published URLs in the internal branch or in the external one).
+    /// </summary>
+    private static bool OtherBranch(SyntaxNode first, SyntaxNode second)
+    {
+        var common = first.Ancestors().FirstOrDefault(ancestor => ancestor.Span.Contains(second.Span));
+        return common switch
+        {
+            IfStatementSyntax @if => @if.Else is { } otherwise
+                && (@if.Statement.Span.Contains(first.Span) && otherwise.Span.Contains(second.Span) || @if.Statement.Span.Contains(second.Span) && otherwise.Span.Contains(first.Span)),
+            ConditionalExpressionSyntax conditional => !conditional.Condition.Span.Contains(first.Span) && !conditional.Condition.Span.Contains(second.Span),
+            SwitchStatementSyntax or SwitchExpressionSyntax => Arm(first, common) is { } one && Arm(second, common) is { } other && one != other,
+            _ => false,
+        };
+
+        static SyntaxNode? Arm(SyntaxNode node, SyntaxNode choice)
+        {
+            for (var current = node; current.Parent is { } parent; current = parent)
+            {
+                if (parent == choice)
+                    return current is SwitchSectionSyntax or SwitchExpressionArmSyntax ? current : null;
+            }
+            return null;
+        }
     }
 
     /// <summary>

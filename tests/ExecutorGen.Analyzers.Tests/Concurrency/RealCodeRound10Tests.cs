@@ -438,4 +438,45 @@ public class RealCodeRound10Tests
     public Task A_wait_in_a_method_whose_result_is_stored_every_time_is_reported() =>
         new WaitTest(RootFolder.Replace("INIT", "_rootFolder ??= CreateRootFolder()")
             .Replace("WAIT", "{|EXG004:folder.SaveAsync().GetAwaiter().GetResult()|}").Replace("CALL", "(_rootFolder = CreateRootFolder()).GetHashCode()")).RunAsync();
+
+    // A field replaced under a lock and read without it once per run, in one branch or the other (jellyfin's network
+    // manager: its published URLs filtered for an internal or for an external client): one read, one whole list.
+    private const string Overrides = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using ExecutorGen;
+
+        public sealed class NetworkManager
+        {
+            private readonly object _sync = new();
+            private IReadOnlyList<string> _published = new List<string>();
+
+            public void Reload(List<string> published)
+            {
+                lock (_sync)
+                    _published = published.ToList();
+            }
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int Match(int id, bool external)
+            {
+                List<string> matching;
+                READS;
+                return matching.Count;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("if (!external) matching = _published.Where(p => p.Length > id).ToList(); else matching = _published.Where(p => p.Length < id).ToList()")]
+    [InlineData("matching = external ? _published.Take(id).ToList() : _published.Skip(id).ToList()")]
+    [InlineData("switch (id) { case 0: matching = _published.ToList(); break; default: matching = _published.Take(id).ToList(); break; }")]
+    public Task A_field_read_once_in_either_branch_is_not_reported(string reads) =>
+        new Test(Overrides.Replace("READS", reads)).RunAsync();
+
+    [Theory]
+    [InlineData("matching = {|EXG001:_published|}.Take(id).ToList(); if (external) matching = _published.Skip(id).ToList()")]
+    [InlineData("matching = {|EXG001:_published|}.Count > id ? _published.Take(id).ToList() : new List<string>()")]
+    public Task A_field_read_twice_in_one_run_is_reported(string reads) =>
+        new Test(Overrides.Replace("READS", reads)).RunAsync();
 }
