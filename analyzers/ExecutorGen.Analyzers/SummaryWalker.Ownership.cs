@@ -40,6 +40,8 @@ internal sealed partial class SummaryWalker
                 return _ownedLocals is not null && _ownedLocals.TryGetValue(local.Local, out var held) ? held : Ownership.NotOwn;
             case IAwaitOperation awaited:
                 return OwnershipOf(awaited.Operation, depth + 1);
+            case IConditionalAccessOperation conditional:
+                return OwnershipOf(conditional.WhenNotNull, depth + 1); // cipher?.GetAttachments(): as cipher.GetAttachments(), or null
             case ICoalesceOperation coalesce:
                 return OwnershipOf(coalesce.Value, depth + 1).And(OwnershipOf(coalesce.WhenNull, depth + 1));
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:

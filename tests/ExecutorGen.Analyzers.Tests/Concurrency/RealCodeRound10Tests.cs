@@ -479,4 +479,48 @@ public class RealCodeRound10Tests
     [InlineData("matching = {|EXG001:_published|}.Count > id ? _published.Take(id).ToList() : new List<string>()")]
     public Task A_field_read_twice_in_one_run_is_reported(string reads) =>
         new Test(Overrides.Replace("READS", reads)).RunAsync();
+
+    // What a conditional access returns is what the plain call would (bitwarden's attachment upload: var attachments =
+    // cipher?.GetAttachments(); attachments.TryGetValue(id, out var data), then data.Size = realSize).
+    private const string Attachments = """
+        using System.Collections.Generic;
+        using System.Text.Json;
+        using ExecutorGen;
+
+        public sealed class MetaData
+        {
+            private long _size;
+
+            public long Size { get => _size; set { SIZE; } }
+        }
+
+        public sealed class Cipher
+        {
+            private Dictionary<string, MetaData> _attachments = new();
+
+            public Dictionary<string, MetaData> GetAttachments() => _attachments;
+        }
+
+        public sealed class CiphersController
+        {
+            private readonly Cipher _shared = new();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Upload(string id, string json, long size)
+            {
+                var cipher = CIPHER;
+                var attachments = cipher?.GetAttachments();
+                if (attachments != null && attachments.TryGetValue(id, out var data))
+                    data.Size = size;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task What_a_conditional_access_on_the_requests_own_object_returns_is_its_own() =>
+        new Test(Attachments.Replace("SIZE", "_size = value").Replace("CIPHER", "JsonSerializer.Deserialize<Cipher>(json)")).RunAsync();
+
+    [Fact]
+    public Task What_a_conditional_access_on_a_shared_object_returns_is_reported() =>
+        new Test(Attachments.Replace("SIZE", "{|EXG001:_size = value|}").Replace("CIPHER", "_shared")).RunAsync();
 }
