@@ -371,8 +371,8 @@ internal static class SharedStateRule
                 continue; // guarded on this path: by the function, its callers, or a call on the way from the entry
             if (!composition.InScope(access.Syntax.SyntaxTree, reached.Entry))
                 continue;
-            // A field of a scoped service: each request has an object of its own, so handlers running at
-            // once do not share it (a thread the request starts itself does).
+            // A field of a scoped service: each request has an object of its own, so handlers running at once do not
+            // share it (a thread the request starts itself does).
             perRequest ??= access.Target is IFieldSymbol or IPropertySymbol && access.Owner is Receiver.This or Receiver.Shared
                 && composition.PerRequest(access.Target);
             if (reached.Entry.IsHandler && perRequest.Value)

@@ -197,6 +197,7 @@ internal sealed class ConcurrencySymbols
         if (declaration.Body is not { } body)
             return -1;
         int? returned = null;
+        List<string>? stored = null;
         foreach (var node in body.DescendantNodes(n => n is not (Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax)))
         {
             switch (node)
@@ -209,12 +210,13 @@ internal sealed class ConcurrencySymbols
                     break;
                 case Microsoft.CodeAnalysis.CSharp.Syntax.YieldStatementSyntax:
                     return -1;
-                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax stored }
-                    when method.Parameters.Any(p => p.Name == stored.Identifier.ValueText):
-                    return -1; // a parameter given something else before it is returned
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name }:
+                    (stored ??= new List<string>()).Add(name.Identifier.ValueText);
+                    break;
             }
         }
-        return returned ?? -1;
+        // A parameter given something else before it is returned is not what the caller gave.
+        return returned is { } ordinal && (ordinal < 0 || stored is null || !stored.Contains(method.Parameters[ordinal].Name)) ? ordinal : -1;
 
         int Of(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression)
         {

@@ -350,6 +350,18 @@ public class RealCodeRound10Tests
 
             private bool _pickOther;
 
+            public Cipher Replaced(Cipher existing, Cipher other)
+            {
+                existing = other;
+                return existing;
+            }
+
+            public Cipher Fresh(Cipher existing)
+            {
+                existing = null;
+                return new Cipher();
+            }
+
             public Cipher Other(Cipher existing, Cipher other) => _pickOther ? other : existing;
         }
 
@@ -366,16 +378,19 @@ public class RealCodeRound10Tests
         }
         """;
 
+    // A factory that stores to its parameter still returns a new object.
     [Theory]
     [InlineData("model.ToCipher(new Cipher(), id)")]
     [InlineData("model.ToCipher(model.ToCipher(new Cipher(), id), id)")]
-    public Task What_a_method_hands_back_of_the_requests_own_object_is_its_own(string call) =>
+    [InlineData("model.Fresh(_shared)")]
+    public Task What_a_method_hands_back_is_the_requests_own_where_it_was_given_or_made_it(string call) =>
         new Test(Models.Replace("CALL", call).Replace("EDIT", "_edits++")).RunAsync();
 
     [Theory]
     [InlineData("model.ToCipher(_shared, id)")]
     [InlineData("model.Overridable(new Cipher())")]
     [InlineData("model.Other(new Cipher(), _shared)")]
+    [InlineData("model.Replaced(new Cipher(), _shared)")]
     public Task What_a_method_hands_back_of_a_shared_object_or_may_replace_is_reported(string call) =>
         new Test(Models.Replace("CALL", call).Replace("EDIT", "{|EXG001:_edits++|}")).RunAsync();
 
