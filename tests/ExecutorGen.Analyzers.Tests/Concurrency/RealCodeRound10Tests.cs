@@ -14,13 +14,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 public class RealCodeRound10Tests
 {
     // Stand-ins for Microsoft.Extensions.DependencyInjection's registration methods, which the rule knows by namespace and
-    // name, as it knows the package's own; and a request context a handler is given by the container (bitwarden's
-    // ICurrentContext, whose organizations are loaded once per request).
-    private const string Container = """
-        using System.Collections.Generic;
-        using ExecutorGen;
-        using Microsoft.Extensions.DependencyInjection;
-
+    // name, as it knows the package's own.
+    private const string Registrations = """
         namespace Microsoft.Extensions.DependencyInjection
         {
             public interface IServiceCollection { }
@@ -35,6 +30,16 @@ public class RealCodeRound10Tests
             }
         }
 
+        """;
+
+    // A request context a handler is given by the container (bitwarden's ICurrentContext, whose organizations are loaded
+    // once per request).
+    private const string Container = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        """ + Registrations + """
         public interface ICurrentContext
         {
             List<int> Organizations();
@@ -120,17 +125,7 @@ public class RealCodeRound10Tests
         using ExecutorGen;
         using Microsoft.Extensions.DependencyInjection;
 
-        namespace Microsoft.Extensions.DependencyInjection
-        {
-            public interface IServiceCollection { }
-
-            public static class ServiceCollectionServiceExtensions
-            {
-                public static IServiceCollection AddScoped<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
-                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
-            }
-        }
-
+        """ + Registrations + """
         public abstract class TokenClient
         {
             private int _uses;
