@@ -505,8 +505,9 @@ internal sealed class Composition
     /// </summary>
     public bool PerRequest(INamedTypeSymbol type)
     {
+        // Asked for every call on a shared object the reach follows from a handler: without a registration, at no cost.
         var definition = type.OriginalDefinition;
-        if (definition.TypeKind is not (TypeKind.Class or TypeKind.Interface))
+        if (_model.Symbols.Lifetimes.IsEmpty || definition.TypeKind is not (TypeKind.Class or TypeKind.Interface))
             return false;
         lock (_implementations)
         {

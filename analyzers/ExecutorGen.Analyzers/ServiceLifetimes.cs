@@ -58,6 +58,9 @@ internal sealed class ServiceLifetimes
             Add(typeOf, lifetime);
     }
 
+    /// <summary>Whether the compilation registers no class (most do not, and then nothing is per request).</summary>
+    public bool IsEmpty => _lifetimes.IsEmpty;
+
     /// <summary>Whether every registration of <paramref name="type"/> is scoped (and there is one).</summary>
     public bool PerRequest(INamedTypeSymbol type) =>
         _lifetimes.TryGetValue(type.OriginalDefinition, out int lifetimes) && lifetimes == PerScope;

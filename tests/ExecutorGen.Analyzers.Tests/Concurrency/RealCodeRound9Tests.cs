@@ -132,7 +132,7 @@ public class RealCodeRound9Tests
     // What an own object returns from its fields is its caller's own (RacerD: owned if formal 0 is), and so is what a
     // library call hands out through an out argument from an own collection (bitwarden's attachment upload:
     // cipher.GetAttachments().TryGetValue(id, out var attachmentData), then attachmentData.Size = realSize).
-    private const string Holder = """
+    internal const string Holder = """
         using System.Collections.Generic;
         using System.Text.Json;
         using ExecutorGen;
