@@ -29,9 +29,32 @@ internal sealed class ApiLists
 
     /// <summary>Namespace names, made once each: every call of the compilation asks for its callee's.</summary>
     private readonly ConcurrentDictionary<INamespaceSymbol, string> _namespaces = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<SyntaxTree, TreeOptions> _perTree = new();
 
-    public ApiLists(AnalyzerConfigOptionsProvider? options) => _options = options;
+    /// <summary>
+    /// What each tree of the compilation is configured with, read once when the compilation starts and only read after
+    /// that (no lock: every call the walk meets asks); null when no tree configures anything, which is most projects.
+    /// </summary>
+    private readonly Dictionary<SyntaxTree, TreeOptions>? _perTree;
+
+    public ApiLists(AnalyzerConfigOptionsProvider? options, IEnumerable<SyntaxTree> trees)
+    {
+        _options = options;
+        if (options is null)
+            return;
+        var perTree = new Dictionary<SyntaxTree, TreeOptions>();
+        var distinct = new Dictionary<(string?, string?, string?), TreeOptions>(); // an .editorconfig section usually covers many files
+        bool configured = false;
+        foreach (var tree in trees)
+        {
+            var treeOptions = options.GetOptions(tree);
+            var raw = (Raw(treeOptions, NeverThrowingKey), Raw(treeOptions, BoundedWaitsKey), Raw(treeOptions, ConcurrencyScopeKey));
+            if (!distinct.TryGetValue(raw, out var read))
+                distinct[raw] = read = Read(raw.Item1, raw.Item2, raw.Item3);
+            perTree[tree] = read;
+            configured |= read != s_defaults;
+        }
+        _perTree = configured ? perTree : null;
+    }
 
     /// <summary>
     /// Whether a call to a library method (made in <paramref name="tree"/>) can end a worker with an exception as part of
@@ -136,14 +159,23 @@ internal sealed class ApiLists
 
     private TreeOptions For(SyntaxTree tree)
     {
-        if (_options is null)
+        if (_perTree is null)
             return s_defaults;
         if (_perTree.TryGetValue(tree, out var known))
-            return known; // the common case, without the closure GetOrAdd would allocate
-        var options = _options.GetOptions(tree);
-        bool allCode = options.TryGetValue(ConcurrencyScopeKey, out string? value)
-            && string.Equals(value.Trim(), "all", StringComparison.OrdinalIgnoreCase);
-        return _perTree.GetOrAdd(tree, new TreeOptions(Parse(options, NeverThrowingKey), Parse(options, BoundedWaitsKey), allCode));
+            return known;
+        // A tree the compilation did not have when it started (none in a build); read, not kept.
+        var options = _options!.GetOptions(tree);
+        return Read(Raw(options, NeverThrowingKey), Raw(options, BoundedWaitsKey), Raw(options, ConcurrencyScopeKey));
+    }
+
+    private static string? Raw(AnalyzerConfigOptions options, string key) => options.TryGetValue(key, out string? value) ? value : null;
+
+    private static TreeOptions Read(string? neverThrowing, string? bounded, string? scope)
+    {
+        bool allCode = scope is not null && string.Equals(scope.Trim(), "all", StringComparison.OrdinalIgnoreCase);
+        var neverThrowingSet = Parse(neverThrowing);
+        var boundedSet = Parse(bounded);
+        return neverThrowingSet.Count == 0 && boundedSet.Count == 0 && !allCode ? s_defaults : new TreeOptions(neverThrowingSet, boundedSet, allCode);
     }
 
     private static readonly HashSet<string> s_empty = new(StringComparer.Ordinal);
@@ -151,12 +183,12 @@ internal sealed class ApiLists
     // After s_empty: static fields are initialized in the order they are written.
     private static readonly TreeOptions s_defaults = new(s_empty, s_empty, allCode: false);
 
-    private static HashSet<string> Parse(AnalyzerConfigOptions options, string key)
+    private static HashSet<string> Parse(string? value)
     {
-        if (!options.TryGetValue(key, out string? value) || string.IsNullOrWhiteSpace(value))
+        if (string.IsNullOrWhiteSpace(value))
             return s_empty;
         var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string entry in value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        foreach (string entry in value!.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
         {
             string trimmed = entry.Trim();
             if (trimmed.Length > 0)

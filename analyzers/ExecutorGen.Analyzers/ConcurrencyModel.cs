@@ -30,7 +30,7 @@ internal sealed class ConcurrencyModel
     private ConcurrencyModel(Compilation compilation, AnalyzerOptions options)
     {
         Symbols = new ConcurrencySymbols(compilation);
-        Lists = new ApiLists(options.AnalyzerConfigOptionsProvider);
+        Lists = new ApiLists(options.AnalyzerConfigOptionsProvider, compilation.SyntaxTrees);
         _composition = new Lazy<Composition>(() => new Composition(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -90,15 +90,20 @@ internal sealed class ConcurrencyModel
     private static readonly string[] s_intentWord = { "GuardedBy" };
     private int _mentions; // 0 until scanned; then Scanned and the words found (bit 0: RequestHandler, bit 1: GuardedBy)
 
+    /// <remarks>
+    /// Every member is offered once per concurrency analyzer, often at the same moment on another thread. The first offer
+    /// claims the member and walks it; a later one returns at once, without waiting for that walk: the walk is finished by
+    /// the time anyone composes (<see cref="AllFunctions"/> takes each claimed summary's value, which waits for a walk still
+    /// running, or makes it). Waiting here instead kept one thread of a 2-core build spinning on the walking thread's lock.
+    /// </remarks>
     private void Summarize(ISymbol member, System.Collections.Immutable.ImmutableArray<IOperation> blocks)
     {
-        // Every member is offered once per concurrency analyzer: the later offers find it without allocating a closure.
-        if (!_members.TryGetValue(member, out var summaries))
-        {
-            summaries = _members.GetOrAdd(member, new Lazy<List<FunctionSummary>>(
-                () => SummaryWalker.Summarize(member, blocks, Symbols, Lists), LazyThreadSafetyMode.ExecutionAndPublication));
-        }
-        _ = summaries.Value;
+        if (_members.ContainsKey(member))
+            return; // claimed by another analyzer's offer
+        var claim = new Lazy<List<FunctionSummary>>(
+            () => SummaryWalker.Summarize(member, blocks, Symbols, Lists), LazyThreadSafetyMode.ExecutionAndPublication);
+        if (_members.TryAdd(member, claim))
+            _ = claim.Value;
     }
 
     /// <summary>The composition, made once every member is summarized (called from compilation-end actions).</summary>

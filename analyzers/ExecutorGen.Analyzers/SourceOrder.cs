@@ -27,16 +27,18 @@ internal static class SourceOrder
         var array = new T[items.Count];
         items.CopyTo(array, 0);
         var locations = new Location?[array.Length];
-        var paths = new SortedSet<string>(System.StringComparer.Ordinal);
+        var rank = new Dictionary<string, long>(System.StringComparer.Ordinal);
         for (int i = 0; i < array.Length; i++)
         {
             locations[i] = where(array[i]);
-            if (locations[i]?.SourceTree?.FilePath is { } path)
-                paths.Add(path);
+            if (locations[i]?.SourceTree?.FilePath is { } path && !rank.ContainsKey(path))
+                rank[path] = 0;
         }
-        var rank = new Dictionary<string, long>(paths.Count, System.StringComparer.Ordinal);
-        foreach (var path in paths)
-            rank[path] = rank.Count + 1; // 0: no file, first (a null path compares before every other)
+        var paths = new string[rank.Count];
+        rank.Keys.CopyTo(paths, 0);
+        System.Array.Sort(paths, System.StringComparer.Ordinal);
+        for (int i = 0; i < paths.Length; i++)
+            rank[paths[i]] = i + 1; // 0: no file, first (a null path compares before every other)
         var keys = new long[array.Length];
         for (int i = 0; i < array.Length; i++)
         {
