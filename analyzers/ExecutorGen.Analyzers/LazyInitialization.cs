@@ -6,7 +6,8 @@ namespace ExecutorGen.Analyzers;
 
 /// <summary>
 /// A lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
-/// <c>_x = _x ?? Load();</c>, or a store after <c>if (_x is not null) return _x;</c>. One of a field whose type owns no
+/// <c>_x = _x ?? Load();</c>, or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
+/// <c>if (cached &amp;&amp; _x is not null) return _x;</c>). One of a field whose type owns no
 /// resource is idempotent: threads that race there each compute a value and one store wins, which costs work, and
 /// readers see one whole object either way (.NET publishes references safely). A value that owns a resource (an
 /// <c>IDisposable</c>: a timer, a token source, a connection) is created twice and one copy leaks or keeps running, and a
@@ -71,7 +72,7 @@ internal static class LazyInitialization
             {
                 if (earlier == statement)
                     break;
-                if (earlier is IfStatementSyntax { Else: null } @if && ComparesWithNull(@if.Condition, name, isNull: false) && Exits(@if.Statement))
+                if (earlier is IfStatementSyntax { Else: null } @if && ImpliesSet(@if.Condition, name) && Exits(@if.Statement))
                     return true;
             }
         }
@@ -84,6 +85,19 @@ internal static class LazyInitialization
             _ => false,
         };
     }
+
+    /// <summary>
+    /// Whether <paramref name="condition"/> holds only where the field <paramref name="name"/> is set: a test that it is not
+    /// null, alone or with others in a <c>&amp;&amp;</c> (Sonarr's page mappers: <c>if (IsProduction &amp;&amp; _content != null)
+    /// return _content;</c>). What follows such an exit stores only where the field is null or another condition asks for
+    /// the value to be made again: a memo, like the plain lazy initialization.
+    /// </summary>
+    private static bool ImpliesSet(ExpressionSyntax condition, string name) => condition switch
+    {
+        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } both => ImpliesSet(both.Left, name) || ImpliesSet(both.Right, name),
+        ParenthesizedExpressionSyntax parenthesized => ImpliesSet(parenthesized.Expression, name),
+        _ => ComparesWithNull(condition, name, isNull: false),
+    };
 
     /// <summary>
     /// Whether <paramref name="condition"/> is true exactly when the field <paramref name="name"/> is null

@@ -82,6 +82,8 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private bool KnownComplete(IOperation task, IOperation use)
     {
+        if (TakenFrom(Operations.WithoutConversions(task)) is { } collection && AllAwaitedBefore(collection, use))
+            return true;
         var symbol = Referenced(Operations.WithoutConversions(task));
         if (symbol is null)
             return false;
@@ -118,6 +120,99 @@ internal sealed partial class SummaryWalker
                     when operation.Syntax.Span.End <= position && wait.Parameters.All(p => p.Type.Name == "CancellationToken")
                         && SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(waited)), symbol):
                     return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The collection variable a task was read from: <c>fetching[pair]</c>, <c>rate.Value</c> or <c>rate</c> where
+    /// <c>rate</c> is the variable of a <c>foreach</c> over it, or the parameter of a lambda a LINQ call over it runs
+    /// (<c>results.Sum(r =&gt; r.Rate.Result)</c>); null for any other task.
+    /// </summary>
+    private static ISymbol? TakenFrom(IOperation task)
+    {
+        switch (task)
+        {
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } indexed }:
+                return Referenced(Operations.WithoutConversions(indexed));
+            case IArrayElementReferenceOperation { ArrayReference: var array }:
+                return Referenced(Operations.WithoutConversions(array));
+            case IPropertyReferenceOperation { Instance: { } element }: // pair.Value of a dictionary's pair
+                return ElementOf(Operations.WithoutConversions(element));
+            case IFieldReferenceOperation { Instance: { } element }: // r.Rate of a tuple
+                return ElementOf(Operations.WithoutConversions(element));
+            default:
+                return ElementOf(task);
+        }
+
+        static ISymbol? ElementOf(IOperation element)
+        {
+            if (element is ILocalReferenceOperation { Local: var local })
+            {
+                for (var parent = element.Parent; parent is not null; parent = parent.Parent)
+                {
+                    if (parent is IForEachLoopOperation loop && loop.Locals.Contains(local, SymbolEqualityComparer.Default))
+                        return Root(loop.Collection);
+                }
+            }
+            else if (element is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
+            {
+                for (var parent = element.Parent; parent is not null; parent = parent.Parent)
+                {
+                    // The lambda given to a call whose source is the collection: results.Sum(r => …), pairs.Select(p => …).
+                    if (parent is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
+                        return Operations.ParentWithoutConversions(function) is IDelegateCreationOperation creation
+                            && creation.Parent is IArgumentOperation { Parent: IInvocationOperation call }
+                            && (call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null)) is { } source
+                            && !ReferenceEquals(source, creation) ? Root(source) : null;
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The variable an expression over a collection starts from: <c>fetching</c> of <c>fetching.Values</c> or <c>fetching.Select(f =&gt; f.Value).ToArray()</c>.</summary>
+    private static ISymbol? Root(IOperation expression)
+    {
+        for (int depth = 0; depth < 8; depth++)
+        {
+            expression = Operations.WithoutConversions(expression);
+            switch (expression)
+            {
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    expression = instance;
+                    break;
+                case IInvocationOperation { Instance: { } instance }:
+                    expression = instance;
+                    break;
+                case IInvocationOperation { TargetMethod.IsExtensionMethod: true, Arguments.Length: > 0 } extension:
+                    expression = extension.Arguments[0].Value;
+                    break;
+                default:
+                    return Referenced(expression);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether an <c>await Task.WhenAll(…)</c> over <paramref name="collection"/> (the argument starts from it) ends before
+    /// <paramref name="use"/>, in the member around it: a lambda written after the await runs after it too.
+    /// </summary>
+    private static bool AllAwaitedBefore(ISymbol collection, IOperation use)
+    {
+        var member = use;
+        while (member.Parent is not null)
+            member = member.Parent;
+        int position = use.Syntax.SpanStart;
+        foreach (var operation in member.Descendants())
+        {
+            if (operation is IAwaitOperation awaited && awaited.Syntax.Span.End <= position
+                && Operations.WithoutConversions(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true, ContainingType.Name: "Task" }, Arguments: { Length: 1 } arguments }
+                && SymbolEqualityComparer.Default.Equals(Root(arguments[0].Value), collection))
+            {
+                return true;
             }
         }
         return false;

@@ -1,0 +1,105 @@
+using System.Threading.Tasks;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The eleventh round of issue 14's false positives (docs/analyzers-on-real-code.md, "Round 11"): reports read for the
+/// first time on three web applications the rules had never run on (Kavita, Sonarr, BTCPay Server). EXG004: the tasks
+/// of a collection, all awaited with <c>Task.WhenAll</c>, then read one by one in a loop or a LINQ lambda. EXG001: an
+/// object made with a <c>dynamic</c> argument is new like any other, and a memo whose early return tests the field with
+/// another condition is a lazy initialization. Each must-not-flag test failed before its change; each has companions
+/// that stay reported.
+/// </summary>
+public class RealCodeRound11Tests
+{
+    // BTCPay Server's rate previews: one fetch per currency pair, all awaited together, then each result read.
+    private const string Rates = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public interface IRateSource
+        {
+            Task<int> FetchAsync(string pair);
+        }
+
+        public sealed class RatesController
+        {
+            private readonly IRateSource _source;
+
+            public RatesController(IRateSource source) => _source = source;
+
+            [RequestHandler(PartitionBy = nameof(store))]
+            public async Task<int> Preview(string store, List<string> pairs, List<string> others)
+            {
+                var fetching = pairs.ToDictionary(p => p, p => _source.FetchAsync(p));
+                var results = new List<(string Pair, Task<int> Rate)>();
+                foreach (var pair in pairs)
+                    results.Add((pair, _source.FetchAsync(pair)));
+                var later = others.ToDictionary(p => p, p => _source.FetchAsync(p));
+                int total = 0;
+                BODY
+                return total;
+            }
+        }
+        """;
+
+    [Theory]
+    // The loop over the dictionary the awaited tasks came from.
+    [InlineData("await Task.WhenAll(fetching.Values); foreach (var rate in fetching) total += rate.Value.Result;")]
+    // An element of it, read in a LINQ lambda.
+    [InlineData("await Task.WhenAll(fetching.Select(f => f.Value).ToArray()); total = pairs.Sum(p => fetching[p].GetAwaiter().GetResult());")]
+    // The lambda's parameter, an element of the list the awaited tasks were projected from.
+    [InlineData("await Task.WhenAll(results.Select(r => r.Rate)); total = results.Sum(r => r.Rate.Result);")]
+    public Task The_tasks_of_a_collection_all_awaited_together_are_complete(string body) =>
+        new WaitTest(Rates.Replace("BODY", body)).RunAsync();
+
+    [Theory]
+    // Read before the await.
+    [InlineData("foreach (var rate in fetching) total += {|EXG004:rate.Value.Result|}; await Task.WhenAll(fetching.Values);")]
+    // Another collection's tasks were awaited.
+    [InlineData("await Task.WhenAll(later.Values); total = pairs.Sum(p => {|EXG004:fetching[p].GetAwaiter().GetResult()|});")]
+    // Awaited one by one is not all of them: WhenAny returns when the first ends.
+    [InlineData("await Task.WhenAny(results.Select(r => r.Rate)); total = results.Sum(r => {|EXG004:r.Rate.Result|});")]
+    public Task The_tasks_of_a_collection_not_all_awaited_first_are_reported(string body) =>
+        new WaitTest(Rates.Replace("BODY", body)).RunAsync();
+
+    // Sonarr's front-end mappers: the page text, generated once in production and cached in a field of a singleton.
+    private const string Mapper = """
+        using System.IO;
+        using ExecutorGen;
+
+        public sealed class IndexHtmlMapper
+        {
+            private static readonly bool IsProduction = Path.GetTempPath().Length > 0;
+            private string _generatedContent;
+
+            [RequestHandler(PartitionBy = nameof(path))]
+            public string Map(string path) => GetHtmlText();
+
+            private string GetHtmlText()
+            {
+                TEST
+                var text = File.ReadAllText("index.html").Replace("__URL_BASE__", "/");
+                {|EXG001:_generatedContent = text|};
+                return _generatedContent;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("if (IsProduction && _generatedContent != null) return _generatedContent;")]
+    [InlineData("if (_generatedContent is not null && IsProduction) { return _generatedContent; }")]
+    public Task A_memo_returned_early_when_set_and_another_condition_holds_is_a_lazy_initialization(string test) =>
+        new Test(Mapper.Replace("TEST", test).Replace("{|EXG001:_generatedContent = text|}", "_generatedContent = text")).RunAsync();
+
+    [Theory]
+    [InlineData("if (IsProduction) return _generatedContent;")] // not a test of the field: any store, any time
+    [InlineData("if (IsProduction || _generatedContent != null) return _generatedContent;")] // returns also where it is null
+    public Task A_store_after_an_early_return_that_does_not_need_the_field_set_is_reported(string test) =>
+        new Test(Mapper.Replace("TEST", test)).RunAsync();
+}
