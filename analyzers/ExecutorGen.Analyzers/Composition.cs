@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -650,7 +651,9 @@ internal sealed class Composition
 
     private bool Holds(Ownership value, bool thisOwned, int depth)
     {
-        foreach (var (method, calledOn) in value.Conditions)
+        if (value.NeedsThis && !thisOwned)
+            return false;
+        foreach (var (method, calledOn) in value.Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : value.Conditions)
         {
             bool receiverOwned = calledOn == CalledOn.Own || calledOn is CalledOn.This or CalledOn.Base && thisOwned;
             if (!ReturnsOwned(method, receiverOwned, exact: calledOn == CalledOn.Base, depth))

@@ -8,15 +8,17 @@ namespace ExecutorGen.Analyzers;
 /// <summary>
 /// Whether a value is the function's own, an object no other thread has (the ownership of Infer's RacerD): for sure (a
 /// new object, or what a library method returns), if a method of the compilation returns its caller's own (decided when
-/// the summaries are composed, <see cref="Composition.Owned"/>), or not (a field, a parameter, an element of a shared
-/// collection, a service from a container).
+/// the summaries are composed, <see cref="Composition.Owned"/>), where the function's <c>this</c> is (what its fields
+/// hold, and what a library call hands out of them), or not (a field of another object, a parameter, an element of a
+/// shared collection, a service from a container).
 /// </summary>
 internal readonly struct Ownership
 {
-    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions)
+    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions, bool needsThis = false)
     {
         IsOwn = isOwn;
         Conditions = conditions;
+        NeedsThis = needsThis;
     }
 
     public static Ownership Own { get; } = new(isOwn: true, default);
@@ -25,6 +27,13 @@ internal readonly struct Ownership
 
     /// <summary>The caller's own if what <paramref name="method"/> (of the compilation), called on that object, returns is.</summary>
     public static Ownership IfReturnsOwn(IMethodSymbol method, CalledOn calledOn) => new(isOwn: false, ImmutableArray.Create((method, calledOn)));
+
+    /// <summary>
+    /// The function's own where its <c>this</c> is: <c>this</c>, what its fields hold, and what a library call hands out
+    /// of them (<c>_dictionary.TryGetValue(key, out var values)</c>). RacerD's owned prefix: an object reached only
+    /// through one nobody else has is had by nobody else either.
+    /// </summary>
+    public static Ownership IfThisOwn { get; } = new(isOwn: false, ImmutableArray<(IMethodSymbol, CalledOn)>.Empty, needsThis: true);
 
     public bool IsOwn { get; }
 
@@ -36,8 +45,11 @@ internal readonly struct Ownership
     /// </summary>
     public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> Conditions { get; }
 
-    /// <summary>Own, or own on <see cref="Conditions"/>.</summary>
-    public bool MayBeOwn => IsOwn || !Conditions.IsDefaultOrEmpty;
+    /// <summary>Own only where the function's <c>this</c> is (<see cref="IfThisOwn"/>), besides <see cref="Conditions"/>.</summary>
+    public bool NeedsThis { get; }
+
+    /// <summary>Own, or own on <see cref="Conditions"/> and <see cref="NeedsThis"/>.</summary>
+    public bool MayBeOwn => IsOwn || NeedsThis || !Conditions.IsDefaultOrEmpty;
 
     /// <summary>Both values the function's own (<c>a ?? b</c>, <c>c ? a : b</c>, a library call and what it reads from).</summary>
     public Ownership And(Ownership other)
@@ -46,9 +58,11 @@ internal readonly struct Ownership
             return other;
         if (other.IsOwn)
             return this;
-        if (!MayBeOwn || !other.MayBeOwn || Conditions.Length + other.Conditions.Length > MaxConditions)
+        var conditions = Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : Conditions;
+        var others = other.Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : other.Conditions;
+        if (!MayBeOwn || !other.MayBeOwn || conditions.Length + others.Length > MaxConditions)
             return NotOwn;
-        return new Ownership(isOwn: false, Conditions.AddRange(other.Conditions));
+        return new Ownership(isOwn: false, conditions.AddRange(others), NeedsThis || other.NeedsThis);
     }
 
     /// <summary>More conditions than this and the value is taken as not own: a choice among that many results is no one object.</summary>

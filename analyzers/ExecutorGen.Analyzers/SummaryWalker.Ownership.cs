@@ -30,6 +30,8 @@ internal sealed partial class SummaryWalker
             // object, which nobody else has until the expression ends.
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
                 return Ownership.Own;
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                return Ownership.IfThisOwn; // this, and through it its fields (order.Lines below): own where this is
             case IParameterReferenceOperation parameter when _lambdaParameters is not null && _lambdaParameters.TryGetValue(parameter.Parameter, out var given):
                 return given; // in a lambda a library method calls, what the call hands it (LambdaResult)
             case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:

@@ -102,4 +102,59 @@ public class RealCodeRound11Tests
     [InlineData("if (IsProduction || _generatedContent != null) return _generatedContent;")] // returns also where it is null
     public Task A_store_after_an_early_return_that_does_not_need_the_field_set_is_reported(string test) =>
         new Test(Mapper.Replace("TEST", test)).RunAsync();
+
+    // BTCPay Server's multi-value dictionary, made per request: each key's values are a collection object the
+    // dictionary holds, found with TryGetValue.
+    private const string MultiValues = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class MultiValueDictionary
+        {
+            private readonly Dictionary<string, InnerCollection> _dictionary = new Dictionary<string, InnerCollection>();
+            private int _version;
+
+            public void Add(string key, string value)
+            {
+                if (!_dictionary.TryGetValue(key, out var inner))
+                {
+                    inner = new InnerCollection();
+                    _dictionary.Add(key, inner);
+                }
+                inner.AddValue(value);
+                _version++;
+            }
+
+            public sealed class InnerCollection
+            {
+                private readonly List<string> _values = new List<string>();
+
+                public void AddValue(string value) => _values.Add(value);
+            }
+        }
+
+        public sealed class InvoiceController
+        {
+            private readonly MultiValueDictionary _shared = new MultiValueDictionary();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int MassAction(string id)
+            {
+                var parameters = MAKE;
+                parameters.Add("outpoints[]", id);
+                return 0;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_value_found_in_a_dictionary_of_the_requests_own_is_its_own() =>
+        new Test(MultiValues.Replace("MAKE", "new MultiValueDictionary()")).RunAsync();
+
+    [Fact]
+    public Task A_value_found_in_a_shared_dictionary_is_shared() =>
+        new Test(MultiValues.Replace("MAKE", "_shared")
+            .Replace("_dictionary.Add(key, inner);", "{|EXG001:_dictionary.Add(key, inner)|};")
+            .Replace("_version++;", "{|EXG001:_version++|};")
+            .Replace("=> _values.Add(value);", "=> {|EXG001:_values.Add(value)|};")).RunAsync();
 }
