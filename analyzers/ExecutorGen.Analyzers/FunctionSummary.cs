@@ -69,6 +69,12 @@ internal sealed class FunctionSummary
     public List<Ownership>? ReturnsOwnIf { get; set; }
 
     /// <summary>
+    /// What it stores to each of its <c>out</c> parameters (by ordinal), every store of one together
+    /// (<see cref="Ownership.And"/>): what a call of it hands out there is its caller's own if that is.
+    /// </summary>
+    public Dictionary<int, Ownership>? OutStores { get; set; }
+
+    /// <summary>
     /// It returns <c>this</c> (a fluent builder) or what this object reaches through its fields and properties
     /// (<c>return _attachments;</c>): its caller's own only when called on an object of the caller's own.
     /// </summary>

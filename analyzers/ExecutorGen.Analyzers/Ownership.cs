@@ -14,11 +14,13 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 internal readonly struct Ownership
 {
-    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions, bool needsThis = false)
+    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions, bool needsThis = false,
+        ImmutableArray<(IMethodSymbol Method, int Ordinal)> outConditions = default)
     {
         IsOwn = isOwn;
         Conditions = conditions;
         NeedsThis = needsThis;
+        OutConditions = outConditions;
     }
 
     public static Ownership Own { get; } = new(isOwn: true, default);
@@ -35,6 +37,13 @@ internal readonly struct Ownership
     /// </summary>
     public static Ownership IfThisOwn { get; } = new(isOwn: false, ImmutableArray<(IMethodSymbol, CalledOn)>.Empty, needsThis: true);
 
+    /// <summary>
+    /// The caller's own if what <paramref name="method"/> (of the compilation) hands out through its <c>out</c> parameter
+    /// <paramref name="ordinal"/> is (<c>RateRules.TryParse(text, out var rules)</c>), as for a result.
+    /// </summary>
+    public static Ownership IfOutOwn(IMethodSymbol method, int ordinal) =>
+        new(isOwn: false, ImmutableArray<(IMethodSymbol, CalledOn)>.Empty, outConditions: ImmutableArray.Create((method, ordinal)));
+
     public bool IsOwn { get; }
 
     /// <summary>
@@ -48,8 +57,11 @@ internal readonly struct Ownership
     /// <summary>Own only where the function's <c>this</c> is (<see cref="IfThisOwn"/>), besides <see cref="Conditions"/>.</summary>
     public bool NeedsThis { get; }
 
-    /// <summary>Own, or own on <see cref="Conditions"/> and <see cref="NeedsThis"/>.</summary>
-    public bool MayBeOwn => IsOwn || NeedsThis || !Conditions.IsDefaultOrEmpty;
+    /// <summary>The <c>out</c> parameters of methods of the compilation the value came from (<see cref="IfOutOwn"/>): own if what each hands out is.</summary>
+    public ImmutableArray<(IMethodSymbol Method, int Ordinal)> OutConditions { get; }
+
+    /// <summary>Own, or own on <see cref="Conditions"/>, <see cref="OutConditions"/> and <see cref="NeedsThis"/>.</summary>
+    public bool MayBeOwn => IsOwn || NeedsThis || !Conditions.IsDefaultOrEmpty || !OutConditions.IsDefaultOrEmpty;
 
     /// <summary>Both values the function's own (<c>a ?? b</c>, <c>c ? a : b</c>, a library call and what it reads from).</summary>
     public Ownership And(Ownership other)
@@ -60,9 +72,11 @@ internal readonly struct Ownership
             return this;
         var conditions = Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : Conditions;
         var others = other.Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : other.Conditions;
-        if (!MayBeOwn || !other.MayBeOwn || conditions.Length + others.Length > MaxConditions)
+        var outs = OutConditions.IsDefault ? ImmutableArray<(IMethodSymbol, int)>.Empty : OutConditions;
+        var otherOuts = other.OutConditions.IsDefault ? ImmutableArray<(IMethodSymbol, int)>.Empty : other.OutConditions;
+        if (!MayBeOwn || !other.MayBeOwn || conditions.Length + others.Length + outs.Length + otherOuts.Length > MaxConditions)
             return NotOwn;
-        return new Ownership(isOwn: false, conditions.AddRange(others), NeedsThis || other.NeedsThis);
+        return new Ownership(isOwn: false, conditions.AddRange(others), NeedsThis || other.NeedsThis, outs.AddRange(otherOuts));
     }
 
     /// <summary>More conditions than this and the value is taken as not own: a choice among that many results is no one object.</summary>

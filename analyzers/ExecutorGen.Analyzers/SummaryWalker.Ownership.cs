@@ -299,8 +299,8 @@ internal sealed partial class SummaryWalker
         {
             // dictionary.TryGetValue(key, out var value): what a library call hands out is what it would return
             _ownedLocals?.Remove(declared);
-            if (output.Parent is IInvocationOperation invocation && !_symbols.IsOwn(invocation.TargetMethod))
-                RecordHeld(declared, LibraryOutput(invocation, output));
+            if (output.Parent is IInvocationOperation invocation)
+                RecordHeld(declared, OutputOf(invocation, output));
             return;
         }
         if (_ownedLocals is null)
@@ -319,6 +319,46 @@ internal sealed partial class SummaryWalker
                     _ownedLocals.Remove(local.Local);
                 break;
         }
+    }
+
+    /// <summary>
+    /// What a call hands out through <paramref name="output"/>: a library method's, as it would return it
+    /// (<see cref="LibraryOutput"/>); a method of the compilation's, its caller's own where every store the method makes to
+    /// that parameter is (decided when the summaries are composed, <see cref="FunctionSummary.OutStores"/>).
+    /// </summary>
+    private Ownership OutputOf(IInvocationOperation invocation, IArgumentOperation output)
+    {
+        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+        if (!_symbols.IsOwn(method))
+            return LibraryOutput(invocation, output);
+        return output.Parameter is { } parameter && method.MethodKind != MethodKind.DelegateInvoke
+            ? Ownership.IfOutOwn(method.PartialImplementationPart ?? method, parameter.Ordinal)
+            : Ownership.NotOwn;
+    }
+
+    /// <summary>
+    /// <c>rules = new RateRules(root);</c>, <c>TryParse(text, out rules, out _)</c>: what the function stores to one of its
+    /// own <c>out</c> parameters (<see cref="FunctionSummary.OutStores"/>).
+    /// </summary>
+    private void StoredToOutParameter(IOperation store)
+    {
+        Ownership stored;
+        IParameterSymbol parameter;
+        switch (store)
+        {
+            case ISimpleAssignmentOperation { Target: IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out } target } } assignment:
+                (parameter, stored) = (target, OwnershipOf(assignment.Value));
+                break;
+            case IArgumentOperation { Parameter.RefKind: RefKind.Out, Value: IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out } passed }, Parent: IInvocationOperation invocation } output:
+                (parameter, stored) = (passed, OutputOf(invocation, output));
+                break;
+            default:
+                return;
+        }
+        if (!SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol))
+            return; // a lambda storing to its member's out parameter cannot (CS1628); a local function's own are its
+        var stores = _function.OutStores ??= new Dictionary<int, Ownership>();
+        stores[parameter.Ordinal] = stores.TryGetValue(parameter.Ordinal, out var before) ? before.And(stored) : stored;
     }
 
     /// <summary>

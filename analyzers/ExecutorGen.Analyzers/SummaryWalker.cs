@@ -546,6 +546,7 @@ internal sealed partial class SummaryWalker
                 break;
             case OperationKind.SimpleAssignment or OperationKind.CoalesceAssignment or OperationKind.Argument or OperationKind.DeconstructionAssignment:
                 StoredToLocal(operation);
+                StoredToOutParameter(operation);
                 break;
         }
         switch (operation.Kind)

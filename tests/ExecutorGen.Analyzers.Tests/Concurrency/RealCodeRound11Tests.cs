@@ -157,4 +157,59 @@ public class RealCodeRound11Tests
             .Replace("_dictionary.Add(key, inner);", "{|EXG001:_dictionary.Add(key, inner)|};")
             .Replace("_version++;", "{|EXG001:_version++|};")
             .Replace("=> _values.Add(value);", "=> {|EXG001:_values.Add(value)|};")).RunAsync();
+
+    // BTCPay Server's rate rules: parsed for the request by a Try-method of the compilation, through an overload.
+    private const string Rules = """
+        using ExecutorGen;
+
+        public sealed class RateRules
+        {
+            private static readonly RateRules Default = new RateRules("BTC_USD = 1");
+            private readonly string _text;
+            private decimal _spread;
+
+            private RateRules(string text) => _text = text;
+
+            public decimal Spread
+            {
+                get => _spread;
+                set => _spread = value;
+            }
+
+            public static bool TryParse(string text, out RateRules rules) => TryParse(text, out rules, out _);
+
+            public static bool TryParse(string text, out RateRules rules, out string error)
+            {
+                rules = null;
+                error = null;
+                if (text.Length == 0)
+                {
+                    error = "empty";
+                    return false;
+                }
+                rules = MADE;
+                return true;
+            }
+        }
+
+        public sealed class InvoiceController
+        {
+            [RequestHandler(PartitionBy = nameof(store))]
+            public decimal Refund(string store, string script)
+            {
+                if (!RateRules.TryParse(script, out var rules))
+                    return 0;
+                rules.Spread = 0.01m;
+                return rules.Spread;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task An_object_a_method_of_the_compilation_makes_for_its_out_parameter_is_the_callers_own() =>
+        new Test(Rules.Replace("MADE", "new RateRules(text)")).RunAsync();
+
+    [Fact]
+    public Task An_object_a_method_of_the_compilation_hands_out_from_a_field_is_shared() =>
+        new Test(Rules.Replace("MADE", "Default").Replace("set => _spread = value;", "set => {|EXG001:_spread = value|};")).RunAsync();
 }
