@@ -170,11 +170,17 @@ internal sealed partial class SummaryWalker
             && ConcurrencySymbols.IsOrImplements(invocation.TargetMethod.Parameters[0].Type, _symbols.Queryable);
     }
 
-    /// <summary><c>var parser = new Parser();</c>, <c>var order = await _orders.GetAsync(id);</c>: what the local holds (<see cref="OwnershipOf"/>).</summary>
+    /// <summary>
+    /// <c>var parser = new Parser();</c>, <c>var order = await _orders.GetAsync(id);</c>: what the local holds (<see cref="OwnershipOf"/>).
+    /// A local declared without a value (<c>Template sql;</c>, given one in each branch that follows) holds no object yet,
+    /// as one set to <c>null</c>: the stores to it decide (<see cref="StoredToLocal"/>).
+    /// </summary>
     private void OwnedLocal(IVariableDeclaratorOperation declarator)
     {
         if (declarator.Initializer?.Value is { } value)
             RecordHeld(declarator.Symbol, OwnershipOf(value));
+        else if (declarator.Parent is IVariableDeclarationOperation { Initializer: null })
+            RecordHeld(declarator.Symbol, Ownership.Own);
     }
 
     /// <summary>The local an <c>out</c> argument stores to (<c>out order</c>, <c>out var order</c>); or null.</summary>

@@ -212,4 +212,50 @@ public class RealCodeRound11Tests
     [Fact]
     public Task An_object_a_method_of_the_compilation_hands_out_from_a_field_is_shared() =>
         new Test(Rules.Replace("MADE", "Default").Replace("set => _spread = value;", "set => {|EXG001:_spread = value|};")).RunAsync();
+
+    // Sonarr's paged queries: the SQL template a local is given in one branch or the other, declared before them.
+    private const string Paging = """
+        using ExecutorGen;
+
+        public sealed class Template
+        {
+            private readonly string _sql;
+            private int _resolved;
+
+            public Template(string sql) => _sql = sql;
+
+            public string RawSql
+            {
+                get
+                {
+                    _resolved++;
+                    return _sql.Trim();
+                }
+            }
+        }
+
+        public sealed class BlocklistController
+        {
+            private readonly Template _shared = new Template("SELECT COUNT(*) FROM Blocklist");
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public string Count(int id, string custom)
+            {
+                Template sql;
+                if (custom != null)
+                    sql = new Template(custom);
+                else
+                    sql = OTHER;
+                return sql.RawSql;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_local_declared_first_and_given_new_objects_in_each_branch_is_the_requests_own() =>
+        new Test(Paging.Replace("OTHER", "new Template(\"SELECT COUNT(*) FROM Blocklist\")")).RunAsync();
+
+    [Fact]
+    public Task A_local_declared_first_and_given_a_shared_object_in_one_branch_is_reported() =>
+        new Test(Paging.Replace("OTHER", "_shared").Replace("_resolved++;", "{|EXG001:_resolved++|};")).RunAsync();
 }
