@@ -8,10 +8,11 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// <summary>
 /// The eleventh round of issue 14's false positives (docs/analyzers-on-real-code.md, "Round 11"): reports read for the
 /// first time on three web applications the rules had never run on (Kavita, Sonarr, BTCPay Server). EXG004: the tasks
-/// of a collection, all awaited with <c>Task.WhenAll</c>, then read one by one in a loop or a LINQ lambda. EXG001: an
-/// object made with a <c>dynamic</c> argument is new like any other, and a memo whose early return tests the field with
-/// another condition is a lazy initialization. Each must-not-flag test failed before its change; each has companions
-/// that stay reported.
+/// of a collection, all awaited with <c>Task.WhenAll</c>, then read one by one in a loop or a LINQ lambda. EXG001: a memo
+/// whose early return tests the field with another condition is a lazy initialization; what a method's <c>this</c>
+/// reaches is owned where <c>this</c> is (RacerD's owned prefix); an <c>out</c> parameter of a method of the compilation
+/// hands out what is stored to it; a local declared without a value holds what its stores give it. Each must-not-flag
+/// test failed before its change; each has companions that stay reported.
 /// </summary>
 public class RealCodeRound11Tests
 {
