@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -653,12 +652,12 @@ internal sealed class Composition
     {
         if (value.NeedsThis && !thisOwned)
             return false;
-        foreach (var (method, ordinal) in value.OutConditions.IsDefault ? ImmutableArray<(IMethodSymbol, int)>.Empty : value.OutConditions)
+        foreach (var parameter in value.OutConditions)
         {
-            if (!OutOwned(method, ordinal, depth))
+            if (!OutOwned(parameter, depth))
                 return false;
         }
-        foreach (var (method, calledOn) in value.Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : value.Conditions)
+        foreach (var (method, calledOn) in value.Conditions)
         {
             bool receiverOwned = calledOn == CalledOn.Own || calledOn is CalledOn.This or CalledOn.Base && thisOwned;
             if (!ReturnsOwned(method, receiverOwned, exact: calledOn == CalledOn.Base, depth))
@@ -699,43 +698,33 @@ internal sealed class Composition
     }
 
     /// <summary>
-    /// Whether what <paramref name="method"/> hands out through its <c>out</c> parameter <paramref name="ordinal"/>, in
-    /// every override and implementation a call of it can run, is its caller's own: every store to the parameter is
+    /// Whether what a method hands out through its <c>out</c> parameter <paramref name="parameter"/>, in every override and
+    /// implementation a call of it can run, is its caller's own: every store to the parameter is
     /// (<see cref="FunctionSummary.OutStores"/>), not counting what its own object holds (a method's <c>this</c> is not known
     /// to be its caller's own here). A method with no code here hands out what nobody knows; a recursion is not known to.
     /// </summary>
-    private bool OutOwned(IMethodSymbol method, int ordinal, int depth)
+    private bool OutOwned(IParameterSymbol parameter, int depth)
     {
-        if (_outOwned.TryGetValue((method, ordinal), out bool known))
+        if (_outOwned.TryGetValue(parameter, out bool known))
             return known;
-        if (depth > MaxDepth)
+        if (depth > MaxDepth || parameter.ContainingSymbol is not IMethodSymbol method)
             return false;
-        _outOwned[(method, ordinal)] = false; // while this is decided, a call back into it is not known to hand out its own
+        _outOwned[parameter] = false; // while this is decided, a call back into it is not known to hand out its own
         bool owned = true;
         foreach (var target in Targets(method, delegates: false))
         {
             if (!Functions.TryGetValue(target, out var function) || function.OutStores is not { } stores
-                || !stores.TryGetValue(ordinal, out var stored) || !stored.IsOwn && !(stored.MayBeOwn && Holds(stored, thisOwned: false, depth + 1)))
+                || !stores.TryGetValue(parameter.Ordinal, out var stored) || !stored.IsOwn && !(stored.MayBeOwn && Holds(stored, thisOwned: false, depth + 1)))
             {
                 owned = false;
                 break;
             }
         }
-        _outOwned[(method, ordinal)] = owned;
+        _outOwned[parameter] = owned;
         return owned;
     }
 
-    private readonly Dictionary<(ISymbol Method, int Ordinal), bool> _outOwned = new(OutParameterComparer.Instance);
-
-    private sealed class OutParameterComparer : IEqualityComparer<(ISymbol Method, int Ordinal)>
-    {
-        public static OutParameterComparer Instance { get; } = new();
-
-        public bool Equals((ISymbol Method, int Ordinal) x, (ISymbol Method, int Ordinal) y) =>
-            x.Ordinal == y.Ordinal && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
-
-        public int GetHashCode((ISymbol Method, int Ordinal) value) => SymbolEqualityComparer.Default.GetHashCode(value.Method) * 31 + value.Ordinal;
-    }
+    private readonly Dictionary<IParameterSymbol, bool> _outOwned = new(SymbolEqualityComparer.Default);
 
     /// <summary>
     /// The locks every caller holds when it calls <paramref name="function"/> (itself, or its own callers): known only for

@@ -14,13 +14,16 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 internal readonly struct Ownership
 {
+    private readonly ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> _conditions;
+    private readonly ImmutableArray<IParameterSymbol> _outConditions;
+
     private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions, bool needsThis = false,
-        ImmutableArray<(IMethodSymbol Method, int Ordinal)> outConditions = default)
+        ImmutableArray<IParameterSymbol> outConditions = default)
     {
         IsOwn = isOwn;
-        Conditions = conditions;
+        _conditions = conditions;
         NeedsThis = needsThis;
-        OutConditions = outConditions;
+        _outConditions = outConditions;
     }
 
     public static Ownership Own { get; } = new(isOwn: true, default);
@@ -35,14 +38,13 @@ internal readonly struct Ownership
     /// of them (<c>_dictionary.TryGetValue(key, out var values)</c>). RacerD's owned prefix: an object reached only
     /// through one nobody else has is had by nobody else either.
     /// </summary>
-    public static Ownership IfThisOwn { get; } = new(isOwn: false, ImmutableArray<(IMethodSymbol, CalledOn)>.Empty, needsThis: true);
+    public static Ownership IfThisOwn { get; } = new(isOwn: false, default, needsThis: true);
 
     /// <summary>
-    /// The caller's own if what <paramref name="method"/> (of the compilation) hands out through its <c>out</c> parameter
-    /// <paramref name="ordinal"/> is (<c>RateRules.TryParse(text, out var rules)</c>), as for a result.
+    /// The caller's own if what a method of the compilation hands out through its <c>out</c> parameter
+    /// <paramref name="parameter"/> is (<c>RateRules.TryParse(text, out var rules)</c>), as for a result.
     /// </summary>
-    public static Ownership IfOutOwn(IMethodSymbol method, int ordinal) =>
-        new(isOwn: false, ImmutableArray<(IMethodSymbol, CalledOn)>.Empty, outConditions: ImmutableArray.Create((method, ordinal)));
+    public static Ownership IfOutOwn(IParameterSymbol parameter) => new(isOwn: false, default, outConditions: ImmutableArray.Create(parameter));
 
     public bool IsOwn { get; }
 
@@ -52,16 +54,16 @@ internal readonly struct Ownership
     /// fluent builder's <c>builder.Add(x)</c>) returns its caller's own only when called on one: RacerD's ownership
     /// conditional on a formal.
     /// </summary>
-    public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> Conditions { get; }
+    public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> Conditions => _conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : _conditions;
 
     /// <summary>Own only where the function's <c>this</c> is (<see cref="IfThisOwn"/>), besides <see cref="Conditions"/>.</summary>
     public bool NeedsThis { get; }
 
     /// <summary>The <c>out</c> parameters of methods of the compilation the value came from (<see cref="IfOutOwn"/>): own if what each hands out is.</summary>
-    public ImmutableArray<(IMethodSymbol Method, int Ordinal)> OutConditions { get; }
+    public ImmutableArray<IParameterSymbol> OutConditions => _outConditions.IsDefault ? ImmutableArray<IParameterSymbol>.Empty : _outConditions;
 
     /// <summary>Own, or own on <see cref="Conditions"/>, <see cref="OutConditions"/> and <see cref="NeedsThis"/>.</summary>
-    public bool MayBeOwn => IsOwn || NeedsThis || !Conditions.IsDefaultOrEmpty || !OutConditions.IsDefaultOrEmpty;
+    public bool MayBeOwn => IsOwn || NeedsThis || !_conditions.IsDefaultOrEmpty || !_outConditions.IsDefaultOrEmpty;
 
     /// <summary>Both values the function's own (<c>a ?? b</c>, <c>c ? a : b</c>, a library call and what it reads from).</summary>
     public Ownership And(Ownership other)
@@ -70,13 +72,12 @@ internal readonly struct Ownership
             return other;
         if (other.IsOwn)
             return this;
-        var conditions = Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : Conditions;
-        var others = other.Conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : other.Conditions;
-        var outs = OutConditions.IsDefault ? ImmutableArray<(IMethodSymbol, int)>.Empty : OutConditions;
-        var otherOuts = other.OutConditions.IsDefault ? ImmutableArray<(IMethodSymbol, int)>.Empty : other.OutConditions;
-        if (!MayBeOwn || !other.MayBeOwn || conditions.Length + others.Length + outs.Length + otherOuts.Length > MaxConditions)
+        if (!MayBeOwn || !other.MayBeOwn
+            || Conditions.Length + other.Conditions.Length + OutConditions.Length + other.OutConditions.Length > MaxConditions)
+        {
             return NotOwn;
-        return new Ownership(isOwn: false, conditions.AddRange(others), NeedsThis || other.NeedsThis, outs.AddRange(otherOuts));
+        }
+        return new Ownership(isOwn: false, Conditions.AddRange(other.Conditions), NeedsThis || other.NeedsThis, OutConditions.AddRange(other.OutConditions));
     }
 
     /// <summary>More conditions than this and the value is taken as not own: a choice among that many results is no one object.</summary>

@@ -17,8 +17,7 @@ internal sealed partial class SummaryWalker
         if (ResultOnlySources.Faults(invocation))
             _function.LetsCompletionSourcesFail = true;
         _symbols.Lifetimes.Record(invocation);
-        var callee = (target.ReducedFrom ?? target).OriginalDefinition;
-        callee = callee.PartialImplementationPart ?? callee;
+        var callee = Operations.Callee(target);
         if (callee.ContainingType?.TypeKind == TypeKind.Interface && StateClass(invocation.Instance) is { } state
             && state.FindImplementationForInterfaceMember(target) is IMethodSymbol implementation)
         {

@@ -53,7 +53,7 @@ internal sealed partial class SummaryWalker
             case IFieldReferenceOperation { Instance: { } instance }:
                 return OwnershipOf(Operations.AccessedInstance(instance), depth + 1);
             case IInvocationOperation invocation:
-                var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+                var method = Operations.Callee(invocation.TargetMethod);
                 if (method.MethodKind == MethodKind.DelegateInvoke)
                     return Ownership.NotOwn; // a callback: anything
                 if (!_symbols.IsOwn(method))
@@ -72,7 +72,7 @@ internal sealed partial class SummaryWalker
                 }
                 return _symbols.ReturnsOnlyNew(method)
                     ? Ownership.Own
-                    : Ownership.IfReturnsOwn(method.PartialImplementationPart ?? method, CalledOnOf(invocation, depth));
+                    : Ownership.IfReturnsOwn(method, CalledOnOf(invocation, depth));
             default:
                 return Ownership.NotOwn;
         }
@@ -334,11 +334,11 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private Ownership OutputOf(IInvocationOperation invocation, IArgumentOperation output)
     {
-        var method = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+        var method = Operations.Callee(invocation.TargetMethod);
         if (!_symbols.IsOwn(method))
             return LibraryOutput(invocation, output);
         return output.Parameter is { } parameter && method.MethodKind != MethodKind.DelegateInvoke
-            ? Ownership.IfOutOwn(method.PartialImplementationPart ?? method, parameter.Ordinal)
+            ? Ownership.IfOutOwn(method.Parameters[parameter.Ordinal])
             : Ownership.NotOwn;
     }
 

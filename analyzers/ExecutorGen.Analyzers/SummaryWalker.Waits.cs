@@ -158,14 +158,11 @@ internal sealed partial class SummaryWalker
             }
             else if (element is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda })
             {
+                // The lambda given to a call over the collection (results.Sum(r => …), pairs.Select(p => …)): the call's source.
                 for (var parent = element.Parent; parent is not null; parent = parent.Parent)
                 {
-                    // The lambda given to a call whose source is the collection: results.Sum(r => …), pairs.Select(p => …).
                     if (parent is IAnonymousFunctionOperation function && SymbolEqualityComparer.Default.Equals(function.Symbol, lambda))
-                        return Operations.ParentWithoutConversions(function) is IDelegateCreationOperation creation
-                            && creation.Parent is IArgumentOperation { Parent: IInvocationOperation call }
-                            && (call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null)) is { } source
-                            && !ReferenceEquals(source, creation) ? Root(source) : null;
+                        return function.Parent is IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation call } } ? Root(call) : null;
                 }
             }
             return null;

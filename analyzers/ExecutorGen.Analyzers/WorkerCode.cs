@@ -371,6 +371,17 @@ internal static class Starters
 /// <summary>Small operation helpers shared by the concurrency rules.</summary>
 internal static class Operations
 {
+    /// <summary>
+    /// The method of the compilation's code a call of <paramref name="target"/> runs, as summaries are keyed: an extension
+    /// method called as one (<c>builder.Where(x)</c>) is its static declaration, a generic one its definition, a partial
+    /// one its implementation.
+    /// </summary>
+    public static IMethodSymbol Callee(IMethodSymbol target)
+    {
+        var definition = (target.ReducedFrom ?? target).OriginalDefinition;
+        return definition.PartialImplementationPart ?? definition;
+    }
+
     public static IOperation WithoutConversions(IOperation operation)
     {
         while (operation is IConversionOperation conversion)
