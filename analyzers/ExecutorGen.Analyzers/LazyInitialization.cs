@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -6,7 +8,9 @@ namespace ExecutorGen.Analyzers;
 
 /// <summary>
 /// A lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
-/// <c>_x = _x ?? Load();</c>, or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
+/// <c>_x = _x ?? Load();</c>, the same written out as <c>_x ?? (_x = Load())</c>, a store under a test that the field is
+/// null or must be made again (<c>if (_x == null || expired)</c>; <c>string.IsNullOrEmpty(_name)</c> tests a string field),
+/// or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
 /// <c>if (cached &amp;&amp; _x is not null) return _x;</c>). One of a field whose type owns no
 /// resource is idempotent: threads that race there each compute a value and one store wins, which costs work, and
 /// readers see one whole object either way (.NET publishes references safely). A value that owns a resource (an
@@ -30,7 +34,8 @@ internal static class LazyInitialization
         {
             SyntaxKind.CoalesceAssignmentExpression => true,
             SyntaxKind.SimpleAssignmentExpression => assignment.Right is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
-                && MemoCache.Names(coalesce.Left, field.Name) || UnderNullTest(assignment, field.Name) || AfterExitWhenSet(assignment, field.Name),
+                && MemoCache.Names(coalesce.Left, field.Name) || CoalescedWithItself(assignment, field.Name)
+                || UnderNullTest(assignment, field.Name) || AfterExitWhenSet(assignment, field.Name),
             _ => false,
         };
     }
@@ -47,13 +52,35 @@ internal static class LazyInitialization
         return type.Name is "IDisposable" or "IAsyncDisposable";
     }
 
-    /// <summary>In the true branch of an <c>if</c> (in its member) that tests the field against null.</summary>
+    /// <summary>
+    /// The right operand of a <c>??</c> whose left one is the field: <c>return _settings ?? (_settings = await Load());</c>
+    /// (Ombi's settings memos and singletons, Jackett's file-name characters), <c>??=</c> written out.
+    /// </summary>
+    private static bool CoalescedWithItself(AssignmentExpressionSyntax assignment, string name)
+    {
+        SyntaxNode operand = assignment;
+        while (operand.Parent is ParenthesizedExpressionSyntax parenthesized)
+            operand = parenthesized;
+        return operand.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
+            && coalesce.Right == operand && MemoCache.Names(coalesce.Left, name);
+    }
+
+    /// <summary>
+    /// In the true branch of an <c>if</c> (in its member) that holds where the field is null, alone or with another
+    /// condition in a <c>||</c> that does not read the field: a cache made again when empty or expired (<c>if (_dbTv == null
+    /// || now - _cacheTime &gt; expiry)</c>, Ombi's request lists). Threads that race there each make a value and one store
+    /// wins, as in a plain lazy initialization; the other condition only makes it happen again later. One that reads the
+    /// field (<c>_user == null || _user.Id != id</c>) keeps one request's object for the next: reported.
+    /// </summary>
     private static bool UnderNullTest(SyntaxNode node, string name)
     {
         for (var current = node; current.Parent is { } parent and not MemberDeclarationSyntax; current = parent)
         {
-            if (parent is IfStatementSyntax { Condition: var condition } @if && @if.Statement == current && ComparesWithNull(condition, name, isNull: true))
+            if (parent is IfStatementSyntax { Condition: var condition } @if && @if.Statement == current
+                && TestsAmong(condition, SyntaxKind.LogicalOrExpression, name, isNull: true))
+            {
                 return true;
+            }
         }
         return false;
     }
@@ -72,7 +99,7 @@ internal static class LazyInitialization
             {
                 if (earlier == statement)
                     break;
-                if (earlier is IfStatementSyntax { Else: null } @if && ImpliesSet(@if.Condition, name) && Exits(@if.Statement))
+                if (earlier is IfStatementSyntax { Else: null } @if && TestsAmong(@if.Condition, SyntaxKind.LogicalAndExpression, name, isNull: false) && Exits(@if.Statement))
                     return true;
             }
         }
@@ -87,17 +114,44 @@ internal static class LazyInitialization
     }
 
     /// <summary>
-    /// Whether <paramref name="condition"/> holds only where the field <paramref name="name"/> is set: a test that it is not
-    /// null, alone or with others in a <c>&amp;&amp;</c> (Sonarr's page mappers: <c>if (IsProduction &amp;&amp; _content != null)
-    /// return _content;</c>). What follows such an exit stores only where the field is null or another condition asks for
-    /// the value to be made again: a memo, like the plain lazy initialization.
+    /// Whether <paramref name="condition"/>, split at <paramref name="junction"/> (<c>&amp;&amp;</c> or <c>||</c>), has an operand
+    /// that tests the field <paramref name="name"/> against null (<see cref="ComparesWithNull"/>) and no other operand
+    /// that reads it. With <c>&amp;&amp;</c> and "not null", the condition holds only where the field is set (Sonarr's page
+    /// mappers: <c>if (IsProduction &amp;&amp; _content != null) return _content;</c>): what follows such an exit stores only
+    /// where the field is null or another condition asks for the value to be made again, a memo like the plain lazy
+    /// initialization. With <c>||</c> and "null", it holds wherever the field is null.
     /// </summary>
-    private static bool ImpliesSet(ExpressionSyntax condition, string name) => condition switch
+    private static bool TestsAmong(ExpressionSyntax condition, SyntaxKind junction, string name, bool isNull)
     {
-        BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } both => ImpliesSet(both.Left, name) || ImpliesSet(both.Right, name),
-        ParenthesizedExpressionSyntax parenthesized => ImpliesSet(parenthesized.Expression, name),
-        _ => ComparesWithNull(condition, name, isNull: false),
-    };
+        var operands = new List<ExpressionSyntax>();
+        Split(condition);
+        int tests = 0;
+        foreach (var operand in operands)
+        {
+            if (ComparesWithNull(operand, name, isNull))
+                tests++;
+            else if (operand.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(identifier => identifier.Identifier.ValueText == name))
+                return false;
+        }
+        return tests > 0;
+
+        void Split(ExpressionSyntax part)
+        {
+            switch (part)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    Split(parenthesized.Expression);
+                    break;
+                case BinaryExpressionSyntax binary when binary.IsKind(junction):
+                    Split(binary.Left);
+                    Split(binary.Right);
+                    break;
+                default:
+                    operands.Add(part);
+                    break;
+            }
+        }
+    }
 
     /// <summary>
     /// Whether <paramref name="condition"/> is true exactly when the field <paramref name="name"/> is null
@@ -110,8 +164,19 @@ internal static class LazyInitialization
             || MemoCache.Names(comparison.Right, name) && comparison.Left.IsKind(SyntaxKind.NullLiteralExpression),
         IsPatternExpressionSyntax { Pattern: var pattern } test => MemoCache.Names(test.Expression, name) && IsNullPattern(pattern, isNull),
         ParenthesizedExpressionSyntax parenthesized => ComparesWithNull(parenthesized.Expression, name, isNull),
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var negated } => ComparesWithNull(negated, name, !isNull),
+        InvocationExpressionSyntax invocation => isNull && IsNullOrEmptyTest(invocation, name),
         _ => false,
     };
+
+    /// <summary>
+    /// <c>string.IsNullOrEmpty(_name)</c> or <c>IsNullOrWhiteSpace</c>: true where a string field is null, and where it is
+    /// empty, which a memo that stores a made value leaves only until its first store (Ombi's Plex application name).
+    /// </summary>
+    private static bool IsNullOrEmptyTest(InvocationExpressionSyntax invocation, string name) =>
+        invocation is { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "IsNullOrEmpty" or "IsNullOrWhiteSpace", Expression: var type }, ArgumentList.Arguments: { Count: 1 } arguments }
+        && type is PredefinedTypeSyntax { Keyword.ValueText: "string" } or IdentifierNameSyntax { Identifier.ValueText: "String" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "String" }
+        && MemoCache.Names(arguments[0].Expression, name);
 
     private static bool IsNullPattern(PatternSyntax pattern, bool isNull) => pattern switch
     {
