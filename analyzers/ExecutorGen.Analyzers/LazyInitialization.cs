@@ -34,7 +34,7 @@ internal static class LazyInitialization
         {
             SyntaxKind.CoalesceAssignmentExpression => true,
             SyntaxKind.SimpleAssignmentExpression => assignment.Right is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
-                && MemoCache.Names(coalesce.Left, field.Name) || CoalescedWithItself(assignment, field.Name)
+                && MemoCache.Names(coalesce.Left, field.Name) || CoalescedWithItself(assignment, field.Name) || RefreshBesideLazy(assignment, field)
                 || UnderNullTest(assignment, field.Name) || AfterExitWhenSet(assignment, field.Name),
             _ => false,
         };
@@ -63,6 +63,27 @@ internal static class LazyInitialization
             operand = parenthesized;
         return operand.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } coalesce
             && coalesce.Right == operand && MemoCache.Names(coalesce.Left, name);
+    }
+
+    /// <summary>
+    /// A branch of a conditional whose other branch initializes the field with <c>??=</c>, on a condition that does not read it:
+    /// <c>force ? _titles = Load() : _titles ??= Load()</c> (ShokoServer's cached entities), which is <c>if (force ||
+    /// _titles is null) _titles = Load();</c> written another way (<see cref="UnderNullTest"/>).
+    /// </summary>
+    private static bool RefreshBesideLazy(AssignmentExpressionSyntax assignment, ISymbol field)
+    {
+        SyntaxNode branch = assignment;
+        while (branch.Parent is ParenthesizedExpressionSyntax parenthesized)
+            branch = parenthesized;
+        if (branch.Parent is not ConditionalExpressionSyntax conditional || conditional.Condition == branch
+            || Mentions(conditional.Condition, field.Name))
+        {
+            return false;
+        }
+        var other = conditional.WhenTrue == branch ? conditional.WhenFalse : conditional.WhenTrue;
+        while (other is ParenthesizedExpressionSyntax inner)
+            other = inner.Expression;
+        return other is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceAssignmentExpression } lazy && MemoCache.Names(lazy.Left, field.Name);
     }
 
     /// <summary>
@@ -130,7 +151,7 @@ internal static class LazyInitialization
         {
             if (ComparesWithNull(operand, name, isNull))
                 tests++;
-            else if (operand.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(identifier => identifier.Identifier.ValueText == name))
+            else if (Mentions(operand, name))
                 return false;
         }
         return tests > 0;
@@ -184,4 +205,8 @@ internal static class LazyInitialization
         UnaryPatternSyntax { RawKind: (int)SyntaxKind.NotPattern, Pattern: var negated } => IsNullPattern(negated, !isNull),
         _ => false,
     };
+
+    /// <summary>Whether <paramref name="expression"/> names <paramref name="name"/> anywhere (reads the field, or may).</summary>
+    private static bool Mentions(ExpressionSyntax expression, string name) =>
+        expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(identifier => identifier.Identifier.ValueText == name);
 }
