@@ -20,8 +20,10 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private Ownership OwnershipOf(IOperation value, int depth = 0)
     {
-        if (depth > 8)
-            return Ownership.NotOwn; // a fluent chain that long is not worth following
+        // Each link of a fluent chain asks for its receiver's ownership, one level deeper (quadratic in the chain's length,
+        // so bounded); builders on real code run to 20 links (ErsatzTV's FFmpeg process builder).
+        if (depth > 32)
+            return Ownership.NotOwn;
         switch (Operations.WithoutConversions(value))
         {
             case IObjectCreationOperation or IArrayCreationOperation or IAnonymousObjectCreationOperation:
@@ -70,6 +72,10 @@ internal sealed partial class SummaryWalker
                     }
                     return Ownership.NotOwn;
                 }
+                // A fluent method (builder.With(x) { …; return this; }) returns the object it was called on, so a chain
+                // of them, or a local reassigned from one (builder = builder.WithScaling(size)), holds that object.
+                if (_symbols.ReturnsThis(method) && invocation.Instance is { } receiver)
+                    return OwnershipOf(Operations.AccessedInstance(receiver), depth + 1);
                 return _symbols.ReturnsOnlyNew(method)
                     ? Ownership.Own
                     : Ownership.IfReturnsOwn(method, CalledOnOf(invocation, depth));

@@ -169,9 +169,16 @@ internal sealed class ConcurrencySymbols
     public int ReturnedParameter(IMethodSymbol method) =>
         method.IsVirtual || method.IsAbstract || method.IsOverride ? -1 : System.Math.Max(Returned(method), -1);
 
-    private const int OnlyNew = -2;
+    /// <summary>
+    /// A method of this compilation, one no override can change, whose every <c>return</c> hands back <c>this</c> (a fluent
+    /// builder's <c>With(x) { _arguments.Add(x); return this; }</c>): what a call of it returns is the object it was called on.
+    /// </summary>
+    public bool ReturnsThis(IMethodSymbol method) =>
+        !method.IsVirtual && !method.IsAbstract && !method.IsOverride && Returned(method) == OnlyThis;
 
-    /// <summary>What every <c>return</c> of the method hands back: <see cref="OnlyNew"/>, a parameter's ordinal, or -1 (anything else).</summary>
+    private const int OnlyNew = -2, OnlyThis = -3;
+
+    /// <summary>What every <c>return</c> of the method hands back: <see cref="OnlyNew"/>, <see cref="OnlyThis"/>, a parameter's ordinal, or -1 (anything else).</summary>
     private int Returned(IMethodSymbol method)
     {
         // Asked for every call whose result is kept, handed on or called on (a fluent chain asks once per link): the cheap
@@ -222,6 +229,8 @@ internal sealed class ConcurrencySymbols
         {
             if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax)
                 return OnlyNew;
+            if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax)
+                return OnlyThis;
             if (expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name)
             {
                 foreach (var parameter in method.Parameters)

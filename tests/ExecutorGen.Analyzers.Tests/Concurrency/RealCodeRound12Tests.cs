@@ -156,6 +156,95 @@ public class RealCodeRound12Tests
     public Task A_store_under_a_test_that_does_not_hold_only_where_the_field_is_null_or_stale_is_reported(string test, string store) =>
         new Test(Expiring.Replace("TEST", test).Replace("STORE", store)).RunAsync();
 
+    // ShokoServer's cached entities: a list loaded on first use, or again when the caller forces it.
+    private const string Refresh = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Episode
+        {
+            private IReadOnlyList<string> _titles;
+            private IReadOnlyList<string> _overviews;
+
+            public IReadOnlyList<string> GetAllTitles(bool force = false) => EXPRESSION;
+
+            public int Count => _titles.Count + _overviews.Count;
+
+            private static IReadOnlyList<string> Load() => new List<string> { "a" };
+        }
+
+        public sealed class EpisodeController
+        {
+            private readonly Episode _episode = new Episode();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int Titles(int id) => _episode.GetAllTitles(id > 10).Count + _episode.Count;
+        }
+        """;
+
+    [Fact]
+    public Task A_forced_refresh_beside_a_lazy_initialization_is_a_lazy_initialization() =>
+        new Test(Refresh.Replace("EXPRESSION", "force ? _titles = Load() : _titles ??= Load()")).RunAsync();
+
+    [Theory]
+    // The condition reads the field: the store depends on what another request left there.
+    [InlineData("_titles.Count > 0 ? {|EXG001:_titles = Load()|} : _titles ??= Load()")]
+    // The other branch initializes another field (and the function reads the stored field back).
+    [InlineData("(force ? {|EXG001:_titles = Load()|} : _overviews ??= Load()) == null ? _overviews : _titles")]
+    public Task A_conditional_store_beside_no_lazy_initialization_of_the_field_is_reported(string expression) =>
+        new Test(Refresh.Replace("EXPRESSION", expression)).RunAsync();
+
+    // ErsatzTV's FFmpeg process and subtitle builders: made per call, configured through a fluent chain (each link
+    // returns this), sometimes reassigned from a link of itself.
+    private const string Builder = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class ProcessBuilder
+        {
+            private readonly List<string> _arguments = new List<string>();
+            private string _filter = "";
+
+            public ProcessBuilder(string path) => _arguments.Add(path);
+
+            public ProcessBuilder With(string argument)
+            {
+                _arguments.Add(argument);
+                _filter = _filter + argument;
+                return this;
+            }
+
+            public string Build() => string.Join(" ", _arguments) + _filter;
+        }
+
+        public sealed class StreamHandler
+        {
+            private readonly ProcessBuilder _shared = new ProcessBuilder("ffmpeg");
+
+            [RequestHandler(PartitionBy = nameof(channel))]
+            public string Handle(string channel)
+            {
+                BODY
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("var builder = new ProcessBuilder(\"ffmpeg\").With(\"-threads\"); builder = builder.With(channel); if (channel.Length > 3) builder = builder.With(\"-pad\"); return builder.Build();")]
+    [InlineData("return new ProcessBuilder(\"ffmpeg\").With(\"1\").With(\"2\").With(\"3\").With(\"4\").With(\"5\").With(\"6\").With(\"7\").With(\"8\").With(\"9\").With(\"10\").With(channel).Build();")]
+    public Task A_builder_of_the_request_own_through_a_fluent_chain_is_not_reported(string body) =>
+        new Test(Builder.Replace("BODY", body)).RunAsync();
+
+    [Theory]
+    // Reassigned from a link of the handler's shared builder.
+    [InlineData("var builder = new ProcessBuilder(\"ffmpeg\"); builder = _shared.With(channel); return builder.Build();")]
+    // A long chain on the shared builder.
+    [InlineData("return _shared.With(\"1\").With(\"2\").With(\"3\").With(\"4\").With(\"5\").With(\"6\").With(\"7\").With(\"8\").With(\"9\").With(channel).Build();")]
+    public Task A_shared_builder_configured_through_a_fluent_chain_is_reported(string body) =>
+        new Test(Builder.Replace("BODY", body)
+            .Replace("_arguments.Add(argument);", "{|EXG001:_arguments.Add(argument)|};")
+            .Replace("_filter = _filter + argument;", "{|EXG001:_filter = _filter + argument|};")).RunAsync();
+
     // Ombi's e-mail validator (a real report): a static flag each validation resets and a callback sets, shared by
     // concurrent requests, so one request's invalid address can pass and another's valid one fail.
     [Fact]
