@@ -99,13 +99,14 @@ internal sealed partial class SummaryWalker
             switch (operation)
             {
                 case IAwaitOperation awaitOperation when awaitOperation.Syntax.Span.End <= position:
-                    foreach (var awaited in awaitOperation.Operation.DescendantsAndSelf())
+                    // await a, await Task.WhenAll(a, b): a is complete; await Task.WhenAny(a, b) completes one of them only.
+                    foreach (var awaited in IsWhenAny(awaitOperation.Operation) ? Enumerable.Empty<IOperation>() : awaitOperation.Operation.DescendantsAndSelf())
                     {
                         if (SymbolEqualityComparer.Default.Equals(Referenced(awaited), symbol))
                             return true;
                     }
                     // var t = await Task.WhenAny(a, b): the task WhenAny returns is complete.
-                    if (Operations.WithoutConversions(awaitOperation.Operation) is IInvocationOperation { TargetMethod.Name: "WhenAny" }
+                    if (IsWhenAny(awaitOperation.Operation)
                         && AssignedTo(awaitOperation) is { } assigned && SymbolEqualityComparer.Default.Equals(assigned, symbol))
                     {
                         return true;
@@ -268,7 +269,9 @@ internal sealed partial class SummaryWalker
     /// <summary>
     /// The use runs only where <c>Task.WaitAny(tasks, …)</c> returned the task's index: after <c>WaitAny(…) == k &amp;&amp;</c>
     /// or in the true branch of <c>if (WaitAny(…) == k)</c>, the k-th task in the list being this one
-    /// (<c>Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &amp;&amp; tcs.Task.GetAwaiter().GetResult()</c>).
+    /// (<c>Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &amp;&amp; tcs.Task.GetAwaiter().GetResult()</c>); or where
+    /// the task <c>Task.WhenAny</c> returned is this one: <c>var first = Task.WhenAny(probe, Task.Delay(timeout)).Result;
+    /// if (first == probe) m = probe.Result;</c> (ShokoServer's media probe).
     /// </summary>
     private bool ReturnedByWaitAny(ISymbol symbol, IOperation use)
     {
@@ -287,8 +290,18 @@ internal sealed partial class SummaryWalker
             {
                 return true;
             }
+            if (test is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, LeftOperand: var one, RightOperand: var other }
+                && (IsFirstOf(one, other) || IsFirstOf(other, one)))
+            {
+                return true;
+            }
         }
         return false;
+
+        // `first == task`: first is a local given once what Task.WhenAny returned, task is this one.
+        bool IsFirstOf(IOperation first, IOperation task) =>
+            SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(task)), symbol)
+            && Operations.WithoutConversions(first) is ILocalReferenceOperation { Local: var local } && GivenOnceByWhenAny(local);
 
         // A collection expression ([a, b]) has no operation of its own in the Roslyn the analyzers build against: its
         // elements are its children.
@@ -298,6 +311,48 @@ internal sealed partial class SummaryWalker
             { Syntax.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.CollectionExpression } collection => collection.ChildOperations.ToImmutableArray(),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="local"/> is declared with what <c>Task.WhenAny</c> returned (awaited, or read with
+    /// <c>.Result</c> or <c>GetAwaiter().GetResult()</c>) and never stored to again.
+    /// </summary>
+    private bool GivenOnceByWhenAny(ILocalSymbol local)
+    {
+        bool given = false;
+        foreach (var operation in _root.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    given = WhenAnyResult(value);
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    return false;
+            }
+        }
+        return given;
+
+        static bool WhenAnyResult(IOperation value)
+        {
+            var task = Operations.WithoutConversions(value) switch
+            {
+                IAwaitOperation awaited => awaited.Operation,
+                IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } => instance,
+                IInvocationOperation { TargetMethod.Name: "GetResult", Instance: IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } instance } } => instance,
+                _ => null,
+            };
+            return task is not null && IsWhenAny(task);
+        }
+    }
+
+    /// <summary>A call of <c>Task.WhenAny</c>, also through <c>ConfigureAwait</c>.</summary>
+    private static bool IsWhenAny(IOperation task)
+    {
+        task = Operations.WithoutConversions(task);
+        if (task is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            task = Operations.WithoutConversions(configured);
+        return task is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true, ContainingType.Name: "Task" } };
     }
 
     /// <summary>The variable a task is read from: a local, parameter or field, or the one holding its <c>TaskCompletionSource</c> (<c>tcs.Task</c>).</summary>

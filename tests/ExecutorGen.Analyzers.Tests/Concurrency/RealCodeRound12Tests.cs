@@ -1,16 +1,18 @@
 using System.Threading.Tasks;
 using Xunit;
 using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
 /// <summary>
 /// The twelfth round of issue 14's false positives (docs/analyzers-on-real-code.md, "Round 12"): reports read for the
-/// first time on two more web applications (Jackett, Ombi). EXG001: a lazy initialization written out as
-/// <c>_x ?? (_x = Make())</c>; a string field tested with <c>string.IsNullOrEmpty</c>; a cache made again where it is null
-/// or expired. Each must-not-flag test failed before its change; each has companions that stay reported, and the real
-/// reports of those applications (a static flag that requests share, an indexer's lookup tables filled by its first
-/// queries) are here as must-flag cases.
+/// first time on four more web applications (Jackett, Ombi, ErsatzTV, ShokoServer). EXG001: a lazy initialization
+/// written out as <c>_x ?? (_x = Make())</c>; a string field tested with <c>string.IsNullOrEmpty</c>; a cache made again
+/// where it is null, expired or forced; a fluent builder of the request's own. EXG004: the task <c>Task.WhenAny</c>
+/// returned, compared with the one read. Each must-not-flag test failed before its change; each has companions that
+/// stay reported, and real reports of those applications (a static flag that requests share, an indexer's lookup
+/// tables filled by its first queries) are here as must-flag cases.
 /// </summary>
 public class RealCodeRound12Tests
 {
@@ -244,6 +246,42 @@ public class RealCodeRound12Tests
         new Test(Builder.Replace("BODY", body)
             .Replace("_arguments.Add(argument);", "{|EXG001:_arguments.Add(argument)|};")
             .Replace("_filter = _filter + argument;", "{|EXG001:_filter = _filter + argument|};")).RunAsync();
+
+    // ShokoServer's media probe: run with a time limit, read only where it ended first.
+    private const string Probe = """
+        using System;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class MediaController
+        {
+            [RequestHandler(PartitionBy = nameof(file))]
+            public async Task<int> Probe(string file, int minutes)
+            {
+                var probe = Task.Run(() => file.Length);
+                var other = Task.Run(() => minutes);
+                int found = 0;
+                BODY
+                return found;
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("var first = {|EXG004:Task.WhenAny(probe, Task.Delay(TimeSpan.FromMinutes(minutes))).Result|}; if (first == probe) found = probe.Result;")]
+    [InlineData("var first = await Task.WhenAny(probe, other).ConfigureAwait(false); if (probe == first) { found = probe.GetAwaiter().GetResult(); }")]
+    public Task The_task_WhenAny_returned_compared_with_the_one_read_is_complete(string body) =>
+        new WaitTest(Probe.Replace("BODY", body)).RunAsync();
+
+    [Theory]
+    // Read where WhenAny returned another task.
+    [InlineData("var first = await Task.WhenAny(probe, other); if (first != probe) found = {|EXG004:probe.Result|};")]
+    // Compared with another task.
+    [InlineData("var first = await Task.WhenAny(probe, other); if (first == other) found = {|EXG004:probe.Result|};")]
+    // The local is given another task before the test.
+    [InlineData("var first = await Task.WhenAny(probe, other); first = probe; if (first == probe) found = {|EXG004:probe.Result|};")]
+    public Task A_task_not_known_to_be_the_one_WhenAny_returned_is_reported(string body) =>
+        new WaitTest(Probe.Replace("BODY", body)).RunAsync();
 
     // Ombi's e-mail validator (a real report): a static flag each validation resets and a callback sets, shared by
     // concurrent requests, so one request's invalid address can pass and another's valid one fail.
