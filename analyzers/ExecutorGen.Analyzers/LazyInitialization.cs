@@ -9,7 +9,8 @@ namespace ExecutorGen.Analyzers;
 /// <summary>
 /// A lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
 /// <c>_x = _x ?? Load();</c>, the same written out as <c>_x ?? (_x = Load())</c>, a store under a test that the field is
-/// null or must be made again (<c>if (_x == null || expired)</c>; <c>string.IsNullOrEmpty(_name)</c> tests a string field),
+/// null or must be made again (<c>if (_x == null || expired)</c>, <c>force ? _x = Load() : _x ??= Load()</c>;
+/// <c>string.IsNullOrEmpty(_name)</c> tests a string field),
 /// or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
 /// <c>if (cached &amp;&amp; _x is not null) return _x;</c>). One of a field whose type owns no
 /// resource is idempotent: threads that race there each compute a value and one store wins, which costs work, and
