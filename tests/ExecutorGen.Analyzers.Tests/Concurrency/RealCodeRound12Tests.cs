@@ -158,6 +158,34 @@ public class RealCodeRound12Tests
     public Task A_store_under_a_test_that_does_not_hold_only_where_the_field_is_null_or_stale_is_reported(string test, string store) =>
         new Test(Expiring.Replace("TEST", test).Replace("STORE", store)).RunAsync();
 
+    // ShokoServer's Plex helper (a real report, which round 11's memo with another condition had hidden): a PIN kept
+    // while it has not expired, the expiry read from the field itself, so two logins at once each store a new PIN.
+    [Theory]
+    [InlineData("if (_key != null && _key.ExpiresAt > DateTime.Now) return _key;")]
+    [InlineData("if (_key is not null && !(_key.ExpiresAt <= DateTime.Now)) { return _key; }")]
+    public Task A_memo_whose_other_condition_reads_the_field_is_reported(string test) =>
+        new Test("""
+            using System;
+            using ExecutorGen;
+
+            public sealed class PlexKey { public DateTime ExpiresAt { get; set; } public int Id { get; set; } }
+
+            public sealed class PlexController
+            {
+                private PlexKey _key;
+
+                [RequestHandler(PartitionBy = nameof(user))]
+                public int LoginUrl(string user) => GetPlexKey().Id;
+
+                private PlexKey GetPlexKey()
+                {
+                    TEST
+                    {|EXG001:_key = new PlexKey { ExpiresAt = DateTime.Now.AddMinutes(15), Id = Environment.TickCount }|};
+                    return _key;
+                }
+            }
+            """.Replace("TEST", test)).RunAsync();
+
     // ShokoServer's cached entities: a list loaded on first use, or again when the caller forces it.
     private const string Refresh = """
         using System.Collections.Generic;
