@@ -87,7 +87,8 @@ internal sealed partial class SummaryWalker
         var symbol = Referenced(Operations.WithoutConversions(task));
         if (symbol is null)
             return false;
-        if (ReturnedByWaitAny(symbol, use))
+        // var first = await Task.WhenAny(a, b): the task WhenAny returns is complete; or one compared equal to it.
+        if (HoldsWhenAnyResult(symbol) || ChosenByWaitAny(symbol, use))
             return true;
         if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } })
             return true;
@@ -104,12 +105,6 @@ internal sealed partial class SummaryWalker
                     {
                         if (SymbolEqualityComparer.Default.Equals(Referenced(awaited), symbol))
                             return true;
-                    }
-                    // var t = await Task.WhenAny(a, b): the task WhenAny returns is complete.
-                    if (IsWhenAny(awaitOperation.Operation)
-                        && AssignedTo(awaitOperation) is { } assigned && SymbolEqualityComparer.Default.Equals(assigned, symbol))
-                    {
-                        return true;
                     }
                     break;
                 case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status", Instance: { } instance }
@@ -255,17 +250,6 @@ internal sealed partial class SummaryWalker
         }
     }
 
-    private static ISymbol? AssignedTo(IOperation value)
-    {
-        var parent = Operations.ParentWithoutConversions(value);
-        return parent switch
-        {
-            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-            ISimpleAssignmentOperation assignment => Referenced(Operations.WithoutConversions(assignment.Target)),
-            _ => null,
-        };
-    }
-
     /// <summary>
     /// The use runs only where <c>Task.WaitAny(tasks, …)</c> returned the task's index: after <c>WaitAny(…) == k &amp;&amp;</c>
     /// or in the true branch of <c>if (WaitAny(…) == k)</c>, the k-th task in the list being this one
@@ -273,7 +257,7 @@ internal sealed partial class SummaryWalker
     /// the task <c>Task.WhenAny</c> returned is this one: <c>var first = Task.WhenAny(probe, Task.Delay(timeout)).Result;
     /// if (first == probe) m = probe.Result;</c> (ShokoServer's media probe).
     /// </summary>
-    private bool ReturnedByWaitAny(ISymbol symbol, IOperation use)
+    private bool ChosenByWaitAny(ISymbol symbol, IOperation use)
     {
         for (IOperation? current = use, parent = use.Parent; parent is not null && current != _root; current = parent, parent = parent.Parent)
         {
@@ -298,10 +282,10 @@ internal sealed partial class SummaryWalker
         }
         return false;
 
-        // `first == task`: first is a local given once what Task.WhenAny returned, task is this one.
+        // `first == task`: first holds what Task.WhenAny returned, task is this one.
         bool IsFirstOf(IOperation first, IOperation task) =>
             SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(task)), symbol)
-            && Operations.WithoutConversions(first) is ILocalReferenceOperation { Local: var local } && GivenOnceByWhenAny(local);
+            && Referenced(Operations.WithoutConversions(first)) is { } holder && HoldsWhenAnyResult(holder);
 
         // A collection expression ([a, b]) has no operation of its own in the Roslyn the analyzers build against: its
         // elements are its children.
@@ -314,22 +298,25 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// Whether <paramref name="local"/> is declared with what <c>Task.WhenAny</c> returned (awaited, or read with
-    /// <c>.Result</c> or <c>GetAwaiter().GetResult()</c>) and never stored to again.
+    /// Whether every store the function makes to <paramref name="variable"/> (and there is one) is what <c>Task.WhenAny</c>
+    /// returned: awaited, or read with <c>.Result</c> or <c>GetAwaiter().GetResult()</c>.
     /// </summary>
-    private bool GivenOnceByWhenAny(ILocalSymbol local)
+    private bool HoldsWhenAnyResult(ISymbol variable)
     {
         bool given = false;
         foreach (var operation in _root.Descendants())
         {
-            switch (operation)
+            var stored = operation switch
             {
-                case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    given = WhenAnyResult(value);
-                    break;
-                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
-                    return false;
-            }
+                IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable) => value,
+                IAssignmentOperation { Target: var target, Value: var value } when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), variable) => value,
+                _ => null,
+            };
+            if (stored is null)
+                continue;
+            if (!WhenAnyResult(stored))
+                return false;
+            given = true;
         }
         return given;
 
