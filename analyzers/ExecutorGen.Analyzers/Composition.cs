@@ -96,9 +96,10 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, List<ISymbol>> _implementations = new(SymbolEqualityComparer.Default);
     private Dictionary<ISymbol, List<INamedTypeSymbol>>? _implementers;
     private readonly Dictionary<ISymbol, bool> _perRequest = new(SymbolEqualityComparer.Default); // under the implementations' lock
+    private readonly Dictionary<ISymbol, bool> _singleton = new(SymbolEqualityComparer.Default); // under the implementations' lock
     // Whether a method returns its caller's own, called on an object that is not [0] or is [1] the caller's own; the
     // method's overrides (an interface's implementations) included [0, 1], or that very method (base.M()) [2, 3].
-    private readonly Dictionary<ISymbol, bool>[] _returnsOwned =
+    private readonly Dictionary<ISymbol, (bool Owned, ulong FromParameters)>[] _returnsOwned =
         { new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default) };
 
     /// <remarks>
@@ -503,34 +504,45 @@ internal sealed class Composition
     /// registered in dependency injection only as scoped (<see cref="ServiceLifetimes"/>), not as a singleton or a transient
     /// the requests share; and one is registered.
     /// </summary>
-    public bool PerRequest(INamedTypeSymbol type)
+    public bool PerRequest(INamedTypeSymbol type) => Lifetime(type, singleton: false);
+
+    /// <summary>
+    /// Whether every object of static type <paramref name="type"/> (a class or an interface) is a singleton of the
+    /// container: every class of the compilation that is or derives from it (or implements it) is registered only as a
+    /// singleton (<c>services.AddSingleton&lt;GraphicsEngineFonts&gt;()</c>), and one is. Such an object is shared by
+    /// every request, whatever object it is reached through: a scoped service's field that holds one does not make it the
+    /// request's (RacerD's owned prefix stops there).
+    /// </summary>
+    public bool Singleton(INamedTypeSymbol type) => Lifetime(type, singleton: true);
+
+    private bool Lifetime(INamedTypeSymbol type, bool singleton)
     {
-        // Asked for every call on a shared object the reach follows from a handler: without a registration, at no cost.
+        // Asked for every call on a shared object the reach follows: without a registration, at no cost.
         var definition = type.OriginalDefinition;
         if (_model.Symbols.Lifetimes.IsEmpty || definition.TypeKind is not (TypeKind.Class or TypeKind.Interface))
             return false;
         lock (_implementations)
         {
-            if (!_perRequest.TryGetValue(definition, out bool known))
-                _perRequest[definition] = known = PerRequestLocked(definition);
+            var memo = singleton ? _singleton : _perRequest;
+            if (!memo.TryGetValue(definition, out bool known))
+                memo[definition] = known = LifetimeLocked(definition, singleton);
             return known;
         }
     }
 
-    private bool PerRequestLocked(INamedTypeSymbol supertype)
+    private bool LifetimeLocked(INamedTypeSymbol supertype, bool singleton)
     {
-        var lifetimes = _model.Symbols.Lifetimes;
-        bool any = false;
-        foreach (var (type, perRequest) in lifetimes.Registered)
+        var registered = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var (type, perRequest, isSingleton) in _model.Symbols.Lifetimes.Registered)
         {
             if (ConcurrencySymbols.IsOrDerives(type, supertype) || ConcurrencySymbols.IsOrImplements(type, supertype))
             {
-                if (!perRequest)
+                if (singleton ? !isSingleton : !perRequest)
                     return false;
-                any = true;
+                registered.Add(type);
             }
         }
-        return any && (!Implementers().TryGetValue(supertype, out var types) || types.TrueForAll(type => type.IsAbstract || lifetimes.PerRequest(type)));
+        return registered.Count > 0 && (!Implementers().TryGetValue(supertype, out var types) || types.TrueForAll(type => type.IsAbstract || registered.Contains(type.OriginalDefinition)));
     }
 
     private static void Add(Dictionary<ISymbol, List<ISymbol>> map, ISymbol key, ISymbol value)
@@ -564,10 +576,12 @@ internal sealed class Composition
                 bool nextShared = call.Receiver switch
                 {
                     Receiver.This => thisShared,
+                    // A singleton of the container (_fonts.Load(…) in a scoped service that was handed one): every request's.
+                    Receiver.Shared when call.ReceiverType is { } singletonType && Singleton(singletonType) => true,
                     // A parameter given an object of the caller's own on this path (Apply(update) => update.Set(…)): unshared.
                     Receiver.Shared when Reached.Owns(ownedParameters, call.ReceiverParameter) => false,
                     // The result of a method of the compilation that returns its caller's own ((await _orders.GetAsync(id)).Ship()).
-                    Receiver.Shared when Owned(call.ReceiverFrom, thisOwned: !thisShared) => false,
+                    Receiver.Shared when Owned(call.ReceiverFrom, thisOwned: !thisShared, ownedParameters) => false,
                     // A scoped service a handler calls (_currentContext.Organizations()): the request's own.
                     Receiver.Shared when entry.IsHandler && call.ReceiverType is { } receiverType && PerRequest(receiverType) => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
@@ -619,7 +633,7 @@ internal sealed class Composition
         {
             foreach (var (ordinal, from) in results)
             {
-                if (Owned(from, thisOwned))
+                if (Owned(from, thisOwned, ownedParameters))
                     owned |= 1UL << ordinal;
             }
         }
@@ -636,35 +650,98 @@ internal sealed class Composition
 
     /// <summary>
     /// Whether a value is an object of its function's own (<see cref="Ownership"/>), where that function's <c>this</c>
-    /// is its own or not: own for sure, or the result of a method of the compilation that returns its caller's own.
+    /// is its own or not and its parameters in <paramref name="ownedParameters"/> (bit by slot) hold objects of its
+    /// caller's own: own for sure, or the result of a method of the compilation that returns its caller's own.
     /// </summary>
-    public bool Owned(Ownership value, bool thisOwned)
+    public bool Owned(Ownership value, bool thisOwned, ulong ownedParameters = 0)
     {
         if (value.IsOwn)
             return true;
         if (!value.MayBeOwn)
             return false;
+        ulong needed = 0;
         lock (_returnsOwned)
-            return Holds(value, thisOwned, 0);
+            return Holds(value, thisOwned, 0, ref needed) && (needed & ~ownedParameters) == 0;
     }
 
-    private bool Holds(Ownership value, bool thisOwned, int depth)
+    /// <summary>
+    /// Whether <paramref name="value"/> is own where the function's <c>this</c> is as <paramref name="thisOwned"/> says,
+    /// adding to <paramref name="needed"/> the function's parameters that must hold its caller's own for it to be.
+    /// </summary>
+    private bool Holds(Ownership value, bool thisOwned, int depth, ref ulong needed)
     {
         if (value.NeedsThis && !thisOwned)
             return false;
+        needed |= value.Parameters;
         foreach (var parameter in value.OutConditions)
         {
             if (!OutOwned(parameter, depth))
                 return false;
         }
-        foreach (var (method, calledOn) in value.Conditions)
+        foreach (var (method, calledOn, arguments) in value.Conditions)
         {
             bool receiverOwned = calledOn == CalledOn.Own || calledOn is CalledOn.This or CalledOn.Base && thisOwned;
-            if (!ReturnsOwned(method, receiverOwned, exact: calledOn == CalledOn.Base, depth))
+            var (returnsOwn, fromParameters) = ReturnsOwned(method, receiverOwned, exact: calledOn == CalledOn.Base, depth);
+            if (!returnsOwn)
+                return false;
+            // What it returns of its parameters: own where the arguments given them here are, in this function's terms.
+            for (int ordinal = 0; fromParameters >> ordinal != 0; ordinal++)
+            {
+                if ((fromParameters >> ordinal & 1) != 0
+                    && (arguments.IsDefault || ordinal >= arguments.Length || !arguments[ordinal].MayBeOwn
+                        || !arguments[ordinal].IsOwn && !Holds(arguments[ordinal], thisOwned, depth + 1, ref needed)))
+                {
+                    return false;
+                }
+            }
+        }
+        foreach (var (method, calledOn, ordinal) in value.HandedTo)
+        {
+            bool receiverOwned = calledOn == CalledOn.Own || calledOn is CalledOn.This or CalledOn.Base && thisOwned;
+            if (!KeptOwned(method, ordinal, receiverOwned, exact: calledOn == CalledOn.Base, depth))
                 return false;
         }
         return true;
     }
+
+    /// <summary>Whether <paramref name="value"/> is own in a function whose parameters are not known to hold anything of its caller's.</summary>
+    private bool HoldsWithoutParameters(Ownership value, bool thisOwned, int depth)
+    {
+        ulong needed = 0;
+        return Holds(value, thisOwned, depth, ref needed) && needed == 0;
+    }
+
+    /// <summary>
+    /// Whether every code a call of <paramref name="method"/> runs keeps what its parameter <paramref name="ordinal"/> is
+    /// given nowhere but in objects of its caller's own (<see cref="FunctionSummary.KeptIn"/>), where the object it is
+    /// called on is (<paramref name="receiverOwned"/>). Code not here keeps nothing (RacerD's optimism for unknown code). A
+    /// recursion keeps nothing more than its other paths do: while one is decided, a call back into it is taken to keep nothing.
+    /// </summary>
+    private bool KeptOwned(IMethodSymbol method, int ordinal, bool receiverOwned, bool exact, int depth)
+    {
+        if (!_keptOwned.TryGetValue(method, out var memo))
+            _keptOwned[method] = memo = new Dictionary<(int, bool, bool), bool>();
+        var key = (ordinal, receiverOwned, exact);
+        if (memo.TryGetValue(key, out bool known))
+            return known;
+        if (depth > MaxDepth)
+            return false;
+        memo[key] = true;
+        bool owned = true;
+        foreach (var target in exact ? new ISymbol[] { method } : Targets(method, delegates: false))
+        {
+            if (Functions.TryGetValue(target, out var function) && function.KeptIn is { } kept && kept.TryGetValue(ordinal, out var where)
+                && !where.IsOwn && !(where.MayBeOwn && HoldsWithoutParameters(where, thisOwned: receiverOwned, depth + 1)))
+            {
+                owned = false;
+                break;
+            }
+        }
+        memo[key] = owned;
+        return owned;
+    }
+
+    private readonly Dictionary<ISymbol, Dictionary<(int Ordinal, bool ReceiverOwned, bool Exact), bool>> _keptOwned = new(SymbolEqualityComparer.Default);
 
     /// <summary>
     /// Whether every value <paramref name="method"/> returns, in whatever of the compilation's code a call of it runs (its
@@ -675,26 +752,44 @@ internal sealed class Composition
     /// taken to return its caller's own as RacerD does; a recursion is not known to. Asked while the composition is
     /// made; locked all the same, as the implementations are.
     /// </summary>
-    private bool ReturnsOwned(IMethodSymbol method, bool receiverOwned, bool exact, int depth)
+    private (bool Owned, ulong FromParameters) ReturnsOwned(IMethodSymbol method, bool receiverOwned, bool exact, int depth)
     {
         var memo = _returnsOwned[(exact ? 2 : 0) + (receiverOwned ? 1 : 0)];
-        if (memo.TryGetValue(method, out bool known))
+        if (memo.TryGetValue(method, out var known))
             return known;
         if (depth > MaxDepth)
-            return false;
-        memo[method] = false; // while this is decided, a call back into it is not known to return its own
+            return default;
+        memo[method] = default; // while this is decided, a call back into it is not known to return its own
         bool owned = true;
+        ulong fromParameters = 0; // the parameters whose objects (or what they reach) it may return: own where the caller's are
         foreach (var target in exact ? new ISymbol[] { method } : Targets(method, delegates: false))
         {
-            if (!Functions.TryGetValue(target, out var function) || function.ReturnsShared || function.ReturnsThis && !receiverOwned
-                || function.ReturnsOwnIf is { } dependencies && !dependencies.TrueForAll(next => Holds(next, thisOwned: receiverOwned, depth + 1)))
+            if (!Functions.TryGetValue(target, out var function) || function.ReturnsShared || function.ReturnsThis && !receiverOwned)
             {
                 owned = false;
                 break;
             }
+            if (function.ReturnsOwnIf is not { } dependencies)
+                continue;
+            foreach (var next in dependencies)
+            {
+                if (!Holds(next, thisOwned: receiverOwned, depth + 1, ref fromParameters))
+                {
+                    owned = false;
+                    break;
+                }
+            }
+            if (!owned)
+                break;
         }
-        memo[method] = owned;
-        return owned;
+        // A lambda's slots past the first 32 are its member's parameters, which no caller of the lambda gives; what an
+        // overridable method hands back of its parameters, an override outside the compilation may not (as for
+        // ConcurrencySymbols.ReturnedParameter).
+        bool overridable = !exact && (method.IsVirtual || method.IsAbstract || method.IsOverride);
+        owned &= fromParameters == 0 || (fromParameters >> SummaryWalker.CapturedSlots) == 0 && !overridable;
+        var decided = (owned, owned ? fromParameters : 0UL);
+        memo[method] = decided;
+        return decided;
     }
 
     /// <summary>
@@ -714,7 +809,7 @@ internal sealed class Composition
         foreach (var target in Targets(method, delegates: false))
         {
             if (!Functions.TryGetValue(target, out var function) || function.OutStores is not { } stores
-                || !stores.TryGetValue(parameter.Ordinal, out var stored) || !stored.IsOwn && !(stored.MayBeOwn && Holds(stored, thisOwned: false, depth + 1)))
+                || !stores.TryGetValue(parameter.Ordinal, out var stored) || !stored.IsOwn && !(stored.MayBeOwn && HoldsWithoutParameters(stored, thisOwned: false, depth + 1)))
             {
                 owned = false;
                 break;

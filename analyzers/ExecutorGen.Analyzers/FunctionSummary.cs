@@ -75,6 +75,13 @@ internal sealed class FunctionSummary
     public Dictionary<int, Ownership>? OutStores { get; set; }
 
     /// <summary>
+    /// Where the function keeps what its parameters are given (by ordinal): the objects it stores them in or adds them
+    /// to, as <see cref="Ownership"/> (<c>_workers.TryAdd(id, worker)</c>: where its <c>this</c> is own; a static or another
+    /// object's collection: not own), and the methods it hands them on to. A parameter missing here is kept nowhere.
+    /// </summary>
+    public Dictionary<int, Ownership>? KeptIn { get; set; }
+
+    /// <summary>
     /// It returns <c>this</c> (a fluent builder) or what this object reaches through its fields and properties
     /// (<c>return _attachments;</c>): its caller's own only when called on an object of the caller's own.
     /// </summary>

@@ -14,24 +14,42 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 internal readonly struct Ownership
 {
-    private readonly ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> _conditions;
+    private readonly ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn, ImmutableArray<Ownership> Arguments)> _conditions;
     private readonly ImmutableArray<IParameterSymbol> _outConditions;
+    private readonly ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn, int Ordinal)> _handedTo;
 
-    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> conditions, bool needsThis = false,
-        ImmutableArray<IParameterSymbol> outConditions = default)
+    private Ownership(bool isOwn, ImmutableArray<(IMethodSymbol, CalledOn, ImmutableArray<Ownership>)> conditions, bool needsThis = false,
+        ImmutableArray<IParameterSymbol> outConditions = default, ImmutableArray<(IMethodSymbol, CalledOn, int)> handedTo = default, ulong parameters = 0)
     {
         IsOwn = isOwn;
         _conditions = conditions;
         NeedsThis = needsThis;
         _outConditions = outConditions;
+        _handedTo = handedTo;
+        Parameters = parameters;
     }
 
     public static Ownership Own { get; } = new(isOwn: true, default);
 
     public static Ownership NotOwn { get; } = default;
 
-    /// <summary>The caller's own if what <paramref name="method"/> (of the compilation), called on that object, returns is.</summary>
-    public static Ownership IfReturnsOwn(IMethodSymbol method, CalledOn calledOn) => new(isOwn: false, ImmutableArray.Create((method, calledOn)));
+    /// <summary>
+    /// The caller's own if what <paramref name="method"/> (of the compilation), called on that object, returns is; where
+    /// what it returns is its own only if some of its parameters are given the caller's own (<see cref="IfParameterOwn"/>),
+    /// <paramref name="arguments"/> (by ordinal) say whether they are.
+    /// </summary>
+    public static Ownership IfReturnsOwn(IMethodSymbol method, CalledOn calledOn, ImmutableArray<Ownership> arguments = default) =>
+        new(isOwn: false, ImmutableArray.Create((method, calledOn, arguments)));
+
+    /// <summary>
+    /// Own where the function's parameter <paramref name="slot"/> (its ordinal; in a lambda, as
+    /// <see cref="SummaryWalker.CapturedSlots"/> numbers them) is given an object of its caller's own: RacerD's
+    /// ownership conditional on a formal (<c>Find(Dictionary&lt;K, Item&gt; items, K key) => items[key]</c>).
+    /// </summary>
+    public static Ownership IfParameterOwn(int slot) => new(isOwn: false, default, parameters: 1UL << slot);
+
+    /// <summary>The function's parameters (bit by slot) that must hold an object of the caller's own for this value to (<see cref="IfParameterOwn"/>).</summary>
+    public ulong Parameters { get; }
 
     /// <summary>
     /// The function's own where its <c>this</c> is: <c>this</c>, what its fields hold, and what a library call hands out
@@ -46,6 +64,14 @@ internal readonly struct Ownership
     /// </summary>
     public static Ownership IfOutOwn(IParameterSymbol parameter) => new(isOwn: false, default, outConditions: ImmutableArray.Create(parameter));
 
+    /// <summary>
+    /// Own as before, if the method of the compilation it was handed to (as parameter <paramref name="ordinal"/>, called on
+    /// that object) keeps it nowhere others can reach it (<c>_registry.Add(id, worker)</c> keeps it in a singleton's
+    /// dictionary; <c>Validate(order)</c> keeps it nowhere): decided when the summaries are composed.
+    /// </summary>
+    public static Ownership IfNotKept(IMethodSymbol method, CalledOn calledOn, int ordinal) =>
+        new(isOwn: false, default, handedTo: ImmutableArray.Create((method, calledOn, ordinal)));
+
     public bool IsOwn { get; }
 
     /// <summary>
@@ -54,16 +80,24 @@ internal readonly struct Ownership
     /// fluent builder's <c>builder.Add(x)</c>) returns its caller's own only when called on one: RacerD's ownership
     /// conditional on a formal.
     /// </summary>
-    public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn)> Conditions => _conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn)>.Empty : _conditions;
+    public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn, ImmutableArray<Ownership> Arguments)> Conditions =>
+        _conditions.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn, ImmutableArray<Ownership>)>.Empty : _conditions;
 
     /// <summary>Own only where the function's <c>this</c> is (<see cref="IfThisOwn"/>), besides <see cref="Conditions"/>.</summary>
     public bool NeedsThis { get; }
 
+    /// <summary>Own exactly where the function's <c>this</c> is: what its fields hold (<see cref="IfThisOwn"/>), and nothing else asked.</summary>
+    public bool OnlyWhereThisIs => NeedsThis && _conditions.IsDefaultOrEmpty && _outConditions.IsDefaultOrEmpty && _handedTo.IsDefaultOrEmpty && Parameters == 0;
+
     /// <summary>The <c>out</c> parameters of methods of the compilation the value came from (<see cref="IfOutOwn"/>): own if what each hands out is.</summary>
     public ImmutableArray<IParameterSymbol> OutConditions => _outConditions.IsDefault ? ImmutableArray<IParameterSymbol>.Empty : _outConditions;
 
+    /// <summary>The methods of the compilation the value was handed to since it was made (<see cref="IfNotKept"/>).</summary>
+    public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn, int Ordinal)> HandedTo =>
+        _handedTo.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn, int)>.Empty : _handedTo;
+
     /// <summary>Own, or own on <see cref="Conditions"/>, <see cref="OutConditions"/> and <see cref="NeedsThis"/>.</summary>
-    public bool MayBeOwn => IsOwn || NeedsThis || !_conditions.IsDefaultOrEmpty || !_outConditions.IsDefaultOrEmpty;
+    public bool MayBeOwn => IsOwn || NeedsThis || !_conditions.IsDefaultOrEmpty || !_outConditions.IsDefaultOrEmpty || !_handedTo.IsDefaultOrEmpty || Parameters != 0;
 
     /// <summary>Both values the function's own (<c>a ?? b</c>, <c>c ? a : b</c>, a library call and what it reads from).</summary>
     public Ownership And(Ownership other)
@@ -73,15 +107,20 @@ internal readonly struct Ownership
         if (other.IsOwn)
             return this;
         if (!MayBeOwn || !other.MayBeOwn
-            || Conditions.Length + other.Conditions.Length + OutConditions.Length + other.OutConditions.Length > MaxConditions)
+            || Conditions.Length + other.Conditions.Length + OutConditions.Length + other.OutConditions.Length > MaxConditions
+            || HandedTo.Length + other.HandedTo.Length > MaxHandedTo)
         {
             return NotOwn;
         }
-        return new Ownership(isOwn: false, Conditions.AddRange(other.Conditions), NeedsThis || other.NeedsThis, OutConditions.AddRange(other.OutConditions));
+        return new Ownership(isOwn: false, Conditions.AddRange(other.Conditions), NeedsThis || other.NeedsThis, OutConditions.AddRange(other.OutConditions),
+            HandedTo.AddRange(other.HandedTo), Parameters | other.Parameters);
     }
 
     /// <summary>More conditions than this and the value is taken as not own: a choice among that many results is no one object.</summary>
     private const int MaxConditions = 4;
+
+    /// <summary>Handed to more methods than this and the value is taken as not own (request code hands its objects to a few helpers).</summary>
+    private const int MaxHandedTo = 16;
 }
 
 /// <summary>What a method of the compilation was called on, for a value it returns (<see cref="Ownership.CalledOn"/>).</summary>

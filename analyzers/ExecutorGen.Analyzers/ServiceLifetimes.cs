@@ -23,7 +23,7 @@ namespace ExecutorGen.Analyzers;
 /// </remarks>
 internal sealed class ServiceLifetimes
 {
-    private const int Shared = 1, PerScope = 2;
+    private const int Transient = 1, PerScope = 2, Singleton = 4;
     private const string Namespace = "Microsoft.Extensions.DependencyInjection";
 
     private readonly ConcurrentDictionary<INamedTypeSymbol, int> _lifetimes = new(SymbolEqualityComparer.Default);
@@ -50,7 +50,7 @@ internal sealed class ServiceLifetimes
                     typeOf = operand;
                     break;
                 case IObjectCreationOperation { Type: var made }:
-                    Add(made, Shared);
+                    Add(made, Singleton);
                     break;
             }
         }
@@ -65,13 +65,13 @@ internal sealed class ServiceLifetimes
     public bool PerRequest(INamedTypeSymbol type) =>
         _lifetimes.TryGetValue(type.OriginalDefinition, out int lifetimes) && lifetimes == PerScope;
 
-    /// <summary>Every class registered, and whether all its registrations are scoped.</summary>
-    public IEnumerable<(INamedTypeSymbol Type, bool PerRequest)> Registered
+    /// <summary>Every class registered, whether all its registrations are scoped, and whether all are singletons.</summary>
+    public IEnumerable<(INamedTypeSymbol Type, bool PerRequest, bool Singleton)> Registered
     {
         get
         {
             foreach (var pair in _lifetimes)
-                yield return (pair.Key, pair.Value == PerScope);
+                yield return (pair.Key, pair.Value == PerScope, pair.Value == Singleton);
         }
     }
 
@@ -87,8 +87,10 @@ internal sealed class ServiceLifetimes
     /// </summary>
     private static int? LifetimeOf(string name)
     {
-        if (name.EndsWith("Singleton", System.StringComparison.Ordinal) || name.EndsWith("Transient", System.StringComparison.Ordinal) || name == "AddHostedService")
-            return Shared;
+        if (name.EndsWith("Singleton", System.StringComparison.Ordinal) || name == "AddHostedService")
+            return Singleton;
+        if (name.EndsWith("Transient", System.StringComparison.Ordinal))
+            return Transient;
         if (name.EndsWith("Scoped", System.StringComparison.Ordinal))
             return name.StartsWith("Add", System.StringComparison.Ordinal) || name.StartsWith("TryAdd", System.StringComparison.Ordinal) || name == "Scoped" ? PerScope : null;
         return null;

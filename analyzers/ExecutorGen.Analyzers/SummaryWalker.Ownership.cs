@@ -36,6 +36,13 @@ internal sealed partial class SummaryWalker
                 return Ownership.IfThisOwn; // this, and through it its fields (order.Lines below): own where this is
             case IParameterReferenceOperation parameter when _lambdaParameters is not null && _lambdaParameters.TryGetValue(parameter.Parameter, out var given):
                 return given; // in a lambda a library method calls, what the call hands it (LambdaResult)
+            case IParameterReferenceOperation parameter when CapturedByType(parameter.Parameter):
+                return Ownership.IfThisOwn; // class Cache(Store store) { … store.Find(k) … }: a field of this, in all but name
+            // Own where the caller gives it its own (decided by the caller's reach); not a parameter the member stores to
+            // (existing = other; return existing;), which may hold something else by then.
+            case IParameterReferenceOperation parameter when HoldsObjects(parameter.Parameter.Type) && ParameterRoot(parameter) is var slot and >= 0
+                && !StoredInMember(parameter).Contains(parameter.Parameter.Name):
+                return Ownership.IfParameterOwn(slot);
             case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
                 return LambdaResult(lambda, depth);
             case IAnonymousFunctionOperation lambda:
@@ -50,10 +57,29 @@ internal sealed partial class SummaryWalker
                 return OwnershipOf(coalesce.Value, depth + 1).And(OwnershipOf(coalesce.WhenNull, depth + 1));
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 return OwnershipOf(conditional.WhenTrue, depth + 1).And(OwnershipOf(whenFalse, depth + 1));
+            case ISwitchExpressionOperation choice:
+                // order.Kind switch { Kind.A => new A(…), Kind.B => Factory.B(…), _ => throw … }: what every arm gives
+                var arms = Ownership.Own;
+                foreach (var arm in choice.Arms)
+                {
+                    arms = arms.And(OwnershipOf(arm.Value, depth + 1));
+                    if (!arms.MayBeOwn)
+                        break;
+                }
+                return arms;
+            case IPropertyReferenceOperation { Instance: null, Property: { IsIndexer: false, SetMethod: null, Type.IsValueType: true } property } when !_symbols.IsOwn(property):
+            case IFieldReferenceOperation { Instance: null, Field: { IsReadOnly: true, Type.IsValueType: true } field } when !_symbols.IsOwn(field):
+                return Ownership.Own; // Option<T>.None, ImmutableArray<T>.Empty: a library's value, a copy with nothing of anyone's in it
             case IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false }:
                 return OwnershipOf(Operations.AccessedInstance(instance), depth + 1); // order.Lines: reached from an own object, own (RacerD's owned prefix)
             case IFieldReferenceOperation { Instance: { } instance }:
                 return OwnershipOf(Operations.AccessedInstance(instance), depth + 1);
+            // _items[i], buffer[i]: an element of a collection of the function's own is its own, as what a library call takes
+            // from one is (LibraryResult); a library's indexer that hands back no element (a type it fixes) a new value.
+            case IPropertyReferenceOperation { Instance: { } collection, Property: { IsIndexer: true } indexer } when !_symbols.IsOwn(indexer):
+                return TypeParameters.In(indexer.OriginalDefinition.Type) is null ? Ownership.Own : OwnershipOf(Operations.AccessedInstance(collection), depth + 1);
+            case IArrayElementReferenceOperation element:
+                return OwnershipOf(element.ArrayReference, depth + 1);
             case IInvocationOperation invocation:
                 var method = Operations.Callee(invocation.TargetMethod);
                 if (method.MethodKind == MethodKind.DelegateInvoke)
@@ -78,10 +104,48 @@ internal sealed partial class SummaryWalker
                     return OwnershipOf(Operations.AccessedInstance(receiver), depth + 1);
                 return _symbols.ReturnsOnlyNew(method)
                     ? Ownership.Own
-                    : Ownership.IfReturnsOwn(method, CalledOnOf(invocation, depth));
+                    : Ownership.IfReturnsOwn(method, CalledOnOf(invocation, depth), ArgumentOwnership(invocation, depth));
             default:
                 return Ownership.NotOwn;
         }
+    }
+
+    /// <summary>
+    /// A parameter of a primary constructor read in another member of its type (<c>class Cache(Store store) { Item Get(k)
+    /// => store.Find(k); }</c>): the compiler keeps it in a field of the object, so it is what that object holds.
+    /// </summary>
+    private bool CapturedByType(IParameterSymbol parameter) =>
+        parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor
+        && !SymbolEqualityComparer.Default.Equals(constructor, _function.Member)
+        && constructor.DeclaringSyntaxReferences.Length == 1 && constructor.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax;
+
+    /// <summary>A type whose values are, or carry, objects: a class or interface, or a generic struct (<c>Option&lt;T&gt;</c>, <c>KeyValuePair&lt;K, V&gt;</c>).</summary>
+    private static bool HoldsObjects(ITypeSymbol type) =>
+        type.IsReferenceType && type.SpecialType != SpecialType.System_String || type is INamedTypeSymbol { IsValueType: true, IsGenericType: true };
+
+    /// <summary>
+    /// What each argument of a call of a method of the compilation holds (by ordinal; default where the parameter is no
+    /// object, or past the first 32): what the result is where the method returns what a parameter holds or reaches.
+    /// </summary>
+    private ImmutableArray<Ownership> ArgumentOwnership(IInvocationOperation invocation, int depth)
+    {
+        ImmutableArray<Ownership>.Builder? given = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is not { Ordinal: < CapturedSlots, RefKind: RefKind.None } parameter || !HoldsObjects(parameter.Type)
+                || argument.ArgumentKind != ArgumentKind.Explicit)
+            {
+                continue;
+            }
+            var ownership = OwnershipOf(argument.Value, depth + 1);
+            if (!ownership.MayBeOwn)
+                continue;
+            given ??= ImmutableArray.CreateBuilder<Ownership>(invocation.TargetMethod.Parameters.Length);
+            while (given.Count <= parameter.Ordinal)
+                given.Add(Ownership.NotOwn);
+            given[parameter.Ordinal] = ownership;
+        }
+        return given?.ToImmutable() ?? default;
     }
 
     /// <summary>What a call of a method of the compilation is made on: for one that returns <c>this</c>, its result is that object.</summary>
@@ -94,7 +158,13 @@ internal sealed partial class SummaryWalker
         {
             return invocation.Instance?.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax ? CalledOn.Base : CalledOn.This;
         }
-        return OwnershipOf(Operations.AccessedInstance(invocation.Instance), depth + 1).IsOwn ? CalledOn.Own : CalledOn.Other;
+        // _cache.Find(k), store.Find(k) of a primary constructor: on what this holds, as own as this is
+        return OwnershipOf(Operations.AccessedInstance(invocation.Instance), depth + 1) switch
+        {
+            { IsOwn: true } => CalledOn.Own,
+            { OnlyWhereThisIs: true } => CalledOn.This,
+            _ => CalledOn.Other,
+        };
     }
 
     /// <summary>
@@ -242,20 +312,27 @@ internal sealed partial class SummaryWalker
     {
         if (around is null || around.Count == 0)
             return null;
+        var stored = StoredInMember(aroundRoot);
+        Dictionary<ILocalSymbol, Ownership>? captured = null;
+        foreach (var pair in around)
+        {
+            if (!stored.Contains(pair.Key.Name))
+                (captured ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[pair.Key] = pair.Value;
+        }
+        return captured;
+    }
+
+    /// <summary>The names stored to in the member <paramref name="inside"/> is part of (<see cref="StoredNames"/>), read once per member.</summary>
+    private HashSet<string> StoredInMember(IOperation inside)
+    {
         if (_storedNames is null)
         {
-            var top = aroundRoot;
+            var top = inside;
             while (top.Parent is { } parent)
                 top = parent;
             _storedNames = StoredNames(top.Syntax);
         }
-        Dictionary<ILocalSymbol, Ownership>? captured = null;
-        foreach (var pair in around)
-        {
-            if (!_storedNames.Contains(pair.Key.Name))
-                (captured ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[pair.Key] = pair.Value;
-        }
-        return captured;
+        return _storedNames;
     }
 
     /// <summary>The names stored to in <paramref name="body"/> other than by a declaration: assigned, or passed as <c>out</c> or <c>ref</c>.</summary>
@@ -298,7 +375,16 @@ internal sealed partial class SummaryWalker
     private void OwnedElements(IForEachLoopOperation loop)
     {
         if (loop.LoopControlVariable is IVariableDeclaratorOperation declarator)
+        {
             RecordHeld(declarator.Symbol, OwnershipOf(loop.Collection));
+        }
+        else if (loop.LoopControlVariable is not null)
+        {
+            // foreach (var (child, key) in playlist.Children): each part of an element of one's own is one's own
+            var elements = OwnershipOf(loop.Collection);
+            foreach (var part in loop.LoopControlVariable.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+                RecordHeld(part.Local, elements);
+        }
     }
 
     /// <summary>
@@ -371,6 +457,96 @@ internal sealed partial class SummaryWalker
             return; // a lambda storing to its member's out parameter cannot (CS1628); a local function's own are its
         var stores = _function.OutStores ??= new Dictionary<int, Ownership>();
         stores[parameter.Ordinal] = stores.TryGetValue(parameter.Ordinal, out var before) ? before.And(stored) : stored;
+    }
+
+    /// <summary>
+    /// Where a value the function holds is handed on, so that others may reach it (escape): stored in a field, property
+    /// or element of an object (<c>_workers[id] = worker</c>), added to a library collection (<c>_sessions.TryAdd(id,
+    /// worker)</c>), or given to a method of the compilation that may keep it (<c>_registry.Add(id, worker)</c>). From
+    /// there on, a local holding it is the function's own only where that object is, or where the method keeps it
+    /// nowhere but in an object of the caller's own (<see cref="Ownership.IfNotKept"/>); for a parameter, the function's
+    /// summary says where it keeps it (<see cref="FunctionSummary.KeptIn"/>). Calls made on it before are left as they
+    /// were: until it is handed on, no other thread has it.
+    /// </summary>
+    private void Published(IOperation store)
+    {
+        var (value, keptIn) = store switch
+        {
+            ISimpleAssignmentOperation { Target: var target } assignment when Container(target) is { } container => (assignment.Value, container),
+            IArgumentOperation { Parameter: { RefKind: RefKind.None } parameter } argument when KeptBy(argument, parameter) is { } kept => (argument.Value, kept),
+            _ => (null, default(Ownership)),
+        };
+        // _sessions.AddOrUpdate(id, _ => worker, (_, _) => worker): a factory the collection calls gives it what it returns
+        if (value is not null && Operations.WithoutConversions(value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body.Operations: { Length: 1 } body } }
+            && body[0] is IReturnOperation { ReturnedValue: { } returned })
+        {
+            value = returned;
+        }
+        if (value?.Type is not { IsReferenceType: true, SpecialType: not SpecialType.System_String })
+            return;
+        switch (Operations.WithoutConversions(value))
+        {
+            case ILocalReferenceOperation local when _ownedLocals is not null && _ownedLocals.TryGetValue(local.Local, out var held):
+                if (held.And(keptIn) is { MayBeOwn: true } still)
+                    _ownedLocals[local.Local] = still;
+                else
+                    _ownedLocals.Remove(local.Local);
+                break;
+            case IParameterReferenceOperation { Parameter: var parameter } when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol):
+                var kept = _function.KeptIn ??= new Dictionary<int, Ownership>();
+                kept[parameter.Ordinal] = kept.TryGetValue(parameter.Ordinal, out var before) ? before.And(keptIn) : keptIn;
+                break;
+        }
+    }
+
+    /// <summary>The object whose state a store goes to (<c>_current = x</c>, <c>other.Item = x</c>, <c>_map[k] = x</c>); null for a local or parameter.</summary>
+    private Ownership? Container(IOperation target) => target switch
+    {
+        IFieldReferenceOperation { Instance: null } or IPropertyReferenceOperation { Instance: null } => Ownership.NotOwn, // a static
+        IFieldReferenceOperation { Instance: { } instance } => OwnershipOf(Operations.AccessedInstance(instance)),
+        IPropertyReferenceOperation { Instance: { } instance } => OwnershipOf(Operations.AccessedInstance(instance)),
+        IArrayElementReferenceOperation element => OwnershipOf(element.ArrayReference),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Where a call keeps an argument: a method or constructor of the compilation, as its summary says (decided when the
+    /// summaries are composed); a library's generic collection (<c>Add(T)</c>, <c>TryAdd(TKey, TValue)</c>,
+    /// <c>Enqueue(T)</c>: a parameter typed by its type's parameters), in itself; <c>Interlocked.Exchange(ref _current,
+    /// x)</c>, in the variable passed by reference. Null where it keeps nothing (a logger, a serializer, a query).
+    /// </summary>
+    private Ownership? KeptBy(IArgumentOperation argument, IParameterSymbol parameter)
+    {
+        switch (argument.Parent)
+        {
+            case IObjectCreationOperation { Constructor: { } constructor } when _symbols.IsOwn(constructor):
+                return Ownership.IfNotKept(constructor, CalledOn.Own, parameter.Ordinal);
+            case IInvocationOperation invocation when Operations.Callee(invocation.TargetMethod) is var callee && _symbols.IsOwn(callee):
+                return callee.MethodKind == MethodKind.DelegateInvoke ? null : Ownership.IfNotKept(callee, CalledOnOf(invocation, 0), parameter.Ordinal);
+            case IInvocationOperation { Instance: { } collection, TargetMethod: { IsStatic: false } method }
+                when method.ContainingType.IsGenericType && IsCollection(method.ContainingType)
+                && TypeParameters.In(parameter.OriginalDefinition.Type) is { } mentioned && mentioned.Exists(p => p.TypeParameterKind == TypeParameterKind.Type):
+                return OwnershipOf(Operations.AccessedInstance(collection));
+            case IInvocationOperation invocation:
+                foreach (var other in invocation.Arguments)
+                {
+                    if (other.Parameter?.RefKind == RefKind.Ref)
+                        return Container(Operations.WithoutConversions(other.Value)) ?? Ownership.Own;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A collection of the framework's (<c>System.Collections…</c>, a channel): what is added to it stays there for others.
+    /// Not a unit of work's set (<c>DbSet&lt;T&gt;.Add</c>), which tracks an entity for the request that added it.
+    /// </summary>
+    private static bool IsCollection(INamedTypeSymbol type)
+    {
+        var space = type.ContainingNamespace?.ToDisplayString() ?? "";
+        return space.StartsWith("System.Collections", System.StringComparison.Ordinal) || space == "System.Threading.Channels";
     }
 
     /// <summary>

@@ -547,6 +547,7 @@ internal sealed partial class SummaryWalker
             case OperationKind.SimpleAssignment or OperationKind.CoalesceAssignment or OperationKind.Argument or OperationKind.DeconstructionAssignment:
                 StoredToLocal(operation);
                 StoredToOutParameter(operation);
+                Published(operation);
                 break;
         }
         switch (operation.Kind)

@@ -1,0 +1,280 @@
+using System.Threading.Tasks;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The thirteenth round of issue 14 (docs/analyzers-on-real-code.md, "Round 13"): the paths behind ErsatzTV's scheduling
+/// enumerators, traced. An object a request makes stays its own through a switch expression, a library's empty value
+/// (<c>ImmutableArray&lt;T&gt;.Empty</c>, <c>Option&lt;T&gt;.None</c>), an element of a collection of its own, a
+/// deconstructed element, a primary constructor's parameter, and a helper that returns what its parameter holds (RacerD's
+/// ownership conditional on a formal). Two misses the ownership could hide are closed with it: an object handed on to
+/// something others reach (a singleton's registry, a collection of a shared object, a static) is no longer the request's
+/// own from there on, and a container singleton is shared whatever scoped service holds it. Each must-not-flag test
+/// failed before its change, each must-flag test was silent before its change, and each has companions.
+/// </summary>
+public class RealCodeRound13Tests
+{
+    // ErsatzTV's playout builders: each build makes its enumerators and moves them along.
+    private const string Enumerators = """
+        using System.Collections.Generic;
+        using System.Collections.Immutable;
+        using ExecutorGen;
+
+        public enum Order { Shuffle, Chronological }
+
+        public sealed class Shuffled
+        {
+            private int _index;
+            public void MoveNext() => MARK;
+        }
+
+        public sealed class Playout
+        {
+            private readonly List<Shuffled> _shared = new List<Shuffled>();
+            private readonly Dictionary<string, Shuffled> _cache = new Dictionary<string, Shuffled>();
+
+            [RequestHandler(PartitionBy = nameof(key))]
+            public void Build(string key, Order order)
+            {
+                BODY;
+            }
+
+            private static Shuffled Make(Order order) => order switch
+            {
+                Order.Shuffle => new Shuffled(),
+                Order.Chronological => Create(),
+                _ => throw new System.ArgumentOutOfRangeException(nameof(order)),
+            };
+
+            private static Shuffled Create() => new Shuffled();
+
+            private Shuffled MakeOrShared(Order order) => order switch
+            {
+                Order.Shuffle => new Shuffled(),
+                _ => _shared[0],
+            };
+
+            private static ImmutableArray<Shuffled> Maybe(bool any) =>
+                any ? ImmutableArray.Create(new Shuffled()) : ImmutableArray<Shuffled>.Empty;
+
+            private static Shuffled Find(Dictionary<string, Shuffled> map, string key)
+            {
+                if (!map.TryGetValue(key, out var found))
+                {
+                    found = new Shuffled();
+                    map.Add(key, found);
+                }
+                return found;
+            }
+        }
+        """;
+
+    private static string Silent(string body) => Enumerators.Replace("MARK", "_index++").Replace("BODY", body);
+
+    private static string Reported(string body) => Enumerators.Replace("MARK", "{|EXG001:_index++|}").Replace("BODY", body);
+
+    [Theory]
+    // A factory that chooses with a switch expression: every arm is a new object.
+    [InlineData("Make(order).MoveNext()")]
+    // A library's empty value is a copy with nothing in it: the helper returns only the request's objects.
+    [InlineData("foreach (var e in Maybe(key.Length > 0)) e.MoveNext()")]
+    // An element of a list or array of the request's own.
+    [InlineData("var list = new List<Shuffled> { new Shuffled() }; list[0].MoveNext()")]
+    [InlineData("var array = new[] { new Shuffled() }; array[0].MoveNext()")]
+    // A helper that returns what the dictionary it is given holds, given one of the request's own.
+    [InlineData("Find(new Dictionary<string, Shuffled>(), key).MoveNext()")]
+    // The parts of an element of a collection of the request's own.
+    [InlineData("var pairs = new List<(string, Shuffled)> { (key, new Shuffled()) }; foreach (var (name, e) in pairs) e.MoveNext()")]
+    public Task An_object_the_request_made_and_kept_to_itself_is_its_own(string body) =>
+        new Test(Silent(body)).RunAsync();
+
+    [Theory]
+    // One arm hands out the shared list's element.
+    [InlineData("MakeOrShared(order).MoveNext()")]
+    // An element of the handler's own list, which every request reaches.
+    [InlineData("_shared[0].MoveNext()")]
+    // The same helper, given the handler's dictionary.
+    [InlineData("Find(_cache, key).MoveNext()")]
+    public Task An_object_other_requests_reach_is_reported(string body) =>
+        new Test(Reported(body)).RunAsync();
+
+    // ErsatzTV's YAML playout handlers: a build makes an enumerator cache and handlers that take it in a primary constructor.
+    private const string PrimaryConstructors = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Enumerator
+        {
+            private int _index;
+            public void MoveNext() => MARK;
+        }
+
+        public sealed class EnumeratorCache
+        {
+            private readonly Dictionary<string, Enumerator> _enumerators = new Dictionary<string, Enumerator>();
+
+            public Enumerator Get(string key)
+            {
+                if (!_enumerators.TryGetValue(key, out var enumerator))
+                {
+                    enumerator = new Enumerator();
+                    ADD;
+                }
+                return enumerator;
+            }
+        }
+
+        public sealed class SkipHandler(EnumeratorCache cache)
+        {
+            public void Handle(string key) => cache.Get(key).MoveNext();
+        }
+
+        HANDLER
+        """;
+
+    private const string BuildsItsOwn = """
+        public sealed class Builder
+        {
+            [RequestHandler(PartitionBy = nameof(key))]
+            public void Build(string key) => new SkipHandler(new EnumeratorCache()).Handle(key);
+        }
+        """;
+
+    // The handler object is one for all requests, and so is the cache its primary constructor holds.
+    private const string SharesOne = """
+        public sealed class Builder(EnumeratorCache cache)
+        {
+            [RequestHandler(PartitionBy = nameof(key))]
+            public void Build(string key) => cache.Get(key).MoveNext();
+        }
+        """;
+
+    [Fact]
+    public Task What_a_primary_constructor_of_an_object_of_the_requests_own_holds_is_its_own() =>
+        new Test(PrimaryConstructors.Replace("MARK", "_index++").Replace("ADD", "_enumerators.Add(key, enumerator)")
+            .Replace("HANDLER", BuildsItsOwn)).RunAsync();
+
+    [Fact]
+    public Task What_a_primary_constructor_of_a_shared_object_holds_is_reported() =>
+        new Test(PrimaryConstructors.Replace("MARK", "{|EXG001:_index++|}").Replace("ADD", "{|EXG001:_enumerators.Add(key, enumerator)|}")
+            .Replace("HANDLER", SharesOne)).RunAsync();
+
+    // ErsatzTV's HLS session: a request makes the session's worker, registers it with a singleton that other requests
+    // ask for it, and starts it.
+    private const string Sessions = """
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Worker
+        {
+            private int _segments;
+            public void Run() => MARK;
+        }
+
+        public sealed class SessionRegistry
+        {
+            private readonly ConcurrentDictionary<string, Worker> _workers = new ConcurrentDictionary<string, Worker>();
+            public void AddOrUpdate(string id, Worker worker) => _workers.AddOrUpdate(id, _ => worker, (_, _) => worker);
+            public Worker Find(string id) => _workers.TryGetValue(id, out var worker) ? worker : null;
+        }
+
+        public sealed class Streaming
+        {
+            private readonly SessionRegistry _registry = new SessionRegistry();
+            private readonly ConcurrentDictionary<string, Worker> _workers = new ConcurrentDictionary<string, Worker>();
+            private static Worker s_current;
+
+            [RequestHandler(PartitionBy = nameof(channel))]
+            public void Start(string channel)
+            {
+                var worker = new Worker();
+                BODY;
+            }
+
+            private static void Validate(Worker worker) { }
+        }
+        """;
+
+    [Theory]
+    // Registered with the singleton every request asks (through a factory the dictionary calls), then run.
+    [InlineData("_registry.AddOrUpdate(channel, worker); worker.Run()")]
+    // Added to the handler's own dictionary, then run.
+    [InlineData("_workers.TryAdd(channel, worker); worker.Run()")]
+    // Published through a static, by reference.
+    [InlineData("System.Threading.Interlocked.Exchange(ref s_current, worker); worker.Run()")]
+    public Task An_object_handed_to_what_other_requests_reach_is_shared_from_there_on(string body) =>
+        new Test(Sessions.Replace("MARK", "{|EXG001:_segments++|}").Replace("BODY", body)).RunAsync();
+
+    [Theory]
+    // Run before it is handed on: until then no other request has it.
+    [InlineData("worker.Run(); _registry.AddOrUpdate(channel, worker)")]
+    // Given to a helper that keeps it nowhere.
+    [InlineData("Validate(worker); worker.Run()")]
+    // Added to a list of the request's own.
+    [InlineData("var mine = new List<Worker>(); mine.Add(worker); worker.Run()")]
+    public Task An_object_kept_to_the_request_stays_its_own(string body) =>
+        new Test(Sessions.Replace("MARK", "_segments++").Replace("BODY", body)).RunAsync();
+
+    // ErsatzTV's graphics: a scoped engine is handed the font loader, a singleton, and loads fonts into it.
+    private const string Fonts = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public interface IServiceCollection { }
+
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddSingleton<TService>(this IServiceCollection services) where TService : class => services;
+                public static IServiceCollection AddScoped<TService>(this IServiceCollection services) where TService : class => services;
+                public static IServiceCollection AddScoped<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+            }
+        }
+
+        public sealed class FontLoader
+        {
+            private readonly HashSet<string> _loaded = new HashSet<string>();
+            public void Load(string file) => MARK;
+        }
+
+        public interface IGraphicsEngine { void Run(string file); }
+
+        public sealed class GraphicsEngine : IGraphicsEngine
+        {
+            private readonly FontLoader _fonts;
+            public GraphicsEngine(FontLoader fonts) => _fonts = fonts;
+            public void Run(string file) => _fonts.Load(file);
+        }
+
+        public static class Startup
+        {
+            public static void ConfigureServices(IServiceCollection services)
+            {
+                services.REGISTER<FontLoader>();
+                services.AddScoped<IGraphicsEngine, GraphicsEngine>();
+            }
+        }
+
+        public sealed class StreamController
+        {
+            private readonly IGraphicsEngine _engine;
+            public StreamController(IGraphicsEngine engine) => _engine = engine;
+
+            [RequestHandler(PartitionBy = nameof(file))]
+            public void Stream(string file) => _engine.Run(file);
+        }
+        """;
+
+    [Fact]
+    public Task A_singleton_a_scoped_service_holds_is_shared() =>
+        new Test(Fonts.Replace("MARK", "{|EXG001:_loaded.Add(file)|}").Replace("REGISTER", "AddSingleton")).RunAsync();
+
+    [Fact]
+    public Task A_scoped_service_a_scoped_service_holds_is_the_requests_own() =>
+        new Test(Fonts.Replace("MARK", "_loaded.Add(file)").Replace("REGISTER", "AddScoped")).RunAsync();
+}
