@@ -7,9 +7,11 @@ namespace ExecutorGen.Analyzers;
 
 /// <summary>
 /// The lifetimes the compilation registers its classes with in <c>Microsoft.Extensions.DependencyInjection</c>
-/// (<c>services.AddScoped&lt;ICurrentContext, CurrentContext&gt;()</c>): a class registered only as scoped gets a new
-/// object per scope (per request), so its fields are that request's, not state the requests share (EXG001). Recorded as
-/// the summaries see each registration call; read once they are all made.
+/// (<c>services.AddScoped&lt;ICurrentContext, CurrentContext&gt;()</c>) or Autofac
+/// (<c>builder.RegisterType&lt;TaxService&gt;().As&lt;ITaxService&gt;().InstancePerLifetimeScope()</c>): a class registered
+/// only as scoped gets a new object per scope (per request), so its fields are that request's, not state the requests
+/// share (EXG001); one registered only as a singleton is every request's, whatever holds it. Recorded as the summaries
+/// see each registration call; read once they are all made.
 /// </summary>
 /// <remarks>
 /// Scoped only, not transient: the container refuses to hand a scoped service to a singleton (scope validation, on by
@@ -32,6 +34,11 @@ internal sealed class ServiceLifetimes
     public void Record(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
+        if (AutofacLifetimeOf(method) is { } chosen)
+        {
+            RecordAutofac(invocation, chosen);
+            return;
+        }
         if (LifetimeOf(method.Name) is not { } lifetime || method.ContainingNamespace?.ToDisplayString() is not { } ns
             || !ns.StartsWith(Namespace, System.StringComparison.Ordinal))
         {
@@ -79,6 +86,54 @@ internal sealed class ServiceLifetimes
     {
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } named)
             _lifetimes.AddOrUpdate(named.OriginalDefinition, lifetime, (_, known) => known | lifetime);
+    }
+
+    /// <summary>
+    /// Autofac's: the lifetime call ends a registration chain that starts at <c>RegisterType&lt;T&gt;()</c>,
+    /// <c>RegisterType(typeof(T))</c> or <c>RegisterGeneric(typeof(T&lt;&gt;))</c> (<c>.As&lt;I&gt;()</c>, <c>.Keyed&lt;I&gt;(k)</c> and the
+    /// like between); an instance handed over (<c>RegisterInstance(x)</c>) is one object whatever the chain says.
+    /// </summary>
+    private void RecordAutofac(IInvocationOperation lifetimeCall, int lifetime)
+    {
+        IOperation? link = lifetimeCall;
+        for (int depth = 0; depth < 16 && link is IInvocationOperation call; depth++)
+        {
+            switch (call.TargetMethod.Name)
+            {
+                case "RegisterType" when call.TargetMethod.TypeArguments.Length == 1:
+                    Add(call.TargetMethod.TypeArguments[0], lifetime);
+                    return;
+                case "RegisterType" or "RegisterGeneric":
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (Operations.WithoutConversions(argument.Value) is ITypeOfOperation { TypeOperand: var registered })
+                            Add(registered, lifetime);
+                    }
+                    return;
+                case "RegisterInstance":
+                    return;
+            }
+            link = call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            link = link is null ? null : Operations.WithoutConversions(link);
+        }
+    }
+
+    /// <summary>
+    /// The lifetime an Autofac lifetime call gives (<c>InstancePerLifetimeScope</c>, <c>InstancePerRequest</c>;
+    /// <c>SingleInstance</c>; <c>InstancePerDependency</c>), or null for any other method.
+    /// </summary>
+    private static int? AutofacLifetimeOf(IMethodSymbol method)
+    {
+        int? lifetime = method.Name switch
+        {
+            "InstancePerLifetimeScope" or "InstancePerRequest" or "InstancePerMatchingLifetimeScope" => PerScope,
+            "SingleInstance" => Singleton,
+            "InstancePerDependency" => Transient,
+            _ => null,
+        };
+        return lifetime is not null && method.ContainingNamespace?.ToDisplayString() is { } ns && ns.StartsWith("Autofac", System.StringComparison.Ordinal)
+            ? lifetime
+            : null;
     }
 
     /// <summary>

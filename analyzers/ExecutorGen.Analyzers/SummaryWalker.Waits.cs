@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ExecutorGen.Analyzers;
@@ -82,6 +83,8 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private bool KnownComplete(IOperation task, IOperation use)
     {
+        if (RunsSynchronously(Operations.WithoutConversions(task)))
+            return true;
         if (TakenFrom(Operations.WithoutConversions(task)) is { } collection && AllAwaitedBefore(collection, use))
             return true;
         var symbol = Referenced(Operations.WithoutConversions(task));
@@ -119,6 +122,74 @@ internal sealed partial class SummaryWalker
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// A call told to run synchronously: <c>GetInternal(key, async: false)</c>, the sync twin of an async method sharing one
+    /// body (Npgsql, the Azure SDK, Smartstore: <c>async ? await store.GetAsync(key) : store.Get(key)</c>); the task it
+    /// returns is complete, and waiting for it blocks on nothing. Known by the convention (a <c>bool</c> parameter named
+    /// <c>async</c>, given <c>false</c>): a wait through a helper (<c>GetInternal(key, false).Await()</c>) blocks in the helper,
+    /// where the constant the call was given is no longer known.
+    /// </summary>
+    private static bool RunsSynchronously(IOperation task)
+    {
+        if (task is not IInvocationOperation invocation)
+            return false;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean, Name: var name } flag
+                && (name.Equals("async", System.StringComparison.OrdinalIgnoreCase) || name is "isAsync" or "useAsync" or "runAsync")
+                && argument.Value.ConstantValue is { HasValue: true, Value: false })
+            {
+                return KeepsToTheFlag(invocation.TargetMethod, flag.Name);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a method of the compilation keeps to the convention its flag names: every <c>await</c> of its own (not of a
+    /// lambda or local function in it) is on the flag's side of a test of it (<c>async ? await A() : B()</c>,
+    /// <c>if (async) await A();</c>) or passes the flag on (<c>await Inner(key, async)</c>). Smartstore's
+    /// <c>GetCachedSettingInternal(key, store, async)</c> awaits its cache whatever the flag says: its task may not be complete.
+    /// A method without source here is taken at its word.
+    /// </summary>
+    private static bool KeepsToTheFlag(IMethodSymbol method, string flag)
+    {
+        if (method.DeclaringSyntaxReferences is not { Length: 1 } references)
+            return true;
+        var declaration = references[0].GetSyntax();
+        foreach (var awaited in declaration.DescendantNodes(node => node == declaration || node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .OfType<AwaitExpressionSyntax>())
+        {
+            if (!OnTheFlagsSide(awaited, declaration, flag) && !PassesOn(awaited.Expression, flag))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool OnTheFlagsSide(SyntaxNode node, SyntaxNode declaration, string flag)
+    {
+        for (var child = node; child.Parent is { } parent && child != declaration; child = parent)
+        {
+            switch (parent)
+            {
+                case ConditionalExpressionSyntax conditional when child == conditional.WhenTrue && IsFlag(conditional.Condition, flag):
+                case IfStatementSyntax test when child == test.Statement && IsFlag(test.Condition, flag):
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsFlag(ExpressionSyntax condition, string flag) =>
+        condition is IdentifierNameSyntax { Identifier.ValueText: var name } && name == flag;
+
+    private static bool PassesOn(ExpressionSyntax awaited, string flag)
+    {
+        while (awaited is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
+            awaited = inner;
+        return awaited is InvocationExpressionSyntax call && call.ArgumentList.Arguments.Any(a => IsFlag(a.Expression, flag));
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -11,8 +12,11 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// deconstructed element, a primary constructor's parameter, and a helper that returns what its parameter holds (RacerD's
 /// ownership conditional on a formal). Two misses the ownership could hide are closed with it: an object handed on to
 /// something others reach (a singleton's registry, a collection of a shared object, a static) is no longer the request's
-/// own from there on, and a container singleton is shared whatever scoped service holds it. Each must-not-flag test
-/// failed before its change, each must-flag test was silent before its change, and each has companions.
+/// own from there on, and a container singleton is shared whatever scoped service holds it. Then the classes of a first
+/// read of four more applications (Smartstore, grandnode2, Piranha, Oqtane): Autofac's lifetimes are known as
+/// Microsoft's are, and EXG004 knows a call told to run synchronously (<c>GetInternal(key, async: false)</c>) returns a
+/// complete task. Each must-not-flag test failed before its change, each must-flag test was silent before its change,
+/// and each has companions.
 /// </summary>
 public class RealCodeRound13Tests
 {
@@ -277,4 +281,111 @@ public class RealCodeRound13Tests
     [Fact]
     public Task A_scoped_service_a_scoped_service_holds_is_the_requests_own() =>
         new Test(Fonts.Replace("MARK", "_loaded.Add(file)").Replace("REGISTER", "AddScoped")).RunAsync();
+
+    // Smartstore's services, registered with Autofac: most per lifetime scope (a request), a few single instances.
+    private const string Autofac = """
+        using System.Collections.Generic;
+        using Autofac;
+        using ExecutorGen;
+
+        namespace Autofac
+        {
+            public class ContainerBuilder { }
+
+            public interface IRegistrationBuilder<TLimit>
+            {
+                IRegistrationBuilder<TLimit> As<TService>();
+                IRegistrationBuilder<TLimit> InstancePerLifetimeScope();
+                IRegistrationBuilder<TLimit> InstancePerDependency();
+                IRegistrationBuilder<TLimit> SingleInstance();
+            }
+
+            public static class RegistrationExtensions
+            {
+                public static IRegistrationBuilder<T> RegisterType<T>(this ContainerBuilder builder) => null;
+            }
+        }
+
+        public interface ITaxService { decimal Rate(string country); }
+
+        public sealed class TaxService : ITaxService
+        {
+            private readonly Dictionary<string, decimal> _rates = new Dictionary<string, decimal>();
+            public decimal Rate(string country) => MARK;
+        }
+
+        public static class TaxStarter
+        {
+            public static void Register(ContainerBuilder builder) => builder.RegisterType<TaxService>().As<ITaxService>().LIFETIME();
+        }
+
+        public sealed class CheckoutController
+        {
+            private readonly ITaxService _tax;
+            public CheckoutController(ITaxService tax) => _tax = tax;
+
+            [RequestHandler(PartitionBy = nameof(country))]
+            public decimal Confirm(string country) => _tax.Rate(country);
+        }
+        """;
+
+    [Fact]
+    public Task A_service_Autofac_makes_per_lifetime_scope_is_the_requests_own() =>
+        new Test(Autofac.Replace("MARK", "_rates[country] = 0.2m").Replace("LIFETIME", "InstancePerLifetimeScope")).RunAsync();
+
+    [Theory]
+    [InlineData("SingleInstance")]
+    [InlineData("InstancePerDependency")]
+    public Task A_service_Autofac_shares_is_reported(string lifetime) =>
+        new Test(Autofac.Replace("MARK", "{|EXG001:_rates[country] = 0.2m|}").Replace("LIFETIME", lifetime)).RunAsync();
+
+    // Smartstore's cache and Npgsql's reader: one body for the sync and the async method, told which by a flag.
+    private const string SyncTwins = """
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public static class TaskExtensions
+        {
+            public static T Await<T>(this Task<T> task) => task.GetAwaiter().GetResult();
+        }
+
+        public sealed class Cache
+        {
+            public string Get(string key) => GetInternal(key, FLAG).Await();
+
+            public Task<string> GetAsync(string key) => GetInternal(key, async: true);
+
+            private async Task<string> GetInternal(string key, bool async)
+            {
+                var text = async ? await System.IO.File.ReadAllTextAsync(key) : System.IO.File.ReadAllText(key);
+                return text.Trim();
+            }
+        }
+
+        public sealed class PagesController
+        {
+            private readonly Cache _cache = new Cache();
+
+            [RequestHandler(PartitionBy = nameof(key))]
+            public string Get(string key) => _cache.Get(key);
+        }
+        """;
+
+    [Fact]
+    public Task A_wait_for_a_call_told_to_run_synchronously_is_not_reported() =>
+        new WaitTest(SyncTwins.Replace("FLAG", "async: false")).RunAsync();
+
+    [Theory]
+    [InlineData("async: true")]
+    [InlineData("key.Length > 3")]
+    public Task A_wait_for_a_call_that_may_run_asynchronously_is_reported(string flag) =>
+        new WaitTest(SyncTwins.Replace("FLAG", flag).Replace("GetInternal(key, " + flag + ").Await()", "{|EXG004:GetInternal(key, " + flag + ").Await()|}")).RunAsync();
+
+    // Smartstore's settings: the flag only chooses how the cache fills itself; the cache is awaited whatever it says.
+    [Fact]
+    public Task A_wait_for_a_call_that_awaits_whatever_its_flag_says_is_reported() =>
+        new WaitTest(SyncTwins
+            .Replace("var text = async ? await System.IO.File.ReadAllTextAsync(key) : System.IO.File.ReadAllText(key);",
+                "var text = await System.IO.File.ReadAllTextAsync(async ? key : key + \".sync\");")
+            .Replace("GetInternal(key, FLAG).Await()", "{|EXG004:GetInternal(key, async: false).Await()|}")).RunAsync();
 }
