@@ -10,7 +10,7 @@ namespace ExecutorGen.Analyzers;
 /// A lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
 /// <c>_x = _x ?? Load();</c>, the same written out as <c>_x ?? (_x = Load())</c>, a store under a test that the field is
 /// null or must be made again (<c>if (_x == null || expired)</c>, <c>force ? _x = Load() : _x ??= Load()</c>;
-/// <c>string.IsNullOrEmpty(_name)</c> tests a string field),
+/// <c>string.IsNullOrEmpty(_name)</c> tests a string field, <c>!_x.HasValue</c> a nullable value),
 /// or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
 /// <c>if (cached &amp;&amp; _x is not null) return _x;</c>). One of a field whose type owns no
 /// resource is idempotent: threads that race there each compute a value and one store wins, which costs work, and
@@ -22,9 +22,20 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 internal static class LazyInitialization
 {
-    /// <summary>Whether <paramref name="write"/> (an assignment's syntax) initializes <paramref name="field"/> lazily, owning no resource.</summary>
+    /// <summary>
+    /// Whether <paramref name="write"/> (an assignment's syntax) initializes <paramref name="field"/> lazily, owning no
+    /// resource: a reference, or a nullable flag or number of at most four bytes (<c>_isHosted ??= IsWebHost()</c>,
+    /// <c>if (!_settable.HasValue) _settable = …</c>: Smartstore's flags), stored whole in one move.
+    /// </summary>
     public static bool IsIdempotent(SyntaxNode write, ISymbol field) =>
-        field is IFieldSymbol { Type: { IsReferenceType: true } type } && !OwnsResource(type) && IsLazy(write, field);
+        field is IFieldSymbol { Type: var type } && (type.IsReferenceType && !OwnsResource(type) || IsSmallNullable(type)) && IsLazy(write, field);
+
+    private static bool IsSmallNullable(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T, TypeArguments: { Length: 1 } arguments }
+        && arguments[0] is var value
+        && (value.TypeKind == TypeKind.Enum ? ((INamedTypeSymbol)value).EnumUnderlyingType?.SpecialType : value.SpecialType) is SpecialType.System_Boolean
+            or SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Char or SpecialType.System_Int16 or SpecialType.System_UInt16
+            or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Single;
 
     /// <summary>Whether <paramref name="write"/> (an assignment's syntax) stores to <paramref name="field"/> only where it is still null.</summary>
     public static bool IsLazy(SyntaxNode write, ISymbol field)
@@ -188,6 +199,8 @@ internal static class LazyInitialization
         ParenthesizedExpressionSyntax parenthesized => ComparesWithNull(parenthesized.Expression, name, isNull),
         PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var negated } => ComparesWithNull(negated, name, !isNull),
         InvocationExpressionSyntax invocation => isNull && IsNullOrEmptyTest(invocation, name),
+        // _settable.HasValue of a nullable value: set where it has one
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "HasValue", Expression: var value } => !isNull && MemoCache.Names(value, name),
         _ => false,
     };
 

@@ -363,14 +363,18 @@ internal sealed partial class SummaryWalker
         ulong complete = 0;
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter is { Ordinal: < 64 } parameter && parameter.Type.Name is "Task" or "ValueTask" && ConcurrencySymbols.IsOrDerives(parameter.Type, _symbols.Task)
-                && WaitIsBounded(argument.Value, invocation))
+            if (argument.Parameter is { Ordinal: < 64 } parameter && IsTaskType(parameter.Type) && WaitIsBounded(argument.Value, invocation))
             {
                 complete |= 1UL << parameter.Ordinal;
             }
         }
         return complete;
     }
+
+    /// <summary>A <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c> (Smartstore's <c>Await(this ValueTask&lt;T&gt;)</c>).</summary>
+    private bool IsTaskType(ITypeSymbol type) =>
+        type.Name is "Task" or "ValueTask"
+        && (ConcurrencySymbols.IsOrDerives(type, _symbols.Task) || type.IsValueType && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks");
 
     /// <summary>
     /// Where what a call throws surfaces: at the <c>await</c> of its task (<c>await F()</c>,

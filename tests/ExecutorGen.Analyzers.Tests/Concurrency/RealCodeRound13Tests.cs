@@ -375,6 +375,14 @@ public class RealCodeRound13Tests
     public Task A_wait_for_a_call_told_to_run_synchronously_is_not_reported() =>
         new WaitTest(SyncTwins.Replace("FLAG", "async: false")).RunAsync();
 
+    // The same for a value task (Smartstore's cache: GetInternal(key, independent, false).Await()).
+    [Fact]
+    public Task A_wait_for_a_value_task_of_a_call_told_to_run_synchronously_is_not_reported() =>
+        new WaitTest(SyncTwins.Replace("FLAG", "false")
+            .Replace("public static T Await<T>(this Task<T> task)", "public static T Await<T>(this ValueTask<T> task)")
+            .Replace("private async Task<string> GetInternal", "private async ValueTask<string> GetInternal")
+            .Replace("public Task<string> GetAsync(string key) => GetInternal(key, async: true);", "public ValueTask<string> GetAsync(string key) => GetInternal(key, async: true);")).RunAsync();
+
     [Theory]
     [InlineData("async: true")]
     [InlineData("key.Length > 3")]
@@ -388,4 +396,56 @@ public class RealCodeRound13Tests
             .Replace("var text = async ? await System.IO.File.ReadAllTextAsync(key) : System.IO.File.ReadAllText(key);",
                 "var text = await System.IO.File.ReadAllTextAsync(async ? key : key + \".sync\");")
             .Replace("GetInternal(key, FLAG).Await()", "{|EXG004:GetInternal(key, async: false).Await()|}")).RunAsync();
+
+    // Smartstore's flags: a property's traits and the host's kind, worked out on first use and kept in a nullable field.
+    private const string Flags = """
+        using ExecutorGen;
+
+        public sealed class PropertyInfoCache
+        {
+            private static bool? s_isHosted;
+            private bool? _isPublicSettable;
+            private long? _size;
+            private int? _count;
+
+            public static bool IsHosted => s_isHosted ??= System.Environment.UserInteractive;
+
+            public bool IsPublicSettable
+            {
+                get
+                {
+                    if (!_isPublicSettable.HasValue)
+                    {
+                        _isPublicSettable = System.Environment.ProcessorCount > 1;
+                    }
+                    return _isPublicSettable.Value;
+                }
+            }
+
+            public long Size => SIZE;
+
+            public int Count() => COUNT;
+        }
+
+        public sealed class ProductsController
+        {
+            private readonly PropertyInfoCache _cache = new PropertyInfoCache();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public bool Get(int id) => PropertyInfoCache.IsHosted && _cache.IsPublicSettable && _cache.Size > id && _cache.Count() > 0;
+        }
+        """;
+
+    [Fact]
+    public Task A_nullable_flag_worked_out_on_first_use_is_not_reported() =>
+        new Test(Flags.Replace("SIZE", "0").Replace("COUNT", "0")).RunAsync();
+
+    [Theory]
+    // Sixteen bytes, not stored in one move: a reader can see the flag without the value.
+    [InlineData("(_size ??= System.Environment.TickCount64)", "0")]
+    // Counted, not worked out once.
+    [InlineData("0", "(_count = (_count ?? 0) + 1).Value")]
+    public Task A_nullable_value_that_is_no_lazy_flag_is_reported(string size, string count) =>
+        new Test(Flags.Replace("SIZE", size.Replace("_size ??= System.Environment.TickCount64", "{|EXG001:_size ??= System.Environment.TickCount64|}"))
+            .Replace("COUNT", count.Replace("_count = (_count ?? 0) + 1", "{|EXG001:_count = (_count ?? 0) + 1|}"))).RunAsync();
 }
