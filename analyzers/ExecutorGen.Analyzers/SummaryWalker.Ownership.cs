@@ -470,11 +470,11 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void Published(IOperation store)
     {
-        var (value, keptIn) = store switch
+        var value = store switch
         {
-            ISimpleAssignmentOperation { Target: var target } assignment when Container(target) is { } container => (assignment.Value, container),
-            IArgumentOperation { Parameter: { RefKind: RefKind.None } parameter } argument when KeptBy(argument, parameter) is { } kept => (argument.Value, kept),
-            _ => (null, default(Ownership)),
+            ISimpleAssignmentOperation assignment => assignment.Value,
+            IArgumentOperation { Parameter.RefKind: RefKind.None } argument => argument.Value,
+            _ => null,
         };
         // _sessions.AddOrUpdate(id, _ => worker, (_, _) => worker): a factory the collection calls gives it what it returns
         if (value is not null && Operations.WithoutConversions(value) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body.Operations: { Length: 1 } body } }
@@ -484,20 +484,34 @@ internal sealed partial class SummaryWalker
         }
         if (value?.Type is not { IsReferenceType: true, SpecialType: not SpecialType.System_String })
             return;
+        // Only a local that may hold the function's own object, or one of its parameters, has anything to lose: the
+        // container is asked for after that test (it is asked of every store and argument the walk meets).
         switch (Operations.WithoutConversions(value))
         {
             case ILocalReferenceOperation local when _ownedLocals is not null && _ownedLocals.TryGetValue(local.Local, out var held):
+                if (KeptIn(store) is not { } keptIn)
+                    return;
                 if (held.And(keptIn) is { MayBeOwn: true } still)
                     _ownedLocals[local.Local] = still;
                 else
                     _ownedLocals.Remove(local.Local);
                 break;
             case IParameterReferenceOperation { Parameter: var parameter } when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol):
+                if (KeptIn(store) is not { } where)
+                    return;
                 var kept = _function.KeptIn ??= new Dictionary<int, Ownership>();
-                kept[parameter.Ordinal] = kept.TryGetValue(parameter.Ordinal, out var before) ? before.And(keptIn) : keptIn;
+                kept[parameter.Ordinal] = kept.TryGetValue(parameter.Ordinal, out var before) ? before.And(where) : where;
                 break;
         }
     }
+
+    /// <summary>Where a store or an argument puts its value (<see cref="Container"/>, <see cref="KeptBy"/>); null where nowhere others reach.</summary>
+    private Ownership? KeptIn(IOperation store) => store switch
+    {
+        ISimpleAssignmentOperation { Target: var target } => Container(target),
+        IArgumentOperation { Parameter: { } parameter } argument => KeptBy(argument, parameter),
+        _ => null,
+    };
 
     /// <summary>The object whose state a store goes to (<c>_current = x</c>, <c>other.Item = x</c>, <c>_map[k] = x</c>); null for a local or parameter.</summary>
     private Ownership? Container(IOperation target) => target switch
