@@ -98,7 +98,8 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, bool> _perRequest = new(SymbolEqualityComparer.Default); // under the implementations' lock
     private readonly Dictionary<ISymbol, bool> _singleton = new(SymbolEqualityComparer.Default); // under the implementations' lock
     // Whether a method returns its caller's own, called on an object that is not [0] or is [1] the caller's own; the
-    // method's overrides (an interface's implementations) included [0, 1], or that very method (base.M()) [2, 3].
+    // method's overrides (an interface's implementations) included [0, 1], or that very method (base.M()) [2, 3]; and
+    // the parameters (bits) whose objects it may return, own where each call gives them the caller's own.
     private readonly Dictionary<ISymbol, (bool Owned, ulong FromParameters)>[] _returnsOwned =
         { new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default), new(SymbolEqualityComparer.Default) };
 

@@ -96,7 +96,10 @@ internal readonly struct Ownership
     public ImmutableArray<(IMethodSymbol Method, CalledOn CalledOn, int Ordinal)> HandedTo =>
         _handedTo.IsDefault ? ImmutableArray<(IMethodSymbol, CalledOn, int)>.Empty : _handedTo;
 
-    /// <summary>Own, or own on <see cref="Conditions"/>, <see cref="OutConditions"/> and <see cref="NeedsThis"/>.</summary>
+    /// <summary>
+    /// Own, or own on <see cref="Conditions"/>, <see cref="OutConditions"/>, <see cref="NeedsThis"/>, <see cref="HandedTo"/>
+    /// and <see cref="Parameters"/>.
+    /// </summary>
     public bool MayBeOwn => IsOwn || NeedsThis || !_conditions.IsDefaultOrEmpty || !_outConditions.IsDefaultOrEmpty || !_handedTo.IsDefaultOrEmpty || Parameters != 0;
 
     /// <summary>Both values the function's own (<c>a ?? b</c>, <c>c ? a : b</c>, a library call and what it reads from).</summary>
