@@ -373,8 +373,7 @@ internal sealed partial class SummaryWalker
 
     /// <summary>A <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c> (Smartstore's <c>Await(this ValueTask&lt;T&gt;)</c>).</summary>
     private bool IsTaskType(ITypeSymbol type) =>
-        type.Name is "Task" or "ValueTask"
-        && (ConcurrencySymbols.IsOrDerives(type, _symbols.Task) || type.IsValueType && type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks");
+        type is INamedTypeSymbol { Name: "Task" or "ValueTask" } && _lists.NamespaceOf(type) == "System.Threading.Tasks";
 
     /// <summary>
     /// Where what a call throws surfaces: at the <c>await</c> of its task (<c>await F()</c>,
@@ -423,6 +422,5 @@ internal sealed partial class SummaryWalker
         method.MethodKind == MethodKind.DelegateInvoke || method.IsVirtual || method.IsAbstract || method.IsOverride
         || method.ContainingType?.TypeKind == TypeKind.Interface;
 
-    private bool ReturnsTask(IMethodSymbol method) =>
-        method.ReturnType is INamedTypeSymbol { Name: "Task" or "ValueTask" } type && _lists.NamespaceOf(type) == "System.Threading.Tasks";
+    private bool ReturnsTask(IMethodSymbol method) => IsTaskType(method.ReturnType);
 }

@@ -557,11 +557,8 @@ internal sealed partial class SummaryWalker
     /// A collection of the framework's (<c>System.Collections…</c>, a channel): what is added to it stays there for others.
     /// Not a unit of work's set (<c>DbSet&lt;T&gt;.Add</c>), which tracks an entity for the request that added it.
     /// </summary>
-    private static bool IsCollection(INamedTypeSymbol type)
-    {
-        var space = type.ContainingNamespace?.ToDisplayString() ?? "";
-        return space.StartsWith("System.Collections", System.StringComparison.Ordinal) || space == "System.Threading.Channels";
-    }
+    private bool IsCollection(INamedTypeSymbol type) =>
+        _lists.NamespaceOf(type) is var space && (space.StartsWith("System.Collections", System.StringComparison.Ordinal) || space == "System.Threading.Channels");
 
     /// <summary>
     /// The parameters (bit by ordinal, the first 64) given an object of the caller's own at this call, those given the
