@@ -291,6 +291,18 @@ internal sealed class Composition
 
     private HashSet<INamedTypeSymbol>? _sourcesFailIn;
 
+    /// <summary>
+    /// Whether the compilation shows that objects which have <paramref name="variable"/> can be shared between requests:
+    /// a static one always; an instance field where its class is <see cref="SharedTypes">held by something shared</see>
+    /// (a static, a singleton, a handler object, or what those hold), or takes a lock itself (RacerD's evidence of intent).
+    /// </summary>
+    public bool SharedByEvidence(ISymbol variable) =>
+        variable.IsStatic || variable.ContainingType is not { } type || ShowsConcurrencyIntent(type)
+        || System.Threading.LazyInitializer.EnsureInitialized(ref _sharedTypes, () => new SharedTypes(Symbols.Assembly,
+            Symbols.Lifetimes.Singletons.Concat(Entries.Where(e => e.IsHandler).Select(e => e.Target.ContainingType).OfType<INamedTypeSymbol>())))!.Contains(type);
+
+    private SharedTypes? _sharedTypes;
+
     /// <summary>The callers of a method, with their call sites.</summary>
     public List<(FunctionSummary Caller, CallSite Site)> CallersOf(ISymbol callee) =>
         _callers.TryGetValue(callee, out var callers) ? callers : s_noCallers;

@@ -82,6 +82,19 @@ internal sealed class ServiceLifetimes
         }
     }
 
+    /// <summary>Every class registered as a singleton at least once: one object that every request reaches.</summary>
+    public IEnumerable<INamedTypeSymbol> Singletons
+    {
+        get
+        {
+            foreach (var pair in _lifetimes)
+            {
+                if ((pair.Value & Singleton) != 0)
+                    yield return pair.Key;
+            }
+        }
+    }
+
     private void Add(ITypeSymbol? type, int lifetime)
     {
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } named)

@@ -364,7 +364,7 @@ internal static class SharedStateRule
     private static Reached? Worker(Composition composition, FunctionSummary function, Access access)
     {
         var held = composition.Held(function, access.Held);
-        bool? perRequest = null;
+        bool? perRequest = null, sharedByEvidence = null;
         foreach (var reached in composition.ReachedFrom(function))
         {
             if (held is not null || reached.PathHeld is not null)
@@ -376,6 +376,11 @@ internal static class SharedStateRule
             perRequest ??= access.Target is IFieldSymbol or IPropertySymbol && access.Owner is Receiver.This or Receiver.Shared
                 && composition.PerRequest(access.Target);
             if (reached.Entry.IsHandler && perRequest.Value)
+                continue;
+            // A handler's code: only an object the compilation shows can be shared (see SharedTypes), not one that the
+            // inference merely failed to prove the request's own.
+            sharedByEvidence ??= access.Target is not (IFieldSymbol or IPropertySymbol) || composition.SharedByEvidence(access.Target);
+            if (reached.Entry.IsHandler && !sharedByEvidence.Value)
                 continue;
             switch (access.Target)
             {

@@ -41,6 +41,9 @@ internal sealed class ConcurrencySymbols
 
     private readonly IAssemblySymbol _assembly;
 
+    /// <summary>The compilation's own assembly (its source types).</summary>
+    public IAssemblySymbol Assembly => _assembly;
+
     /// <summary>Fields and properties whose object this compilation never disposes (EXG002: waits on them cannot fail).</summary>
     public UndisposedMembers Undisposed { get; } = new();
 

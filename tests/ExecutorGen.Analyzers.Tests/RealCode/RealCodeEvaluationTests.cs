@@ -127,14 +127,31 @@ public sealed class RealCodeEvaluationTests : IDisposable
                 private int _seen;
                 public Task<int> Handle(string request) => Task.FromResult(++_seen);
             }
+
+            public static class Startup
+            {
+                public static void Configure(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+                    Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Hits>(services);
+            }
+
+            namespace Microsoft.Extensions.DependencyInjection
+            {
+                public interface IServiceCollection { }
+
+                public static class ServiceCollectionServiceExtensions
+                {
+                    public static IServiceCollection AddSingleton<TService>(this IServiceCollection services) where TService : class => services;
+                }
+            }
             """);
         var options = EvaluationOptions.Parse([_root, "--runs", "1", "--warmup", "0", "--shipped", "--stand-in-handlers"]);
         var result = await Measurement.RunAsync(options, CompilationSettings.Create(options), SourceFiles.Collect(options), AnalyzerAssembly.Analyzers(AnalyzerAssembly.Load(null)));
 
         Assert.Equal(2, result.StandInHandlers); // Get and Handle; not the constructor nor the [NonAction] helper
         Assert.Empty(result.Errors);
-        // The shared service and the static counter are reported, on the lines of the file as written (a marked line's
-        // columns move by the mark); the fields each request's controller or handler has to itself are not.
+        // The shared service (a singleton of the container) and the static counter are reported, on the lines of the file
+        // as written (a marked line's columns move by the mark); the fields each request's controller or handler has to
+        // itself are not.
         Assert.Equal(["EXG005 src/Routing/Router.cs:5", "EXG001 src/Routing/Web.cs:11", "EXG001 src/Routing/Web.cs:22"],
             result.Diagnostics.Select(d => $"{d.Id} {SourceFiles.Relative(_root, d.Location.SourceTree!.FilePath)}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}"));
     }

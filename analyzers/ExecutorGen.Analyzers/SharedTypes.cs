@@ -1,0 +1,146 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// The classes and structs of the compilation whose objects it shows to be shared between requests: the evidence EXG001
+/// asks for before it reports a field that a handler's code changes. An object is shared when something every request
+/// reaches holds it: a static field or property, an object the container registers as a singleton, the handler object
+/// the executor shares among its workers, or, from there, any field or property of an object already shared (what a
+/// singleton holds is every request's too), through collections and other generic holders
+/// (<c>Dictionary&lt;string, IIndexer&gt;</c> holds every class that implements <c>IIndexer</c>).
+/// </summary>
+/// <remarks>
+/// Infer's RacerD reports only where the code gives evidence that it runs concurrently (a class declared thread-safe,
+/// or one that takes locks); an object a request makes and keeps to itself is not, however far the analysis followed
+/// it. Inferring ownership along every path was not enough on real web applications: per-call objects (entities loaded
+/// per request, builders, options objects, enumerators) reached through links the inference lost were reported as
+/// shared nine times in ten (docs/analyzers-on-real-code.md, round 14). Asking instead whether anything shared can hold
+/// the object at all is a question about types, answered once per compilation. A field or property marked
+/// <c>[ThreadConfined]</c> holds nothing for others.
+/// </remarks>
+internal sealed class SharedTypes
+{
+    private readonly HashSet<INamedTypeSymbol> _shared = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> _subtypes = new(SymbolEqualityComparer.Default);
+    private readonly Stack<INamedTypeSymbol> _pending = new();
+
+    /// <param name="assembly">The compilation's own types: every one whose static members may hold objects.</param>
+    /// <param name="roots">Classes whose objects are shared however they are reached: singletons, handler classes.</param>
+    public SharedTypes(IAssemblySymbol assembly, IEnumerable<INamedTypeSymbol> roots)
+    {
+        var types = new List<INamedTypeSymbol>();
+        Collect(assembly.GlobalNamespace, types);
+        foreach (var type in types)
+        {
+            foreach (var @interface in type.AllInterfaces)
+                AddSubtype(@interface.OriginalDefinition, type);
+            for (var @base = type.BaseType; @base is { SpecialType: not SpecialType.System_Object }; @base = @base.BaseType)
+                AddSubtype(@base.OriginalDefinition, type);
+        }
+        foreach (var root in roots)
+            Mark(root.OriginalDefinition);
+        foreach (var type in types)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member.IsStatic && HeldType(member) is { } held && !Marked(member, "ThreadStaticAttribute"))
+                    Hold(held);
+            }
+        }
+        while (_pending.Count > 0)
+        {
+            var type = _pending.Pop();
+            foreach (var member in type.GetMembers())
+            {
+                if (!member.IsStatic && HeldType(member) is { } held)
+                    Hold(held);
+            }
+        }
+    }
+
+    /// <summary>Whether an object whose class declares <paramref name="type"/>'s fields can be shared between requests.</summary>
+    public bool Contains(INamedTypeSymbol type) => _shared.Contains(type.OriginalDefinition);
+
+    /// <summary>The type of what a field or property holds (not a constant, an indexer or a confined member); else null.</summary>
+    private static ITypeSymbol? HeldType(ISymbol member) => member switch
+    {
+        IFieldSymbol { IsConst: false } field when !Marked(field.AssociatedSymbol ?? field, ThreadConfined) => field.Type, // an auto-property's mark is on the property
+        IPropertySymbol { IsIndexer: false } property when !Marked(property, ThreadConfined) => property.Type,
+        _ => null,
+    };
+
+    private const string ThreadConfined = "ThreadConfinedAttribute";
+
+    /// <summary>Whether <paramref name="member"/> has an attribute of that name (<see cref="Intent"/>'s, in any namespace).</summary>
+    private static bool Marked(ISymbol member, string attributeName)
+    {
+        foreach (var attribute in member.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == attributeName)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Marks what a holder of static type <paramref name="type"/> can hold: the compilation's class, struct or interface
+    /// itself and every type of the compilation derived from it or implementing it; the type arguments of a generic one
+    /// and the elements of an array, of the compilation or not (<c>List&lt;Session&gt;</c>, <c>Lazy&lt;Registry&gt;</c>).
+    /// </summary>
+    private void Hold(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                Hold(array.ElementType);
+                break;
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                    Hold(argument);
+                var definition = named.OriginalDefinition;
+                Mark(definition);
+                if (_subtypes.TryGetValue(definition, out var subtypes))
+                {
+                    foreach (var subtype in subtypes)
+                        Mark(subtype);
+                }
+                break;
+        }
+    }
+
+    /// <summary>Marks a type of the compilation shared, with its base classes (whose fields its objects have), and queues what it holds.</summary>
+    private void Mark(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null && current.Locations.Length > 0 && current.Locations[0].IsInSource; current = current.BaseType?.OriginalDefinition)
+        {
+            if (!_shared.Add(current))
+                return;
+            _pending.Push(current);
+        }
+    }
+
+    private void AddSubtype(INamedTypeSymbol supertype, INamedTypeSymbol type)
+    {
+        if (!_subtypes.TryGetValue(supertype, out var list))
+            _subtypes[supertype] = list = new List<INamedTypeSymbol>();
+        list.Add(type);
+    }
+
+    private static void Collect(INamespaceOrTypeSymbol container, List<INamedTypeSymbol> types)
+    {
+        foreach (var member in container.GetMembers())
+        {
+            if (member is INamespaceSymbol @namespace)
+            {
+                Collect(@namespace, types);
+            }
+            else if (member is INamedTypeSymbol type)
+            {
+                types.Add(type.OriginalDefinition);
+                Collect(type, types);
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Threading.Tasks;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The fourteenth round of issue 14 (docs/analyzers-on-real-code.md, "Round 14"): in a handler's code, EXG001 reports a
+/// field only where the compilation shows that objects which have it can be shared between requests (RacerD's evidence
+/// of concurrency): a static; an object held by a static, by a container singleton, by the handler object, or by what
+/// those hold, through collections and interfaces; or a class that takes a lock. An object that the ownership inference
+/// only failed to prove the request's own (an entity a store hands out, a builder made behind an interface) is not
+/// reported any more. Each must-not-flag test failed before the change; each must-flag test is a real report of the
+/// round-12 and round-13 applications in small, which the gate must keep.
+/// </summary>
+public class RealCodeRound14Tests
+{
+    // Stand-ins for Microsoft.Extensions.DependencyInjection's registration methods, known by namespace and name.
+    private const string Registrations = """
+
+        namespace Microsoft.Extensions.DependencyInjection
+        {
+            public interface IServiceCollection { }
+
+            public static class ServiceCollectionServiceExtensions
+            {
+                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+                public static IServiceCollection AddTransient<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
+            }
+        }
+
+        """;
+
+    // A web application's action (a stand-in handler: its own fields are each request's) that reaches an indexer through
+    // a manager that hands out an element of its dictionary: the inference cannot tell whether the manager is shared,
+    // so it could not prove the indexer the request's own (Jackett's indexers, Smartstore's per-call helpers).
+    private const string App = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IIndexer { void Search(); }
+
+        public abstract class BaseIndexer : IIndexer
+        {
+            private int _errors;
+            public void Search() => MARK;
+        }
+
+        public sealed class TorrentIndexer : BaseIndexer { }
+
+        public interface IIndexerManager { IIndexer Get(string name); }
+
+        public sealed class IndexerManager : IIndexerManager
+        {
+            private readonly Dictionary<string, IIndexer> _indexers = new Dictionary<string, IIndexer>();
+            public IIndexer Get(string name) => _indexers[name];
+        }
+
+        public sealed class SearchController
+        {
+            [ThreadConfined] private readonly IIndexerManager _indexers;
+
+            public SearchController(IIndexerManager indexers) => _indexers = indexers;
+
+            [RequestHandler(PartitionBy = nameof(indexer))]
+            public void Search(string indexer) => _indexers.Get(indexer).Search();
+        }
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services)
+            {
+                REGISTER;
+            }
+        }
+        """;
+
+    private static string Source(string indexer, string register) => App.Replace("MARK", indexer).Replace("REGISTER", register) + Registrations;
+
+    [Fact]
+    public Task An_indexer_of_a_manager_that_nothing_shared_holds_is_not_reported() =>
+        new Test(Source("_errors++", "services.AddTransient<IIndexerManager, IndexerManager>()")).RunAsync();
+
+    [Fact]
+    public Task An_indexer_held_by_a_registered_singleton_through_an_interface_is_reported() =>
+        new Test(Source("{|EXG001:_errors++|}", "services.AddSingleton<IIndexerManager, IndexerManager>()")).RunAsync();
+
+    [Fact]
+    public Task An_indexer_kept_in_a_static_list_is_reported() =>
+        new Test(Source("{|EXG001:_errors++|}", "services.AddTransient<IIndexerManager, IndexerManager>()")
+            .Replace("public sealed class TorrentIndexer", "public static class Indexers { public static readonly List<BaseIndexer> All = new List<BaseIndexer>(); }\n\npublic sealed class TorrentIndexer"))
+            .RunAsync();
+
+    [Fact]
+    public Task An_indexer_whose_class_takes_a_lock_is_reported() =>
+        new Test(Source("{|EXG001:_errors++|}", "services.AddTransient<IIndexerManager, IndexerManager>()")
+            .Replace("private int _errors;", "private int _errors;\n    public int Errors() { lock (this) { return _errors; } }"))
+            .RunAsync();
+
+    [Fact]
+    public Task A_confined_field_of_a_singleton_holds_nothing_for_others() =>
+        new Test(Source("_errors++", "services.AddSingleton<IIndexerManager, IndexerManager>()")
+            .Replace("private readonly Dictionary<string, IIndexer> _indexers", "[ThreadConfined] private readonly Dictionary<string, IIndexer> _indexers"))
+            .RunAsync();
+
+    // Jackett's controllers keep the indexer of the request in an auto-property; the stand-in marks the property, not the
+    // field the compiler makes for it.
+    [Fact]
+    public Task A_confined_auto_property_holds_nothing_for_others() =>
+        new Test(Source("_errors++", "services.AddTransient<IIndexerManager, IndexerManager>()")
+            .Replace("public void Search(string indexer) => _indexers.Get(indexer).Search();",
+                "public void Search(string indexer) { Current = _indexers.Get(indexer); Current.Search(); }\n\n    [ThreadConfined] public IIndexer Current { get; set; }"))
+            .RunAsync();
+
+    // The executor's own handler object is shared among its workers: what it holds is every request's.
+    [Fact]
+    public Task What_a_handler_object_holds_is_shared() =>
+        new Test(Source("{|EXG001:_errors++|}", "services.AddTransient<IIndexerManager, IndexerManager>()")
+            .Replace("[ThreadConfined] private readonly IIndexerManager _indexers;", "private readonly IIndexerManager _indexers;"))
+            .RunAsync();
+}
