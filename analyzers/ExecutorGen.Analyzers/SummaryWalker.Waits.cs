@@ -323,7 +323,7 @@ internal sealed partial class SummaryWalker
 
     /// <summary>
     /// The use runs only where <c>Task.WaitAny(tasks, …)</c> returned the task's index: after <c>WaitAny(…) == k &amp;&amp;</c>
-    /// or in the true branch of <c>if (WaitAny(…) == k)</c>, the k-th task in the list being this one
+    /// or in the true branch of <c>if (WaitAny(…) == k)</c> (also through a local holding the index), the k-th task in the list being this one
     /// (<c>Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &amp;&amp; tcs.Task.GetAwaiter().GetResult()</c>); or where
     /// the task <c>Task.WhenAny</c> returned is this one: <c>var first = Task.WhenAny(probe, Task.Delay(timeout)).Result;
     /// if (first == probe) m = probe.Result;</c> (ShokoServer's media probe).
@@ -339,7 +339,7 @@ internal sealed partial class SummaryWalker
                 _ => null,
             };
             if (test is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals, LeftOperand: var left, RightOperand.ConstantValue: { HasValue: true, Value: int index } }
-                && Operations.WithoutConversions(left) is IInvocationOperation { TargetMethod: { Name: "WaitAny", IsStatic: true, ContainingType.Name: "Task" }, Arguments.Length: > 0 } waitAny
+                && WaitAnyOf(left) is { Arguments.Length: > 0 } waitAny
                 && Listed(waitAny.Arguments[0].Value) is { } tasks && index >= 0 && index < tasks.Length
                 && SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(tasks[index])), symbol))
             {
@@ -366,6 +366,39 @@ internal sealed partial class SummaryWalker
             { Syntax.RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.CollectionExpression } collection => collection.ChildOperations.ToImmutableArray(),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// The <c>Task.WaitAny</c> call whose index <paramref name="value"/> is: the call itself, or a local the function stores
+    /// one such call's index in and nothing else (<c>int index = Task.WaitAny(started, failed); if (index == 1) …</c>).
+    /// </summary>
+    private IInvocationOperation? WaitAnyOf(IOperation value)
+    {
+        value = Operations.WithoutConversions(value);
+        if (value is ILocalReferenceOperation { Local: var local })
+        {
+            IOperation? only = null;
+            foreach (var operation in _root.Descendants())
+            {
+                var stored = operation switch
+                {
+                    IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initial,
+                    // A compound assignment, an increment or a ref argument is a store that is not a WaitAny call.
+                    ISimpleAssignmentOperation { Target: var target, Value: var assigned } when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), local) => assigned,
+                    IAssignmentOperation { Target: var target } other when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), local) => other,
+                    IIncrementOrDecrementOperation { Target: var target } step when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), local) => step,
+                    IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: var argument } when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(argument)), local) => argument,
+                    _ => null,
+                };
+                if (stored is null)
+                    continue;
+                if (only is not null)
+                    return null;
+                only = stored;
+            }
+            value = only is null ? value : Operations.WithoutConversions(only);
+        }
+        return value is IInvocationOperation { TargetMethod: { Name: "WaitAny", IsStatic: true, ContainingType.Name: "Task" } } waitAny ? waitAny : null;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -119,4 +120,45 @@ public class RealCodeRound14Tests
         new Test(Source("{|EXG001:_errors++|}", "services.AddTransient<IIndexerManager, IndexerManager>()")
             .Replace("[ThreadConfined] private readonly IIndexerManager _indexers;", "private readonly IIndexerManager _indexers;"))
             .RunAsync();
+
+    // EXG004, smtp4dev's IMAP server start (a first read of round 14): the index Task.WaitAny returned, kept in a local and
+    // tested in an if, says which task is complete.
+    private const string StartWaiter = """
+        using System;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Servers
+        {
+            [RequestHandler(PartitionBy = nameof(name))]
+            public string Start(string name)
+            {
+                var started = new TaskCompletionSource<string>();
+                var failed = new TaskCompletionSource<Exception>();
+                Begin(name, started, failed);
+                var startedTask = started.Task;
+                var failedTask = failed.Task;
+                int index = Task.WaitAny(new[] { startedTask, (Task)failedTask, Task.Delay(TimeSpan.FromSeconds(30)) });
+                STORE
+                if (index == 1)
+                    return failedTask.Result.Message;
+                return "started";
+            }
+
+            private static void Begin(string name, TaskCompletionSource<string> started, TaskCompletionSource<Exception> failed) => started.SetResult(name);
+        }
+        """;
+
+    [Fact]
+    public Task Result_of_the_task_whose_index_a_local_holds_is_not_reported() =>
+        new WaitTest(StartWaiter.Replace("STORE", "")).RunAsync();
+
+    // The companions: the index of the other task, and a local changed after WaitAny, say nothing of this one.
+    [Fact]
+    public Task Result_of_a_task_whose_index_the_local_does_not_hold_is_reported() =>
+        new WaitTest(StartWaiter.Replace("STORE", "").Replace("if (index == 1)", "if (index == 0)").Replace("return failedTask.Result.Message;", "return {|EXG004:failedTask.Result|}.Message;")).RunAsync();
+
+    [Fact]
+    public Task Result_after_the_index_local_is_changed_is_reported() =>
+        new WaitTest(StartWaiter.Replace("STORE", "index++;").Replace("return failedTask.Result.Message;", "return {|EXG004:failedTask.Result|}.Message;")).RunAsync();
 }
