@@ -558,6 +558,25 @@ internal sealed class Composition
         return registered.Count > 0 && (!Implementers().TryGetValue(supertype, out var types) || types.TrueForAll(type => type.IsAbstract || registered.Contains(type.OriginalDefinition)));
     }
 
+    /// <summary>
+    /// Whether every method of the compilation a call given a lambda for <paramref name="parameter"/> can run (the method,
+    /// or the implementations of an interface's) keeps the lambda for later instead of running it (<see cref="QueuedWork"/>):
+    /// <c>_taskQueue.QueueTask(() => …)</c>, whose lambda a background worker runs while the request awaits it.
+    /// </summary>
+    private bool Queues(IParameterSymbol parameter)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol method)
+            return false;
+        if (!_queues.TryGetValue(parameter, out bool queues))
+        {
+            var targets = Targets(method, delegates: false).OfType<IMethodSymbol>().ToList();
+            _queues[parameter] = queues = targets.Count > 0 && targets.TrueForAll(target => QueuedWork.Keeps(target, parameter.Ordinal));
+        }
+        return queues;
+    }
+
+    private readonly Dictionary<ISymbol, bool> _queues = new(SymbolEqualityComparer.Default); // filled by the reach, in the constructor
+
     private static void Add(Dictionary<ISymbol, List<ISymbol>> map, ISymbol key, ISymbol value)
     {
         if (!map.TryGetValue(key, out var list))
@@ -584,8 +603,8 @@ internal sealed class Composition
                 continue;
             foreach (var call in function.Calls)
             {
-                if (call.Subscribed)
-                    continue;
+                if (call.Subscribed || call.PassedTo is { } parameter && Queues(parameter))
+                    continue; // run later by whoever raises the event, or by the queue's own worker: not on this path
                 bool nextShared = call.Receiver switch
                 {
                     Receiver.This => thisShared,

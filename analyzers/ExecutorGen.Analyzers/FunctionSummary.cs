@@ -333,6 +333,12 @@ internal sealed class CallSite
     public bool HandedOut { get; set; }
 
     /// <summary>
+    /// For a lambda given as an argument to a method, of the compilation or not (<c>_queue.QueueTask(() => …)</c>): that
+    /// parameter. The lambda runs where the method runs it, in the call or later on another thread (<see cref="QueuedWork"/>).
+    /// </summary>
+    public IParameterSymbol? PassedTo { get; set; }
+
+    /// <summary>
     /// A method group subscribed to an event (<c>x.Changed += OnChanged</c>): handed out, not called here; whoever raises
     /// the event calls it later, with its own locks. Not an edge of the call graph.
     /// </summary>

@@ -235,6 +235,7 @@ internal sealed partial class SummaryWalker
         {
             Subscribed = subscribed,
             HandedOut = handedOut,
+            PassedTo = UseOf(lambda) is IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation } ? parameter.OriginalDefinition : null,
             OwnedArguments = owned,
             ArgumentsFrom = from,
             ArgumentParameters = passed,

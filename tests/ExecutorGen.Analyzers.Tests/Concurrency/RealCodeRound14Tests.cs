@@ -161,4 +161,75 @@ public class RealCodeRound14Tests
     [Fact]
     public Task Result_after_the_index_local_is_changed_is_reported() =>
         new WaitTest(StartWaiter.Replace("STORE", "index++;").Replace("return failedTask.Result.Message;", "return {|EXG004:failedTask.Result|}.Message;")).RunAsync();
+
+    // EXG004, smtp4dev's task queue (a first read of round 14): work a request hands to the application's background
+    // queue runs on the queue's worker, later; the request awaits the task the queue hands back. A wait in it blocks
+    // the worker, not the request.
+    private const string TaskQueue = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public interface ITaskQueue { Task QueueTask(Action action); }
+
+        public sealed class TaskQueue : ITaskQueue
+        {
+            private readonly BlockingCollection<Action> _work = new BlockingCollection<Action>();
+
+            public Task QueueTask(Action action)
+            {
+                var done = new TaskCompletionSource<object?>();
+                Action wrapper = () =>
+                {
+                    try { action(); done.SetResult(null); }
+                    catch (Exception e) { done.SetException(e); }
+                };
+                _work.Add(wrapper);
+                return done.Task;
+            }
+        }
+
+        public sealed class Messages
+        {
+            private readonly ITaskQueue _queue;
+            public Messages(ITaskQueue queue) => _queue = queue;
+
+            [RequestHandler(PartitionBy = nameof(mailbox))]
+            public Task MarkAllRead(string mailbox) => _queue.QueueTask(() =>
+            {
+                Save(mailbox);
+                WAIT;
+            });
+
+            private static void Save(string mailbox) { }
+
+            private static Task NotifyAsync(string mailbox) => Task.Delay(1);
+        }
+        """;
+
+    [Fact]
+    public Task A_wait_in_work_handed_to_the_application_s_queue_is_not_reported() =>
+        new WaitTest(TaskQueue.Replace("WAIT", "NotifyAsync(mailbox).Wait()")).RunAsync();
+
+    // ASP.NET Core's documented background queue: the work item is written to a channel a hosted service reads.
+    [Fact]
+    public Task A_wait_in_work_written_to_a_channel_is_not_reported() =>
+        new WaitTest(TaskQueue.Replace("WAIT", "NotifyAsync(mailbox).Wait()")
+            .Replace("private readonly BlockingCollection<Action> _work = new BlockingCollection<Action>();",
+                "private readonly System.Threading.Channels.Channel<Action> _work = System.Threading.Channels.Channel.CreateUnbounded<Action>();")
+            .Replace("_work.Add(wrapper);", "_work.Writer.TryWrite(new Action(wrapper));")).RunAsync();
+
+    // The companions: a helper that runs the work in place, directly or through a lambda run in place, keeps the wait on
+    // the request's thread.
+    [Fact]
+    public Task A_wait_in_work_a_helper_runs_in_place_is_reported() =>
+        new WaitTest(TaskQueue.Replace("WAIT", "{|EXG004:NotifyAsync(mailbox).Wait()|}")
+            .Replace("_work.Add(wrapper);", "_work.Add(wrapper);\n        action();")).RunAsync();
+
+    [Fact]
+    public Task A_wait_in_work_a_lambda_run_in_place_calls_is_reported() =>
+        new WaitTest(TaskQueue.Replace("WAIT", "{|EXG004:NotifyAsync(mailbox).Wait()|}")
+            .Replace("_work.Add(wrapper);", "new List<int> { 1 }.ForEach(_ => wrapper());")).RunAsync();
 }
