@@ -15,7 +15,7 @@ public class RealCodeRound10Tests
 {
     // Stand-ins for Microsoft.Extensions.DependencyInjection's registration methods, which the rule knows by namespace and
     // name, as it knows the package's own.
-    private const string Registrations = """
+    internal const string Registrations = """
         namespace Microsoft.Extensions.DependencyInjection
         {
             public interface IServiceCollection { }

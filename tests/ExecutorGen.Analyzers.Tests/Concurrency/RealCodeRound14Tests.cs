@@ -16,22 +16,6 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// </summary>
 public class RealCodeRound14Tests
 {
-    // Stand-ins for Microsoft.Extensions.DependencyInjection's registration methods, known by namespace and name.
-    private const string Registrations = """
-
-        namespace Microsoft.Extensions.DependencyInjection
-        {
-            public interface IServiceCollection { }
-
-            public static class ServiceCollectionServiceExtensions
-            {
-                public static IServiceCollection AddSingleton<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
-                public static IServiceCollection AddTransient<TService, TImplementation>(this IServiceCollection services) where TImplementation : class, TService => services;
-            }
-        }
-
-        """;
-
     // A web application's action (a stand-in handler: its own fields are each request's) that reaches an indexer through
     // a manager that hands out an element of its dictionary: the inference cannot tell whether the manager is shared,
     // so it could not prove the indexer the request's own (Jackett's indexers, Smartstore's per-call helpers).
@@ -77,7 +61,7 @@ public class RealCodeRound14Tests
         }
         """;
 
-    private static string Source(string indexer, string register) => App.Replace("MARK", indexer).Replace("REGISTER", register) + Registrations;
+    private static string Source(string indexer, string register) => App.Replace("MARK", indexer).Replace("REGISTER", register) + "\n" + RealCodeRound10Tests.Registrations;
 
     [Fact]
     public Task An_indexer_of_a_manager_that_nothing_shared_holds_is_not_reported() =>
