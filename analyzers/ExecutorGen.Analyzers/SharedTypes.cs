@@ -13,12 +13,12 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 /// <remarks>
 /// Infer's RacerD reports only where the code gives evidence that it runs concurrently (a class declared thread-safe,
-/// or one that takes locks); an object a request makes and keeps to itself is not, however far the analysis followed
-/// it. Inferring ownership along every path was not enough on real web applications: per-call objects (entities loaded
-/// per request, builders, options objects, enumerators) reached through links the inference lost were reported as
-/// shared nine times in ten (docs/analyzers-on-real-code.md, round 14). Asking instead whether anything shared can hold
-/// the object at all is a question about types, answered once per compilation. A field or property marked
-/// <c>[ThreadConfined]</c> holds nothing for others.
+/// or one that takes locks). On real web applications most of EXG001's false reports were on per-call objects (entities
+/// loaded per request, builders, options objects) that the ownership inference failed to prove the request's own
+/// somewhere along a path (docs/analyzers-on-real-code.md, rounds 13 and 14). Whether anything shared can hold the
+/// object's class at all is a question about types, answered once per compilation; it removes the reports on classes
+/// nothing shared holds, not those on a class that one static somewhere holds while every request also makes its own
+/// (evidence about classes, not objects). A field or property marked <c>[ThreadConfined]</c> holds nothing for others.
 /// </remarks>
 internal sealed class SharedTypes
 {
