@@ -298,7 +298,7 @@ internal sealed class Composition
     /// </summary>
     public bool SharedByEvidence(ISymbol variable) =>
         variable.IsStatic || variable.ContainingType is not { } type || ShowsConcurrencyIntent(type)
-        || System.Threading.LazyInitializer.EnsureInitialized(ref _sharedTypes, () => new SharedTypes(Symbols.Assembly,
+        || System.Threading.LazyInitializer.EnsureInitialized(ref _sharedTypes, () => new SharedTypes(Symbols, Intent,
             Symbols.Lifetimes.Singletons.Concat(Entries.Where(e => e.IsHandler).Select(e => e.Target.ContainingType).OfType<INamedTypeSymbol>())))!.Contains(type);
 
     private SharedTypes? _sharedTypes;

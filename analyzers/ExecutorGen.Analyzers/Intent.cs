@@ -40,7 +40,8 @@ internal sealed class Intent
         || function.Member.ContainingType is { } type && IsMarked(type)
         || target.ContainingType is { } owner && IsMarked(owner);
 
-    private bool IsMarked(ISymbol symbol)
+    /// <summary>Whether <paramref name="symbol"/> itself is declared <c>[ThreadConfined]</c>.</summary>
+    public bool IsMarked(ISymbol symbol)
     {
         if (!_confined.TryGetValue(symbol, out bool marked))
         {

@@ -25,13 +25,16 @@ internal sealed class SharedTypes
     private readonly HashSet<INamedTypeSymbol> _shared = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> _subtypes = new(SymbolEqualityComparer.Default);
     private readonly Stack<INamedTypeSymbol> _pending = new();
+    private readonly Intent _intent;
 
-    /// <param name="assembly">The compilation's own types: every one whose static members may hold objects.</param>
+    /// <param name="symbols">The compilation's own types (every one whose static members may hold objects), and <c>[ThreadStatic]</c>.</param>
+    /// <param name="intent">What is declared <c>[ThreadConfined]</c>.</param>
     /// <param name="roots">Classes whose objects are shared however they are reached: singletons, handler classes.</param>
-    public SharedTypes(IAssemblySymbol assembly, IEnumerable<INamedTypeSymbol> roots)
+    public SharedTypes(ConcurrencySymbols symbols, Intent intent, IEnumerable<INamedTypeSymbol> roots)
     {
+        _intent = intent;
         var types = new List<INamedTypeSymbol>();
-        Collect(assembly.GlobalNamespace, types);
+        Collect(symbols.Assembly.GlobalNamespace, types);
         foreach (var type in types)
         {
             foreach (var @interface in type.AllInterfaces)
@@ -45,7 +48,7 @@ internal sealed class SharedTypes
         {
             foreach (var member in type.GetMembers())
             {
-                if (member.IsStatic && HeldType(member) is { } held && !Marked(member, "ThreadStaticAttribute"))
+                if (member.IsStatic && HeldType(member) is { } held && !(member is IFieldSymbol field && symbols.IsThreadLocal(field)))
                     Hold(held);
             }
         }
@@ -64,25 +67,12 @@ internal sealed class SharedTypes
     public bool Contains(INamedTypeSymbol type) => _shared.Contains(type.OriginalDefinition);
 
     /// <summary>The type of what a field or property holds (not a constant, an indexer or a confined member); else null.</summary>
-    private static ITypeSymbol? HeldType(ISymbol member) => member switch
+    private ITypeSymbol? HeldType(ISymbol member) => member switch
     {
-        IFieldSymbol { IsConst: false } field when !Marked(field.AssociatedSymbol ?? field, ThreadConfined) => field.Type, // an auto-property's mark is on the property
-        IPropertySymbol { IsIndexer: false } property when !Marked(property, ThreadConfined) => property.Type,
+        IFieldSymbol { IsConst: false } field when !_intent.IsMarked(field.AssociatedSymbol ?? field) => field.Type, // an auto-property's mark is on the property
+        IPropertySymbol { IsIndexer: false } property when !_intent.IsMarked(property) => property.Type,
         _ => null,
     };
-
-    private const string ThreadConfined = "ThreadConfinedAttribute";
-
-    /// <summary>Whether <paramref name="member"/> has an attribute of that name (<see cref="Intent"/>'s, in any namespace).</summary>
-    private static bool Marked(ISymbol member, string attributeName)
-    {
-        foreach (var attribute in member.GetAttributes())
-        {
-            if (attribute.AttributeClass?.Name == attributeName)
-                return true;
-        }
-        return false;
-    }
 
     /// <summary>
     /// Marks what a holder of static type <paramref name="type"/> can hold: the compilation's class, struct or interface

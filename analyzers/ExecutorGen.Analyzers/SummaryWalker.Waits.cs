@@ -375,29 +375,8 @@ internal sealed partial class SummaryWalker
     private IInvocationOperation? WaitAnyOf(IOperation value)
     {
         value = Operations.WithoutConversions(value);
-        if (value is ILocalReferenceOperation { Local: var local })
-        {
-            IOperation? only = null;
-            foreach (var operation in _root.Descendants())
-            {
-                var stored = operation switch
-                {
-                    IVariableDeclaratorOperation { Initializer.Value: var initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initial,
-                    // A compound assignment, an increment or a ref argument is a store that is not a WaitAny call.
-                    ISimpleAssignmentOperation { Target: var target, Value: var assigned } when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), local) => assigned,
-                    IAssignmentOperation { Target: var target } other when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), local) => other,
-                    IIncrementOrDecrementOperation { Target: var target } step when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), local) => step,
-                    IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: var argument } when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(argument)), local) => argument,
-                    _ => null,
-                };
-                if (stored is null)
-                    continue;
-                if (only is not null)
-                    return null;
-                only = stored;
-            }
-            value = only is null ? value : Operations.WithoutConversions(only);
-        }
+        if (value is ILocalReferenceOperation { Local: var local } && StoresTo(local).ToList() is { Count: 1 } stores)
+            value = Operations.WithoutConversions(stores[0]);
         return value is IInvocationOperation { TargetMethod: { Name: "WaitAny", IsStatic: true, ContainingType.Name: "Task" } } waitAny ? waitAny : null;
     }
 
@@ -408,16 +387,8 @@ internal sealed partial class SummaryWalker
     private bool HoldsWhenAnyResult(ISymbol variable)
     {
         bool given = false;
-        foreach (var operation in _root.Descendants())
+        foreach (var stored in StoresTo(variable))
         {
-            var stored = operation switch
-            {
-                IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable) => value,
-                IAssignmentOperation { Target: var target, Value: var value } when SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), variable) => value,
-                _ => null,
-            };
-            if (stored is null)
-                continue;
             if (!WhenAnyResult(stored))
                 return false;
             given = true;
@@ -435,6 +406,31 @@ internal sealed partial class SummaryWalker
             };
             return task is not null && IsWhenAny(task);
         }
+    }
+
+    /// <summary>
+    /// Every store the function makes to <paramref name="variable"/>: the value of an initializer or a plain assignment;
+    /// for any other store (a compound assignment, an increment, a <c>ref</c> or <c>out</c> argument), that operation,
+    /// which holds no value of its own.
+    /// </summary>
+    private IEnumerable<IOperation> StoresTo(ISymbol variable)
+    {
+        foreach (var operation in _root.Descendants())
+        {
+            var stored = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer.Value: var value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, variable) => value,
+                ISimpleAssignmentOperation { Target: var target, Value: var value } when Is(target) => value,
+                IAssignmentOperation { Target: var target } other when Is(target) => other,
+                IIncrementOrDecrementOperation { Target: var target } step when Is(target) => step,
+                IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: var argument } when Is(argument) => argument,
+                _ => null,
+            };
+            if (stored is not null)
+                yield return stored;
+        }
+
+        bool Is(IOperation target) => SymbolEqualityComparer.Default.Equals(Referenced(Operations.WithoutConversions(target)), variable);
     }
 
     /// <summary>A call of <c>Task.WhenAny</c>, also through <c>ConfigureAwait</c>.</summary>
