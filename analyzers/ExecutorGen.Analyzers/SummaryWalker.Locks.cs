@@ -33,7 +33,7 @@ internal sealed partial class SummaryWalker
                     }
                 }
             }
-            return null;
+            return ScopeLockIn(group, out excludes, out syntax); // using var held = await _mutex.LockAsync();
         }
         // _gate.Wait(), await _gate.WaitAsync().ConfigureAwait(false)
         if (expression is not null && Operations.WithoutAwait(expression) is IInvocationOperation invocation && Acquired(invocation, out excludes, out syntax) is { } acquired)
@@ -151,7 +151,21 @@ internal sealed partial class SummaryWalker
             if (operation is IInvocationOperation invocation && Acquired(invocation, out excludes, out lockedSyntax) is { } id)
                 return id;
         }
-        return null;
+        return ScopeLockIn(resources, out excludes, out lockedSyntax);
+    }
+
+    /// <summary>The lock a using's resources hold through a disposable (<see cref="ScopeLock"/>): <c>using (x.GetWriteLock())</c>, <c>using (var held = …)</c>.</summary>
+    private static ISymbol? ScopeLockIn(IOperation resources, out bool excludes, out SyntaxNode? lockedSyntax)
+    {
+        var resource = resources;
+        if (resources is IVariableDeclarationGroupOperation group)
+        {
+            var declarators = group.Declarations.SelectMany(declaration => declaration.Declarators).ToList();
+            resource = declarators.Count == 1 ? declarators[0].Initializer?.Value : null;
+        }
+        excludes = false;
+        lockedSyntax = null;
+        return resource is not null && Operations.WithoutAwait(resource) is IInvocationOperation scope ? ScopeLock(scope, out excludes, out lockedSyntax) : null;
     }
 
     /// <summary>The lock an acquiring call takes, and the syntax of its operand (what EXG003 points at).</summary>
@@ -181,4 +195,50 @@ internal sealed partial class SummaryWalker
         IInvocationOperation call => call.TargetMethod.OriginalDefinition,
         _ => null,
     };
+
+    /// <summary>
+    /// A lock that a <c>using</c> holds through the disposable a call returns (the call being the whole resource):
+    /// <c>using (_rw.GetWriteLock())</c>, <c>using (await _mutex.LockAsync())</c> (Nito.AsyncEx's <c>AsyncLock</c>, a
+    /// <c>SemaphoreSlim</c> extension, Visual Studio's <c>AsyncReaderWriterLock.WriteLockAsync</c>), <c>using (await
+    /// AsyncLock.KeyedAsync(key))</c>. Recognized by name, as no type says so: a method whose name has the word
+    /// <c>Lock</c>, or any method of a type named as a lock (<c>…Lock</c>, <c>…Locker</c>, <c>…Mutex</c>,
+    /// <c>…Semaphore</c>, <c>SemaphoreSlim</c>). The lock is the object it is called on (for an extension method, its
+    /// first argument); for a static method, the method (a keyed lock's keys are not told apart). A read lock
+    /// (<c>GetReadLock</c>, <c>ReaderLockAsync</c>) and a semaphore guard data but exclude nothing (EXG003).
+    /// </summary>
+    private static ISymbol? ScopeLock(IInvocationOperation invocation, out bool excludes, out SyntaxNode? lockedSyntax)
+    {
+        excludes = false;
+        lockedSyntax = null;
+        var method = invocation.TargetMethod;
+        var receiver = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+        var lockType = receiver is null ? method.ContainingType : Operations.WithoutConversions(receiver).Type;
+        if (!NamesWord(method.Name, "Lock") && !(lockType is not null && NamesLockType(lockType.Name)))
+            return null;
+        var id = receiver is null ? method.OriginalDefinition : LockId(receiver);
+        if (id is null)
+            return null;
+        lockedSyntax = receiver?.Syntax ?? invocation.Syntax;
+        excludes = !(NamesWord(method.Name, "Read") || NamesWord(method.Name, "Reader")) && lockType?.Name is not ("SemaphoreSlim" or "Semaphore");
+        return id;
+    }
+
+    private static bool NamesLockType(string name) =>
+        name == "SemaphoreSlim" || name.EndsWith("Lock", System.StringComparison.Ordinal) || name.EndsWith("Locker", System.StringComparison.Ordinal)
+        || name.EndsWith("Mutex", System.StringComparison.Ordinal) || name.EndsWith("Semaphore", System.StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether a PascalCase <paramref name="name"/> has <paramref name="word"/> (capitalized) as one of its words:
+    /// <c>GetWriteLock</c> and <c>LockAsync</c>, not <c>Block</c>, <c>Unlock</c> or <c>IsLocked</c>.
+    /// </summary>
+    private static bool NamesWord(string name, string word)
+    {
+        for (int at = name.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = name.IndexOf(word, at + 1, System.StringComparison.Ordinal))
+        {
+            int end = at + word.Length;
+            if (end == name.Length || !char.IsLower(name[end]))
+                return true;
+        }
+        return false;
+    }
 }

@@ -1,0 +1,179 @@
+using System.Threading.Tasks;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The fifteenth round of issue 14 (docs/analyzers-on-real-code.md, "Round 15"): a lock held through the disposable a
+/// call returns, for the body of a <c>using</c>: <c>using (_rw.GetWriteLock())</c> (Smartstore's reader-writer lock
+/// extensions), <c>using (await _mutex.LockAsync())</c> (Nito.AsyncEx's <c>AsyncLock</c>, Jellyfin's semaphore
+/// extension), a <c>using</c> declaration of one, and a static keyed lock (<c>AsyncLock.KeyedAsync(key)</c>). Before the
+/// change EXG001 said "without lock" inside them. Each must-not-flag test failed before the change; the must-flag tests
+/// show where the scope ends, that a disposable of anything else is no lock, and that a write under such a lock is
+/// evidence against another write of the field made without it.
+/// </summary>
+public class RealCodeRound15Tests
+{
+    private const string Locks = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public static class LockExtensions
+        {
+            public static IDisposable GetWriteLock(this ReaderWriterLockSlim rwLock)
+            {
+                rwLock.EnterWriteLock();
+                return new Releaser(rwLock.ExitWriteLock);
+            }
+
+            public static IDisposable GetReadLock(this ReaderWriterLockSlim rwLock)
+            {
+                rwLock.EnterReadLock();
+                return new Releaser(rwLock.ExitReadLock);
+            }
+        }
+
+        public sealed class Releaser : IDisposable
+        {
+            private readonly Action _release;
+            public Releaser(Action release) => _release = release;
+            public void Dispose() => _release();
+        }
+
+        public sealed class AsyncLock
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+            public async Task<IDisposable> LockAsync()
+            {
+                await _gate.WaitAsync().ConfigureAwait(false);
+                return new Releaser(() => _gate.Release());
+            }
+
+            public static Task<IDisposable> KeyedAsync(string key) => new AsyncLock().LockAsync();
+        }
+
+        public sealed class Pipeline
+        {
+            public IDisposable Block() => new Releaser(() => { });
+            public IDisposable Begin() => new Releaser(() => { });
+        }
+
+        public sealed class Settings
+        {
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private readonly AsyncLock _mutex = new AsyncLock();
+            private readonly Pipeline _pipeline = new Pipeline();
+            private string _name = "";
+            private int _count;
+        private int _total;
+            private bool _released;
+
+        MEMBERS
+        }
+        """;
+
+    private static Task Verify(string members) => new Test(Locks.Replace("MEMBERS", members)).RunAsync();
+
+    [Fact]
+    public Task A_reader_writer_lock_held_through_a_disposable_guards_the_using_body() => Verify("""
+            [RequestHandler(PartitionBy = nameof(user))]
+            public void Rename(string user, string name)
+            {
+                using (_rw.GetWriteLock())
+                {
+                    _name = name;
+                    _count++;
+                }
+            }
+
+            [RequestHandler(PartitionBy = nameof(user))]
+            public string Read(string user)
+            {
+                using (_rw.GetReadLock())
+                    return _name;
+            }
+        """);
+
+    [Fact]
+    public Task An_async_lock_awaited_as_the_using_resource_guards_the_body() => Verify("""
+            [RequestHandler(PartitionBy = nameof(user))]
+            public async Task Bump(string user)
+            {
+                using (await _mutex.LockAsync().ConfigureAwait(false))
+                {
+                    _count++;
+                }
+            }
+        """);
+
+    [Fact]
+    public Task A_using_declaration_of_an_async_lock_guards_the_rest_of_the_block() => Verify("""
+            [RequestHandler(PartitionBy = nameof(user))]
+            public async Task Bump(string user)
+            {
+                using var held = await _mutex.LockAsync();
+                _count++;
+            }
+        """);
+
+    [Fact]
+    public Task A_static_keyed_lock_guards_the_using_body() => Verify("""
+            [RequestHandler(PartitionBy = nameof(path))]
+            public async Task Release(string path)
+            {
+                using (await AsyncLock.KeyedAsync("lockfile." + path))
+                {
+                    if (_released)
+                        return;
+                    _released = true;
+                }
+            }
+        """);
+
+    [Fact]
+    public Task A_write_after_the_using_is_not_guarded_by_it() => Verify("""
+            [RequestHandler(PartitionBy = nameof(user))]
+            public void Rename(string user, string name)
+            {
+                using (_rw.GetWriteLock())
+                {
+                    _name = name;
+                }
+                {|EXG001:_count++|};
+            }
+        """);
+
+    [Fact]
+    public Task A_disposable_that_names_no_lock_guards_nothing() => Verify("""
+            [RequestHandler(PartitionBy = nameof(user))]
+            public void Run(string user)
+            {
+                using (_pipeline.Block())
+                {
+                    {|EXG001:_count++|};
+                }
+                using (_pipeline.Begin())
+                {
+                    {|EXG001:_total++|};
+                }
+            }
+        """);
+
+    [Fact]
+    public Task A_write_without_the_lock_that_another_write_takes_is_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(user))]
+            public void Rename(string user, string name)
+            {
+                using (_rw.GetWriteLock())
+                    _name = name;
+            }
+
+            [RequestHandler(PartitionBy = nameof(user))]
+            public void Reset(string user) => {|EXG001:_name = ""|};
+        """);
+
+}
