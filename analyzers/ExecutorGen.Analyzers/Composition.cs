@@ -636,7 +636,10 @@ internal sealed class Composition
                         nextOwned &= was.OwnedParameters;
                     }
                     seen[target] = (nextShared, nextOwned);
-                    queue.Enqueue((target, nextShared, nextOwned, HeldLocks.Union(pathHeld, PassedOn(call, call.Held)), depth + 1));
+                    // A lambda handed out (added to an event, stored) runs later, when whoever holds it calls it: by then this
+                    // path has let go of its locks (process.Exited += … under the transcoding lock: not under that lock).
+                    var nextHeld = call.HandedOut ? null : HeldLocks.Union(pathHeld, PassedOn(call, call.Held));
+                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, depth + 1));
                 }
             }
         }

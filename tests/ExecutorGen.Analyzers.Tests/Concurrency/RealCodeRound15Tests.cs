@@ -11,7 +11,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// extension), a <c>using</c> declaration of one, and a static keyed lock (<c>AsyncLock.KeyedAsync(key)</c>). Before the
 /// change EXG001 said "without lock" inside them. Each must-not-flag test failed before the change; the must-flag tests
 /// show where the scope ends, that a disposable of anything else is no lock, and that a write under such a lock is
-/// evidence against another write of the field made without it.
+/// evidence against another write of the field made without it. And, found through it on Jellyfin (a real report the
+/// first version lost): a lambda added to an event under a lock runs when the event is raised, not under that lock.
 /// </summary>
 public class RealCodeRound15Tests
 {
@@ -176,4 +177,62 @@ public class RealCodeRound15Tests
             public void Reset(string user) => {|EXG001:_name = ""|};
         """);
 
+    // Jellyfin's transcoding: a request starts the encoder under the transcoding lock and subscribes to its exit; the exit
+    // handler disposes the job (its kill timer, which the job's other methods change under the job's timer lock) on the
+    // process's thread, long after the request let go of its lock.
+    private const string Exited = """
+        using System;
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Releaser : IDisposable { public void Dispose() { } }
+
+        public sealed class Job : IDisposable
+        {
+            private readonly object _timerLock = new object();
+            private Timer? _killTimer;
+            public void StartKillTimer() { lock (_timerLock) { _killTimer = new Timer(_ => { }); } }
+            public void Dispose() { _killTimer?.Dispose(); {|EXG001:_killTimer = null|}; }
+        }
+
+        public sealed class Transcoder
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            public async Task<IDisposable> LockAsync(string path) { await _gate.WaitAsync(); return new Releaser(); }
+
+            public Job Start(Process process)
+            {
+                var job = new Job();
+                process.Exited += (_, _) => OnExited(job);
+                job.StartKillTimer();
+                return job;
+            }
+
+            private void OnExited(Job job) => job.Dispose();
+        }
+
+        public sealed class Streams
+        {
+            private static readonly Transcoder s_transcoder = new Transcoder();
+
+            [RequestHandler(PartitionBy = nameof(path))]
+            public async Task Get(string path)
+            {
+                LOCKED
+                {
+                    s_transcoder.Start(new Process());
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task An_event_handler_subscribed_under_a_scope_lock_does_not_run_under_it() =>
+        new Test(Exited.Replace("LOCKED", "using (await s_transcoder.LockAsync(path))")).RunAsync();
+
+    [Fact]
+    public Task An_event_handler_subscribed_inside_a_lock_statement_does_not_run_under_it() =>
+        new Test(Exited.Replace("LOCKED", "lock (s_transcoder)")).RunAsync();
 }
