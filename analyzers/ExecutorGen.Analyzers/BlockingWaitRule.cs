@@ -41,6 +41,8 @@ internal static class BlockingWaitRule
                 // call it with a task a wait on which is not bounded.
                 if (wait.Parameter >= 0 && wait.Guard is null && composition.KnownCallers(function) is null && ReportAtCallers(composition, function, wait, context))
                     continue;
+                if (wait.TaskField is { } taskField && StartedAtConstruction(composition, taskField))
+                    continue;
                 var entry = wait.OnTask || wait.InAsyncCode ? reachedFrom[0].Entry : handler;
                 if (wait.Guard is { } guard && entry is not null && !composition.CanRun(function, guard, entry))
                     entry = wait.OnTask || wait.InAsyncCode ? reachedFrom.FirstOrDefault(r => composition.CanRun(function, guard, r.Entry)).Entry : null;
@@ -78,6 +80,37 @@ internal static class BlockingWaitRule
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// A task a shared object starts while it is made and keeps in a field (Blog.Core's scheduler service: <c>_scheduler =
+    /// GetSchedulerAsync();</c> in the constructor of a singleton, <c>_scheduler.Result</c> in every method): every store
+    /// to the field is made by a constructor of its class, or by a private method only those call, and the object is one
+    /// that requests share (a static's, a singleton's: made once, at startup or at its first use). The wait then runs
+    /// on a task that has run since the object was made, and blocks at most the first use, as a lazy initialization does
+    /// (<see cref="RunsOnce"/>). A request's own object (a scoped or transient service) starting the task in its
+    /// constructor makes every request wait for it: that stays reported.
+    /// </summary>
+    private static bool StartedAtConstruction(Composition composition, IFieldSymbol field)
+    {
+        if (composition.PerRequest(field) || !composition.SharedByEvidence(field)
+            || !composition.Accesses.TryGetValue(field, out var accesses))
+        {
+            return false;
+        }
+        bool stored = false;
+        foreach (var (function, access) in accesses)
+        {
+            if (!access.IsWrite)
+                continue;
+            stored = true;
+            if (!access.InitializesIn(function) && !(composition.KnownCallers(function) is { } callers
+                && callers.TrueForAll(c => c.Caller.IsInitialization && SymbolEqualityComparer.Default.Equals(c.Caller.Member.ContainingType, field.ContainingType))))
+            {
+                return false;
+            }
+        }
+        return stored;
     }
 
     /// <summary>

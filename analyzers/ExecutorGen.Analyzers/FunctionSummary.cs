@@ -470,6 +470,9 @@ internal sealed class WaitSite
 
     /// <summary>The bool parameter the wait depends on (<c>if (disposing) Close().Wait();</c>), or null.</summary>
     public ParameterGuard? Guard { get; set; }
+
+    /// <summary>The field holding the task waited on (<c>_scheduler.Result</c>), or null.</summary>
+    public IFieldSymbol? TaskField { get; set; }
 }
 
 /// <summary>Code that runs only when the function's bool parameter <see cref="Ordinal"/> is <see cref="Value"/>.</summary>

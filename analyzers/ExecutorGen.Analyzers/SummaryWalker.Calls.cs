@@ -317,7 +317,11 @@ internal sealed partial class SummaryWalker
         // synchronous thread waits for its work or its peers; they block wrongly only in async code and handlers.
         bool onTask = task is not null || member.Name == "Take";
         bool inAsyncCode = _function.Symbol is IMethodSymbol { IsAsync: true };
-        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter, onTask, inAsyncCode) { Guard = _guard });
+        _function.Waits.Add(new WaitSite(wait, at.Syntax, parameter, onTask, inAsyncCode)
+        {
+            Guard = _guard,
+            TaskField = task is not null && Operations.WithoutConversions(task) is IFieldReferenceOperation field ? field.Field.OriginalDefinition : null,
+        });
     }
 
     /// <summary>

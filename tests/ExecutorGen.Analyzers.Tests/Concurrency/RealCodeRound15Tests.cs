@@ -1,6 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+using WaitTest = ExecutorGen.Analyzers.Tests.BlockingWaitTest;
 
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
@@ -13,6 +14,7 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// show where the scope ends, that a disposable of anything else is no lock, and that a write under such a lock is
 /// evidence against another write of the field made without it. And, found through it on Jellyfin (a real report the
 /// first version lost): a lambda added to an event under a lock runs when the event is raised, not under that lock.
+/// Then, from the round's first read (Blog.Core): EXG004 on a task a shared object starts while it is made.
 /// </summary>
 public class RealCodeRound15Tests
 {
@@ -235,4 +237,65 @@ public class RealCodeRound15Tests
     [Fact]
     public Task An_event_handler_subscribed_inside_a_lock_statement_does_not_run_under_it() =>
         new Test(Exited.Replace("LOCKED", "lock (s_transcoder)")).RunAsync();
+
+    // Blog.Core's job scheduler service: the constructor starts getting the scheduler and keeps the task; every method
+    // waits on it (_scheduler.Result). A singleton is made once, so the task has run since startup (or the first use).
+    private const string Scheduler = """
+        using System.Threading.Tasks;
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        public interface IScheduler { Task Start(); bool IsStarted { get; } }
+
+        public static class SchedulerFactory { public static Task<IScheduler> GetScheduler() => Task.FromResult<IScheduler>(null!); }
+
+        public interface ISchedulerCenter { Task StartAsync(); }
+
+        public sealed class SchedulerCenter : ISchedulerCenter
+        {
+            private Task<IScheduler> _scheduler;
+
+            public SchedulerCenter() => _scheduler = GetSchedulerAsync();
+
+            private Task<IScheduler> GetSchedulerAsync() => _scheduler = SchedulerFactory.GetScheduler();
+
+            public async Task StartAsync()
+            {
+                if (!WAIT.IsStarted)
+                    await WAIT.Start();
+            }
+            RESTART
+        }
+
+        public sealed class TasksController
+        {
+            [ThreadConfined] private readonly ISchedulerCenter _center;
+
+            public TasksController(ISchedulerCenter center) => _center = center;
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public Task Start(string id) => _center.StartAsync();
+        }
+
+        public static class Startup
+        {
+            public static void Configure(IServiceCollection services) => REGISTER;
+        }
+        """;
+
+    private static string SchedulerSource(string wait, string register, string restart = "") =>
+        Scheduler.Replace("WAIT", wait).Replace("REGISTER", register).Replace("RESTART", restart) + "\n" + RealCodeRound10Tests.Registrations;
+
+    [Fact]
+    public Task A_task_a_singleton_starts_in_its_constructor_is_not_reported_where_it_is_waited_on() =>
+        new WaitTest(SchedulerSource("_scheduler.Result", "services.AddSingleton<ISchedulerCenter, SchedulerCenter>()")).RunAsync();
+
+    [Fact]
+    public Task A_task_a_scoped_service_starts_in_its_constructor_is_waited_on_by_every_request() =>
+        new WaitTest(SchedulerSource("{|EXG004:_scheduler.Result|}", "services.AddScoped<ISchedulerCenter, SchedulerCenter>()")).RunAsync();
+
+    [Fact]
+    public Task A_task_a_singleton_starts_again_after_construction_is_reported() =>
+        new WaitTest(SchedulerSource("{|EXG004:_scheduler.Result|}", "services.AddSingleton<ISchedulerCenter, SchedulerCenter>()",
+            "public void Restart() => _scheduler = SchedulerFactory.GetScheduler();")).RunAsync();
 }
