@@ -104,14 +104,16 @@ internal static class BlockingWaitRule
             if (!access.IsWrite)
                 continue;
             stored = true;
-            if (!access.InitializesIn(function) && !(composition.KnownCallers(function) is { } callers
-                && callers.TrueForAll(c => c.Caller.IsInitialization && SymbolEqualityComparer.Default.Equals(c.Caller.Member.ContainingType, field.ContainingType))))
-            {
+            if (!access.InitializesIn(function) && !OnlyConstructorsCall(composition, function, field.ContainingType))
                 return false;
-            }
         }
         return stored;
     }
+
+    /// <summary>Whether <paramref name="function"/> is a private helper that only constructors of <paramref name="type"/> call.</summary>
+    private static bool OnlyConstructorsCall(Composition composition, FunctionSummary function, INamedTypeSymbol type) =>
+        composition.KnownCallers(function) is { } callers
+        && callers.TrueForAll(c => c.Caller.IsInitialization && SymbolEqualityComparer.Default.Equals(c.Caller.Member.ContainingType, type));
 
     /// <summary>
     /// Reports a helper's wait on its parameter at the calls of the helper that worker code makes with a task a wait on

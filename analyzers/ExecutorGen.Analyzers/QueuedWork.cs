@@ -42,15 +42,7 @@ internal static class QueuedWork
         if (method.DeclaringSyntaxReferences is not { Length: 1 } references || ordinal < 0 || ordinal >= method.Parameters.Length)
             return false;
         var declaration = references[0].GetSyntax();
-        string name = method.Parameters[ordinal].Name;
-        bool used = false;
-        foreach (var use in Uses(declaration, name))
-        {
-            if (!KeptForLater(use, declaration))
-                return false;
-            used = true;
-        }
-        return used;
+        return EveryUse(declaration, method.Parameters[ordinal].Name, use => KeptForLater(use, declaration));
     }
 
     private static bool KeptForLater(ExpressionSyntax use, SyntaxNode declaration)
@@ -63,18 +55,19 @@ internal static class QueuedWork
             // The lambda around the use is what is kept: itself handed to a keeper, or a local holding it that only is.
             AnonymousFunctionExpressionSyntax lambda => HandedToKeeper(lambda)
                 || lambda.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Identifier.ValueText: var local } }
-                    && OnlyHandedToKeepers(declaration, local),
-            LocalFunctionStatementSyntax local => OnlyHandedToKeepers(declaration, local.Identifier.ValueText),
+                    && EveryUse(declaration, local, HandedToKeeper),
+            LocalFunctionStatementSyntax local => EveryUse(declaration, local.Identifier.ValueText, HandedToKeeper),
             _ => false,
         };
     }
 
-    private static bool OnlyHandedToKeepers(SyntaxNode declaration, string name)
+    /// <summary>Whether <paramref name="name"/> is used in <paramref name="declaration"/>, and every use passes <paramref name="test"/>.</summary>
+    private static bool EveryUse(SyntaxNode declaration, string name, System.Func<ExpressionSyntax, bool> test)
     {
         bool used = false;
         foreach (var use in Uses(declaration, name))
         {
-            if (!HandedToKeeper(use))
+            if (!test(use))
                 return false;
             used = true;
         }

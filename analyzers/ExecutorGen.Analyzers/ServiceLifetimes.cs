@@ -126,7 +126,7 @@ internal sealed class ServiceLifetimes
                 case "RegisterInstance":
                     return;
             }
-            link = call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            link = Operations.Receiver(call);
             link = link is null ? null : Operations.WithoutConversions(link);
         }
     }

@@ -211,7 +211,7 @@ internal sealed partial class SummaryWalker
         excludes = false;
         lockedSyntax = null;
         var method = invocation.TargetMethod;
-        var receiver = invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+        var receiver = Operations.Receiver(invocation);
         var lockType = receiver is null ? method.ContainingType : Operations.WithoutConversions(receiver).Type;
         if (!NamesWord(method.Name, "Lock") && !(lockType is not null && NamesLockType(lockType.Name)))
             return null;

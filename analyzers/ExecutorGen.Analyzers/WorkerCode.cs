@@ -36,13 +36,11 @@ internal sealed class ConcurrencySymbols
         ThreadStatic = compilation.GetTypeByMetadataName("System.ThreadStaticAttribute");
         ServiceProvider = compilation.GetTypeByMetadataName("System.IServiceProvider");
         Queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
-        _assembly = compilation.Assembly;
+        Assembly = compilation.Assembly;
     }
 
-    private readonly IAssemblySymbol _assembly;
-
     /// <summary>The compilation's own assembly (its source types).</summary>
-    public IAssemblySymbol Assembly => _assembly;
+    public IAssemblySymbol Assembly { get; }
 
     /// <summary>Fields and properties whose object this compilation never disposes (EXG002: waits on them cannot fail).</summary>
     public UndisposedMembers Undisposed { get; } = new();
@@ -128,7 +126,7 @@ internal sealed class ConcurrencySymbols
     }
 
     /// <summary>Whether <paramref name="symbol"/> is declared in this compilation (a field the rules can report on).</summary>
-    public bool IsOwn(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly);
+    public bool IsOwn(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, Assembly);
 
     /// <summary>A <c>[ThreadStatic]</c> field: each thread has its own.</summary>
     public bool IsThreadLocal(IFieldSymbol field)
@@ -383,6 +381,10 @@ internal static class Starters
 /// <summary>Small operation helpers shared by the concurrency rules.</summary>
 internal static class Operations
 {
+    /// <summary>The object a call is made on: its instance, or an extension method's <c>this</c> argument; null for a static call.</summary>
+    public static IOperation? Receiver(IInvocationOperation call) =>
+        call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+
     /// <summary>
     /// The method of the compilation's code a call of <paramref name="target"/> runs, as summaries are keyed: an extension
     /// method called as one (<c>builder.Where(x)</c>) is its static declaration, a generic one its definition, a partial
