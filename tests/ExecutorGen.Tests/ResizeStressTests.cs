@@ -59,11 +59,18 @@ public class ResizeStressTests
             return w.Id;
         });
 
+        // The producers stop halfway until the resizer has gone through every size once, so that the resizes meet a running
+        // stream however the machine schedules the threads (a producer that never waits for room, under Reject, could
+        // otherwise submit everything before the resizer's task first ran).
+        var resizedThroughEverySize = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
         // Each key belongs to one producer, which submits its requests in sequence order.
         var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
         {
             for (int sequence = 0; sequence < PerKey; sequence++)
             {
+                if (sequence == PerKey / 2)
+                    await resizedThroughEverySize.Task;
                 if (sequence % 20 == 19)
                     await Task.Delay(1); // a producer that never waits for room would be done before the resizer ran
                 for (int key = p; key < Keys; key += Producers)
@@ -88,6 +95,8 @@ public class ResizeStressTests
         while (!allSubmitted.IsCompleted)
         {
             engine.SetWorkerCount(Sizes[resizes++ % Sizes.Length]);
+            if (resizes == Sizes.Length)
+                resizedThroughEverySize.SetResult();
             if (resizes % 8 == 0)
                 await Task.Delay(1);
             else
