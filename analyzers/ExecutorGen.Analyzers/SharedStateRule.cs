@@ -76,29 +76,105 @@ internal static class SharedStateRule
     /// their maintainers would not change (docs/analyzers-on-real-code.md, round 10). A store that other code makes under a
     /// lock is judged as inconsistent locking, not here.
     /// </summary>
-    private static bool BlindStore(Composition composition, FunctionSummary function, Access store, ISymbol target)
+    private static bool BlindStore(Composition composition, FunctionSummary function, Access store, ISymbol target) =>
+        store.Kind == AccessKind.Write && target is IFieldSymbol { Type: var type } && OneWord(type)
+        && !ReadsIn(function, store, target, after: null) && !ReadByLaterCall(composition, function, store, target);
+
+    /// <summary>
+    /// A plain store of a field no code decides on (<see cref="FieldDecisions"/>: nothing tests it, directly or through a
+    /// getter), that the storing function does not read back after it, itself or in a method of this object it calls
+    /// next (<c>_user = Load(id); Process();</c> stays reported): a timestamp, a value kept for display, a reference
+    /// handed on whole. Two stores race only to decide which value readers see next, and no reader acts on which; a lock
+    /// would change nothing a maintainer would fix (docs/analyzers-on-real-code.md, round 16). Only a private or static
+    /// field, whose every read the summaries record (reads of another object's field are not recorded).
+    /// </summary>
+    private static bool UndecidedStore(Composition composition, FunctionSummary function, Access store, ISymbol target, ref bool? decided)
     {
-        if (store.Kind != AccessKind.Write || target is not IFieldSymbol { Type: var type } || !OneWord(type) || ReadsIn(function, store, target))
+        if (store.Kind != AccessKind.Write || target is not IFieldSymbol field || !field.IsStatic && field.DeclaredAccessibility != Accessibility.Private
+            || ReadsIn(function, store, target, after: store) || ReadByLaterCall(composition, function, store, target)
+            || ReadBackByCaller(composition, function, target))
+        {
             return false;
+        }
+        decided ??= composition.Accesses.TryGetValue(target, out var accesses) && FieldDecisions.AnyDecides(composition, accesses);
+        return !decided.Value;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="function"/> reads <paramref name="target"/> other than at <paramref name="store"/>; with
+    /// <paramref name="after"/>, only where the read can run after that store: later in the code, or in a loop around it.
+    /// </summary>
+    private static bool ReadsIn(FunctionSummary function, Access? store, ISymbol target, Access? after)
+    {
+        foreach (var access in function.Accesses)
+        {
+            if (ReferenceEquals(access, store) || access.Kind == AccessKind.Write || !SymbolEqualityComparer.Default.Equals(access.Target, target))
+                continue;
+            if (after is null || access.Syntax.SpanStart >= after.Syntax.Span.End || InLoopAround(access.Syntax, after.Syntax))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether a loop of the function holds both nodes (the first runs again after the second).</summary>
+    private static bool InLoopAround(SyntaxNode read, SyntaxNode store)
+    {
+        for (var node = store.Parent; node is not null and not MemberDeclarationSyntax and not AnonymousFunctionExpressionSyntax; node = node.Parent)
+        {
+            if (node is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or CommonForEachStatementSyntax && node.Span.Contains(read.Span))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a caller of the storing setter or method goes on to call, after it and on the same object, a member that
+    /// reads the field (one level: <c>rules.Spread = spread; … rules.Apply(rate)</c>, where <c>Apply</c> reads the
+    /// spread): the value stored is read back. Not a call in another branch (an executor's dispatch of another handler).
+    /// </summary>
+    private static bool ReadBackByCaller(Composition composition, FunctionSummary function, ISymbol target)
+    {
+        if (function.Enclosing is not null)
+            return false;
+        foreach (var (caller, site) in composition.CallersOf(function.Symbol))
+        {
+            var receiver = ReceiverOf(site.Syntax);
+            foreach (var call in caller.Calls)
+            {
+                if (call.Syntax.SpanStart >= site.Syntax.Span.End && !OtherBranch(site.Syntax, call.Syntax)
+                    && SameReceiver(receiver, ReceiverOf(call.Syntax))
+                    && composition.Functions.TryGetValue(call.Callee, out var callee) && ReadsIn(callee, null, target, after: null))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+
+        // The object a call or property reference is made on, as written; null where implicit (this).
+        static ExpressionSyntax? ReceiverOf(SyntaxNode site) => site switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.Expression,
+            MemberAccessExpressionSyntax access => access.Expression,
+            _ => null,
+        };
+
+        static bool SameReceiver(ExpressionSyntax? first, ExpressionSyntax? second) =>
+            first is null || first is ThisExpressionSyntax ? second is null or ThisExpressionSyntax : second is not null && SyntaxFactory.AreEquivalent(first, second);
+    }
+
+    /// <summary>Whether a method of this object that the function calls after <paramref name="store"/> reads the field.</summary>
+    private static bool ReadByLaterCall(Composition composition, FunctionSummary function, Access store, ISymbol target)
+    {
         foreach (var call in function.Calls)
         {
             if (call.Receiver == Receiver.This && call.Syntax.SpanStart >= store.Syntax.Span.End
-                && composition.Functions.TryGetValue(call.Callee, out var callee) && ReadsIn(callee, null, target))
+                && composition.Functions.TryGetValue(call.Callee, out var callee) && ReadsIn(callee, null, target, after: null))
             {
-                return false;
+                return true;
             }
         }
-        return true;
-
-        static bool ReadsIn(FunctionSummary function, Access? store, ISymbol target)
-        {
-            foreach (var access in function.Accesses)
-            {
-                if (!ReferenceEquals(access, store) && access.Kind != AccessKind.Write && SymbolEqualityComparer.Default.Equals(access.Target, target))
-                    return true;
-            }
-            return false;
-        }
+        return false;
     }
 
     /// <summary>
@@ -219,6 +295,7 @@ internal static class SharedStateRule
             return consistent.Lock;
         }
 
+        bool? decided = null; // whether any code tests the field: decided once, when a store needs it
         foreach (var (function, access) in accesses)
         {
             if (!access.IsWrite || access.InitializesIn(function) || composition.Held(function, access.Held) is not null
@@ -233,7 +310,7 @@ internal static class SharedStateRule
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
             bool inconsistent = guarding is not null || Consistent() is not null;
             if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)
-                || BlindStore(composition, function, access, target)))
+                || BlindStore(composition, function, access, target) || UndecidedStore(composition, function, access, target, ref decided)))
             {
                 continue;
             }

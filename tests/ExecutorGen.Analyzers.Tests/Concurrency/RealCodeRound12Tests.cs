@@ -152,7 +152,7 @@ public class RealCodeRound12Tests
 
     [Theory]
     // The other condition reads the field: one request's object is kept for the next (check-then-act on a key).
-    [InlineData("_user == null || _user.Id != id", "{|EXG001:_user = new User { Id = id }|}")]
+    [InlineData("_user == null || _user.Id != id || now - _cacheTime > Expiry", "{|EXG001:_user = new User { Id = id }|}")]
     // Where the field is set, too: not a test that it is null.
     [InlineData("_requests == null && now - _cacheTime > Expiry || id > 0", "{|EXG001:_requests = new Dictionary<int, string>()|}")]
     public Task A_store_under_a_test_that_does_not_hold_only_where_the_field_is_null_or_stale_is_reported(string test, string store) =>

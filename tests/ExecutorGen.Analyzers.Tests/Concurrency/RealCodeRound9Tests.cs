@@ -14,7 +14,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// </summary>
 public class RealCodeRound9Tests
 {
-    // An attachment's metadata, whose size setter keeps a field (SIZE: the store).
+    // An attachment's metadata, whose size setter keeps a field (SIZE: the store), which code tests (IsEmpty: since round
+    // 16 a store of a field no code tests is not reported, whoever owns the object).
     private const string MetaData = """
         public sealed class MetaData
         {
@@ -25,6 +26,8 @@ public class RealCodeRound9Tests
                 get => _size;
                 set { SIZE; }
             }
+
+            public bool IsEmpty => _size == 0;
         }
 
         """;

@@ -1,0 +1,171 @@
+using System.Threading.Tasks;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The sixteenth round of issue 14 (docs/analyzers-on-real-code.md, "Round 16"): a plain store of a field that no code
+/// decides on. Of EXG001's reports on the twenty-one judged web applications, plain stores to fields were the largest
+/// group and the least precise (45 real of 133); the real ones were check-then-act races (a field null-checked, compared,
+/// tested, then used or set) and per-request state read back; the false ones, besides objects a request owns,
+/// timestamps, values kept for display and references handed on whole, which no code tests. Each must-not-flag test
+/// failed before the change; the must-flag companions are the shapes that keep a store reported: a test of the field
+/// anywhere (also through a getter a caller tests, a call it is passed to, what it holds), an update from its own
+/// value, a read after the store, and a field other objects can read.
+/// </summary>
+public class RealCodeRound16Tests
+{
+    private const string Service = """
+        using System;
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Status
+        {
+            public string Text { get; set; } = "";
+        }
+
+        public interface ILocker
+        {
+            DateTime LockedUntil();
+        }
+
+        public sealed class SessionService : ILocker
+        {
+            private DateTime _lastChangedAt;
+            private Status _status = new();
+            private string _token = "";
+            private DateTime _lockedUntil;
+            private long _total;
+            internal DateTimeOffset _seen;
+
+            public DateTime LastChangedAt => _lastChangedAt;
+
+            public string Describe() => _status.Text + " since " + _lastChangedAt.ToString("O");
+
+            public DateTime LockedUntil() => _lockedUntil;
+
+        MEMBERS
+        }
+
+        public sealed class StatusController
+        {
+            private readonly SessionService _service = new();
+            private readonly ILocker _locker = new SessionService();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public string Get(int id) => _service.Describe() + _service.LastChangedAt.Ticks;
+
+        CALLERS
+        }
+        """;
+
+    private static Task Verify(string members, string callers = "") =>
+        new Test(Service.Replace("MEMBERS", members).Replace("CALLERS", callers)).RunAsync();
+
+    // Shoko's connectivity service: the time of the last change, kept for display. Eight bytes, so no blind store before.
+    [Fact]
+    public Task A_timestamp_kept_for_display_is_not_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Changed(int id, Status status)
+            {
+                _lastChangedAt = DateTime.UtcNow;
+            }
+        """);
+
+    // A reference handed on whole, read before the store (logged) but never tested: the last store wins, with a lock as without.
+    [Fact]
+    public Task A_reference_read_before_the_store_but_never_tested_is_not_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Replace(int id, Status status)
+            {
+                Console.WriteLine("replacing " + _status.Text);
+                _status = status;
+                _token = status.Text;
+            }
+
+            public string Header() => "Bearer " + _token;
+        """);
+
+    // Larger than a word, so not a blind store: tested only by a caller of the interface method that returns it.
+    [Fact]
+    public Task A_field_a_caller_tests_through_an_interface_method_is_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Lock(int id) => {|EXG001:_lockedUntil = DateTime.UtcNow.AddMinutes(1)|};
+        """, """
+            public string Check() => _locker.LockedUntil() > DateTime.UtcNow ? "busy" : "free";
+        """);
+
+    // Each store reads the field first (so none is a blind store); only the field the check tests is reported.
+    [Theory]
+    [InlineData("string.IsNullOrEmpty(_token) ? \"none\" : _token", "_token")]
+    [InlineData("_status?.Text ?? \"\"", "_status")]
+    [InlineData("_status.Text.Length > 0 ? \"set\" : \"empty\"", "_status")]
+    [InlineData("DateTime.UtcNow - _lastChangedAt > TimeSpan.FromMinutes(1) ? \"stale\" : \"fresh\"", "_lastChangedAt")]
+    public Task A_field_tested_anywhere_is_reported(string test, string tested)
+    {
+        string Store(string field, string value) => field == tested ? $"{{|EXG001:{field} = {value}|}}" : $"{field} = {value}";
+        return Verify($$"""
+                [RequestHandler(PartitionBy = nameof(id))]
+                public void Replace(int id, Status status)
+                {
+                    Console.WriteLine(_status.Text + _token);
+                    {{Store("_status", "status")}};
+                    {{Store("_token", "status.Text")}};
+                    {{Store("_lastChangedAt", "DateTime.UtcNow")}};
+                }
+
+                public string Check() => {{test}};
+            """);
+    }
+
+    // The per-request state kept in a shared object: the request reads back what it stored, another request may have
+    // replaced it meanwhile.
+    [Fact]
+    public Task A_store_read_back_after_it_is_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(id))]
+            public string Replace(int id, Status status)
+            {
+                Console.WriteLine(_status.Text);
+                {|EXG001:_status = status|};
+                return Render();
+            }
+
+            private string Render() => "<b>" + _status.Text + "</b>";
+        """);
+
+    // BTCPay Server's rate rules (round 11, real): a request sets a value on a shared object, then reads it back.
+    [Fact]
+    public Task A_store_through_a_setter_a_caller_reads_back_through_a_getter_is_reported() => Verify("""
+            public DateTime ChangedAt
+            {
+                get => _lastChangedAt;
+                set => {|EXG001:_lastChangedAt = value|};
+            }
+        """, """
+            [RequestHandler(PartitionBy = nameof(id))]
+            public long Touch(int id)
+            {
+                _service.ChangedAt = DateTime.UtcNow;
+                return _service.ChangedAt.Ticks;
+            }
+        """);
+
+    // A reset that a racing update undoes: _total = 0 against _total += n (eight bytes, so not a blind store).
+    [Fact]
+    public Task A_store_of_a_field_updated_from_its_own_value_elsewhere_is_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Reset(int id) => {|EXG001:_total = 0|};
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Add(int id, long n) => {|EXG001:_total += n|};
+        """);
+
+    // Other objects' reads of a field are not recorded: a field they can reach stays reported.
+    [Fact]
+    public Task A_store_of_a_field_other_objects_can_read_is_reported() => Verify("""
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Seen(int id) => {|EXG001:_seen = DateTimeOffset.UtcNow|};
+        """);
+}
