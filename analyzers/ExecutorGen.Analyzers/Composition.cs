@@ -584,18 +584,22 @@ internal sealed class Composition
         list.Add(value);
     }
 
-    /// <summary>Breadth first from the entry, callees in source order: what is reported does not depend on analysis order.</summary>
+    /// <summary>
+    /// Breadth first from the entry, callees in source order: what is reported does not depend on analysis order. A generic
+    /// method is followed once per set of type arguments its callers give it (<see cref="TypeBinding"/>).
+    /// </summary>
     private void Reach(Entry entry)
     {
-        // Per function: whether its this is shared, and which of its parameters hold an object of the caller's own
-        // (bit by ordinal), along the first path that reached it; a later path is followed again only if it shares more.
-        var seen = new Dictionary<ISymbol, (bool ThisShared, ulong OwnedParameters)>(SymbolEqualityComparer.Default);
-        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, int Depth)>();
-        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, 0));
-        seen[entry.Target] = (entry.ThisShared, entry.OwnedParameters);
+        // Per function (and type arguments): whether its this is shared, and which of its parameters hold an object of the
+        // caller's own (bit by ordinal), along the first path that reached it; a later path is followed again only if it
+        // shares more.
+        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters)>(ReachKeyComparer.Instance);
+        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth)>();
+        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0));
+        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters);
         while (queue.Count > 0)
         {
-            var (symbol, thisShared, ownedParameters, pathHeld, depth) = queue.Dequeue();
+            var (symbol, thisShared, ownedParameters, pathHeld, types, depth) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
             reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld));
@@ -622,12 +626,15 @@ internal sealed class Composition
                 var bound = call.Receiver == Receiver.This ? function.Symbol.ContainingType : call.ReceiverType;
                 foreach (var target in Targets(call.Callee, delegates: false))
                 {
-                    if (!MayRunOn(target, bound))
+                    if (!MayRunOn(target, bound) || TypeBinding.Excludes(types, call.GenericReceiverType, call.Callee, target))
                         continue;
                     ulong nextOwned = OwnedAlong(call, thisOwned: !thisShared, ownedParameters);
-                    if (!call.Escapes && !call.HandedOut && Functions.TryGetValue(target, out var nested) && nested.Enclosing is not null)
+                    Functions.TryGetValue(target, out var nested);
+                    if (!call.Escapes && !call.HandedOut && nested?.Enclosing is not null)
                         nextOwned |= Captured(function, ownedParameters); // a lambda or local function run in place
-                    if (seen.TryGetValue(target, out var was))
+                    var nextTypes = TypeBinding.Into(target, call, function, nested, types);
+                    var key = (target, nextTypes?.Key);
+                    if (seen.TryGetValue(key, out var was))
                     {
                         // Seen already: again only if this path shares more (its this, or a parameter owned before).
                         if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0)
@@ -635,14 +642,26 @@ internal sealed class Composition
                         nextShared |= was.ThisShared;
                         nextOwned &= was.OwnedParameters;
                     }
-                    seen[target] = (nextShared, nextOwned);
+                    seen[key] = (nextShared, nextOwned);
                     // A lambda handed out (added to an event, stored) runs later, when whoever holds it calls it: by then this
                     // path has let go of its locks (process.Exited += … under the transcoding lock: not under that lock).
                     var nextHeld = call.HandedOut ? null : HeldLocks.Union(pathHeld, PassedOn(call, call.Held));
-                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, depth + 1));
+                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1));
                 }
             }
         }
+    }
+
+    /// <summary>Compares the reach's keys: a function (as symbols compare) and the key of its type arguments.</summary>
+    private sealed class ReachKeyComparer : IEqualityComparer<(ISymbol Function, string? Types)>
+    {
+        public static readonly ReachKeyComparer Instance = new();
+
+        public bool Equals((ISymbol Function, string? Types) x, (ISymbol Function, string? Types) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Function, y.Function) && x.Types == y.Types;
+
+        public int GetHashCode((ISymbol Function, string? Types) key) =>
+            SymbolEqualityComparer.Default.GetHashCode(key.Function) * 31 + (key.Types?.GetHashCode() ?? 0);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace ExecutorGen.Analyzers;
@@ -288,6 +289,15 @@ internal sealed class CallSite
 
     /// <summary>The static type, a class or an interface, of the object called on (<c>_parent.Close()</c>: the field's type), when it is not this; or null.</summary>
     public INamedTypeSymbol? ReceiverType { get; set; }
+
+    /// <summary>
+    /// The callee's method type arguments as the call writes them (<c>PublishEvent(new ConfigSavedEvent())</c>:
+    /// <c>ConfigSavedEvent</c>), for the reach to bind them (<see cref="TypeBinding"/>); empty for a method that is not generic.
+    /// </summary>
+    public ImmutableArray<ITypeSymbol> TypeArguments { get; set; }
+
+    /// <summary>The receiver's static type as written, where it mentions a method type parameter (<c>IHandle&lt;TEvent&gt;</c>); else null.</summary>
+    public INamedTypeSymbol? GenericReceiverType { get; set; }
 
     /// <summary>
     /// For a call on an object a parameter holds or reaches through fields and properties (<c>update.Apply()</c>,

@@ -143,6 +143,8 @@ internal sealed partial class SummaryWalker
                 ? type.OriginalDefinition : null,
             ReceiverParameter = receiver == Receiver.Shared ? ParameterRoot(instance) : -1,
             ReceiverFrom = receiverFrom,
+            TypeArguments = at is IInvocationOperation { TargetMethod: { IsGenericMethod: true } generic } ? generic.TypeArguments : ImmutableArray<ITypeSymbol>.Empty,
+            GenericReceiverType = instance?.Type is INamedTypeSymbol { IsGenericType: true } constructed && TypeBinding.MentionsMethodTypeParameter(constructed) ? constructed : null,
             OwnedArguments = owned,
             ArgumentsFrom = from,
             ArgumentParameters = passed,

@@ -168,4 +168,87 @@ public class RealCodeRound16Tests
             [RequestHandler(PartitionBy = nameof(id))]
             public void Seen(int id) => {|EXG001:_seen = DateTimeOffset.UtcNow|};
         """);
+
+    // The event aggregator of Sonarr, Radarr, Lidarr and Prowlarr: a request publishes one event; the aggregator's generic
+    // PublishEvent<TEvent> calls IHandle<TEvent>.Handle, which runs that event's handlers, not the start-up event's. (A task
+    // the aggregator starts per handler is an entry of its own, found without the path's type arguments: a limit.)
+    private const string Events = """
+        using System;
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public interface IEvent { }
+        public sealed class ConfigSavedEvent : IEvent { }
+        public sealed class ApplicationStartedEvent : IEvent { }
+
+        public interface IHandle<TEvent> where TEvent : IEvent
+        {
+            void Handle(TEvent message);
+        }
+
+        public interface IEventAggregator
+        {
+            void PublishEvent<TEvent>(TEvent message) where TEvent : class, IEvent;
+        }
+
+        public sealed class EventAggregator : IEventAggregator
+        {
+            private readonly IServiceProvider _services;
+
+            public EventAggregator(IServiceProvider services) => _services = services;
+
+            public void PublishEvent<TEvent>(TEvent message) where TEvent : class, IEvent
+            {
+                foreach (var handler in Resolve<IHandle<TEvent>>())
+                    handler.Handle(message);
+            }
+
+            private IEnumerable<T> Resolve<T>() => (IEnumerable<T>)_services.GetService(typeof(IEnumerable<T>))!;
+        }
+
+        public sealed class StartupHandler : IHandle<ApplicationStartedEvent>
+        {
+            private static int s_started;
+
+            public void Handle(ApplicationStartedEvent message) => s_started++;
+        }
+
+        public sealed class ConfigHandler : IHandle<ConfigSavedEvent>
+        {
+            private static int s_saved;
+
+            public void Handle(ConfigSavedEvent message) => {|EXG001:s_saved++|};
+        }
+
+        public sealed class ConfigController
+        {
+            private readonly IEventAggregator _events;
+
+            public ConfigController(IEventAggregator events) => _events = events;
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Save(int id) => _events.PublishEvent(new ConfigSavedEvent());
+        }
+        """;
+
+    [Fact]
+    public Task A_published_event_runs_its_own_handlers_not_every_handler_of_the_generic_interface() => new Test(Events).RunAsync();
+
+    // Published as the interface type, the event reaches the handlers of IEvent only: here none, so a handler of
+    // every event (IHandle<IEvent>) is the one that runs.
+    [Fact]
+    public Task An_event_published_as_its_interface_runs_the_handlers_of_that_interface() => new Test(Events
+        .Replace("_events.PublishEvent(new ConfigSavedEvent())", "_events.PublishEvent<IEvent>(new ConfigSavedEvent())")
+        .Replace("{|EXG001:s_saved++|}", "s_saved++")
+        .Replace("public sealed class ConfigController", """
+            public sealed class AuditHandler : IHandle<IEvent>
+            {
+                private static int s_seen;
+
+                public void Handle(IEvent message) => {|EXG001:s_seen++|};
+            }
+
+            public sealed class ConfigController
+            """)).RunAsync();
 }
+

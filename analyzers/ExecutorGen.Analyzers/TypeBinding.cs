@@ -1,0 +1,120 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ExecutorGen.Analyzers;
+
+/// <summary>
+/// The type arguments a path into a generic method gives its method type parameters, for the reach to follow them:
+/// <c>_events.PublishEvent(new ConfigSavedEvent())</c> runs <c>PublishEvent&lt;TEvent&gt;</c> with TEvent =
+/// <c>ConfigSavedEvent</c>, so its <c>handler.Handle(@event)</c> on an <c>IHandle&lt;TEvent&gt;</c> runs the handlers of
+/// that event, not every <c>IHandle&lt;&gt;</c> implementation (the event aggregator of Sonarr, Radarr, Lidarr and
+/// Prowlarr, whose start-up handlers were reached from requests that publish other events). Only what the call writes
+/// down: a type argument that is itself an unbound type parameter, or a type this cannot rebuild (an array), binds
+/// nothing, and the reach stays as wide as before.
+/// </summary>
+internal sealed class TypeBinding
+{
+    private readonly Dictionary<ITypeParameterSymbol, ITypeSymbol> _types;
+
+    private TypeBinding(Dictionary<ITypeParameterSymbol, ITypeSymbol> types, string key)
+    {
+        _types = types;
+        Key = key;
+    }
+
+    /// <summary>Tells bindings apart where the reach records what it has seen (a method reached with two event types is followed for both).</summary>
+    public string Key { get; }
+
+    /// <summary>
+    /// What <paramref name="target"/> gets along <paramref name="call"/> from a caller with <paramref name="callerBinding"/>:
+    /// a lambda or local function of the caller's member runs with the caller's binding; a generic method with the call's
+    /// type arguments, where all are known; anything else with none.
+    /// </summary>
+    public static TypeBinding? Into(ISymbol target, CallSite call, FunctionSummary caller, FunctionSummary? callee, TypeBinding? callerBinding)
+    {
+        if (callee?.Enclosing is not null)
+            return SymbolEqualityComparer.Default.Equals(callee.Member, caller.Member) ? callerBinding : null;
+        if (target is not IMethodSymbol { IsGenericMethod: true, TypeParameters: var parameters } || call.TypeArguments.IsDefaultOrEmpty
+            || call.TypeArguments.Length != parameters.Length)
+        {
+            return null;
+        }
+        var types = new Dictionary<ITypeParameterSymbol, ITypeSymbol>(SymbolEqualityComparer.Default);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            if (Substitute(call.TypeArguments[i], callerBinding) is not { } bound)
+                return null;
+            types[parameters[i]] = bound;
+        }
+        return new TypeBinding(types, string.Join(",", types.Values.Select(type => type.ToDisplayString())));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="target"/>, one of the implementations of the interface method <paramref name="callee"/>, cannot
+    /// run for a call on <paramref name="receiver"/> (the receiver's type as written, <c>IHandle&lt;TEvent&gt;</c>) under
+    /// <paramref name="binding"/>: its class implements the interface only for other type arguments. A class that implements
+    /// it for those (or by inheritance, or for an interface whose type parameters are variant) stays.
+    /// </summary>
+    public static bool Excludes(TypeBinding? binding, INamedTypeSymbol? receiver, IMethodSymbol callee, ISymbol target)
+    {
+        if (binding is null || receiver is not { TypeKind: TypeKind.Interface } || target.ContainingType is not { } declaring
+            || receiver.OriginalDefinition.TypeParameters.Any(parameter => parameter.Variance != VarianceKind.None)
+            || Substitute(receiver, binding) is not INamedTypeSymbol concrete)
+        {
+            return false;
+        }
+        bool implementsOther = false;
+        foreach (var implemented in declaring.AllInterfaces)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, concrete.OriginalDefinition))
+                continue;
+            if (SymbolEqualityComparer.Default.Equals(implemented, concrete))
+            {
+                var member = implemented.GetMembers(callee.Name).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, callee.OriginalDefinition));
+                return member is not null && declaring.FindImplementationForInterfaceMember(member) is { } implementation
+                    && !SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, target.OriginalDefinition);
+            }
+            implementsOther = true;
+        }
+        return implementsOther;
+    }
+
+    /// <summary>Whether <paramref name="type"/> mentions a type parameter of a method (what a binding can give a value to).</summary>
+    public static bool MentionsMethodTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } => true,
+        INamedTypeSymbol { IsGenericType: true } named => named.TypeArguments.Any(MentionsMethodTypeParameter),
+        _ => false,
+    };
+
+    /// <summary><paramref name="type"/> with the bound type parameters replaced; null where one stays unbound or the type cannot be rebuilt.</summary>
+    private static ITypeSymbol? Substitute(ITypeSymbol type, TypeBinding? binding)
+    {
+        switch (type)
+        {
+            case ITypeParameterSymbol parameter:
+                return binding is not null && binding._types.TryGetValue(parameter, out var bound) ? bound : null;
+            case INamedTypeSymbol { IsGenericType: true } named when named.TypeArguments.Any(MentionsTypeParameter):
+                var arguments = new ITypeSymbol[named.TypeArguments.Length];
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    if (Substitute(named.TypeArguments[i], binding) is not { } argument)
+                        return null;
+                    arguments[i] = argument;
+                }
+                return named.ContainingType is { IsGenericType: true } ? null : named.OriginalDefinition.Construct(arguments);
+            default:
+                return MentionsTypeParameter(type) ? null : type;
+        }
+    }
+
+    private static bool MentionsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        INamedTypeSymbol { IsGenericType: true } named => named.TypeArguments.Any(MentionsTypeParameter) || named.ContainingType is { } outer && MentionsTypeParameter(outer),
+        IArrayTypeSymbol array => MentionsTypeParameter(array.ElementType),
+        _ => false,
+    };
+}
