@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -8,7 +9,8 @@ namespace ExecutorGen.Analyzers;
 /// <summary>
 /// The lifetimes the compilation registers its classes with in <c>Microsoft.Extensions.DependencyInjection</c>
 /// (<c>services.AddScoped&lt;ICurrentContext, CurrentContext&gt;()</c>) or Autofac
-/// (<c>builder.RegisterType&lt;TaxService&gt;().As&lt;ITaxService&gt;().InstancePerLifetimeScope()</c>): a class registered
+/// (<c>builder.RegisterType&lt;TaxService&gt;().As&lt;ITaxService&gt;().InstancePerLifetimeScope()</c>), and another container's
+/// generic registration that names a scoped lifetime (<c>Register&lt;IFoo, Foo&gt;(Lifestyle.Scoped)</c>): a class registered
 /// only as scoped gets a new object per scope (per request), so its fields are that request's, not state the requests
 /// share (EXG001); one registered only as a singleton is every request's, whatever holds it. Recorded as the summaries
 /// see each registration call; read once they are all made.
@@ -37,6 +39,11 @@ internal sealed class ServiceLifetimes
         if (AutofacLifetimeOf(method) is { } chosen)
         {
             RecordAutofac(invocation, chosen);
+            return;
+        }
+        if (ScopedByArgument(invocation))
+        {
+            Add(method.TypeArguments[method.TypeArguments.Length - 1], PerScope);
             return;
         }
         if (LifetimeOf(method.Name) is not { } lifetime || method.ContainingNamespace?.ToDisplayString() is not { } ns
@@ -130,6 +137,18 @@ internal sealed class ServiceLifetimes
             link = link is null ? null : Operations.WithoutConversions(link);
         }
     }
+
+    /// <summary>
+    /// Another container's generic registration that names a scoped lifetime in its arguments: Cofoundry's
+    /// <c>Register&lt;IUserSessionService, InMemoryUserSessionService&gt;(RegistrationOptions.Scoped())</c>, Simple Injector's
+    /// <c>Register&lt;IFoo, Foo&gt;(Lifestyle.Scoped)</c>, DryIoc's <c>Register&lt;IFoo, Foo&gt;(Reuse.Scoped)</c>; the class is
+    /// the last type argument. Only scoped: what such a registration means without one (transient or a singleton) is each
+    /// container's own default.
+    /// </summary>
+    private static bool ScopedByArgument(IInvocationOperation invocation) =>
+        invocation.TargetMethod is { TypeArguments.Length: > 0 } method && method.Name.StartsWith("Register", System.StringComparison.Ordinal)
+        && invocation.Arguments.Any(argument => argument.Value.Syntax.DescendantNodesAndSelf()
+            .Any(node => node is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Scoped" }));
 
     /// <summary>
     /// The lifetime an Autofac lifetime call gives (<c>InstancePerLifetimeScope</c>, <c>InstancePerRequest</c>;

@@ -250,5 +250,65 @@ public class RealCodeRound16Tests
 
             public sealed class ConfigController
             """)).RunAsync();
+
+    // Cofoundry's registrations (its own container API over Microsoft's): a user session service registered scoped is the
+    // request's own. Simple Injector (Lifestyle.Scoped) and DryIoc (Reuse.Scoped) name the lifetime the same way.
+    private const string OtherContainer = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class RegistrationOptions
+        {
+            public static RegistrationOptions Scoped() => new();
+            public static RegistrationOptions Singleton() => new();
+        }
+
+        public interface IContainerRegister
+        {
+            IContainerRegister Register<TService, TImplementation>(RegistrationOptions options = null) where TImplementation : TService;
+        }
+
+        public interface IUserSessionService
+        {
+            int SignIn(int id);
+        }
+
+        public sealed class InMemoryUserSessionService : IUserSessionService
+        {
+            private readonly Dictionary<string, int> _users = new();
+
+            public int SignIn(int id)
+            {
+                {|EXG001:_users["current"] = id|};
+                return _users.Count;
+            }
+        }
+
+        public static class UsersDependencyRegistration
+        {
+            public static void Register(IContainerRegister container) => REGISTER;
+        }
+
+        public sealed class AccountController
+        {
+            private readonly IUserSessionService _sessions;
+
+            public AccountController(IUserSessionService sessions) => _sessions = sessions;
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int SignIn(int id) => _sessions.SignIn(id);
+        }
+        """;
+
+    [Fact]
+    public Task A_service_another_container_registers_as_scoped_is_the_requests_own() => new Test(OtherContainer
+        .Replace("REGISTER", "container.Register<IUserSessionService, InMemoryUserSessionService>(RegistrationOptions.Scoped())")
+        .Replace("{|EXG001:_users[\"current\"] = id|}", "_users[\"current\"] = id")).RunAsync();
+
+    [Theory]
+    [InlineData("container.Register<IUserSessionService, InMemoryUserSessionService>()")]
+    [InlineData("container.Register<IUserSessionService, InMemoryUserSessionService>(RegistrationOptions.Singleton())")]
+    public Task A_service_another_container_registers_without_a_scoped_lifetime_is_reported(string registration) =>
+        new Test(OtherContainer.Replace("REGISTER", registration)).RunAsync();
 }
 
