@@ -11,8 +11,8 @@ namespace ExecutorGen.Analyzers;
 /// <c>ConfigSavedEvent</c>, so its <c>handler.Handle(@event)</c> on an <c>IHandle&lt;TEvent&gt;</c> runs the handlers of
 /// that event, not every <c>IHandle&lt;&gt;</c> implementation (the event aggregator of Sonarr, Radarr, Lidarr and
 /// Prowlarr, whose start-up handlers were reached from requests that publish other events). Only what the call writes
-/// down: a type argument that is itself an unbound type parameter, or a type this cannot rebuild (an array), binds
-/// nothing, and the reach stays as wide as before.
+/// down: a type parameter nothing on the path binds (<c>ProviderUpdatedEvent&lt;TProvider&gt;</c> published by a generic
+/// class) matches any type, and a call that binds nothing known leaves the reach as wide as before.
 /// </summary>
 internal sealed class TypeBinding
 {
@@ -30,7 +30,8 @@ internal sealed class TypeBinding
     /// <summary>
     /// What <paramref name="target"/> gets along <paramref name="call"/> from a caller with <paramref name="callerBinding"/>:
     /// a lambda or local function of the caller's member runs with the caller's binding; a generic method with the call's
-    /// type arguments, where all are known; anything else with none.
+    /// type arguments (where one mentions a type parameter nothing binds, as in <c>ProviderUpdatedEvent&lt;TProvider&gt;</c>
+    /// inside a generic class, that part matches anything); anything else, or a call that binds nothing known, with none.
     /// </summary>
     public static TypeBinding? Into(ISymbol target, CallSite call, FunctionSummary caller, FunctionSummary? callee, TypeBinding? callerBinding)
     {
@@ -42,39 +43,45 @@ internal sealed class TypeBinding
             return null;
         }
         var types = new Dictionary<ITypeParameterSymbol, ITypeSymbol>(SymbolEqualityComparer.Default);
+        bool known = false;
         for (int i = 0; i < parameters.Length; i++)
         {
-            if (Substitute(call.TypeArguments[i], callerBinding) is not { } bound)
-                return null;
+            var bound = Substitute(call.TypeArguments[i], callerBinding);
+            known |= bound is not ITypeParameterSymbol;
             types[parameters[i]] = bound;
         }
-        return new TypeBinding(types, string.Join(",", types.Values.Select(type => type.ToDisplayString())));
+        return known ? new TypeBinding(types, string.Join(",", types.Values.Select(type => type.ToDisplayString()))) : null;
     }
 
     /// <summary>
     /// Whether <paramref name="target"/>, one of the implementations of the interface method <paramref name="callee"/>, cannot
     /// run for a call on <paramref name="receiver"/> (the receiver's type as written, <c>IHandle&lt;TEvent&gt;</c>) under
     /// <paramref name="binding"/>: its class implements the interface only for other type arguments. A class that implements
-    /// it for those (or by inheritance, or for an interface whose type parameters are variant) stays.
+    /// it for arguments that may be those (or by inheritance, or for an interface whose type parameters are variant) stays.
     /// </summary>
     public static bool Excludes(TypeBinding? binding, INamedTypeSymbol? receiver, IMethodSymbol callee, ISymbol target)
     {
         if (binding is null || receiver is not { TypeKind: TypeKind.Interface } || target.ContainingType is not { } declaring
-            || receiver.OriginalDefinition.TypeParameters.Any(parameter => parameter.Variance != VarianceKind.None)
-            || Substitute(receiver, binding) is not INamedTypeSymbol concrete)
+            || receiver.OriginalDefinition.TypeParameters.Any(parameter => parameter.Variance != VarianceKind.None))
         {
             return false;
         }
+        var wanted = Substitute(receiver, binding);
         bool implementsOther = false;
         foreach (var implemented in declaring.AllInterfaces)
         {
-            if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, concrete.OriginalDefinition))
+            if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, receiver.OriginalDefinition))
                 continue;
-            if (SymbolEqualityComparer.Default.Equals(implemented, concrete))
+            if (!Matches(wanted, implemented))
             {
-                var member = implemented.GetMembers(callee.Name).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, callee.OriginalDefinition));
-                return member is not null && declaring.FindImplementationForInterfaceMember(member) is { } implementation
-                    && !SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, target.OriginalDefinition);
+                implementsOther = true;
+                continue;
+            }
+            var member = implemented.GetMembers(callee.Name).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, callee.OriginalDefinition));
+            if (member is null || declaring.FindImplementationForInterfaceMember(member) is not { } implementation
+                || SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, target.OriginalDefinition))
+            {
+                return false;
             }
             implementsOther = true;
         }
@@ -89,32 +96,36 @@ internal sealed class TypeBinding
         _ => false,
     };
 
-    /// <summary><paramref name="type"/> with the bound type parameters replaced; null where one stays unbound or the type cannot be rebuilt.</summary>
-    private static ITypeSymbol? Substitute(ITypeSymbol type, TypeBinding? binding)
+    /// <summary>
+    /// <paramref name="type"/> with the bound type parameters replaced; an unbound one stays, and matches anything
+    /// (<see cref="Matches"/>). A nested type of a generic type is left as it is.
+    /// </summary>
+    private static ITypeSymbol Substitute(ITypeSymbol type, TypeBinding? binding)
     {
         switch (type)
         {
             case ITypeParameterSymbol parameter:
-                return binding is not null && binding._types.TryGetValue(parameter, out var bound) ? bound : null;
-            case INamedTypeSymbol { IsGenericType: true } named when named.TypeArguments.Any(MentionsTypeParameter):
+                return binding is not null && binding._types.TryGetValue(parameter, out var bound) ? bound : parameter;
+            case INamedTypeSymbol { IsGenericType: true, ContainingType: not { IsGenericType: true } } named:
                 var arguments = new ITypeSymbol[named.TypeArguments.Length];
                 for (int i = 0; i < arguments.Length; i++)
-                {
-                    if (Substitute(named.TypeArguments[i], binding) is not { } argument)
-                        return null;
-                    arguments[i] = argument;
-                }
-                return named.ContainingType is { IsGenericType: true } ? null : named.OriginalDefinition.Construct(arguments);
+                    arguments[i] = Substitute(named.TypeArguments[i], binding);
+                return named.OriginalDefinition.Construct(arguments);
             default:
-                return MentionsTypeParameter(type) ? null : type;
+                return type;
         }
     }
 
-    private static bool MentionsTypeParameter(ITypeSymbol type) => type switch
+    /// <summary>Whether <paramref name="actual"/> can be <paramref name="pattern"/>, whose type parameters match any type.</summary>
+    private static bool Matches(ITypeSymbol pattern, ITypeSymbol actual) => pattern switch
     {
         ITypeParameterSymbol => true,
-        INamedTypeSymbol { IsGenericType: true } named => named.TypeArguments.Any(MentionsTypeParameter) || named.ContainingType is { } outer && MentionsTypeParameter(outer),
-        IArrayTypeSymbol array => MentionsTypeParameter(array.ElementType),
-        _ => false,
+        _ when actual is ITypeParameterSymbol => true, // a generic class's IHandle<T>: any event
+        INamedTypeSymbol { IsGenericType: true } named => actual is INamedTypeSymbol { IsGenericType: true } other
+            && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, other.OriginalDefinition)
+            && named.TypeArguments.Length == other.TypeArguments.Length
+            && named.TypeArguments.Zip(other.TypeArguments, Matches).All(match => match),
+        IArrayTypeSymbol array => actual is IArrayTypeSymbol { Rank: var rank } otherArray && rank == array.Rank && Matches(array.ElementType, otherArray.ElementType),
+        _ => SymbolEqualityComparer.Default.Equals(pattern, actual),
     };
 }

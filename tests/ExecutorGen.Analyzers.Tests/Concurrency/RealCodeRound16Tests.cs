@@ -234,6 +234,44 @@ public class RealCodeRound16Tests
     [Fact]
     public Task A_published_event_runs_its_own_handlers_not_every_handler_of_the_generic_interface() => new Test(Events).RunAsync();
 
+    // Published by a generic class (Prowlarr's provider factory: ProviderUpdatedEvent<TProvider>), whose type parameter
+    // nothing on the path binds: the provider events' handlers run, whatever the provider; the start-up one does not. A
+    // generic handler class (IHandle<T> for any T) runs too.
+    [Fact]
+    public Task An_event_of_a_generic_class_runs_the_handlers_of_that_event_for_any_type_argument() => new Test(Events
+        .Replace("{|EXG001:s_saved++|}", "s_saved++")
+        .Replace("public sealed class ConfigController", """
+            public sealed class ProviderUpdatedEvent<TProvider> : IEvent { }
+            public interface IIndexer { }
+
+            public sealed class ProviderFactory<TProvider>
+            {
+                private readonly IEventAggregator _events;
+
+                public ProviderFactory(IEventAggregator events) => _events = events;
+
+                public void Update() => _events.PublishEvent(new ProviderUpdatedEvent<TProvider>());
+            }
+
+            public sealed class IndexerUpdatedHandler : IHandle<ProviderUpdatedEvent<IIndexer>>
+            {
+                private static int s_updated;
+
+                public void Handle(ProviderUpdatedEvent<IIndexer> message) => {|EXG001:s_updated++|};
+            }
+
+            public sealed class AnyEventCounter<TEvent> : IHandle<TEvent> where TEvent : IEvent
+            {
+                private static int s_events;
+
+                public void Handle(TEvent message) => {|EXG001:s_events++|};
+            }
+
+            public sealed class ConfigController
+            """)
+        .Replace("public void Save(int id) => _events.PublishEvent(new ConfigSavedEvent());",
+            "public void Save(int id) => new ProviderFactory<IIndexer>(_events).Update();")).RunAsync();
+
     // Published as the interface type, the event reaches the handlers of IEvent only: here none, so a handler of
     // every event (IHandle<IEvent>) is the one that runs.
     [Fact]
