@@ -82,8 +82,9 @@ internal static class SharedStateRule
 
     /// <summary>
     /// A plain store of a field no code decides on (<see cref="FieldDecisions"/>: nothing tests it, directly or through a
-    /// getter), that the storing function does not read back after it, itself or in a method of this object it calls
-    /// next (<c>_user = Load(id); Process();</c> stays reported): a timestamp, a value kept for display, a reference
+    /// getter), that the storing function does not read back after it, itself, in a method of this object it calls next
+    /// (<c>_user = Load(id); Process();</c> stays reported) or through its caller (<see cref="ReadBackByCaller"/>): a
+    /// timestamp, a value kept for display, a reference
     /// handed on whole. Two stores race only to decide which value readers see next, and no reader acts on which; a lock
     /// would change nothing a maintainer would fix (docs/analyzers-on-real-code.md, round 16). Only a private or static
     /// field, whose every read the summaries record (reads of another object's field are not recorded).

@@ -12,7 +12,9 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// timestamps, values kept for display and references handed on whole, which no code tests. Each must-not-flag test
 /// failed before the change; the must-flag companions are the shapes that keep a store reported: a test of the field
 /// anywhere (also through a getter a caller tests, a call it is passed to, what it holds), an update from its own
-/// value, a read after the store, and a field other objects can read.
+/// value, a read after the store, and a field other objects can read. Then, from the round's first read: an event
+/// aggregator's generic dispatch followed with the published event's type (Lidarr, Prowlarr; Sonarr and Radarr before),
+/// and a scoped registration of another container (Cofoundry).
 /// </summary>
 public class RealCodeRound16Tests
 {
