@@ -93,7 +93,7 @@ internal sealed class Composition
     private readonly Dictionary<ISymbol, List<ISymbol>> _flows = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<ISymbol>> _overrides = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<ISymbol>> _delegateTargets = new(SymbolEqualityComparer.Default);
-    private readonly Dictionary<ISymbol, List<ISymbol>> _implementations = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<(ISymbol Member, string? Receiver), List<ISymbol>> _implementations = new(SymbolAndTypesComparer.Instance);
     private Dictionary<ISymbol, List<INamedTypeSymbol>>? _implementers;
     private readonly Dictionary<ISymbol, bool> _perRequest = new(SymbolEqualityComparer.Default); // under the implementations' lock
     private readonly Dictionary<ISymbol, bool> _singleton = new(SymbolEqualityComparer.Default); // under the implementations' lock
@@ -384,10 +384,12 @@ internal sealed class Composition
 
     /// <summary>
     /// What a call can run: the method itself when it has code; its overrides in the compilation when it is virtual;
-    /// the implementations in the compilation of an interface member; and, with <paramref name="delegates"/>, for a
-    /// delegate's invocation the methods of the compilation handed out as delegates of that type.
+    /// the implementations in the compilation of an interface member (with <paramref name="receiver"/>, the interface as
+    /// the path's type arguments make it, only those for an interface that can be it: <see cref="TypeBinding"/>); and,
+    /// with <paramref name="delegates"/>, for a delegate's invocation the methods of the compilation handed out as
+    /// delegates of that type.
     /// </summary>
-    public IEnumerable<ISymbol> Targets(IMethodSymbol callee, bool delegates)
+    public IEnumerable<ISymbol> Targets(IMethodSymbol callee, bool delegates, INamedTypeSymbol? receiver = null)
     {
         if (callee.MethodKind == MethodKind.DelegateInvoke)
         {
@@ -407,7 +409,7 @@ internal sealed class Composition
         }
         if (callee.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            foreach (var target in Implementations(callee))
+            foreach (var target in Implementations(callee, receiver))
                 yield return target;
         }
     }
@@ -436,16 +438,17 @@ internal sealed class Composition
         }
     }
 
-    private List<ISymbol> Implementations(IMethodSymbol member)
+    private List<ISymbol> Implementations(IMethodSymbol member, INamedTypeSymbol? receiver)
     {
         // Asked from the end actions of more than one analyzer, which may run at once: the memo is locked.
         lock (_implementations)
-            return ImplementationsLocked(member);
+            return ImplementationsLocked(member, receiver);
     }
 
-    private List<ISymbol> ImplementationsLocked(IMethodSymbol member)
+    private List<ISymbol> ImplementationsLocked(IMethodSymbol member, INamedTypeSymbol? receiver)
     {
-        if (_implementations.TryGetValue(member, out var known))
+        var key = (member, receiver?.ToDisplayString());
+        if (_implementations.TryGetValue(key, out var known))
             return known;
         var found = new List<ISymbol>();
         if (member.ContainingType is { } declaring && Implementers().TryGetValue(declaring.OriginalDefinition, out var implementers))
@@ -454,8 +457,11 @@ internal sealed class Composition
             {
                 foreach (var @interface in type.AllInterfaces)
                 {
-                    if (!SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, declaring.OriginalDefinition))
+                    if (!SymbolEqualityComparer.Default.Equals(@interface.OriginalDefinition, declaring.OriginalDefinition)
+                        || receiver is not null && !TypeBinding.Matches(receiver, @interface))
+                    {
                         continue;
+                    }
                     foreach (var candidate in @interface.GetMembers(member.Name))
                     {
                         if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member.OriginalDefinition)
@@ -468,7 +474,7 @@ internal sealed class Composition
                 }
             }
         }
-        _implementations[member] = found;
+        _implementations[key] = found;
         return found;
     }
 
@@ -593,7 +599,7 @@ internal sealed class Composition
         // Per function (and type arguments): whether its this is shared, and which of its parameters hold an object of the
         // caller's own (bit by ordinal), along the first path that reached it; a later path is followed again only if it
         // shares more.
-        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters)>(ReachKeyComparer.Instance);
+        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters)>(SymbolAndTypesComparer.Instance);
         var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth)>();
         queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0));
         seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters);
@@ -624,9 +630,9 @@ internal sealed class Composition
                     _ => false,
                 };
                 var bound = call.Receiver == Receiver.This ? function.Symbol.ContainingType : call.ReceiverType;
-                foreach (var target in Targets(call.Callee, delegates: false))
+                foreach (var target in Targets(call.Callee, delegates: false, TypeBinding.Receiver(types, call.GenericReceiverType)))
                 {
-                    if (!MayRunOn(target, bound) || TypeBinding.Excludes(types, call.GenericReceiverType, call.Callee, target))
+                    if (!MayRunOn(target, bound))
                         continue;
                     ulong nextOwned = OwnedAlong(call, thisOwned: !thisShared, ownedParameters);
                     Functions.TryGetValue(target, out var nested);
@@ -652,10 +658,13 @@ internal sealed class Composition
         }
     }
 
-    /// <summary>Compares the reach's keys: a function (as symbols compare) and the key of its type arguments.</summary>
-    private sealed class ReachKeyComparer : IEqualityComparer<(ISymbol Function, string? Types)>
+    /// <summary>
+    /// Compares a symbol (as symbols compare) with the text of the types it is taken with: the reach's functions with their
+    /// type arguments, the implementations memo's members with the receiver they are called on.
+    /// </summary>
+    private sealed class SymbolAndTypesComparer : IEqualityComparer<(ISymbol Function, string? Types)>
     {
-        public static readonly ReachKeyComparer Instance = new();
+        public static readonly SymbolAndTypesComparer Instance = new();
 
         public bool Equals((ISymbol Function, string? Types) x, (ISymbol Function, string? Types) y) =>
             SymbolEqualityComparer.Default.Equals(x.Function, y.Function) && x.Types == y.Types;

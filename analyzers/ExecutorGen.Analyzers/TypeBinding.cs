@@ -53,39 +53,17 @@ internal sealed class TypeBinding
     }
 
     /// <summary>
-    /// Whether <paramref name="target"/>, one of the implementations of the interface method <paramref name="callee"/>, cannot
-    /// run for a call on <paramref name="receiver"/> (the receiver's type as written, <c>IHandle&lt;TEvent&gt;</c>) under
-    /// <paramref name="binding"/>: its class implements the interface only for other type arguments. A class that implements
-    /// it for arguments that may be those (or by inheritance, or for an interface whose type parameters are variant) stays.
+    /// The interface a call on <paramref name="receiver"/> (its type as written, <c>IHandle&lt;TEvent&gt;</c>) is made on
+    /// under <paramref name="binding"/> (<c>IHandle&lt;ConfigSavedEvent&gt;</c>), for <see cref="Composition.Targets"/> to
+    /// keep the implementations for an interface that can be it (<see cref="Matches"/>); null where the binding says
+    /// nothing, the receiver is no generic interface, or the interface's type parameters are variant (an
+    /// <c>IHandle&lt;in T&gt;</c> of a base type also takes it).
     /// </summary>
-    public static bool Excludes(TypeBinding? binding, INamedTypeSymbol? receiver, IMethodSymbol callee, ISymbol target)
-    {
-        if (binding is null || receiver is not { TypeKind: TypeKind.Interface } || target.ContainingType is not { } declaring
-            || receiver.OriginalDefinition.TypeParameters.Any(parameter => parameter.Variance != VarianceKind.None))
-        {
-            return false;
-        }
-        var wanted = Substitute(receiver, binding);
-        bool implementsOther = false;
-        foreach (var implemented in declaring.AllInterfaces)
-        {
-            if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, receiver.OriginalDefinition))
-                continue;
-            if (!Matches(wanted, implemented))
-            {
-                implementsOther = true;
-                continue;
-            }
-            var member = implemented.GetMembers(callee.Name).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, callee.OriginalDefinition));
-            if (member is null || declaring.FindImplementationForInterfaceMember(member) is not { } implementation
-                || SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, target.OriginalDefinition))
-            {
-                return false;
-            }
-            implementsOther = true;
-        }
-        return implementsOther;
-    }
+    public static INamedTypeSymbol? Receiver(TypeBinding? binding, INamedTypeSymbol? receiver) =>
+        binding is null || receiver is not { TypeKind: TypeKind.Interface }
+        || receiver.OriginalDefinition.TypeParameters.Any(parameter => parameter.Variance != VarianceKind.None)
+            ? null
+            : Substitute(receiver, binding) as INamedTypeSymbol;
 
     /// <summary>Whether <paramref name="type"/> mentions a type parameter of a method (what a binding can give a value to).</summary>
     public static bool MentionsMethodTypeParameter(ITypeSymbol type) => type switch
@@ -116,7 +94,7 @@ internal sealed class TypeBinding
     }
 
     /// <summary>Whether <paramref name="actual"/> can be <paramref name="pattern"/>, whose type parameters match any type.</summary>
-    private static bool Matches(ITypeSymbol pattern, ITypeSymbol actual) => pattern switch
+    public static bool Matches(ITypeSymbol pattern, ITypeSymbol actual) => pattern switch
     {
         ITypeParameterSymbol => true,
         _ when actual is ITypeParameterSymbol => true, // a generic class's IHandle<T>: any event
