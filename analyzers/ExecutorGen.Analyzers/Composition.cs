@@ -47,16 +47,22 @@ internal sealed class Entry
 /// <summary>A function reached from an entry point, and whether its <c>this</c> and its parameters are shared with other threads there.</summary>
 internal readonly struct Reached
 {
-    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld)
+    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence = default)
     {
         Entry = entry;
         ThisShared = thisShared;
         OwnedParameters = ownedParameters;
         PathHeld = pathHeld;
+        Evidence = evidence;
     }
 
     public Entry Entry { get; }
+
+    /// <summary>Whether the function's <c>this</c> may be an object other threads have along this path (not shown to be the caller's own).</summary>
     public bool ThisShared { get; }
+
+    /// <summary>What along this path shows the function's <c>this</c> and parameters to be objects other threads have.</summary>
+    public Evidence Evidence { get; }
 
     /// <summary>The parameters (bit by ordinal, the first 64) that hold an object of the caller's own along this path.</summary>
     public ulong OwnedParameters { get; }
@@ -599,16 +605,17 @@ internal sealed class Composition
         // Per function (and type arguments): whether its this is shared, and which of its parameters hold an object of the
         // caller's own (bit by ordinal), along the first path that reached it; a later path is followed again only if it
         // shares more.
-        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters)>(SymbolAndTypesComparer.Instance);
-        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth)>();
-        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0));
-        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters);
+        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters, Evidence Evidence)>(SymbolAndTypesComparer.Instance);
+        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth, Evidence Evidence)>();
+        var start = new Evidence(entry.ThisShared, sharedParameters: 0); // the handler object the executor's workers share; a request of the handler's own
+        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0, start));
+        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters, start);
         while (queue.Count > 0)
         {
-            var (symbol, thisShared, ownedParameters, pathHeld, types, depth) = queue.Dequeue();
+            var (symbol, thisShared, ownedParameters, pathHeld, types, depth, evidence) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
-            reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld));
+            reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld, evidence));
             if (depth >= MaxDepth || !Functions.TryGetValue(symbol, out var function))
                 continue;
             foreach (var call in function.Calls)
@@ -638,25 +645,163 @@ internal sealed class Composition
                     Functions.TryGetValue(target, out var nested);
                     if (!call.Escapes && !call.HandedOut && nested?.Enclosing is not null)
                         nextOwned |= Captured(function, ownedParameters); // a lambda or local function run in place
+                    var nextEvidence = EvidenceAlong(function, call, evidence, nextShared, nextOwned);
+                    // A lambda run in place sees what its member's path shows of what it captures; one handed out (stored,
+                    // queued) publishes what it captures to whoever runs it later.
+                    if (!call.Escapes && nested?.Enclosing is not null)
+                        nextEvidence = new Evidence(nextEvidence.ThisShared,
+                            nextEvidence.SharedParameters | (Captured(function, call.HandedOut ? ulong.MaxValue : evidence.SharedParameters) & ~nextOwned));
                     var nextTypes = TypeBinding.Into(target, call, function, nested, types);
                     var key = (target, nextTypes?.Key);
                     if (seen.TryGetValue(key, out var was))
                     {
-                        // Seen already: again only if this path shares more (its this, or a parameter owned before).
-                        if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0)
+                        // Seen already: again only if this path shares more (its this, or a parameter owned before) or shows more shared.
+                        if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0 && !nextEvidence.AddsTo(was.Evidence))
                             continue;
                         nextShared |= was.ThisShared;
                         nextOwned &= was.OwnedParameters;
+                        nextEvidence = nextEvidence.Union(was.Evidence);
                     }
-                    seen[key] = (nextShared, nextOwned);
+                    seen[key] = (nextShared, nextOwned, nextEvidence);
                     // A lambda handed out (added to an event, stored) runs later, when whoever holds it calls it: by then this
                     // path has let go of its locks (process.Exited += … under the transcoding lock: not under that lock).
                     var nextHeld = call.HandedOut ? null : HeldLocks.Union(pathHeld, PassedOn(call, call.Held));
-                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1));
+                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1, nextEvidence));
                 }
             }
         }
     }
+
+    /// <summary>
+    /// What a call of <paramref name="function"/> shows to be shared in its callee (<see cref="Evidence"/>), from what the
+    /// caller's path shows (<paramref name="caller"/>): its object where the callee's <c>this</c> may be shared at all
+    /// (<paramref name="thisShared"/>), and its arguments that are not the caller's own (<paramref name="owned"/>). An
+    /// object is shown shared when it is a singleton of the container, a static's, held by an object shown shared, or
+    /// returned by a method that returns one (<see cref="Shows"/>).
+    /// </summary>
+    private Evidence EvidenceAlong(FunctionSummary function, CallSite call, Evidence caller, bool thisShared, ulong owned, int depth = 0)
+    {
+        bool shared = thisShared && call.Receiver switch
+        {
+            Receiver.This => caller.ThisShared,
+            Receiver.Shared when call.ReceiverType is { } type && Singleton(type) => true,
+            Receiver.Shared when call.ReceiverParameter >= 0 => caller.Shares(call.ReceiverParameter),
+            Receiver.Shared when call.ReceiverRoot is { } root => Shows(function, root, caller, depth),
+            _ => false,
+        };
+        ulong parameters = caller.ThisShared ? call.ThisArguments : 0;
+        if (call.ArgumentParameters is { } passed)
+        {
+            foreach (var (ordinal, callerParameter) in passed)
+            {
+                if (caller.Shares(callerParameter))
+                    parameters |= 1UL << ordinal;
+            }
+        }
+        if (call.SharedArguments is { } given)
+        {
+            foreach (var (ordinal, root) in given)
+            {
+                if ((parameters & (1UL << ordinal)) == 0 && Shows(function, root, caller, depth))
+                    parameters |= 1UL << ordinal;
+            }
+        }
+        return new Evidence(shared, parameters & ~owned);
+    }
+
+    /// <summary>
+    /// Whether an object from <paramref name="root"/> in <paramref name="function"/> is shown shared, where the path to
+    /// that function shows what <paramref name="caller"/> says.
+    /// </summary>
+    public bool Shows(FunctionSummary function, SharedRoot root, Evidence caller, int depth = 0) => root.Kind switch
+    {
+        SharedRootKind.Static or SharedRootKind.Published => true,
+        SharedRootKind.This => caller.ThisShared,
+        SharedRootKind.Parameter => caller.Shares(root.Ordinal),
+        SharedRootKind.Kept => root.Call is { } call && KeptShown(function, call, root.Ordinal, caller, depth),
+        _ => root.Call is { } call && ResultShown(function, call, root.Ordinal, caller, depth),
+    };
+
+    /// <summary>
+    /// Whether the call of a method of the compilation at <paramref name="call"/> in <paramref name="function"/> keeps its
+    /// parameter of ordinal <paramref name="ordinal"/> where others reach it (<see cref="FunctionSummary.KeptIn"/>): in a
+    /// static or another object not its own, or in what its <c>this</c> holds where the call shows that object shared.
+    /// </summary>
+    private bool KeptShown(FunctionSummary function, SyntaxNode call, int ordinal, Evidence caller, int depth)
+    {
+        if (depth > MaxResultDepth)
+            return false;
+        foreach (var site in function.Calls)
+        {
+            if (site.Syntax != call)
+                continue;
+            var callee = EvidenceAlong(function, site, caller, thisShared: true, owned: 0, depth + 1);
+            foreach (var target in Targets(site.Callee, delegates: false))
+            {
+                if (Functions.TryGetValue(target, out var keeping) && keeping.KeptIn is { } kept && kept.TryGetValue(ordinal, out var where)
+                    && (!where.MayBeOwn || where.NeedsThis && callee.ThisShared))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the call of a method of the compilation at <paramref name="call"/> in <paramref name="function"/> may return
+    /// (or hand out through its <c>out</c> parameter of ordinal <paramref name="output"/>) an object shown shared (<see cref="SharedRoot"/>), in any of the code it runs (its overrides, an interface's
+    /// implementations): a static's, what the method's object holds where the call shows that object shared, a parameter
+    /// given a shared object, or what another such call returns; up to <see cref="MaxResultDepth"/> calls deep.
+    /// </summary>
+    private bool ResultShown(FunctionSummary function, SyntaxNode call, int output, Evidence caller, int depth)
+    {
+        if (depth > MaxResultDepth)
+            return false;
+        var key = (call, output, caller.ThisShared, caller.SharedParameters, depth); // a cut-off result is not the whole one
+        lock (_resultShown)
+        {
+            if (_resultShown.TryGetValue(key, out bool known))
+                return known;
+            _resultShown[key] = false; // while this is decided, a call back into it shows nothing
+        }
+        bool shown = false;
+        foreach (var site in function.Calls)
+        {
+            if (site.Syntax != call)
+                continue;
+            var callee = EvidenceAlong(function, site, caller, thisShared: true, owned: 0, depth + 1);
+            foreach (var target in Targets(site.Callee, delegates: false))
+            {
+                if (!Functions.TryGetValue(target, out var returning))
+                    continue;
+                var handed = output < 0 ? returning.ReturnedRoots : returning.OutRoots is { } outputs && outputs.TryGetValue(output, out var stored) ? stored : null;
+                if (handed is null)
+                    continue;
+                shown = handed.Static || handed.FromThis && callee.ThisShared || (handed.Parameters & callee.SharedParameters) != 0;
+                if (!shown && handed.Results is { } results)
+                {
+                    foreach (var inner in results)
+                    {
+                        if (shown = Shows(returning, inner, callee, depth + 1))
+                            break;
+                    }
+                }
+                if (shown)
+                    break;
+            }
+            break;
+        }
+        lock (_resultShown)
+            _resultShown[key] = shown;
+        return shown;
+    }
+
+    private readonly Dictionary<(SyntaxNode Call, int Output, bool ThisShared, ulong SharedParameters, int Depth), bool> _resultShown = new();
+
+    /// <summary>How many calls deep a result is followed to what it returns (<c>_manager.Find(name)</c> → <c>_store.Get(key)</c> → …).</summary>
+    private const int MaxResultDepth = 4;
 
     /// <summary>
     /// Compares a symbol (as symbols compare) with the text of the types it is taken with: the reach's functions with their

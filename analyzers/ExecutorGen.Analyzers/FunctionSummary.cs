@@ -88,6 +88,12 @@ internal sealed class FunctionSummary
     /// </summary>
     public bool ReturnsThis { get; set; }
 
+    /// <summary>What it may return that shows an object others have (<see cref="SharedRoot"/>); null for nothing.</summary>
+    public HandedRoots? ReturnedRoots { get; set; }
+
+    /// <summary>The same for what it stores to each of its <c>out</c> parameters (by ordinal).</summary>
+    public Dictionary<int, HandedRoots>? OutRoots { get; set; }
+
     /// <summary>
     /// The function fails or cancels a task completion source, or hands one to other code that could
     /// (<see cref="ResultOnlySources"/>): its class's sources are not known to complete only with a result.
@@ -259,6 +265,9 @@ internal sealed class Access
     /// <summary>For a field of an object one of the function's own parameters holds, that parameter's ordinal; else -1.</summary>
     public int Parameter { get; set; } = -1;
 
+    /// <summary>For a field of another object a static or this object holds (<c>_presence.LastSeen</c>), where it comes from (<see cref="SharedRoot"/>).</summary>
+    public SharedRoot? Root { get; set; }
+
     /// <summary>A write of a constant (<c>_healthy = false;</c>, <c>_state = State.Closed;</c>, <c>_current = null;</c>).</summary>
     public bool StoresConstant { get; set; }
 
@@ -322,6 +331,12 @@ internal sealed class CallSite
     /// local holding it): that result, the caller's own if what the method returns is (<see cref="Composition.Owned"/>).
     /// </summary>
     public Ownership ReceiverFrom { get; set; }
+
+    /// <summary>For a call on an object that is not the caller's own, where it comes from (<see cref="SharedRoot"/>); null for no evidence.</summary>
+    public SharedRoot? ReceiverRoot { get; set; }
+
+    /// <summary>Parameters (by ordinal, the first 64) given an object a static or the caller's <c>this</c> holds (<see cref="SharedRoot"/>).</summary>
+    public List<(int Ordinal, SharedRoot Root)>? SharedArguments { get; set; }
 
     /// <summary>
     /// The parameters (bit by ordinal, the first 64) given the caller's <c>this</c> (<c>_manager.Report(this)</c>): owned

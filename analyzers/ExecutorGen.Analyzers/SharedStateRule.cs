@@ -458,7 +458,7 @@ internal static class SharedStateRule
             // A handler's code: only an object the compilation shows can be shared (see SharedTypes), not one that the
             // inference merely failed to prove the request's own.
             sharedByEvidence ??= access.Target is not (IFieldSymbol or IPropertySymbol) || composition.SharedByEvidence(access.Target);
-            if (reached.Entry.IsHandler && !sharedByEvidence.Value)
+            if (reached.Entry.IsHandler && (!sharedByEvidence.Value || !ShownShared(composition, function, access, reached)))
                 continue;
             switch (access.Target)
             {
@@ -474,6 +474,23 @@ internal static class SharedStateRule
         }
         return null;
     }
+
+    /// <summary>
+    /// Whether the path shows the object whose field is accessed to be one other requests have (<see cref="Evidence"/>):
+    /// a static field always; a field of <c>this</c>, of a parameter or of an object <c>this</c> holds where the path shows
+    /// that object shared. A handler's code touches many objects the inference cannot prove the request's own (an entity
+    /// a repository loads, a builder a factory returns); reporting those was most of EXG001's false reports on web
+    /// applications (docs/analyzers-on-real-code.md, round 17).
+    /// </summary>
+    private static bool ShownShared(Composition composition, FunctionSummary function, Access access, Reached reached) => access.Target is not (IFieldSymbol or IPropertySymbol)
+        || composition.ShowsConcurrencyIntent(access.Target.ContainingType) // a class that takes locks is meant to be shared (RacerD)
+        || access.Owner switch
+        {
+            Receiver.This => reached.Evidence.ThisShared,
+            Receiver.Shared when access.Parameter >= 0 => reached.Evidence.Shares(access.Parameter),
+            Receiver.Shared => access.Root is { } root && composition.Shows(function, root, reached.Evidence),
+            _ => true,
+        };
 
     /// <summary>
     /// Another access to the variable (a write, when <paramref name="writesOnly"/>) that can run at the same time as

@@ -34,7 +34,8 @@ internal sealed partial class SummaryWalker
         Record(field.OriginalDefinition, reference, owner, collection: IsUnsafeCollection(field.Type), readOnly: field.IsReadOnly,
             writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type),
             throughParameter: reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation,
-            parameter: owner == Receiver.Shared ? ParameterRoot(reference.Instance) : -1);
+            parameter: owner == Receiver.Shared ? ParameterRoot(reference.Instance) : -1,
+            root: owner == Receiver.Shared && reference.Instance is { } held ? SharedRootOf(held, default) : null);
     }
 
     /// <summary>An object reached through a field of this object (or a static one), or a parameter: other threads may have it too.</summary>
@@ -115,7 +116,7 @@ internal sealed partial class SummaryWalker
 
     /// <summary>Classifies a reference to a variable by what the code around does with it, and records the access.</summary>
     private void Record(ISymbol target, IOperation reference, Receiver owner, bool collection, bool readOnly, bool writesOnly = false,
-        bool throughParameter = false, int parameter = -1)
+        bool throughParameter = false, int parameter = -1, SharedRoot? root = null)
     {
         var parent = Operations.ParentWithoutConversions(reference);
         AccessKind kind;
@@ -213,6 +214,7 @@ internal sealed partial class SummaryWalker
         {
             ThroughParameter = throughParameter,
             Parameter = parameter,
+            Root = root,
             StoresConstant = kind == AccessKind.Write && parent is ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true },
         });
     }

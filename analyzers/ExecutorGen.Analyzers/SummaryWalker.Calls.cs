@@ -130,7 +130,7 @@ internal sealed partial class SummaryWalker
             IObjectCreationOperation creation => creation.Arguments,
             _ => ImmutableArray<IArgumentOperation>.Empty,
         };
-        var (owned, from, passed, thisGiven) = OwnedArguments(arguments);
+        var (owned, from, passed, thisGiven, shared) = OwnedArguments(arguments);
         var instance = at switch
         {
             IInvocationOperation invocation => invocation.Instance,
@@ -143,6 +143,8 @@ internal sealed partial class SummaryWalker
                 ? type.OriginalDefinition : null,
             ReceiverParameter = receiver == Receiver.Shared ? ParameterRoot(instance) : -1,
             ReceiverFrom = receiverFrom,
+            ReceiverRoot = receiver == Receiver.Shared && instance is not null ? SharedRootOf(instance, receiverFrom) : null,
+            SharedArguments = shared,
             TypeArguments = at is IInvocationOperation { TargetMethod: { IsGenericMethod: true } generic } ? generic.TypeArguments : ImmutableArray<ITypeSymbol>.Empty,
             GenericReceiverType = instance?.Type is INamedTypeSymbol { IsGenericType: true } constructed && TypeBinding.MentionsMethodTypeParameter(constructed) ? constructed : null,
             OwnedArguments = owned,
@@ -241,6 +243,7 @@ internal sealed partial class SummaryWalker
             OwnedArguments = owned,
             ArgumentsFrom = from,
             ArgumentParameters = passed,
+            SharedArguments = SharedElementsGiven(lambda),
         });
     }
 

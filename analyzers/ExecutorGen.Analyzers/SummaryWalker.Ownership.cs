@@ -254,7 +254,10 @@ internal sealed partial class SummaryWalker
     private void OwnedLocal(IVariableDeclaratorOperation declarator)
     {
         if (declarator.Initializer?.Value is { } value)
+        {
             RecordHeld(declarator.Symbol, OwnershipOf(value));
+            RootOfLocal(declarator.Symbol, value);
+        }
         else if (declarator.Parent is IVariableDeclarationOperation { Initializer: null })
             RecordHeld(declarator.Symbol, Ownership.Own);
     }
@@ -299,7 +302,10 @@ internal sealed partial class SummaryWalker
             _ => null,
         };
         if (tested is not null)
+        {
             RecordHeld(local, OwnershipOf(tested));
+            RootOfLocal(local, tested);
+        }
     }
 
     /// <summary>
@@ -377,6 +383,7 @@ internal sealed partial class SummaryWalker
         if (loop.LoopControlVariable is IVariableDeclaratorOperation declarator)
         {
             RecordHeld(declarator.Symbol, OwnershipOf(loop.Collection));
+            RootOfLocal(declarator.Symbol, loop.Collection);
         }
         else if (loop.LoopControlVariable is not null)
         {
@@ -398,9 +405,16 @@ internal sealed partial class SummaryWalker
             // dictionary.TryGetValue(key, out var value): what a library call hands out is what it would return
             _ownedLocals?.Remove(declared);
             if (output.Parent is IInvocationOperation invocation)
+            {
                 RecordHeld(declared, OutputOf(invocation, output));
+                RootOfOutLocal(declared, invocation, output);
+            }
             return;
         }
+        if (store is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } simple)
+            RootOfLocal(assigned.Local, simple.Value);
+        else if (store is ISimpleAssignmentOperation { Target: IParameterReferenceOperation { Parameter.RefKind: RefKind.None } reassigned } other)
+            RootOfLocal(reassigned.Parameter, other.Value);
         if (_ownedLocals is null)
             return;
         switch (store)
@@ -455,6 +469,7 @@ internal sealed partial class SummaryWalker
         }
         if (!SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _function.Symbol))
             return; // a lambda storing to its member's out parameter cannot (CS1628); a local function's own are its
+        OutRoot(parameter.Ordinal, store is ISimpleAssignmentOperation simple ? simple.Value : store);
         var stores = _function.OutStores ??= new Dictionary<int, Ownership>();
         stores[parameter.Ordinal] = stores.TryGetValue(parameter.Ordinal, out var before) ? before.And(stored) : stored;
     }
@@ -491,6 +506,7 @@ internal sealed partial class SummaryWalker
             case ILocalReferenceOperation local when _ownedLocals is not null && _ownedLocals.TryGetValue(local.Local, out var held):
                 if (KeptIn(store) is not { } keptIn)
                     return;
+                KeptRoot(local.Local, store);
                 if (held.And(keptIn) is { MayBeOwn: true } still)
                     _ownedLocals[local.Local] = still;
                 else
@@ -565,12 +581,13 @@ internal sealed partial class SummaryWalker
     /// result of a method of the compilation (<see cref="OwnershipOf"/>), those given one of the caller's own
     /// parameters or what it reaches (<see cref="ParameterRoot"/>), and those given the caller's <c>this</c>.
     /// </summary>
-    private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed, ulong ThisGiven) OwnedArguments(
-        ImmutableArray<IArgumentOperation> arguments)
+    private (ulong Owned, List<(int Ordinal, Ownership From)>? From, List<(int Ordinal, int CallerParameter)>? Passed, ulong ThisGiven,
+        List<(int Ordinal, SharedRoot Root)>? Shared) OwnedArguments(ImmutableArray<IArgumentOperation> arguments)
     {
         ulong owned = 0, thisGiven = 0;
         List<(int, Ownership)>? from = null;
         List<(int, int)>? passed = null;
+        List<(int, SharedRoot)>? shared = null;
         foreach (var argument in arguments)
         {
             if (argument.Parameter is not { Ordinal: < 64, RefKind: RefKind.None } parameter || argument.ArgumentKind != ArgumentKind.Explicit
@@ -578,14 +595,17 @@ internal sealed partial class SummaryWalker
             {
                 continue; // a local function's bits past its first 32 parameters are what it captures
             }
-            if (Given(parameter.Ordinal, OwnershipOf(argument.Value), ref owned, ref from))
+            var ownership = OwnershipOf(argument.Value);
+            if (!ownership.IsOwn && ParameterRoot(argument.Value) < 0 && SharedRootOf(argument.Value, ownership) is { } root)
+                (shared ??= new List<(int, SharedRoot)>()).Add((parameter.Ordinal, root));
+            if (Given(parameter.Ordinal, ownership, ref owned, ref from))
                 continue;
-            if (ParameterRoot(argument.Value) is var root and >= 0)
-                (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, root));
+            if (ParameterRoot(argument.Value) is var callerParameter and >= 0)
+                (passed ??= new List<(int, int)>()).Add((parameter.Ordinal, callerParameter));
             else if (Operations.WithoutConversions(argument.Value) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
                 thisGiven |= 1UL << parameter.Ordinal; // _manager.Report(this): owned along this call where the caller's this is
         }
-        return (owned, from, passed, thisGiven);
+        return (owned, from, passed, thisGiven, shared);
     }
 
     /// <summary>
@@ -753,6 +773,8 @@ internal sealed partial class SummaryWalker
     /// <summary>A value the function returns: whether its callers get an object of their own (<see cref="FunctionSummary.ReturnsShared"/>).</summary>
     private void Returned(IOperation operation)
     {
+        if (((IReturnOperation)operation).ReturnedValue is { } returned)
+            ReturnedRoot(returned);
         if (_function.ReturnsShared)
             return;
         if (operation.Kind == OperationKind.YieldReturn)

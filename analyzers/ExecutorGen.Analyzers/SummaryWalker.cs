@@ -117,7 +117,11 @@ internal sealed partial class SummaryWalker
     private void Enter(FunctionSummary function, IOperation root)
     {
         if (function.Enclosing is null)
+        {
             _storedNames = null; // a new member
+            _localRoots = null;
+            _memberRoot = root;
+        }
         _function = function;
         _root = root;
         _held = null;
@@ -144,7 +148,8 @@ internal sealed partial class SummaryWalker
             return;
         var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked) =
             (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked);
-        var (guard, rethrownBody) = (_guard, _rethrownBody);
+        var (guard, rethrownBody, published) = (_guard, _rethrownBody, _published);
+        _published = !inPlace;
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
@@ -153,7 +158,7 @@ internal sealed partial class SummaryWalker
         Statement(body);
         (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
             (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);
-        (_guard, _rethrownBody) = (guard, rethrownBody);
+        (_guard, _rethrownBody, _published) = (guard, rethrownBody, published);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
