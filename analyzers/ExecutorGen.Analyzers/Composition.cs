@@ -47,7 +47,7 @@ internal sealed class Entry
 /// <summary>A function reached from an entry point, and whether its <c>this</c> and its parameters are shared with other threads there.</summary>
 internal readonly struct Reached
 {
-    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence = default)
+    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence)
     {
         Entry = entry;
         ThisShared = thisShared;
@@ -729,31 +729,43 @@ internal sealed class Composition
     /// </summary>
     private bool KeptShown(FunctionSummary function, SyntaxNode call, int ordinal, Evidence caller, int depth)
     {
-        if (depth > MaxResultDepth)
+        if (depth > MaxResultDepth || SiteOf(function, call) is not var (at, site))
             return false;
-        foreach (var site in function.Calls)
+        var callee = EvidenceAlong(at, site, caller, thisShared: true, owned: 0, depth + 1);
+        foreach (var target in Targets(site.Callee, delegates: false))
         {
-            if (site.Syntax != call)
-                continue;
-            var callee = EvidenceAlong(function, site, caller, thisShared: true, owned: 0, depth + 1);
-            foreach (var target in Targets(site.Callee, delegates: false))
+            if (Functions.TryGetValue(target, out var keeping) && keeping.KeptIn is { } kept && kept.TryGetValue(ordinal, out var where)
+                && (!where.MayBeOwn || where.NeedsThis && callee.ThisShared))
             {
-                if (Functions.TryGetValue(target, out var keeping) && keeping.KeptIn is { } kept && kept.TryGetValue(ordinal, out var where)
-                    && (!where.MayBeOwn || where.NeedsThis && callee.ThisShared))
-                {
-                    return true;
-                }
+                return true;
             }
-            return false;
         }
         return false;
     }
 
     /// <summary>
+    /// The call at <paramref name="call"/>: made by <paramref name="function"/>, or, for a local a lambda captures, by the
+    /// code around it (taken with the lambda's evidence: its <c>this</c> is the same object).
+    /// </summary>
+    private static (FunctionSummary Function, CallSite Site)? SiteOf(FunctionSummary function, SyntaxNode call)
+    {
+        for (var current = function; current is not null; current = current.Enclosing)
+        {
+            foreach (var site in current.Calls)
+            {
+                if (site.Syntax == call)
+                    return (current, site);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Whether the call of a method of the compilation at <paramref name="call"/> in <paramref name="function"/> may return
-    /// (or hand out through its <c>out</c> parameter of ordinal <paramref name="output"/>) an object shown shared (<see cref="SharedRoot"/>), in any of the code it runs (its overrides, an interface's
-    /// implementations): a static's, what the method's object holds where the call shows that object shared, a parameter
-    /// given a shared object, or what another such call returns; up to <see cref="MaxResultDepth"/> calls deep.
+    /// (or hand out through its <c>out</c> parameter of ordinal <paramref name="output"/>) an object shown shared
+    /// (<see cref="SharedRoot"/>), in any of the code it runs (its overrides, an interface's implementations): a static's,
+    /// what the method's object holds where the call shows that object shared, a parameter given a shared object, or what
+    /// another such call returns; up to <see cref="MaxResultDepth"/> calls deep.
     /// </summary>
     private bool ResultShown(FunctionSummary function, SyntaxNode call, int output, Evidence caller, int depth)
     {
@@ -767,11 +779,9 @@ internal sealed class Composition
             _resultShown[key] = false; // while this is decided, a call back into it shows nothing
         }
         bool shown = false;
-        foreach (var site in function.Calls)
+        if (SiteOf(function, call) is var (at, site))
         {
-            if (site.Syntax != call)
-                continue;
-            var callee = EvidenceAlong(function, site, caller, thisShared: true, owned: 0, depth + 1);
+            var callee = EvidenceAlong(at, site, caller, thisShared: true, owned: 0, depth + 1);
             foreach (var target in Targets(site.Callee, delegates: false))
             {
                 if (!Functions.TryGetValue(target, out var returning))
@@ -791,7 +801,6 @@ internal sealed class Composition
                 if (shown)
                     break;
             }
-            break;
         }
         lock (_resultShown)
             _resultShown[key] = shown;

@@ -265,7 +265,7 @@ internal sealed class Access
     /// <summary>For a field of an object one of the function's own parameters holds, that parameter's ordinal; else -1.</summary>
     public int Parameter { get; set; } = -1;
 
-    /// <summary>For a field of another object a static or this object holds (<c>_presence.LastSeen</c>), where it comes from (<see cref="SharedRoot"/>).</summary>
+    /// <summary>For a field of another object (<c>_presence.LastSeen</c>, <c>session.State</c>), where that object comes from (<see cref="SharedRoot"/>).</summary>
     public SharedRoot? Root { get; set; }
 
     /// <summary>A write of a constant (<c>_healthy = false;</c>, <c>_state = State.Closed;</c>, <c>_current = null;</c>).</summary>
@@ -335,7 +335,10 @@ internal sealed class CallSite
     /// <summary>For a call on an object that is not the caller's own, where it comes from (<see cref="SharedRoot"/>); null for no evidence.</summary>
     public SharedRoot? ReceiverRoot { get; set; }
 
-    /// <summary>Parameters (by ordinal, the first 64) given an object a static or the caller's <c>this</c> holds (<see cref="SharedRoot"/>).</summary>
+    /// <summary>
+    /// Parameters (by ordinal, the first 64) given an object that is not the caller's own, with where it comes from
+    /// (<see cref="SharedRoot"/>); a parameter of the caller's passed on is in <see cref="ArgumentParameters"/>.
+    /// </summary>
     public List<(int Ordinal, SharedRoot Root)>? SharedArguments { get; set; }
 
     /// <summary>

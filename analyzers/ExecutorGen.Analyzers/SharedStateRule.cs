@@ -477,13 +477,13 @@ internal static class SharedStateRule
 
     /// <summary>
     /// Whether the path shows the object whose field is accessed to be one other requests have (<see cref="Evidence"/>):
-    /// a static field always; a field of <c>this</c>, of a parameter or of an object <c>this</c> holds where the path shows
-    /// that object shared. A handler's code touches many objects the inference cannot prove the request's own (an entity
-    /// a repository loads, a builder a factory returns); reporting those was most of EXG001's false reports on web
-    /// applications (docs/analyzers-on-real-code.md, round 17).
+    /// a static field always; a field of <c>this</c>, of a parameter or of another object where the path shows that object
+    /// shared; any field of a class that takes a lock itself (RacerD's evidence of intent). A handler's code touches many
+    /// objects the inference cannot prove the request's own (an entity a repository loads, a builder a factory returns);
+    /// reporting those was most of EXG001's false reports on web applications (docs/analyzers-on-real-code.md, round 17).
     /// </summary>
     private static bool ShownShared(Composition composition, FunctionSummary function, Access access, Reached reached) => access.Target is not (IFieldSymbol or IPropertySymbol)
-        || composition.ShowsConcurrencyIntent(access.Target.ContainingType) // a class that takes locks is meant to be shared (RacerD)
+        || composition.ShowsConcurrencyIntent(access.Target.ContainingType)
         || access.Owner switch
         {
             Receiver.This => reached.Evidence.ThisShared,
@@ -532,7 +532,9 @@ internal static class SharedStateRule
     /// collection read is different: it walks state a writer may be changing). It is a defect when what the function does
     /// next relies on the value still holding: it reads the field again without the lock (<c>if (_conn != null)
     /// _conn.Send(x);</c>), or it goes on to take a lock and act on the decision there without checking again
-    /// (<c>if (_closed) return; lock (_sync) _pending.Add(x);</c>: a message added after Close).
+    /// (<c>if (_closed) return; lock (_sync) _pending.Add(x);</c>: a message added after Close). A bool tested again is
+    /// not relied on: each test decides afresh (ArchiSteamFarm's <c>if (!Initialized) { for (…; !Initialized …; …) await
+    /// Task.Delay(…); if (!Initialized) return …; }</c>, a wait for a flag another thread sets under its lock).
     /// </summary>
     private static bool ReadAgain(FunctionSummary function, Access read, ISymbol target)
     {
@@ -541,10 +543,11 @@ internal static class SharedStateRule
             if (read.InCondition && take.Syntax.SpanStart > read.Syntax.SpanStart)
                 return true;
         }
+        bool retested = read.InCondition && target is IFieldSymbol { Type.SpecialType: SpecialType.System_Boolean };
         foreach (var access in function.Accesses)
         {
             if (!ReferenceEquals(access, read) && access.Kind == AccessKind.Read && access.Held is null && SymbolEqualityComparer.Default.Equals(access.Target, target)
-                && !OtherBranch(access.Syntax, read.Syntax))
+                && !OtherBranch(access.Syntax, read.Syntax) && !(retested && access.InCondition))
             {
                 return true;
             }

@@ -35,7 +35,7 @@ internal sealed partial class SummaryWalker
             writesOnly: owner == Receiver.Shared && !IsUnsafeCollection(field.Type),
             throughParameter: reference.Instance is { } instance && Operations.WithoutConversions(instance) is IParameterReferenceOperation,
             parameter: owner == Receiver.Shared ? ParameterRoot(reference.Instance) : -1,
-            root: owner == Receiver.Shared && reference.Instance is { } held ? SharedRootOf(held, default) : null);
+            root: owner == Receiver.Shared && reference.Instance is { } held ? SharedRootOf(held) : null);
     }
 
     /// <summary>An object reached through a field of this object (or a static one), or a parameter: other threads may have it too.</summary>

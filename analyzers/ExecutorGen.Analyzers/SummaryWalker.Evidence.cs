@@ -197,8 +197,8 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// Where a store or an argument hands a local's object on to (<see cref="Published"/>), as where it comes from from
-    /// then on: the variable stored to (<c>_current = worker</c>, <c>Interlocked.Exchange(ref s_current, worker)</c>), a
+    /// Where a store or an argument hands a local's object on to (<see cref="Published"/>), as where the object comes from,
+    /// from then on: the variable stored to (<c>_current = worker</c>, <c>Interlocked.Exchange(ref s_current, worker)</c>), a
     /// library collection added to (<c>_workers.TryAdd(id, worker)</c>), or a method of the compilation that keeps it
     /// (<see cref="SharedRoot.KeptBy"/>).
     /// </summary>

@@ -310,6 +310,15 @@ internal sealed partial class SummaryWalker
                 Take(acquired, excludes, acquiring!, HelperSetting(statement));
                 continue;
             }
+            // try { await _gate.WaitAsync(token); } catch (OperationCanceledException) { return …; } ... : a wait whose every
+            // failure leaves the function; the rest of the block holds _gate (ArchiSteamFarm's cacheable values).
+            if (statement is ITryOperation { Finally: null, Catches.Length: > 0, Body.Operations: { Length: 1 } attempt } guarded
+                && guarded.Catches.All(clause => EndsInJump(clause.Handler)) && AcquiredBy(attempt[0], out bool waitExcludes, out var waiting) is { } waited)
+            {
+                Statement(statement);
+                Take(waited, waitExcludes, waiting!);
+                continue;
+            }
             // if (!Monitor.TryEnter(x)) return; ... : the rest of the block holds x.
             if (statement is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IInvocationOperation tryEnter } } skip
                 && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered && EndsInJump(skip.WhenTrue))

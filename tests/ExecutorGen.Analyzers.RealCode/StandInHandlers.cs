@@ -15,8 +15,9 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// in exactly the rules' sense.
 /// </summary>
 /// <remarks>
-/// Matched by syntax, as a reader would: public instance methods with a body of a concrete class whose name ends in
-/// <c>Controller</c> or that derives from <c>Controller</c>/<c>ControllerBase</c> (not <c>[NonAction]</c>); and
+/// Matched by syntax, as a reader would: public instance methods with a body of a concrete class that derives from
+/// <c>Controller</c>/<c>ControllerBase</c>, or whose name ends in <c>Controller</c> in a file that uses ASP.NET (or with a
+/// routing or controller attribute) (not <c>[NonAction]</c>); and
 /// <c>Handle</c>, <c>HandleAsync</c> and <c>Consume</c> of a class implementing a handler interface
 /// (<c>IRequestHandler</c>, <c>INotificationHandler</c>, <c>IConsumer</c>, <c>IHandleMessages</c>, ...). One difference
 /// is corrected: the framework makes a controller or a message handler per request, while the executor shares one
@@ -71,10 +72,26 @@ public static class StandInHandlers
         var bases = type.BaseList?.Types.Select(b => SimpleName(b.Type)).ToList() ?? new List<string?>();
         if (bases.Any(b => b is not null && s_handlerInterfaces.Contains(b)))
             return EntryKind.MessageHandler;
-        if (type.Identifier.ValueText.EndsWith("Controller", StringComparison.Ordinal) || bases.Any(b => b is "Controller" or "ControllerBase"))
+        if (bases.Any(b => b is "Controller" or "ControllerBase")
+            || type.Identifier.ValueText.EndsWith("Controller", StringComparison.Ordinal) && IsWeb(type))
+        {
             return EntryKind.Controller;
+        }
         return null;
     }
+
+    /// <summary>
+    /// Whether a class named <c>…Controller</c> is a web framework's (ASP.NET Core finds such POCO controllers only in the
+    /// assemblies that use MVC): its file uses an ASP.NET namespace, or it or a method of it carries a routing or
+    /// controller attribute. Not a library's class that happens to be called a controller (Duplicati's backup
+    /// <c>Controller</c>, whose public methods are not requests).
+    /// </summary>
+    private static bool IsWeb(ClassDeclarationSyntax type) =>
+        type.SyntaxTree.GetRoot().DescendantNodes(node => node is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+            .Any(u => u.Name?.ToString() is { } name && (name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || name.StartsWith("System.Web", StringComparison.Ordinal)))
+        || type.AttributeLists.Concat(type.Members.OfType<MethodDeclarationSyntax>().SelectMany(m => m.AttributeLists)).SelectMany(l => l.Attributes)
+            .Any(a => SimpleName(a.Name) is { } name && (name.StartsWith("Route", StringComparison.Ordinal) || name.StartsWith("Http", StringComparison.Ordinal)
+                || name.EndsWith("Controller", StringComparison.Ordinal) || name.EndsWith("ControllerAttribute", StringComparison.Ordinal)));
 
     private static bool IsEntry(MethodDeclarationSyntax method, EntryKind kind)
     {

@@ -124,4 +124,101 @@ public class RealCodeRound17Tests
     public Task A_class_that_takes_a_lock_is_reported_wherever_its_object_comes_from() =>
         new Test(Source("_load(id)", "file = _load(id)", "_media.Get(id).Touch()", reported: true)
             .Replace("public void Touch() => {|EXG001:_views++|};", "public void Touch() => {|EXG001:_views++|};\n\n    public int Views() { lock (this) return _views; }")).RunAsync();
+
+    // From the round's first read (ArchiSteamFarm's cacheable values): a semaphore waited for in a try whose every catch
+    // leaves the function guards the rest of the block, as `await _gate.WaitAsync(); try { … } finally { Release(); }` does.
+    private const string Cacheable = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Cacheable
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private string _value;
+            private int _loads;
+
+            [RequestHandler(PartitionBy = nameof(key))]
+            public async Task<string> Get(string key, CancellationToken token)
+            {
+                try
+                {
+                    await _gate.WaitAsync(token);
+                }
+                catch (OperationCanceledException)
+                {
+                    CATCH
+                }
+                try
+                {
+                    LOAD;
+                    return _value;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_semaphore_waited_for_in_a_try_whose_catches_leave_guards_what_follows() =>
+        new Test(Cacheable.Replace("CATCH", "return null;").Replace("LOAD", "_value = key; _loads++")).RunAsync();
+
+    [Fact]
+    public Task A_semaphore_waited_for_in_a_try_whose_catch_goes_on_guards_nothing_after_it() =>
+        new Test(Cacheable.Replace("CATCH", "Console.WriteLine(\"cancelled\");").Replace("LOAD", "{|EXG001:_value = key|}; {|EXG001:_loads++|}")).RunAsync();
+
+    // From the same read (its web session's Initialized flag): a bool tested again and again while waiting for another
+    // thread to set it under its lock decides afresh at each test; a reference tested and then used relies on it holding.
+    private const string Waiting = """
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class WebSession
+        {
+            private readonly object _sync = new object();
+            private bool _initialized;
+            private string _token;
+
+            public void Initialize(string token)
+            {
+                lock (_sync)
+                {
+                    _token = token;
+                    _initialized = true;
+                }
+            }
+
+            [RequestHandler(PartitionBy = nameof(key))]
+            public async Task<int> Send(string key)
+            {
+                BODY
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_bool_polled_while_waiting_for_it_is_not_reported() =>
+        new Test(Waiting.Replace("BODY", """
+            if (!_initialized)
+            {
+                for (int i = 0; i < 10 && !_initialized; i++)
+                    await Task.Delay(100);
+                if (!_initialized)
+                    return 0;
+            }
+            return key.Length;
+            """)).RunAsync();
+
+    [Fact]
+    public Task A_reference_tested_then_used_without_the_lock_is_reported() =>
+        new Test(Waiting.Replace("BODY", """
+            await Task.Yield();
+            if ({|EXG001:_token|} == null)
+                return 0;
+            return _token.Length;
+            """)).RunAsync();
 }
