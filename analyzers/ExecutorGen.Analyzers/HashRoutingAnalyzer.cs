@@ -125,8 +125,15 @@ public sealed class HashRoutingAnalyzer : DiagnosticAnalyzer
         method.Name == "GetHashCode"
         || method.ContainingType is { Name: "HashCode", ContainingNamespace.Name: "System" } && method.Name is "Combine" or "ToHashCode";
 
+    /// <summary>
+    /// A name that says hash, but not a count of hashes (<c>totalHashes</c>, <c>hashCount</c>: Duplicati's block arithmetic,
+    /// where an int named so is a number of them).
+    /// </summary>
     private static HashKind NamedHash(string name) =>
-        name.IndexOf("hash", StringComparison.OrdinalIgnoreCase) >= 0 ? HashKind.Named : HashKind.None;
+        name.IndexOf("hash", StringComparison.OrdinalIgnoreCase) >= 0 && name.IndexOf("hashes", StringComparison.OrdinalIgnoreCase) < 0
+        && name.IndexOf("hashcount", StringComparison.OrdinalIgnoreCase) < 0
+            ? HashKind.Named
+            : HashKind.None;
 
     /// <summary>
     /// The initializer of a local (<c>int h = key.GetHashCode();</c>), or null; a later assignment being too costly to

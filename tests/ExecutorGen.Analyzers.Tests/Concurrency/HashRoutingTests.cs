@@ -65,6 +65,13 @@ public class HashRoutingTests
 
     // Must not flag.
 
+    // Duplicati's repair: an int named for hashes is a number of them (a count from lengths), not a hash.
+    [Fact]
+    public Task A_count_of_hashes_is_not_a_hash() => Verify("""
+            public List<string> Last(long length, int blockSize, int totalHashes, int hashCount) =>
+                _lanes[totalHashes % _lanes.Length].Count > hashCount % _count ? _lanes[0] : _lanes[hashCount % _lanes.Length];
+        """);
+
     [Fact]
     public Task Unsigned_remainder_is_fine() => Verify("""
             public int A(string key) => (int)((uint)key.GetHashCode() % (uint)_count);
