@@ -607,7 +607,9 @@ internal sealed class Composition
         // shares more.
         var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters, Evidence Evidence)>(SymbolAndTypesComparer.Instance);
         var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth, Evidence Evidence)>();
-        var start = new Evidence(entry.ThisShared, sharedParameters: 0); // the handler object the executor's workers share; a request of the handler's own
+        // The handler object the executor's workers share; a request of the handler's own. Only handlers' code asks for
+        // evidence (SharedStateRule), so other entries' paths carry none.
+        var start = new Evidence(entry.IsHandler && entry.ThisShared, sharedParameters: 0);
         queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0, start));
         seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters, start);
         while (queue.Count > 0)
@@ -645,10 +647,10 @@ internal sealed class Composition
                     Functions.TryGetValue(target, out var nested);
                     if (!call.Escapes && !call.HandedOut && nested?.Enclosing is not null)
                         nextOwned |= Captured(function, ownedParameters); // a lambda or local function run in place
-                    var nextEvidence = EvidenceAlong(function, call, evidence, nextShared, nextOwned);
+                    var nextEvidence = entry.IsHandler ? EvidenceAlong(function, call, evidence, nextShared, nextOwned) : default;
                     // A lambda run in place sees what its member's path shows of what it captures; one handed out (stored,
                     // queued) publishes what it captures to whoever runs it later.
-                    if (!call.Escapes && nested?.Enclosing is not null)
+                    if (entry.IsHandler && !call.Escapes && nested?.Enclosing is not null)
                         nextEvidence = new Evidence(nextEvidence.ThisShared,
                             nextEvidence.SharedParameters | (Captured(function, call.HandedOut ? ulong.MaxValue : evidence.SharedParameters) & ~nextOwned));
                     var nextTypes = TypeBinding.Into(target, call, function, nested, types);
@@ -685,19 +687,10 @@ internal sealed class Composition
         {
             Receiver.This => caller.ThisShared,
             Receiver.Shared when call.ReceiverType is { } type && Singleton(type) => true,
-            Receiver.Shared when call.ReceiverParameter >= 0 => caller.Shares(call.ReceiverParameter),
             Receiver.Shared when call.ReceiverRoot is { } root => Shows(function, root, caller, depth),
             _ => false,
         };
-        ulong parameters = caller.ThisShared ? call.ThisArguments : 0;
-        if (call.ArgumentParameters is { } passed)
-        {
-            foreach (var (ordinal, callerParameter) in passed)
-            {
-                if (caller.Shares(callerParameter))
-                    parameters |= 1UL << ordinal;
-            }
-        }
+        ulong parameters = 0;
         if (call.SharedArguments is { } given)
         {
             foreach (var (ordinal, root) in given)

@@ -123,8 +123,17 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void RootOfLocal(ISymbol local, IOperation value)
     {
-        if ((_localRoots is null || !_localRoots.ContainsKey(local)) && SharedRootOf(value) is { } root)
-            (_localRoots ??= new Dictionary<ISymbol, SharedRoot>(SymbolEqualityComparer.Default))[local] = root;
+        if (!HasRoot(local))
+            RecordRoot(local, SharedRootOf(value));
+    }
+
+    private bool HasRoot(ISymbol local) => _localRoots is not null && _localRoots.ContainsKey(local);
+
+    /// <summary>Records <paramref name="root"/> (where not null) as where <paramref name="local"/>'s object comes from, unless it has a root already.</summary>
+    private void RecordRoot(ISymbol local, SharedRoot? root)
+    {
+        if (root is { } known && !HasRoot(local))
+            (_localRoots ??= new Dictionary<ISymbol, SharedRoot>(SymbolEqualityComparer.Default))[local] = known;
     }
 
     /// <summary>
@@ -134,20 +143,26 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void RootOfOutLocal(ILocalSymbol local, IInvocationOperation call, IArgumentOperation output)
     {
-        if (OutHolder(call, output) is { } holder)
-            RootOfLocal(local, holder);
-        else if (output.Parameter is { } parameter && (_localRoots is null || !_localRoots.ContainsKey(local)))
-            (_localRoots ??= new Dictionary<ISymbol, SharedRoot>(SymbolEqualityComparer.Default))[local] = SharedRoot.ResultOf(call.Syntax, parameter.Ordinal);
+        if (!HasRoot(local))
+            RecordRoot(local, OutputRoot(call, output));
     }
 
-    /// <summary>For a library call's <c>out</c> argument, the object whose contents it hands out (the call's object); null for a method of the compilation's.</summary>
-    private IOperation? OutHolder(IInvocationOperation call, IArgumentOperation output) =>
-        _symbols.IsOwn(Operations.Callee(call.TargetMethod)) ? null : call.Instance ?? (call.Arguments.Length > 0 && call.Arguments[0] != output ? call.Arguments[0].Value : null);
+    /// <summary>
+    /// Where what a call hands out through its <c>out</c> argument <paramref name="output"/> comes from: for a library call,
+    /// what its object (or first argument) holds; for a method of the compilation, what it stores there.
+    /// </summary>
+    private SharedRoot? OutputRoot(IInvocationOperation call, IArgumentOperation output)
+    {
+        if (_symbols.IsOwn(Operations.Callee(call.TargetMethod)))
+            return output.Parameter is { } parameter ? SharedRoot.ResultOf(call.Syntax, parameter.Ordinal) : null;
+        var holder = call.Instance ?? (call.Arguments.Length > 0 && call.Arguments[0] != output ? call.Arguments[0].Value : null);
+        return holder is null ? null : SharedRootOf(holder);
+    }
 
     /// <summary>
     /// What a library method hands a lambda it is given from objects others have (<c>_recent.Count(c => c.Check())</c>:
     /// the elements of a list this object holds), by the lambda's parameter ordinal: the first source of its type
-    /// (<see cref="NextSource"/>) that shows where it comes from; a parameter of the function's is followed by the reach.
+    /// (<see cref="NextSource"/>) that shows where it comes from.
     /// </summary>
     private List<(int Ordinal, SharedRoot Root)>? SharedElementsGiven(IAnonymousFunctionOperation lambda)
     {
@@ -160,7 +175,7 @@ internal sealed partial class SummaryWalker
                 continue;
             for (int position = -1; NextSource(invocation, mentioned, given, ref position) is { } source;)
             {
-                if (ParameterRoot(source) < 0 && SharedRootOf(source) is { } root)
+                if (SharedRootOf(source) is { } root)
                 {
                     (shared ??= new List<(int, SharedRoot)>()).Add((parameter.Ordinal, root));
                     break;
@@ -171,7 +186,11 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>What a returned value shows of what callers get (<see cref="FunctionSummary.ReturnedRoots"/>).</summary>
-    private void ReturnedRoot(IOperation value) => Handed(_function.ReturnedRoots ??= new HandedRoots(), value);
+    private void ReturnedRoot(IOperation value)
+    {
+        if (SharedRootOf(value) is { } root)
+            (_function.ReturnedRoots ??= new HandedRoots()).Add(root);
+    }
 
     /// <summary>
     /// What a store to an <c>out</c> parameter of the function shows of what callers get (<see cref="FunctionSummary.OutRoots"/>):
@@ -179,21 +198,12 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void OutRoot(int ordinal, IOperation value)
     {
+        if ((value is IArgumentOperation { Parent: IInvocationOperation call } output ? OutputRoot(call, output) : SharedRootOf(value)) is not { } root)
+            return;
         var roots = _function.OutRoots ??= new Dictionary<int, HandedRoots>();
         if (!roots.TryGetValue(ordinal, out var handed))
             roots[ordinal] = handed = new HandedRoots();
-        if (value is not IArgumentOperation { Parent: IInvocationOperation call } output)
-            Handed(handed, value);
-        else if (OutHolder(call, output) is { } holder)
-            Handed(handed, holder);
-        else if (output.Parameter is { } parameter)
-            handed.Add(SharedRoot.ResultOf(call.Syntax, parameter.Ordinal));
-    }
-
-    private void Handed(HandedRoots handed, IOperation value)
-    {
-        if (SharedRootOf(value) is { } root)
-            handed.Add(root);
+        handed.Add(root);
     }
 
     /// <summary>
@@ -204,9 +214,9 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void KeptRoot(ILocalSymbol local, IOperation store)
     {
-        if (_localRoots is not null && _localRoots.ContainsKey(local))
+        if (HasRoot(local))
             return;
-        SharedRoot? root = store switch
+        RecordRoot(local, store switch
         {
             ISimpleAssignmentOperation { Target: not ILocalReferenceOperation } assignment => SharedRootOf(assignment.Target),
             IArgumentOperation { Parameter: { } parameter, Parent: IInvocationOperation invocation } when _symbols.IsOwn(Operations.Callee(invocation.TargetMethod)) =>
@@ -214,9 +224,7 @@ internal sealed partial class SummaryWalker
             IArgumentOperation { Parent: IInvocationOperation { Instance: { } collection } } => SharedRootOf(collection),
             IArgumentOperation { Parent: IInvocationOperation invocation } => RefArgument(invocation) is { } variable ? SharedRootOf(variable) : null,
             _ => null,
-        };
-        if (root is { } kept)
-            (_localRoots ??= new Dictionary<ISymbol, SharedRoot>(SymbolEqualityComparer.Default))[local] = kept;
+        });
     }
 
     private static IOperation? RefArgument(IInvocationOperation invocation)
