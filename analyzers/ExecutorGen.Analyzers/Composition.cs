@@ -687,10 +687,21 @@ internal sealed class Composition
         {
             Receiver.This => caller.ThisShared,
             Receiver.Shared when call.ReceiverType is { } type && Singleton(type) => true,
+            Receiver.Shared when call.ReceiverParameter >= 0 => caller.Shares(call.ReceiverParameter),
             Receiver.Shared when call.ReceiverRoot is { } root => Shows(function, root, caller, depth),
             _ => false,
         };
-        ulong parameters = 0;
+        // A parameter passed on shares what the caller's path shows of it (ArgumentParameters: only one that may not be
+        // the caller's own; one that may be is no evidence); the caller's this, where the path shows it shared.
+        ulong parameters = caller.ThisShared ? call.ThisArguments : 0;
+        if (call.ArgumentParameters is { } passed)
+        {
+            foreach (var (ordinal, callerParameter) in passed)
+            {
+                if (caller.Shares(callerParameter))
+                    parameters |= 1UL << ordinal;
+            }
+        }
         if (call.SharedArguments is { } given)
         {
             foreach (var (ordinal, root) in given)

@@ -337,7 +337,7 @@ internal sealed class CallSite
 
     /// <summary>
     /// Parameters (by ordinal, the first 64) given an object that is not the caller's own, with where it comes from
-    /// (<see cref="SharedRoot"/>; a parameter of the caller's passed on is <see cref="SharedRootKind.Parameter"/>).
+    /// (<see cref="SharedRoot"/>); a parameter of the caller's passed on is in <see cref="ArgumentParameters"/>.
     /// </summary>
     public List<(int Ordinal, SharedRoot Root)>? SharedArguments { get; set; }
 

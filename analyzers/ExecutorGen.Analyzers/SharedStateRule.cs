@@ -487,6 +487,7 @@ internal static class SharedStateRule
         || access.Owner switch
         {
             Receiver.This => reached.Evidence.ThisShared,
+            Receiver.Shared when access.Parameter >= 0 => reached.Evidence.Shares(access.Parameter),
             Receiver.Shared => access.Root is { } root && composition.Shows(function, root, reached.Evidence),
             _ => true,
         };

@@ -175,7 +175,7 @@ internal sealed partial class SummaryWalker
                 continue;
             for (int position = -1; NextSource(invocation, mentioned, given, ref position) is { } source;)
             {
-                if (SharedRootOf(source) is { } root)
+                if (ParameterRoot(source) < 0 && SharedRootOf(source) is { } root) // a parameter: the lambda's ArgumentParameters
                 {
                     (shared ??= new List<(int, SharedRoot)>()).Add((parameter.Ordinal, root));
                     break;

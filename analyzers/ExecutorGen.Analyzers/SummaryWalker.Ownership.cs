@@ -596,7 +596,7 @@ internal sealed partial class SummaryWalker
                 continue; // a local function's bits past its first 32 parameters are what it captures
             }
             var ownership = OwnershipOf(argument.Value);
-            if (!ownership.IsOwn && SharedRootOf(argument.Value, ownership) is { } root)
+            if (!ownership.IsOwn && ParameterRoot(argument.Value) < 0 && SharedRootOf(argument.Value, ownership) is { } root) // a parameter: ArgumentParameters
                 (shared ??= new List<(int, SharedRoot)>()).Add((parameter.Ordinal, root));
             if (Given(parameter.Ordinal, ownership, ref owned, ref from))
                 continue;
