@@ -9,16 +9,17 @@ namespace ExecutorGen.Analyzers;
 /// <summary>
 /// A lazy initialization: <c>_factory ??= Resolve();</c>, <c>if (_version is null) _version = Parse(text);</c>,
 /// <c>_x = _x ?? Load();</c>, the same written out as <c>_x ?? (_x = Load())</c>, a store under a test that the field is
-/// null or must be made again (<c>if (_x == null || expired)</c>, <c>force ? _x = Load() : _x ??= Load()</c>;
-/// <c>string.IsNullOrEmpty(_name)</c> tests a string field, <c>!_x.HasValue</c> a nullable value),
-/// or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
-/// <c>if (cached &amp;&amp; _x is not null) return _x;</c>). One of a field whose type owns no
-/// resource is idempotent: threads that race there each compute a value and one store wins, which costs work, and
-/// readers see one whole object either way (.NET publishes references safely). A value that owns a resource (an
-/// <c>IDisposable</c>: a timer, a token source, a connection) is created twice and one copy leaks or keeps running, and a
-/// field a lock guards elsewhere is not initialized this way: both stay reported. What is then changed in the object
-/// (<c>_list ??= new(); _list.Add(x)</c>) is reported on its own. Under a lock (double-checked), a lazy initialization
-/// is no evidence that the lock guards the field's other stores: it makes the one-time load happen once.
+/// null (<c>if (_x == null &amp;&amp; enabled)</c>) or must be made again (<c>if (_x == null || expired)</c>,
+/// <c>force ? _x = Load() : _x ??= Load()</c>; <c>string.IsNullOrEmpty(_name)</c> tests a string field, <c>!_x.HasValue</c>
+/// a nullable value), or a store after <c>if (_x is not null) return _x;</c> (also with another condition:
+/// <c>if (cached &amp;&amp; _x is not null) return _x;</c>); C# 14's <c>field ??= Load()</c> in a property's accessor is the
+/// same. One of a field whose type owns no resource is idempotent: threads that race there each compute a value and one
+/// store wins, which costs work, and readers see one whole object either way (.NET publishes references safely). A value
+/// that owns a resource (an <c>IDisposable</c>: a timer, a token source, a connection; not a certificate or key) is
+/// created twice and one copy leaks or keeps running, and a field a lock guards elsewhere is not initialized this way:
+/// both stay reported. What is then changed in the object (<c>_list ??= new(); _list.Add(x)</c>) is reported on its own.
+/// Under a lock (double-checked), a lazy initialization is no evidence that the lock guards the field's other stores: it
+/// makes the one-time load happen once.
 /// </summary>
 internal static class LazyInitialization
 {
@@ -56,12 +57,29 @@ internal static class LazyInitialization
     {
         if (type.TypeKind == TypeKind.TypeParameter)
             return true; // anything
+        if (IsKeyMaterial(type))
+            return false;
         foreach (var @interface in type.AllInterfaces)
         {
             if (@interface.Name is "IDisposable" or "IAsyncDisposable" && @interface.ContainingNamespace?.Name == "System")
                 return true;
         }
         return type.Name is "IDisposable" or "IAsyncDisposable";
+    }
+
+    /// <summary>
+    /// A certificate, key or hash of <c>System.Security.Cryptography</c>: disposable for its native handle, but it runs
+    /// nothing and holds no connection, so the copy a racing thread made waits for the finalizer and harms nothing
+    /// (IoTSharp's broker certificates, loaded from the same files by whichever request asks first).
+    /// </summary>
+    private static bool IsKeyMaterial(ITypeSymbol type)
+    {
+        for (var space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+        {
+            if (space is { Name: "Cryptography", ContainingNamespace: { Name: "Security", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+                return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -100,17 +118,19 @@ internal static class LazyInitialization
 
     /// <summary>
     /// In the true branch of an <c>if</c> (in its member) that holds where the field is null, alone or with another
-    /// condition in a <c>||</c> that does not read the field: a cache made again when empty or expired (<c>if (_dbTv == null
-    /// || now - _cacheTime &gt; expiry)</c>, Ombi's request lists). Threads that race there each make a value and one store
-    /// wins, as in a plain lazy initialization; the other condition only makes it happen again later. One that reads the
-    /// field (<c>_user == null || _user.Id != id</c>) keeps one request's object for the next: reported.
+    /// condition that does not read the field: in a <c>&amp;&amp;</c>, a store only while it is null (<c>if (_certificate ==
+    /// null &amp;&amp; EnableTls)</c>, IoTSharp's broker settings); in a <c>||</c>, a cache made again when empty or expired
+    /// (<c>if (_dbTv == null || now - _cacheTime &gt; expiry)</c>, Ombi's request lists). Threads that race there each make
+    /// a value and one store wins, as in a plain lazy initialization; the other condition only makes it happen again later.
+    /// One that reads the field (<c>_user == null || _user.Id != id</c>) keeps one request's object for the next: reported.
     /// </summary>
     private static bool UnderNullTest(SyntaxNode node, string name)
     {
         for (var current = node; current.Parent is { } parent and not MemberDeclarationSyntax; current = parent)
         {
             if (parent is IfStatementSyntax { Condition: var condition } @if && @if.Statement == current
-                && TestsAmong(condition, SyntaxKind.LogicalOrExpression, name, isNull: true))
+                && (TestsAmong(condition, SyntaxKind.LogicalOrExpression, name, isNull: true)
+                    || TestsAmong(condition, SyntaxKind.LogicalAndExpression, name, isNull: true)))
             {
                 return true;
             }
@@ -222,5 +242,6 @@ internal static class LazyInitialization
 
     /// <summary>Whether <paramref name="expression"/> names <paramref name="name"/> anywhere (reads the field, or may).</summary>
     private static bool Mentions(ExpressionSyntax expression, string name) =>
-        expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(identifier => identifier.Identifier.ValueText == name);
+        expression.DescendantNodesAndSelf().Any(node => node is IdentifierNameSyntax identifier ? identifier.Identifier.ValueText == name
+            : MemoCache.IsBackingFieldKeyword(node) && MemoCache.IsBackingFieldName(name));
 }

@@ -49,12 +49,27 @@ internal static class MemoCache
         _ => false,
     };
 
-    /// <summary>Whether <paramref name="expression"/> names the field <paramref name="name"/>: <c>_x</c>, <c>this._x</c>, <c>other._x</c>, <c>(_x)</c>.</summary>
+    /// <summary>
+    /// Whether <paramref name="expression"/> names the field <paramref name="name"/>: <c>_x</c>, <c>this._x</c>, <c>other._x</c>,
+    /// <c>(_x)</c>, or <c>field</c> in a property's accessor for its backing field (<see cref="IsBackingFieldKeyword"/>).
+    /// </summary>
     internal static bool Names(ExpressionSyntax expression, string name) => expression switch
     {
         IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        _ when IsBackingFieldKeyword(expression) => IsBackingFieldName(name),
         MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax, Name: var member } => member.Identifier.ValueText == name,
         ParenthesizedExpressionSyntax parenthesized => Names(parenthesized.Expression, name),
         _ => false,
     };
+
+    /// <summary>
+    /// C# 14's <c>field</c> keyword (<c>string Folder =&gt; field ??= Path.Combine(root, "posts");</c>): an expression of the
+    /// one keyword token, which the analyzers' Roslyn (4.8) has no syntax type for; before C# 14 <c>field</c> is an
+    /// identifier, which <see cref="Names"/> compares as any other.
+    /// </summary>
+    internal static bool IsBackingFieldKeyword(SyntaxNode node) =>
+        node is ExpressionSyntax and not IdentifierNameSyntax && node.GetFirstToken() is { ValueText: "field" } token && token == node.GetLastToken();
+
+    /// <summary>The compiler's name for a property's backing field: <c>&lt;Folder&gt;k__BackingField</c>.</summary>
+    internal static bool IsBackingFieldName(string name) => name.Length > 0 && name[0] == '<' && name.EndsWith(">k__BackingField", System.StringComparison.Ordinal);
 }

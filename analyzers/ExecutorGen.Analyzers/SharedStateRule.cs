@@ -18,8 +18,6 @@ namespace ExecutorGen.Analyzers;
 /// </summary>
 internal static class SharedStateRule
 {
-    private const string StaticField = "Static field";
-
     public static void Report(Composition composition, CompilationAnalysisContext context)
     {
         foreach (var pair in composition.Accesses)
@@ -334,7 +332,7 @@ internal static class SharedStateRule
             if ((guarding?.Held ?? Consistent()) is { } guardingLock && OwnLock(guardingLock, target) is { } lockField)
                 properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
-                Kind(target), target.Name, "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
+                Kind(target), Name(target), "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
         }
     }
 
@@ -374,7 +372,7 @@ internal static class SharedStateRule
                 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.LockProperty, lockField.Name)
                 : ImmutableDictionary<string, string?>.Empty;
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
-                Kind(target), target.Name, "read", reached.Entry.Description, "; elsewhere it is accessed under a lock (inconsistent locking)"));
+                Kind(target), Name(target), "read", reached.Entry.Description, "; elsewhere it is accessed under a lock (inconsistent locking)"));
         }
     }
 
@@ -414,7 +412,7 @@ internal static class SharedStateRule
             string place = composition.ReachedFrom(function) is { Count: > 0 } reached ? reached[0].Entry.Description : $"'{function.Member.Name}'";
             var properties = ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.LockProperty, lockName);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
-                Kind(target), target.Name, access.IsWrite ? "modified" : "read", place, $"; it is declared [GuardedBy(\"{lockName}\")]"));
+                Kind(target), Name(target), access.IsWrite ? "modified" : "read", place, $"; it is declared [GuardedBy(\"{lockName}\")]"));
         }
     }
 
@@ -624,8 +622,16 @@ internal static class SharedStateRule
 
     private static string Kind(ISymbol target) => target switch
     {
-        IFieldSymbol { IsStatic: true } => StaticField,
+        IFieldSymbol { AssociatedSymbol: IPropertySymbol { IsStatic: true } } => "Backing field of static property",
+        IFieldSymbol { AssociatedSymbol: IPropertySymbol } => "Backing field of property",
+        IFieldSymbol { IsStatic: true } => "Static field",
         IFieldSymbol => "Field",
         _ => "Captured variable",
     };
+
+    /// <summary>
+    /// The name the message gives: a field's or variable's own, a property's for its backing field (<c>field ??= Load()</c>
+    /// in a C# 14 accessor stores to <c>&lt;Folder&gt;k__BackingField</c>, a name nobody wrote).
+    /// </summary>
+    private static string Name(ISymbol target) => target is IFieldSymbol { AssociatedSymbol: IPropertySymbol property } ? property.Name : target.Name;
 }

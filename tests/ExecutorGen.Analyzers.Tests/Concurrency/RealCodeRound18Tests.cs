@@ -1,0 +1,131 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The eighteenth round of issue 14 (docs/analyzers-on-real-code.md, "Round 18"): lazy initializations EXG001 did not
+/// recognise. C# 14's <c>field</c> keyword: Miniblog.Core's <c>Folder =&gt; field ??= Path.Combine(...)</c> and
+/// Smartstore's <c>Options =&gt; field ??= CreateDefaultOptions()</c> were reported as races on a field named
+/// <c>&lt;Folder&gt;k__BackingField</c>, a name nobody wrote. IoTSharp's broker settings: a certificate loaded under
+/// <c>if (_certificate == null &amp;&amp; EnableTls)</c>. Each must-not-flag test failed before the change; the must-flag
+/// companions keep what a racing initialization does break.
+/// </summary>
+public class RealCodeRound18Tests
+{
+    private const string Blog = """
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Security.Cryptography.X509Certificates;
+        using System.Threading;
+        using ExecutorGen;
+
+        public sealed class Blog
+        {
+            private readonly string _root;
+
+            public Blog(string root) => _root = root;
+
+            MEMBER
+
+            [RequestHandler(PartitionBy = nameof(slug))]
+            public string Show(string slug)
+            {
+                BODY
+            }
+        }
+        """;
+
+    private static string Source(string member, string body) => Blog.Replace("MEMBER", member).Replace("BODY", body);
+
+    [Fact]
+    public Task A_lazy_initialization_through_the_field_keyword_is_idempotent() =>
+        new Test(Source("private string Folder => field ??= Path.Combine(_root, \"posts\");", "return Path.Combine(Folder, slug);")).RunAsync();
+
+    [Fact]
+    public Task A_lazy_initialization_under_a_null_test_of_the_field_keyword_is_idempotent() =>
+        new Test(Source("""
+            private string Folder
+            {
+                get
+                {
+                    if (field is null)
+                        field = Path.Combine(_root, "posts");
+                    return field;
+                }
+            }
+            """, "return Path.Combine(Folder, slug);")).RunAsync();
+
+    // The message names the property: "Backing field of property 'NextTicket'", not '<NextTicket>k__BackingField'.
+    [Fact]
+    public Task A_read_modify_write_in_an_accessor_is_reported_by_its_property_name()
+    {
+        var test = new Test(Source("private int NextTicket => ++field;", "return slug + NextTicket;"));
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(13, 31, 13, 38)
+            .WithArguments("Backing field of property", "NextTicket", "modified", "handler 'Show'", ""));
+        return test.RunAsync();
+    }
+
+    // IoTSharp's MQTT broker settings: loaded by whichever request asks first, under a test that the field is null and
+    // TLS is on.
+    private const string Certificate = """
+        private string _name;
+
+        private string Name
+        {
+            get
+            {
+                if (_name == null && _root.Length > 0)
+                    _name = Path.GetFileName(_root);
+                return _name;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_store_under_a_null_test_joined_by_and_is_a_lazy_initialization() =>
+        new Test(Source(Certificate, "return Name + slug;")).RunAsync();
+
+    // One that reads the field in its other condition keeps one request's value for the next: reported.
+    [Fact]
+    public Task A_store_under_a_test_joined_by_and_that_reads_the_field_again_is_reported() =>
+        new Test(Source(Certificate.Replace("_root.Length > 0", "_name != _root").Replace("_name = Path.GetFileName(_root)", "{|EXG001:_name = Path.GetFileName(_root)|}"),
+            "return Name + slug;")).RunAsync();
+
+    [Fact]
+    public Task A_certificate_loaded_lazily_is_idempotent() =>
+        new Test(Source("""
+            private X509Certificate2 _certificate;
+
+            private X509Certificate2 Certificate
+            {
+                get
+                {
+                    if (_certificate == null && File.Exists(_root))
+                        _certificate = X509Certificate2.CreateFromPemFile(_root);
+                    return _certificate;
+                }
+            }
+            """, "return Certificate.Subject + slug;")).RunAsync();
+
+    // A timer made twice keeps running twice: still reported.
+    [Fact]
+    public Task A_timer_made_lazily_is_reported() =>
+        new Test(Source("""
+            private Timer _timer;
+
+            private Timer Ticker
+            {
+                get
+                {
+                    if (_timer == null && _root.Length > 0)
+                        {|EXG001:_timer = new Timer(_ => { }, null, 1000, 1000)|};
+                    return _timer;
+                }
+            }
+            """, "return Ticker.GetHashCode() + slug;")).RunAsync();
+
+}
