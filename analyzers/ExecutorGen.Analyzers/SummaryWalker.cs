@@ -11,7 +11,8 @@ namespace ExecutorGen.Analyzers;
 /// Statements are walked structurally, so the locks held at every point are known without looking back (a
 /// <c>lock</c> body; the rest of a block after <c>Monitor.Enter</c>, <c>Lock.Enter</c>, <c>using var s = x.EnterScope()</c>
 /// or <c>SemaphoreSlim.Wait</c>, up to the release or through the <c>try</c> whose <c>finally</c> releases; the true
-/// branch of <c>if (Monitor.TryEnter(x))</c>, and what follows <c>if (!Monitor.TryEnter(x)) return;</c>), and so is
+/// branch of <c>if (Monitor.TryEnter(x))</c> or <c>if (await sem.WaitAsync(timeout))</c>, and what follows
+/// <c>if (!Monitor.TryEnter(x)) return;</c>), and so is
 /// whether a <c>try</c> that catches every exception surrounds it. Expressions are walked without recursion (their
 /// nesting can be thousands deep in real code). Lambdas and local functions get summaries of their own, walked with no
 /// lock held: they run later, not where they are written.
@@ -190,7 +191,7 @@ internal sealed partial class SummaryWalker
                 _guard = tested ?? outerGuard;
                 bool outerFatal = _fatalChecked;
                 _fatalChecked |= Operations.WithoutConversions(conditional.Condition) is IInvocationOperation fatalCheck && NamesFatal(fatalCheck.TargetMethod.Name);
-                if (conditional.Condition is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
+                if (Operations.WithoutAwait(conditional.Condition) is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
                 else if (CompareExchangeLock(conditional.Condition, acquiredWhen: true) is { } guard && LetsGo(ImmutableArray.Create(conditional.WhenTrue), 0, guard.Field))
                     HeldWhile(guard.Field, excludes: false, guard.Syntax, conditional.WhenTrue);
@@ -319,8 +320,9 @@ internal sealed partial class SummaryWalker
                 Take(waited, waitExcludes, waiting!);
                 continue;
             }
-            // if (!Monitor.TryEnter(x)) return; ... : the rest of the block holds x.
-            if (statement is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IInvocationOperation tryEnter } } skip
+            // if (!Monitor.TryEnter(x)) return; if (!await _gate.WaitAsync(timeout, token)) return null; ... : the rest of the block holds x.
+            if (statement is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var tried } } skip
+                && Operations.WithoutAwait(tried) is IInvocationOperation tryEnter
                 && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered && EndsInJump(skip.WhenTrue))
             {
                 Condition(skip.Condition);

@@ -128,4 +128,55 @@ public class RealCodeRound18Tests
             }
             """, "return Ticker.GetHashCode() + slug;")).RunAsync();
 
+    // Technitium DNS Server's QUIC connection: a semaphore waited for with a timeout, the function leaving when it is not
+    // taken; and the same wait tested the other way round.
+    private const string Connection = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public sealed class Connection
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private int _opened;
+
+            [RequestHandler(PartitionBy = nameof(key))]
+            public async Task<int> Open(string key, CancellationToken token)
+            {
+                BODY
+            }
+        }
+        """;
+
+    [Fact]
+    public Task What_follows_a_timed_semaphore_wait_whose_failure_leaves_holds_the_semaphore() =>
+        new Test(Connection.Replace("BODY", """
+            if (!await _gate.WaitAsync(1000, token))
+                    return -1;
+                try
+                {
+                    return ++_opened;
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            """)).RunAsync();
+
+    [Fact]
+    public Task The_true_branch_of_a_timed_semaphore_wait_holds_the_semaphore() =>
+        new Test(Connection.Replace("BODY", """
+            if (await _gate.WaitAsync(1000, token))
+                {
+                    try { return ++_opened; } finally { _gate.Release(); }
+                }
+                return -1;
+            """)).RunAsync();
+
+    [Fact]
+    public Task A_timed_semaphore_wait_whose_failure_goes_on_guards_nothing() =>
+        new Test(Connection.Replace("BODY", """
+            bool taken = await _gate.WaitAsync(1000, token);
+                return {|EXG001:++_opened|};
+            """)).RunAsync();
 }
