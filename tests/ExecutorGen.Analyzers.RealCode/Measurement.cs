@@ -93,6 +93,12 @@ public static class Measurement
             references = references.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
         }
         var compilationOptions = settings.CompilationOptions.WithConcurrentBuild(options.Parallel);
+        if (options.StandInHandlers)
+        {
+            var (withEndpoints, endpoints) = StandInEndpoints.Mark(CSharpCompilation.Create("RealCode", trees, references, compilationOptions));
+            trees = withEndpoints;
+            standIns += endpoints;
+        }
         CSharpCompilation Fresh() => CSharpCompilation.Create("RealCode", trees, references, compilationOptions);
         // Generated once, outside the timed rounds: their output is then bound and analyzed like the rest.
         var problems = new List<string>();

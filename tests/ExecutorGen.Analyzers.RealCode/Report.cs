@@ -46,7 +46,7 @@ public static class Report
             output.WriteLine($"problem: {problem}");
         output.WriteLine($"analyzers: {analyzers.Length} from {analyzerAssembly}");
         if (options.StandInHandlers)
-            output.WriteLine($"stand-in handlers: {result.StandInHandlers} controller actions and message handlers marked [RequestHandler]");
+            output.WriteLine($"stand-in handlers: {result.StandInHandlers} controller actions, hub methods, endpoints and message handlers marked [RequestHandler]");
 
         output.WriteLine();
         output.WriteLine($"compile errors: {result.Errors.Length}");

@@ -17,14 +17,15 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <remarks>
 /// Matched by syntax, as a reader would: public instance methods with a body of a concrete class that derives from
 /// <c>Controller</c>/<c>ControllerBase</c>, or whose name ends in <c>Controller</c> in a file that uses ASP.NET (or with a
-/// routing or controller attribute) (not <c>[NonAction]</c>); and
+/// routing or controller attribute) (not <c>[NonAction]</c>), or of a SignalR <c>Hub</c> (made per call, as a controller
+/// is per request) in a file that uses ASP.NET; and
 /// <c>Handle</c>, <c>HandleAsync</c> and <c>Consume</c> of a class implementing a handler interface
 /// (<c>IRequestHandler</c>, <c>INotificationHandler</c>, <c>IConsumer</c>, <c>IHandleMessages</c>, ...). One difference
 /// is corrected: the framework makes a controller or a message handler per request, while the executor shares one
 /// handler object among its workers; so the stand-in class's own instance fields and auto-properties are marked
 /// <c>[ThreadConfined]</c> (what each request has to itself), and everything they reach stays analyzed. The marks are
 /// inserted on the line where the declaration starts, so every diagnostic keeps its line in the original file (on a
-/// marked line, its column moves by the length of the mark).
+/// marked line, its column moves by the length of the mark). Minimal-API endpoints need binding: <see cref="StandInEndpoints"/>.
 /// </remarks>
 public static class StandInHandlers
 {
@@ -73,7 +74,8 @@ public static class StandInHandlers
         if (bases.Any(b => b is not null && s_handlerInterfaces.Contains(b)))
             return EntryKind.MessageHandler;
         if (bases.Any(b => b is "Controller" or "ControllerBase")
-            || type.Identifier.ValueText.EndsWith("Controller", StringComparison.Ordinal) && IsWeb(type))
+            || type.Identifier.ValueText.EndsWith("Controller", StringComparison.Ordinal) && IsWeb(type)
+            || bases.Any(b => b is "Hub") && IsWeb(type))
         {
             return EntryKind.Controller;
         }
@@ -125,7 +127,7 @@ public static class StandInHandlers
     }
 
     /// <summary><paramref name="member"/> with <c>[global::ExecutorGen.<paramref name="attribute"/>]</c> first, on the line it starts on.</summary>
-    private static MemberDeclarationSyntax Marked(MemberDeclarationSyntax member, string attribute)
+    internal static MemberDeclarationSyntax Marked(MemberDeclarationSyntax member, string attribute)
     {
         var first = member.GetFirstToken();
         var list = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(SyntaxFactory.ParseName("global::ExecutorGen." + attribute))))

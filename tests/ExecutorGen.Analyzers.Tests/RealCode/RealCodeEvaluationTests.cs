@@ -165,6 +165,85 @@ public sealed class RealCodeEvaluationTests : IDisposable
     }
 
     [Fact]
+    public async Task Stand_in_handlers_are_also_a_minimal_api_s_endpoint_methods_and_a_hub_s_methods()
+    {
+        Write("src/Routing/Endpoints.cs", """
+            using System.Threading.Tasks;
+            using Microsoft.AspNetCore.Builder;
+            using Microsoft.AspNetCore.Http;
+
+            public class Hub { }
+
+            public sealed class ChatHub : Hub
+            {
+                private int _messages;
+                public void Send(string message) => _messages++;
+            }
+
+            public sealed class Api
+            {
+                private int _resets;
+                public Task Reset(HttpContext context) { _resets++; return Task.CompletedTask; }
+            }
+
+            public sealed class Hits
+            {
+                private int _count;
+                public int Add() => ++_count;
+            }
+
+            public static class OrderEndpoints
+            {
+                private static int s_served;
+
+                public static void Map(IEndpointRouteBuilder app, Api api)
+                {
+                    app.MapGet("/orders", List);
+                    app.MapGet("/count", () => Count());
+                    app.MapPost("/reset", api.Reset);
+                    app.MapGet("/hits", (Hits hits) => hits.Add());
+                    app.MapGet("/inline", () => { s_served--; return s_served; });
+                }
+
+                public static int List() { s_served++; return s_served; }
+
+                public static int Count() => s_served;
+            }
+
+            namespace Microsoft.AspNetCore.Http
+            {
+                public sealed class HttpContext { }
+
+                public delegate Task RequestDelegate(HttpContext context);
+            }
+
+            namespace Microsoft.AspNetCore.Builder
+            {
+                public interface IEndpointRouteBuilder { }
+
+                public static class EndpointRouteBuilderExtensions
+                {
+                    public static IEndpointRouteBuilder MapGet(this IEndpointRouteBuilder endpoints, string pattern, System.Delegate handler) => endpoints;
+                    public static IEndpointRouteBuilder MapPost(this IEndpointRouteBuilder endpoints, string pattern, Http.RequestDelegate handler) => endpoints;
+                }
+            }
+            """);
+        var options = EvaluationOptions.Parse([_root, "--runs", "1", "--warmup", "0", "--shipped", "--stand-in-handlers"]);
+        var result = await Measurement.RunAsync(options, CompilationSettings.Create(options), SourceFiles.Collect(options), AnalyzerAssembly.Analyzers(AnalyzerAssembly.Load(null)));
+
+        // Send; List (a method group), Count (a lambda's one call) and Reset (a method group on an object made at start-up);
+        // not Hits.Add, called on what the container hands the lambda, nor the longer lambda.
+        Assert.Equal(4, result.StandInHandlers);
+        Assert.Empty(result.Errors);
+        // The static counter and the fields of the object the route holds are reported; the hub's own field is not (the
+        // handlers' overload rule, EXG109, is left out here).
+        Assert.Equal(["EXG001 src/Routing/Endpoints.cs:16", "EXG001 src/Routing/Endpoints.cs:38", "EXG005 src/Routing/Router.cs:5"],
+            result.Diagnostics.Where(d => d.Id.StartsWith("EXG00", StringComparison.Ordinal))
+                .Select(d => $"{d.Id} {SourceFiles.Relative(_root, d.Location.SourceTree!.FilePath)}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
+                .Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_file_its_product_project_compiles_is_kept_whatever_its_folder_is_called()
     {
         // A client's transaction test hooks live under Internal/Test and are compiled into the product; a stray file in
