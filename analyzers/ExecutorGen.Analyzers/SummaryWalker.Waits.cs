@@ -78,12 +78,12 @@ internal sealed partial class SummaryWalker
     /// <summary>
     /// The task is known to be complete where it is waited on: a variable awaited earlier in the function
     /// (<c>await Task.WhenAll(a, b)</c>, <c>await a</c>) or waited for without a timeout (<c>a.Wait(token)</c>), the task
-    /// <c>await Task.WhenAny(...)</c> returned, a variable tested earlier with <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c>, or
-    /// the parameter of a continuation lambda.
+    /// <c>await Task.WhenAny(...)</c> returned, a variable tested earlier with <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c>,
+    /// the parameter of a continuation lambda, or what a method that returns only completed tasks returned.
     /// </summary>
     private bool KnownComplete(IOperation task, IOperation use)
     {
-        if (RunsSynchronously(Operations.WithoutConversions(task)))
+        if (RunsSynchronously(Operations.WithoutConversions(task)) || FromCompletingMethod(task))
             return true;
         if (TakenFrom(Operations.WithoutConversions(task)) is { } collection && AllAwaitedBefore(collection, use))
             return true;
@@ -122,6 +122,18 @@ internal sealed partial class SummaryWalker
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// A call, also through <c>ConfigureAwait</c>, of a method that returns only tasks already complete
+    /// (<see cref="CompletedTasks"/>).
+    /// </summary>
+    private bool FromCompletingMethod(IOperation task)
+    {
+        task = Operations.WithoutConversions(task);
+        if (task is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            task = Operations.WithoutConversions(configured);
+        return task is IInvocationOperation { TargetMethod: var callee } && CompletedTasks.ReturnsOnlyCompleted(callee.OriginalDefinition, _symbols);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public class BlockingWaitTests
 
         {{members}}
 
-            private static Task<int> LoadAsync() => Task.FromResult(1);
+            private static Task<int> LoadAsync() => Task.Run(() => 1);
             private static void Process(int item) { }
         }
         """).RunAsync();
@@ -110,7 +110,7 @@ public class BlockingWaitTests
     public Task A_task_of_a_method_called_with_async_false_is_complete_when_it_returns() => Verify("""
             public void Start() => new Thread(() => Flush(async: false).GetAwaiter().GetResult()).Start();
 
-            private static Task Flush(bool async) => Task.CompletedTask;
+            private static Task Flush(bool async) => Task.Run(() => { });
         """);
 
     // Must flag.

@@ -179,4 +179,49 @@ public class RealCodeRound18Tests
             bool taken = await _gate.WaitAsync(1000, token);
                 return {|EXG001:++_opened|};
             """)).RunAsync();
+
+    // ShokoServer's SignalR hub (found once hubs stood in for handlers): the queue's Pause does its work synchronously and
+    // returns Task.CompletedTask, so waiting for it blocks on nothing (EXG004).
+    private const string Queue = """
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        public class QueueHandler
+        {
+            private bool _paused;
+
+            PAUSE
+
+            public async Task Drain() => await Task.Delay(1000);
+        }
+
+        public sealed class QueueHub
+        {
+            private readonly QueueHandler _queue = new QueueHandler();
+
+            [RequestHandler(PartitionBy = nameof(paused))]
+            public void ChangeState(bool paused)
+            {
+                WAIT;
+            }
+        }
+        """;
+
+    private static string Queued(string pause, string wait) => Queue.Replace("PAUSE", pause).Replace("WAIT", wait);
+
+    [Theory]
+    [InlineData("public Task Pause() { _paused = true; return Task.CompletedTask; }", "_queue.Pause().GetAwaiter().GetResult()")]
+    [InlineData("public Task Pause() { _paused = true; return Task.CompletedTask; }", "_queue.Pause().ConfigureAwait(false).GetAwaiter().GetResult()")]
+    [InlineData("public Task<bool> Pause() => Task.FromResult(_paused = true);", "_ = _queue.Pause().Result")]
+    [InlineData("public ValueTask Pause() { if (_paused) return default; _paused = true; return ValueTask.CompletedTask; }", "_queue.Pause().GetAwaiter().GetResult()")]
+    public Task Waiting_for_a_method_that_returns_only_completed_tasks_blocks_on_nothing(string pause, string wait) =>
+        new BlockingWaitTest(Queued(pause, wait)).RunAsync();
+
+    // The companions: a task that may still run, and a method an override could replace.
+    [Theory]
+    [InlineData("public Task Pause() { _paused = true; return Task.CompletedTask; }", "{|EXG004:_queue.Drain().GetAwaiter().GetResult()|}")]
+    [InlineData("public Task Pause() { if (_paused) return Task.CompletedTask; return Drain(); }", "{|EXG004:_queue.Pause().GetAwaiter().GetResult()|}")]
+    [InlineData("public virtual Task Pause() { _paused = true; return Task.CompletedTask; }", "{|EXG004:_queue.Pause().GetAwaiter().GetResult()|}")]
+    public Task Waiting_for_a_task_that_may_still_run_is_reported(string pause, string wait) =>
+        new BlockingWaitTest(Queued(pause, wait)).RunAsync();
 }

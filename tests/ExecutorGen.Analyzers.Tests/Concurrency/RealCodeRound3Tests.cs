@@ -530,8 +530,8 @@ public class RealCodeRound3Tests
                 }
             }
 
-            private static Task StoreAsync() => Task.CompletedTask;
-            private static Task LoadAsync() => Task.CompletedTask;
+            private static Task StoreAsync() => Task.Run(() => { });
+            private static Task LoadAsync() => Task.Run(() => { });
         }
         """;
 

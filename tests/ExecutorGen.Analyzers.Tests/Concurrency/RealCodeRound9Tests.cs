@@ -495,7 +495,7 @@ public class RealCodeRound9Tests
                 }
             }
 
-            private static Task StopThrottlerAsync() => Task.CompletedTask;
+            private static Task StopThrottlerAsync() => Task.Run(() => { });
         }
         """;
 
