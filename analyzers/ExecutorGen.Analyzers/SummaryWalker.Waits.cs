@@ -128,13 +128,8 @@ internal sealed partial class SummaryWalker
     /// A call, also through <c>ConfigureAwait</c>, of a method that returns only tasks already complete
     /// (<see cref="CompletedTasks"/>).
     /// </summary>
-    private bool FromCompletingMethod(IOperation task)
-    {
-        task = Operations.WithoutConversions(task);
-        if (task is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            task = Operations.WithoutConversions(configured);
-        return task is IInvocationOperation { TargetMethod: var callee } && CompletedTasks.ReturnsOnlyCompleted(callee.OriginalDefinition, _symbols);
-    }
+    private bool FromCompletingMethod(IOperation task) =>
+        Operations.WithoutAwait(task) is IInvocationOperation { TargetMethod: var callee } && CompletedTasks.ReturnsOnlyCompleted(callee.OriginalDefinition, _symbols);
 
     /// <summary>
     /// A call told to run synchronously: <c>GetInternal(key, async: false)</c>, the sync twin of an async method sharing one
