@@ -48,19 +48,7 @@ internal static class SourceMentions
         return found;
     }
 
-    private static bool Contains(char[] buffer, int length, string word)
-    {
-        char first = word[0];
-        for (int i = 0; i + word.Length <= length; i++)
-        {
-            if (buffer[i] != first)
-                continue;
-            int j = 1;
-            while (j < word.Length && buffer[i + j] == word[j])
-                j++;
-            if (j == word.Length)
-                return true;
-        }
-        return false;
-    }
+    // MemoryExtensions.IndexOf, vectorized on .NET: a loop of our own was a third of the scan where a word is in no file.
+    private static bool Contains(char[] buffer, int length, string word) =>
+        System.MemoryExtensions.IndexOf(new System.ReadOnlySpan<char>(buffer, 0, length), System.MemoryExtensions.AsSpan(word), System.StringComparison.Ordinal) >= 0;
 }
