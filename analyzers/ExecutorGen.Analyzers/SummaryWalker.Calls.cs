@@ -231,11 +231,11 @@ internal sealed partial class SummaryWalker
         }
         if (holder is not null)
             _function.Flows.Add((holder, lambda.Symbol));
-        // Runs as part of the code around it (LINQ, callbacks run in place), but later: not under the locks held here. A
-        // callback registered on a cancellation token runs on the thread that cancels, when it cancels: like an event
-        // handler, it is handed out, not called here.
+        // Runs as part of the code around it (LINQ, callbacks run in place): under the locks held here only where a library
+        // method runs it before the expression completes (HeldWhileRun). A callback registered on a cancellation token runs
+        // on the thread that cancels, when it cancels: like an event handler, it is handed out, not called here.
         var (owned, from, passed) = ElementsGiven(lambda);
-        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, null, lambda.Syntax)
+        _function.Calls.Add(new CallSite(lambda.Symbol, Receiver.This, HeldWhileRun(lambda), lambda.Syntax)
         {
             Subscribed = subscribed,
             HandedOut = handedOut,
@@ -280,7 +280,7 @@ internal sealed partial class SummaryWalker
             _function.Flows.Add((holder, method));
         if (_symbols.HasBody(method))
         {
-            _function.Calls.Add(new CallSite(method, receiver, null, reference.Syntax)
+            _function.Calls.Add(new CallSite(method, receiver, HeldWhileRun(reference), reference.Syntax)
             {
                 ReceiverFrom = from,
                 Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null || RegisteredOnToken(reference),

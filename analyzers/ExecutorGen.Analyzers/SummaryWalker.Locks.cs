@@ -241,4 +241,44 @@ internal sealed partial class SummaryWalker
         }
         return false;
     }
+
+    /// <summary>
+    /// The locks held where a lambda or method group is written, when a library method runs it on this thread before the
+    /// expression around it completes, so under those locks: an eager LINQ operator (<c>keys.All(x =&gt; _cache.ContainsKey(x))</c>,
+    /// <c>ToDictionary</c>, <c>First</c>), a deferred one that an eager one or a <c>foreach</c> consumes at once
+    /// (<c>_items.Where(p).ToList()</c>), a collection's own (<c>List.ForEach</c>, <c>RemoveAll</c>, <c>Sort</c>, a
+    /// dictionary's value factory). Otherwise none: a deferred query that is kept or returned runs when it is enumerated,
+    /// perhaps after the lock is let go, and any other method (PLINQ's, the compilation's own) may run it later or on
+    /// another thread, which a lock held here does not cover.
+    /// </summary>
+    private HeldLocks? HeldWhileRun(IOperation function) =>
+        _held is not null && UseOf(function) is IArgumentOperation { Parent: IInvocationOperation call } && RunsBeforeReturning(call, 0) ? _held : null;
+
+    private bool RunsBeforeReturning(IInvocationOperation call, int depth)
+    {
+        var method = call.TargetMethod;
+        if (depth > 16 || _symbols.IsOwn(method) || method.ContainingType is not { } type)
+            return false;
+        bool linq = type.Name == "Enumerable" && InNamespace(type, "Linq", "System");
+        bool collection = type.SpecialType == SpecialType.System_Array || InNamespace(type, "Generic", "Collections", "System")
+            || InNamespace(type, "Concurrent", "Collections", "System") || InNamespace(type, "Immutable", "Collections", "System");
+        if (!linq && !collection)
+            return false;
+        if (!IsDeferredQuery(method.ReturnType))
+            return true;
+        // A deferred operator runs its lambdas when what it returns is enumerated: at once when the next operator of the
+        // chain is eager (or consumed at once in turn), or a foreach walks it.
+        return Operations.ParentWithoutConversions(call) switch
+        {
+            IArgumentOperation { Parameter.Ordinal: 0, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } next } => RunsBeforeReturning(next, depth + 1),
+            IForEachLoopOperation => true,
+            _ => false,
+        };
+    }
+
+    /// <summary><c>IEnumerable&lt;T&gt;</c>, <c>IOrderedEnumerable&lt;T&gt;</c> or <c>IEnumerable</c>: what a deferred LINQ operator returns.</summary>
+    private static bool IsDeferredQuery(ITypeSymbol type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Interface } named
+        && (named.Name == "IEnumerable" || named.Name == "IOrderedEnumerable")
+        && (InNamespace(named, "Generic", "Collections", "System") || InNamespace(named, "Collections", "System") || InNamespace(named, "Linq", "System"));
 }

@@ -1,0 +1,113 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Test = ExecutorGen.Analyzers.Tests.SharedStateTest;
+
+namespace ExecutorGen.Analyzers.Tests.Concurrency;
+
+/// <summary>
+/// The nineteenth round of issue 14 (docs/analyzers-on-real-code.md, "Round 19"): a lambda that a library method runs on
+/// the spot runs under the locks held where it is written. duplicati's secret provider reads its static cache in
+/// <c>keys.All(x =&gt; _cache[_config].ContainsKey(x))</c> and <c>keys.ToDictionary(k =&gt; k, k =&gt; _cache[_config][k])</c>,
+/// both inside <c>lock (_lock)</c>, and EXG001 reported both reads as unlocked. Each must-not-flag test failed before the
+/// change; the must-flag ones keep a deferred query that is enumerated after the lock is let go.
+/// </summary>
+public class RealCodeRound19Tests
+{
+    private const string Secrets = """
+        using System.Collections.Generic;
+        using System.Linq;
+        using ExecutorGen;
+
+        public sealed class Secrets
+        {
+            private static readonly object _lock = new();
+            private static readonly Dictionary<string, Dictionary<string, string>> _cache = new();
+            private readonly string _config = "";
+
+            public void Put(Dictionary<string, string> values)
+            {
+                lock (_lock)
+                    if (!_cache.ContainsKey(_config))
+                        _cache[_config] = values;
+            }
+
+            private bool IsCached(string key) => _cache[_config].ContainsKey(key);
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public Dictionary<string, string> Get(string name, string[] keys)
+            {
+                Put(new Dictionary<string, string>());
+                BODY
+            }
+        }
+        """;
+
+    private static Test For(string body) => new(Secrets.Replace("BODY", body));
+
+    private static DiagnosticResult UnlockedRead(int line, int column) =>
+        new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(line, column, line, column + 15)
+            .WithArguments("Static field", "_cache", "read", "handler 'Get'", "; elsewhere it is accessed under a lock (inconsistent locking)");
+
+    [Fact]
+    public Task Lambdas_that_eager_linq_operators_run_inside_a_lock_run_under_it() =>
+        For("""
+            lock (_lock)
+                if (_cache.ContainsKey(_config) && keys.All(x => _cache[_config].ContainsKey(x)))
+                    return keys.ToDictionary(k => k, k => _cache[_config][k]);
+            return null;
+            """).RunAsync();
+
+    [Fact]
+    public Task A_deferred_operator_consumed_at_once_runs_its_lambda_under_the_lock() =>
+        For("""
+            lock (_lock)
+                return keys.Where(k => _cache[_config].ContainsKey(k)).Select(k => k).ToDictionary(k => k, k => k);
+            """).RunAsync();
+
+    [Fact]
+    public Task A_deferred_operator_that_a_foreach_walks_inside_the_lock_runs_its_lambda_under_it() =>
+        For("""
+            var found = new Dictionary<string, string>();
+            lock (_lock)
+            {
+                foreach (var key in keys.Where(k => _cache[_config].ContainsKey(k)))
+                    found[key] = key;
+            }
+            return found;
+            """).RunAsync();
+
+    [Fact]
+    public Task A_method_group_that_an_eager_operator_runs_inside_the_lock_runs_under_it() =>
+        For("""
+            lock (_lock)
+                return keys.All(IsCached) ? new Dictionary<string, string>() : null;
+            """).RunAsync();
+
+    [Fact]
+    public Task A_deferred_query_enumerated_after_the_lock_is_let_go_reads_without_it()
+    {
+        var test = For("""
+            IEnumerable<string> cached;
+            lock (_lock)
+                cached = keys.Where(k => _cache[_config].ContainsKey(k));
+            return cached.ToDictionary(k => k, k => k);
+            """);
+        test.ExpectedDiagnostics.Add(UnlockedRead(26, 30));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_lambda_that_a_library_method_keeps_runs_without_the_lock()
+    {
+        var test = For("""
+            System.Lazy<bool> cached;
+            lock (_lock)
+                cached = new System.Lazy<bool>(() => _cache[_config].Count > 0);
+            return cached.Value ? new Dictionary<string, string>() : null;
+            """);
+        test.ExpectedDiagnostics.Add(UnlockedRead(26, 42));
+        return test.RunAsync();
+    }
+}
