@@ -367,8 +367,9 @@ internal sealed class CallSite
     public IParameterSymbol? PassedTo { get; set; }
 
     /// <summary>
-    /// A method group subscribed to an event (<c>x.Changed += OnChanged</c>): handed out, not called here; whoever raises
-    /// the event calls it later, with its own locks. Not an edge of the call graph.
+    /// A callback subscribed to an event (<c>x.Changed += OnChanged</c>), registered on a cancellation token, or stored in
+    /// another object's member (<c>_provider.OnResume = OnResume</c>): handed out, not called here; whoever raises the
+    /// event, cancels or holds it calls it later, with its own locks. Not an edge of the call graph.
     /// </summary>
     public bool Subscribed { get; set; }
 

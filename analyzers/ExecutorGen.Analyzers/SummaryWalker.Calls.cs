@@ -218,7 +218,7 @@ internal sealed partial class SummaryWalker
     {
         var starter = _symbols.StarterOf(lambda);
         var holder = starter is null ? HolderOf(lambda) : null;
-        bool subscribed = RegisteredOnToken(lambda);
+        bool subscribed = RegisteredOnToken(lambda) || HandedToAnotherObject(lambda);
         // Only a lambda that runs in place (LINQ, a helper of the compilation it is handed to) sees the objects of the code
         // around as that code's own: one started, stored in a field, property or collection, added to an event or
         // registered on a token may run on another thread while that code goes on with them.
@@ -263,6 +263,15 @@ internal sealed partial class SummaryWalker
         return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Register" or "UnsafeRegister", ContainingType.Name: "CancellationToken" } } };
     }
 
+    /// <summary>
+    /// A callback stored in a member of another object (<c>_provider.OnResume = OnResume</c>, <c>client.OnMessage = m =&gt; …</c>,
+    /// <c>new Options { Configure = Apply }</c>): that object runs it when it chooses, on its own thread, like an event it
+    /// raises; not this path. One stored in this object's own field or property stays with the code that calls it here.
+    /// </summary>
+    private static bool HandedToAnotherObject(IOperation function) =>
+        UseOf(function) is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } instance } }
+        && Operations.WithoutConversions(instance) is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
     private void MethodReference(IMethodReferenceOperation reference)
     {
         var method = reference.Method.OriginalDefinition;
@@ -283,7 +292,7 @@ internal sealed partial class SummaryWalker
             _function.Calls.Add(new CallSite(method, receiver, HeldWhileRun(reference), reference.Syntax)
             {
                 ReceiverFrom = from,
-                Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null || RegisteredOnToken(reference),
+                Escapes = true, DelegateType = reference.Parent?.Type, Subscribed = subscription is not null || RegisteredOnToken(reference) || HandedToAnotherObject(reference),
             });
         }
     }

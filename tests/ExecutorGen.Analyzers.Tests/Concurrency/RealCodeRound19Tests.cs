@@ -111,3 +111,60 @@ public class RealCodeRound19Tests
         return test.RunAsync();
     }
 }
+
+/// <summary>
+/// Round 19, the reach: duplicati's settings handler stores two method groups in its power-mode provider
+/// (<c>m_powerModeProvider.OnResume = OnResume</c>), which the operating system's power events call; EXG001 reported
+/// OnResume's fields as written by the request, as if storing the callback had called it. A callback stored in another
+/// object's member is handed out like an event subscription; one stored in this object's own field is not.
+/// </summary>
+public class RealCodeRound19ReachTests
+{
+    private const string Controls = """
+        using System;
+        using ExecutorGen;
+
+        public interface IPowerModeProvider
+        {
+            Action OnResume { get; set; }
+        }
+
+        public sealed class LiveControls
+        {
+            private readonly IPowerModeProvider _provider;
+            private Action _onResume;
+            private int _resumed;
+
+            public LiveControls(IPowerModeProvider provider) => _provider = provider;
+
+            private void OnResume() => _resumed++;
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public void Update(string name)
+            {
+                BODY
+            }
+        }
+        """;
+
+    private static Test For(string body) => new(Controls.Replace("BODY", body));
+
+    [Fact]
+    public Task A_method_group_stored_in_another_objects_property_is_not_called_by_the_handler() =>
+        For("_provider.OnResume = OnResume;").RunAsync();
+
+    [Fact]
+    public Task A_lambda_stored_in_another_objects_property_is_not_called_by_the_handler() =>
+        For("_provider.OnResume = () => _resumed++;").RunAsync();
+
+    [Fact]
+    public Task A_method_group_stored_in_this_objects_own_field_stays_on_the_handlers_path()
+    {
+        var test = For("_onResume = OnResume; _onResume();");
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(17, 32, 17, 42)
+            .WithArguments("Field", "_resumed", "modified", "handler 'Update'", ""));
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(22, 9, 22, 29)
+            .WithArguments("Field", "_onResume", "modified", "handler 'Update'", ""));
+        return test.RunAsync();
+    }
+}
