@@ -50,7 +50,8 @@ internal sealed partial class SummaryWalker
         if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
             Call(target, Receiver.Shared, invocation); // a method handed out as this delegate type may take a lock (EXG003)
         else if ((callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface)
-            && (_held is not null || SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _function.Symbol.ContainingAssembly)))
+            && (_held is not null || SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _function.Symbol.ContainingAssembly))
+            && !IsSignalRClientProxy(invocation.Instance))
         {
             // Dispatched to an implementation: of the compilation's own interfaces and virtual methods, followed by the
             // worker rules; of any (IDisposable.Dispose), under a lock, for EXG003.
@@ -261,6 +262,22 @@ internal sealed partial class SummaryWalker
     {
         var parent = UseOf(function);
         return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Register" or "UnsafeRegister", ContainingType.Name: "CancellationToken" } } };
+    }
+
+    /// <summary>
+    /// A SignalR hub's typed client (<c>Clients.User(id).AddedToThreadAsync(thread)</c>, <c>Clients.All.Notify(…)</c>): a
+    /// proxy that sends a message to the connected clients, which run their handlers in their own processes. It never runs
+    /// the compilation's class that implements the client interface (LANCommander's SDK client, compiled with its server).
+    /// </summary>
+    private static bool IsSignalRClientProxy(IOperation? instance)
+    {
+        var clients = (instance is null ? null : Operations.WithoutConversions(instance)) switch
+        {
+            IInvocationOperation call => call.TargetMethod.ContainingType,
+            IPropertyReferenceOperation property => property.Property.ContainingType,
+            _ => null,
+        };
+        return clients is not null && InNamespace(clients, "SignalR", "AspNetCore", "Microsoft");
     }
 
     /// <summary>

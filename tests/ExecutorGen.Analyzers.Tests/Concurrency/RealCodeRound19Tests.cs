@@ -168,3 +168,71 @@ public class RealCodeRound19ReachTests
         return test.RunAsync();
     }
 }
+
+/// <summary>
+/// Round 19, the reach: LANCommander's chat hub tells a participant's clients about a new thread
+/// (<c>Clients.User(id).AddedToThreadAsync(thread)</c>), and EXG001 followed that call into the SDK's own client class,
+/// which implements the client interface and is compiled with the server, and reported its fields as the hub's. A
+/// SignalR client proxy sends a message; the client's class runs in the client's process.
+/// </summary>
+public class RealCodeRound19SignalRTests
+{
+    private const string Chat = """
+        using System.Threading.Tasks;
+        using ExecutorGen;
+
+        namespace Microsoft.AspNetCore.SignalR
+        {
+            public interface IHubClients<T>
+            {
+                T All { get; }
+                T User(string userId);
+            }
+        }
+
+        public interface IChatClient
+        {
+            Task AddedToThreadAsync(string thread);
+        }
+
+        public sealed class ChatClient : IChatClient
+        {
+            private int _threads;
+
+            public Task AddedToThreadAsync(string thread)
+            {
+                _threads++;
+                return Task.CompletedTask;
+            }
+        }
+
+        public sealed class ChatHub
+        {
+            private readonly Microsoft.AspNetCore.SignalR.IHubClients<IChatClient> _clients;
+            private readonly IChatClient _local;
+
+            public ChatHub(Microsoft.AspNetCore.SignalR.IHubClients<IChatClient> clients, IChatClient local) => (_clients, _local) = (clients, local);
+
+            [RequestHandler(PartitionBy = nameof(thread))]
+            public async Task StartThreadAsync(string thread, string participant)
+            {
+                BODY
+            }
+        }
+        """;
+
+    private static Test For(string body) => new(Chat.Replace("BODY", body));
+
+    [Fact]
+    public Task A_call_on_a_hubs_typed_client_is_a_message_not_a_call_of_the_client_class() =>
+        For("await _clients.User(participant).AddedToThreadAsync(thread); await _clients.All.AddedToThreadAsync(thread);").RunAsync();
+
+    [Fact]
+    public Task A_call_on_an_object_of_the_client_interface_runs_its_implementation()
+    {
+        var test = For("await _local.AddedToThreadAsync(thread);");
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(24, 9, 24, 19)
+            .WithArguments("Field", "_threads", "modified", "handler 'StartThreadAsync'", ""));
+        return test.RunAsync();
+    }
+}
