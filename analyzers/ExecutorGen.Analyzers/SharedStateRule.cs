@@ -100,6 +100,21 @@ internal static class SharedStateRule
     }
 
     /// <summary>
+    /// A property setter's store of the value it is given (<c>set { if (_blocking != value) { _blocking = value; … } }</c>):
+    /// a setting changed. Two setters race only over which value stays, the last as with a lock; a reader sees the old
+    /// value or the new one; what the setter does after the store acts on a value its caller chose. Not where a caller
+    /// reads the value back (<see cref="ReadBackByCaller"/>: <c>rules.Spread = spread; … rules.Apply(rate)</c> is
+    /// per-request state kept in a shared object), nor a value wider than a word, nor a read-modify-write; a store that
+    /// other code makes under a lock is judged as inconsistent locking, not here. On real code every such report judged
+    /// was a setting an admin or a load changes (docs/analyzers-on-real-code.md, round 19).
+    /// </summary>
+    private static bool SettingStore(Composition composition, FunctionSummary function, Access store, ISymbol target) =>
+        store.Kind == AccessKind.Write && target is IFieldSymbol { Type: var type } && OneWord(type)
+        && function.Symbol is IMethodSymbol { MethodKind: MethodKind.PropertySet }
+        && store.Syntax is AssignmentExpressionSyntax { Right: IdentifierNameSyntax { Identifier.ValueText: "value" } }
+        && !ReadBackByCaller(composition, function, target);
+
+    /// <summary>
     /// Whether <paramref name="function"/> reads <paramref name="target"/> other than at <paramref name="store"/>; with
     /// <paramref name="after"/>, only where the read can run after that store: later in the code, or in a loop around it.
     /// </summary>
@@ -309,7 +324,8 @@ internal static class SharedStateRule
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
             bool inconsistent = guarding is not null || Consistent() is not null;
             if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)
-                || BlindStore(composition, function, access, target) || UndecidedStore(composition, function, access, target, ref decided)))
+                || BlindStore(composition, function, access, target) || UndecidedStore(composition, function, access, target, ref decided)
+                || SettingStore(composition, function, access, target)))
             {
                 continue;
             }

@@ -236,3 +236,113 @@ public class RealCodeRound19SignalRTests
         return test.RunAsync();
     }
 }
+
+/// <summary>
+/// Round 19, settings: the DNS server's admin API sets dozens of server settings through property setters
+/// (<c>set { _enableBlocking = value; if (_enableBlocking) … }</c>) that the resolver threads only read. Every such report
+/// judged was false: the last setting wins, with a lock as without. A caller that reads the value back
+/// (BTCPay's <c>rules.Spread = spread; … rules.Apply(rate)</c>, judged real) keeps per-request state in a shared object.
+/// </summary>
+public class RealCodeRound19SettingTests
+{
+    private const string Server = """
+        using System;
+        using ExecutorGen;
+
+        public sealed class DnsServer
+        {
+            private bool _enableBlocking;
+            private bool _dnssecValidation;
+            private readonly object _sync = new();
+            private bool _recursion;
+            private int _spread;
+
+            public bool EnableBlocking
+            {
+                get => _enableBlocking;
+                set
+                {
+                    _enableBlocking = value;
+                    if (_enableBlocking)
+                        StopTemporaryDisableTimer();
+                }
+            }
+
+            public bool DnssecValidation
+            {
+                get => _dnssecValidation;
+                set
+                {
+                    if (_dnssecValidation != value)
+                    {
+                        if (!_dnssecValidation)
+                            Flush();
+                        _dnssecValidation = value;
+                    }
+                }
+            }
+
+            public bool Recursion
+            {
+                get => _recursion;
+                set
+                {
+                    if (_recursion != value)
+                        _recursion = value;
+                }
+            }
+
+            public void ResetRecursion()
+            {
+                lock (_sync)
+                    _recursion = false;
+            }
+
+            public int Spread
+            {
+                get => _spread;
+                set
+                {
+                    if (_spread != value)
+                        _spread = value;
+                }
+            }
+
+            public int Apply(int rate) => rate + _spread;
+
+            private void StopTemporaryDisableTimer() { }
+
+            private void Flush() { }
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public int SetSettings(string name, bool enable, int spread)
+            {
+                BODY
+            }
+        }
+        """;
+
+    private static Test For(string body) => new(Server.Replace("BODY", body));
+
+    [Fact]
+    public Task A_setter_that_stores_the_value_it_is_given_changes_a_setting() =>
+        For("EnableBlocking = enable; DnssecValidation = enable; return 0;").RunAsync();
+
+    [Fact]
+    public Task A_setting_read_back_by_the_caller_is_per_request_state_in_a_shared_object()
+    {
+        var test = For("Spread = spread; return Apply(100);");
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(59, 17, 59, 32)
+            .WithArguments("Field", "_spread", "modified", "handler 'SetSettings'", ""));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_setting_that_other_code_stores_under_a_lock_is_inconsistent_locking()
+    {
+        var test = For("Recursion = enable; return 0;");
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(43, 17, 43, 35)
+            .WithArguments("Field", "_recursion", "modified", "handler 'SetSettings'", "; elsewhere it is modified under a lock (inconsistent locking)"));
+        return test.RunAsync();
+    }
+}
