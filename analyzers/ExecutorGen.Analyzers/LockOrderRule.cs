@@ -99,7 +99,7 @@ internal static class LockOrderRule
         foreach (var target in composition.Targets(callee, delegates: true))
         {
             if (composition.MayRunOn(target, bound) && visited.Add((target, own, bound)))
-                queue.Enqueue((target, own, bound, $"'{target.Name}'", 1));
+                queue.Enqueue((target, own, bound, Describe(target), 1));
         }
         while (queue.Count > 0)
         {
@@ -122,7 +122,7 @@ internal static class LockOrderRule
                 foreach (var next in composition.Targets(call.Callee, delegates: true))
                 {
                     if (composition.MayRunOn(next, nextBound) && visited.Add((next, nextOwn, nextBound)))
-                        queue.Enqueue((next, nextOwn, nextBound, $"{path}, '{next.Name}'", depth + 1));
+                        queue.Enqueue((next, nextOwn, nextBound, $"{path}, {Describe(next)}", depth + 1));
                 }
             }
         }
@@ -141,6 +141,10 @@ internal static class LockOrderRule
         Receiver.Shared => call.ReceiverType,
         _ => null,
     };
+
+    /// <summary>A method on the path, by name; a lambda (a LINQ operator's, run in place) has none.</summary>
+    private static string Describe(ISymbol method) =>
+        method is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? "a lambda" : $"'{method.Name}'";
 
     private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;
 

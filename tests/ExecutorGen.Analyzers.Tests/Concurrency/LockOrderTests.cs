@@ -260,6 +260,34 @@ public class LockOrderTests
         """);
 
     [Fact]
+    public Task Lock_inside_a_deferred_query_kept_for_later_runs_later() => Verify("""
+            public System.Collections.Generic.IEnumerable<int> Later(int[] ids)
+            {
+                lock (_a) { return System.Linq.Enumerable.Where(ids, id => { lock (_b) return id > _balance; }); }
+            }
+
+            public void Refund() { lock (_b) lock (_a) _balance--; }
+        """);
+
+    // Round 19: a lambda that LINQ runs before the call returns runs under the caller's lock.
+    [Fact]
+    public Task Lock_inside_a_lambda_an_eager_linq_operator_runs_is_taken_under_the_outer_lock() => new Test(Accounts("""
+            public bool Any(int[] ids)
+            {
+                lock (_a) { return System.Linq.Enumerable.Any(ids, {|#0:id => { lock (_b) return id > _balance; }|}); }
+            }
+
+            public void Refund() { lock (_b) lock ({|#1:_a|}) _balance--; }
+        """))
+    {
+        ExpectedDiagnostics =
+        {
+            new DiagnosticResult(DiagnosticDescriptors.LockOrderInversion).WithLocation(0).WithLocation(1)
+                .WithArguments("_a", "_b", "'Any' (through a lambda)", "'Refund'"),
+        },
+    }.RunAsync();
+
+    [Fact]
     public Task Locks_on_locals_and_this_are_not_compared() => Verify("""
             public void One(object x, object y) { lock (x) lock (y) _balance++; }
             public void Two(object x, object y) { lock (y) lock (x) _balance++; }
