@@ -281,12 +281,15 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
-    /// A callback stored in a member of another object (<c>_provider.OnResume = OnResume</c>, <c>client.OnMessage = m =&gt; …</c>,
-    /// <c>new Options { Configure = Apply }</c>): that object runs it when it chooses, on its own thread, like an event it
-    /// raises; not this path. One stored in this object's own field or property stays with the code that calls it here.
+    /// A callback stored in a member, declared in this compilation, of another object (<c>_provider.OnResume = OnResume</c>,
+    /// <c>new Options { Configure = Apply }</c>): that object's code runs it when it chooses, like an event it raises; not
+    /// this path. A member of a library's object (<c>_handler.ConnectCallback = ConnectCallback</c>) is run by the library on
+    /// its threads, where the storing path is the only place the reach sees the callback from: followed as before. One
+    /// stored in this object's own field stays with the code that calls it here.
     /// </summary>
-    private static bool HandedToAnotherObject(IOperation function) =>
-        UseOf(function) is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } instance } }
+    private bool HandedToAnotherObject(IOperation function) =>
+        UseOf(function) is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } instance, Member: var member } }
+        && _symbols.IsOwn(member)
         && Operations.WithoutConversions(instance) is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     private void MethodReference(IMethodReferenceOperation reference)

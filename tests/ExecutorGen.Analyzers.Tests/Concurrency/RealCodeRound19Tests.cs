@@ -116,7 +116,8 @@ public class RealCodeRound19Tests
 /// Round 19, the reach: duplicati's settings handler stores two method groups in its power-mode provider
 /// (<c>m_powerModeProvider.OnResume = OnResume</c>), which the operating system's power events call; EXG001 reported
 /// OnResume's fields as written by the request, as if storing the callback had called it. A callback stored in another
-/// object's member is handed out like an event subscription; one stored in this object's own field is not.
+/// object's member of the compilation's own type is handed out like an event subscription; one stored in this object's
+/// own field, or in a library object's (which the library runs on its threads), stays on the path.
 /// </summary>
 public class RealCodeRound19ReachTests
 {
@@ -156,6 +157,20 @@ public class RealCodeRound19ReachTests
     [Fact]
     public Task A_lambda_stored_in_another_objects_property_is_not_called_by_the_handler() =>
         For("_provider.OnResume = () => _resumed++;").RunAsync();
+
+    // The DNS server's HTTP handler: SocketsHttpHandler runs its ConnectCallback on the threads of every request that
+    // opens a connection; the storing path is the only place the reach sees the callback from.
+    [Fact]
+    public Task A_callback_stored_in_a_library_objects_property_stays_on_the_path_that_stores_it()
+    {
+        var test = new Test(Controls.Replace("BODY", """
+            var handler = new System.Net.Http.SocketsHttpHandler();
+            handler.ConnectCallback = (context, token) => { _resumed++; return default; };
+            """));
+        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(23, 49, 23, 59)
+            .WithArguments("Field", "_resumed", "modified", "handler 'Update'", ""));
+        return test.RunAsync();
+    }
 
     [Fact]
     public Task A_method_group_stored_in_this_objects_own_field_stays_on_the_handlers_path()
