@@ -368,8 +368,8 @@ internal sealed class CallSite
 
     /// <summary>
     /// A callback subscribed to an event (<c>x.Changed += OnChanged</c>), registered on a cancellation token, or stored in
-    /// another object's member (<c>_provider.OnResume = OnResume</c>): handed out, not called here; whoever raises the
-    /// event, cancels or holds it calls it later, with its own locks. Not an edge of the call graph.
+    /// a member the compilation declares of another object (<c>_provider.OnResume = OnResume</c>): handed out, not called
+    /// here; whoever raises the event, cancels or holds it calls it later, with its own locks. Not an edge of the call graph.
     /// </summary>
     public bool Subscribed { get; set; }
 
