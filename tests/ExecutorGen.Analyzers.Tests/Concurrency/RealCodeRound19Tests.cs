@@ -47,8 +47,7 @@ public class RealCodeRound19Tests
     private static Test For(string body) => new(Secrets.Replace("BODY", body));
 
     private static DiagnosticResult UnlockedRead(int line, int column) =>
-        new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(line, column, line, column + 15)
-            .WithArguments("Static field", "_cache", "read", "handler 'Get'", "; elsewhere it is accessed under a lock (inconsistent locking)");
+        Round19Expected.Exg001(line, column, column + 15, "Static field", "_cache", "read", "Get", "; elsewhere it is accessed under a lock (inconsistent locking)");
 
     [Fact]
     public Task Lambdas_that_eager_linq_operators_run_inside_a_lock_run_under_it() =>
@@ -167,8 +166,7 @@ public class RealCodeRound19ReachTests
             var handler = new System.Net.Http.SocketsHttpHandler();
             handler.ConnectCallback = (context, token) => { _resumed++; return default; };
             """));
-        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(23, 49, 23, 59)
-            .WithArguments("Field", "_resumed", "modified", "handler 'Update'", ""));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(23, 49, 59, "Field", "_resumed", "modified", "Update"));
         return test.RunAsync();
     }
 
@@ -176,10 +174,8 @@ public class RealCodeRound19ReachTests
     public Task A_method_group_stored_in_this_objects_own_field_stays_on_the_handlers_path()
     {
         var test = For("_onResume = OnResume; _onResume();");
-        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(17, 32, 17, 42)
-            .WithArguments("Field", "_resumed", "modified", "handler 'Update'", ""));
-        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(22, 9, 22, 29)
-            .WithArguments("Field", "_onResume", "modified", "handler 'Update'", ""));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(17, 32, 42, "Field", "_resumed", "modified", "Update"));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(22, 9, 29, "Field", "_onResume", "modified", "Update"));
         return test.RunAsync();
     }
 }
@@ -246,8 +242,7 @@ public class RealCodeRound19SignalRTests
     public Task A_call_on_an_object_of_the_client_interface_runs_its_implementation()
     {
         var test = For("await _local.AddedToThreadAsync(thread);");
-        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(24, 9, 24, 19)
-            .WithArguments("Field", "_threads", "modified", "handler 'StartThreadAsync'", ""));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(24, 9, 19, "Field", "_threads", "modified", "StartThreadAsync"));
         return test.RunAsync();
     }
 }
@@ -347,8 +342,7 @@ public class RealCodeRound19SettingTests
     public Task A_setting_read_back_by_the_caller_is_per_request_state_in_a_shared_object()
     {
         var test = For("Spread = spread; return Apply(100);");
-        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(59, 17, 59, 32)
-            .WithArguments("Field", "_spread", "modified", "handler 'SetSettings'", ""));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(59, 17, 32, "Field", "_spread", "modified", "SetSettings"));
         return test.RunAsync();
     }
 
@@ -356,8 +350,15 @@ public class RealCodeRound19SettingTests
     public Task A_setting_that_other_code_stores_under_a_lock_is_inconsistent_locking()
     {
         var test = For("Recursion = enable; return 0;");
-        test.ExpectedDiagnostics.Add(new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(43, 17, 43, 35)
-            .WithArguments("Field", "_recursion", "modified", "handler 'SetSettings'", "; elsewhere it is modified under a lock (inconsistent locking)"));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(43, 17, 35, "Field", "_recursion", "modified", "SetSettings", "; elsewhere it is modified under a lock (inconsistent locking)"));
         return test.RunAsync();
     }
+}
+
+/// <summary>An EXG001 result of round 19's tests: where, and the message's arguments.</summary>
+internal static class Round19Expected
+{
+    public static DiagnosticResult Exg001(int line, int column, int endColumn, string kind, string field, string access, string handler, string note = "") =>
+        new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(line, column, line, endColumn)
+            .WithArguments(kind, field, access, $"handler '{handler}'", note);
 }
