@@ -119,6 +119,34 @@ internal readonly struct Ownership
             HandedTo.AddRange(other.HandedTo), Parameters | other.Parameters);
     }
 
+    /// <summary>
+    /// Whether this asks at least what <paramref name="other"/> does (<c>a.And(other)</c> would be <c>a</c>): where branches
+    /// meet more than once (<see cref="SummaryWalker"/>'s joins), the conditions are not added again.
+    /// </summary>
+    public bool AsksAllOf(Ownership other)
+    {
+        if (other.IsOwn)
+            return true;
+        if (IsOwn || !MayBeOwn || other.NeedsThis && !NeedsThis || (other.Parameters & ~Parameters) != 0)
+            return !MayBeOwn;
+        foreach (var condition in other.Conditions)
+        {
+            if (!Conditions.Any(mine => SymbolEqualityComparer.Default.Equals(mine.Method, condition.Method) && mine.CalledOn == condition.CalledOn && mine.Arguments == condition.Arguments))
+                return false;
+        }
+        foreach (var output in other.OutConditions)
+        {
+            if (!OutConditions.Contains(output, SymbolEqualityComparer.Default))
+                return false;
+        }
+        foreach (var handed in other.HandedTo)
+        {
+            if (!HandedTo.Any(mine => SymbolEqualityComparer.Default.Equals(mine.Method, handed.Method) && mine.CalledOn == handed.CalledOn && mine.Ordinal == handed.Ordinal))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>More conditions than this and the value is taken as not own: a choice among that many results is no one object.</summary>
     private const int MaxConditions = 4;
 

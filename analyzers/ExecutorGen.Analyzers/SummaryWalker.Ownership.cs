@@ -412,7 +412,14 @@ internal sealed partial class SummaryWalker
             return;
         }
         if (store is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } simple)
+        {
             RootOfLocal(assigned.Local, simple.Value);
+            if (Replaces(simple, assigned.Local))
+            {
+                Replace(assigned.Local, OwnershipOf(simple.Value));
+                return;
+            }
+        }
         else if (store is ISimpleAssignmentOperation { Target: IParameterReferenceOperation { Parameter.RefKind: RefKind.None } reassigned } other)
             RootOfLocal(reassigned.Parameter, other.Value);
         if (_ownedLocals is null)
@@ -431,6 +438,80 @@ internal sealed partial class SummaryWalker
                     _ownedLocals.Remove(local.Local);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether the statement <c>local = value;</c> replaces what the local held for the code that follows it, as a
+    /// declaration does: it runs whenever that code does (a statement of its own, in no loop the local outlives, where the
+    /// next time round would see the value of the time before), and the value does not read the local (whose calls are
+    /// recorded after this store). <c>if (!_cache.TryGetValue(day, out stats)) { stats = new Stats(); stats.Merge(…); }</c>:
+    /// <c>Merge</c> runs on the new object, whatever the cache held. Where branches meet, the local holds what any of them
+    /// left (<see cref="JoinBranches"/>).
+    /// </summary>
+    private static bool Replaces(ISimpleAssignmentOperation assignment, ILocalSymbol local)
+    {
+        if (assignment.Parent is not IExpressionStatementOperation statement)
+            return false;
+        if (local.DeclaringSyntaxReferences.Length != 1)
+            return false;
+        var declared = local.DeclaringSyntaxReferences[0].Span;
+        for (var node = statement.Syntax.Parent; node is not null && !node.Span.Contains(declared); node = node.Parent)
+        {
+            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax
+                or Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax
+                or Microsoft.CodeAnalysis.CSharp.Syntax.LabeledStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax)
+            {
+                return false; // a loop (or a label a goto returns to) the local outlives
+            }
+        }
+        foreach (var read in assignment.Value.DescendantsAndSelf())
+        {
+            if (read is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>The local now holds <paramref name="ownership"/>, whatever it held before (<see cref="Replaces"/>).</summary>
+    private void Replace(ILocalSymbol local, Ownership ownership)
+    {
+        var before = _ownedLocals is not null && _ownedLocals.TryGetValue(local, out var held) ? held : Ownership.NotOwn;
+        (_replacedLocals ??= new List<(ILocalSymbol, Ownership)>()).Add((local, before));
+        if (ownership.MayBeOwn)
+            (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[local] = ownership;
+        else
+            _ownedLocals?.Remove(local);
+    }
+
+    /// <summary>
+    /// Where branches meet (after an <c>if</c>, at each <c>catch</c> of a <c>try</c>, between the sections of a
+    /// <c>switch</c>): a local replaced in a branch since <paramref name="mark"/> (a count of <see cref="_replacedLocals"/>)
+    /// holds the function's own only if it does both with what it held before and with what it holds now.
+    /// </summary>
+    private void JoinBranches(int mark)
+    {
+        if (_replacedLocals is null)
+            return;
+        for (int i = mark; i < _replacedLocals.Count; i++)
+        {
+            var (local, before) = _replacedLocals[i];
+            var now = _ownedLocals is not null && _ownedLocals.TryGetValue(local, out var held) ? held : Ownership.NotOwn;
+            if (now.AsksAllOf(before))
+                continue;
+            var joined = now.And(before);
+            if (joined.MayBeOwn)
+                _ownedLocals![local] = joined;
+            else
+                _ownedLocals?.Remove(local);
+        }
+    }
+
+    /// <summary>A branch the code after it does not follow (it ends in a jump): what it replaces holds only inside it.</summary>
+    private void Branch(IOperation branch)
+    {
+        int mark = _replacedLocals?.Count ?? 0;
+        Statement(branch);
+        JoinBranches(mark);
     }
 
     /// <summary>

@@ -36,6 +36,7 @@ internal sealed partial class SummaryWalker
     private bool _inCondition;
     private int _loops;
     private Dictionary<ILocalSymbol, Ownership>? _ownedLocals; // locals holding an object of the function's own, or a result of the compilation's
+    private List<(ILocalSymbol Local, Ownership Before)>? _replacedLocals; // statements that replaced what a local held, with what it held before (JoinBranches)
     private Dictionary<IParameterSymbol, Ownership>? _lambdaParameters; // while a lambda's result is decided: what its library caller hands its parameters
     private HashSet<string>? _storedNames; // in the member walked: names of the locals stored to after their declaration (CapturedOwned)
     private Dictionary<IOperation, List<ThrowPoint>>? _coveredRethrows; // rethrows that end a catch, with the throw points of the try's body
@@ -132,6 +133,7 @@ internal sealed partial class SummaryWalker
         _inCondition = false;
         _loops = 0;
         _ownedLocals = null;
+        _replacedLocals = null;
         _underFlag = null;
         _guard = null;
         _rethrownBody = null;
@@ -149,7 +151,7 @@ internal sealed partial class SummaryWalker
             return;
         var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked) =
             (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked);
-        var (guard, rethrownBody, published) = (_guard, _rethrownBody, _published);
+        var (guard, rethrownBody, published, replaced) = (_guard, _rethrownBody, _published, _replacedLocals);
         _published = !inPlace;
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
@@ -159,7 +161,7 @@ internal sealed partial class SummaryWalker
         Statement(body);
         (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
             (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);
-        (_guard, _rethrownBody, _published) = (guard, rethrownBody, published);
+        (_guard, _rethrownBody, _published, _replacedLocals) = (guard, rethrownBody, published, replaced);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.
@@ -191,16 +193,21 @@ internal sealed partial class SummaryWalker
                 _guard = tested ?? outerGuard;
                 bool outerFatal = _fatalChecked;
                 _fatalChecked |= Operations.WithoutConversions(conditional.Condition) is IInvocationOperation fatalCheck && NamesFatal(fatalCheck.TargetMethod.Name);
+                int branches = _replacedLocals?.Count ?? 0;
                 if (Operations.WithoutAwait(conditional.Condition) is IInvocationOperation tryEnter && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered)
                     HeldWhile(entered, tryExcludes, tryLocked!, conditional.WhenTrue);
                 else if (CompareExchangeLock(conditional.Condition, acquiredWhen: true) is { } guard && LetsGo(ImmutableArray.Create(conditional.WhenTrue), 0, guard.Field))
                     HeldWhile(guard.Field, excludes: false, guard.Syntax, conditional.WhenTrue);
                 else
                     Statement(conditional.WhenTrue);
+                JoinBranches(branches);
                 _fatalChecked = outerFatal;
                 _guard = tested?.Negated ?? outerGuard;
                 if (conditional.WhenFalse is not null)
+                {
                     Statement(conditional.WhenFalse);
+                    JoinBranches(branches);
+                }
                 _underFlag = outerFlag;
                 _guard = outerGuard;
                 break;
@@ -228,11 +235,13 @@ internal sealed partial class SummaryWalker
                 break;
             case ISwitchOperation @switch:
                 Expression(@switch.Value);
+                int sections = _replacedLocals?.Count ?? 0;
                 foreach (var section in @switch.Cases)
                 {
                     foreach (var clause in section.Clauses)
                         Expression(clause);
                     Block(section.Body);
+                    JoinBranches(sections);
                 }
                 break;
             case ILabeledOperation labeled when labeled.Operation is not null:
@@ -295,7 +304,7 @@ internal sealed partial class SummaryWalker
                 && EndsInJump(bail.WhenTrue) && takenFlags.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Flag, tested.Local)) is var index and >= 0)
             {
                 Condition(bail.Condition);
-                Statement(bail.WhenTrue);
+                Branch(bail.WhenTrue);
                 Take(takenFlags[index].Lock, takenFlags[index].Excludes, takenFlags[index].Syntax);
                 continue;
             }
@@ -326,7 +335,7 @@ internal sealed partial class SummaryWalker
                 && Acquired(tryEnter, out bool tryExcludes, out var tryLocked) is { } entered && EndsInJump(skip.WhenTrue))
             {
                 Condition(skip.Condition);
-                Statement(skip.WhenTrue);
+                Branch(skip.WhenTrue);
                 Take(entered, tryExcludes, tryLocked!);
                 continue;
             }
@@ -335,7 +344,7 @@ internal sealed partial class SummaryWalker
                 && CompareExchangeLock(failed.Condition, acquiredWhen: false) is { } guard && LetsGo(statements, i + 1, guard.Field))
             {
                 Condition(failed.Condition);
-                Statement(failed.WhenTrue);
+                Branch(failed.WhenTrue);
                 Take(guard.Field, excludes: false, guard.Syntax);
                 continue;
             }
@@ -424,6 +433,7 @@ internal sealed partial class SummaryWalker
             _rethrownBody = body;
         else
             _caught |= CaughtBy(@try);
+        int attempted = _replacedLocals?.Count ?? 0;
         Statement(@try.Body);
         if (catchesAll)
             _protected--;
@@ -434,11 +444,13 @@ internal sealed partial class SummaryWalker
         bool saved = _inCatchAllHandler;
         foreach (var handler in @try.Catches)
         {
+            JoinBranches(attempted); // a catch runs after any part of the body
             _inCatchAllHandler = saved || catchesAll || rethrows && EndsInRethrow(handler) is not null || CatchesAllButCancellation(handler);
             if (handler.Filter is not null)
                 Expression(handler.Filter);
             Statement(handler.Handler);
         }
+        JoinBranches(attempted);
         _inCatchAllHandler = saved || catchesAll;
         if (@try.Finally is not null)
             Statement(@try.Finally);
