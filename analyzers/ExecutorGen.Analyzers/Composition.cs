@@ -1148,6 +1148,38 @@ internal sealed class Composition
     /// </summary>
     public bool ShowsConcurrencyIntent(INamedTypeSymbol? type) => type is not null && _concurrentTypes.Contains(type.OriginalDefinition);
 
+    /// <summary>
+    /// Whether a field declared as a collection interface only ever holds a thread-safe collection
+    /// (<c>private readonly IDictionary&lt;K, V&gt; _cache = new ConcurrentDictionary&lt;K, V&gt;();</c>, or a collection of the
+    /// compilation that takes a lock, <see cref="ShowsConcurrencyIntent"/>): every store the code makes shows that type.
+    /// Changing the collection through the field is then as safe as through the concrete type. A field others can store
+    /// to (not private and not read-only) may hold anything.
+    /// </summary>
+    public bool HoldsThreadSafeCollection(IFieldSymbol field)
+    {
+        if (!field.IsReadOnly && field.DeclaredAccessibility != Accessibility.Private)
+            return false;
+        var safe = System.Threading.LazyInitializer.EnsureInitialized(ref _threadSafeCollections, () =>
+        {
+            var verdicts = new Dictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+            foreach (var function in InSourceOrder)
+            {
+                if (function.CollectionStores is not { } stores)
+                    continue;
+                foreach (var (stored, type) in stores)
+                {
+                    bool threadSafe = type is not null && (type.TypeKind != TypeKind.Interface && SummaryWalker.IsThreadSafe(type)
+                        || type is INamedTypeSymbol named && ShowsConcurrencyIntent(named));
+                    verdicts[stored] = threadSafe && (!verdicts.TryGetValue(stored, out bool before) || before);
+                }
+            }
+            return verdicts;
+        })!;
+        return safe.TryGetValue(field.OriginalDefinition, out bool holds) && holds;
+    }
+
+    private Dictionary<IFieldSymbol, bool>? _threadSafeCollections;
+
     /// <summary>Whether <paramref name="function"/> is handed to a starter somewhere (or is a handler).</summary>
     public bool IsStarted(ISymbol function) => _entryTargets.Contains(function);
 

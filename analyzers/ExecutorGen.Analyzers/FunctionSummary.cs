@@ -37,6 +37,14 @@ internal sealed class FunctionSummary
         && Member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol or IEventSymbol;
 
     public List<Access> Accesses { get; } = new();
+
+    /// <summary>
+    /// The stores (and initializers) of fields declared as a collection interface (<c>ICollection&lt;T&gt; _keys = new
+    /// SyncedCollection&lt;T&gt;(…)</c>), with the type of the object stored (null where the code does not show it): what the
+    /// field holds decides whether changing the collection through it is safe (<see cref="Composition.HoldsThreadSafeCollection"/>).
+    /// </summary>
+    public List<(IFieldSymbol Field, ITypeSymbol? Stored)>? CollectionStores { get; set; }
+
     public List<CallSite> Calls { get; } = new();
     public List<StartSite> Starts { get; } = new();
     public List<LockTake> Takes { get; } = new();

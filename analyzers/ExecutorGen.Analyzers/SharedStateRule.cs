@@ -34,6 +34,10 @@ internal static class SharedStateRule
             }
             if (target is IPropertySymbol || !accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
                 continue;
+            // IDictionary<K, V> _cache = new ConcurrentDictionary<K, V>(): what is done to the collection is thread-safe;
+            // stores of the field itself are still judged.
+            if (target is IFieldSymbol { Type.TypeKind: TypeKind.Interface } field && composition.HoldsThreadSafeCollection(field))
+                accesses = accesses.Where(a => a.Access.Kind is not (AccessKind.Mutate or AccessKind.ReadCollection)).ToList();
             var guard = GuardingWrite(composition, accesses);
             if (guard is null && IsStatusFlag(target, accesses))
                 continue;

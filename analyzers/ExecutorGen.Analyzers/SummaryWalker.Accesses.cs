@@ -237,6 +237,40 @@ internal sealed partial class SummaryWalker
         return false;
     }
 
+    /// <summary>
+    /// A store to a field declared as a collection interface (<c>IDictionary&lt;K, V&gt; _cache = new
+    /// ConcurrentDictionary&lt;K, V&gt;()</c>), with the type of what is stored (<see cref="FunctionSummary.CollectionStores"/>);
+    /// any other store to such a field (through <c>ref</c>, a deconstruction, <c>??=</c>) with no type, which keeps it unsafe.
+    /// </summary>
+    private void StoredToCollectionField(IOperation store)
+    {
+        switch (store)
+        {
+            case IFieldInitializerOperation { InitializedFields: var fields, Value: var value }:
+                foreach (var field in fields)
+                    StoredToCollectionField(field, value);
+                break;
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Field: var field }, Value: var value }:
+                StoredToCollectionField(field, value);
+                break;
+            case IAssignmentOperation { Target: IFieldReferenceOperation { Field: var field } }:
+                StoredToCollectionField(field, null);
+                break;
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IFieldReferenceOperation { Field: var field } }:
+                StoredToCollectionField(field, null);
+                break;
+        }
+    }
+
+    private void StoredToCollectionField(IFieldSymbol field, IOperation? value)
+    {
+        if (field.Type.TypeKind != TypeKind.Interface || !IsUnsafeCollection(field.Type))
+            return;
+        if (value is not null && Operations.WithoutConversions(value) is { ConstantValue: { HasValue: true, Value: null } })
+            return; // _keys = null: no collection at all
+        (_function.CollectionStores ??= new()).Add((field.OriginalDefinition, value is null ? null : Operations.WithoutConversions(value).Type));
+    }
+
     /// <summary><c>_cts.Cancel()</c>, <c>_tcs.TrySetResult(x)</c>: one atomic read of the reference, then a thread-safe member.</summary>
     private static bool UsesThreadSafeMember(ISymbol member) =>
         member.ContainingType is { } type && (IsThreadSafe(type) || InNamespace(type, "Tasks", "Threading", "System") || InNamespace(type, "Threading", "System"));

@@ -576,6 +576,10 @@ internal sealed partial class SummaryWalker
                 StoredToLocal(operation);
                 StoredToOutParameter(operation);
                 Published(operation);
+                StoredToCollectionField(operation);
+                break;
+            case OperationKind.FieldInitializer:
+                StoredToCollectionField(operation);
                 break;
         }
         switch (operation.Kind)

@@ -178,3 +178,101 @@ public class RealCodeRound20Tests
             static Tally Pass(Tally t) => t ?? new Tally();
             """);
 }
+
+/// <summary>
+/// Round 20: a field declared as a collection interface that only ever holds a thread-safe collection. Smartstore's
+/// memory cache keeps its keys in <c>private readonly ICollection&lt;string&gt; _keys = new SyncedCollection&lt;string&gt;(…)</c>,
+/// a collection of its own that takes a reader-writer lock in every member, and EXG001 reported each <c>_keys.Add</c> and
+/// <c>_keys.Remove</c> as an unlocked change of a collection; <c>IDictionary&lt;K, V&gt; _x = new ConcurrentDictionary&lt;K, V&gt;()</c>
+/// is the same shape. The must-flag tests keep a field that holds, or may hold, a plain collection.
+/// </summary>
+public class RealCodeRound20CollectionTests
+{
+    private const string Registry = """
+        using System.Collections;
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Synced<T> : ICollection<T>
+        {
+            private readonly object _gate = new();
+            private readonly List<T> _items = new();
+
+            public int Count { get { lock (_gate) return _items.Count; } }
+            public bool IsReadOnly => false;
+            public void Add(T item) { lock (_gate) _items.Add(item); }
+            public void Clear() { lock (_gate) _items.Clear(); }
+            public bool Contains(T item) { lock (_gate) return _items.Contains(item); }
+            public void CopyTo(T[] array, int index) { lock (_gate) _items.CopyTo(array, index); }
+            public bool Remove(T item) { lock (_gate) return _items.Remove(item); }
+            public IEnumerator<T> GetEnumerator() { lock (_gate) return ((IEnumerable<T>)_items.ToArray()).GetEnumerator(); }
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+
+        public sealed class Registry
+        {
+            FIELD
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public void Handle(string name)
+            {
+                _seen.Add(name);
+                _seen.Remove("old");
+            }
+        }
+        """;
+
+    private static SharedStateTest For(string field) => new(Registry.Replace("FIELD", field));
+
+    /// <summary>Both changes of the collection in <c>Handle</c>, the field declared on <paramref name="fieldLines"/> lines.</summary>
+    private static SharedStateTest Flagged(string field, int fieldLines)
+    {
+        var test = For(field);
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(28 + fieldLines, 9, 24, "Field", "_seen", "modified", "Handle"));
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(29 + fieldLines, 9, 28, "Field", "_seen", "modified", "Handle"));
+        return test;
+    }
+
+    [Fact]
+    public Task A_collection_interface_holding_a_concurrent_collection_is_changed_safely() =>
+        new SharedStateTest("""
+            using System.Collections.Concurrent;
+            using System.Collections.Generic;
+            using ExecutorGen;
+
+            public sealed class Registry
+            {
+                private readonly IDictionary<string, int> _seen = new ConcurrentDictionary<string, int>();
+
+                [RequestHandler(PartitionBy = nameof(name))]
+                public void Handle(string name)
+                {
+                    _seen[name] = 1;
+                    _seen.Remove("old");
+                }
+            }
+            """).RunAsync();
+
+    [Fact]
+    public Task A_collection_interface_holding_a_locked_collection_of_the_compilation_is_changed_safely() =>
+        For("private readonly ICollection<string> _seen = new Synced<string>();").RunAsync();
+
+    [Fact]
+    public Task A_collection_interface_set_in_the_constructor_to_a_locked_collection_is_changed_safely() =>
+        For("""
+            private readonly ICollection<string> _seen;
+            public Registry() => _seen = new Synced<string>();
+            """).RunAsync();
+
+    [Fact]
+    public Task A_collection_interface_holding_a_plain_collection_is_reported() =>
+        Flagged("private readonly ICollection<string> _seen = new List<string>();", 1).RunAsync();
+
+    [Fact]
+    public Task A_collection_interface_that_may_be_given_a_plain_collection_is_reported() =>
+        Flagged("""
+            private ICollection<string> _seen = new Synced<string>();
+            public void Reset(ICollection<string> seen) => _seen = seen;
+            """, 2).RunAsync();
+}
