@@ -605,16 +605,16 @@ internal sealed class Composition
         // Per function (and type arguments): whether its this is shared, and which of its parameters hold an object of the
         // caller's own (bit by ordinal), along the first path that reached it; a later path is followed again only if it
         // shares more.
-        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters, Evidence Evidence)>(SymbolAndTypesComparer.Instance);
-        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth, Evidence Evidence)>();
+        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters, Evidence Evidence, INamedTypeSymbol? ThisType)>(SymbolAndTypesComparer.Instance);
+        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth, Evidence Evidence, INamedTypeSymbol? ThisType)>();
         // The handler object the executor's workers share; a request of the handler's own. Only handlers' code asks for
         // evidence (SharedStateRule), so other entries' paths carry none.
         var start = new Evidence(entry.IsHandler && entry.ThisShared, sharedParameters: 0);
-        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0, start));
-        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters, start);
+        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0, start, null));
+        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters, start, null);
         while (queue.Count > 0)
         {
-            var (symbol, thisShared, ownedParameters, pathHeld, types, depth, evidence) = queue.Dequeue();
+            var (symbol, thisShared, ownedParameters, pathHeld, types, depth, evidence, thisType) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
             reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld, evidence));
@@ -638,7 +638,7 @@ internal sealed class Composition
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
                     _ => false,
                 };
-                var bound = call.Receiver == Receiver.This ? function.Symbol.ContainingType : call.ReceiverType;
+                var bound = call.Receiver == Receiver.This ? thisType ?? function.Symbol.ContainingType : call.ReceiverType;
                 foreach (var target in Targets(call.Callee, delegates: false, TypeBinding.Receiver(types, call.GenericReceiverType)))
                 {
                     if (!MayRunOn(target, bound))
@@ -654,25 +654,46 @@ internal sealed class Composition
                         nextEvidence = new Evidence(nextEvidence.ThisShared,
                             nextEvidence.SharedParameters | (Captured(function, call.HandedOut ? ulong.MaxValue : evidence.SharedParameters) & ~nextOwned));
                     var nextTypes = TypeBinding.Into(target, call, function, nested, types);
+                    var nextThisType = ThisTypeAlong(bound, target);
                     var key = (target, nextTypes?.Key);
                     if (seen.TryGetValue(key, out var was))
                     {
-                        // Seen already: again only if this path shares more (its this, or a parameter owned before) or shows more shared.
-                        if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0 && !nextEvidence.AddsTo(was.Evidence))
+                        // Seen already: again only if this path shares more (its this, or a parameter owned before), shows
+                        // more shared, or knows less of what its this is.
+                        bool sameThisType = SymbolEqualityComparer.Default.Equals(was.ThisType, nextThisType);
+                        if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0 && !nextEvidence.AddsTo(was.Evidence)
+                            && (sameThisType || was.ThisType is null))
+                        {
                             continue;
+                        }
                         nextShared |= was.ThisShared;
                         nextOwned &= was.OwnedParameters;
                         nextEvidence = nextEvidence.Union(was.Evidence);
+                        if (!sameThisType)
+                            nextThisType = null;
                     }
-                    seen[key] = (nextShared, nextOwned, nextEvidence);
+                    seen[key] = (nextShared, nextOwned, nextEvidence, nextThisType);
                     // A lambda handed out (added to an event, stored) runs later, when whoever holds it calls it: by then this
                     // path has let go of its locks (process.Exited += … under the transcoding lock: not under that lock).
                     var nextHeld = call.HandedOut ? null : HeldLocks.Union(pathHeld, PassedOn(call, call.Held));
-                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1, nextEvidence));
+                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1, nextEvidence, nextThisType));
                 }
             }
         }
     }
+
+    /// <summary>
+    /// What the callee's <c>this</c> is known to be along a call: the class the path knows the object to be (the caller's
+    /// <c>this</c> as the path knows it, or the static type of the object called on), where that is more than the callee's
+    /// own class. <c>_theme.Dispose()</c> runs <c>Disposable.Dispose</c>, whose <c>OnDispose()</c> then runs the theme's
+    /// override, not that of every class that derives from <c>Disposable</c>. Null where nothing more is known (the
+    /// callee's own class bounds it).
+    /// </summary>
+    private static INamedTypeSymbol? ThisTypeAlong(INamedTypeSymbol? bound, ISymbol target) =>
+        !target.IsStatic && bound is { TypeKind: TypeKind.Class } && target.ContainingType is { TypeKind: TypeKind.Class } declaring
+        && !SymbolEqualityComparer.Default.Equals(bound.OriginalDefinition, declaring.OriginalDefinition) && ConcurrencySymbols.IsOrDerives(bound, declaring.OriginalDefinition)
+            ? bound
+            : null;
 
     /// <summary>
     /// What a call of <paramref name="function"/> shows to be shared in its callee (<see cref="Evidence"/>), from what the

@@ -276,3 +276,100 @@ public class RealCodeRound20CollectionTests
             public void Reset(ICollection<string> seen) => _seen = seen;
             """, 2).RunAsync();
 }
+
+/// <summary>
+/// Round 20, the reach: a virtual call in a base class runs the override of the object the path calls it on. Smartstore's
+/// theme registry disposes its themes (<c>ThemeDescriptor</c>, which derives from its <c>Disposable</c> base), and
+/// <c>Disposable.Dispose</c> calls the virtual <c>OnDispose</c>; the reach ran every override of it in the compilation, so
+/// EXG001 reported the CSV writer's and the media item's disposal as done by the theme-reload request. The must-flag tests
+/// keep a call whose object may be any of them.
+/// </summary>
+public class RealCodeRound20OverrideTests
+{
+    private const string Themes = """
+        using System;
+        using ExecutorGen;
+
+        public abstract class Disposable : IDisposable
+        {
+            public void Dispose() => OnDispose(true);
+            protected virtual void OnDispose(bool disposing) { }
+        }
+
+        public sealed class Theme : Disposable
+        {
+            protected override void OnDispose(bool disposing) { }
+        }
+
+        public sealed class CsvOut : Disposable
+        {
+            private static int s_open;
+            protected override void OnDispose(bool disposing) => s_open--;
+        }
+
+        public class Registry
+        {
+            private readonly Theme _theme = new();
+            private readonly CsvOut _csv = new();
+
+            [RequestHandler(PartitionBy = nameof(name))]
+            public void Reload(string name)
+            {
+                BODY
+            }
+
+            protected virtual void Clear() => _theme.Dispose();
+        }
+        """;
+
+    private static SharedStateTest For(string body) => new(Themes.Replace("BODY", body));
+
+    private static Task Flagged(string body)
+    {
+        var test = For(body);
+        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(18, 58, 66, "Static field", "s_open", "modified", "Reload"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task A_base_class_method_called_on_one_kind_of_object_runs_that_kind_s_override() =>
+        For("_theme.Dispose();").RunAsync();
+
+    [Fact]
+    public Task A_method_of_this_keeps_what_the_path_knows_of_the_object_it_calls() =>
+        For("Clear();").RunAsync();
+
+    [Fact]
+    public Task A_base_class_method_called_on_this_runs_the_handler_class_s_override() =>
+        new SharedStateTest("""
+            using ExecutorGen;
+
+            public abstract class Job
+            {
+                public void Reset() => OnReset();
+                protected abstract void OnReset();
+            }
+
+            public sealed class Export : Job
+            {
+                private static int s_runs;
+                protected override void OnReset() => s_runs--;
+            }
+
+            public sealed class Import : Job
+            {
+                protected override void OnReset() { }
+
+                [RequestHandler(PartitionBy = nameof(name))]
+                public void Run(string name) => Reset();
+            }
+            """).RunAsync();
+
+    [Fact]
+    public Task A_base_class_method_called_on_another_kind_runs_its_override() =>
+        Flagged("_csv.Dispose();");
+
+    [Fact]
+    public Task A_base_class_method_called_on_an_object_of_the_base_type_runs_every_override() =>
+        Flagged("Disposable any = name.Length > 0 ? _theme : _csv; any.Dispose();");
+}
