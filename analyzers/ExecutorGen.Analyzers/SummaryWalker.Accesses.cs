@@ -256,6 +256,10 @@ internal sealed partial class SummaryWalker
             case IAssignmentOperation { Target: IFieldReferenceOperation { Field: var field } }:
                 StoredToCollectionField(field, null);
                 break;
+            case IDeconstructionAssignmentOperation deconstruction:
+                foreach (var part in deconstruction.Target.DescendantsAndSelf().OfType<IFieldReferenceOperation>())
+                    StoredToCollectionField(part.Field, null);
+                break;
             case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IFieldReferenceOperation { Field: var field } }:
                 StoredToCollectionField(field, null);
                 break;

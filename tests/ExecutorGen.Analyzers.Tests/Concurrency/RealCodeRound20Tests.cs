@@ -270,6 +270,13 @@ public class RealCodeRound20CollectionTests
         Flagged("private readonly ICollection<string> _seen = new List<string>();", 1).RunAsync();
 
     [Fact]
+    public Task A_collection_interface_a_deconstruction_may_give_a_plain_collection_is_reported() =>
+        Flagged("""
+            private readonly ICollection<string> _seen = new Synced<string>();
+            public Registry(bool plain) { if (plain) (_seen, _) = (new List<string>(), 0); }
+            """, 2).RunAsync();
+
+    [Fact]
     public Task A_collection_interface_that_may_be_given_a_plain_collection_is_reported() =>
         Flagged("""
             private ICollection<string> _seen = new Synced<string>();
