@@ -1,4 +1,5 @@
 using System.Linq;
+using System.Threading.Tasks;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -84,6 +85,20 @@ internal static class WorkerRules
 internal sealed class SharedStateTest : AnalyzerTest<WorkerCodeAnalyzer>
 {
     public SharedStateTest(string source, bool withExecutorGen = true) : base(source, withExecutorGen: withExecutorGen) => WorkerRules.Only(DisabledDiagnostics, "EXG001");
+}
+
+/// <summary>EXG001's results as the rule reports them (a suggestion), and a run of a test that expects them.</summary>
+internal static class SharedStateResults
+{
+    public static DiagnosticResult Exg001(int line, int column, int endColumn, string kind, string field, string access, string handler, string note = "") =>
+        new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(line, column, line, endColumn)
+            .WithArguments(kind, field, access, $"handler '{handler}'", note);
+
+    public static Task RunExpecting(this SharedStateTest test, params DiagnosticResult[] expected)
+    {
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
 }
 
 /// <summary>EXG004 alone.</summary>

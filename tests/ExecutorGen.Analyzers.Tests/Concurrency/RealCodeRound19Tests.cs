@@ -47,7 +47,7 @@ public class RealCodeRound19Tests
     private static Test For(string body) => new(Secrets.Replace("BODY", body));
 
     private static DiagnosticResult UnlockedRead(int line, int column) =>
-        Round19Expected.Exg001(line, column, column + 15, "Static field", "_cache", "read", "Get", "; elsewhere it is accessed under a lock (inconsistent locking)");
+        SharedStateResults.Exg001(line, column, column + 15, "Static field", "_cache", "read", "Get", "; elsewhere it is accessed under a lock (inconsistent locking)");
 
     [Fact]
     public Task Lambdas_that_eager_linq_operators_run_inside_a_lock_run_under_it() =>
@@ -85,30 +85,22 @@ public class RealCodeRound19Tests
             """).RunAsync();
 
     [Fact]
-    public Task A_deferred_query_enumerated_after_the_lock_is_let_go_reads_without_it()
-    {
-        var test = For("""
+    public Task A_deferred_query_enumerated_after_the_lock_is_let_go_reads_without_it() =>
+        For("""
             IEnumerable<string> cached;
             lock (_lock)
                 cached = keys.Where(k => _cache[_config].ContainsKey(k));
             return cached.ToDictionary(k => k, k => k);
-            """);
-        test.ExpectedDiagnostics.Add(UnlockedRead(26, 30));
-        return test.RunAsync();
-    }
+            """).RunExpecting(UnlockedRead(26, 30));
 
     [Fact]
-    public Task A_lambda_that_a_library_method_keeps_runs_without_the_lock()
-    {
-        var test = For("""
+    public Task A_lambda_that_a_library_method_keeps_runs_without_the_lock() =>
+        For("""
             System.Lazy<bool> cached;
             lock (_lock)
                 cached = new System.Lazy<bool>(() => _cache[_config].Count > 0);
             return cached.Value ? new Dictionary<string, string>() : null;
-            """);
-        test.ExpectedDiagnostics.Add(UnlockedRead(26, 42));
-        return test.RunAsync();
-    }
+            """).RunExpecting(UnlockedRead(26, 42));
 }
 
 /// <summary>
@@ -160,24 +152,17 @@ public class RealCodeRound19ReachTests
     // The DNS server's HTTP handler: SocketsHttpHandler runs its ConnectCallback on the threads of every request that
     // opens a connection; the storing path is the only place the reach sees the callback from.
     [Fact]
-    public Task A_callback_stored_in_a_library_objects_property_stays_on_the_path_that_stores_it()
-    {
-        var test = new Test(Controls.Replace("BODY", """
+    public Task A_callback_stored_in_a_library_objects_property_stays_on_the_path_that_stores_it() =>
+        new Test(Controls.Replace("BODY", """
             var handler = new System.Net.Http.SocketsHttpHandler();
             handler.ConnectCallback = (context, token) => { _resumed++; return default; };
-            """));
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(23, 49, 59, "Field", "_resumed", "modified", "Update"));
-        return test.RunAsync();
-    }
+            """)).RunExpecting(SharedStateResults.Exg001(23, 49, 59, "Field", "_resumed", "modified", "Update"));
 
     [Fact]
-    public Task A_method_group_stored_in_this_objects_own_field_stays_on_the_handlers_path()
-    {
-        var test = For("_onResume = OnResume; _onResume();");
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(17, 32, 42, "Field", "_resumed", "modified", "Update"));
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(22, 9, 29, "Field", "_onResume", "modified", "Update"));
-        return test.RunAsync();
-    }
+    public Task A_method_group_stored_in_this_objects_own_field_stays_on_the_handlers_path() =>
+        For("_onResume = OnResume; _onResume();").RunExpecting(
+            SharedStateResults.Exg001(17, 32, 42, "Field", "_resumed", "modified", "Update"),
+            SharedStateResults.Exg001(22, 9, 29, "Field", "_onResume", "modified", "Update"));
 }
 
 /// <summary>
@@ -239,12 +224,8 @@ public class RealCodeRound19SignalRTests
         For("await _clients.User(participant).AddedToThreadAsync(thread); await _clients.All.AddedToThreadAsync(thread);").RunAsync();
 
     [Fact]
-    public Task A_call_on_an_object_of_the_client_interface_runs_its_implementation()
-    {
-        var test = For("await _local.AddedToThreadAsync(thread);");
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(24, 9, 19, "Field", "_threads", "modified", "StartThreadAsync"));
-        return test.RunAsync();
-    }
+    public Task A_call_on_an_object_of_the_client_interface_runs_its_implementation() =>
+        For("await _local.AddedToThreadAsync(thread);").RunExpecting(SharedStateResults.Exg001(24, 9, 19, "Field", "_threads", "modified", "StartThreadAsync"));
 }
 
 /// <summary>
@@ -339,26 +320,11 @@ public class RealCodeRound19SettingTests
         For("EnableBlocking = enable; DnssecValidation = enable; return 0;").RunAsync();
 
     [Fact]
-    public Task A_setting_read_back_by_the_caller_is_per_request_state_in_a_shared_object()
-    {
-        var test = For("Spread = spread; return Apply(100);");
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(59, 17, 32, "Field", "_spread", "modified", "SetSettings"));
-        return test.RunAsync();
-    }
+    public Task A_setting_read_back_by_the_caller_is_per_request_state_in_a_shared_object() =>
+        For("Spread = spread; return Apply(100);").RunExpecting(SharedStateResults.Exg001(59, 17, 32, "Field", "_spread", "modified", "SetSettings"));
 
     [Fact]
-    public Task A_setting_that_other_code_stores_under_a_lock_is_inconsistent_locking()
-    {
-        var test = For("Recursion = enable; return 0;");
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(43, 17, 35, "Field", "_recursion", "modified", "SetSettings", "; elsewhere it is modified under a lock (inconsistent locking)"));
-        return test.RunAsync();
-    }
-}
-
-/// <summary>An EXG001 result of round 19's tests: where, and the message's arguments.</summary>
-internal static class Round19Expected
-{
-    public static DiagnosticResult Exg001(int line, int column, int endColumn, string kind, string field, string access, string handler, string note = "") =>
-        new DiagnosticResult("EXG001", DiagnosticSeverity.Info).WithSpan(line, column, line, endColumn)
-            .WithArguments(kind, field, access, $"handler '{handler}'", note);
+    public Task A_setting_that_other_code_stores_under_a_lock_is_inconsistent_locking() =>
+        For("Recursion = enable; return 0;").RunExpecting(
+            SharedStateResults.Exg001(43, 17, 35, "Field", "_recursion", "modified", "SetSettings", "; elsewhere it is modified under a lock (inconsistent locking)"));
 }

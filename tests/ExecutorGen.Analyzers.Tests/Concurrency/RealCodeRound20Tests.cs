@@ -44,14 +44,9 @@ public class RealCodeRound20Tests
     private static Test For(string body) => new(Stats.Replace("BODY", body));
 
     /// <summary>The write in <c>Tally.Add</c>, reached on the cache's shared object.</summary>
-    private static DiagnosticResult SharedTallyWritten() => Round19Expected.Exg001(9, 37, 59, "Field", "_total", "modified", "Get");
+    private static DiagnosticResult SharedTallyWritten() => SharedStateResults.Exg001(9, 37, 59, "Field", "_total", "modified", "Get");
 
-    private static Task Flagged(string body)
-    {
-        var test = For(body);
-        test.ExpectedDiagnostics.Add(SharedTallyWritten());
-        return test.RunAsync();
-    }
+    private static Task Flagged(string body) => For(body).RunExpecting(SharedTallyWritten());
 
     [Fact]
     public Task The_cached_object_itself_is_shared() =>
@@ -226,13 +221,10 @@ public class RealCodeRound20CollectionTests
     private static SharedStateTest For(string field) => new(Registry.Replace("FIELD", field));
 
     /// <summary>Both changes of the collection in <c>Handle</c>, the field declared on <paramref name="fieldLines"/> lines.</summary>
-    private static SharedStateTest Flagged(string field, int fieldLines)
-    {
-        var test = For(field);
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(28 + fieldLines, 9, 24, "Field", "_seen", "modified", "Handle"));
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(29 + fieldLines, 9, 28, "Field", "_seen", "modified", "Handle"));
-        return test;
-    }
+    private static Task Flagged(string field, int fieldLines) =>
+        For(field).RunExpecting(
+            SharedStateResults.Exg001(28 + fieldLines, 9, 24, "Field", "_seen", "modified", "Handle"),
+            SharedStateResults.Exg001(29 + fieldLines, 9, 28, "Field", "_seen", "modified", "Handle"));
 
     [Fact]
     public Task A_collection_interface_holding_a_concurrent_collection_is_changed_safely() =>
@@ -267,21 +259,21 @@ public class RealCodeRound20CollectionTests
 
     [Fact]
     public Task A_collection_interface_holding_a_plain_collection_is_reported() =>
-        Flagged("private readonly ICollection<string> _seen = new List<string>();", 1).RunAsync();
+        Flagged("private readonly ICollection<string> _seen = new List<string>();", 1);
 
     [Fact]
     public Task A_collection_interface_a_deconstruction_may_give_a_plain_collection_is_reported() =>
         Flagged("""
             private readonly ICollection<string> _seen = new Synced<string>();
             public Registry(bool plain) { if (plain) (_seen, _) = (new List<string>(), 0); }
-            """, 2).RunAsync();
+            """, 2);
 
     [Fact]
     public Task A_collection_interface_that_may_be_given_a_plain_collection_is_reported() =>
         Flagged("""
             private ICollection<string> _seen = new Synced<string>();
             public void Reset(ICollection<string> seen) => _seen = seen;
-            """, 2).RunAsync();
+            """, 2);
 }
 
 /// <summary>
@@ -331,12 +323,8 @@ public class RealCodeRound20OverrideTests
 
     private static SharedStateTest For(string body) => new(Themes.Replace("BODY", body));
 
-    private static Task Flagged(string body)
-    {
-        var test = For(body);
-        test.ExpectedDiagnostics.Add(Round19Expected.Exg001(18, 58, 66, "Static field", "s_open", "modified", "Reload"));
-        return test.RunAsync();
-    }
+    private static Task Flagged(string body) =>
+        For(body).RunExpecting(SharedStateResults.Exg001(18, 58, 66, "Static field", "s_open", "modified", "Reload"));
 
     [Fact]
     public Task A_base_class_method_called_on_one_kind_of_object_runs_that_kind_s_override() =>
