@@ -279,6 +279,9 @@ internal sealed class Access
     /// <summary>A write of a constant (<c>_healthy = false;</c>, <c>_state = State.Closed;</c>, <c>_current = null;</c>).</summary>
     public bool StoresConstant { get; set; }
 
+    /// <summary>A write of a reading of the clock (<c>_lastSeen = DateTime.UtcNow;</c>, <see cref="ClockReadings"/>); kept when the walk makes it a read-modify-write (a throttle).</summary>
+    public bool StoresClock { get; set; }
+
     /// <summary>
     /// Whether the access is part of initializing what it touches, before anything is shared: a constructor's (or
     /// instance initializer's) access to a field of <c>this</c>, a static constructor's (or static initializer's) access

@@ -119,6 +119,23 @@ internal static class SharedStateRule
         && !ReadBackByCaller(composition, function, target);
 
     /// <summary>
+    /// A store of the clock's reading (<c>_lastSeen = DateTime.UtcNow;</c>; a throttle's <c>if (now - _last &lt; period)
+    /// return; _last = now;</c>) that the storing function does not read back after it, itself, in a method of this object
+    /// it calls next or through its caller. Racing stores all store "now", a few ticks apart: whichever wins, readers see a
+    /// time the object was last touched, and a test of it (<c>LastSeen != default</c>, an expiry, a throttle) decides as it
+    /// would have with a lock, up to that skew; a throttle's race runs the throttled work twice. A reading the function
+    /// goes on to use (<c>_changedOn = DateTime.UtcNow; _until = _changedOn.AddSeconds(ttl);</c>) is part of a larger
+    /// update and stays reported, as does a store other code makes under a lock, and one to a nullable field (a reader can
+    /// see the value of one store with the "has a value" of another, which a store of null makes wrong). On real code
+    /// every such report judged was false (docs/analyzers-on-real-code.md, round 21). An eight-byte reading (a
+    /// <c>DateTime</c>, a <c>long</c>) can tear in a 32-bit process; no judged report was about that.
+    /// </summary>
+    private static bool ClockStore(Composition composition, FunctionSummary function, Access store, ISymbol target) =>
+        store.StoresClock && target is IFieldSymbol { Type.OriginalDefinition.SpecialType: not SpecialType.System_Nullable_T }
+        && !ReadsIn(function, store, target, after: store) && !ReadByLaterCall(composition, function, store, target)
+        && !ReadBackByCaller(composition, function, target);
+
+    /// <summary>
     /// Whether <paramref name="function"/> reads <paramref name="target"/> other than at <paramref name="store"/>; with
     /// <paramref name="after"/>, only where the read can run after that store: later in the code, or in a loop around it.
     /// </summary>
@@ -329,7 +346,7 @@ internal static class SharedStateRule
             bool inconsistent = guarding is not null || Consistent() is not null;
             if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)
                 || BlindStore(composition, function, access, target) || UndecidedStore(composition, function, access, target, ref decided)
-                || SettingStore(composition, function, access, target)))
+                || SettingStore(composition, function, access, target) || ClockStore(composition, function, access, target)))
             {
                 continue;
             }

@@ -216,8 +216,18 @@ internal sealed partial class SummaryWalker
             Parameter = parameter,
             Root = root,
             StoresConstant = kind == AccessKind.Write && parent is ISimpleAssignmentOperation { Value.ConstantValue.HasValue: true },
+            StoresClock = kind == AccessKind.Write && parent is ISimpleAssignmentOperation { Value: var value } && StoresClockReading(value),
         });
     }
+
+    /// <summary>
+    /// A reading of the clock (<see cref="ClockReadings"/>), or a local declared with one that the member never stores to
+    /// again (<c>var now = DateTime.UtcNow; if (now - _last &lt; period) return; _last = now;</c>).
+    /// </summary>
+    private bool StoresClockReading(IOperation value) =>
+        ClockReadings.IsReading(value)
+        || Operations.WithoutConversions(value) is ILocalReferenceOperation { Local: var local } && _clockLocals is not null && _clockLocals.Contains(local)
+            && !StoredInMember(value).Contains(local.Name);
 
     /// <summary><c>list.Add(Make(x))</c> with <c>Make</c> unknown: half-typed code, still a mutation of <c>list</c>.</summary>
     private static bool InvalidMutation(IInvalidOperation invalid, IOperation receiver) =>

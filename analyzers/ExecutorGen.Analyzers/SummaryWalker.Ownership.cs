@@ -257,6 +257,8 @@ internal sealed partial class SummaryWalker
         {
             RecordHeld(declarator.Symbol, OwnershipOf(value));
             RootOfLocal(declarator.Symbol, value);
+            if (ClockReadings.IsReading(value))
+                (_clockLocals ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(declarator.Symbol);
         }
         else if (declarator.Parent is IVariableDeclarationOperation { Initializer: null })
             RecordHeld(declarator.Symbol, Ownership.Own);

@@ -39,6 +39,7 @@ internal sealed partial class SummaryWalker
     private List<(ILocalSymbol Local, Ownership Before)>? _replacedLocals; // statements that replaced what a local held, with what it held before (JoinBranches)
     private Dictionary<IParameterSymbol, Ownership>? _lambdaParameters; // while a lambda's result is decided: what its library caller hands its parameters
     private HashSet<string>? _storedNames; // in the member walked: names of the locals stored to after their declaration (CapturedOwned)
+    private HashSet<ILocalSymbol>? _clockLocals; // in the member walked: locals declared with a reading of the clock (StoresClock)
     private Dictionary<IOperation, List<ThrowPoint>>? _coveredRethrows; // rethrows that end a catch, with the throw points of the try's body
     private List<ThrowPoint>? _rethrownBody; // where the throw points of a try body go whose catch rethrows (null: the function's)
     private Thrown _caught; // what the tries around this point catch by type (OperationCanceledException, ObjectDisposedException)
@@ -112,7 +113,7 @@ internal sealed partial class SummaryWalker
             if (access.Kind == AccessKind.Read && !firstRead.ContainsKey(access.Target))
                 firstRead[access.Target] = access.Syntax.SpanStart;
             else if (access.Kind == AccessKind.Write && firstRead.TryGetValue(access.Target, out int read) && read < access.Syntax.SpanStart)
-                function.Accesses[i] = new Access(access.Target, AccessKind.ReadModifyWrite, access.Owner, null, access.Syntax, null, false);
+                function.Accesses[i] = new Access(access.Target, AccessKind.ReadModifyWrite, access.Owner, null, access.Syntax, null, false) { StoresClock = access.StoresClock };
         }
     }
 
@@ -121,6 +122,7 @@ internal sealed partial class SummaryWalker
         if (function.Enclosing is null)
         {
             _storedNames = null; // a new member
+            _clockLocals = null;
             _localRoots = null;
             _memberRoot = root;
         }

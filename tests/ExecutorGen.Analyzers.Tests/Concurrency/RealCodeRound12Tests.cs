@@ -137,7 +137,7 @@ public class RealCodeRound12Tests
                 if (TEST)
                 {
                     STORE;
-                    {|EXG001:_cacheTime = now|};
+                    _cacheTime = now; // a clock reading: last one wins (round 21)
                 }
                 return _requests.TryGetValue(id, out var name) ? name : _user?.Id.ToString();
             }

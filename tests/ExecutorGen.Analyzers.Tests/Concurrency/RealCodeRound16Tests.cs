@@ -115,7 +115,7 @@ public class RealCodeRound16Tests
                     Console.WriteLine(_status.Text + _token);
                     {{Store("_status", "status")}};
                     {{Store("_token", "status.Text")}};
-                    {{Store("_lastChangedAt", "DateTime.UtcNow")}};
+                    {{Store("_lastChangedAt", "DateTime.UtcNow.AddSeconds(id)")}};
                 }
 
                 public string Check() => {{test}};
@@ -168,7 +168,7 @@ public class RealCodeRound16Tests
     [Fact]
     public Task A_store_of_a_field_other_objects_can_read_is_reported() => Verify("""
             [RequestHandler(PartitionBy = nameof(id))]
-            public void Seen(int id) => {|EXG001:_seen = DateTimeOffset.UtcNow|};
+            public void Seen(int id) => {|EXG001:_seen = DateTimeOffset.FromUnixTimeSeconds(id)|};
         """);
 
     // The event aggregator of Sonarr, Radarr, Lidarr and Prowlarr: a request publishes one event; the aggregator's generic
