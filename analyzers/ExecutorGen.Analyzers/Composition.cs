@@ -708,6 +708,10 @@ internal sealed class Composition
         {
             Receiver.This => caller.ThisShared,
             Receiver.Shared when call.ReceiverType is { } type && Singleton(type) => true,
+            // A scoped service (only handlers' paths carry evidence): the request's own, and so is what it holds and hands
+            // out of its own fields (Smartstore's checkout-state accessor); what it gets from a singleton shows through the
+            // singleton's call.
+            Receiver.Shared when call.ReceiverType is { } scoped && PerRequest(scoped) => false,
             Receiver.Shared when call.ReceiverParameter >= 0 => caller.Shares(call.ReceiverParameter),
             Receiver.Shared when call.ReceiverRoot is { } root => Shows(function, root, caller, depth),
             _ => false,

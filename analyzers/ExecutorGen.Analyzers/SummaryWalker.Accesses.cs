@@ -74,12 +74,18 @@ internal sealed partial class SummaryWalker
         {
             Call(accessor.OriginalDefinition, ReceiverOf(reference.Instance, property.IsStatic, out var from), reference, receiverFrom: from);
             Throws(reference, accessor.OriginalDefinition, sure: false);
+            return;
         }
-        else if (!set && ThrowingGet(property))
-        {
+        // An interface's or abstract property of the compilation: its implementations' accessors run, as for a method.
+        if (accessor is not null && _symbols.IsDispatchedOwn(accessor.OriginalDefinition))
+            Call(accessor.OriginalDefinition, ReceiverOf(reference.Instance, property.IsStatic, out var dispatchedFrom), reference, receiverFrom: dispatchedFrom);
+        if (!set && ThrowingGet(property))
             Throws(reference, null, sure: true, waitedTask: Operations.WaitedTask(reference));
-        }
     }
+
+    /// <summary>Whether reading <paramref name="property"/> calls a getter of the compilation (one with code, or an interface's or abstract one): a call whose result the composition follows.</summary>
+    private bool GetterCalled(IPropertySymbol property) =>
+        property.GetMethod?.OriginalDefinition is { } getter && (_symbols.HasBody(getter) || _symbols.IsDispatchedOwn(getter));
 
     /// <summary>A read or write of a local or parameter in a lambda that captured it from the code around.</summary>
     private void Captured(IOperation reference)

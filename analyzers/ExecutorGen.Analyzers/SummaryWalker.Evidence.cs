@@ -41,11 +41,22 @@ internal sealed partial class SummaryWalker
                 case IFieldReferenceOperation { Instance: { } inner }:
                     current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
                     continue;
+                // A getter with code (or an interface's): what it returns, followed by the composition through the object it is
+                // called on (a scoped service's state is the request's, whatever holds the service).
+                case IPropertyReferenceOperation { Instance: not null, Property: { IsIndexer: false } property } getter when GetterCalled(property):
+                    return SharedRoot.ResultOf(getter.Syntax);
                 case IPropertyReferenceOperation { Instance: { } inner }:
                     current = Operations.WithoutConversions(Operations.AccessedInstance(inner));
                     continue;
                 case IArrayElementReferenceOperation element:
                     current = Operations.WithoutConversions(element.ArrayReference);
+                    continue;
+                // _state ??= new State(), _cache = Load(): what the field holds from then on (a lazy getter's result).
+                case ICoalesceAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } lazy:
+                    current = Operations.WithoutConversions(lazy.Target);
+                    continue;
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } stored:
+                    current = Operations.WithoutConversions(stored.Target);
                     continue;
                 case IAwaitOperation awaited:
                     current = Operations.WithoutConversions(awaited.Operation);

@@ -104,6 +104,13 @@ internal sealed class ConcurrencySymbols
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
     /// <summary>
+    /// An interface's, abstract or virtual method (or accessor) of this compilation: a call runs the code of its
+    /// implementations and overrides here.
+    /// </summary>
+    public bool IsDispatchedOwn(IMethodSymbol method) =>
+        (method.IsAbstract || method.IsVirtual || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface) && IsOwn(method);
+
+    /// <summary>
     /// Whether code outside this assembly is meant to see <paramref name="member"/> (and so implement or override it): no
     /// private or internal member or containing type on the way to its namespace, and no namespace named <c>Internal</c>
     /// (the .NET convention for public types that are not for users: <c>DotNetty.Common.Internal</c>,

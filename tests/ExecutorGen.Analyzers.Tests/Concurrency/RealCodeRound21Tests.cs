@@ -13,7 +13,10 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// report judged on real code was false (the DNS server's cluster nodes and zones, Sonarr's cached dictionary,
 /// ShokoServer's Plex helper, Squidex's state throttle). The must-not-flag tests failed before the change; the must-flag
 /// ones keep a clock reading the function reads back (part of a larger update), a local that may hold something else,
-/// and a store that other code makes under a lock.
+/// and a store that other code makes under a lock. Second, a getter is a call: what it returns is followed as a method's
+/// result is (Smartstore's scoped checkout-state accessor hands out the request's state; a getter that makes a new
+/// object hands out the caller's), and an interface's getter runs its implementations' code, which the reach did not
+/// follow before (a must-flag test).
 /// </summary>
 public class RealCodeRound21Tests
 {
@@ -95,4 +98,118 @@ public class RealCodeRound21Tests
             _until = DateTime.UtcNow;
             """).RunExpecting(SharedStateResults.Exg001(28, 9, 33, "Field", "_until", "modified", "Ping",
                 "; elsewhere it is modified under a lock (inconsistent locking)"));
+
+    // Smartstore's checkout state: a controller's scoped accessor loads the request's state once and hands it out; the
+    // controller changes the state's properties. What a call on a scoped service returns of the service's own fields is
+    // that request's, as the service is (round 10 decided the service's own fields so).
+    private const string Checkout = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+        using Microsoft.Extensions.DependencyInjection;
+
+        """ + RealCodeRound10Tests.Registrations + """
+        public sealed class CheckoutState
+        {
+            private readonly Dictionary<string, object> _properties = new();
+
+            public void Set(string key, object value) => {|EXG001:_properties[key] = value|};
+        }
+
+        public interface IStateAccessor
+        {
+            CheckoutState State { get; }
+        }
+
+        public sealed class StateAccessor : IStateAccessor
+        {
+            private CheckoutState _state;
+
+            public CheckoutState State => _state ??= new CheckoutState();
+        }
+
+        public static class Startup
+        {
+            public static void ConfigureServices(IServiceCollection services)
+            {
+                REGISTER;
+            }
+        }
+
+        public sealed class CheckoutController
+        {
+            private readonly IStateAccessor _accessor;
+
+            public CheckoutController(IStateAccessor accessor) => _accessor = accessor;
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void AddAddress(int id)
+            {
+                var state = _accessor.State;
+                state.Set("SkipShipping", id > 0);
+            }
+        }
+        """;
+
+    [Fact]
+    public Task What_a_scoped_service_returns_of_its_own_is_the_requests() =>
+        new Test(Checkout.Replace("REGISTER", "services.AddScoped<IStateAccessor, StateAccessor>()").Replace("{|EXG001:_properties[key] = value|}", "_properties[key] = value")).RunAsync();
+
+    [Fact]
+    public Task What_a_singleton_service_returns_of_its_own_is_reported() =>
+        new Test(Checkout.Replace("REGISTER", "services.AddSingleton<IStateAccessor, StateAccessor>()")).RunAsync();
+
+    [Fact]
+    public Task What_a_service_registered_scoped_and_as_a_singleton_returns_is_reported() =>
+        new Test(Checkout.Replace("REGISTER", "services.AddScoped<IStateAccessor, StateAccessor>(); services.AddSingleton<IStateAccessor, StateAccessor>()")).RunAsync();
+
+    // A getter is a call: what it returns is followed like a method's result (a new object is the caller's), and an
+    // interface's getter runs its implementations' code.
+    private const string Getters = """
+        using System.Collections.Generic;
+        using ExecutorGen;
+
+        public sealed class Draft
+        {
+            private readonly List<string> _lines = new();
+
+            public void Add(string line) => {|EXG001:_lines.Add(line)|};
+        }
+
+        public interface ICounter
+        {
+            int Next { get; }
+        }
+
+        public sealed class Counter : ICounter
+        {
+            private static int s_issued;
+
+            public int Next => {|EXG001:++s_issued|};
+        }
+
+        public sealed class Editor
+        {
+            private readonly Draft _draft = new();
+            private readonly ICounter _counter = new Counter();
+
+            public Draft Current => _draft;
+
+            public Draft Fresh => new Draft();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public int Edit(int id)
+            {
+                DRAFT.Add("line");
+                return _counter.Next;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task What_a_getter_returns_new_is_the_callers() =>
+        new Test(Getters.Replace("DRAFT", "Fresh").Replace("{|EXG001:_lines.Add(line)|}", "_lines.Add(line)")).RunAsync();
+
+    [Fact]
+    public Task What_a_getter_returns_of_a_shared_object_is_reported() =>
+        new Test(Getters.Replace("DRAFT", "Current")).RunAsync();
 }
