@@ -49,9 +49,7 @@ internal sealed partial class SummaryWalker
         }
         if (_held is not null && target.MethodKind == MethodKind.DelegateInvoke)
             Call(target, Receiver.Shared, invocation); // a method handed out as this delegate type may take a lock (EXG003)
-        else if ((callee.IsAbstract || callee.IsVirtual || callee.IsOverride || callee.ContainingType?.TypeKind == TypeKind.Interface)
-            && (_held is not null || SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _function.Symbol.ContainingAssembly))
-            && !IsSignalRClientProxy(invocation.Instance))
+        else if ((_held is not null && ConcurrencySymbols.IsDispatched(callee) || _symbols.IsDispatchedOwn(callee)) && !IsSignalRClientProxy(invocation.Instance))
         {
             // Dispatched to an implementation: of the compilation's own interfaces and virtual methods, followed by the
             // worker rules; of any (IDisposable.Dispose), under a lock, for EXG003.

@@ -103,12 +103,12 @@ internal sealed class ConcurrencySymbols
         && IsOwn(method)
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
-    /// <summary>
-    /// An interface's, abstract or virtual method (or accessor) of this compilation: a call runs the code of its
-    /// implementations and overrides here.
-    /// </summary>
-    public bool IsDispatchedOwn(IMethodSymbol method) =>
-        (method.IsAbstract || method.IsVirtual || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface) && IsOwn(method);
+    /// <summary>An interface's, abstract or virtual method (or accessor): a call runs the code of its implementations and overrides.</summary>
+    public static bool IsDispatched(IMethodSymbol method) =>
+        method.IsAbstract || method.IsVirtual || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface;
+
+    /// <summary>An interface's, abstract or virtual method (or accessor) of this compilation: a call runs its implementations and overrides here.</summary>
+    public bool IsDispatchedOwn(IMethodSymbol method) => IsDispatched(method) && IsOwn(method);
 
     /// <summary>
     /// Whether code outside this assembly is meant to see <paramref name="member"/> (and so implement or override it): no
