@@ -110,13 +110,33 @@ internal static class SharedStateRule
     /// reads the value back (<see cref="ReadBackByCaller"/>: <c>rules.Spread = spread; … rules.Apply(rate)</c> is
     /// per-request state kept in a shared object), nor a value wider than a word, nor a read-modify-write; a store that
     /// other code makes under a lock is judged as inconsistent locking, not here. On real code every such report judged
-    /// was a setting an admin or a load changes (docs/analyzers-on-real-code.md, round 19).
+    /// was a setting an admin or a load changes (docs/analyzers-on-real-code.md, round 19). The setter may test the field
+    /// for equality first (<c>if (_mode != value)</c>, <c>if (_recursion == Deny || value == Deny)</c>: whether anything
+    /// changed, and what to reset), which the walk takes for a check-then-act of a number or an enum; an ordering test
+    /// (<c>if (value &gt; _max) _max = value;</c>: keep the larger) loses an update and stays reported (round 21).
     /// </summary>
     private static bool SettingStore(Composition composition, FunctionSummary function, Access store, ISymbol target) =>
-        store.Kind == AccessKind.Write && target is IFieldSymbol { Type: var type } && OneWord(type)
+        (store.Kind == AccessKind.Write || store.Kind == AccessKind.ReadModifyWrite && OnlyTestedForEqualityBefore(function, store, target))
+        && target is IFieldSymbol { Type: var type } && OneWord(type)
         && function.Symbol is IMethodSymbol { MethodKind: MethodKind.PropertySet }
-        && store.Syntax is AssignmentExpressionSyntax { Right: IdentifierNameSyntax { Identifier.ValueText: "value" } }
+        && store.Syntax is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: IdentifierNameSyntax { Identifier.ValueText: "value" } }
         && !ReadBackByCaller(composition, function, target);
+
+    /// <summary>Whether every read of <paramref name="target"/> in <paramref name="function"/> before <paramref name="store"/> is an operand of <c>==</c> or <c>!=</c>.</summary>
+    private static bool OnlyTestedForEqualityBefore(FunctionSummary function, Access store, ISymbol target)
+    {
+        foreach (var read in function.Accesses)
+        {
+            if (read.Kind != AccessKind.Read || read.Syntax.SpanStart >= store.Syntax.SpanStart || !SymbolEqualityComparer.Default.Equals(read.Target, target))
+                continue;
+            SyntaxNode operand = read.Syntax;
+            while (operand.Parent is MemberAccessExpressionSyntax { Name: var name } && name == operand || operand.Parent is ParenthesizedExpressionSyntax)
+                operand = operand.Parent;
+            if (operand.Parent is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression or (int)SyntaxKind.NotEqualsExpression })
+                return false;
+        }
+        return true;
+    }
 
     /// <summary>
     /// A store of the clock's reading (<c>_lastSeen = DateTime.UtcNow;</c>; a throttle's <c>if (now - _last &lt; period)

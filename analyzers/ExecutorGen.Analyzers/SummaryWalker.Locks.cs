@@ -154,7 +154,10 @@ internal sealed partial class SummaryWalker
         return ScopeLockIn(resources, out excludes, out lockedSyntax);
     }
 
-    /// <summary>The lock a using's resources hold through a disposable (<see cref="ScopeLock"/>): <c>using (x.GetWriteLock())</c>, <c>using (var held = …)</c>.</summary>
+    /// <summary>
+    /// The lock a using's resources hold through a disposable: one a call hands out (<see cref="ScopeLock"/>: <c>using
+    /// (x.GetWriteLock())</c>, <c>using (var held = …)</c>) or one made here (<see cref="MadeScopeLock"/>).
+    /// </summary>
     private static ISymbol? ScopeLockIn(IOperation resources, out bool excludes, out SyntaxNode? lockedSyntax)
     {
         var resource = resources;
@@ -165,7 +168,32 @@ internal sealed partial class SummaryWalker
         }
         excludes = false;
         lockedSyntax = null;
-        return resource is not null && Operations.WithoutAwait(resource) is IInvocationOperation scope ? ScopeLock(scope, out excludes, out lockedSyntax) : null;
+        return (resource is null ? null : Operations.WithoutConversions(Operations.WithoutAwait(resource))) switch
+        {
+            IInvocationOperation scope => ScopeLock(scope, out excludes, out lockedSyntax),
+            IObjectCreationOperation made => MadeScopeLock(made, out excludes, out lockedSyntax),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The lock a disposable made here holds, by the same names (nopCommerce's <c>using (new
+    /// ReaderWriteLockDisposable(_locker))</c>, whose constructor enters the lock it is given): a type named as a lock or
+    /// with the word <c>Lock</c>, given the lock first. Its mode is not read from the arguments: it is taken to exclude
+    /// other holders (for EXG001 any lock held guards, as a read lock entered directly does).
+    /// </summary>
+    private static ISymbol? MadeScopeLock(IObjectCreationOperation made, out bool excludes, out SyntaxNode? lockedSyntax)
+    {
+        excludes = false;
+        lockedSyntax = null;
+        if (made.Type is not { } type || !NamesWord(type.Name, "Lock") && !NamesLockType(type.Name) || made.Arguments.IsEmpty
+            || made.Arguments[0].Value is not { } locked || LockId(locked) is not { } id)
+        {
+            return null;
+        }
+        lockedSyntax = locked.Syntax;
+        excludes = true;
+        return id;
     }
 
     /// <summary>The lock an acquiring call takes, and the syntax of its operand (what EXG003 points at).</summary>

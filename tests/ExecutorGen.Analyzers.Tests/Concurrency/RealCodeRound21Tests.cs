@@ -212,4 +212,131 @@ public class RealCodeRound21Tests
     [Fact]
     public Task What_a_getter_returns_of_a_shared_object_is_reported() =>
         new Test(Getters.Replace("DRAFT", "Current")).RunAsync();
+
+    // The DNS server's settings (Recursion, CachePrefetchTrigger, IPv6Mode): a setter that stores the value it is given
+    // where it differs from the one held, and acts on the change. Round 19 left such setters of a bool alone; one of an
+    // enum or a number was taken for a check-then-act, because the setter reads the field first. An equality test only
+    // decides whether anything changed: two racing setters still leave one of the two values, as with a lock. An ordering
+    // test (keep the larger) loses an update and stays reported.
+    private const string Settings = """
+        using System.Threading;
+        using ExecutorGen;
+
+        public enum Mode { Off, On, Auto }
+
+        public sealed class Settings
+        {
+            private Mode _mode;
+            private int _max;
+            private int _resets;
+
+            public Mode Mode
+            {
+                get => _mode;
+                set
+                {
+                    if (_mode != value)
+                    {
+                        MODE;
+                        Interlocked.Increment(ref _resets);
+                    }
+                }
+            }
+
+            public int Max
+            {
+                get => _max;
+                set
+                {
+                    if (value > _max)
+                        {|EXG001:_max = value|};
+                }
+            }
+        }
+
+        public sealed class SettingsApi
+        {
+            private static readonly Settings s_settings = new();
+
+            [RequestHandler(PartitionBy = nameof(id))]
+            public void Set(int id, Mode mode)
+            {
+                s_settings.Mode = mode;
+                s_settings.Max = id;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_setter_that_stores_a_changed_value_is_not_reported() =>
+        new Test(Settings.Replace("MODE", "_mode = value")).RunAsync();
+
+    [Fact]
+    public Task A_setter_that_stores_something_else_than_its_value_is_reported() =>
+        new Test(Settings.Replace("MODE", "{|EXG001:_mode = Mode.Auto|}")).RunAsync();
+
+    // nopCommerce's name compatibility map (round 21's first read): a lock held through a disposable the code makes itself,
+    // `using (new ReaderWriteLockDisposable(_locker)) { … }`, whose constructor enters the lock it is given and whose
+    // Dispose leaves it. As for a call that hands one out (_rw.GetWriteLock()), no type says so: it goes by the name.
+    private const string Names = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using ExecutorGen;
+
+        public enum LockMode { Read, Write }
+
+        public sealed class WriteLockScope : IDisposable
+        {
+            private readonly ReaderWriterLockSlim _lock;
+            private readonly LockMode _mode;
+
+            public WriteLockScope(ReaderWriterLockSlim rwLock, LockMode mode = LockMode.Write)
+            {
+                (_lock, _mode) = (rwLock, mode);
+                if (mode == LockMode.Read) rwLock.EnterReadLock(); else rwLock.EnterWriteLock();
+            }
+
+            public void Dispose()
+            {
+                if (_mode == LockMode.Read) _lock.ExitReadLock(); else _lock.ExitWriteLock();
+            }
+        }
+
+        public sealed class Tracker : IDisposable
+        {
+            public Tracker(ReaderWriterLockSlim rwLock) { }
+            public void Dispose() { }
+        }
+
+        public static class NameMap
+        {
+            private static readonly ReaderWriterLockSlim s_locker = new();
+            private static readonly Dictionary<string, string> s_names = new();
+
+            public static void Load(string name)
+            {
+                using (SCOPE)
+                {
+                    STORE;
+                }
+            }
+        }
+
+        public sealed class NamesApi
+        {
+            [RequestHandler(PartitionBy = nameof(name))]
+            public void Register(string name) => NameMap.Load(name);
+        }
+        """;
+
+    private static Test For(string scope, string store) => new(Names.Replace("SCOPE", scope).Replace("STORE", store));
+
+    [Fact]
+    public Task A_lock_held_through_a_disposable_made_here_guards_its_body() =>
+        For("new WriteLockScope(s_locker)", "s_names.TryAdd(name, name)").RunAsync();
+
+    [Fact]
+    public Task A_disposable_made_here_whose_name_is_no_lock_guards_nothing() =>
+        For("new Tracker(s_locker)", "{|EXG001:s_names.TryAdd(name, name)|}").RunAsync();
 }
