@@ -94,8 +94,7 @@ internal static class SharedStateRule
     private static bool UndecidedStore(Composition composition, FunctionSummary function, Access store, ISymbol target, ref bool? decided)
     {
         if (store.Kind != AccessKind.Write || target is not IFieldSymbol field || !field.IsStatic && field.DeclaredAccessibility != Accessibility.Private
-            || ReadsIn(function, store, target, after: store) || ReadByLaterCall(composition, function, store, target)
-            || ReadBackByCaller(composition, function, target))
+            || ReadBack(composition, function, store, target))
         {
             return false;
         }
@@ -152,8 +151,14 @@ internal static class SharedStateRule
     /// </summary>
     private static bool ClockStore(Composition composition, FunctionSummary function, Access store, ISymbol target) =>
         store.StoresClock && target is IFieldSymbol { Type.OriginalDefinition.SpecialType: not SpecialType.System_Nullable_T }
-        && !ReadsIn(function, store, target, after: store) && !ReadByLaterCall(composition, function, store, target)
-        && !ReadBackByCaller(composition, function, target);
+        && !ReadBack(composition, function, store, target);
+
+    /// <summary>
+    /// Whether the value <paramref name="store"/> stores is read back after it: by the storing function itself, by a
+    /// method of this object it calls next, or through its caller (per-request state kept in a shared object).
+    /// </summary>
+    private static bool ReadBack(Composition composition, FunctionSummary function, Access store, ISymbol target) =>
+        ReadsIn(function, store, target, after: store) || ReadByLaterCall(composition, function, store, target) || ReadBackByCaller(composition, function, target);
 
     /// <summary>
     /// Whether <paramref name="function"/> reads <paramref name="target"/> other than at <paramref name="store"/>; with

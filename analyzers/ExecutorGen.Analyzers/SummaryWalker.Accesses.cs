@@ -69,23 +69,23 @@ internal sealed partial class SummaryWalker
         }
         // A property with code of its own: a call. Which accessor runs depends on where the reference stands.
         bool set = Operations.ParentWithoutConversions(reference) is IAssignmentOperation assignment && Operations.WithoutConversions(assignment.Target) == reference;
-        var accessor = set ? property.SetMethod : property.GetMethod;
-        if (accessor is not null && _symbols.HasBody(accessor.OriginalDefinition))
-        {
-            Call(accessor.OriginalDefinition, ReceiverOf(reference.Instance, property.IsStatic, out var from), reference, receiverFrom: from);
-            Throws(reference, accessor.OriginalDefinition, sure: false);
-            return;
-        }
-        // An interface's or abstract property of the compilation: its implementations' accessors run, as for a method.
-        if (accessor is not null && _symbols.IsDispatchedOwn(accessor.OriginalDefinition))
-            Call(accessor.OriginalDefinition, ReceiverOf(reference.Instance, property.IsStatic, out var dispatchedFrom), reference, receiverFrom: dispatchedFrom);
-        if (!set && ThrowingGet(property))
+        var accessor = (set ? property.SetMethod : property.GetMethod)?.OriginalDefinition;
+        if (accessor is not null && RunsCode(accessor))
+            Call(accessor, ReceiverOf(reference.Instance, property.IsStatic, out var from), reference, receiverFrom: from);
+        if (accessor is not null && _symbols.HasBody(accessor))
+            Throws(reference, accessor, sure: false);
+        else if (!set && ThrowingGet(property))
             Throws(reference, null, sure: true, waitedTask: Operations.WaitedTask(reference));
     }
 
-    /// <summary>Whether reading <paramref name="property"/> calls a getter of the compilation (one with code, or an interface's or abstract one): a call whose result the composition follows.</summary>
-    private bool GetterCalled(IPropertySymbol property) =>
-        property.GetMethod?.OriginalDefinition is { } getter && (_symbols.HasBody(getter) || _symbols.IsDispatchedOwn(getter));
+    /// <summary>
+    /// Whether calling <paramref name="accessor"/> runs code of the compilation: its own, or, for an interface's or abstract
+    /// property of the compilation, its implementations' (as for a method).
+    /// </summary>
+    private bool RunsCode(IMethodSymbol accessor) => _symbols.HasBody(accessor) || _symbols.IsDispatchedOwn(accessor);
+
+    /// <summary>Whether reading <paramref name="property"/> calls a getter of the compilation (<see cref="RunsCode"/>): a call whose result the composition follows.</summary>
+    private bool GetterCalled(IPropertySymbol property) => property.GetMethod?.OriginalDefinition is { } getter && RunsCode(getter);
 
     /// <summary>A read or write of a local or parameter in a lambda that captured it from the code around.</summary>
     private void Captured(IOperation reference)

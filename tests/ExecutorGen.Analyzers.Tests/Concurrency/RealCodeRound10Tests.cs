@@ -32,6 +32,19 @@ public class RealCodeRound10Tests
 
         """;
 
+    // A start-up class that registers what the test puts for REGISTER.
+    internal const string RegisteringStartup = """
+        public static class Startup
+        {
+            public static void ConfigureServices(IServiceCollection services)
+            {
+                REGISTER;
+            }
+        }
+
+
+        """;
+
     // A request context a handler is given by the container (bitwarden's ICurrentContext, whose organizations are loaded
     // once per request).
     private const string Container = """
@@ -59,14 +72,8 @@ public class RealCodeRound10Tests
             }
         }
 
-        public static class Startup
-        {
-            public static void ConfigureServices(IServiceCollection services)
-            {
-                REGISTER;
-            }
-        }
 
+        """ + RegisteringStartup + """
         public sealed class OrganizationsController
         {
             private readonly ICurrentContext _context;

@@ -127,14 +127,8 @@ public class RealCodeRound21Tests
             public CheckoutState State => _state ??= new CheckoutState();
         }
 
-        public static class Startup
-        {
-            public static void ConfigureServices(IServiceCollection services)
-            {
-                REGISTER;
-            }
-        }
 
+        """ + RealCodeRound10Tests.RegisteringStartup + """
         public sealed class CheckoutController
         {
             private readonly IStateAccessor _accessor;
