@@ -47,10 +47,11 @@ internal sealed class Entry
 /// <summary>A function reached from an entry point, and whether its <c>this</c> and its parameters are shared with other threads there.</summary>
 internal readonly struct Reached
 {
-    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence)
+    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence, bool thisMadeOnPath = false)
     {
         Entry = entry;
         ThisShared = thisShared;
+        ThisMadeOnPath = thisMadeOnPath;
         OwnedParameters = ownedParameters;
         PathHeld = pathHeld;
         Evidence = evidence;
@@ -60,6 +61,13 @@ internal readonly struct Reached
 
     /// <summary>Whether the function's <c>this</c> may be an object other threads have along this path (not shown to be the caller's own).</summary>
     public bool ThisShared { get; }
+
+    /// <summary>
+    /// Whether the function's <c>this</c> is an object this path made (<c>var worker = new Worker(); _workers.Add(worker);
+    /// _ = worker.RunAsync();</c>), shared since or not: two runs of the entry at once each make their own, so they never
+    /// touch its fields together; only other code that reaches it (through where it was published) can.
+    /// </summary>
+    public bool ThisMadeOnPath { get; }
 
     /// <summary>What along this path shows the function's <c>this</c> and parameters to be objects other threads have.</summary>
     public Evidence Evidence { get; }
@@ -605,19 +613,19 @@ internal sealed class Composition
         // Per function (and type arguments): whether its this is shared, and which of its parameters hold an object of the
         // caller's own (bit by ordinal), along the first path that reached it; a later path is followed again only if it
         // shares more.
-        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters, Evidence Evidence, INamedTypeSymbol? ThisType)>(SymbolAndTypesComparer.Instance);
-        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth, Evidence Evidence, INamedTypeSymbol? ThisType)>();
+        var seen = new Dictionary<(ISymbol Function, string? Types), (bool ThisShared, ulong OwnedParameters, Evidence Evidence, INamedTypeSymbol? ThisType, bool ThisMade)>(SymbolAndTypesComparer.Instance);
+        var queue = new Queue<(ISymbol Function, bool ThisShared, ulong OwnedParameters, HeldLocks? PathHeld, TypeBinding? Types, int Depth, Evidence Evidence, INamedTypeSymbol? ThisType, bool ThisMade)>();
         // The handler object the executor's workers share; a request of the handler's own. Only handlers' code asks for
         // evidence (SharedStateRule), so other entries' paths carry none.
         var start = new Evidence(entry.IsHandler && entry.ThisShared, sharedParameters: 0);
-        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0, start, null));
-        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters, start, null);
+        queue.Enqueue((entry.Target, entry.ThisShared, entry.OwnedParameters, null, null, 0, start, null, false));
+        seen[(entry.Target, null)] = (entry.ThisShared, entry.OwnedParameters, start, null, false);
         while (queue.Count > 0)
         {
-            var (symbol, thisShared, ownedParameters, pathHeld, types, depth, evidence, thisType) = queue.Dequeue();
+            var (symbol, thisShared, ownedParameters, pathHeld, types, depth, evidence, thisType, thisMade) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
-            reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld, evidence));
+            reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld, evidence, thisMade));
             if (depth >= MaxDepth || !Functions.TryGetValue(symbol, out var function))
                 continue;
             foreach (var call in function.Calls)
@@ -636,6 +644,13 @@ internal sealed class Composition
                     // A scoped service a handler calls (_currentContext.Organizations()): the request's own.
                     Receiver.Shared when entry.IsHandler && call.ReceiverType is { } receiverType && PerRequest(receiverType) => false,
                     Receiver.Shared => call.Callee.IsStatic || call.Callee.ContainingType is not { } type || !_threadPooled.Contains(type),
+                    _ => false,
+                };
+                bool nextMade = call.Receiver switch
+                {
+                    Receiver.This => thisMade,
+                    Receiver.Owned => true,
+                    Receiver.Shared => MadeOnPath(call.ReceiverMade, thisOwned: !thisShared, ownedParameters),
                     _ => false,
                 };
                 var bound = call.Receiver == Receiver.This ? thisType ?? function.Symbol.ContainingType : call.ReceiverType;
@@ -662,21 +677,22 @@ internal sealed class Composition
                         // more shared, or knows less of what its this is.
                         bool sameThisType = SymbolEqualityComparer.Default.Equals(was.ThisType, nextThisType);
                         if ((was.ThisShared || !nextShared) && (was.OwnedParameters & ~nextOwned) == 0 && !nextEvidence.AddsTo(was.Evidence)
-                            && (sameThisType || was.ThisType is null))
+                            && (sameThisType || was.ThisType is null) && (!was.ThisMade || nextMade))
                         {
                             continue;
                         }
                         nextShared |= was.ThisShared;
+                        nextMade &= was.ThisMade;
                         nextOwned &= was.OwnedParameters;
                         nextEvidence = nextEvidence.Union(was.Evidence);
                         if (!sameThisType)
                             nextThisType = null;
                     }
-                    seen[key] = (nextShared, nextOwned, nextEvidence, nextThisType);
+                    seen[key] = (nextShared, nextOwned, nextEvidence, nextThisType, nextMade);
                     // A lambda handed out (added to an event, stored) runs later, when whoever holds it calls it: by then this
                     // path has let go of its locks (process.Exited += … under the transcoding lock: not under that lock).
                     var nextHeld = call.HandedOut ? null : HeldLocks.Union(pathHeld, PassedOn(call, call.Held));
-                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1, nextEvidence, nextThisType));
+                    queue.Enqueue((target, nextShared, nextOwned, nextHeld, nextTypes, depth + 1, nextEvidence, nextThisType, nextMade));
                 }
             }
         }
@@ -911,10 +927,27 @@ internal sealed class Composition
     }
 
     /// <summary>
-    /// Whether <paramref name="value"/> is own where the function's <c>this</c> is as <paramref name="thisOwned"/> says,
-    /// adding to <paramref name="needed"/> the function's parameters that must hold its caller's own for it to be.
+    /// Whether <paramref name="made"/> (<see cref="CallSite.ReceiverMade"/>: what a local held before the function handed it
+    /// on where others reach it) is an object the function made, or had made for it by a method that returns its caller's
+    /// own: shared since, but one each run of the function makes anew.
     /// </summary>
-    private bool Holds(Ownership value, bool thisOwned, int depth, ref ulong needed)
+    public bool MadeOnPath(Ownership made, bool thisOwned, ulong ownedParameters)
+    {
+        if (made.IsOwn)
+            return true;
+        if (!made.MayBeOwn)
+            return false;
+        ulong needed = 0;
+        lock (_returnsOwned)
+            return Holds(made, thisOwned, 0, ref needed, evenIfKept: true) && (needed & ~ownedParameters) == 0;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is own where the function's <c>this</c> is as <paramref name="thisOwned"/> says,
+    /// adding to <paramref name="needed"/> the function's parameters that must hold its caller's own for it to be; with
+    /// <paramref name="evenIfKept"/>, whatever the methods it was handed to do with it.
+    /// </summary>
+    private bool Holds(Ownership value, bool thisOwned, int depth, ref ulong needed, bool evenIfKept = false)
     {
         if (value.NeedsThis && !thisOwned)
             return false;
@@ -941,6 +974,8 @@ internal sealed class Composition
                 }
             }
         }
+        if (evenIfKept)
+            return true;
         foreach (var (method, calledOn, ordinal) in value.HandedTo)
         {
             bool receiverOwned = calledOn == CalledOn.Own || calledOn is CalledOn.This or CalledOn.Base && thisOwned;

@@ -343,6 +343,13 @@ internal sealed class CallSite
     /// </summary>
     public Ownership ReceiverFrom { get; set; }
 
+    /// <summary>
+    /// For a call on a local holding an object the caller made and has handed on since where others reach it
+    /// (<c>var worker = new Worker(); _workers.TryAdd(id, worker); worker.Run();</c>), what the local held before: the
+    /// object is shared, but each run of the caller makes its own (<see cref="Reached.ThisMadeOnPath"/>).
+    /// </summary>
+    public Ownership ReceiverMade { get; set; }
+
     /// <summary>For a call on an object that is not the caller's own, where it comes from (<see cref="SharedRoot"/>); null for no evidence.</summary>
     public SharedRoot? ReceiverRoot { get; set; }
 

@@ -379,11 +379,13 @@ internal static class SharedStateRule
             bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;
             // Statics: a read-modify-write in any worker code (every thread shares them); a plain store only on a worker
             // that runs several copies at once. Fields of objects: on such a worker, or where another thread touches the
-            // field too and its type shows it is meant for threads (it takes a lock or starts workers).
+            // field too and either its type shows it is meant for threads (it takes a lock or starts workers) or the path
+            // made the object and published it for other requests (which is what they race through).
             bool shared = inconsistent
-                || reached.Entry.Concurrent
+                || SeveralCopies(reached, access)
                 || isStatic && readModifyWrite
-                || !isStatic && readModifyWrite && target is IFieldSymbol && composition.ShowsConcurrencyIntent(target.ContainingType)
+                || !isStatic && readModifyWrite && target is IFieldSymbol
+                    && (reached.Entry.Concurrent || composition.ShowsConcurrencyIntent(target.ContainingType))
                     && RacingAccess(composition, function, access, accesses, writesOnly: access.Kind != AccessKind.Mutate);
             if (!shared)
                 continue;
@@ -419,12 +421,12 @@ internal static class SharedStateRule
             }
             if ((guard ?? OptionalGuardHere(composition, function, access)) is not { } guarding || Worker(composition, function, access) is not { } reached)
                 continue;
-            bool racing = field.IsStatic || reached.Entry.Concurrent || RacingAccess(composition, function, access, accesses, writesOnly: true);
+            bool racing = field.IsStatic || SeveralCopies(reached, access) || RacingAccess(composition, function, access, accesses, writesOnly: true);
             // A plain read only where several copies of the same code run at once (handlers, parallel bodies): one thread
             // polling a value others write under a lock reads an older value, never a broken one, and on real code next to
             // none of those reports were worth fixing (docs/analyzers-on-real-code.md).
             if (!racing || CheckedAgainUnderLock(function, access, target)
-                || access.Kind == AccessKind.Read && !(reached.Entry.Concurrent && ReadAgain(function, access, target))
+                || access.Kind == AccessKind.Read && !(SeveralCopies(reached, access) && ReadAgain(function, access, target))
                 || access.Kind == AccessKind.ReadCollection && ReplacedWhole(accesses))
             {
                 continue;
@@ -503,6 +505,7 @@ internal static class SharedStateRule
     {
         var held = composition.Held(function, access.Held);
         bool? perRequest = null, sharedByEvidence = null;
+        Reached? madeOnPath = null; // a path whose this it made itself: chosen only where no other path reaches the field
         foreach (var reached in composition.ReachedFrom(function))
         {
             if (held is not null || reached.PathHeld is not null)
@@ -526,13 +529,16 @@ internal static class SharedStateRule
                     break; // a field of an object the caller handed in as its own (Stage(data) => data.Ids.Add(id))
                 case IFieldSymbol or IPropertySymbol when access.Owner is Receiver.Static or Receiver.Shared:
                     return reached;
+                case IFieldSymbol or IPropertySymbol when reached.ThisShared && reached.ThisMadeOnPath:
+                    madeOnPath ??= reached;
+                    break;
                 case IFieldSymbol or IPropertySymbol when reached.ThisShared:
                     return reached;
                 case ILocalSymbol or IParameterSymbol when SymbolEqualityComparer.Default.Equals(reached.Entry.Target, function.Symbol):
                     return reached;
             }
         }
-        return null;
+        return madeOnPath;
     }
 
     /// <summary>
@@ -551,6 +557,15 @@ internal static class SharedStateRule
             Receiver.Shared => access.Root is { } root && composition.Shows(function, root, reached.Evidence),
             _ => true,
         };
+
+    /// <summary>
+    /// Whether several copies of the code run at once on the object <paramref name="access"/> touches: on a worker that runs
+    /// several at once (handlers, parallel bodies), unless the field is of an object the path made itself (an HLS session's
+    /// worker that one request makes, publishes and runs: each request runs its own; ErsatzTV, round 22). Other code that
+    /// reaches that object through where it was published is still judged (<see cref="RacingAccess"/>).
+    /// </summary>
+    private static bool SeveralCopies(Reached reached, Access access) =>
+        reached.Entry.Concurrent && !(access.Owner == Receiver.This && reached.ThisMadeOnPath);
 
     /// <summary>
     /// Another access to the variable (a write, when <paramref name="writesOnly"/>) that can run at the same time as
@@ -572,9 +587,13 @@ internal static class SharedStateRule
             bool otherThread = false;
             // Client code racing the worker: another method of the public API. The same method reached both ways (public
             // and called by the worker) is most often an object's own loop that its owner also drives; without a second
-            // method there is no evidence that two threads run it at once.
-            if (composition.IsClient(other) && !ReferenceEquals(other, function) && !entries.All(e => Composition.BeforeStart(other, otherAccess, e.Entry)))
+            // method there is no evidence that two threads run it at once. Nor is a public method that the run of an object
+            // the path made calls itself (an HLS session's Run, then its Transcode): that is the run, not a client.
+            if (composition.IsClient(other) && !ReferenceEquals(other, function) && !entries.All(e => Composition.BeforeStart(other, otherAccess, e.Entry))
+                && !InOneRunOfAnObjectMadeOnPath(composition, entries, other, access))
+            {
                 otherThread = true;
+            }
             foreach (var reached in composition.ReachedFrom(other))
             {
                 if (otherThread)
@@ -586,6 +605,14 @@ internal static class SharedStateRule
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="access"/>, of a field of an object its path made itself, and the code of <paramref name="other"/>
+    /// both run in that object's run from the same entry point (<see cref="Reached.ThisMadeOnPath"/>).
+    /// </summary>
+    private static bool InOneRunOfAnObjectMadeOnPath(Composition composition, List<Reached> entries, FunctionSummary other, Access access) =>
+        access.Owner == Receiver.This
+        && composition.ReachedFrom(other).Exists(r => r.ThisMadeOnPath && entries.Exists(e => e.ThisMadeOnPath && ReferenceEquals(e.Entry, r.Entry)));
 
     /// <summary>
     /// A plain read of a value or a reference is one atomic read: alone it sees an older value, never a broken one (a

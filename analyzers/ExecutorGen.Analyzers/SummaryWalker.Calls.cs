@@ -142,6 +142,7 @@ internal sealed partial class SummaryWalker
                 ? type.OriginalDefinition : null,
             ReceiverParameter = receiver == Receiver.Shared ? ParameterRoot(instance) : -1,
             ReceiverFrom = receiverFrom,
+            ReceiverMade = receiver == Receiver.Shared ? MadeReceiver(instance) : Ownership.NotOwn,
             ReceiverRoot = receiver == Receiver.Shared && instance is not null ? SharedRootOf(instance, receiverFrom) : null,
             SharedArguments = shared,
             TypeArguments = at is IInvocationOperation { TargetMethod: { IsGenericMethod: true } generic } ? generic.TypeArguments : ImmutableArray<ITypeSymbol>.Empty,
@@ -170,6 +171,13 @@ internal sealed partial class SummaryWalker
         from = ownership;
         return Receiver.Shared;
     }
+
+    /// <summary>For a call on a local holding an object the function made and has handed on since (<see cref="_madeLocals"/>), what it held then; else not own.</summary>
+    private Ownership MadeReceiver(IOperation? instance) =>
+        _madeLocals is not null && instance is not null && Operations.WithoutConversions(Operations.AccessedInstance(instance)) is ILocalReferenceOperation local
+        && _madeLocals.TryGetValue(local.Local, out var made)
+            ? made
+            : Ownership.NotOwn;
 
     /// <summary>
     /// A field or parameter holding a delegate: started here (<c>Task.Run(_work)</c>, <c>new Timer(callback)</c>), or passed

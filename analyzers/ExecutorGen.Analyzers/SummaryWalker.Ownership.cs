@@ -376,6 +376,24 @@ internal sealed partial class SummaryWalker
             (_ownedLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[local] = ownership;
     }
 
+    /// <summary>A local stored to (assigned, passed by reference, deconstructed into) no longer holds for sure what the function made.</summary>
+    private void ForgetMade(IOperation store)
+    {
+        switch (store)
+        {
+            case IAssignmentOperation { Target: ILocalReferenceOperation target }:
+                _madeLocals!.Remove(target.Local);
+                break;
+            case IArgumentOperation { Value: ILocalReferenceOperation passed }:
+                _madeLocals!.Remove(passed.Local);
+                break;
+            case IDeconstructionAssignmentOperation deconstruction:
+                foreach (var local in deconstruction.Target.Descendants().OfType<ILocalReferenceOperation>())
+                    _madeLocals!.Remove(local.Local);
+                break;
+        }
+    }
+
     /// <summary>
     /// <c>foreach (var order in await _orders.ListAsync())</c>: the elements of a collection of the function's own are its
     /// own, as a library call's result taken from one is (<see cref="LibraryResult"/>).
@@ -402,6 +420,8 @@ internal sealed partial class SummaryWalker
     /// </summary>
     private void StoredToLocal(IOperation store)
     {
+        if (_madeLocals is not null)
+            ForgetMade(store);
         if (store is IArgumentOperation { Parameter.RefKind: RefKind.Out } output && OutLocal(output.Value) is { } declared)
         {
             // dictionary.TryGetValue(key, out var value): what a library call hands out is what it would return
@@ -488,7 +508,8 @@ internal sealed partial class SummaryWalker
     /// <summary>
     /// Where branches meet (after an <c>if</c>, at each <c>catch</c> of a <c>try</c>, between the sections of a
     /// <c>switch</c>): a local replaced in a branch since <paramref name="mark"/> (a count of <see cref="_replacedLocals"/>)
-    /// holds the function's own only if it does both with what it held before and with what it holds now.
+    /// holds the function's own only if it does both with what it held before and with what it holds now; and it holds an
+    /// object the function made (<see cref="_madeLocals"/>) only where it did not change in a branch.
     /// </summary>
     private void JoinBranches(int mark)
     {
@@ -497,6 +518,7 @@ internal sealed partial class SummaryWalker
         for (int i = mark; i < _replacedLocals.Count; i++)
         {
             var (local, before) = _replacedLocals[i];
+            _madeLocals?.Remove(local);
             var now = _ownedLocals is not null && _ownedLocals.TryGetValue(local, out var held) ? held : Ownership.NotOwn;
             if (now.AsksAllOf(before))
                 continue;
@@ -590,6 +612,8 @@ internal sealed partial class SummaryWalker
                 if (KeptIn(store) is not { } keptIn)
                     return;
                 KeptRoot(local.Local, store);
+                if (_madeLocals is null || !_madeLocals.ContainsKey(local.Local))
+                    (_madeLocals ??= new Dictionary<ILocalSymbol, Ownership>(SymbolEqualityComparer.Default))[local.Local] = held;
                 if (held.And(keptIn) is { MayBeOwn: true } still)
                     _ownedLocals[local.Local] = still;
                 else

@@ -36,6 +36,7 @@ internal sealed partial class SummaryWalker
     private bool _inCondition;
     private int _loops;
     private Dictionary<ILocalSymbol, Ownership>? _ownedLocals; // locals holding an object of the function's own, or a result of the compilation's
+    private Dictionary<ILocalSymbol, Ownership>? _madeLocals; // locals holding an object the function made and has handed on where others reach it, with what it held then
     private List<(ILocalSymbol Local, Ownership Before)>? _replacedLocals; // statements that replaced what a local held, with what it held before (JoinBranches)
     private Dictionary<IParameterSymbol, Ownership>? _lambdaParameters; // while a lambda's result is decided: what its library caller hands its parameters
     private HashSet<string>? _storedNames; // in the member walked: names of the locals stored to after their declaration (CapturedOwned)
@@ -135,6 +136,7 @@ internal sealed partial class SummaryWalker
         _inCondition = false;
         _loops = 0;
         _ownedLocals = null;
+        _madeLocals = null;
         _replacedLocals = null;
         _underFlag = null;
         _guard = null;
@@ -153,8 +155,9 @@ internal sealed partial class SummaryWalker
             return;
         var (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked) =
             (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked);
-        var (guard, rethrownBody, published, replaced) = (_guard, _rethrownBody, _published, _replacedLocals);
+        var (guard, rethrownBody, published, replaced, made) = (_guard, _rethrownBody, _published, _replacedLocals, _madeLocals);
         _published = !inPlace;
+        _madeLocals = null; // a nested function's calls on what the code around it made: not followed as made on the path
         var summary = new FunctionSummary(symbol, function.Member, function);
         _made.Add(summary);
         Enter(summary, body);
@@ -163,7 +166,7 @@ internal sealed partial class SummaryWalker
         Statement(body);
         (_function, _root, _held, _protected, _inCatchAllHandler, _inLoopCondition, _inCondition, _loops, _ownedLocals, _underFlag, _caught, _fatalChecked) =
             (function, root, held, @protected, inCatch, inLoopCondition, inCondition, loops, owned, underFlag, caught, fatalChecked);
-        (_guard, _rethrownBody, _published, _replacedLocals) = (guard, rethrownBody, published, replaced);
+        (_guard, _rethrownBody, _published, _replacedLocals, _madeLocals) = (guard, rethrownBody, published, replaced, made);
     }
 
     // ---- Statements: walked structurally, keeping the held locks and the try that protects.

@@ -166,7 +166,8 @@ public class RealCodeRound13Tests
             .Replace("HANDLER", SharesOne)).RunAsync();
 
     // ErsatzTV's HLS session: a request makes the session's worker, registers it with a singleton that other requests
-    // ask for it, and starts it.
+    // ask for it, and starts it; another request finds it there and resets it (round 22: the run races that request, not
+    // the run of another request that made a worker of its own).
     private const string Sessions = """
         using System.Collections.Concurrent;
         using System.Collections.Generic;
@@ -176,6 +177,7 @@ public class RealCodeRound13Tests
         {
             private int _segments;
             public void Run() => MARK;
+            public void Reset() => _segments = 0;
         }
 
         public sealed class SessionRegistry
@@ -196,6 +198,15 @@ public class RealCodeRound13Tests
             {
                 var worker = new Worker();
                 BODY;
+            }
+
+            [RequestHandler(PartitionBy = nameof(channel))]
+            public void Stop(string channel)
+            {
+                _registry.Find(channel)?.Reset();
+                if (_workers.TryGetValue(channel, out var worker))
+                    worker.Reset();
+                s_current?.Reset();
             }
 
             private static void Validate(Worker worker) { }
