@@ -384,7 +384,7 @@ internal sealed partial class SummaryWalker
             case IAssignmentOperation { Target: ILocalReferenceOperation target }:
                 _madeLocals!.Remove(target.Local);
                 break;
-            case IArgumentOperation { Value: ILocalReferenceOperation passed }:
+            case IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: ILocalReferenceOperation passed }:
                 _madeLocals!.Remove(passed.Local);
                 break;
             case IDeconstructionAssignmentOperation deconstruction:

@@ -86,6 +86,8 @@ public class RealCodeRound22Tests
     [InlineData("_workers.TryAdd(channel, worker)")]
     // Stored in a static.
     [InlineData("s_latest = worker")]
+    // Published, then handed to a library call by value (which replaces nothing).
+    [InlineData("_registry.Add(channel, worker); System.Console.WriteLine(worker)")]
     public Task A_counter_only_the_run_of_a_worker_the_request_made_changes_is_not_reported(string publish) =>
         For("""
             _sequence++;
