@@ -915,7 +915,16 @@ internal sealed class Composition
     /// is its own or not and its parameters in <paramref name="ownedParameters"/> (bit by slot) hold objects of its
     /// caller's own: own for sure, or the result of a method of the compilation that returns its caller's own.
     /// </summary>
-    public bool Owned(Ownership value, bool thisOwned, ulong ownedParameters = 0)
+    public bool Owned(Ownership value, bool thisOwned, ulong ownedParameters = 0) => Owned(value, thisOwned, ownedParameters, evenIfKept: false);
+
+    /// <summary>
+    /// Whether <paramref name="made"/> (<see cref="CallSite.ReceiverMade"/>: what a local held before the function handed it
+    /// on where others reach it) is an object the function made, or had made for it by a method that returns its caller's
+    /// own: shared since, but one each run of the function makes anew.
+    /// </summary>
+    public bool MadeOnPath(Ownership made, bool thisOwned, ulong ownedParameters) => Owned(made, thisOwned, ownedParameters, evenIfKept: true);
+
+    private bool Owned(Ownership value, bool thisOwned, ulong ownedParameters, bool evenIfKept)
     {
         if (value.IsOwn)
             return true;
@@ -923,23 +932,7 @@ internal sealed class Composition
             return false;
         ulong needed = 0;
         lock (_returnsOwned)
-            return Holds(value, thisOwned, 0, ref needed) && (needed & ~ownedParameters) == 0;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="made"/> (<see cref="CallSite.ReceiverMade"/>: what a local held before the function handed it
-    /// on where others reach it) is an object the function made, or had made for it by a method that returns its caller's
-    /// own: shared since, but one each run of the function makes anew.
-    /// </summary>
-    public bool MadeOnPath(Ownership made, bool thisOwned, ulong ownedParameters)
-    {
-        if (made.IsOwn)
-            return true;
-        if (!made.MayBeOwn)
-            return false;
-        ulong needed = 0;
-        lock (_returnsOwned)
-            return Holds(made, thisOwned, 0, ref needed, evenIfKept: true) && (needed & ~ownedParameters) == 0;
+            return Holds(value, thisOwned, 0, ref needed, evenIfKept) && (needed & ~ownedParameters) == 0;
     }
 
     /// <summary>

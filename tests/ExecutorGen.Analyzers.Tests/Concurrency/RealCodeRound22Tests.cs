@@ -9,8 +9,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// request makes a session worker, publishes it where other requests find it, and runs it (ErsatzTV's HLS sessions).
 /// Two runs of the handler at once each make their own worker, so they never touch one worker's fields together: a
 /// field only the worker's own run writes is not reported (the must-not-flag tests failed before the change). Other
-/// code that reaches the worker through where it was published still races the run (a must-flag test), and so does a
-/// handler that runs a worker it did not make (another must-flag test).
+/// code that reaches the worker through where it was published still races the run, and so does a handler that runs a
+/// worker it did not make or a local that may hold one found elsewhere (the must-flag tests).
 /// </summary>
 public class RealCodeRound22Tests
 {
