@@ -47,7 +47,7 @@ internal sealed class Entry
 /// <summary>A function reached from an entry point, and whether its <c>this</c> and its parameters are shared with other threads there.</summary>
 internal readonly struct Reached
 {
-    public Reached(Entry entry, bool thisShared, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence, bool thisMadeOnPath = false)
+    public Reached(Entry entry, bool thisShared, bool thisMadeOnPath, ulong ownedParameters, HeldLocks? pathHeld, Evidence evidence)
     {
         Entry = entry;
         ThisShared = thisShared;
@@ -625,7 +625,7 @@ internal sealed class Composition
             var (symbol, thisShared, ownedParameters, pathHeld, types, depth, evidence, thisType, thisMade) = queue.Dequeue();
             if (!_reach.TryGetValue(symbol, out var reached))
                 _reach[symbol] = reached = new List<Reached>();
-            reached.Add(new Reached(entry, thisShared, ownedParameters, pathHeld, evidence, thisMade));
+            reached.Add(new Reached(entry, thisShared, thisMade, ownedParameters, pathHeld, evidence));
             if (depth >= MaxDepth || !Functions.TryGetValue(symbol, out var function))
                 continue;
             foreach (var call in function.Calls)

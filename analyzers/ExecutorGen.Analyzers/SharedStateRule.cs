@@ -379,13 +379,15 @@ internal static class SharedStateRule
             bool readModifyWrite = access.Kind is AccessKind.ReadModifyWrite or AccessKind.Mutate;
             // Statics: a read-modify-write in any worker code (every thread shares them); a plain store only on a worker
             // that runs several copies at once. Fields of objects: on such a worker, or where another thread touches the
-            // field too and either its type shows it is meant for threads (it takes a lock or starts workers) or the path
-            // made the object and published it for other requests (which is what they race through).
+            // field too and either its type shows it is meant for threads (it takes a lock or starts workers) or the
+            // object is one a handler's run made and published for other requests (which is what they race through).
+            bool severalCopies = SeveralCopies(reached, access);
+            bool madeByTheRun = reached.Entry.Concurrent && !severalCopies;
             bool shared = inconsistent
-                || SeveralCopies(reached, access)
+                || severalCopies
                 || isStatic && readModifyWrite
                 || !isStatic && readModifyWrite && target is IFieldSymbol
-                    && (reached.Entry.Concurrent || composition.ShowsConcurrencyIntent(target.ContainingType))
+                    && (madeByTheRun || composition.ShowsConcurrencyIntent(target.ContainingType))
                     && RacingAccess(composition, function, access, accesses, writesOnly: access.Kind != AccessKind.Mutate);
             if (!shared)
                 continue;
