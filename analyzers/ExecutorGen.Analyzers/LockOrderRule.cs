@@ -60,25 +60,29 @@ internal static class LockOrderRule
                 }
             }
         }
+        // Every place the two locks nest, in either order, is reported (with the first place of the opposite order): a
+        // deadlock needs both orders, and which one is wrong is the maintainer's call. One report per pair hid the place a
+        // fix changed behind an earlier place of the same order (Quartz.NET's scheduler thread, defect 20 of
+        // docs/analyzers-on-real-code.md, took the two locks in that order at four calls of one method).
         var ordered = nestings.OrderBy(n => n.Location, SourceOrder.Comparer).ToList();
-        var reported = new List<Nesting>();
-        foreach (var first in ordered)
+        var reported = new HashSet<(IFieldSymbol Outer, IFieldSymbol Inner, Location Location)>(NestingPlace.Comparer);
+        foreach (var nesting in ordered)
         {
-            if (reported.Any(r => r.Is(first.Outer, first.Inner) || r.Is(first.Inner, first.Outer)))
-                continue;
-            var opposite = ordered.FirstOrDefault(n => n.Is(first.Inner, first.Outer));
-            if (opposite is null)
+            var opposite = ordered.FindAll(n => n.Is(nesting.Inner, nesting.Outer));
+            if (opposite.Count == 0 || !reported.Add((nesting.Outer, nesting.Inner, nesting.Location)))
                 continue;
             // Evidence that both orders can run at once: a handler (run on several workers) takes one of them; anywhere
             // else only where the project widens the rules to all code.
-            if (!composition.AnalyzesAllCode(first.Location.SourceTree!) && !RunByHandler(composition, first) && !RunByHandler(composition, opposite))
+            if (!composition.AnalyzesAllCode(nesting.Location.SourceTree!) && !RunByHandler(composition, nesting)
+                && !opposite.Exists(n => RunByHandler(composition, n)))
+            {
                 continue;
-            reported.Add(first);
+            }
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.LockOrderInversion,
-                first.Location,
-                new[] { opposite.Location },
-                Name(first.Outer), Name(first.Inner), first.Place, opposite.Place));
+                nesting.Location,
+                new[] { opposite[0].Location },
+                Name(nesting.Outer), Name(nesting.Inner), nesting.Place, opposite[0].Place));
         }
     }
 
@@ -147,6 +151,18 @@ internal static class LockOrderRule
         method is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? "a lambda" : $"'{method.Name}'";
 
     private static string Name(IFieldSymbol field) => field.IsStatic ? $"{field.ContainingType.Name}.{field.Name}" : field.Name;
+
+    /// <summary>A pair of locks (outer, inner) and a place they nest: reported once, however many paths lead there.</summary>
+    private sealed class NestingPlace : IEqualityComparer<(IFieldSymbol Outer, IFieldSymbol Inner, Location Location)>
+    {
+        public static readonly NestingPlace Comparer = new();
+
+        public bool Equals((IFieldSymbol Outer, IFieldSymbol Inner, Location Location) x, (IFieldSymbol Outer, IFieldSymbol Inner, Location Location) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Outer, y.Outer) && SymbolEqualityComparer.Default.Equals(x.Inner, y.Inner) && x.Location == y.Location;
+
+        public int GetHashCode((IFieldSymbol Outer, IFieldSymbol Inner, Location Location) place) =>
+            (SymbolEqualityComparer.Default.GetHashCode(place.Outer) * 31 + SymbolEqualityComparer.Default.GetHashCode(place.Inner)) * 31 + place.Location.GetHashCode();
+    }
 
     /// <summary>Two locks held one inside the other at <see cref="Location"/>, described as <see cref="Place"/> for the message.</summary>
     private sealed class Nesting

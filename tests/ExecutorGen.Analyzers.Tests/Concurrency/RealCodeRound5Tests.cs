@@ -272,7 +272,7 @@ public class RealCodeRound5Tests
         .With("private readonly ZipSink _parent;", "private readonly ZipSink _parent; internal Sink Other = null!;")
         .With("private readonly CombineSink _parent;", "private readonly CombineSink _parent; internal Sink Other = null!;")
         .With("lock (_parent._gate) _parent.ForwardOnError(error);", "lock (_parent._gate) {|EXG003:Other.ForwardOnError(error)|};")
-        .With("lock (_parent._gate) { _parent.ForwardOnError(error); }", "lock (_parent._gate) { Other.ForwardOnError(error); }")).RunAsync();
+        .With("lock (_parent._gate) { _parent.ForwardOnError(error); }", "lock (_parent._gate) { {|EXG003:Other.ForwardOnError(error)|}; }")).RunAsync();
 
     // EXG004: a wait on an HttpClient request is bounded by HttpClient.Timeout (100 seconds unless set otherwise), and a
     // wait on WaitAsync(timeout) by its timeout: a synchronous exporter's fallback where the platform has no synchronous

@@ -313,7 +313,7 @@ public class RealCodeShapesTests
                     lock (_sync)
                     {
                         if (_open)
-                            _onMessage(message);
+                            {|EXG003:_onMessage(message)|};
                     }
                 }
 
