@@ -66,13 +66,17 @@ internal static class ExceptionEscapesRule
     /// <summary>
     /// Where in the callees of a reported call the exception comes from: the escape of the callee, of its callee, and so
     /// on, down to a sure throw point (a <c>throw</c>, a library call that fails by contract, code handed in). Null when
-    /// the reported place is that point itself. The message names it, so that the report says what to look at.
+    /// the reported place is that point itself. The message names it, so that the report says what to look at. Each step
+    /// looks only for what still gets out where the step before was: an <c>ObjectDisposedException</c> that a
+    /// <c>catch (ObjectDisposedException)</c> around the reported call stops is no example of what escapes it (RabbitMQ's
+    /// heartbeat callback, defect 04 of docs/analyzers-on-real-code.md).
     /// </summary>
     private static (ThrowPoint Point, FunctionSummary Function)? Origin(Composition composition, FunctionSummary reported, ThrowPoint escape,
         Dictionary<ISymbol, Thrown> canThrow, Thrown counted)
     {
         (ThrowPoint Point, FunctionSummary Function)? origin = null;
         var (point, function) = (escape, reported);
+        var escaping = EscapeAt(composition, escape, canThrow, 0) & counted;
         for (int hops = 0; hops < StackGuard; hops++)
         {
             FunctionSummary? next;
@@ -81,12 +85,12 @@ internal static class ExceptionEscapesRule
             {
                 // A rethrow: the first throw point of the try's body that lets something out, in the same function.
                 next = function;
-                nextPoint = body.FirstOrDefault(p => (EscapeAt(composition, p, canThrow, 0) & counted) != Thrown.None);
+                nextPoint = body.FirstOrDefault(p => (EscapeAt(composition, p, canThrow, 0) & escaping) != Thrown.None);
             }
             else if (point.Callee is { } callee)
             {
-                next = point.Dispatched ? ThrowingTarget(composition, callee, canThrow, counted) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
-                nextPoint = next is null ? null : FirstEscape(composition, next, canThrow, counted);
+                next = point.Dispatched ? ThrowingTarget(composition, callee, canThrow, escaping) : composition.Functions.TryGetValue(callee, out var called) ? called : null;
+                nextPoint = next is null ? null : FirstEscape(composition, next, canThrow, escaping);
             }
             else
             {
@@ -96,6 +100,7 @@ internal static class ExceptionEscapesRule
                 break;
             origin = (nextPoint, next);
             (point, function) = (nextPoint, next);
+            escaping &= EscapeAt(composition, point, canThrow, 0);
         }
         return origin;
     }

@@ -110,6 +110,18 @@ internal sealed partial class SummaryWalker
     }
 
     /// <summary>
+    /// Which of the kinds <see cref="Thrown"/> tells apart a <c>throw</c> throws, by the static type of what it throws:
+    /// <c>throw new ObjectDisposedException(…)</c> (a disposed guard) is stopped by a <c>catch (ObjectDisposedException)</c>
+    /// around the call, as a disposed wait handle's is; <c>throw new OperationCanceledException()</c> is a cancellation.
+    /// </summary>
+    private Thrown ThrownType(IOperation? thrown) => (thrown is null ? null : Operations.WithoutConversions(thrown).Type) switch
+    {
+        INamedTypeSymbol type when _symbols.OperationCanceledException is { } cancelled && ConcurrencySymbols.IsOrDerives(type, cancelled) => Thrown.Cancelled,
+        INamedTypeSymbol type when _symbols.ObjectDisposedException is { } disposed && ConcurrencySymbols.IsOrDerives(type, disposed) => Thrown.Disposed,
+        _ => Thrown.Other,
+    };
+
+    /// <summary>
     /// What the catches of <paramref name="try"/> without a filter stop, of the kinds <see cref="Thrown"/> tells apart, and a
     /// catch of <c>Exception</c> whose filter lets only a cancellation pass (everything else).
     /// </summary>

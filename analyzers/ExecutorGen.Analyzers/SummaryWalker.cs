@@ -634,7 +634,10 @@ internal sealed partial class SummaryWalker
             case OperationKind.Await:
                 Throws(operation, null, sure: true, waitedTask: Operations.WaitedTask(operation));
                 break;
-            case OperationKind.Throw or OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
+            case OperationKind.Throw:
+                Throws(operation, null, sure: true, ThrownType(((IThrowOperation)operation).Exception));
+                break;
+            case OperationKind.DynamicInvocation or OperationKind.DynamicMemberReference
                 or OperationKind.DynamicIndexerAccess or OperationKind.DynamicObjectCreation:
                 Throws(operation, null, sure: true);
                 break;

@@ -126,6 +126,61 @@ public class ExceptionEscapesWorkerTests
             }).Start();
         """);
 
+    // RabbitMQ's heartbeat callback (defect 04 of docs/analyzers-on-real-code.md) caught ObjectDisposedException by type,
+    // and the message named a throw of one as where the escaping exception comes from.
+    [Fact]
+    public Task Message_names_an_origin_the_catches_by_type_around_the_call_do_not_stop() => new Test("""
+        using System;
+        using System.Threading;
+
+        class Worker
+        {
+            private bool _disposed;
+            void Start() => new Thread(() =>
+            {
+                try { Work(); }
+                catch (ObjectDisposedException) { }
+            }).Start();
+            void Work() { ThrowIfDisposed(); Send(); }
+            void ThrowIfDisposed() { if (_disposed) throw new ObjectDisposedException(nameof(Worker)); }
+            static void Send() => throw new InvalidOperationException();
+        }
+        """)
+    {
+        ExpectedDiagnostics =
+        {
+            new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.ExceptionEscapesWorker)
+                .WithSpan(9, 15, 9, 21)
+                .WithArguments("the thread body in 'Start'", "it terminates the process",
+                    " (it can come from 'throw new InvalidOperationException(...)' in 'Worker.Send')")
+                .WithOptions(Microsoft.CodeAnalysis.Testing.DiagnosticOptions.IgnoreAdditionalLocations),
+        },
+    }.RunAsync();
+
+    // A throw is of the kind its type says: a disposed guard's ObjectDisposedException is stopped by a catch of that type
+    // around the call, and a discarded task that throws OperationCanceledException ends by its cancellation.
+    [Fact]
+    public Task A_disposed_guard_caught_by_type_and_a_cancellation_thrown_by_a_discarded_task_do_not_escape() => new Test("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Worker
+        {
+            private bool _disposed, _stopping;
+            void Start()
+            {
+                new Thread(() =>
+                {
+                    try { ThrowIfDisposed(); }
+                    catch (ObjectDisposedException) { }
+                }).Start();
+                _ = Task.Run(() => { if (_stopping) throw new OperationCanceledException(); });
+            }
+            void ThrowIfDisposed() { if (_disposed) throw new ObjectDisposedException(nameof(Worker)); }
+        }
+        """).RunAsync();
+
     [Fact]
     public Task Message_names_the_body_the_origin_and_the_consequence() => new Test("""
         using System.Threading;
