@@ -51,8 +51,8 @@ public class LockOrderDefectsTests
                     if (!_pausedTriggerGroups.Add(group))
                         return;
 
-                    foreach (var key in {|EXG003:GetTriggerKeys(group)|})
-                        {|EXG003:PauseTrigger(key)|};
+                    foreach (var key in GetTriggerKeys(group))
+                        PauseTrigger(key);
                 }
             }
 
