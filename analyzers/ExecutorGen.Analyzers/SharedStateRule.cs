@@ -32,8 +32,13 @@ internal static class SharedStateRule
                 ReportGuardedBy(composition, context, target, lockName, accesses);
                 continue;
             }
-            if (target is IPropertySymbol || !accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
+            if (target is IPropertySymbol)
                 continue;
+            if (!accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
+            {
+                ReportStaticWritesOutsideItsLock(composition, context, target, accesses);
+                continue;
+            }
             // IDictionary<K, V> _cache = new ConcurrentDictionary<K, V>(): what is done to the collection is thread-safe;
             // stores of the field itself are still judged.
             if (target is IFieldSymbol { Type.TypeKind: TypeKind.Interface } field && composition.HoldsThreadSafeCollection(field))
@@ -366,7 +371,11 @@ internal static class SharedStateRule
             if (target is IFieldSymbol { IsVolatile: true } && access.Kind == AccessKind.Write)
                 continue; // a plain store to a volatile field is published safely; x = x + 1 still races
             if (Worker(composition, function, access) is not { } reached)
+            {
+                if (guard is not null && OutsideItsLock(composition, function, access, target))
+                    ReportOutsideItsLock(composition, context, function, access, target, guard.Value.Held);
                 continue;
+            }
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
             bool inconsistent = guarding is not null || Consistent() is not null;
             if (!inconsistent && (MemoCache.IsFill(access.Syntax, target) || LazyInitialization.IsIdempotent(access.Syntax, target)
@@ -400,6 +409,46 @@ internal static class SharedStateRule
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), Name(target), "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
         }
+    }
+
+    /// <summary>
+    /// A static field that no worker of the compilation reaches (a library's threads are its callers'), changed without
+    /// the lock that guards its other writes: <see cref="OutsideItsLock"/>.
+    /// </summary>
+    private static void ReportStaticWritesOutsideItsLock(Composition composition, CompilationAnalysisContext context, ISymbol target,
+        List<(FunctionSummary Function, Access Access)> accesses)
+    {
+        if (target is not IFieldSymbol { IsStatic: true } || GuardingWrite(composition, accesses) is not { } guard)
+            return;
+        foreach (var (function, access) in accesses)
+        {
+            if (OutsideItsLock(composition, function, access, target))
+                ReportOutsideItsLock(composition, context, function, access, target, guard.Held);
+        }
+    }
+
+    /// <summary>
+    /// A change without a lock, in code no worker reaches, of a static field whose other writes a lock guards, where the
+    /// project widens the rules to all code: every thread shares a static, and the lock around its writes says that the
+    /// code runs on several (RacerD's evidence of intent; "guarded by" inferred from the writes, as Clang's thread-safety
+    /// analysis checks a declared one). log4net's date formatter cleared its static cache outside the lock that guarded
+    /// its fills; the application's logging threads, not the library's, call it (defect 06 of
+    /// docs/analyzers-on-real-code.md). A plain store to a volatile field is published safely.
+    /// </summary>
+    private static bool OutsideItsLock(Composition composition, FunctionSummary function, Access access, ISymbol target) =>
+        target is IFieldSymbol { IsStatic: true } field && access.IsWrite && !access.InitializesIn(function)
+        && !(field.IsVolatile && access.Kind == AccessKind.Write)
+        && composition.AnalyzesAllCode(access.Syntax.SyntaxTree) && composition.ReachedFrom(function).Count == 0
+        && composition.Held(function, access.Held) is null && !composition.Intent.IsConfined(function, target);
+
+    private static void ReportOutsideItsLock(Composition composition, CompilationAnalysisContext context, FunctionSummary function, Access access,
+        ISymbol target, HeldLocks guard)
+    {
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        if (OwnLock(guard, target) is { } lockField)
+            properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
+            Kind(target), Name(target), "modified", $"'{function.Member.Name}'", "; elsewhere it is modified under a lock (inconsistent locking)"));
     }
 
     /// <summary>
