@@ -196,8 +196,5 @@ internal static class LockOrderRule
 
         /// <summary>The function that takes the inner lock under the outer one (itself or through a call).</summary>
         public FunctionSummary Function { get; }
-
-        public bool Is(IFieldSymbol outer, IFieldSymbol inner) =>
-            SymbolEqualityComparer.Default.Equals(Outer, outer) && SymbolEqualityComparer.Default.Equals(Inner, inner);
     }
 }
