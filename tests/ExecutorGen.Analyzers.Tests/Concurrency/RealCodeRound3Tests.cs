@@ -589,8 +589,7 @@ public class RealCodeRound3Tests
     // The companion: a caller that does not hold the static gate first really inverts the order.
     [Fact]
     public Task Lock_taken_under_another_lock_by_a_thread_that_does_not_hold_it_is_an_inversion() => new LockOrderTest(ReentrantGates
-        .With("private void Reschedule() => Enqueue();", "private void Reschedule() => Enqueue();\n\n    public void Drain()\n    {\n        lock (_gate)\n            {|EXG003:Enqueue()|};\n    }")
-        ).RunAsync();
+        .With("private void Reschedule() => Enqueue();", "private void Reschedule() => Enqueue();\n\n    public void Drain()\n    {\n        lock (_gate)\n            {|EXG003:Enqueue()|};\n    }")).RunAsync();
 }
 
 /// <summary>Test-source edits that fail loudly when the text to change is not there (a companion must not pass vacuously).</summary>

@@ -340,7 +340,7 @@ public class LockOrderDefectsTests
 
     [Fact]
     public Task Scheduler_signal_lock_and_job_store_lock_through_interfaces_before_is_flagged() =>
-        // Both orders are reported: the scheduler thread's call and the job store's call back into the signaler.
+        // Each order is taken at one place, so both are reported: the scheduler thread's call and the job store's call back.
         new Test(SchedulerThreadBefore).RunWith(JobStore.Replace("_signaler.SignalSchedulingChange();", "{|EXG003:_signaler.SignalSchedulingChange()|};"), Signaler);
 
     [Fact]
