@@ -433,10 +433,14 @@ internal static class SharedStateRule
     /// code runs on several (RacerD's evidence of intent; "guarded by" inferred from the writes, as Clang's thread-safety
     /// analysis checks a declared one). log4net's date formatter cleared its static cache outside the lock that guarded
     /// its fills; the application's logging threads, not the library's, call it (defect 06 of
-    /// docs/analyzers-on-real-code.md). A plain store to a volatile field is published safely.
+    /// docs/analyzers-on-real-code.md). A plain store to a volatile field is published safely. Only in a method or accessor:
+    /// a lambda or local function runs when whoever holds it calls it, and where no worker reaches it nothing shows when
+    /// (Foundatio's cancellation callback, registered under the lock after the store it guards, clears the field later,
+    /// once: no race).
     /// </summary>
     private static bool OutsideItsLock(Composition composition, FunctionSummary function, Access access, ISymbol target) =>
         target is IFieldSymbol { IsStatic: true } field && access.IsWrite && !access.InitializesIn(function)
+        && function.Symbol is IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) }
         && !(field.IsVolatile && access.Kind == AccessKind.Write)
         && composition.AnalyzesAllCode(access.Syntax.SyntaxTree) && composition.ReachedFrom(function).Count == 0
         && composition.Held(function, access.Held) is null && !composition.Intent.IsConfined(function, target);

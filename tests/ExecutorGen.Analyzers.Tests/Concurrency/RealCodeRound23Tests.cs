@@ -13,7 +13,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// threads call it, so the library's own compilation has no worker that reaches it (defect 06). Every thread shares a
 /// static, and the lock says the code runs on several: with the rules widened to all code, the unlocked change is
 /// reported (the must-flag test failed before the change). Without a lock anywhere there is no such evidence, a static
-/// constructor initializes, and as shipped (handlers only) nothing changes (the must-not-flag tests).
+/// constructor initializes, a lambda runs when whoever holds it calls it, and as shipped (handlers only) nothing changes
+/// (the must-not-flag tests).
 /// </summary>
 public class RealCodeRound23Tests
 {
@@ -66,6 +67,38 @@ public class RealCodeRound23Tests
         new Test(Formatter.Replace("CLEAR", "return string.Empty")
             .Replace("private static long s_lastSecond;", "private static long s_lastSecond;\n\n    static TimeFormatter() { s_strings.Clear(); s_strings[0] = \"00:00:00\"; }")).RunAsync(),
         Shipped(new Test(Formatter.Replace("CLEAR", "s_strings.Clear()"))).RunAsync());
+
+    // Foundatio's job runner makes a watcher once under its lock and registers a cancellation callback that clears the
+    // field later, once: a lambda runs when whoever holds it calls it, which nothing here shows.
+    [Fact]
+    public Task A_lambda_no_worker_reaches_that_clears_the_static_later_is_not_reported() => new Test("""
+        using System;
+        using System.Threading;
+
+        public static class ShutdownWatch
+        {
+            private static readonly object s_lock = new();
+            private static CancellationTokenSource? s_source;
+            private static IDisposable? s_watcher;
+
+            public static CancellationToken Token(Func<IDisposable> watch)
+            {
+                lock (s_lock)
+                {
+                    if (s_source != null)
+                        return s_source.Token;
+                    s_source = new CancellationTokenSource();
+                    s_watcher = watch();
+                    s_source.Token.Register(() =>
+                    {
+                        s_watcher?.Dispose();
+                        s_watcher = null;
+                    });
+                    return s_source.Token;
+                }
+            }
+        }
+        """).RunAsync();
 
     /// <summary>The rules as shipped: no configuration at all.</summary>
     private static Test Shipped(Test test)
