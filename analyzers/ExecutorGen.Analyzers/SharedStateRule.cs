@@ -32,13 +32,10 @@ internal static class SharedStateRule
                 ReportGuardedBy(composition, context, target, lockName, accesses);
                 continue;
             }
-            if (target is IPropertySymbol)
+            // A field no worker reaches: only a static, changed outside the lock of its other writes, is judged (OutsideItsLock).
+            bool reached = accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0);
+            if (target is IPropertySymbol || !reached && target is not IFieldSymbol { IsStatic: true })
                 continue;
-            if (!accesses.Any(a => composition.ReachedFrom(a.Function).Count > 0))
-            {
-                ReportStaticWritesOutsideItsLock(composition, context, target, accesses);
-                continue;
-            }
             // IDictionary<K, V> _cache = new ConcurrentDictionary<K, V>(): what is done to the collection is thread-safe;
             // stores of the field itself are still judged.
             if (target is IFieldSymbol { Type.TypeKind: TypeKind.Interface } field && composition.HoldsThreadSafeCollection(field))
@@ -47,7 +44,8 @@ internal static class SharedStateRule
             if (guard is null && IsStatusFlag(target, accesses))
                 continue;
             ReportWrites(composition, context, target, accesses, guard);
-            ReportReads(composition, context, target, accesses, guard);
+            if (reached)
+                ReportReads(composition, context, target, accesses, guard);
         }
     }
 
@@ -408,22 +406,6 @@ internal static class SharedStateRule
                 properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
                 Kind(target), Name(target), "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
-        }
-    }
-
-    /// <summary>
-    /// A static field that no worker of the compilation reaches (a library's threads are its callers'), changed without
-    /// the lock that guards its other writes: <see cref="OutsideItsLock"/>.
-    /// </summary>
-    private static void ReportStaticWritesOutsideItsLock(Composition composition, CompilationAnalysisContext context, ISymbol target,
-        List<(FunctionSummary Function, Access Access)> accesses)
-    {
-        if (target is not IFieldSymbol { IsStatic: true } || GuardingWrite(composition, accesses) is not { } guard)
-            return;
-        foreach (var (function, access) in accesses)
-        {
-            if (OutsideItsLock(composition, function, access, target))
-                ReportOutsideItsLock(composition, context, function, access, target, guard.Held);
         }
     }
 

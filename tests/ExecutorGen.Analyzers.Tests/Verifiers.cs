@@ -10,6 +10,17 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace ExecutorGen.Analyzers.Tests;
 
+/// <summary>The analyzers as shipped: no configuration at all (the tests' own widen the concurrency rules to all code).</summary>
+internal static class ShippedOptions
+{
+    public static TTest Of<TTest>(TTest test)
+        where TTest : Microsoft.CodeAnalysis.Testing.AnalyzerTest<DefaultVerifier>
+    {
+        test.TestState.AnalyzerConfigFiles.Clear();
+        return test;
+    }
+}
+
 /// <summary>Test setup shared by the analyzer and code-fix tests: offline references and a language version.</summary>
 internal static class TestSetup
 {

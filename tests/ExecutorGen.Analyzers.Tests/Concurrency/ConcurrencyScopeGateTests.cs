@@ -126,8 +126,7 @@ public class ConcurrencyScopeGateTests
             }
             """);
         test.TestState.Sources.Add(("Aliases.cs", "global using Handler = ExecutorGen.RequestHandlerAttribute;\n"));
-        test.TestState.AnalyzerConfigFiles.Clear(); // as shipped
-        return test.RunAsync();
+        return ShippedOptions.Of(test).RunAsync();
     }
 
     [Theory]

@@ -181,7 +181,7 @@ public class IntentAndOptionsTests
                 }
             }
             """;
-        var byDefault = Default(new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}")));
+        var byDefault = ShippedOptions.Of(new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}")));
         var widened = new Test(source.Replace("{|#0:s_inferred++|}", "{|EXG001:s_inferred++|}").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}"));
         var narrowed = Configured(new Test(source.Replace("{|#0:s_inferred++|}", "s_inferred++").Replace("{|#1:_declared++|}", "{|EXG001:_declared++|}")), "handlers");
         return Task.WhenAll(byDefault.RunAsync(), widened.RunAsync(), narrowed.RunAsync());
@@ -220,8 +220,8 @@ public class IntentAndOptionsTests
 
     [Fact]
     public Task Handler_code_is_reported_by_default() => Task.WhenAll(
-        Default(new Test(HandlerClass.Replace("{|#0:", "{|EXG001:").Replace("{|#1:", "{|EXG001:").Replace("{|#2:", "{|EXG004:").Replace("{|EXG004:Task.Delay(1).ContinueWith(_ => { }).Wait()|}", "Task.Delay(1).ContinueWith(_ => { }).Wait()"))).RunAsync(),
-        Default(new BlockingTest(HandlerClass.Replace("{|#0:_total++|}", "_total++").Replace("{|#1:s_logins[userId] = 1|}", "s_logins[userId] = 1").Replace("{|#2:", "{|EXG004:"))).RunAsync());
+        ShippedOptions.Of(new Test(HandlerClass.Replace("{|#0:", "{|EXG001:").Replace("{|#1:", "{|EXG001:").Replace("{|#2:", "{|EXG004:").Replace("{|EXG004:Task.Delay(1).ContinueWith(_ => { }).Wait()|}", "Task.Delay(1).ContinueWith(_ => { }).Wait()"))).RunAsync(),
+        ShippedOptions.Of(new BlockingTest(HandlerClass.Replace("{|#0:_total++|}", "_total++").Replace("{|#1:s_logins[userId] = 1|}", "s_logins[userId] = 1").Replace("{|#2:", "{|EXG004:"))).RunAsync());
 
     [Fact]
     public Task Exceptions_escaping_a_started_thread_are_reported_only_where_the_project_widens_the_scope()
@@ -246,7 +246,7 @@ public class IntentAndOptionsTests
             }
             """;
         return Task.WhenAll(
-            Default(new ExceptionTest(source.Replace("{|#0:File.ReadAllText(\"settings.json\")|}", "File.ReadAllText(\"settings.json\")"))).RunAsync(),
+            ShippedOptions.Of(new ExceptionTest(source.Replace("{|#0:File.ReadAllText(\"settings.json\")|}", "File.ReadAllText(\"settings.json\")"))).RunAsync(),
             new ExceptionTest(source.Replace("{|#0:", "{|EXG002:")).RunAsync());
     }
 
@@ -282,18 +282,10 @@ public class IntentAndOptionsTests
 
     [Fact]
     public Task Lock_order_inversion_is_reported_by_default_only_when_a_handler_takes_one_order() => Task.WhenAll(
-        Default(new LockTest(Ledger("public void Audit()", "lock (_journal) { }"))).RunAsync(),
-        Default(new LockTest(Ledger("[RequestHandler(PartitionBy = nameof(account))] public void Audit(string account)", "lock ({|EXG003:_journal|}) { }")
+        ShippedOptions.Of(new LockTest(Ledger("public void Audit()", "lock (_journal) { }"))).RunAsync(),
+        ShippedOptions.Of(new LockTest(Ledger("[RequestHandler(PartitionBy = nameof(account))] public void Audit(string account)", "lock ({|EXG003:_journal|}) { }")
             .Replace("lock (_accounts) { }", "lock ({|EXG003:_accounts|}) { }"))).RunAsync(),
         new LockTest(Ledger("public void Audit()", "lock ({|EXG003:_journal|}) { }").Replace("lock (_accounts) { }", "lock ({|EXG003:_accounts|}) { }")).RunAsync());
-
-    /// <summary>The rules as shipped: no configuration at all.</summary>
-    private static TTest Default<TTest>(TTest test)
-        where TTest : Microsoft.CodeAnalysis.Testing.AnalyzerTest<DefaultVerifier>
-    {
-        test.TestState.AnalyzerConfigFiles.Clear();
-        return test;
-    }
 
     private static TTest Configured<TTest>(TTest test, string scope)
         where TTest : Microsoft.CodeAnalysis.Testing.AnalyzerTest<DefaultVerifier>
