@@ -586,10 +586,10 @@ internal static class SharedStateRule
     /// reporting those was most of EXG001's false reports on web applications (docs/analyzers-on-real-code.md, round 17).
     /// </summary>
     private static bool ShownShared(Composition composition, FunctionSummary function, Access access, Reached reached) => access.Target is not (IFieldSymbol or IPropertySymbol)
-        || composition.ShowsConcurrencyIntent(access.Target.ContainingType)
         || access.Owner switch
         {
             Receiver.This => reached.Evidence.ThisShared,
+            Receiver.Shared when composition.ShowsConcurrencyIntent(access.Target.ContainingType) => true,
             Receiver.Shared when access.Parameter >= 0 => reached.Evidence.Shares(access.Parameter),
             Receiver.Shared => access.Root is { } root && composition.Shows(function, root, reached.Evidence),
             _ => true,

@@ -255,6 +255,12 @@ internal sealed partial class SummaryWalker
             case ILocalFunctionOperation local:
                 Nested(local.Symbol, (IOperation?)local.Body ?? local.IgnoredBody);
                 break;
+            case IReturnOperation { ReturnedValue: { } returned } @return when @return.Kind == OperationKind.Return:
+                // The value first, then what the function hands out: in `return _map.TryGetValue(k, out var v) ? v : null;`
+                // the walk of the value records where v comes from.
+                Expression(returned);
+                Visit(@return);
+                break;
             default:
                 Expression(operation);
                 break;
