@@ -581,14 +581,20 @@ internal static class SharedStateRule
     /// <summary>
     /// Whether the path shows the object whose field is accessed to be one other requests have (<see cref="Evidence"/>):
     /// a static field always; a field of <c>this</c>, of a parameter or of another object where the path shows that object
-    /// shared; any field of a class that takes a lock itself (RacerD's evidence of intent). A handler's code touches many
-    /// objects the inference cannot prove the request's own (an entity a repository loads, a builder a factory returns);
-    /// reporting those was most of EXG001's false reports on web applications (docs/analyzers-on-real-code.md, round 17).
+    /// shared. A handler's code touches many objects the inference cannot prove the request's own (an entity a repository
+    /// loads, a builder a factory returns); reporting those was most of EXG001's false reports on web applications
+    /// (docs/analyzers-on-real-code.md, round 17). A class that takes a lock itself (RacerD's evidence of intent) shows
+    /// that some object of it is shared, not that the one the path reached is. For <c>this</c> it counts only where the
+    /// path made the object and handed it on (a session's worker a request makes, registers and runs: the lock is for
+    /// the requests it was handed to); elsewhere the path decides (round 24: the reports that rested on the lock alone,
+    /// a per-run options object, zones, a bot's farmer, were 16 false and 2 unsure of 18 judged). For a field of another
+    /// object the code holds (<c>_service.Pending[id] = …</c> in a helper a singleton made and handed itself), whose
+    /// origin the path follows less far, the lock still counts.
     /// </summary>
     private static bool ShownShared(Composition composition, FunctionSummary function, Access access, Reached reached) => access.Target is not (IFieldSymbol or IPropertySymbol)
         || access.Owner switch
         {
-            Receiver.This => reached.Evidence.ThisShared,
+            Receiver.This => reached.Evidence.ThisShared || reached.ThisMadeOnPath && composition.ShowsConcurrencyIntent(access.Target.ContainingType),
             Receiver.Shared when composition.ShowsConcurrencyIntent(access.Target.ContainingType) => true,
             Receiver.Shared when access.Parameter >= 0 => reached.Evidence.Shares(access.Parameter),
             Receiver.Shared => access.Root is { } root && composition.Shows(function, root, reached.Evidence),
