@@ -586,8 +586,8 @@ internal static class SharedStateRule
     /// (docs/analyzers-on-real-code.md, round 17). A class that takes a lock itself (RacerD's evidence of intent) shows
     /// that some object of it is shared, not that the one the path reached is. For <c>this</c> it counts only where the
     /// path made the object and handed it on (a session's worker a request makes, registers and runs: the lock is for
-    /// the requests it was handed to); elsewhere the path decides (round 24: the reports that rested on the lock alone,
-    /// a per-run options object, zones, a bot's farmer, were 16 false and 2 unsure of 18 judged). For a field of another
+    /// the requests it was handed to); elsewhere the path decides (round 24: the reports this no longer makes, a per-run
+    /// options object, zones, a bot's farmer, were 16 false and 2 unsure of 18 judged). For a field of another
     /// object the code holds (<c>_service.Pending[id] = …</c> in a helper a singleton made and handed itself), whose
     /// origin the path follows less far, the lock still counts.
     /// </summary>
