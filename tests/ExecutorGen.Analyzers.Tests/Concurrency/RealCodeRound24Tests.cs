@@ -117,7 +117,7 @@ public class RealCodeRound24Tests
     // ErsatzTV's HLS session: the request makes the session's worker, whose class locks around its segments, hands it to
     // a registry where other requests find it, and runs it; another request sets its state. Here the registry comes from
     // a factory the handler was given, so the path cannot show the worker shared, only that the request made it and
-    // handed it on: for such an object the lock still counts (the one exception for this; round 22 decides the rest).
+    // handed it on: for such an object the lock still counts.
     private const string Session = """
         using System;
         using System.Collections.Concurrent;
