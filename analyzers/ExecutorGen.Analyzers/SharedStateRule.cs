@@ -371,7 +371,7 @@ internal static class SharedStateRule
             if (Worker(composition, function, access) is not { } reached)
             {
                 if (guard is not null && OutsideItsLock(composition, function, access, target))
-                    ReportOutsideItsLock(composition, context, function, access, target, guard.Value.Held);
+                    ReportWrite(context, access, target, $"'{function.Member.Name}'", guard.Value.Held, inconsistent: true);
                 continue;
             }
             var guarding = guard ?? OptionalGuardHere(composition, function, access);
@@ -398,15 +398,24 @@ internal static class SharedStateRule
                     && RacingAccess(composition, function, access, accesses, writesOnly: access.Kind != AccessKind.Mutate);
             if (!shared)
                 continue;
-            var properties = ImmutableDictionary<string, string?>.Empty;
-            // Interlocked does not exclude a lock holder's read-modify-write: where a lock guards the field elsewhere, the fix takes that lock.
-            if (access.Interlocked is not null && !inconsistent)
-                properties = properties.Add(DiagnosticDescriptors.InterlockedProperty, access.Interlocked);
-            if ((guarding?.Held ?? Consistent()) is { } guardingLock && OwnLock(guardingLock, target) is { } lockField)
-                properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
-                Kind(target), Name(target), "modified", reached.Entry.Description, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
+            ReportWrite(context, access, target, reached.Entry.Description, guarding?.Held ?? Consistent(), inconsistent);
         }
+    }
+
+    /// <summary>
+    /// EXG001 at a write, made in <paramref name="where"/>, with what the code fix needs: the lock that guards the field
+    /// elsewhere (<paramref name="guardingLock"/>), or else the <c>Interlocked</c> call that would make the change atomic.
+    /// </summary>
+    private static void ReportWrite(CompilationAnalysisContext context, Access access, ISymbol target, string where, HeldLocks? guardingLock, bool inconsistent)
+    {
+        var properties = ImmutableDictionary<string, string?>.Empty;
+        // Interlocked does not exclude a lock holder's read-modify-write: where a lock guards the field elsewhere, the fix takes that lock.
+        if (access.Interlocked is not null && !inconsistent)
+            properties = properties.Add(DiagnosticDescriptors.InterlockedProperty, access.Interlocked);
+        if (guardingLock is not null && OwnLock(guardingLock, target) is { } lockField)
+            properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
+            Kind(target), Name(target), "modified", where, inconsistent ? "; elsewhere it is modified under a lock (inconsistent locking)" : ""));
     }
 
     /// <summary>
@@ -415,27 +424,15 @@ internal static class SharedStateRule
     /// code runs on several (RacerD's evidence of intent; "guarded by" inferred from the writes, as Clang's thread-safety
     /// analysis checks a declared one). log4net's date formatter cleared its static cache outside the lock that guarded
     /// its fills; the application's logging threads, not the library's, call it (defect 06 of
-    /// docs/analyzers-on-real-code.md). A plain store to a volatile field is published safely. Only in a method or accessor:
-    /// a lambda or local function runs when whoever holds it calls it, and where no worker reaches it nothing shows when
-    /// (Foundatio's cancellation callback, registered under the lock after the store it guards, clears the field later,
-    /// once: no race).
+    /// docs/analyzers-on-real-code.md). Only in a method or accessor: a lambda or local function runs when whoever holds it
+    /// calls it, and where no worker reaches it nothing shows when (Foundatio's cancellation callback, registered under the
+    /// lock after the store it guards, clears the field later, once: no race). The caller has already set aside
+    /// initialization, a write under a lock, a confined field and a plain store to a volatile one.
     /// </summary>
     private static bool OutsideItsLock(Composition composition, FunctionSummary function, Access access, ISymbol target) =>
-        target is IFieldSymbol { IsStatic: true } field && access.IsWrite && !access.InitializesIn(function)
+        target is IFieldSymbol { IsStatic: true }
         && function.Symbol is IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) }
-        && !(field.IsVolatile && access.Kind == AccessKind.Write)
-        && composition.AnalyzesAllCode(access.Syntax.SyntaxTree) && composition.ReachedFrom(function).Count == 0
-        && composition.Held(function, access.Held) is null && !composition.Intent.IsConfined(function, target);
-
-    private static void ReportOutsideItsLock(Composition composition, CompilationAnalysisContext context, FunctionSummary function, Access access,
-        ISymbol target, HeldLocks guard)
-    {
-        var properties = ImmutableDictionary<string, string?>.Empty;
-        if (OwnLock(guard, target) is { } lockField)
-            properties = properties.Add(DiagnosticDescriptors.LockProperty, lockField.Name);
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnguardedSharedState, access.Syntax.GetLocation(), properties,
-            Kind(target), Name(target), "modified", $"'{function.Member.Name}'", "; elsewhere it is modified under a lock (inconsistent locking)"));
-    }
+        && composition.AnalyzesAllCode(access.Syntax.SyntaxTree) && composition.ReachedFrom(function).Count == 0;
 
     /// <summary>
     /// A read without a lock in worker code of a field written under a lock, when a write can run at the same time: of a
