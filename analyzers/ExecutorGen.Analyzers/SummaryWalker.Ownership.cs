@@ -330,7 +330,7 @@ internal sealed partial class SummaryWalker
         return captured;
     }
 
-    /// <summary>The names stored to in the member <paramref name="inside"/> is part of (<see cref="StoredNames"/>), read once per member.</summary>
+    /// <summary>The names stored to in the member <paramref name="inside"/> is part of (<see cref="StoredNames.In"/>), read once per member.</summary>
     private HashSet<string> StoredInMember(IOperation inside)
     {
         if (_storedNames is null)
@@ -338,35 +338,9 @@ internal sealed partial class SummaryWalker
             var top = inside;
             while (top.Parent is { } parent)
                 top = parent;
-            _storedNames = StoredNames(top.Syntax);
+            _storedNames = StoredNames.In(top.Syntax);
         }
         return _storedNames;
-    }
-
-    /// <summary>The names stored to in <paramref name="body"/> other than by a declaration: assigned, or passed as <c>out</c> or <c>ref</c>.</summary>
-    private static HashSet<string> StoredNames(SyntaxNode body)
-    {
-        var names = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var node in body.DescendantNodes())
-        {
-            switch (node)
-            {
-                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name }:
-                    names.Add(name.Identifier.ValueText);
-                    break;
-                case Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.TupleExpressionSyntax tuple }:
-                    foreach (var element in tuple.Arguments)
-                    {
-                        if (element.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax target)
-                            names.Add(target.Identifier.ValueText);
-                    }
-                    break;
-                case Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax passed }:
-                    names.Add(passed.Identifier.ValueText);
-                    break;
-            }
-        }
-        return names;
     }
 
     /// <summary>What a local now holds, where it may be an object of the function's own.</summary>

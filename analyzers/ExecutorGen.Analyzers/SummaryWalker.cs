@@ -296,6 +296,17 @@ internal sealed partial class SummaryWalker
         _inCondition = false;
     }
 
+    /// <summary>Where <paramref name="flag"/> is in <paramref name="takenFlags"/>, or -1 (a loop: a lambda here was made for every statement of every block).</summary>
+    private static int IndexOfFlag(List<(ILocalSymbol Flag, ISymbol Lock, bool Excludes, SyntaxNode Syntax)> takenFlags, ILocalSymbol flag)
+    {
+        for (int i = 0; i < takenFlags.Count; i++)
+        {
+            if (SymbolEqualityComparer.Default.Equals(takenFlags[i].Flag, flag))
+                return i;
+        }
+        return -1;
+    }
+
     /// <summary>
     /// A block, statement by statement: a statement that takes a lock (and does not release it itself) holds it for the
     /// rest of the block, until a statement releases it; a <c>try</c> whose <c>finally</c> releases it ends it too.
@@ -312,7 +323,7 @@ internal sealed partial class SummaryWalker
             if (TakenFlag(statement) is { } flag)
                 (takenFlags ??= new()).Add(flag);
             if (takenFlags is not null && statement is IConditionalOperation { WhenFalse: null, Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: ILocalReferenceOperation tested } } bail
-                && EndsInJump(bail.WhenTrue) && takenFlags.FindIndex(f => SymbolEqualityComparer.Default.Equals(f.Flag, tested.Local)) is var index and >= 0)
+                && EndsInJump(bail.WhenTrue) && IndexOfFlag(takenFlags, tested.Local) is var index and >= 0)
             {
                 Condition(bail.Condition);
                 Branch(bail.WhenTrue);

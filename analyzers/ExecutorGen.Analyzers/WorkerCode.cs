@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -14,6 +15,7 @@ internal sealed class ConcurrencySymbols
 {
     public ConcurrencySymbols(Compilation compilation)
     {
+        _readHasBody = ReadHasBody; // one delegate for every question
         RequestHandlerAttribute = compilation.GetTypeByMetadataName("ExecutorGen.RequestHandlerAttribute");
         Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
         ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
@@ -96,11 +98,19 @@ internal sealed class ConcurrencySymbols
     }
 
     /// <summary>A method (or accessor, lambda, local function) of this compilation with code: one that has a summary.</summary>
-    public bool HasBody(IMethodSymbol method) =>
-        // Locations, not DeclaringSyntaxReferences: asked for every call of the compilation, and cached by the symbol.
+    /// <remarks>
+    /// Asked for every call and property access of the compilation: a library's is told by its assembly; one of the
+    /// compilation's is read once (by its definition, which has the same locations and declaration) and remembered, since
+    /// its locations and declaring references are made anew at each question (a tenth of what the walk allocated).
+    /// </remarks>
+    public bool HasBody(IMethodSymbol method) => IsOwn(method) && _hasBody.GetOrAdd(method.OriginalDefinition, _readHasBody);
+
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _hasBody = new(SymbolEqualityComparer.Default);
+    private readonly Func<IMethodSymbol, bool> _readHasBody;
+
+    private bool ReadHasBody(IMethodSymbol method) =>
         method.Locations is { IsEmpty: false } locations && locations[0].IsInSource && !method.IsExtern && !method.IsAbstract
         && method.MethodKind != MethodKind.DelegateInvoke // a delegate type declared here: its Invoke runs what it holds
-        && IsOwn(method)
         && !(method.AssociatedSymbol is IPropertySymbol property && IsAutoProperty(property)); // get; set; has no code
 
     /// <summary>An interface's, abstract or virtual method (or accessor): a call runs the code of its implementations and overrides.</summary>
@@ -160,7 +170,17 @@ internal sealed class ConcurrencySymbols
         {
             ExpressionBody: null, AccessorList.Accessors: var accessors,
         } declaration
-            && !declaration.Modifiers.Any(m => m.ValueText == "partial") && accessors.All(a => a.Body is null && a.ExpressionBody is null);
+            && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword) && WithoutCode(accessors);
+
+        static bool WithoutCode(SyntaxList<Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax> accessors)
+        {
+            foreach (var accessor in accessors)
+            {
+                if (accessor.Body is not null || accessor.ExpressionBody is not null)
+                    return false;
+            }
+            return true;
+        }
     }
 
     /// <summary>
