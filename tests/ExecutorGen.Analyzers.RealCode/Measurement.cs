@@ -20,10 +20,28 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// <param name="AnalyzerMs">Each analyzer's execution time in that pass (Roslyn's analyzer telemetry, as <c>-reportanalyzer</c> shows it).</param>
 /// <param name="BindAllocatedMB">Memory allocated (all threads) by the bind+check call.</param>
 /// <param name="PassAllocatedMB">Memory allocated by the analysis pass: binding again, the driver and the analyzers.</param>
-public sealed record Round(double BindMs, double BindCpuMs, double PassMs, IReadOnlyDictionary<string, double> AnalyzerMs, double BindAllocatedMB, double PassAllocatedMB)
+/// <param name="PassCollections">The garbage collections during the analysis pass: their pauses, and how many of each generation.</param>
+public sealed record Round(
+    double BindMs, double BindCpuMs, double PassMs, IReadOnlyDictionary<string, double> AnalyzerMs, double BindAllocatedMB, double PassAllocatedMB,
+    Collections PassCollections)
 {
     /// <summary>All analyzers' execution time in the pass.</summary>
     public double AnalyzersMs => AnalyzerMs.Values.Sum();
+}
+
+/// <summary>Garbage collections over a step: the time the process was paused for them, and their count by generation.</summary>
+public sealed record Collections(double PausedMs, int Gen0, int Gen1, int Gen2)
+{
+    /// <summary>The collector's counters now, to subtract from later (<see cref="Since"/>).</summary>
+    public static Collections Now() =>
+        new(GC.GetTotalPauseDuration().TotalMilliseconds, GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+    /// <summary>What happened between <paramref name="start"/> and now (a count includes the collections of the older generations).</summary>
+    public static Collections Since(Collections start)
+    {
+        var now = Now();
+        return new(now.PausedMs - start.PausedMs, now.Gen0 - start.Gen0, now.Gen1 - start.Gen1, now.Gen2 - start.Gen2);
+    }
 }
 
 /// <summary>What an evaluation found and measured.</summary>
@@ -130,14 +148,16 @@ public static class Measurement
                 concurrentAnalysis: options.Parallel,
                 logAnalyzerExecutionTime: true));
             allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var collections = Collections.Now();
             var pass = Stopwatch.StartNew();
             found = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
             pass.Stop();
+            var passCollections = Collections.Since(collections);
             double passAllocated = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6;
             var times = new Dictionary<string, double>();
             foreach (var analyzer in analyzers)
                 times[analyzer.GetType().Name] = (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).ExecutionTime.TotalMilliseconds;
-            var measured = new Round(bind.Elapsed.TotalMilliseconds, bindCpu, pass.Elapsed.TotalMilliseconds, times, bindAllocated, passAllocated);
+            var measured = new Round(bind.Elapsed.TotalMilliseconds, bindCpu, pass.Elapsed.TotalMilliseconds, times, bindAllocated, passAllocated, passCollections);
             progress?.Invoke($"{(round <= 0 ? "warm-up" : "round " + round)}: bind+check {measured.BindMs:F0} ms (CPU {bindCpu:F0} ms), "
                 + $"analyzers {measured.AnalyzersMs:F0} ms ({100 * measured.AnalyzersMs / measured.BindMs:F1} %), analysis pass {measured.PassMs:F0} ms");
             if (round > 0)

@@ -91,6 +91,10 @@ public static class Report
         // charged to whichever callback is running when they happen).
         output.WriteLine($"  allocated: bind+check {Measurement.Median(result.Rounds.Select(r => r.BindAllocatedMB)):F0} MB, "
             + $"analysis pass {Measurement.Median(result.Rounds.Select(r => r.PassAllocatedMB)):F0} MB");
+        output.WriteLine($"  garbage collection in the analysis pass ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}): "
+            + $"{Measurement.Median(result.Rounds.Select(r => r.PassCollections.PausedMs)):F0} ms paused; collections of generation 0, 1, 2: "
+            + $"{Measurement.Median(result.Rounds.Select(r => (double)r.PassCollections.Gen0)):F0}, {Measurement.Median(result.Rounds.Select(r => (double)r.PassCollections.Gen1)):F0}, "
+            + $"{Measurement.Median(result.Rounds.Select(r => (double)r.PassCollections.Gen2)):F0}");
         foreach (var name in result.Rounds[0].AnalyzerMs.Keys.OrderByDescending(n => Measurement.Median(result.Rounds.Select(r => r.AnalyzerMs[n]))))
         {
             double ms = Measurement.Median(result.Rounds.Select(r => r.AnalyzerMs[name]));

@@ -55,6 +55,9 @@ public sealed class RealCodeEvaluationTests : IDisposable
         Assert.True(round.BindMs > 0);
         Assert.True(round.AnalyzerMs[nameof(HashRoutingAnalyzer)] > 0);
         Assert.True(result.SharePercent > 0);
+        var report = new StringWriter();
+        Report.Print(report, options, settings, files, typeof(HashRoutingAnalyzer).Assembly.Location, analyzers, result);
+        Assert.Contains("garbage collection in the analysis pass (", report.ToString(), StringComparison.Ordinal);
         var rows = File.ReadAllLines(options.TsvPath!);
         Assert.Equal(2, rows.Length);
         Assert.Equal("EXG005\tsrc/Routing/Router.cs\t5\t37", string.Join('\t', rows[1].Split('\t').Take(4)));
@@ -241,6 +244,20 @@ public sealed class RealCodeEvaluationTests : IDisposable
             result.Diagnostics.Where(d => d.Id.StartsWith("EXG00", StringComparison.Ordinal))
                 .Select(d => $"{d.Id} {SourceFiles.Relative(_root, d.Location.SourceTree!.FilePath)}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
                 .Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Collections_counts_what_the_collector_did_since_a_start()
+    {
+        var start = Collections.Now();
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+
+        var since = Collections.Since(start);
+
+        Assert.True(since.Gen0 >= 2, $"gen0 {since.Gen0}"); // a collection of generation 1 collects generation 0 too
+        Assert.True(since.Gen1 >= 1, $"gen1 {since.Gen1}");
+        Assert.True(since.PausedMs > 0, $"paused {since.PausedMs} ms");
     }
 
     [Fact]
