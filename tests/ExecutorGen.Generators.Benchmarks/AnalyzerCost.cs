@@ -123,6 +123,9 @@ public static class AnalyzerCost
             + $"{100 * (analysisCpus.Min() - baselineCpus.Min()) / compileCpus.Min():F1} % of compile {compileCpus.Min():F0} ms, of which the driver's walk over "
             + $"every operation (shared by every operation analyzer of a build) {walkCpus.Min() - baselineCpus.Min():F0} ms = "
             + $"{100 * (walkCpus.Min() - baselineCpus.Min()) / compileCpus.Min():F1} %");
+        // The compiler runs under the server collector; this program, unless DOTNET_gcServer=1, under the workstation one,
+        // whose more frequent pauses are charged to whichever analyzer callback runs (docs/analyzers-on-real-code.md, Cost).
+        Console.WriteLine($"garbage collector: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         foreach (var (name, times) in analyzerTimes.OrderByDescending(p => Median(p.Value)))
             Console.WriteLine($"  {name}: median {Median(times):F0} ms, best {times.Min():F0} ms");
 
