@@ -414,9 +414,9 @@ internal sealed class Composition
         bool itself = !callee.IsAbstract && Functions.ContainsKey(callee);
         _overrides.TryGetValue(callee, out var overrides);
         var implementations = callee.ContainingType?.TypeKind == TypeKind.Interface ? Implementations(callee, receiver) : null;
-        if (overrides is null && (implementations is null || implementations.Count == 0))
+        if (overrides is null && implementations is not { Count: > 0 })
             return itself ? new ISymbol[] { callee } : s_noTargets;
-        if (!itself && implementations is null or { Count: 0 })
+        if (!itself && implementations is not { Count: > 0 })
             return overrides!;
         if (!itself && overrides is null)
             return implementations!;

@@ -26,7 +26,6 @@ internal static class StoredNames
         var span = body.Span;
         var buffer = t_buffer is { } reused && reused.Length >= span.Length ? reused : t_buffer = new char[System.Math.Max(span.Length, 4096)];
         body.SyntaxTree.GetText().CopyTo(span.Start, buffer, 0, span.Length);
-        char previous = '\0';
         for (int i = 0; i < span.Length; i++)
         {
             char c = buffer[i];
@@ -37,7 +36,7 @@ internal static class StoredNames
                 else
                     Assignment(body, body.FindToken(span.Start + i), span.Start + i, names);
             }
-            else if (c is 'o' or 'r' or 'i' && !IsIdentifierPart(previous) && (Word(buffer, i, span.Length, "out") || Word(buffer, i, span.Length, "ref") || Word(buffer, i, span.Length, "in")))
+            else if (c is 'o' or 'r' or 'i' && (i == 0 || !IsIdentifierPart(buffer[i - 1])) && (Word(buffer, i, span.Length, "out") || Word(buffer, i, span.Length, "ref") || Word(buffer, i, span.Length, "in")))
             {
                 if (body.FindToken(span.Start + i) is { RawKind: (int)SyntaxKind.OutKeyword or (int)SyntaxKind.RefKeyword or (int)SyntaxKind.InKeyword } keyword
                     && keyword.SpanStart == span.Start + i
@@ -46,7 +45,6 @@ internal static class StoredNames
                     names.Add(passed.Identifier.ValueText);
                 }
             }
-            previous = buffer[i];
         }
         return names;
     }

@@ -83,21 +83,20 @@ public static class Report
         }
 
         output.WriteLine();
+        double Median(Func<Round, double> value) => Measurement.Median(result.Rounds.Select(value));
         output.WriteLine($"cost, medians of {result.Rounds.Count} rounds after {options.Warmup} warm-up ({(options.Parallel ? "parallel" : "one thread")}):");
-        output.WriteLine($"  bind+check {result.BindMs:F0} ms (CPU {Measurement.Median(result.Rounds.Select(r => r.BindCpuMs)):F0} ms); "
+        output.WriteLine($"  bind+check {result.BindMs:F0} ms (CPU {Median(r => r.BindCpuMs):F0} ms); "
             + $"analyzers {result.AnalyzersMs:F0} ms = {result.SharePercent:F1} % of bind+check; "
-            + $"analysis pass {Measurement.Median(result.Rounds.Select(r => r.PassMs)):F0} ms");
+            + $"analysis pass {Median(r => r.PassMs):F0} ms");
         // What the pass allocates beyond binding is the driver's and the analyzers' (the garbage collections it causes are
         // charged to whichever callback is running when they happen).
-        output.WriteLine($"  allocated: bind+check {Measurement.Median(result.Rounds.Select(r => r.BindAllocatedMB)):F0} MB, "
-            + $"analysis pass {Measurement.Median(result.Rounds.Select(r => r.PassAllocatedMB)):F0} MB");
+        output.WriteLine($"  allocated: bind+check {Median(r => r.BindAllocatedMB):F0} MB, analysis pass {Median(r => r.PassAllocatedMB):F0} MB");
         output.WriteLine($"  garbage collection in the analysis pass ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}): "
-            + $"{Measurement.Median(result.Rounds.Select(r => r.PassCollections.PausedMs)):F0} ms paused; collections of generation 0, 1, 2: "
-            + $"{Measurement.Median(result.Rounds.Select(r => (double)r.PassCollections.Gen0)):F0}, {Measurement.Median(result.Rounds.Select(r => (double)r.PassCollections.Gen1)):F0}, "
-            + $"{Measurement.Median(result.Rounds.Select(r => (double)r.PassCollections.Gen2)):F0}");
-        foreach (var name in result.Rounds[0].AnalyzerMs.Keys.OrderByDescending(n => Measurement.Median(result.Rounds.Select(r => r.AnalyzerMs[n]))))
+            + $"{Median(r => r.PassCollections.PausedMs):F0} ms paused; collections of generation 0, 1, 2: "
+            + $"{Median(r => r.PassCollections.Gen0):F0}, {Median(r => r.PassCollections.Gen1):F0}, {Median(r => r.PassCollections.Gen2):F0}");
+        foreach (var name in result.Rounds[0].AnalyzerMs.Keys.OrderByDescending(n => Median(r => r.AnalyzerMs[n])))
         {
-            double ms = Measurement.Median(result.Rounds.Select(r => r.AnalyzerMs[name]));
+            double ms = Median(r => r.AnalyzerMs[name]);
             output.WriteLine($"  {name}\t{ms:F0} ms\t{(result.BindMs > 0 ? 100 * ms / result.BindMs : 0):F1} %");
         }
     }
