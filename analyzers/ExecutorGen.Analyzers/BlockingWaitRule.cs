@@ -12,7 +12,8 @@ namespace ExecutorGen.Analyzers;
 /// others only in handlers and async code: on a synchronous thread of its own, <c>Monitor.Wait</c>, <c>WaitOne</c> and
 /// <c>Join</c> are how it waits for work or for its peers (measured on real code: nearly every such report was by design).
 /// Waits under a test of a bool parameter (<c>if (disposing)</c>) count only for workers that reach the method with a
-/// value that runs them, and not in a method only called to initialize a field lazily (it runs once).
+/// value that runs them, and not in a method only called to initialize a field lazily (it runs once) nor in the factory of
+/// one constant key of a shared cache (it runs when that entry is missing).
 /// <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
 /// and waits listed as bounded in <c>.editorconfig</c>; waits where vs-threading's peer rule is suppressed are left out
 /// here (<see cref="PeerSuppressions"/>).
@@ -25,7 +26,7 @@ internal static class BlockingWaitRule
         {
             if (function.Waits.Count == 0)
                 continue;
-            if (composition.ReachedFrom(function).Count == 0 || RunsOnce(composition, function))
+            if (composition.ReachedFrom(function).Count == 0 || RunsOnce(composition, function) || FillsOneSharedEntry(composition, function))
                 continue;
             foreach (var wait in function.Waits)
             {
@@ -81,6 +82,16 @@ internal static class BlockingWaitRule
         }
         return true;
     }
+
+    /// <summary>
+    /// The value factory of one constant key of a cache that requests share (Sonarr's, Radarr's, Lidarr's and Prowlarr's
+    /// localization: <c>_cache.Get("localization", () =&gt; GetDictionary(…).GetAwaiter().GetResult())</c> in a singleton):
+    /// it runs when that one entry is missing (at the first use, and after the cache is cleared or the entry expires), as
+    /// a lazy initialization does (<see cref="RunsOnce"/>), not on every request. A factory for a key that varies (a user's
+    /// id) runs on every miss, and one of a request's own cache (a scoped service's) on every request: both stay reported.
+    /// </summary>
+    private static bool FillsOneSharedEntry(Composition composition, FunctionSummary function) =>
+        function.FillsConstantEntryOf is { } cache && !composition.PerRequest(cache) && composition.SharedByEvidence(cache);
 
     /// <summary>
     /// A task a shared object starts while it is made and keeps in a field (Blog.Core's scheduler service: <c>_scheduler =

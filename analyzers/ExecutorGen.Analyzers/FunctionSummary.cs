@@ -107,6 +107,13 @@ internal sealed class FunctionSummary
     /// (<see cref="ResultOnlySources"/>): its class's sources are not known to complete only with a result.
     /// </summary>
     public bool LetsCompletionSourcesFail { get; set; }
+
+    /// <summary>
+    /// For a lambda handed to a cache as the factory of one constant key (<c>_cache.Get("localization", () =&gt; Load())</c>,
+    /// <c>_memory.GetOrCreate(nameof(Settings), e =&gt; Read())</c>), the field or property that holds the cache: the lambda
+    /// runs when that entry is missing, not on every call (<see cref="BlockingWaitRule"/>). Null for any other function.
+    /// </summary>
+    public ISymbol? FillsConstantEntryOf { get; set; }
 }
 
 /// <summary>The locks held at a point: an immutable list, shared by every record made while the same locks are held.</summary>

@@ -230,7 +230,10 @@ internal sealed partial class SummaryWalker
         // around as that code's own: one started, stored in a field, property or collection, added to an event or
         // registered on a token may run on another thread while that code goes on with them.
         bool handedOut = holder is not (null or IParameterSymbol);
+        int made = _made.Count; // Nested adds the lambda's summary first, then those of the functions inside it
         Nested(lambda.Symbol, lambda.Body, inPlace: starter is null && !handedOut && !subscribed);
+        if (made < _made.Count)
+            _made[made].FillsConstantEntryOf = ConstantEntryCache(lambda);
         if (starter is not null)
         {
             _function.Starts.Add(new StartSite(lambda.Symbol, starter.Value, _loops > 0, Discarded(lambda), Receiver.This, lambda.Syntax));
@@ -252,6 +255,34 @@ internal sealed partial class SummaryWalker
             ArgumentParameters = passed,
             SharedArguments = SharedElementsGiven(lambda),
         });
+    }
+
+    /// <summary>
+    /// The field or property holding a cache that <paramref name="lambda"/> is the value factory of, for a key that is a
+    /// constant (a literal, a constant, <c>nameof</c>): <c>_cache.Get("localization", () =&gt; …)</c>, <c>GetOrAdd</c>,
+    /// <c>GetOrCreate</c>, <c>GetOrSet</c> and their async forms, on an instance or as an extension method. Null where the
+    /// key varies (a user's id: the factory runs for every user) or the cache is not a field or property.
+    /// </summary>
+    private static ISymbol? ConstantEntryCache(IAnonymousFunctionOperation lambda)
+    {
+        if (UseOf(lambda) is not IArgumentOperation { Parent: IInvocationOperation invocation } factory
+            || invocation.TargetMethod.Name is not ("Get" or "GetOrAdd" or "GetOrAddAsync" or "GetOrCreate" or "GetOrCreateAsync" or "GetOrSet" or "GetOrSetAsync"))
+        {
+            return null;
+        }
+        var arguments = invocation.Arguments;
+        int first = invocation.Instance is null && invocation.TargetMethod.IsExtensionMethod ? 1 : 0;
+        var cache = first == 1 ? arguments[0].Value : invocation.Instance;
+        // The key: the first argument after the cache (the factory comes after it in every such API); a constant boxed to
+        // object (IMemoryCache's keys) is one still.
+        if (arguments.Length <= first + 1 || arguments[first] == factory || !Operations.WithoutConversions(arguments[first].Value).ConstantValue.HasValue)
+            return null;
+        return cache is null ? null : Operations.WithoutConversions(cache) switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+            _ => null,
+        };
     }
 
     /// <summary>What uses a lambda or method group: the operation around it, past the delegate it becomes and conversions.</summary>
