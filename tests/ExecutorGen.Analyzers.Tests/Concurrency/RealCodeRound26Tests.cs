@@ -10,8 +10,8 @@ namespace ExecutorGen.Analyzers.Tests.Concurrency;
 /// <c>_cache.Get("localization", () =&gt; GetDictionary(…).GetAwaiter().GetResult())</c> in a singleton: the wait runs
 /// when that one entry is missing (the first use, and after the cache is cleared), as a lazy initialization does, which
 /// EXG004 already leaves out (round 10); all four reports were judged false. The must-not-flag tests failed before the
-/// change; the companions (a key that varies, a request's own cache, a cache in a local, a call that is no cache lookup)
-/// stay reported.
+/// change; the companions (a key that varies, a request's own cache, a cache a call hands back, a call that is no cache
+/// lookup) stay reported.
 /// </summary>
 public class RealCodeRound26Tests
 {

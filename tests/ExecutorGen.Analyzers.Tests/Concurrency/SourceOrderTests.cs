@@ -7,9 +7,9 @@ using Xunit;
 namespace ExecutorGen.Analyzers.Tests.Concurrency;
 
 /// <summary>
-/// <see cref="SourceOrder.Sorted"/> ranks files by tree instead of hashing each item's path: it must still order as
-/// <see cref="SourceOrder.Compare"/> does, file path first, then position, and trees that share a path (sources added
-/// without one) as one file.
+/// <see cref="SourceOrder.Sorted"/> ranks each file once and sorts the items by one number each (rank and position): it
+/// must order as <see cref="SourceOrder.Compare"/> does, file path first, then position, with trees that share a path
+/// (sources added without one) as one file. Round 26 tried ranking by tree instead, which would have split them.
 /// </summary>
 public class SourceOrderTests
 {
