@@ -12,8 +12,9 @@ namespace ExecutorGen.Analyzers;
 /// others only in handlers and async code: on a synchronous thread of its own, <c>Monitor.Wait</c>, <c>WaitOne</c> and
 /// <c>Join</c> are how it waits for work or for its peers (measured on real code: nearly every such report was by design).
 /// Waits under a test of a bool parameter (<c>if (disposing)</c>) count only for workers that reach the method with a
-/// value that runs them, and not in a method only called to initialize a field lazily (it runs once) nor in the factory of
-/// one constant key of a shared cache (it runs when that entry is missing).
+/// value that runs them, and not in a method only called to initialize a field lazily (it runs once), in the lazy
+/// initialization of a shared object's field itself, nor in the factory of one constant key of a shared cache (it runs
+/// when that entry is missing).
 /// <see cref="SummaryWalker"/> leaves out tasks known to be complete, tasks of a method called with <c>async: false</c>,
 /// and waits listed as bounded in <c>.editorconfig</c>; waits where vs-threading's peer rule is suppressed are left out
 /// here (<see cref="PeerSuppressions"/>).
@@ -43,6 +44,8 @@ internal static class BlockingWaitRule
                 if (wait.Parameter >= 0 && wait.Guard is null && composition.KnownCallers(function) is null && ReportAtCallers(composition, function, wait, context))
                     continue;
                 if (wait.TaskField is { } taskField && StartedAtConstruction(composition, taskField))
+                    continue;
+                if (InSharedLazyInitialization(composition, function, wait))
                     continue;
                 var entry = wait.OnTask || wait.InAsyncCode ? reachedFrom[0].Entry : handler;
                 if (wait.Guard is { } guard && entry is not null && !composition.CanRun(function, guard, entry))
@@ -92,6 +95,29 @@ internal static class BlockingWaitRule
     /// </summary>
     private static bool FillsOneSharedEntry(Composition composition, FunctionSummary function) =>
         function.FillsConstantEntryOf is { } cache && !composition.PerRequest(cache) && composition.SharedByEvidence(cache);
+
+    /// <summary>
+    /// A wait in the lazy initialization of a field of an object requests share, in the function that makes the store
+    /// (ShokoServer's TMDB image server address: <c>if (_url is not null) return _url;</c> … <c>var config =
+    /// GetConfiguration().Result; return _url = config.Images.SecureBaseUrl;</c>, double-checked under a lock;
+    /// <c>_index ??= LoadAsync().Result</c>): it runs while the field is unset, at the first use (for a singleton, normally
+    /// at startup), as a method called only for a lazy initialization does (<see cref="RunsOnce"/>). The same in a request's
+    /// own object (a scoped service) runs on every request and stays reported; so does a wait after the store, in a branch
+    /// that tests something else, or before a store some other method makes.
+    /// </summary>
+    private static bool InSharedLazyInitialization(Composition composition, FunctionSummary function, WaitSite wait)
+    {
+        foreach (var store in function.Accesses)
+        {
+            if (store.IsWrite && store.Target is IFieldSymbol field && LazyInitialization.IsLazy(store.Syntax, field)
+                && (store.Syntax.Span.Contains(wait.Syntax.Span) || wait.Syntax.SpanStart < store.Syntax.SpanStart && LazyInitialization.WhileUnset(wait.Syntax, field.Name))
+                && !composition.PerRequest(field) && composition.SharedByEvidence(field))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>
     /// A task a shared object starts while it is made and keeps in a field (Blog.Core's scheduler service: <c>_scheduler =

@@ -83,6 +83,13 @@ internal static class LazyInitialization
     }
 
     /// <summary>
+    /// Whether <paramref name="node"/> runs only while the field <paramref name="name"/> is still null, as the branch of
+    /// a lazy initialization: in the true branch of an <c>if</c> that tests it for null (<see cref="UnderNullTest"/>), or
+    /// after an <c>if</c> that returns when it is set (<see cref="AfterExitWhenSet"/>).
+    /// </summary>
+    public static bool WhileUnset(SyntaxNode node, string name) => UnderNullTest(node, name) || AfterExitWhenSet(node, name);
+
+    /// <summary>
     /// The right operand of a <c>??</c> whose left one is the field: <c>return _settings ?? (_settings = await Load());</c>
     /// (Ombi's settings memos and singletons, Jackett's file-name characters), <c>??=</c> written out.
     /// </summary>
