@@ -83,9 +83,10 @@ internal static class LazyInitialization
     }
 
     /// <summary>
-    /// Whether <paramref name="node"/> runs only while the field <paramref name="name"/> is still null, as the branch of
-    /// a lazy initialization: in the true branch of an <c>if</c> that tests it for null (<see cref="UnderNullTest"/>), or
-    /// after an <c>if</c> that returns when it is set (<see cref="AfterExitWhenSet"/>).
+    /// Whether <paramref name="node"/> runs only while the field <paramref name="name"/> is still null (or where another
+    /// condition that does not read it asks for the value to be made again), as the branch of a lazy initialization: in
+    /// the true branch of an <c>if</c> that tests it for null (<see cref="UnderNullTest"/>), or after an <c>if</c> that
+    /// returns when it is set (<see cref="AfterExitWhenSet"/>).
     /// </summary>
     public static bool WhileUnset(SyntaxNode node, string name) => UnderNullTest(node, name) || AfterExitWhenSet(node, name);
 
