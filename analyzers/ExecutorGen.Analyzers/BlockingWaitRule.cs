@@ -94,7 +94,7 @@ internal static class BlockingWaitRule
     /// id) runs on every miss, and one of a request's own cache (a scoped service's) on every request: both stay reported.
     /// </summary>
     private static bool FillsOneSharedEntry(Composition composition, FunctionSummary function) =>
-        function.FillsConstantEntryOf is { } cache && !composition.PerRequest(cache) && composition.SharedByEvidence(cache);
+        function.FillsConstantEntryOf is { } cache && SharedByRequests(composition, cache);
 
     /// <summary>
     /// A wait in the lazy initialization of a field of an object requests share, in the function that makes the store
@@ -111,7 +111,7 @@ internal static class BlockingWaitRule
         {
             if (store.IsWrite && store.Target is IFieldSymbol field && LazyInitialization.IsLazy(store.Syntax, field)
                 && (store.Syntax.Span.Contains(wait.Syntax.Span) || wait.Syntax.SpanStart < store.Syntax.SpanStart && LazyInitialization.WhileUnset(wait.Syntax, field.Name))
-                && !composition.PerRequest(field) && composition.SharedByEvidence(field))
+                && SharedByRequests(composition, field))
             {
                 return true;
             }
@@ -130,11 +130,8 @@ internal static class BlockingWaitRule
     /// </summary>
     private static bool StartedAtConstruction(Composition composition, IFieldSymbol field)
     {
-        if (composition.PerRequest(field) || !composition.SharedByEvidence(field)
-            || !composition.Accesses.TryGetValue(field, out var accesses))
-        {
+        if (!SharedByRequests(composition, field) || !composition.Accesses.TryGetValue(field, out var accesses))
             return false;
-        }
         bool stored = false;
         foreach (var (function, access) in accesses)
         {
@@ -146,6 +143,14 @@ internal static class BlockingWaitRule
         }
         return stored;
     }
+
+    /// <summary>
+    /// Whether the object holding <paramref name="variable"/> (a field or property) is one requests share, made once: a
+    /// static's, or one of a class the compilation shows shared (EXG001's evidence), not a request's own (a scoped
+    /// service's, made for each request). What such an object does once, at its first use, does not happen per request.
+    /// </summary>
+    private static bool SharedByRequests(Composition composition, ISymbol variable) =>
+        !composition.PerRequest(variable) && composition.SharedByEvidence(variable);
 
     /// <summary>Whether <paramref name="function"/> is a private helper that only constructors of <paramref name="type"/> call.</summary>
     private static bool OnlyConstructorsCall(Composition composition, FunctionSummary function, INamedTypeSymbol type) =>
