@@ -283,6 +283,12 @@ internal sealed class Access
     /// <summary>For a field of another object (<c>_presence.LastSeen</c>, <c>session.State</c>), where that object comes from (<see cref="SharedRoot"/>).</summary>
     public SharedRoot? Root { get; set; }
 
+    /// <summary>
+    /// A plain store that the walk made a read-modify-write because the function read the field earlier (a check, then
+    /// the store: <c>if (now - s_last &lt; p) return; s_last = now;</c>), rather than one statement that reads and writes it.
+    /// </summary>
+    public bool StoredAfterCheck { get; set; }
+
     /// <summary>A write of a constant (<c>_healthy = false;</c>, <c>_state = State.Closed;</c>, <c>_current = null;</c>).</summary>
     public bool StoresConstant { get; set; }
 

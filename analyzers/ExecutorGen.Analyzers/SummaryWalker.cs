@@ -114,7 +114,11 @@ internal sealed partial class SummaryWalker
             if (access.Kind == AccessKind.Read && !firstRead.ContainsKey(access.Target))
                 firstRead[access.Target] = access.Syntax.SpanStart;
             else if (access.Kind == AccessKind.Write && firstRead.TryGetValue(access.Target, out int read) && read < access.Syntax.SpanStart)
-                function.Accesses[i] = new Access(access.Target, AccessKind.ReadModifyWrite, access.Owner, null, access.Syntax, null, false) { StoresClock = access.StoresClock };
+                function.Accesses[i] = new Access(access.Target, AccessKind.ReadModifyWrite, access.Owner, null, access.Syntax, null, false)
+                {
+                    StoresClock = access.StoresClock,
+                    StoredAfterCheck = true,
+                };
         }
     }
 

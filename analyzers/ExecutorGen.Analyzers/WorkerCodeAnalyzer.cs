@@ -5,11 +5,12 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace ExecutorGen.Analyzers;
 
 /// <summary>
-/// The rules about code running on worker threads: EXG001 unguarded shared state (<see cref="SharedStateRule"/>),
-/// EXG004 blocking waits (<see cref="BlockingWaitRule"/>) and EXG006 stop flags (<see cref="StopFlagRule"/>).
+/// The rules about code running on worker threads: EXG001 unguarded shared state and EXG010, its stores of a whole value
+/// and reads, off by default (<see cref="SharedStateRule"/>), EXG004 blocking waits (<see cref="BlockingWaitRule"/>) and
+/// EXG006 stop flags (<see cref="StopFlagRule"/>).
 /// </summary>
 /// <remarks>
-/// All three read the compilation's <see cref="ConcurrencyModel"/>: each member's body is summarized once (shared with
+/// All of them read the compilation's <see cref="ConcurrencyModel"/>: each member's body is summarized once (shared with
 /// EXG002 and EXG003), and at the end of the compilation the summaries are composed: which code runs on which worker,
 /// through calls into any type, with which locks its callers hold.
 /// </remarks>
@@ -18,7 +19,8 @@ public sealed class WorkerCodeAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        DiagnosticDescriptors.UnguardedSharedState, DiagnosticDescriptors.BlockingWaitWithoutTimeout, DiagnosticDescriptors.UnsynchronizedStopFlag);
+        DiagnosticDescriptors.UnguardedSharedState, DiagnosticDescriptors.BlockingWaitWithoutTimeout, DiagnosticDescriptors.UnsynchronizedStopFlag,
+        DiagnosticDescriptors.UnsynchronizedSharedValue);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

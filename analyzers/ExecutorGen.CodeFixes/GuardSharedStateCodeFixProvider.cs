@@ -16,13 +16,13 @@ using Microsoft.CodeAnalysis.Simplification;
 namespace ExecutorGen.CodeFixes;
 
 /// <summary>
-/// Fixes EXG001: <c>x++</c>, <c>x--</c>, <c>x += n</c>, <c>x -= n</c> on an int or long field become
+/// Fixes EXG001 and EXG010: <c>x++</c>, <c>x--</c>, <c>x += n</c>, <c>x -= n</c> on an int or long field become
 /// <c>Interlocked</c> calls; any other statement is wrapped in <c>lock</c> on a private readonly lock object of
 /// the type, added once (static when the method is static). Fix All adds one lock object per type. When the same
 /// state is guarded by a lock field of the type elsewhere (inconsistent locking), the statement takes that lock instead.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuardSharedStateCodeFixProvider)), Shared]
-public sealed class GuardSharedStateCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.UnguardedSharedState)
+public sealed class GuardSharedStateCodeFixProvider() : RuleCodeFixProvider(DiagnosticDescriptors.UnguardedSharedState, DiagnosticDescriptors.UnsynchronizedSharedValue)
 {
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() =>

@@ -19,10 +19,10 @@ public abstract class RuleCodeFixProvider : CodeFixProvider
 {
     private readonly string _ruleId;
 
-    private protected RuleCodeFixProvider(DiagnosticDescriptor rule)
+    private protected RuleCodeFixProvider(DiagnosticDescriptor rule, params DiagnosticDescriptor[] alsoFixes)
     {
-        _ruleId = rule.Id;
-        FixableDiagnosticIds = ImmutableArray.Create(rule.Id);
+        _ruleId = rule.Id; // a rule split in two (EXG001, EXG010) keeps one equivalence key: the fix is the same
+        FixableDiagnosticIds = ImmutableArray.Create(rule.Id).AddRange(alsoFixes.Select(other => other.Id));
     }
 
     /// <inheritdoc />

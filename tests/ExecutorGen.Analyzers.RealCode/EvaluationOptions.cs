@@ -26,6 +26,7 @@ namespace ExecutorGen.Analyzers.RealCode;
 /// reach only), as a user gets them, instead of widened to all code.</param>
 /// <param name="StandInHandlers">Mark a web application's controller actions and message handlers as <c>[RequestHandler]</c>
 /// methods (<see cref="RealCode.StandInHandlers"/>), to measure the rules as shipped on what such entry points reach.</param>
+/// <param name="Enable">Rules that are off by default (EXG010) to run as suggestions, as a project that enables them does.</param>
 public sealed record EvaluationOptions(
     string Root,
     IReadOnlyList<string> Projects,
@@ -44,13 +45,14 @@ public sealed record EvaluationOptions(
     bool RunGenerators = true,
     bool ShowReferences = false,
     bool Shipped = false,
-    bool StandInHandlers = false)
+    bool StandInHandlers = false,
+    IReadOnlyList<string>? Enable = null)
 {
     /// <summary>The command line, for the usage message.</summary>
     public const string Usage =
         "usage: <source-root> [--project X.csproj]... [--exclude <path-substring>]... [--no-default-excludes] "
         + "[--ref dll-or-dir]... [--define SYM]... [--tfm net8.0] [--generator dll]... [--no-generators] [--analyzers path/to/ExecutorGen.Analyzers.dll] "
-        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references] [--shipped] [--stand-in-handlers]";
+        + "[--rules EXG001,EXG002] [--runs N] [--warmup N] [--parallel] [--tsv out.tsv] [--show-references] [--shipped] [--stand-in-handlers] [--enable EXG010]";
 
     /// <summary>Options for <paramref name="root"/> with every other setting at its default.</summary>
     public static EvaluationOptions For(string root) =>
@@ -66,6 +68,7 @@ public sealed record EvaluationOptions(
         var defines = new List<string>();
         var rules = new List<string>();
         var generators = new List<string>();
+        var enable = new List<string>();
         var options = For(".");
         for (int i = 0; i < args.Count; i++)
         {
@@ -90,6 +93,7 @@ public sealed record EvaluationOptions(
                 case "--show-references": options = options with { ShowReferences = true }; break;
                 case "--shipped": options = options with { Shipped = true }; break;
                 case "--stand-in-handlers": options = options with { StandInHandlers = true }; break;
+                case "--enable": enable.AddRange(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 case "--tsv": options = options with { TsvPath = Path.GetFullPath(Value()) }; break;
                 case var arg when arg.StartsWith("--", StringComparison.Ordinal): throw new ArgumentException($"unknown option {arg}");
                 case var arg when root is null: root = arg; break;
@@ -109,6 +113,7 @@ public sealed record EvaluationOptions(
             Defines = defines,
             Rules = rules,
             Generators = generators,
+            Enable = enable,
         };
     }
 }

@@ -111,6 +111,9 @@ public static class Measurement
             references = references.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
         }
         var compilationOptions = settings.CompilationOptions.WithConcurrentBuild(options.Parallel);
+        // A rule that is off by default reports only where the project gives it a severity, as `.editorconfig` would.
+        foreach (string id in options.Enable ?? [])
+            compilationOptions = compilationOptions.WithSpecificDiagnosticOptions(compilationOptions.SpecificDiagnosticOptions.SetItem(id, ReportDiagnostic.Info));
         if (options.StandInHandlers)
         {
             var (withEndpoints, endpoints) = StandInEndpoints.Mark(CSharpCompilation.Create("RealCode", trees, references, compilationOptions));

@@ -47,6 +47,8 @@ public static class Report
         output.WriteLine($"analyzers: {analyzers.Length} from {analyzerAssembly}");
         if (options.StandInHandlers)
             output.WriteLine($"stand-in handlers: {result.StandInHandlers} controller actions, hub methods, endpoints and message handlers marked [RequestHandler]");
+        if (options.Enable is { Count: > 0 } enabled)
+            output.WriteLine($"enabled (off by default): {string.Join(", ", enabled)}");
 
         output.WriteLine();
         output.WriteLine($"compile errors: {result.Errors.Length}");

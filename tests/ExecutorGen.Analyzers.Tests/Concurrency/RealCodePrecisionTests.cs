@@ -266,7 +266,7 @@ public class RealCodePrecisionTests
                 else if (_pending > 0)
                     _active = 1;
                 if (_wakeUps > 0)
-                    {|EXG001:_wakeUps = 0|};
+                    {|EXG010:_wakeUps = 0|};
                 return _pending > 0;
             }
         }
@@ -480,7 +480,7 @@ public class RealCodePrecisionTests
                 else
                     Interlocked.Increment(ref _missed);
                 if (_beats > 0)
-                    {|EXG001:_beats = 0|};
+                    {|EXG010:_beats = 0|};
             }
         }
         """).RunAsync();
@@ -573,7 +573,7 @@ public class RealCodePrecisionTests
             private void Prune()
             {
                 Check(_idle);
-                {|EXG001:_current = new State()|};
+                {|EXG010:_current = new State()|};
             }
 
             private void Check(Connector connector) => connector.Reloadable = _current;

@@ -240,27 +240,27 @@ public class RealCodeRound10Tests
 
     [Fact]
     public Task A_store_read_back_by_the_same_function_is_reported() =>
-        new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG001:_configuration = value|};\n        return _configuration.Name;")).RunAsync();
+        new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG010:_configuration = value|};\n        return _configuration.Name;")).RunAsync();
 
     [Fact]
     public Task A_store_read_back_by_a_method_of_the_object_called_after_it_is_reported() =>
-        new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG001:_configuration = value|};\n        return Describe();")).RunAsync();
+        new Test(Settings.Replace("STORE;\n        return \"\";", "{|EXG010:_configuration = value|};\n        return Describe();")).RunAsync();
 
     // Check-then-act: the store is decided on a read of the field.
     [Fact]
     public Task A_store_after_a_test_of_the_field_is_reported() =>
-        new Test(Settings.Replace("STORE", "if (_current != null) throw new InvalidOperationException(); {|EXG001:_current = Task.Delay(id)|}")).RunAsync();
+        new Test(Settings.Replace("STORE", "if (_current != null) throw new InvalidOperationException(); {|EXG010:_current = Task.Delay(id)|}")).RunAsync();
 
     // More than one word: a reader can see half of one store and half of another, and one decides on it (Waiting; round 16:
     // a field no code tests is not reported).
     [Fact]
     public Task A_blind_store_of_a_nullable_struct_is_reported() =>
-        new Test(Settings.Replace("STORE", "{|EXG001:_nextAttempt = DateTime.UtcNow|}")).RunAsync();
+        new Test(Settings.Replace("STORE", "{|EXG010:_nextAttempt = DateTime.UtcNow|}")).RunAsync();
 
     // Inconsistent locking: other code makes the same store under a lock.
     [Fact]
     public Task A_blind_store_of_a_field_written_under_a_lock_elsewhere_is_reported() =>
-        new Test(Settings.Replace("STORE", "{|EXG001:_configuration = value|}")
+        new Test(Settings.Replace("STORE", "{|EXG010:_configuration = value|}")
             .Replace("public string Describe()", "private readonly object _sync = new();\n\n    public void Reset() { lock (_sync) _configuration = new Configuration(); }\n\n    public string Describe()")).RunAsync();
 
     // A field whose type does not bind (a package missing, code half-typed) is taken for a class, also with a '?' that
@@ -327,7 +327,7 @@ public class RealCodeRound10Tests
 
     [Fact]
     public Task An_async_method_started_under_the_callers_lock_and_not_waited_for_is_reported() =>
-        new Test(Throttling.Replace("WAIT", "_ = _throttler.StopAsync()").Replace("TIMER", "{|EXG001:_timer = null|}")).RunAsync();
+        new Test(Throttling.Replace("WAIT", "_ = _throttler.StopAsync()").Replace("TIMER", "{|EXG010:_timer = null|}")).RunAsync();
 
     // A method that hands back what it was given returns the caller's own where that was (bitwarden's request models:
     // model.Cipher.ToCipher(cipher, userId) edits the cipher the request loaded and returns it, which the cipher service
@@ -501,8 +501,8 @@ public class RealCodeRound10Tests
         new Test(Overrides.Replace("READS", reads)).RunAsync();
 
     [Theory]
-    [InlineData("matching = {|EXG001:_published|}.Take(id).ToList(); if (external) matching = _published.Skip(id).ToList()")]
-    [InlineData("matching = {|EXG001:_published|}.Count > id ? _published.Take(id).ToList() : new List<string>()")]
+    [InlineData("matching = {|EXG010:_published|}.Take(id).ToList(); if (external) matching = _published.Skip(id).ToList()")]
+    [InlineData("matching = {|EXG010:_published|}.Count > id ? _published.Take(id).ToList() : new List<string>()")]
     public Task A_field_read_twice_in_one_run_is_reported(string reads) =>
         new Test(Overrides.Replace("READS", reads)).RunAsync();
 
@@ -523,5 +523,5 @@ public class RealCodeRound10Tests
 
     [Fact]
     public Task What_a_conditional_access_on_a_shared_object_returns_is_reported() =>
-        new Test(ConditionalAccess("{|EXG001:_size = value|}", "_shared")).RunAsync();
+        new Test(ConditionalAccess("{|EXG010:_size = value|}", "_shared")).RunAsync();
 }

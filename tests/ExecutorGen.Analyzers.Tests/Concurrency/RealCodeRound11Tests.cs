@@ -86,7 +86,7 @@ public class RealCodeRound11Tests
             {
                 TEST
                 var text = File.ReadAllText("index.html").Replace("__URL_BASE__", "/");
-                {|EXG001:_generatedContent = text|};
+                {|EXG010:_generatedContent = text|};
                 return _generatedContent;
             }
         }
@@ -96,7 +96,7 @@ public class RealCodeRound11Tests
     [InlineData("if (IsProduction && _generatedContent != null) return _generatedContent;")]
     [InlineData("if (_generatedContent is not null && IsProduction) { return _generatedContent; }")]
     public Task A_memo_returned_early_when_set_and_another_condition_holds_is_a_lazy_initialization(string test) =>
-        new Test(Mapper.Replace("TEST", test).Replace("{|EXG001:_generatedContent = text|}", "_generatedContent = text")).RunAsync();
+        new Test(Mapper.Replace("TEST", test).Replace("{|EXG010:_generatedContent = text|}", "_generatedContent = text")).RunAsync();
 
     [Theory]
     [InlineData("if (IsProduction) return _generatedContent;")] // not a test of the field: any store, any time
@@ -212,7 +212,7 @@ public class RealCodeRound11Tests
 
     [Fact]
     public Task An_object_a_method_of_the_compilation_hands_out_from_a_field_is_shared() =>
-        new Test(Rules.Replace("MADE", "Default").Replace("set => _spread = value;", "set => {|EXG001:_spread = value|};")).RunAsync();
+        new Test(Rules.Replace("MADE", "Default").Replace("set => _spread = value;", "set => {|EXG010:_spread = value|};")).RunAsync();
 
     // Sonarr's paged queries: the SQL template a local is given in one branch or the other, declared before them.
     private const string Paging = """

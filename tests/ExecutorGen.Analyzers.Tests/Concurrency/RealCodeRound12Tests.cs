@@ -64,11 +64,11 @@ public class RealCodeRound12Tests
 
     [Theory]
     // The coalesce tests another field: the store is not made only where the field is null.
-    [InlineData("(_other ?? ({|EXG001:_settings = new Settings()|})).Name + _settings.Name")]
+    [InlineData("(_other ?? ({|EXG010:_settings = new Settings()|})).Name + _settings.Name")]
     // The store is the coalesce's left operand: made at every call.
-    [InlineData("(({|EXG001:_settings = new Settings()|}) ?? _other).Name + _settings.Name")]
+    [InlineData("(({|EXG010:_settings = new Settings()|}) ?? _other).Name + _settings.Name")]
     // A value that owns a resource is made twice and one copy keeps running.
-    [InlineData("(s_timer ?? ({|EXG001:s_timer = new Timer(_ => { })|})).GetHashCode()")]
+    [InlineData("(s_timer ?? ({|EXG010:s_timer = new Timer(_ => { })|})).GetHashCode()")]
     public Task A_coalesce_that_is_no_lazy_initialization_is_reported(string body) =>
         new Test(Memos.Replace("BODY", body)).RunAsync();
 
@@ -90,7 +90,7 @@ public class RealCodeRound12Tests
                 {
                     TEST
                     {
-                        {|EXG001:_app = user.Length > 0 ? "Ombi" : "Plex"|};
+                        {|EXG010:_app = user.Length > 0 ? "Ombi" : "Plex"|};
                     }
                     return _app;
                 }
@@ -105,7 +105,7 @@ public class RealCodeRound12Tests
     [InlineData("if (String.IsNullOrWhiteSpace(_app))")]
     [InlineData("if (!string.IsNullOrEmpty(_app)) return _app; if (true)")]
     public Task A_string_field_set_where_it_is_null_or_empty_is_a_lazy_initialization(string test) =>
-        new Test(Name.Replace("TEST", test).Replace("{|EXG001:_app = user.Length > 0 ? \"Ombi\" : \"Plex\"|}", "_app = user.Length > 0 ? \"Ombi\" : \"Plex\"")
+        new Test(Name.Replace("TEST", test).Replace("{|EXG010:_app = user.Length > 0 ? \"Ombi\" : \"Plex\"|}", "_app = user.Length > 0 ? \"Ombi\" : \"Plex\"")
             .Replace("using ExecutorGen;", "using System;\nusing ExecutorGen;")).RunAsync();
 
     [Theory]
@@ -152,9 +152,9 @@ public class RealCodeRound12Tests
 
     [Theory]
     // The other condition reads the field: one request's object is kept for the next (check-then-act on a key).
-    [InlineData("_user == null || _user.Id != id || now - _cacheTime > Expiry", "{|EXG001:_user = new User { Id = id }|}")]
+    [InlineData("_user == null || _user.Id != id || now - _cacheTime > Expiry", "{|EXG010:_user = new User { Id = id }|}")]
     // Where the field is set, too: not a test that it is null.
-    [InlineData("_requests == null && now - _cacheTime > Expiry || id > 0", "{|EXG001:_requests = new Dictionary<int, string>()|}")]
+    [InlineData("_requests == null && now - _cacheTime > Expiry || id > 0", "{|EXG010:_requests = new Dictionary<int, string>()|}")]
     public Task A_store_under_a_test_that_does_not_hold_only_where_the_field_is_null_or_stale_is_reported(string test, string store) =>
         new Test(Expiring.Replace("TEST", test).Replace("STORE", store)).RunAsync();
 
@@ -180,7 +180,7 @@ public class RealCodeRound12Tests
                 private PlexKey GetPlexKey()
                 {
                     TEST
-                    {|EXG001:_key = new PlexKey { ExpiresAt = DateTime.Now.AddMinutes(15), Id = Environment.TickCount }|};
+                    {|EXG010:_key = new PlexKey { ExpiresAt = DateTime.Now.AddMinutes(15), Id = Environment.TickCount }|};
                     return _key;
                 }
             }
@@ -218,9 +218,9 @@ public class RealCodeRound12Tests
 
     [Theory]
     // The condition reads the field: the store depends on what another request left there.
-    [InlineData("_titles.Count > 0 ? {|EXG001:_titles = Load()|} : _titles ??= Load()")]
+    [InlineData("_titles.Count > 0 ? {|EXG010:_titles = Load()|} : _titles ??= Load()")]
     // The other branch initializes another field (and the function reads the stored field back).
-    [InlineData("(force ? {|EXG001:_titles = Load()|} : _overviews ??= Load()) == null ? _overviews : _titles")]
+    [InlineData("(force ? {|EXG010:_titles = Load()|} : _overviews ??= Load()) == null ? _overviews : _titles")]
     public Task A_conditional_store_beside_no_lazy_initialization_of_the_field_is_reported(string expression) =>
         new Test(Refresh.Replace("EXPRESSION", expression)).RunAsync();
 
@@ -325,7 +325,7 @@ public class RealCodeRound12Tests
 
                 public static bool IsValidEmail(string text)
                 {
-                    {|EXG001:s_invalid = false|};
+                    {|EXG010:s_invalid = false|};
                     text = Regex.Replace(text, "(@)(.+)$", Map);
                     if (s_invalid)
                         return false;

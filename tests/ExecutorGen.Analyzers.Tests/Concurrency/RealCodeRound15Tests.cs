@@ -176,7 +176,7 @@ public class RealCodeRound15Tests
             }
 
             [RequestHandler(PartitionBy = nameof(user))]
-            public void Reset(string user) => {|EXG001:_name = ""|};
+            public void Reset(string user) => {|EXG010:_name = ""|};
         """);
 
     // Jellyfin's transcoding: a request starts the encoder under the transcoding lock and subscribes to its exit; the exit
@@ -196,7 +196,7 @@ public class RealCodeRound15Tests
             private readonly object _timerLock = new object();
             private Timer? _killTimer;
             public void StartKillTimer() { lock (_timerLock) { _killTimer = new Timer(_ => { }); } }
-            public void Dispose() { _killTimer?.Dispose(); {|EXG001:_killTimer = null|}; }
+            public void Dispose() { _killTimer?.Dispose(); {|EXG010:_killTimer = null|}; }
         }
 
         public sealed class Transcoder

@@ -94,7 +94,7 @@ public class RealCodeRound16Tests
     [Fact]
     public Task A_field_a_caller_tests_through_an_interface_method_is_reported() => Verify("""
             [RequestHandler(PartitionBy = nameof(id))]
-            public void Lock(int id) => {|EXG001:_lockedUntil = DateTime.UtcNow.AddMinutes(1)|};
+            public void Lock(int id) => {|EXG010:_lockedUntil = DateTime.UtcNow.AddMinutes(1)|};
         """, """
             public string Check() => _locker.LockedUntil() > DateTime.UtcNow ? "busy" : "free";
         """);
@@ -107,7 +107,7 @@ public class RealCodeRound16Tests
     [InlineData("DateTime.UtcNow - _lastChangedAt > TimeSpan.FromMinutes(1) ? \"stale\" : \"fresh\"", "_lastChangedAt")]
     public Task A_field_tested_anywhere_is_reported(string test, string tested)
     {
-        string Store(string field, string value) => field == tested ? $"{{|EXG001:{field} = {value}|}}" : $"{field} = {value}";
+        string Store(string field, string value) => field == tested ? $"{{|EXG010:{field} = {value}|}}" : $"{field} = {value}";
         return Verify($$"""
                 [RequestHandler(PartitionBy = nameof(id))]
                 public void Replace(int id, Status status)
@@ -130,7 +130,7 @@ public class RealCodeRound16Tests
             public string Replace(int id, Status status)
             {
                 Console.WriteLine(_status.Text);
-                {|EXG001:_status = status|};
+                {|EXG010:_status = status|};
                 return Render();
             }
 
@@ -143,7 +143,7 @@ public class RealCodeRound16Tests
             public DateTime ChangedAt
             {
                 get => _lastChangedAt;
-                set => {|EXG001:_lastChangedAt = value|};
+                set => {|EXG010:_lastChangedAt = value|};
             }
         """, """
             [RequestHandler(PartitionBy = nameof(id))]
@@ -158,7 +158,7 @@ public class RealCodeRound16Tests
     [Fact]
     public Task A_store_of_a_field_updated_from_its_own_value_elsewhere_is_reported() => Verify("""
             [RequestHandler(PartitionBy = nameof(id))]
-            public void Reset(int id) => {|EXG001:_total = 0|};
+            public void Reset(int id) => {|EXG010:_total = 0|};
 
             [RequestHandler(PartitionBy = nameof(id))]
             public void Add(int id, long n) => {|EXG001:_total += n|};
@@ -168,7 +168,7 @@ public class RealCodeRound16Tests
     [Fact]
     public Task A_store_of_a_field_other_objects_can_read_is_reported() => Verify("""
             [RequestHandler(PartitionBy = nameof(id))]
-            public void Seen(int id) => {|EXG001:_seen = DateTimeOffset.FromUnixTimeSeconds(id)|};
+            public void Seen(int id) => {|EXG010:_seen = DateTimeOffset.FromUnixTimeSeconds(id)|};
         """);
 
     // The event aggregator of Sonarr, Radarr, Lidarr and Prowlarr: a request publishes one event; the aggregator's generic

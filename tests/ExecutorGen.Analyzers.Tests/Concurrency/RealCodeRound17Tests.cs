@@ -171,7 +171,7 @@ public class RealCodeRound17Tests
 
     [Fact]
     public Task A_semaphore_waited_for_in_a_try_whose_catch_goes_on_guards_nothing_after_it() =>
-        new Test(Cacheable.Replace("CATCH", "Console.WriteLine(\"cancelled\");").Replace("LOAD", "{|EXG001:_value = key|}; {|EXG001:_loads++|}")).RunAsync();
+        new Test(Cacheable.Replace("CATCH", "Console.WriteLine(\"cancelled\");").Replace("LOAD", "{|EXG010:_value = key|}; {|EXG001:_loads++|}")).RunAsync();
 
     // From the same read (its web session's Initialized flag): a bool tested again and again while waiting for another
     // thread to set it under its lock decides afresh at each test; a reference tested and then used relies on it holding.
@@ -219,7 +219,7 @@ public class RealCodeRound17Tests
     public Task A_reference_tested_then_used_without_the_lock_is_reported() =>
         new Test(Waiting.Replace("BODY", """
             await Task.Yield();
-            if ({|EXG001:_token|} == null)
+            if ({|EXG010:_token|} == null)
                 return 0;
             return _token.Length;
             """)).RunAsync();

@@ -92,7 +92,7 @@ public class RealCodeRound18Tests
     // One that reads the field in its other condition keeps one request's value for the next: reported.
     [Fact]
     public Task A_store_under_a_test_joined_by_and_that_reads_the_field_again_is_reported() =>
-        new Test(Source(Certificate.Replace("_root.Length > 0", "_name != _root").Replace("_name = Path.GetFileName(_root)", "{|EXG001:_name = Path.GetFileName(_root)|}"),
+        new Test(Source(Certificate.Replace("_root.Length > 0", "_name != _root").Replace("_name = Path.GetFileName(_root)", "{|EXG010:_name = Path.GetFileName(_root)|}"),
             "return Name + slug;")).RunAsync();
 
     [Fact]
@@ -122,7 +122,7 @@ public class RealCodeRound18Tests
                 get
                 {
                     if (_timer == null && _root.Length > 0)
-                        {|EXG001:_timer = new Timer(_ => { }, null, 1000, 1000)|};
+                        {|EXG010:_timer = new Timer(_ => { }, null, 1000, 1000)|};
                     return _timer;
                 }
             }

@@ -47,7 +47,7 @@ public class RealCodeRound19Tests
     private static Test For(string body) => new(Secrets.Replace("BODY", body));
 
     private static DiagnosticResult UnlockedRead(int line, int column) =>
-        SharedStateResults.Exg001(line, column, column + 15, "Static field", "_cache", "read", "Get", "; elsewhere it is accessed under a lock (inconsistent locking)");
+        SharedStateResults.Exg010(line, column, column + 15, "Static field", "_cache", "read", "Get", "; elsewhere it is accessed under a lock (inconsistent locking)");
 
     [Fact]
     public Task Lambdas_that_eager_linq_operators_run_inside_a_lock_run_under_it() =>
@@ -162,7 +162,7 @@ public class RealCodeRound19ReachTests
     public Task A_method_group_stored_in_this_objects_own_field_stays_on_the_handlers_path() =>
         For("_onResume = OnResume; _onResume();").RunExpecting(
             SharedStateResults.Exg001(17, 32, 42, "Field", "_resumed", "modified", "Update"),
-            SharedStateResults.Exg001(22, 9, 29, "Field", "_onResume", "modified", "Update"));
+            SharedStateResults.Exg010(22, 9, 29, "Field", "_onResume", "modified", "Update"));
 }
 
 /// <summary>
@@ -321,10 +321,10 @@ public class RealCodeRound19SettingTests
 
     [Fact]
     public Task A_setting_read_back_by_the_caller_is_per_request_state_in_a_shared_object() =>
-        For("Spread = spread; return Apply(100);").RunExpecting(SharedStateResults.Exg001(59, 17, 32, "Field", "_spread", "modified", "SetSettings"));
+        For("Spread = spread; return Apply(100);").RunExpecting(SharedStateResults.Exg010(59, 17, 32, "Field", "_spread", "modified", "SetSettings"));
 
     [Fact]
     public Task A_setting_that_other_code_stores_under_a_lock_is_inconsistent_locking() =>
         For("Recursion = enable; return 0;").RunExpecting(
-            SharedStateResults.Exg001(43, 17, 35, "Field", "_recursion", "modified", "SetSettings", "; elsewhere it is modified under a lock (inconsistent locking)"));
+            SharedStateResults.Exg010(43, 17, 35, "Field", "_recursion", "modified", "SetSettings", "; elsewhere it is modified under a lock (inconsistent locking)"));
 }

@@ -81,7 +81,7 @@ public class RealCodeRound21Tests
         For("""
             _lastSeen = DateTime.UtcNow;
             Console.WriteLine(_lastSeen.AddSeconds(seconds));
-            """).RunExpecting(SharedStateResults.Exg001(28, 9, 36, "Field", "_lastSeen", "modified", "Ping"));
+            """).RunExpecting(SharedStateResults.Exg010(28, 9, 36, "Field", "_lastSeen", "modified", "Ping"));
 
     [Fact]
     public Task A_local_that_may_hold_another_time_is_reported() =>
@@ -90,13 +90,13 @@ public class RealCodeRound21Tests
             if (seconds > 0)
                 when = when.AddSeconds(seconds);
             _lastSeen = when;
-            """).RunExpecting(SharedStateResults.Exg001(31, 1, 17, "Field", "_lastSeen", "modified", "Ping"));
+            """).RunExpecting(SharedStateResults.Exg010(31, 1, 17, "Field", "_lastSeen", "modified", "Ping"));
 
     [Fact]
     public Task A_clock_reading_stored_where_other_code_stores_under_a_lock_is_reported() =>
         For("""
             _until = DateTime.UtcNow;
-            """).RunExpecting(SharedStateResults.Exg001(28, 9, 33, "Field", "_until", "modified", "Ping",
+            """).RunExpecting(SharedStateResults.Exg010(28, 9, 33, "Field", "_until", "modified", "Ping",
                 "; elsewhere it is modified under a lock (inconsistent locking)"));
 
     // Smartstore's checkout state: a controller's scoped accessor loads the request's state once and hands it out; the
@@ -243,7 +243,7 @@ public class RealCodeRound21Tests
                 set
                 {
                     if (value > _max)
-                        {|EXG001:_max = value|};
+                        {|EXG010:_max = value|};
                 }
             }
         }
@@ -267,7 +267,7 @@ public class RealCodeRound21Tests
 
     [Fact]
     public Task A_setter_that_stores_something_else_than_its_value_is_reported() =>
-        new Test(Settings.Replace("MODE", "{|EXG001:_mode = Mode.Auto|}")).RunAsync();
+        new Test(Settings.Replace("MODE", "{|EXG010:_mode = Mode.Auto|}")).RunAsync();
 
     // nopCommerce's name compatibility map (round 21's first read): a lock held through a disposable the code makes itself,
     // `using (new ReaderWriteLockDisposable(_locker)) { … }`, whose constructor enters the lock it is given and whose

@@ -107,7 +107,7 @@ public class RealCodeRound22Tests
     public Task A_state_another_request_sets_on_the_published_worker_is_reported() =>
         For("""
             if (_state == 1)
-                {|EXG001:_state = 0|};
+                {|EXG010:_state = 0|};
             """, """
             [RequestHandler(PartitionBy = nameof(channel))]
             public void Update(string channel) => _registry.Get(channel)?.PlayoutUpdated();

@@ -179,7 +179,7 @@ public class RealCodeRound24Tests
 
     [Fact]
     public Task A_worker_the_request_made_and_handed_on_whose_class_takes_a_lock_is_reported_where_another_request_sets_its_state() =>
-        new Test(Session.Replace("LOCKED", "lock (_sync) return _segments;").Replace("MARK", "{|EXG001:_state = 0|}")).RunAsync();
+        new Test(Session.Replace("LOCKED", "lock (_sync) return _segments;").Replace("MARK", "{|EXG010:_state = 0|}")).RunAsync();
 
     // The companion: the same worker with no lock in its class. Nothing shows that it is shared (round 22's rule).
     [Fact]

@@ -80,7 +80,7 @@ public class RealCodeRound3Tests
         .With("try { _inprocs.Add(address, 1); _pipes.Add(1); }", "try { lock (_threadSafeSync) { _inprocs.Add(address, 1); _pipes.Add(1); } }")
         .With("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
         .With("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
-        .With("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
+        .With("_handle = 1;", "{|EXG010:_handle = 1|};")).RunAsync();
 
     // The companion: a flag the object changes while it lives (_open, cleared by Shutdown) is state, not a setting: the
     // lock taken under it is evidence like any other.
@@ -89,7 +89,7 @@ public class RealCodeRound3Tests
         .With("private bool _threadSafe;", "private bool _threadSafe;\n    public void Shutdown() => _threadSafe = false;")
         .With("""_inprocs.Remove("closed");""", """{|EXG001:_inprocs.Remove("closed")|};""")
         .With("_pipes.Remove(1);", "{|EXG001:_pipes.Remove(1)|};")
-        .With("_handle = 1;", "{|EXG001:_handle = 1|};")).RunAsync();
+        .With("_handle = 1;", "{|EXG010:_handle = 1|};")).RunAsync();
 
     // EXG002: what a cancelled token throws is an OperationCanceledException; a thread body that catches that type has
     // handled it, wherever in its callees the token is observed (Quartz's QueuedTaskScheduler, MongoDB's round-trip monitor).

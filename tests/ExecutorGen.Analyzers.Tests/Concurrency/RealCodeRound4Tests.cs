@@ -146,7 +146,7 @@ public class RealCodeRound4Tests
 
                 public static void Route(
             """)
-        .With("if (_topics.TryGetValue(", "if ({|EXG001:_topics|}.TryGetValue(")
+        .With("if (_topics.TryGetValue(", "if ({|EXG010:_topics|}.TryGetValue(")
         .With("_topics = _topics.SetItem(messageType, topic);", "{|EXG001:_topics = _topics.SetItem(messageType, topic)|};")).RunAsync();
 
     // EXG001: a lock named after a field is that field's lock; another field written under it in a statement that uses
@@ -204,7 +204,7 @@ public class RealCodeRound4Tests
     public Task Field_written_on_its_own_under_another_fields_lock_is_reported() => new SharedTest(IncidentalLockContext
         .With("_sent.AddRange(_outstanding);", "_sent.Add(\"flushed\");\n            _sent.AddRange(_outstanding);")
         .With("_sent ??= new();", "{|EXG001:_sent ??= new()|};")
-        .With("=> _sent is null || !_sent.Contains(expected);", "=> _sent is null || !{|EXG001:_sent.Contains(expected)|};")).RunAsync();
+        .With("=> _sent is null || !_sent.Contains(expected);", "=> _sent is null || !{|EXG010:_sent.Contains(expected)|};")).RunAsync();
 
     // EXG002: a thread whose lambda calls an interface method on its state object runs the implementation of the object
     // it is started with, not every implementation of the interface in the compilation (DotNetty's thread-death watcher:

@@ -569,12 +569,12 @@ public class RealCodeRound5Tests
         """.Trim(), """
                             await ConsumeAsync();
                             if (!_healthy)
-                                {|EXG001:_healthy = true|};
+                                {|EXG010:_healthy = true|};
         """.Trim())
-        .With("_healthy = false;", "{|EXG001:_healthy = false|};")).RunAsync();
+        .With("_healthy = false;", "{|EXG010:_healthy = false|};")).RunAsync();
 
     [Fact]
     public Task Counter_reset_to_a_constant_while_tasks_add_to_it_is_reported() => new SharedTest(HealthFlag
-        .With("_healthy = false;", "_healthy = false; {|EXG001:_pending = 0|};")
+        .With("_healthy = false;", "_healthy = false; {|EXG010:_pending = 0|};")
         .With("await ConsumeAsync();", "await ConsumeAsync(); {|EXG001:_pending += 1|};")).RunAsync();
 }

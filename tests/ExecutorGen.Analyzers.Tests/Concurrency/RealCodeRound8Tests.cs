@@ -235,7 +235,7 @@ public class RealCodeRound8Tests
 
     [Fact]
     public Task A_list_changed_in_place_under_a_lock_and_read_without_it_is_reported() => new Test(Interfaces
-        .Replace("STORE", "_interfaces.Add(name)").Replace("READ", "{|EXG001:_interfaces.FirstOrDefault(x => x == address)|}")).RunAsync();
+        .Replace("STORE", "_interfaces.Add(name)").Replace("READ", "{|EXG010:_interfaces.FirstOrDefault(x => x == address)|}")).RunAsync();
 
     // Idempotent lazy initialization in a shared service (jellyfin's plugin manager, bitwarden's entities): racing
     // requests each compute a value and one store wins. One that owns a resource (a timer: jellyfin's session manager)

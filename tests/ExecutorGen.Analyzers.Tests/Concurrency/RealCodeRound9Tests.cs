@@ -67,7 +67,7 @@ public class RealCodeRound9Tests
         """;
 
     private static string Flagged(string source) => source
-        .Replace("SIZE", "{|EXG001:_size = value|}")
+        .Replace("SIZE", "{|EXG010:_size = value|}")
         .Replace("READS", "{|EXG001:_reads++|}");
 
     private static string Silent(string source) => source
@@ -102,7 +102,7 @@ public class RealCodeRound9Tests
     [Fact]
     public Task The_elements_of_a_shared_list_handed_to_a_lambda_are_reported() =>
         new Test(Flagged(Attachments).Replace("USE", "_ = _recent.Count(c => c.GetAttachments().Count > 0)")
-            .Replace("{|EXG001:_size = value|}", "_size = value")).RunAsync();
+            .Replace("{|EXG010:_size = value|}", "_size = value")).RunAsync();
 
     // What a lambda a library method calls returns: new objects (items.Select(i => new Dto(i))), or what the call handed
     // it from the request's own objects (bitwarden's cipher repository: ciphers.GroupBy(c => c.Id).Select(g => g.First())).
@@ -118,7 +118,7 @@ public class RealCodeRound9Tests
     [Fact]
     public Task What_a_selector_picks_from_a_shared_list_is_reported() =>
         new Test(Flagged(Attachments).Replace("USE", "_recent.GroupBy(c => c.GetHashCode()).Select(g => g.First()).First().GetAttachments()")
-            .Replace("{|EXG001:_size = value|}", "_size = value")).RunAsync();
+            .Replace("{|EXG010:_size = value|}", "_size = value")).RunAsync();
 
     // The local a pattern declares holds the value tested (jellyfin's library manager: Activator.CreateInstance(type) is
     // Video correctVideo, then correctVideo.Name = …).
@@ -168,7 +168,7 @@ public class RealCodeRound9Tests
 
     [Fact]
     public Task What_a_shared_object_returns_from_its_fields_is_reported() =>
-        new Test(Holder.Replace("SIZE", "{|EXG001:_size = value|}").Replace("CIPHER", "_shared")).RunAsync();
+        new Test(Holder.Replace("SIZE", "{|EXG010:_size = value|}").Replace("CIPHER", "_shared")).RunAsync();
 
     // A lambda that captures a local holding the request's own object (bitwarden's attachment upload:
     // Request.GetFileAsync(async stream => await Upload(stream, cipher, attachmentData))): the object is its own there.
@@ -472,7 +472,7 @@ public class RealCodeRound9Tests
     public Task A_field_changed_under_a_lock_is_reported_where_read_without_it() =>
         new Test(Configuration.Replace("LOAD", "_settings = new Settings { Name = \"default\" }")
             .Replace("public Settings Settings", "public void Reset() { lock (_sync) _settings = null; }\n\n    public Settings Settings")
-            .Replace("READ", "{|EXG001:_settings|} is null ? \"\" : _settings.Name")).RunAsync();
+            .Replace("READ", "{|EXG010:_settings|} is null ? \"\" : _settings.Name")).RunAsync();
 
     // EXG004: a wait the code already declared deliberate to the SDK's own sync-over-async rule (jellyfin's transcoding
     // job: #pragma warning disable CA1849 // Can't await in lock block) is not reported again.

@@ -130,7 +130,7 @@ public class RealCodeSharedStateMissTests
                 {
                     var cutoff = DateTime.UtcNow.AddMinutes(-5);
                     // Enumerating the dictionary while a handler writes it (under the lock) races too.
-                    foreach (var user in {|EXG001:_presence.LastSeen.Where(p => p.Value < cutoff)|}.Select(p => p.Key).ToList())
+                    foreach (var user in {|EXG010:_presence.LastSeen.Where(p => p.Value < cutoff)|}.Select(p => p.Key).ToList())
                     {
                         {|EXG001:_presence.LastSeen.Remove(user)|};
                         {|EXG001:_presence.Status.Remove(user)|};

@@ -155,7 +155,7 @@ public class RealCodeSharedStateTests
             [RequestHandler]
             public void Post(string message)
             {
-                if ({|EXG001:_closed|})
+                if ({|EXG010:_closed|})
                     return;
                 lock (_sync)
                 {

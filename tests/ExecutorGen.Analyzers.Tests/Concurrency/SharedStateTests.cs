@@ -147,7 +147,7 @@ public class SharedStateTests
     {
         ExpectedDiagnostics =
         {
-            new DiagnosticResult(DiagnosticDescriptors.UnguardedSharedState).WithSpan(27, 13, 27, 19)
+            new DiagnosticResult(DiagnosticDescriptors.UnsynchronizedSharedValue).WithSpan(27, 13, 27, 19)
                 .WithArguments("Field", "_total", "read", "handler 'B'", "; elsewhere it is accessed under a lock (inconsistent locking)"),
         },
     }.RunAsync();
@@ -170,7 +170,7 @@ public class SharedStateTests
                         Thread.Sleep(10);
                     if (_queued > 100)
                         Console.WriteLine("backlog");
-                    foreach (var line in {|EXG001:_log|})
+                    foreach (var line in {|EXG010:_log|})
                         Console.WriteLine(line);
                 }
             }
@@ -191,7 +191,7 @@ public class SharedStateTests
 
             public static void Scan(int[] values) => Parallel.ForEach(values, v =>
             {
-                if (v > {|EXG001:s_max|} && v > s_max + 1)
+                if (v > {|EXG010:s_max|} && v > s_max + 1)
                     lock (s_sync) { s_max = v; s_seen = new List<int>(s_seen) { v }; }
                 // One atomic read of a reference published under the lock: an older list or the newer one, never a broken one.
                 Console.WriteLine(s_seen.Count);
@@ -214,7 +214,7 @@ public class SharedStateTests
             }
 
             [RequestHandler]
-            public void Log(string message) => Console.WriteLine({|EXG001:_state|}.Length > 0 ? message + _state : message);
+            public void Log(string message) => Console.WriteLine({|EXG010:_state|}.Length > 0 ? message + _state : message);
         """);
 
     [Fact]
@@ -661,7 +661,7 @@ public class SharedStateTests
                 public void B(int n)
                 {
                     {|EXG001:_total -= n|};
-                    if ({|EXG001:_total|} > n)
+                    if ({|EXG010:_total|} > n)
                         Console.WriteLine(_total);
                 }
             """),
@@ -696,7 +696,7 @@ public class SharedStateTests
                 [RequestHandler]
                 public int B(int n)
                 {
-                    int total = {|EXG001:_total|};
+                    int total = {|EXG010:_total|};
                     return total + _total + n;
                 }
             """);

@@ -65,8 +65,8 @@ public class SharedStateDefectsTests
                 if (tsc - s_lastTsc <= Precision / 2 && tsc >= s_lastTsc)
                     return s_lastTime;
 
-                {|EXG001:s_lastTsc = tsc|};
-                {|EXG001:s_lastTime = NowUs() / 1000|};
+                {|EXG010:s_lastTsc = tsc|};
+                {|EXG010:s_lastTime = NowUs() / 1000|};
                 return s_lastTime;
             }
 
@@ -177,7 +177,7 @@ public class SharedStateDefectsTests
                 long currentTimeToTheSecond = dateToFormat.Ticks - (dateToFormat.Ticks % TimeSpan.TicksPerSecond);
 
                 string timeString = null;
-                if ({|EXG001:s_lastTimeToTheSecond|} != currentTimeToTheSecond)
+                if ({|EXG010:s_lastTimeToTheSecond|} != currentTimeToTheSecond)
                     {|EXG001:s_lastTimeStrings.Clear()|};
                 else
                     s_lastTimeStrings.TryGetValue(GetType(), out timeString);
@@ -425,7 +425,7 @@ public class SharedStateDefectsTests
 
     [Fact]
     public Task Subscription_connection_cleared_outside_its_lock_by_the_feeder_before_is_flagged() =>
-        new Test(AsyncSubscription.Replace("CLEAR", "{|EXG001:conn = null|};")).RunWith(Subscription, Connection);
+        new Test(AsyncSubscription.Replace("CLEAR", "{|EXG010:conn = null|};")).RunWith(Subscription, Connection);
 
     [Fact]
     public Task Subscription_connection_cleared_outside_its_lock_by_the_feeder_after_is_silent() =>
