@@ -106,6 +106,7 @@ public static class Report
     /// <summary>Writes id, file, line, column, message and the flagged source line, one diagnostic a row, with a header row.</summary>
     public static void WriteTsv(string path, string root, IEnumerable<Diagnostic> diagnostics)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!); // a folder named for a new run, made here, not a crash after it
         using var writer = new StreamWriter(path);
         writer.WriteLine("id\tfile\tline\tcol\tmessage\tsource");
         foreach (var diagnostic in diagnostics)
