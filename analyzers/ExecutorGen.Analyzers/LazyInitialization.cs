@@ -15,8 +15,9 @@ namespace ExecutorGen.Analyzers;
 /// <c>if (cached &amp;&amp; _x is not null) return _x;</c>); C# 14's <c>field ??= Load()</c> in a property's accessor is the
 /// same. One of a field whose type owns no resource is idempotent: threads that race there each compute a value and one
 /// store wins, which costs work, and readers see one whole object either way (.NET publishes references safely). A value
-/// that owns a resource (an <c>IDisposable</c>: a timer, a token source, a connection; not a certificate or key) is
-/// created twice and one copy leaks or keeps running, and a field a lock guards elsewhere is not initialized this way:
+/// that owns a resource (an <c>IDisposable</c>: a timer, a token source, a connection; not a certificate or key, nor a
+/// class of the compilation whose disposal releases nothing) is created twice and one copy leaks or keeps running, and
+/// a field a lock guards elsewhere is not initialized this way:
 /// both stay reported. What is then changed in the object (<c>_list ??= new(); _list.Add(x)</c>) is reported on its own.
 /// Under a lock (double-checked), a lazy initialization is no evidence that the lock guards the field's other stores: it
 /// makes the one-time load happen once.
@@ -62,10 +63,59 @@ internal static class LazyInitialization
         foreach (var @interface in type.AllInterfaces)
         {
             if (@interface.Name is "IDisposable" or "IAsyncDisposable" && @interface.ContainingNamespace?.Name == "System")
-                return true;
+                return !DisposalReleasesNothing(type);
         }
         return type.Name is "IDisposable" or "IAsyncDisposable";
     }
+
+    /// <summary>
+    /// A class of the compilation whose disposal, as written, releases nothing: no finalizer, and every <c>Dispose</c> and
+    /// <c>DisposeAsync</c> it and its base classes declare calls no method but <c>GC.SuppressFinalize</c>, its own and the
+    /// base class's disposal (Opserver's poll caches: <c>public void Dispose() { Owner = null; }</c>). A copy made by a racing
+    /// thread and dropped holds nothing the garbage collector does not take back. A base class or a disposal the
+    /// compilation does not declare, and a virtual one of a class that is not sealed, may release anything: the type owns
+    /// a resource.
+    /// </summary>
+    private static bool DisposalReleasesNothing(ITypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class)
+            return false; // an interface or a struct: any implementation, or a copy disposed by value
+        for (var current = type as INamedTypeSymbol; current is { SpecialType: not SpecialType.System_Object }; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is not IMethodSymbol method)
+                    continue;
+                if (method.MethodKind == MethodKind.Destructor)
+                    return false;
+                if (!IsDisposal(method))
+                    continue;
+                // Not where it is declared only, or where a class made from the field's type may override it.
+                if (method.DeclaringSyntaxReferences.IsEmpty || (method.IsVirtual || method.IsAbstract || method.IsOverride) && !type.IsSealed)
+                    return false;
+                foreach (var reference in method.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax().DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call => !ReleasesNothing(call)))
+                        return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool IsDisposal(IMethodSymbol method) =>
+        method.Name is "Dispose" or "DisposeAsync" || method.MethodKind == MethodKind.ExplicitInterfaceImplementation
+            && (method.Name.EndsWith(".Dispose", System.StringComparison.Ordinal) || method.Name.EndsWith(".DisposeAsync", System.StringComparison.Ordinal));
+
+    private static bool ReleasesNothing(InvocationExpressionSyntax call) => call.Expression switch
+    {
+        // The class's own or its base class's disposal, each judged on its own.
+        IdentifierNameSyntax { Identifier.ValueText: "Dispose" or "DisposeAsync" } => true,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Dispose" or "DisposeAsync" } => true,
+        MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax } => true,
+        MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "GC" }, Name.Identifier.ValueText: "SuppressFinalize" } => true,
+        _ => false,
+    };
 
     /// <summary>
     /// A certificate, key or hash of <c>System.Security.Cryptography</c>: disposable for its native handle, but it runs
