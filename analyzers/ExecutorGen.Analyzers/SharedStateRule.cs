@@ -483,7 +483,7 @@ internal static class SharedStateRule
             var properties = OwnLock(guarding.Held, target) is { } lockField
                 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticDescriptors.LockProperty, lockField.Name)
                 : ImmutableDictionary<string, string?>.Empty;
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsynchronizedSharedValue, access.Syntax.GetLocation(), properties,
+            context.ReportDiagnostic(Diagnostic.Create(RuleFor(access), access.Syntax.GetLocation(), properties,
                 Kind(target), Name(target), "read", reached.Entry.Description, "; elsewhere it is accessed under a lock (inconsistent locking)"));
         }
     }

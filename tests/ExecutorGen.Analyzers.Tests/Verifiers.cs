@@ -38,6 +38,10 @@ internal static class TestSetup
             state.AdditionalReferences.Add(typeof(RequestHandlerAttribute).Assembly);
     }
 
+    /// <summary>The same references for a compilation a test makes itself, with ExecutorGen's runtime (for <c>[RequestHandler]</c>).</summary>
+    public static System.Collections.Immutable.ImmutableArray<PortableExecutableReference> ReferencesWithExecutorGen { get; } =
+        Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+
     /// <summary>An empty set, so nothing is resolved from a package.</summary>
     public static ReferenceAssemblies NoReferenceAssemblies { get; } = new("net8.0");
 

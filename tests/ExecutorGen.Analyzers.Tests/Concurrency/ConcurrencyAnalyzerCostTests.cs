@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
-using Basic.Reference.Assemblies;
 using ExecutorGen.Generators.Benchmarks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -31,7 +30,7 @@ public class ConcurrencyAnalyzerCostTests
     [Fact]
     public async Task Analyzer_time_as_a_share_of_compile_time_over_2000_handler_classes()
     {
-        var references = Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+        var references = TestSetup.ReferencesWithExecutorGen;
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
         var trees = Enumerable.Range(0, Classes).Select(i => CSharpSyntaxTree.ParseText(SyntheticHandlers.Source(i), path: $"Handler{i}.cs")).ToArray();
 

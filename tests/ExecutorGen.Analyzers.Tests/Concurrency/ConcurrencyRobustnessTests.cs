@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
-using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -159,7 +158,7 @@ public class ConcurrencyRobustnessTests
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
-        var references = Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+        var references = TestSetup.ReferencesWithExecutorGen;
         var failures = new ConcurrentQueue<string>();
         foreach (var (source, index) in Corpus().Select((s, i) => (s, i)))
         {
@@ -188,7 +187,7 @@ public class ConcurrencyRobustnessTests
             .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
-        var references = Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+        var references = TestSetup.ReferencesWithExecutorGen;
         var compilation = CSharpCompilation.Create("Unmutated", new[] { CSharpSyntaxTree.ParseText(Source) }, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));

@@ -151,7 +151,7 @@ public class ConcurrencyScopeGateTests
     private static async Task<(string Analyzer, AnalyzerTelemetryInfo Telemetry)[]> Telemetry(AnalyzerOptions options, bool withExecutorGen, params string[] sources)
     {
         var references = withExecutorGen
-            ? Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location))
+            ? TestSetup.ReferencesWithExecutorGen
             : Net80.References.All;
         var trees = sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, path: $"File{i}.cs")).ToArray();
         var compilation = CSharpCompilation.Create("Gate", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));

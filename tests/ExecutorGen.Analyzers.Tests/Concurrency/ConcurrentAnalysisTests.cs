@@ -2,7 +2,6 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
-using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -25,7 +24,7 @@ public class ConcurrentAnalysisTests
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .Where(a => a.SupportedDiagnostics.All(d => d.Id.StartsWith("EXG0", StringComparison.Ordinal)))
             .ToImmutableArray();
-        var references = Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+        var references = TestSetup.ReferencesWithExecutorGen;
         // 60 copies of a type with every rule's mistakes in it, in one file each.
         var trees = Enumerable.Range(0, 60)
             .Select(i => CSharpSyntaxTree.ParseText(ConcurrencyRobustnessTests.Source.Replace("class Sessions", $"class Sessions{i}"), path: $"Sessions{i}.cs"))

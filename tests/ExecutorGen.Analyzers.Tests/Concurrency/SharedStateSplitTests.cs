@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
-using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -131,7 +130,7 @@ public class SharedStateSplitTests
     /// <summary>The shared-state diagnostics' ids, in source order, as a build with these severities reports them.</summary>
     private static async Task<string[]> Analyze(ImmutableDictionary<string, ReportDiagnostic> severities)
     {
-        var references = Net80.References.All.Add(MetadataReference.CreateFromFile(typeof(RequestHandlerAttribute).Assembly.Location));
+        var references = TestSetup.ReferencesWithExecutorGen;
         var compilation = CSharpCompilation.Create("Sessions", new[] { CSharpSyntaxTree.ParseText(Handlers, path: "Sessions.cs") }, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, specificDiagnosticOptions: severities));
         var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new WorkerCodeAnalyzer()))
